@@ -1,0 +1,98 @@
+import { sql } from 'drizzle-orm'
+import {
+  bigint, bigserial, boolean, date, index, integer, jsonb, pgEnum, pgTable, serial, text, timestamp, uniqueIndex,
+} from 'drizzle-orm/pg-core'
+
+export const roleEnum = pgEnum('role', ['admin', 'moderator', 'council'])
+export const phaseEnum = pgEnum('phase', ['draft', 'proposing', 'reviewing', 'voting', 'closed', 'published'])
+export const ballotFormatEnum = pgEnum('ballot_format', ['knapsack', 'approval'])
+export const tallyRuleEnum = pgEnum('tally_rule', ['greedy', 'equal-shares'])
+export const trackEnum = pgEnum('track', ['financial-technical', 'social', 'spatial'])
+export const proposalStatusEnum = pgEnum('proposal_status', ['submitted', 'needs_changes', 'approved', 'rejected'])
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+
+export const officials = pgTable('officials', {
+  id: serial('id').primaryKey(),
+  email: text('email').notNull(),
+  name: text('name').notNull(),
+  role: roleEnum('role').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  failedAttempts: integer('failed_attempts').notNull().default(0),
+  lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('officials_email_key').on(sql`lower(${t.email})`)])
+
+// Officials' sessions only: residents never need one, so a visit costs no write.
+export const sessions = pgTable('sessions', {
+  sid: text('sid').primaryKey(),
+  data: jsonb('data').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+}, (t) => [index('sessions_expires_at_idx').on(t.expiresAt)])
+
+// Fixed-window counters shared by every app instance (login and code entry limits).
+export const rateLimits = pgTable('rate_limits', {
+  key: text('key').primaryKey(),
+  count: integer('count').notNull(),
+  resetAt: timestamp('reset_at', { withTimezone: true }).notNull(),
+})
+
+export const auditLog = pgTable('audit_log', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  at: timestamp('at', { withTimezone: true }).notNull(),
+  officialId: integer('official_id').references(() => officials.id),
+  actor: text('actor').notNull(),
+  action: text('action').notNull(),
+  object: text('object').notNull(),
+  details: jsonb('details').$type<Record<string, unknown>>().notNull(),
+  prevHash: text('prev_hash').notNull(),
+  hash: text('hash').notNull(),
+})
+
+export const rounds = pgTable('rounds', {
+  id: serial('id').primaryKey(),
+  slug: text('slug').notNull().unique(),
+  title: text('title').notNull(),
+  neighbourhood: text('neighbourhood').notNull(),
+  description: text('description').notNull().default(''),
+  budgetCents: bigint('budget_cents', { mode: 'number' }).notNull(),
+  phase: phaseEnum('phase').notNull().default('draft'),
+  ballotFormat: ballotFormatEnum('ballot_format').notNull().default('knapsack'),
+  maxChoices: integer('max_choices'),
+  minSpendPercent: integer('min_spend_percent').notNull().default(0),
+  tallyRule: tallyRuleEnum('tally_rule').notNull().default('greedy'),
+  proposingFrom: date('proposing_from'),
+  reviewingFrom: date('reviewing_from'),
+  votingFrom: date('voting_from'),
+  votingUntil: date('voting_until'),
+  publishOn: date('publish_on'),
+  createdAt: createdAt(),
+})
+
+export const proposals = pgTable('proposals', {
+  id: serial('id').primaryKey(),
+  roundId: integer('round_id').notNull().references(() => rounds.id),
+  reference: text('reference').notNull().unique(),
+  statusToken: text('status_token').notNull().unique(),
+  title: text('title').notNull(),
+  summary: text('summary').notNull(),
+  description: text('description').notNull(),
+  costCents: bigint('cost_cents', { mode: 'number' }).notNull(),
+  correctedCostCents: bigint('corrected_cost_cents', { mode: 'number' }),
+  costJustification: text('cost_justification'),
+  track: trackEnum('track').notNull(),
+  themes: text('themes').array().notNull(),
+  location: text('location').notNull().default(''),
+  kwhPerYear: integer('kwh_per_year'),
+  co2KgPerYear: integer('co2_kg_per_year'),
+  households: integer('households'),
+  organisation: text('organisation'),
+  contactName: text('contact_name').notNull(),
+  contactEmail: text('contact_email'),
+  contactPhone: text('contact_phone'),
+  contactConsent: boolean('contact_consent').notNull().default(false),
+  status: proposalStatusEnum('status').notNull().default('submitted'),
+  duplicateOfId: integer('duplicate_of_id'),
+  submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull().defaultNow(),
+  firstAnsweredAt: timestamp('first_answered_at', { withTimezone: true }),
+}, (t) => [index('proposals_round_status_idx').on(t.roundId, t.status)])

@@ -1,0 +1,59 @@
+import { fileURLToPath } from 'node:url'
+import fastifyStatic from '@fastify/static'
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { Db } from '../db/client.js'
+import { HTMX_PREFIX } from './assets.js'
+import type { Config } from './config.js'
+import authPlugin from './plugins/auth.js'
+import dbPlugin from './plugins/db.js'
+import errorsPlugin from './plugins/errors.js'
+import securityPlugin from './plugins/security.js'
+import sessionPlugin from './plugins/session.js'
+import viewsPlugin from './plugins/views.js'
+import authRoutes from './routes/auth/index.js'
+import officialRoutes from './routes/official/index.js'
+import publicRoutes from './routes/public/index.js'
+
+export type AppConfig = Pick<Config, 'sessionSecret' | 'publicUrl' | 'trustProxy'>
+
+const YEAR = 365 * 24 * 60 * 60 * 1000
+
+// Query strings can carry secrets (voting codes, status tokens): log paths only.
+const serializers = {
+  req: (request: { method: string; url: string }) => ({ method: request.method, path: request.url.split('?')[0] }),
+}
+
+export async function buildApp(config: AppConfig, db: Db, logLevel?: string): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logLevel ? { level: logLevel, serializers } : false,
+    trustProxy: config.trustProxy,
+    bodyLimit: 100 * 1024,
+  })
+
+  // Ecosystem and own plugins, in dependency order.
+  await app.register(dbPlugin, { db })
+  await app.register(securityPlugin, { sessionSecret: config.sessionSecret, publicUrl: config.publicUrl })
+  await app.register(sessionPlugin, { sessionSecret: config.sessionSecret })
+  await app.register(authPlugin)
+  await app.register(viewsPlugin)
+  await app.register(errorsPlugin)
+
+  await app.register(fastifyStatic, {
+    root: fileURLToPath(new URL('../static/', import.meta.url)),
+    prefix: '/static/',
+    maxAge: '1h',
+  })
+  await app.register(fastifyStatic, {
+    root: fileURLToPath(new URL('../node_modules/htmx.org/dist/', import.meta.url)),
+    prefix: HTMX_PREFIX,
+    decorateReply: false,
+    allowedPath: (path) => path === '/htmx.min.js',
+    maxAge: YEAR,
+    immutable: true,
+  })
+
+  await app.register(publicRoutes)
+  await app.register(authRoutes)
+  await app.register(officialRoutes, { prefix: '/official' })
+  return app
+}

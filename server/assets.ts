@@ -1,0 +1,9 @@
+import { readFileSync } from 'node:fs'
+
+const htmxVersion: string = JSON.parse(
+  readFileSync(new URL('../node_modules/htmx.org/package.json', import.meta.url), 'utf8'),
+).version
+
+/** The version is in the path, so a year of caching never serves a stale htmx. */
+export const HTMX_PREFIX = `/vendor/htmx/${htmxVersion}/`
+export const HTMX_PATH = `${HTMX_PREFIX}htmx.min.js`

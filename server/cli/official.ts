@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto'
+import { parseArgs } from 'node:util'
+import { openEmbedded, openServer } from '../../db/client.js'
+import { loadConfig } from '../config.js'
+import { appendAudit } from '../data/audit.js'
+import { findOfficialByEmail, insertOfficial } from '../data/officials.js'
+import { isRole, ROLES } from '../domain/permissions.js'
+import { hashPassword } from '../passwords.js'
+
+const USAGE = `usage: npm run official -- --email EMAIL --role ${ROLES.join('|')} [--name NAME]
+The password is read from OFFICIAL_PASSWORD, or a strong one is generated and printed once.`
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } },
+  })
+  const email = values.email?.trim()
+  if (!email || !/^[^@\s]+@[^@\s]+$/.test(email) || email.length > 254 || !isRole(values.role)) {
+    console.error(USAGE)
+    return 2
+  }
+  const config = loadConfig()
+  const database = config.databaseUrl ? await openServer(config.databaseUrl, 1) : await openEmbedded(`${config.dataDir}/pglite`)
+  try {
+    await database.migrate()
+    if (await findOfficialByEmail(database.db, email)) {
+      console.error(`an official with e-mail ${email} exists already`)
+      return 1
+    }
+    const generated = process.env.OFFICIAL_PASSWORD ? undefined : randomBytes(15).toString('base64url')
+    const password = process.env.OFFICIAL_PASSWORD ?? generated!
+    if (password.length < 12) {
+      console.error('OFFICIAL_PASSWORD must be at least 12 characters long')
+      return 2
+    }
+    const passwordHash = await hashPassword(password)
+    const role = values.role
+    await database.db.transaction(async (tx) => {
+      const official = await insertOfficial(tx, { email, name: values.name ?? email, role, passwordHash })
+      await appendAudit(tx, {
+        officialId: null, actor: 'command line', action: 'official.create', object: `official:${official.id}`, details: { email, role },
+      })
+    })
+    console.log(`created ${role} ${email}`)
+    if (generated) console.log(`password (shown once): ${generated}`)
+    return 0
+  } finally {
+    await database.close()
+  }
+}
+
+process.exitCode = await main()

@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+
+export interface Config {
+  readonly host: string
+  readonly port: number
+  /** A PostgreSQL server; when absent the embedded PGlite in dataDir is used. */
+  readonly databaseUrl: string | undefined
+  readonly dataDir: string
+  readonly sessionSecret: string
+  readonly publicUrl: string
+  readonly demo: boolean
+  readonly trustProxy: boolean
+  readonly logLevel: string
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const value = env[name]?.trim().toLowerCase()
+  if (value === undefined || value === '') return fallback
+  if (['1', 'true', 'on', 'yes'].includes(value)) return true
+  if (['0', 'false', 'off', 'no'].includes(value)) return false
+  throw new ConfigError(`${name} must be on or off, got "${env[name]}"`)
+}
+
+function port(env: Env): number {
+  const raw = env.PORT ?? '3000'
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new ConfigError(`PORT must be a number from 0 to 65535, got "${raw}"`)
+  }
+  return value
+}
+
+function databaseUrl(env: Env): string | undefined {
+  const raw = env.DATABASE_URL?.trim()
+  if (!raw) return undefined
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ConfigError('DATABASE_URL is not a valid URL (expected postgres://user:password@host:5432/database)')
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(`DATABASE_URL must start with postgres://, got ${url.protocol}//`)
+  }
+  return raw
+}
+
+/**
+ * With a database server several instances share one secret, so it must be
+ * given. Embedded, one instance runs: a secret kept in the data folder lets
+ * sessions survive a restart with zero setup.
+ */
+function sessionSecret(env: Env, dataDir: string, embedded: boolean): string {
+  const given = env.SESSION_SECRET
+  if (given !== undefined) {
+    if (given.length < 32) throw new ConfigError('SESSION_SECRET must be at least 32 characters long')
+    return given
+  }
+  if (!embedded) throw new ConfigError('SESSION_SECRET is required with DATABASE_URL (at least 32 characters, the same on every instance)')
+  const file = join(dataDir, 'session-secret')
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+  mkdirSync(dataDir, { recursive: true })
+  const secret = randomBytes(32).toString('base64url')
+  writeFileSync(file, secret, { mode: 0o600 })
+  return secret
+}
+
+/** The only reader of process.env. */
+export function loadConfig(env: Env = process.env): Config {
+  const url = databaseUrl(env)
+  const dataDir = resolve(env.DATA_DIR ?? '.data')
+  const listenPort = port(env)
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${listenPort}`).replace(/\/+$/, '')
+  try {
+    new URL(publicUrl)
+  } catch {
+    throw new ConfigError(`PUBLIC_URL is not a valid URL, got "${env.PUBLIC_URL}"`)
+  }
+  return Object.freeze({
+    host: env.HOST ?? '127.0.0.1',
+    port: listenPort,
+    databaseUrl: url,
+    dataDir,
+    sessionSecret: sessionSecret(env, dataDir, url === undefined),
+    publicUrl,
+    demo: flag(env, 'DEMO', url === undefined),
+    trustProxy: flag(env, 'TRUST_PROXY', false),
+    logLevel: env.LOG_LEVEL ?? 'info',
+  })
+}

@@ -1,0 +1,47 @@
+import { eq, sql } from 'drizzle-orm'
+import type { Db } from '../../db/client.js'
+import { officials } from '../../db/schema.js'
+import type { Role } from '../domain/permissions.js'
+
+export type Official = typeof officials.$inferSelect
+
+export async function findOfficialByEmail(db: Db, email: string): Promise<Official | undefined> {
+  const [row] = await db.select().from(officials).where(sql`lower(${officials.email}) = ${email.toLowerCase()}`)
+  return row
+}
+
+export async function findOfficial(db: Db, id: number): Promise<Official | undefined> {
+  const [row] = await db.select().from(officials).where(eq(officials.id, id))
+  return row
+}
+
+export async function insertOfficial(
+  db: Db,
+  values: { email: string; name: string; role: Role; passwordHash: string },
+): Promise<Official> {
+  const [row] = await db.insert(officials).values(values).returning()
+  return row!
+}
+
+export async function countOfficials(db: Db): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(officials)
+  return row?.n ?? 0
+}
+
+/** Counts a failure and locks the account when this one reaches the limit; returns true if now locked. */
+export async function recordFailedLogin(db: Db, id: number, limit: number, lockMinutes: number): Promise<boolean> {
+  const [row] = await db
+    .update(officials)
+    .set({
+      failedAttempts: sql`case when ${officials.failedAttempts} + 1 >= ${limit} then 0 else ${officials.failedAttempts} + 1 end`,
+      lockedUntil: sql`case when ${officials.failedAttempts} + 1 >= ${limit}
+        then now() + make_interval(mins => ${lockMinutes}) else ${officials.lockedUntil} end`,
+    })
+    .where(eq(officials.id, id))
+    .returning({ lockedUntil: officials.lockedUntil })
+  return row?.lockedUntil != null && row.lockedUntil > new Date()
+}
+
+export async function clearFailedLogins(db: Db, id: number): Promise<void> {
+  await db.update(officials).set({ failedAttempts: 0, lockedUntil: null }).where(eq(officials.id, id))
+}

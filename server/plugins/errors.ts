@@ -1,0 +1,28 @@
+import type { FastifyError } from 'fastify'
+import fp from 'fastify-plugin'
+
+/** The message key a status gets; what went wrong inside a 5xx is never shown. */
+function messageKey(error: FastifyError, status: number): string {
+  if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') return 'errors.csrf'
+  if (status === 413) return 'errors.tooLarge'
+  if (status === 429) return 'errors.tooMany'
+  if (status === 403) return 'errors.forbidden'
+  if (status === 404) return 'errors.notFound'
+  if (status >= 500) return 'errors.server'
+  return 'errors.badRequest'
+}
+
+export default fp(async (app) => {
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500
+    if (status >= 500) request.log.error({ err: error }, 'request failed')
+    else request.log.info({ code: error.code, status }, error.message)
+    reply.code(status)
+    return reply.render('errors/error.hbs', { status, messageKey: messageKey(error, status) })
+  })
+
+  app.setNotFoundHandler(async (request, reply) => {
+    reply.code(404)
+    return reply.render('errors/error.hbs', { status: 404, messageKey: 'errors.notFound' })
+  })
+}, { name: 'errors', dependencies: ['views'] })

@@ -1,0 +1,56 @@
+import fastifyCookie from '@fastify/cookie'
+import fastifyCsrf from '@fastify/csrf-protection'
+import fastifyFormbody from '@fastify/formbody'
+import fastifyHelmet from '@fastify/helmet'
+import fastifyRateLimit, { type FastifyRateLimitStore } from '@fastify/rate-limit'
+import fp from 'fastify-plugin'
+import type { Db } from '../../db/client.js'
+import { hitRateLimit } from '../data/rate-limits.js'
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/** Rate-limit counters live in PostgreSQL so every app instance sees the same count. */
+function pgStore(db: Db) {
+  return class PgRateLimitStore implements FastifyRateLimitStore {
+    incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number) {
+      hitRateLimit(db, key, timeWindow).then(
+        ({ count, resetAt }) => callback(null, { current: count, ttl: Math.max(0, resetAt.getTime() - Date.now()) }),
+        (error: Error) => callback(error),
+      )
+    }
+    child(): FastifyRateLimitStore {
+      return this
+    }
+  }
+}
+
+export default fp<{ sessionSecret: string; publicUrl: string }>(async (app, opts) => {
+  const overHttps = opts.publicUrl.startsWith('https:')
+  await app.register(fastifyCookie, { secret: opts.sessionSecret })
+  await app.register(fastifyFormbody)
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        upgradeInsecureRequests: overHttps ? [] : null,
+      },
+    },
+    strictTransportSecurity: overHttps,
+  })
+  await app.register(fastifyCsrf, {
+    cookieKey: 'csrf',
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: 'auto' },
+  })
+  // Checked after the body is parsed, so a plain form's hidden _csrf field counts.
+  app.addHook('preValidation', (request, reply, done) => {
+    if (UNSAFE_METHODS.has(request.method)) app.csrfProtection(request, reply, done)
+    else done()
+  })
+  await app.register(fastifyRateLimit, { global: false, store: pgStore(app.db) })
+}, { name: 'security', dependencies: ['db'] })

@@ -1,0 +1,89 @@
+import type { FastifyInstance } from 'fastify'
+import { recordAudit } from '../../data/audit.js'
+import { clearFailedLogins, findOfficialByEmail, recordFailedLogin } from '../../data/officials.js'
+import { deleteExpiredSessions } from '../../data/sessions.js'
+import { dummyHash, verifyPassword } from '../../passwords.js'
+import { fieldErrors, safeNext } from '../forms.js'
+
+export const MAX_FAILED_LOGINS = 5
+export const LOCK_MINUTES = 15
+
+interface LoginBody {
+  email: string
+  password: string
+  next?: string
+}
+
+const loginSchema = {
+  body: {
+    type: 'object',
+    properties: {
+      email: { type: 'string', minLength: 1, maxLength: 254 },
+      password: { type: 'string', minLength: 1, maxLength: 1024 },
+      next: { type: 'string', maxLength: 2000 },
+      _csrf: { type: 'string' },
+    },
+    required: ['email', 'password'],
+  },
+}
+
+export default async function authRoutes(app: FastifyInstance) {
+  app.get<{ Querystring: { next?: string } }>('/login', {
+    schema: { querystring: { type: 'object', properties: { next: { type: 'string', maxLength: 2000 } } } },
+  }, async (request, reply) => {
+    return reply.render('pages/auth/login.hbs', { title: app.translate(request.lang, 'login.title'), next: safeNext(request.query.next, '') })
+  })
+
+  app.post<{ Body: LoginBody }>('/login', {
+    schema: loginSchema,
+    attachValidation: true,
+    config: { rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` } },
+  }, async (request, reply) => {
+    const body = (request.body ?? {}) as Partial<LoginBody>
+    const rerender = (status: number, errors: Record<string, string>, messageKey?: string) =>
+      reply.code(status).render('pages/auth/login.hbs', {
+        title: app.translate(request.lang, 'login.title'),
+        email: typeof body.email === 'string' ? body.email.slice(0, 254) : '',
+        next: safeNext(body.next, ''),
+        errors,
+        messageKey,
+      })
+    if (request.validationError) return rerender(422, fieldErrors(request.validationError.validation))
+
+    const { email, password } = body as LoginBody
+    const official = await findOfficialByEmail(app.db, email.trim())
+    const locked = official?.lockedUntil != null && official.lockedUntil > new Date()
+    const passwordOk = await verifyPassword(official?.passwordHash ?? (await dummyHash()), password)
+
+    if (!official || locked || !passwordOk) {
+      const nowLocked = official && !locked && !passwordOk
+        ? await recordFailedLogin(app.db, official.id, MAX_FAILED_LOGINS, LOCK_MINUTES)
+        : false
+      await recordAudit(app.db, {
+        officialId: official?.id ?? null,
+        actor: official ? official.email : 'anonymous',
+        action: nowLocked ? 'login.failed.locked' : 'login.failed',
+        object: official ? `official:${official.id}` : 'official:unknown',
+        details: { reason: !official ? 'unknown-email' : locked ? 'locked' : 'wrong-password' },
+      })
+      // The same words for every failure, so the form never tells which e-mail addresses exist.
+      return rerender(401, {}, 'login.failed')
+    }
+
+    await clearFailedLogins(app.db, official.id)
+    await request.session.regenerate()
+    request.session.officialId = official.id
+    await recordAudit(app.db, { officialId: official.id, actor: official.email, action: 'login', object: `official:${official.id}` })
+    await deleteExpiredSessions(app.db)
+    return reply.redirect(safeNext(body.next, '/official'), 303)
+  })
+
+  app.post('/logout', async (request, reply) => {
+    const official = request.official
+    if (official) {
+      await recordAudit(app.db, { officialId: official.id, actor: official.email, action: 'logout', object: `official:${official.id}` })
+    }
+    await request.session.destroy()
+    return reply.redirect('/', 303)
+  })
+}

@@ -1,0 +1,25 @@
+import type { FastifySchemaValidationError } from 'fastify/types/schema.js'
+
+export type FieldErrors = Record<string, string>
+
+/** Turns schema validation errors into one translation key per form field. */
+export function fieldErrors(errors: readonly FastifySchemaValidationError[] | undefined): FieldErrors {
+  const out: FieldErrors = {}
+  for (const error of errors ?? []) {
+    const field = error.keyword === 'required'
+      ? String((error.params as { missingProperty?: string }).missingProperty)
+      : error.instancePath.replace(/^\//, '').split('/')[0] ?? ''
+    if (!field || out[field]) continue
+    out[field] = error.keyword === 'maxLength' || error.keyword === 'maximum'
+      ? 'form.tooLong'
+      : error.keyword === 'required' || error.keyword === 'minLength'
+        ? 'form.required'
+        : 'form.invalid'
+  }
+  return out
+}
+
+/** Only paths on this site: an open redirect would let a phishing link borrow our name. */
+export function safeNext(next: unknown, fallback: string): string {
+  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : fallback
+}

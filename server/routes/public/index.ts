@@ -1,0 +1,48 @@
+import { sql } from 'drizzle-orm'
+import type { FastifyInstance } from 'fastify'
+import { listPublicProposals } from '../../data/proposals.js'
+import { findRoundBySlug, listPublicRounds } from '../../data/rounds.js'
+import { isLang, LANGUAGES } from '../../i18n.js'
+import { safeNext } from '../forms.js'
+import { roundView } from './view-models.js'
+
+const YEAR_SECONDS = 365 * 24 * 60 * 60
+
+export default async function publicRoutes(app: FastifyInstance) {
+  app.get('/', async (request, reply) => {
+    const rounds = await listPublicRounds(app.db)
+    return reply.render('pages/public/home.hbs', { rounds: rounds.map(roundView) })
+  })
+
+  app.get<{ Params: { slug: string } }>('/rounds/:slug', {
+    schema: { params: { type: 'object', properties: { slug: { type: 'string', maxLength: 100 } }, required: ['slug'] } },
+  }, async (request, reply) => {
+    const round = await findRoundBySlug(app.db, request.params.slug)
+    if (!round || round.phase === 'draft') return reply.callNotFound()
+    const proposals = await listPublicProposals(app.db, round.id)
+    return reply.render('pages/public/round.hbs', { title: round.title, round: roundView(round), proposals })
+  })
+
+  app.get<{ Params: { lang: string }; Querystring: { next?: string } }>('/language/:lang', {
+    schema: {
+      params: { type: 'object', properties: { lang: { type: 'string', enum: [...LANGUAGES] } }, required: ['lang'] },
+      querystring: { type: 'object', properties: { next: { type: 'string', maxLength: 2000 } } },
+    },
+  }, async (request, reply) => {
+    const { lang } = request.params
+    if (isLang(lang)) {
+      reply.setCookie('lang', lang, { path: '/', maxAge: YEAR_SECONDS, sameSite: 'lax', httpOnly: true, secure: 'auto' })
+    }
+    return reply.redirect(safeNext(request.query.next, '/'), 303)
+  })
+
+  app.get('/healthz', async (request, reply) => {
+    try {
+      await app.db.execute(sql`select 1`)
+      return { status: 'ok', database: 'ok' }
+    } catch (error) {
+      request.log.error({ err: error }, 'health check: database unreachable')
+      return reply.code(503).send({ status: 'error', database: 'unreachable' })
+    }
+  })
+}

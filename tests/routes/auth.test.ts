@@ -1,0 +1,178 @@
+import t from 'tap'
+import { eq } from 'drizzle-orm'
+import { auditLog, officials, sessions } from '../../db/schema.js'
+import { buildApp } from '../../server/app.js'
+import { listAudit } from '../../server/data/audit.js'
+import { verifyChain } from '../../server/domain/audit-chain.js'
+import { testApp, TEST_CONFIG } from '../helpers/app.js'
+import { Visitor } from '../helpers/client.js'
+import { createOfficial, PASSWORD } from '../helpers/officials.js'
+
+const { app, db } = await testApp(t)
+const admin = await createOfficial(db, 'admin')
+const council = await createOfficial(db, 'council')
+const FAILED = 'E-mailadres of wachtwoord klopt niet'
+
+let ipCounter = 1
+/** Each test comes from its own address, so the login rate limit of one does not spill into another. */
+const visitor = () => new Visitor(app, `10.0.0.${ipCounter++}`)
+
+async function auditActions(): Promise<string[]> {
+  return (await listAudit(db)).map((e) => e.action)
+}
+
+t.test('an official logs in, gets a new session id stored in the database, and sees the dashboard', async (t) => {
+  const v = visitor()
+  await v.get('/login')
+  const res = await v.post('/login', { email: 'ADMIN@example.test', password: PASSWORD })
+  t.equal(res.statusCode, 303)
+  t.equal(res.headers.location, '/official')
+  const sid = v.cookie('sid')
+  t.ok(sid, 'a session cookie is set')
+  const setCookie = String(res.headers['set-cookie'])
+  t.match(setCookie, /sid=[^;]+;.*HttpOnly/i)
+  t.match(setCookie, /SameSite=Lax/i)
+  const stored = await db.select().from(sessions)
+  t.ok(stored.some((s) => sid!.startsWith(`${s.sid}.`)), 'the session lives in PostgreSQL')
+  const dashboard = await v.get('/official')
+  t.equal(dashboard.statusCode, 200)
+  t.match(dashboard.body, 'Welkom, Test admin.')
+  t.match(dashboard.body, 'Uitloggen')
+  t.ok((await auditActions()).includes('login'))
+})
+
+t.test('the session id changes at login, and the old one stops working', async (t) => {
+  const v = visitor()
+  await v.login('council@example.test', PASSWORD)
+  const before = v.cookie('sid')
+  t.ok(before)
+  await v.get('/login')
+  await v.post('/login', { email: 'admin@example.test', password: PASSWORD })
+  t.ok(v.cookie('sid'))
+  t.not(v.cookie('sid'), before)
+  const old = await app.inject({ url: '/official', headers: { cookie: `sid=${before}` } })
+  t.equal(old.statusCode, 303)
+})
+
+t.test('a wrong e-mail and a wrong password get the same message and are audited', async (t) => {
+  const v = visitor()
+  await v.get('/login')
+  const unknown = await v.post('/login', { email: 'nobody@example.test', password: PASSWORD })
+  const wrong = await v.post('/login', { email: 'council@example.test', password: 'wrong password' })
+  t.equal(unknown.statusCode, 401)
+  t.equal(wrong.statusCode, 401)
+  t.match(unknown.body, FAILED)
+  t.match(wrong.body, FAILED)
+  t.match(wrong.body, 'value="council@example.test"', 'the e-mail is kept in the form')
+  t.notMatch(wrong.body, 'wrong password', 'the password is never echoed')
+  const failures = (await listAudit(db)).filter((e) => e.action === 'login.failed')
+  t.ok(failures.some((e) => e.object === 'official:unknown'))
+  t.ok(failures.some((e) => e.object === `official:${council.id}`))
+  const [row] = await db.select().from(officials).where(eq(officials.id, council.id))
+  t.equal(row!.failedAttempts, 1)
+})
+
+t.test('five failed attempts lock the account for 15 minutes, even for the right password', async (t) => {
+  const locked = await createOfficial(db, 'moderator', 'locked@example.test')
+  const v = visitor()
+  await v.get('/login')
+  for (let i = 0; i < 5; i++) await v.post('/login', { email: 'locked@example.test', password: `guess ${i}` })
+  const [row] = await db.select().from(officials).where(eq(officials.id, locked.id))
+  t.ok(row!.lockedUntil && row!.lockedUntil.getTime() > Date.now() + 14 * 60_000, 'locked for about 15 minutes')
+  const res = await v.post('/login', { email: 'locked@example.test', password: PASSWORD })
+  t.equal(res.statusCode, 401)
+  t.match(res.body, FAILED)
+  t.notOk(v.cookie('sid') && (await v.get('/official')).statusCode === 200, 'not logged in')
+  t.ok((await auditActions()).includes('login.failed.locked'))
+})
+
+t.test('a login without CSRF token is refused with 403 and records nothing', async (t) => {
+  const v = visitor()
+  const before = (await listAudit(db)).length
+  const noSecret = await v.post('/login', { email: 'admin@example.test', password: PASSWORD, _csrf: null })
+  t.equal(noSecret.statusCode, 403)
+  t.match(noSecret.body, 'Dit formulier is verlopen')
+  await v.get('/login')
+  const badToken = await v.post('/login', { email: 'admin@example.test', password: PASSWORD, _csrf: 'forged' })
+  t.equal(badToken.statusCode, 403)
+  t.equal((await listAudit(db)).length, before)
+  t.notOk(v.cookie('sid'))
+})
+
+t.test('over-long, missing and wrongly typed fields get a clear 4xx message, never a 500', async (t) => {
+  const v = visitor()
+  await v.get('/login')
+  const cases: [string, Record<string, string | string[]>, RegExp][] = [
+    ['over-long e-mail', { email: `${'a'.repeat(300)}@example.test`, password: PASSWORD }, /Dit is te lang/],
+    ['over-long password', { email: 'admin@example.test', password: 'p'.repeat(5000) }, /Dit is te lang/],
+    ['empty e-mail', { email: '', password: PASSWORD }, /Vul dit veld in/],
+    ['missing password', { email: 'admin@example.test' }, /Vul dit veld in/],
+    ['e-mail given twice', { email: ['a@example.test', 'b@example.test'], password: PASSWORD }, /Dit klopt niet/],
+  ]
+  for (const [name, form, message] of cases) {
+    const res = await v.post('/login', form)
+    t.equal(res.statusCode, 422, name)
+    t.match(res.body, message, name)
+    t.match(res.body, 'aria-invalid="true"', name)
+  }
+  const huge = await v.post('/login', { email: 'admin@example.test', password: 'p'.repeat(200_000) })
+  t.equal(huge.statusCode, 413)
+  t.match(huge.body, 'Dit is te veel tekst')
+  const json = await app.inject({ method: 'POST', url: '/login', headers: { 'content-type': 'application/json', cookie: v.cookieHeader }, payload: '{"email":1}' })
+  t.equal(json.statusCode, 403, 'a JSON body without token is refused too')
+})
+
+t.test('login redirects back to where the official was going, but only on this site', async (t) => {
+  const v = visitor()
+  const guarded = await v.get('/official')
+  t.equal(guarded.statusCode, 303)
+  t.equal(guarded.headers.location, '/login?next=%2Fofficial')
+  const form = await v.get('/login?next=%2Fofficial')
+  t.match(form.body, 'name="next" value="/official"')
+  const res = await v.post('/login', { email: 'admin@example.test', password: PASSWORD, next: 'https://evil.example/' })
+  t.equal(res.headers.location, '/official')
+})
+
+t.test('a council member can read the dashboard; logging out ends the session everywhere', async (t) => {
+  const v = visitor()
+  await v.login('council@example.test', PASSWORD)
+  const dashboard = await v.get('/official')
+  t.equal(dashboard.statusCode, 200)
+  t.match(dashboard.body, 'Raadslid')
+  const sidCookie = v.cookie('sid')!
+  const res = await v.post('/logout', {})
+  t.equal(res.statusCode, 303)
+  const replay = await app.inject({ url: '/official', headers: { cookie: `sid=${sidCookie}` } })
+  t.equal(replay.statusCode, 303, 'the old session cookie no longer works')
+  t.ok((await auditActions()).includes('logout'))
+})
+
+t.test('two app instances on one database share sessions', async (t) => {
+  const second = await buildApp(TEST_CONFIG, db)
+  t.teardown(() => second.close())
+  const v = visitor()
+  await v.login('admin@example.test', PASSWORD)
+  const res = await second.inject({ url: '/official', headers: { cookie: v.cookieHeader } })
+  t.equal(res.statusCode, 200)
+  t.match(res.body, 'Welkom, Test admin.')
+})
+
+t.test('login is rate-limited per address', async (t) => {
+  const v = visitor()
+  await v.get('/login')
+  const statuses: number[] = []
+  for (let i = 0; i < 21; i++) statuses.push((await v.post('/login', { email: 'nobody@example.test', password: 'x' })).statusCode)
+  t.equal(statuses.filter((s) => s === 401).length, 20)
+  const last = await v.post('/login', { email: 'admin@example.test', password: PASSWORD })
+  t.equal(last.statusCode, 429)
+  t.match(last.body, 'Te veel pogingen')
+  t.ok(last.headers['retry-after'])
+})
+
+t.test('every login, logout and failure is in a verified hash chain that refuses edits', async (t) => {
+  const entries = await listAudit(db)
+  t.ok(entries.length > 10)
+  t.same(verifyChain(entries), { ok: true, count: entries.length })
+  await t.rejects(db.update(auditLog).set({ actor: 'someone else' }), 'the database refuses updates')
+  await t.rejects(db.delete(auditLog), 'and deletes')
+})
