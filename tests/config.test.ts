@@ -1,0 +1,43 @@
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t from 'tap'
+import { ConfigError, loadConfig } from '../server/config.js'
+
+const dataDir = () => mkdtempSync(join(tmpdir(), 'wb-config-'))
+const SECRET = 's'.repeat(40)
+
+t.test('with nothing set it runs embedded with demo data on port 3000 and keeps its session secret', async (t) => {
+  const dir = dataDir()
+  const config = loadConfig({ DATA_DIR: dir })
+  t.equal(config.port, 3000)
+  t.equal(config.databaseUrl, undefined)
+  t.equal(config.demo, true)
+  t.equal(config.publicUrl, 'http://localhost:3000')
+  t.equal(readFileSync(join(dir, 'session-secret'), 'utf8'), config.sessionSecret)
+  t.equal(loadConfig({ DATA_DIR: dir }).sessionSecret, config.sessionSecret, 'a restart keeps sessions valid')
+  t.ok(Object.isFrozen(config))
+})
+
+t.test('with a database server it needs a shared session secret and has demo off by default', async (t) => {
+  const env = { DATABASE_URL: 'postgres://u@db.example:5432/wb', DATA_DIR: dataDir() }
+  t.throws(() => loadConfig(env), new ConfigError('SESSION_SECRET is required with DATABASE_URL (at least 32 characters, the same on every instance)'))
+  const config = loadConfig({ ...env, SESSION_SECRET: SECRET, PUBLIC_URL: 'https://wijkbudget.example.nl/' })
+  t.equal(config.demo, false)
+  t.equal(config.publicUrl, 'https://wijkbudget.example.nl')
+})
+
+t.test('wrong settings are refused with a message naming the setting', async (t) => {
+  const table: [Record<string, string>, RegExp][] = [
+    [{ PORT: 'eighty' }, /^PORT must be a number/],
+    [{ PORT: '70000' }, /^PORT must be a number/],
+    [{ DATABASE_URL: 'not a url', SESSION_SECRET: SECRET }, /^DATABASE_URL is not a valid URL/],
+    [{ DATABASE_URL: 'mysql://x@y/z', SESSION_SECRET: SECRET }, /^DATABASE_URL must start with postgres:\/\//],
+    [{ SESSION_SECRET: 'short' }, /^SESSION_SECRET must be at least 32/],
+    [{ DEMO: 'maybe' }, /^DEMO must be on or off/],
+    [{ PUBLIC_URL: 'no url' }, /^PUBLIC_URL is not a valid URL/],
+  ]
+  for (const [env, message] of table) {
+    t.throws(() => loadConfig({ DATA_DIR: dataDir(), ...env }), { message }, JSON.stringify(env))
+  }
+})

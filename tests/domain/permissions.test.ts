@@ -1,0 +1,47 @@
+import t from 'tap'
+import { ACTIONS, can, canAtAll, isRole, ROLES, type Action, type Actor } from '../../server/domain/permissions.js'
+import { PHASES, type Phase } from '../../server/domain/phases.js'
+
+const ACTORS: Actor[] = [...ROLES, 'resident']
+
+/** The expected answer for every actor, action and phase, written out independently of the table. */
+function expected(actor: Actor, action: Action, phase: Phase): boolean {
+  const staff = actor === 'admin' || actor === 'moderator'
+  const official = actor !== 'resident'
+  switch (action) {
+    case 'dashboard.view': case 'audit.view': return official
+    case 'officials.manage': case 'round.create': return actor === 'admin'
+    case 'round.edit': case 'round.advance': return actor === 'admin' && phase !== 'published'
+    case 'proposal.submit': return actor === 'resident' && phase === 'proposing'
+    case 'proposal.moderate': return staff && (phase === 'proposing' || phase === 'reviewing')
+    case 'codes.manage': return actor === 'admin' && ['draft', 'proposing', 'reviewing', 'voting'].includes(phase)
+    case 'ballot.cast': return actor === 'resident' && phase === 'voting'
+    case 'ballot.enter-paper': return staff && phase === 'voting'
+    case 'results.preview': case 'results.publish': return actor === 'admin' && phase === 'closed'
+    case 'progress.post': return staff && phase === 'published'
+  }
+}
+
+t.test('the permission table answers every actor, action and phase as intended', async (t) => {
+  let checked = 0
+  for (const actor of ACTORS) {
+    for (const action of ACTIONS) {
+      for (const phase of PHASES) {
+        t.equal(can(actor, action, phase), expected(actor, action, phase), `${actor} ${action} ${phase}`)
+        checked++
+      }
+    }
+  }
+  t.equal(checked, ACTORS.length * ACTIONS.length * PHASES.length)
+})
+
+t.test('council members can read but never act', async (t) => {
+  const acting = ACTIONS.filter((a) => !a.endsWith('.view'))
+  for (const action of acting) t.notOk(canAtAll('council', action), action)
+  t.ok(canAtAll('council', 'dashboard.view'))
+})
+
+t.test('roles are exactly admin, moderator and council', async (t) => {
+  for (const role of ROLES) t.ok(isRole(role))
+  for (const other of ['resident', 'root', '', null]) t.notOk(isRole(other))
+})
