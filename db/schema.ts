@@ -93,6 +93,29 @@ export const proposals = pgTable('proposals', {
   contactConsent: boolean('contact_consent').notNull().default(false),
   status: proposalStatusEnum('status').notNull().default('submitted'),
   duplicateOfId: integer('duplicate_of_id'),
+  /** The language the submitter wrote in: messages to them go out in it. */
+  lang: text('lang').notNull().default('nl'),
   submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull().defaultNow(),
+  /** Set while the proposal waits for an official's answer (at submission and resubmission); null once answered. */
+  waitingSince: timestamp('waiting_since', { withTimezone: true }),
   firstAnsweredAt: timestamp('first_answered_at', { withTimezone: true }),
-}, (t) => [index('proposals_round_status_idx').on(t.roundId, t.status)])
+}, (t) => [
+  index('proposals_round_status_idx').on(t.roundId, t.status),
+  index('proposals_waiting_idx').on(t.waitingSince),
+])
+
+export const proposalEventKindEnum = pgEnum('proposal_event_kind', [
+  'submitted', 'resubmitted', 'approved', 'rejected', 'changes_requested', 'cost_corrected', 'merged',
+])
+
+/** A proposal's history: every decision with its public reason, shown on the proposal's page. */
+export const proposalEvents = pgTable('proposal_events', {
+  id: serial('id').primaryKey(),
+  proposalId: integer('proposal_id').notNull().references(() => proposals.id),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  kind: proposalEventKindEnum('kind').notNull(),
+  officialId: integer('official_id').references(() => officials.id),
+  /** The reason, justification or request, in the official's words. */
+  message: text('message'),
+  details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+}, (t) => [index('proposal_events_proposal_idx').on(t.proposalId, t.at)])

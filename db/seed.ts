@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Db } from './client.js'
-import { officials, proposals, rounds } from './schema.js'
+import { officials, proposalEvents, proposals, rounds } from './schema.js'
 import { appendAudit } from '../server/data/audit.js'
 import { hashPassword } from '../server/passwords.js'
 
@@ -27,6 +27,12 @@ const DEMO_PROPOSALS: Seed[] = [
   { title: 'Buurtmoestuin met regenton', summary: 'Een moestuin op het braakliggende veldje, met regentonnen en een zonnepomp.', description: 'Bewoners tuinieren samen. Een kleine pomp op zonne-energie haalt water uit de regentonnen.', costCents: 6_000 * EUR, track: 'spatial', themes: ['green', 'loneliness'], location: 'Veldje achter de Schiedamseweg', kwhPerYear: null, co2KgPerYear: 300, households: 40, organisation: null, status: 'approved', daysAgo: 28 },
 ]
 
+const DEMO_ANSWERS: Partial<Record<string, { kind: 'approved' | 'rejected' | 'changes_requested'; message: string | null }>> = {
+  approved: { kind: 'approved', message: null },
+  needs_changes: { kind: 'changes_requested', message: 'Mooi plan. Kunt u laten zien hoeveel jongeren al hebben toegezegd, en wat het mbo zelf betaalt?' },
+  rejected: { kind: 'rejected', message: 'De kosten zijn hoger dan het hele wijkbudget. Een kleinere proef in één straat kan wel; dien die gerust opnieuw in.' },
+}
+
 const token = () => randomBytes(24).toString('base64url')
 
 /** Demo data for trying the platform: one round modelled on Bospolder-Tussendijken. Runs once. */
@@ -52,7 +58,7 @@ export async function seedDemo(db: Db, now = new Date()): Promise<boolean> {
       votingUntil: day(31),
       publishOn: day(38),
     }).returning()
-    await tx.insert(proposals).values(DEMO_PROPOSALS.map(({ daysAgo, ...p }, i) => {
+    const inserted = await tx.insert(proposals).values(DEMO_PROPOSALS.map(({ daysAgo, ...p }, i) => {
       const submittedAt = new Date(now.getTime() - daysAgo * 86_400_000)
       return {
         ...p,
@@ -63,8 +69,15 @@ export async function seedDemo(db: Db, now = new Date()): Promise<boolean> {
         contactEmail: `bewoner${i + 1}@example.org`,
         contactConsent: true,
         submittedAt,
+        waitingSince: p.status === 'submitted' ? submittedAt : null,
         firstAnsweredAt: p.status === 'submitted' ? null : new Date(submittedAt.getTime() + 5 * 3_600_000),
       }
+    })).returning()
+    await tx.insert(proposalEvents).values(inserted.flatMap((p) => {
+      const events: (typeof proposalEvents.$inferInsert)[] = [{ proposalId: p.id, kind: 'submitted', at: p.submittedAt }]
+      const answer = DEMO_ANSWERS[p.status]
+      if (answer) events.push({ proposalId: p.id, kind: answer.kind, at: p.firstAnsweredAt!, officialId: admin!.id, message: answer.message })
+      return events
     }))
     await appendAudit(tx, {
       officialId: admin!.id, actor: 'demo', action: 'demo.seed', object: `round:${round!.id}`, details: { proposals: DEMO_PROPOSALS.length },

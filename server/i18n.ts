@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 
 export const LANGUAGES = ['nl', 'en'] as const
 export type Lang = (typeof LANGUAGES)[number]
@@ -19,9 +19,19 @@ function flatten(tree: Record<string, unknown>, prefix = '', out: Messages = {})
   return out
 }
 
+/** Each language is a folder of JSON files (one per area of the product), merged into one table. */
 export function loadMessages(): Record<Lang, Messages> {
-  const load = (lang: Lang) =>
-    flatten(JSON.parse(readFileSync(new URL(`../views/locales/${lang}.json`, import.meta.url), 'utf8')))
+  const load = (lang: Lang) => {
+    const folder = new URL(`../views/locales/${lang}/`, import.meta.url)
+    const messages: Messages = {}
+    for (const file of readdirSync(folder).filter((f) => f.endsWith('.json')).sort()) {
+      for (const [key, text] of Object.entries(flatten(JSON.parse(readFileSync(new URL(file, folder), 'utf8'))))) {
+        if (key in messages) throw new Error(`translation key ${key} is defined twice in views/locales/${lang}`)
+        messages[key] = text
+      }
+    }
+    return messages
+  }
   return { nl: load('nl'), en: load('en') }
 }
 

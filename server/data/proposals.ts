@@ -1,40 +1,21 @@
-import { and, asc, eq, ne } from 'drizzle-orm'
+import { asc, eq, getTableColumns } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { proposals } from '../../db/schema.js'
 
 export type Proposal = typeof proposals.$inferSelect
 
+const {
+  contactName: _name, contactEmail: _email, contactPhone: _phone, contactConsent: _consent, statusToken: _token, ...publicColumns
+} = getTableColumns(proposals)
+
 /** What the public may see of a proposal: never the submitter's contact details or status token. */
 export type PublicProposal = Omit<Proposal, 'contactName' | 'contactEmail' | 'contactPhone' | 'contactConsent' | 'statusToken'>
 
-const publicColumns = {
-  id: proposals.id,
-  roundId: proposals.roundId,
-  reference: proposals.reference,
-  title: proposals.title,
-  summary: proposals.summary,
-  description: proposals.description,
-  costCents: proposals.costCents,
-  correctedCostCents: proposals.correctedCostCents,
-  costJustification: proposals.costJustification,
-  track: proposals.track,
-  themes: proposals.themes,
-  location: proposals.location,
-  kwhPerYear: proposals.kwhPerYear,
-  co2KgPerYear: proposals.co2KgPerYear,
-  households: proposals.households,
-  organisation: proposals.organisation,
-  status: proposals.status,
-  duplicateOfId: proposals.duplicateOfId,
-  submittedAt: proposals.submittedAt,
-  firstAnsweredAt: proposals.firstAnsweredAt,
-}
-
-/** Proposals residents can see: everything except rejected ones, oldest first. */
+/** Every proposal of a round, oldest first: rejected ones too, with their public reason, for transparency. */
 export function listPublicProposals(db: Db, roundId: number): Promise<PublicProposal[]> {
   return db
     .select(publicColumns)
     .from(proposals)
-    .where(and(eq(proposals.roundId, roundId), ne(proposals.status, 'rejected')))
+    .where(eq(proposals.roundId, roundId))
     .orderBy(asc(proposals.submittedAt), asc(proposals.id))
 }
