@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { listRounds } from '../../data/rounds.js'
 import { roundView } from '../public/view-models.js'
+import moderationRoutes from './moderation.js'
+import roundsRoutes from './rounds.js'
 
 export default async function officialRoutes(app: FastifyInstance) {
   app.addHook('preHandler', app.requireAction('dashboard.view'))
@@ -12,4 +14,7 @@ export default async function officialRoutes(app: FastifyInstance) {
       rounds: rounds.map(roundView),
     })
   })
+
+  await app.register(roundsRoutes)
+  await app.register(moderationRoutes)
 }

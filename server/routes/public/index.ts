@@ -4,6 +4,7 @@ import { listPublicProposals } from '../../data/proposals.js'
 import { findRoundBySlug, listPublicRounds } from '../../data/rounds.js'
 import { isLang, LANGUAGES } from '../../i18n.js'
 import { safeNext } from '../forms.js'
+import proposalsRoutes from './proposals.js'
 import { roundView } from './view-models.js'
 
 const YEAR_SECONDS = 365 * 24 * 60 * 60
@@ -45,4 +46,6 @@ export default async function publicRoutes(app: FastifyInstance) {
       return reply.code(503).send({ status: 'error', database: 'unreachable' })
     }
   })
+
+  await app.register(proposalsRoutes)
 }
