@@ -1,0 +1,132 @@
+import { parse as parseCsv, CsvError, type Options } from 'csv-parse/sync'
+import { PbFormatError, type PbSection } from './pabulib-error.js'
+
+const ORDER: readonly PbSection[] = ['META', 'PROJECTS', 'VOTES']
+const MARKER = /^(META|PROJECTS|VOTES)[ \t]*\r?$/gm
+
+// Each section is parsed on its own: with one header per parse every row has
+// the header's width, and csv-parse stays fast (it builds an Error object
+// for every row of unexpected width when relax_column_count is on).
+const CSV: Options = {
+  delimiter: ';',
+  record_delimiter: ['\r\n', '\n'],
+  relax_quotes: true,
+  relax_column_count: true,
+  skip_empty_lines: true,
+}
+
+export interface Section {
+  name: PbSection
+  /** Line number of the line holding the section's name. */
+  line: number
+  text: string
+}
+
+function countLines(text: string, from: number, to: number): number {
+  let count = 0
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) count++
+  return count
+}
+
+/**
+ * Finds the lines holding only META, PROJECTS and VOTES. A quoted field
+ * spanning several lines could in theory hold such a line; no real file does.
+ */
+export function splitSections(raw: string): Record<PbSection, Section> {
+  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw
+  const markers: { name: PbSection; line: number; start: number; end: number }[] = []
+  let line = 1
+  let counted = 0
+  for (const match of text.matchAll(MARKER)) {
+    line += countLines(text, counted, match.index)
+    counted = match.index
+    const name = match[1] as PbSection
+    if (markers.some((m) => m.name === name)) throw new PbFormatError('repeated-section', line, { section: name })
+    markers.push({ name, line, start: match.index, end: match.index + match[0].length + 1 })
+  }
+  if (text.slice(0, markers[0]?.start ?? text.length).trim() !== '') {
+    throw new PbFormatError('missing-section', 1, { section: 'META' })
+  }
+  const sections = ORDER.map((expected, i): Section => {
+    const found = markers[i]
+    if (!found) {
+      const lastLine = line + countLines(text.trimEnd(), counted, text.length)
+      throw new PbFormatError('missing-section', lastLine, { section: expected })
+    }
+    if (found.name !== expected) {
+      throw markers.some((m) => m.name === expected)
+        ? new PbFormatError('section-out-of-order', found.line, { section: found.name, expected })
+        : new PbFormatError('missing-section', found.line, { section: expected })
+    }
+    return { name: expected, line: found.line, text: text.slice(found.end, markers[i + 1]?.start) }
+  })
+  return { META: sections[0]!, PROJECTS: sections[1]!, VOTES: sections[2]! }
+}
+
+export interface Rows {
+  header: string[]
+  /** The rows after the header, blank ones left out. */
+  records: string[][]
+  headerLine(): number
+  lineOf(index: number): number
+}
+
+/** Where an unclosed quote starts: just after the last row that parsed. */
+function unclosedQuoteLine(section: Section): number {
+  let lastLine = 0
+  try {
+    parseCsv(section.text, { ...CSV, on_record: (record, context) => ((lastLine = context.lines), record) })
+  } catch {
+    // The same error again; only the line reached matters.
+  }
+  return section.line + lastLine + 1
+}
+
+function parseSection(section: Section): string[][] {
+  try {
+    return parseCsv(section.text, CSV)
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error
+    if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
+      throw new PbFormatError('csv-syntax', unclosedQuoteLine(section), {
+        detail: 'a quoted field is never closed',
+      })
+    }
+    const line = section.line + Number(error['lines'] ?? 1)
+    throw new PbFormatError('csv-syntax', line, { detail: error.message.replace(/ at line \d+/, '') })
+  }
+}
+
+export function readRows(section: Section): Rows {
+  const parsed = parseSection(section).map((record, index) => ({ record, index }))
+  const rows = parsed.filter(({ record }) => record.some((field) => field.trim() !== ''))
+  // Line numbers cost a second parse, so they are found only for an error.
+  let lines: number[] | undefined
+  const lineOfParsed = (index: number) => {
+    lines ??= (parseCsv(section.text, { ...CSV, info: true }) as unknown as { info: { lines: number } }[]).map(
+      ({ info }) => section.line + info.lines,
+    )
+    return lines[index] ?? section.line
+  }
+
+  const [head, ...body] = rows
+  const header = (head?.record ?? []).map((name) => name.trim())
+  const result: Rows = {
+    header,
+    records: body.map(({ record }) => record),
+    headerLine: () => (head ? lineOfParsed(head.index) : section.line),
+    lineOf: (i) => lineOfParsed(body[i]?.index ?? -1),
+  }
+  if (section.name !== 'META') {
+    body.forEach(({ record }, i) => {
+      if (record.length > header.length) {
+        throw new PbFormatError('wrong-field-count', result.lineOf(i), {
+          section: section.name,
+          expected: header.length,
+          found: record.length,
+        })
+      }
+    })
+  }
+  return result
+}
