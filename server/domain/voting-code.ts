@@ -1,0 +1,39 @@
+import { createHmac, randomInt } from 'node:crypto'
+
+/** No 0/O, 1/I/L: nothing that reads or sounds like something else. */
+export const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ'
+const GROUPS = 4
+const GROUP_LENGTH = 4
+export const CODE_LENGTH = GROUPS * GROUP_LENGTH
+/** 16 symbols of 31: about 79 bits, so guessing one of 100,000 codes is hopeless even without the rate limit. */
+export const CODE_BITS = Math.floor(CODE_LENGTH * Math.log2(CODE_ALPHABET.length))
+
+/** A fresh random code, grouped for reading aloud: ABCD-EFGH-JKMN-PQRS. */
+export function generateCode(): string {
+  let raw = ''
+  for (let i = 0; i < CODE_LENGTH; i++) raw += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]
+  return formatCode(raw)
+}
+
+export function formatCode(raw: string): string {
+  const groups: string[] = []
+  for (let i = 0; i < raw.length; i += GROUP_LENGTH) groups.push(raw.slice(i, i + GROUP_LENGTH))
+  return groups.join('-')
+}
+
+/**
+ * What a person typed, as the code it means: case, dashes and spaces do not
+ * matter, and the look-alikes they might type (O for 0 and so on) never occur
+ * in a code, so they are mapped to what was printed. Null when it cannot be a code.
+ */
+export function normaliseCode(typed: string): string | null {
+  const raw = typed.toUpperCase().replace(/[\s\-–—_.]/g, '')
+  if (raw.length !== CODE_LENGTH) return null
+  for (const char of raw) if (!CODE_ALPHABET.includes(char)) return null
+  return raw
+}
+
+/** Only this keyed hash is stored: the database alone does not reveal a code. */
+export function hashCode(key: string, normalised: string): string {
+  return createHmac('sha256', key).update(normalised).digest('base64url')
+}
