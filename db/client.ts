@@ -44,3 +44,8 @@ export async function openServer(url: string, max = 10): Promise<Database> {
     close: () => client.end({ timeout: 5 }),
   }
 }
+
+/** Raw statements return an array on postgres.js and { rows } on PGlite. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[]
+}

@@ -66,6 +66,8 @@ export const rounds = pgTable('rounds', {
   votingFrom: date('voting_from'),
   votingUntil: date('voting_until'),
   publishOn: date('publish_on'),
+  /** Wrong voting codes typed for this round: officials watch it for guessing. */
+  failedCodeAttempts: integer('failed_code_attempts').notNull().default(0),
   createdAt: createdAt(),
 })
 
@@ -119,3 +121,37 @@ export const proposalEvents = pgTable('proposal_events', {
   message: text('message'),
   details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
 }, (t) => [index('proposal_events_proposal_idx').on(t.proposalId, t.at)])
+
+export const channelEnum = pgEnum('ballot_channel', ['online', 'paper'])
+
+/** One generation of voting codes, for the letters of one mail-merge. */
+export const codeBatches = pgTable('code_batches', {
+  id: serial('id').primaryKey(),
+  roundId: integer('round_id').notNull().references(() => rounds.id),
+  groupLabel: text('group_label'),
+  count: integer('count').notNull(),
+  createdAt: createdAt(),
+  createdBy: integer('created_by').references(() => officials.id),
+})
+
+/** Only a keyed hash of each code is kept; the group is a non-personal area such as a postcode. */
+export const votingCodes = pgTable('voting_codes', {
+  id: serial('id').primaryKey(),
+  roundId: integer('round_id').notNull().references(() => rounds.id),
+  batchId: integer('batch_id').notNull().references(() => codeBatches.id),
+  codeHash: text('code_hash').notNull().unique(),
+  groupLabel: text('group_label'),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+}, (t) => [index('voting_codes_round_idx').on(t.roundId)])
+
+/** One code, at most one ballot: the unique code_id makes a changed ballot replace the old one. */
+export const ballots = pgTable('ballots', {
+  id: serial('id').primaryKey(),
+  roundId: integer('round_id').notNull().references(() => rounds.id),
+  codeId: integer('code_id').notNull().unique().references(() => votingCodes.id),
+  channel: channelEnum('channel').notNull(),
+  projectIds: integer('project_ids').array().notNull(),
+  receipt: text('receipt').notNull().unique(),
+  castAt: timestamp('cast_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index('ballots_round_idx').on(t.roundId)])

@@ -7,6 +7,7 @@ import type { Config } from './config.js'
 import authPlugin from './plugins/auth.js'
 import dbPlugin from './plugins/db.js'
 import errorsPlugin from './plugins/errors.js'
+import mailPlugin from './plugins/mail.js'
 import securityPlugin from './plugins/security.js'
 import sessionPlugin from './plugins/session.js'
 import viewsPlugin from './plugins/views.js'
@@ -14,7 +15,14 @@ import authRoutes from './routes/auth/index.js'
 import officialRoutes from './routes/official/index.js'
 import publicRoutes from './routes/public/index.js'
 
-export type AppConfig = Pick<Config, 'sessionSecret' | 'publicUrl' | 'trustProxy'>
+export type AppConfig = Pick<Config, 'sessionSecret' | 'publicUrl' | 'trustProxy'> & Partial<Pick<Config, 'smtp'>>
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Where residents reach the platform: links in mails and letters start here. */
+    publicUrl: string
+  }
+}
 
 const YEAR = 365 * 24 * 60 * 60 * 1000
 
@@ -32,11 +40,13 @@ export async function buildApp(config: AppConfig, db: Db, logLevel?: string): Pr
 
   // Ecosystem and own plugins, in dependency order.
   await app.register(dbPlugin, { db })
+  app.decorate('publicUrl', config.publicUrl)
   await app.register(securityPlugin, { sessionSecret: config.sessionSecret, publicUrl: config.publicUrl })
   await app.register(sessionPlugin, { sessionSecret: config.sessionSecret })
   await app.register(authPlugin)
   await app.register(viewsPlugin)
   await app.register(errorsPlugin)
+  await app.register(mailPlugin, { smtp: config.smtp })
 
   await app.register(fastifyStatic, {
     root: fileURLToPath(new URL('../static/', import.meta.url)),

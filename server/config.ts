@@ -9,10 +9,23 @@ export interface Config {
   readonly databaseUrl: string | undefined
   readonly dataDir: string
   readonly sessionSecret: string
+  /** Keys the hash of voting codes: without it the database does not reveal a code. Never change it during a round. */
+  readonly codeKey: string
   readonly publicUrl: string
   readonly demo: boolean
   readonly trustProxy: boolean
   readonly logLevel: string
+  /** Mail to submitters about answers; off when no SMTP host is set. */
+  readonly smtp: SmtpConfig | undefined
+}
+
+export interface SmtpConfig {
+  readonly host: string
+  readonly port: number
+  readonly from: string
+  readonly secure: boolean
+  readonly user: string | undefined
+  readonly password: string | undefined
 }
 
 export class ConfigError extends Error {}
@@ -27,13 +40,30 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be on or off, got "${env[name]}"`)
 }
 
-function port(env: Env): number {
-  const raw = env.PORT ?? '3000'
+function port(env: Env, name: string, fallback: string): number {
+  const raw = env[name] ?? fallback
   const value = Number(raw)
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
-    throw new ConfigError(`PORT must be a number from 0 to 65535, got "${raw}"`)
+    throw new ConfigError(`${name} must be a number from 0 to 65535, got "${raw}"`)
   }
   return value
+}
+
+function smtp(env: Env): SmtpConfig | undefined {
+  const host = env.SMTP_HOST?.trim()
+  if (!host) return undefined
+  const from = env.SMTP_FROM?.trim()
+  if (!from || !/^[^@\s<>]+@[^@\s<>]+$|<[^@\s<>]+@[^@\s<>]+>$/.test(from)) {
+    throw new ConfigError('SMTP_FROM must be the sender address (for example "Wijkbudget <wijkbudget@gemeente.nl>") when SMTP_HOST is set')
+  }
+  return {
+    host,
+    port: port(env, 'SMTP_PORT', '587'),
+    from,
+    secure: flag(env, 'SMTP_SECURE', false),
+    user: env.SMTP_USER || undefined,
+    password: env.SMTP_PASSWORD || undefined,
+  }
 }
 
 function databaseUrl(env: Env): string | undefined {
@@ -53,29 +83,29 @@ function databaseUrl(env: Env): string | undefined {
 
 /**
  * With a database server several instances share one secret, so it must be
- * given. Embedded, one instance runs: a secret kept in the data folder lets
- * sessions survive a restart with zero setup.
+ * given. Embedded, one instance runs: a secret kept in the data folder
+ * survives a restart with zero setup.
  */
-function sessionSecret(env: Env, dataDir: string, embedded: boolean): string {
-  const given = env.SESSION_SECRET
+function secret(env: Env, name: string, dataDir: string, embedded: boolean): string {
+  const given = env[name]
   if (given !== undefined) {
-    if (given.length < 32) throw new ConfigError('SESSION_SECRET must be at least 32 characters long')
+    if (given.length < 32) throw new ConfigError(`${name} must be at least 32 characters long`)
     return given
   }
-  if (!embedded) throw new ConfigError('SESSION_SECRET is required with DATABASE_URL (at least 32 characters, the same on every instance)')
-  const file = join(dataDir, 'session-secret')
+  if (!embedded) throw new ConfigError(`${name} is required with DATABASE_URL (at least 32 characters, the same on every instance)`)
+  const file = join(dataDir, name.toLowerCase().replaceAll('_', '-'))
   if (existsSync(file)) return readFileSync(file, 'utf8').trim()
   mkdirSync(dataDir, { recursive: true })
-  const secret = randomBytes(32).toString('base64url')
-  writeFileSync(file, secret, { mode: 0o600 })
-  return secret
+  const value = randomBytes(32).toString('base64url')
+  writeFileSync(file, value, { mode: 0o600 })
+  return value
 }
 
 /** The only reader of process.env. */
 export function loadConfig(env: Env = process.env): Config {
   const url = databaseUrl(env)
   const dataDir = resolve(env.DATA_DIR ?? '.data')
-  const listenPort = port(env)
+  const listenPort = port(env, 'PORT', '3000')
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${listenPort}`).replace(/\/+$/, '')
   try {
     new URL(publicUrl)
@@ -87,10 +117,12 @@ export function loadConfig(env: Env = process.env): Config {
     port: listenPort,
     databaseUrl: url,
     dataDir,
-    sessionSecret: sessionSecret(env, dataDir, url === undefined),
+    sessionSecret: secret(env, 'SESSION_SECRET', dataDir, url === undefined),
+    codeKey: secret(env, 'CODE_KEY', dataDir, url === undefined),
     publicUrl,
     demo: flag(env, 'DEMO', url === undefined),
     trustProxy: flag(env, 'TRUST_PROXY', false),
     logLevel: env.LOG_LEVEL ?? 'info',
+    smtp: smtp(env),
   })
 }

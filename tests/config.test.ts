@@ -16,13 +16,17 @@ t.test('with nothing set it runs embedded with demo data on port 3000 and keeps 
   t.equal(config.publicUrl, 'http://localhost:3000')
   t.equal(readFileSync(join(dir, 'session-secret'), 'utf8'), config.sessionSecret)
   t.equal(loadConfig({ DATA_DIR: dir }).sessionSecret, config.sessionSecret, 'a restart keeps sessions valid')
+  t.equal(readFileSync(join(dir, 'code-key'), 'utf8'), config.codeKey)
+  t.not(config.codeKey, config.sessionSecret)
   t.ok(Object.isFrozen(config))
 })
 
 t.test('with a database server it needs a shared session secret and has demo off by default', async (t) => {
   const env = { DATABASE_URL: 'postgres://u@db.example:5432/wb', DATA_DIR: dataDir() }
   t.throws(() => loadConfig(env), new ConfigError('SESSION_SECRET is required with DATABASE_URL (at least 32 characters, the same on every instance)'))
-  const config = loadConfig({ ...env, SESSION_SECRET: SECRET, PUBLIC_URL: 'https://wijkbudget.example.nl/' })
+  t.throws(() => loadConfig({ ...env, SESSION_SECRET: SECRET }), { message: /^CODE_KEY is required with DATABASE_URL/ })
+  const config = loadConfig({ ...env, SESSION_SECRET: SECRET, CODE_KEY: SECRET, PUBLIC_URL: 'https://wijkbudget.example.nl/' })
+  t.equal(config.codeKey, SECRET)
   t.equal(config.demo, false)
   t.equal(config.publicUrl, 'https://wijkbudget.example.nl')
 })
@@ -34,6 +38,9 @@ t.test('wrong settings are refused with a message naming the setting', async (t)
     [{ DATABASE_URL: 'not a url', SESSION_SECRET: SECRET }, /^DATABASE_URL is not a valid URL/],
     [{ DATABASE_URL: 'mysql://x@y/z', SESSION_SECRET: SECRET }, /^DATABASE_URL must start with postgres:\/\//],
     [{ SESSION_SECRET: 'short' }, /^SESSION_SECRET must be at least 32/],
+    [{ CODE_KEY: 'short' }, /^CODE_KEY must be at least 32/],
+    [{ SMTP_HOST: 'mail.example' }, /^SMTP_FROM must be the sender address/],
+    [{ SMTP_HOST: 'mail.example', SMTP_FROM: 'x@y.example', SMTP_PORT: 'abc' }, /^SMTP_PORT must be a number/],
     [{ DEMO: 'maybe' }, /^DEMO must be on or off/],
     [{ PUBLIC_URL: 'no url' }, /^PUBLIC_URL is not a valid URL/],
   ]

@@ -46,6 +46,7 @@ function engine() {
   hbs.registerHelper('datetime', (value: Date, options: Handlebars.HelperOptions) => formatDateTime(value, langOf(options)))
   hbs.registerHelper('date', (value: string, options: Handlebars.HelperOptions) => formatDate(value, langOf(options)))
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b)
+  hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).find(Boolean))
   hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''))
   return { hbs, messages }
 }

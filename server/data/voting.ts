@@ -1,0 +1,93 @@
+import { and, asc, count, eq, isNull, sql } from 'drizzle-orm'
+import { rowsOf, type Db } from '../../db/client.js'
+import { ballots, codeBatches, proposals, rounds, votingCodes } from '../../db/schema.js'
+import { appendAudit } from './audit.js'
+
+export type Channel = 'online' | 'paper'
+
+/** The projects on a round's ballot: its approved proposals, at the cost that counts. */
+export function listBallotProjects(db: Db, roundId: number) {
+  return db.select({
+    id: proposals.id,
+    reference: proposals.reference,
+    title: proposals.title,
+    summary: proposals.summary,
+    costCents: sql<number>`coalesce(${proposals.correctedCostCents}, ${proposals.costCents})`.mapWith(Number),
+    themes: proposals.themes,
+    track: proposals.track,
+    kwhPerYear: proposals.kwhPerYear,
+    co2KgPerYear: proposals.co2KgPerYear,
+    households: proposals.households,
+  }).from(proposals)
+    .where(and(eq(proposals.roundId, roundId), eq(proposals.status, 'approved')))
+    .orderBy(asc(proposals.submittedAt), asc(proposals.id))
+}
+
+const CHUNK = 5_000
+
+/** Stores a batch of code hashes in one transaction: either all letters' codes exist or none. */
+export async function insertCodeBatch(
+  db: Db,
+  batch: { roundId: number; groupLabel: string | null; hashes: string[]; official: { id: number; email: string } },
+): Promise<number> {
+  const batchId = await db.transaction(async (tx) => {
+    const [row] = await tx.insert(codeBatches).values({
+      roundId: batch.roundId, groupLabel: batch.groupLabel, count: batch.hashes.length, createdBy: batch.official.id,
+    }).returning({ id: codeBatches.id })
+    for (let i = 0; i < batch.hashes.length; i += CHUNK) {
+      await tx.insert(votingCodes).values(batch.hashes.slice(i, i + CHUNK).map((codeHash) => ({
+        roundId: batch.roundId, batchId: row!.id, codeHash, groupLabel: batch.groupLabel,
+      })))
+    }
+    await appendAudit(tx, {
+      officialId: batch.official.id, actor: batch.official.email, action: 'codes.generate', object: `round:${batch.roundId}`,
+      details: { batch: row!.id, count: batch.hashes.length, group: batch.groupLabel },
+    })
+    return row!.id
+  })
+  // Bulk loads leave the planner's statistics stale (PGlite has no autovacuum).
+  await db.execute(sql`analyze voting_codes`)
+  return batchId
+}
+
+export async function findCode(db: Db, roundId: number, codeHash: string) {
+  const [row] = await db.select({ id: votingCodes.id, revokedAt: votingCodes.revokedAt, groupLabel: votingCodes.groupLabel })
+    .from(votingCodes).where(and(eq(votingCodes.codeHash, codeHash), eq(votingCodes.roundId, roundId)))
+  return row
+}
+
+export async function revokeCode(db: Db, roundId: number, codeHash: string, official: { id: number; email: string }): Promise<'revoked' | 'unknown' | 'already'> {
+  return db.transaction(async (tx) => {
+    const code = await findCode(tx, roundId, codeHash)
+    if (!code) return 'unknown'
+    if (code.revokedAt) return 'already'
+    await tx.update(votingCodes).set({ revokedAt: new Date() }).where(and(eq(votingCodes.id, code.id), isNull(votingCodes.revokedAt)))
+    await appendAudit(tx, { officialId: official.id, actor: official.email, action: 'codes.revoke', object: `code:${code.id}`, details: { round: roundId } })
+    return 'revoked'
+  })
+}
+
+export async function countFailedCodeAttempt(db: Db, roundId: number): Promise<void> {
+  await db.update(rounds).set({ failedCodeAttempts: sql`${rounds.failedCodeAttempts} + 1` }).where(eq(rounds.id, roundId))
+}
+
+/**
+ * Stores or replaces the ballot of one code in one statement, only while the
+ * code is valid and the round is voting. Returns null when that no longer
+ * holds. The reply is sent after this commits, so an acknowledged ballot is
+ * never lost. Closing the round locks the table first (see advancePhase).
+ */
+export async function castBallot(
+  db: Db,
+  ballot: { roundId: number; codeId: number; channel: Channel; projectIds: number[]; receipt: string },
+): Promise<{ receipt: string; replaced: boolean } | null> {
+  const result = await db.execute(sql`
+    insert into ballots (round_id, code_id, channel, project_ids, receipt)
+    select c.round_id, c.id, ${ballot.channel}::ballot_channel, ${`{${ballot.projectIds.join(',')}}`}::integer[], ${ballot.receipt}
+    from voting_codes c join rounds r on r.id = c.round_id
+    where c.id = ${ballot.codeId} and c.round_id = ${ballot.roundId} and c.revoked_at is null and r.phase = 'voting'
+    on conflict (code_id) do update
+      set project_ids = excluded.project_ids, channel = excluded.channel, updated_at = now()
+    returning receipt, (xmax <> 0) as replaced`)
+  return rowsOf<{ receipt: string; replaced: boolean }>(result)[0] ?? null
+}

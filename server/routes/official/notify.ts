@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify'
+import type { Proposal } from '../../data/proposals.js'
+import { formatEuro, isLang, type Lang } from '../../i18n.js'
+import type { ModerationAction } from '../../domain/moderation.js'
+
+/** Tells the submitter, in the language they wrote in, what an official decided; the status page has the rest. */
+export async function notifySubmitter(app: FastifyInstance, proposal: Proposal, action: ModerationAction, message: string | null): Promise<boolean> {
+  if (!proposal.contactEmail) return false
+  const lang: Lang = isLang(proposal.lang) ? proposal.lang : 'nl'
+  const t = (key: string, vars?: Record<string, unknown>) => app.translate(lang, key, vars)
+  const cost = proposal.correctedCostCents ?? proposal.costCents
+  const lines = [
+    t('mail.greeting', { name: proposal.contactName }),
+    '',
+    t(`mail.decision.${action}`, { title: proposal.title, reference: proposal.reference, cost: formatEuro(cost, lang) }),
+    ...(message ? ['', t('mail.message'), message] : []),
+    '',
+    t('mail.statusLink'),
+    `${app.publicUrl}/status/${proposal.statusToken}`,
+    '',
+    t('mail.signature'),
+  ]
+  return app.sendMail({
+    to: proposal.contactEmail,
+    subject: t('mail.subject', { reference: proposal.reference }),
+    text: lines.join('\n'),
+  })
+}

@@ -1,0 +1,260 @@
+import t from 'tap'
+import { and, eq } from 'drizzle-orm'
+import { SMTPServer } from 'smtp-server'
+import { auditLog, proposalEvents, proposals, rounds } from '../../db/schema.js'
+import { seedDemo } from '../../db/seed.js'
+import { buildApp } from '../../server/app.js'
+import { freshDatabase } from '../helpers/db.js'
+import { TEST_CONFIG } from '../helpers/app.js'
+import { Visitor } from '../helpers/client.js'
+import { createOfficial, PASSWORD } from '../helpers/officials.js'
+
+// A real SMTP server on loopback receives what the app sends.
+const inbox: { to: string[]; raw: string }[] = []
+const smtp = new SMTPServer({
+  authOptional: true,
+  disabledCommands: ['STARTTLS'],
+  onData(stream, session, callback) {
+    let raw = ''
+    stream.on('data', (chunk: Buffer) => { raw += chunk.toString('utf8') })
+    stream.on('end', () => {
+      // Undo quoted-printable soft line breaks so assertions read the text a person reads.
+      inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: raw.replace(/=\r\n/g, '') })
+      callback()
+    })
+  },
+})
+await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve))
+const smtpPort = (smtp.server.address() as { port: number }).port
+
+const database = await freshDatabase()
+const db = database.db
+const app = await buildApp({
+  ...TEST_CONFIG,
+  smtp: { host: '127.0.0.1', port: smtpPort, from: 'Wijkbudget <wijkbudget@gemeente.example>', secure: false, user: undefined, password: undefined },
+}, db)
+t.teardown(async () => {
+  await app.close()
+  await database.close()
+  await new Promise<void>((resolve) => smtp.close(resolve))
+})
+await seedDemo(db)
+await createOfficial(db, 'moderator')
+await createOfficial(db, 'council')
+await createOfficial(db, 'admin')
+
+const [round] = await db.select().from(rounds)
+
+async function proposalByTitle(title: string) {
+  const [row] = await db.select().from(proposals).where(eq(proposals.title, title))
+  return row!
+}
+
+/** A new proposal waiting for an answer, submitted `hoursAgo` hours ago. */
+let counter = 0
+async function waitingProposal(title: string, hoursAgo = 1, email: string | null = 'indiener@example.org') {
+  const submittedAt = new Date(Date.now() - hoursAgo * 3_600_000)
+  const [row] = await db.insert(proposals).values({
+    roundId: round!.id, reference: `T-${++counter}`, statusToken: `token-${counter}-${'x'.repeat(30)}`, title, summary: 's', description: 'd',
+    costCents: 500_000, track: 'social', themes: ['green'], contactName: 'Fatima', contactEmail: email, contactConsent: true,
+    submittedAt, waitingSince: submittedAt, lang: 'en',
+  }).returning()
+  return row!
+}
+
+async function as(role: string) {
+  const v = new Visitor(app, `10.1.0.${++counter}`)
+  await v.login(`${role}@example.test`, PASSWORD)
+  return v
+}
+
+async function auditCount(action: string, id: number) {
+  return (await db.select().from(auditLog).where(and(eq(auditLog.action, action), eq(auditLog.object, `proposal:${id}`)))).length
+}
+
+t.test('the queue lists waiting proposals oldest first with working-hours waiting time, marking overdue ones', async (t) => {
+  await waitingProposal('Recent idea', 0)
+  await waitingProposal('Old idea', 24 * 14)
+  const moderator = await as('moderator')
+  const res = await moderator.get('/official/moderation')
+  t.equal(res.statusCode, 200)
+  const oldAt = res.body.indexOf('Old idea')
+  const recentAt = res.body.indexOf('Recent idea')
+  t.ok(oldAt > 0 && recentAt > oldAt, 'oldest first')
+  t.match(res.body, 'Te laat')
+  t.match(res.body, /werkdag\(en\)/)
+  t.match(res.body, 'Led-verlichting in portieken', 'demo proposals waiting are there too')
+  t.match(res.body, 'Leer-werkplekken als energieklusser', 'the one waiting for its submitter is listed')
+})
+
+t.test('approving puts the proposal on the ballot, records history, audit and first answer, and mails the submitter', async (t) => {
+  const p = await waitingProposal('Solar benches')
+  const moderator = await as('moderator')
+  await moderator.get(`/official/proposals/${p.id}`)
+  const before = inbox.length
+  const res = await moderator.post(`/official/proposals/${p.id}/approve`, {})
+  t.equal(res.statusCode, 303)
+  t.equal(res.headers.location, `/official/proposals/${p.id}?done=approve`)
+  const after = await proposalByTitle('Solar benches')
+  t.equal(after.status, 'approved')
+  t.equal(after.waitingSince, null)
+  t.ok(after.firstAnsweredAt)
+  const events = await db.select().from(proposalEvents).where(eq(proposalEvents.proposalId, p.id))
+  t.same(events.map((e) => e.kind), ['approved'])
+  t.equal(await auditCount('proposal.approve', p.id), 1)
+  t.equal(inbox.length, before + 1)
+  const mail = inbox.at(-1)!
+  t.same(mail.to, ['indiener@example.org'])
+  t.match(mail.raw, 'Good news', 'in the language the submitter wrote in')
+  t.match(mail.raw, `http://localhost:3000/status/${p.statusToken}`)
+  const page = await moderator.get(`/official/proposals/${p.id}?done=approve`)
+  t.match(page.body, 'Het idee is goedgekeurd.')
+})
+
+t.test('rejecting needs a public reason; without one nothing changes', async (t) => {
+  const p = await waitingProposal('Fountain')
+  const moderator = await as('moderator')
+  await moderator.get(`/official/proposals/${p.id}`)
+  const empty = await moderator.post(`/official/proposals/${p.id}/reject`, { message: '   ' })
+  t.equal(empty.statusCode, 422)
+  t.match(empty.body, 'Schrijf een korte uitleg')
+  t.equal((await proposalByTitle('Fountain')).status, 'submitted')
+  t.equal(await auditCount('proposal.reject', p.id), 0)
+  const res = await moderator.post(`/official/proposals/${p.id}/reject`, { message: 'Geen energieproject.' })
+  t.equal(res.statusCode, 303)
+  t.equal((await proposalByTitle('Fountain')).status, 'rejected')
+  const [event] = await db.select().from(proposalEvents).where(eq(proposalEvents.proposalId, p.id))
+  t.equal(event!.message, 'Geen energieproject.')
+})
+
+t.test('asking for changes sends the message to the submitter and waits for them', async (t) => {
+  const p = await waitingProposal('Bike shed')
+  const moderator = await as('moderator')
+  await moderator.get(`/official/proposals/${p.id}`)
+  const res = await moderator.post(`/official/proposals/${p.id}/request-changes`, { message: 'Hoeveel fietsen passen erin?' })
+  t.equal(res.statusCode, 303)
+  const after = await proposalByTitle('Bike shed')
+  t.equal(after.status, 'needs_changes')
+  t.equal(after.waitingSince, null)
+  t.match(inbox.at(-1)!.raw, 'Hoeveel fietsen passen erin?')
+})
+
+t.test('correcting the cost keeps the status, needs a justification and refuses bad amounts', async (t) => {
+  const p = await waitingProposal('Heat pumps')
+  const moderator = await as('moderator')
+  await moderator.get(`/official/proposals/${p.id}`)
+  const bad: [string, RegExp][] = [['0', /meer dan € 0/], ['-5', /meer dan € 0/], ['100.000,01', /hele budget/], ['10,5555', /twee cijfers/], ['abc', /in cijfers/], ['200000', /hele budget/], ['', /Vul een bedrag in/]]
+  for (const [cost, message] of bad) {
+    const res = await moderator.post(`/official/proposals/${p.id}/correct-cost`, { cost, message: 'Offerte' })
+    t.equal(res.statusCode, 422, cost)
+    t.match(res.body.replace(/\u00a0/g, ' '), message, cost)
+    if (cost) t.match(res.body, `value="${cost}"`, 'the typed amount is kept')
+  }
+  t.equal((await proposalByTitle('Heat pumps')).correctedCostCents, null)
+  const noReason = await moderator.post(`/official/proposals/${p.id}/correct-cost`, { cost: '4500', message: '' })
+  t.equal(noReason.statusCode, 422)
+  const ok = await moderator.post(`/official/proposals/${p.id}/correct-cost`, { cost: '4.500,50', message: 'Offerte van de installateur' })
+  t.equal(ok.statusCode, 303)
+  const after = await proposalByTitle('Heat pumps')
+  t.equal(after.correctedCostCents, 450_050)
+  t.equal(after.costJustification, 'Offerte van de installateur')
+  t.equal(after.status, 'submitted')
+  t.ok(after.waitingSince, 'a cost correction alone is not an answer')
+})
+
+t.test('a duplicate is merged into another proposal of the same round', async (t) => {
+  const p = await waitingProposal('Energy coaches again')
+  const target = await proposalByTitle('Energiecoaches in je eigen taal')
+  const moderator = await as('moderator')
+  const page = await moderator.get(`/official/proposals/${p.id}`)
+  t.match(page.body, `<option value="${target.id}">`)
+  const wrong = await moderator.post(`/official/proposals/${p.id}/merge`, { target: '999999' })
+  t.equal(wrong.statusCode, 422)
+  t.equal((await proposalByTitle('Energy coaches again')).status, 'submitted')
+  const ok = await moderator.post(`/official/proposals/${p.id}/merge`, { target: String(target.id) })
+  t.equal(ok.statusCode, 303)
+  const after = await proposalByTitle('Energy coaches again')
+  t.equal(after.status, 'rejected')
+  t.equal(after.duplicateOfId, target.id)
+})
+
+t.test('two officials deciding at once: one decision takes effect, one audit entry', async (t) => {
+  const p = await waitingProposal('Contested')
+  const a = await as('moderator')
+  const b = await as('admin')
+  await a.get(`/official/proposals/${p.id}`)
+  await b.get(`/official/proposals/${p.id}`)
+  const [ra, rb] = await Promise.all([
+    a.post(`/official/proposals/${p.id}/approve`, {}),
+    b.post(`/official/proposals/${p.id}/reject`, { message: 'Te duur' }),
+  ])
+  const statuses = [ra.statusCode, rb.statusCode].sort()
+  t.same(statuses, [303, 409])
+  const after = await proposalByTitle('Contested')
+  const decided = ra.statusCode === 303 ? 'approved' : 'rejected'
+  t.equal(after.status, decided)
+  t.equal((await auditCount('proposal.approve', p.id)) + (await auditCount('proposal.reject', p.id)), 1)
+  t.equal((await db.select().from(proposalEvents).where(eq(proposalEvents.proposalId, p.id))).length, 1)
+  const replay = await a.post(`/official/proposals/${p.id}/approve`, {})
+  t.equal(replay.statusCode, 409, 'a replayed form changes nothing')
+  t.match(replay.body, 'al beantwoord')
+})
+
+t.test('council members see the queue and decisions but cannot act or see contact details', async (t) => {
+  const p = await waitingProposal('Council watch')
+  const council = await as('council')
+  const queue = await council.get('/official/moderation')
+  t.equal(queue.statusCode, 200)
+  t.match(queue.body, 'Council watch')
+  const page = await council.get(`/official/proposals/${p.id}`)
+  t.equal(page.statusCode, 200)
+  t.notMatch(page.body, 'indiener@example.org')
+  t.notMatch(page.body, 'action="/official/proposals/')
+  for (const action of ['approve', 'reject', 'request-changes', 'correct-cost', 'merge']) {
+    const res = await council.post(`/official/proposals/${p.id}/${action}`, { message: 'x', cost: '10', target: '1' })
+    t.equal(res.statusCode, 403, action)
+  }
+  t.equal((await proposalByTitle('Council watch')).status, 'submitted')
+})
+
+t.test('residents get sent to login and cannot moderate; a POST without CSRF is refused', async (t) => {
+  const p = await waitingProposal('No entry')
+  const resident = new Visitor(app, '10.2.0.1')
+  t.equal((await resident.get('/official/moderation')).statusCode, 303)
+  await resident.get('/login')
+  const res = await resident.post(`/official/proposals/${p.id}/approve`, {})
+  t.equal(res.statusCode, 303)
+  t.match(res.headers.location, /^\/login/)
+  const moderator = await as('moderator')
+  const noToken = await moderator.post(`/official/proposals/${p.id}/approve`, { _csrf: null })
+  t.equal(noToken.statusCode, 403)
+  t.equal((await proposalByTitle('No entry')).status, 'submitted')
+})
+
+t.test('moderation is closed once voting has opened', async (t) => {
+  const p = await waitingProposal('Too late')
+  await db.update(rounds).set({ phase: 'voting' }).where(eq(rounds.id, round!.id))
+  t.teardown(() => db.update(rounds).set({ phase: 'reviewing' }).where(eq(rounds.id, round!.id)))
+  const moderator = await as('moderator')
+  await moderator.get(`/official/proposals/${p.id}`)
+  const res = await moderator.post(`/official/proposals/${p.id}/correct-cost`, { cost: '10', message: 'x' })
+  t.equal(res.statusCode, 409)
+  t.match(res.body, 'worden geen ideeën meer beoordeeld')
+  t.equal((await proposalByTitle('Too late')).correctedCostCents, null)
+})
+
+t.test('unknown proposals and actions are 404, bad input is 4xx, HTML stays text', async (t) => {
+  const moderator = await as('moderator')
+  t.equal((await moderator.get('/official/proposals/999999')).statusCode, 404)
+  t.equal((await moderator.get('/official/proposals/abc')).statusCode, 400)
+  const p = await waitingProposal('<script>alert(1)</script>')
+  const page = await moderator.get(`/official/proposals/${p.id}`)
+  t.notMatch(page.body, '<script>alert(1)</script>')
+  t.match(page.body, '&lt;script&gt;')
+  t.match((await moderator.get('/official/moderation')).body, '&lt;script&gt;alert(1)')
+  t.equal((await moderator.post(`/official/proposals/${p.id}/delete`, {})).statusCode, 400)
+  const long = await moderator.post(`/official/proposals/${p.id}/reject`, { message: 'x'.repeat(2001) })
+  t.equal(long.statusCode, 422)
+  t.match(long.body, 'Dit is te lang')
+  t.equal((await db.select().from(proposals).where(eq(proposals.id, p.id)))[0]!.status, 'submitted')
+})
