@@ -2,8 +2,10 @@ import { sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { listPublicProposals } from '../../data/proposals.js'
 import { findRoundBySlug, listPublicRounds } from '../../data/rounds.js'
+import { can } from '../../domain/permissions.js'
 import { isLang, LANGUAGES } from '../../i18n.js'
 import { safeNext } from '../forms.js'
+import { filterQuerySchema, filterView, listView, readFilter } from './proposal-views.js'
 import proposalsRoutes from './proposals.js'
 import { roundView } from './view-models.js'
 
@@ -15,13 +17,23 @@ export default async function publicRoutes(app: FastifyInstance) {
     return reply.render('pages/public/home.hbs', { rounds: rounds.map(roundView) })
   })
 
-  app.get<{ Params: { slug: string } }>('/rounds/:slug', {
-    schema: { params: { type: 'object', properties: { slug: { type: 'string', maxLength: 100 } }, required: ['slug'] } },
+  app.get<{ Params: { slug: string }; Querystring: { theme?: string; track?: string } }>('/rounds/:slug', {
+    schema: {
+      params: { type: 'object', properties: { slug: { type: 'string', maxLength: 100 } }, required: ['slug'] },
+      querystring: filterQuerySchema,
+    },
   }, async (request, reply) => {
     const round = await findRoundBySlug(app.db, request.params.slug)
     if (!round || round.phase === 'draft') return reply.callNotFound()
-    const proposals = await listPublicProposals(app.db, round.id)
-    return reply.render('pages/public/round.hbs', { title: round.title, round: roundView(round), proposals })
+    const filter = readFilter(request.query)
+    const proposals = await listPublicProposals(app.db, round.id, filter)
+    return reply.render('pages/public/round.hbs', {
+      title: round.title,
+      round: roundView(round),
+      canPropose: can('resident', 'proposal.submit', round.phase),
+      filter: filterView(filter),
+      list: listView(proposals, filter),
+    }, { fragment: 'partials/proposal-list.hbs' })
   })
 
   app.get<{ Params: { lang: string }; Querystring: { next?: string } }>('/language/:lang', {

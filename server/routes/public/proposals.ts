@@ -1,3 +1,89 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { listProposalEvents } from '../../data/proposal-events.js'
+import { createProposal, findProposalLink, findPublicProposal } from '../../data/proposals.js'
+import { findRoundBySlug, type Round } from '../../data/rounds.js'
+import { can } from '../../domain/permissions.js'
+import type { ProposalErrors, ProposalForm } from '../../domain/proposal-rules.js'
+import { EMPTY_FORM, formView, proposalBodySchema, readProposalForm } from './proposal-form.js'
+import proposalStatusRoutes from './proposal-status.js'
+import { figuresView, historyView } from './proposal-views.js'
 
-export default async function proposalsRoutes(app: FastifyInstance) {}
+interface SlugParams {
+  slug: string
+}
+
+const slugParams = { type: 'object', properties: { slug: { type: 'string', maxLength: 100 } }, required: ['slug'] }
+const referenceParams = { type: 'object', properties: { reference: { type: 'string', maxLength: 40 } }, required: ['reference'] }
+
+const acceptsProposals = (round: Round) => can('resident', 'proposal.submit', round.phase)
+
+export default async function proposalsRoutes(app: FastifyInstance) {
+  /** The round residents may see, or null after replying 404 (unknown or still a draft). */
+  async function publicRound(slug: string, reply: FastifyReply): Promise<Round | null> {
+    const round = await findRoundBySlug(app.db, slug)
+    if (round && round.phase !== 'draft') return round
+    reply.callNotFound()
+    return null
+  }
+
+  function closed(reply: FastifyReply, round: Round) {
+    return reply.code(409).render('pages/public/proposal-closed.hbs', {
+      title: app.translate(reply.request.lang, 'proposals.closed.title'),
+      round,
+    })
+  }
+
+  function form(reply: FastifyReply, round: Round, values: ProposalForm, errors: ProposalErrors, status: number) {
+    const lang = reply.request.lang
+    const title = app.translate(lang, 'proposals.new.title')
+    return reply.code(status).render('pages/public/proposal-new.hbs', {
+      title: status === 422 ? app.translate(lang, 'proposals.form.errorTitle', { title }) : title,
+      round,
+      form: formView(values, errors, round.budgetCents, `/rounds/${round.slug}/proposals`, 'proposals.form.submit'),
+    })
+  }
+
+  app.get<{ Params: SlugParams }>('/rounds/:slug/proposals/new', { schema: { params: slugParams } }, async (request, reply) => {
+    const round = await publicRound(request.params.slug, reply)
+    if (!round) return reply
+    if (!acceptsProposals(round)) return closed(reply, round)
+    return form(reply, round, EMPTY_FORM, {}, 200)
+  })
+
+  app.post<{ Params: SlugParams }>('/rounds/:slug/proposals', {
+    schema: { params: slugParams, body: proposalBodySchema },
+    attachValidation: true,
+  }, async (request, reply) => {
+    const round = await publicRound(request.params.slug, reply)
+    if (!round) return reply
+    if (!acceptsProposals(round)) return closed(reply, round)
+    const { form: values, errors, fields } = readProposalForm(request, round.budgetCents)
+    if (!fields) return form(reply, round, values, errors, 422)
+    const created = await createProposal(app.db, { roundId: round.id, isOpen: acceptsProposals, lang: request.lang, fields, now: new Date() })
+    if (!created) return closed(reply, round)
+    return reply.redirect(`/status/${created.statusToken}`, 303)
+  })
+
+  app.get<{ Params: { reference: string } }>('/proposals/:reference', {
+    schema: { params: referenceParams },
+    attachValidation: true,
+  }, async (request, reply) => {
+    const found = request.validationError ? undefined : await findPublicProposal(app.db, request.params.reference.toUpperCase())
+    if (!found || found.round.phase === 'draft') return reply.callNotFound()
+    const { proposal, round } = found
+    const [events, mergedInto] = await Promise.all([
+      listProposalEvents(app.db, proposal.id),
+      proposal.duplicateOfId === null ? undefined : findProposalLink(app.db, proposal.duplicateOfId),
+    ])
+    return reply.render('pages/public/proposal-detail.hbs', {
+      title: proposal.title,
+      proposal,
+      round,
+      mergedInto,
+      figures: figuresView(proposal),
+      history: historyView(events, 'public'),
+    })
+  })
+
+  await app.register(proposalStatusRoutes)
+}

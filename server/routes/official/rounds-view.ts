@@ -1,0 +1,124 @@
+import type { FastifyRequest } from 'fastify'
+import type { Db } from '../../../db/client.js'
+import { countProposalsByStatus, listRoundAudit, type Round } from '../../data/rounds.js'
+import type { ChainedEntry } from '../../domain/audit-chain.js'
+import { PROPOSAL_STATUSES } from '../../domain/moderation.js'
+import { centsToInput } from '../../domain/money.js'
+import { can, type Role } from '../../domain/permissions.js'
+import { isPhase, nextPhase } from '../../domain/phases.js'
+import {
+  DATE_FIELDS, FORM_FIELDS, type FormField, type RoundErrors, type RoundForm, type RoundSettings, type SettingName,
+} from '../../domain/round-rules.js'
+import type { Lang } from '../../i18n.js'
+import { fieldErrors } from '../forms.js'
+import { roundView } from '../public/view-models.js'
+
+/** Ids are positive integers that fit the column; anything else is a page that does not exist. */
+export const idParams = {
+  type: 'object',
+  properties: { id: { type: 'string', pattern: '^[1-9][0-9]{0,8}$' } },
+  required: ['id'],
+} as const
+
+export function badId(request: FastifyRequest): boolean {
+  return request.validationError?.validationContext === 'params'
+}
+
+// Generous bounds only: the domain rules give the precise, per-field messages.
+const text = (maxLength: number) => ({ type: 'string', maxLength })
+export const roundFormSchema = {
+  type: 'object',
+  properties: {
+    title: text(1000), neighbourhood: text(1000), description: text(20_000), budget: text(100),
+    ...Object.fromEntries(DATE_FIELDS.map((field) => [field, text(100)])),
+    ballotFormat: text(100), maxChoices: text(100), minSpendPercent: text(100), tallyRule: text(100),
+    _csrf: { type: 'string' },
+  },
+}
+
+export function roundSettings(round: Round): RoundSettings {
+  const { title, neighbourhood, description, budgetCents, ballotFormat, maxChoices, minSpendPercent, tallyRule } = round
+  const { proposingFrom, reviewingFrom, votingFrom, votingUntil, publishOn } = round
+  return {
+    title, neighbourhood, description, budgetCents, proposingFrom, reviewingFrom, votingFrom, votingUntil, publishOn,
+    ballotFormat, maxChoices, minSpendPercent, tallyRule,
+  }
+}
+
+/** What the admin typed, as text to put back in the form; anything that is not text is dropped. */
+export function typedValues(form: RoundForm): Record<FormField, string> {
+  return Object.fromEntries(FORM_FIELDS.map((field) => {
+    const value = form[field]
+    return [field, typeof value === 'string' ? value : '']
+  })) as Record<FormField, string>
+}
+
+export const NEW_ROUND_VALUES = { ...typedValues({}), ballotFormat: 'knapsack', tallyRule: 'greedy', minSpendPercent: '0' }
+
+export function storedValues(round: Round, lang: Lang): Record<FormField, string> {
+  const s = roundSettings(round)
+  return {
+    ...typedValues({ title: s.title, neighbourhood: s.neighbourhood, description: s.description }),
+    ...Object.fromEntries(DATE_FIELDS.map((field) => [field, s[field] ?? ''])),
+    budget: centsToInput(s.budgetCents, lang),
+    ballotFormat: s.ballotFormat,
+    maxChoices: s.maxChoices === null ? '' : String(s.maxChoices),
+    minSpendPercent: String(s.minSpendPercent),
+    tallyRule: s.tallyRule,
+  }
+}
+
+/** One message key per wrong field: the domain's precise reason where it has one, the schema's otherwise. */
+export function errorKeys(request: FastifyRequest, domain: RoundErrors): Record<string, string> {
+  const keys: Record<string, string> = fieldErrors(request.validationError?.validation)
+  for (const [field, code] of Object.entries(domain)) keys[field] = `rounds.error.${code}`
+  return keys
+}
+
+const KIND: Partial<Record<SettingName, string>> = {
+  budgetCents: 'money', ballotFormat: 'choice', tallyRule: 'choice',
+  ...Object.fromEntries(DATE_FIELDS.map((field) => [field, 'date'])),
+}
+// jsonb keeps its own key order; history shows changes in the order of the form.
+const SETTING_ORDER: readonly string[] = [
+  'title', 'neighbourhood', 'description', 'budgetCents', 'ballotFormat', 'maxChoices', 'minSpendPercent', 'tallyRule', ...DATE_FIELDS,
+]
+const byFormOrder = ([a]: [string, unknown], [b]: [string, unknown]) => SETTING_ORDER.indexOf(a) - SETTING_ORDER.indexOf(b)
+
+const ACTION_KEYS: Record<string, string> = {
+  'round.create': 'rounds.history.create', 'round.edit': 'rounds.history.edit', 'round.advance': 'rounds.history.advance',
+}
+
+/** A stored value with how to show it: money, a day, a choice, plain text, or nothing. */
+function shown(field: string, value: unknown) {
+  if (value === null || value === undefined || value === '') return { kind: 'none' }
+  return { kind: KIND[field as SettingName] ?? 'text', value }
+}
+
+function historyView(entry: ChainedEntry) {
+  const { changes, from, to } = entry.details as { changes?: Record<string, { old: unknown; new: unknown }>; from?: unknown; to?: unknown }
+  return {
+    at: entry.at,
+    actor: entry.actor,
+    actionKey: ACTION_KEYS[entry.action] ?? 'rounds.history.other',
+    action: entry.action,
+    move: isPhase(from) && isPhase(to) ? { from, to } : null,
+    changes: Object.entries(changes ?? {}).sort(byFormOrder).map(([field, change]) => ({
+      labelKey: `rounds.setting.${field}`, old: shown(field, change.old), new: shown(field, change.new),
+    })),
+  }
+}
+
+/** The management page: settings, timeline, proposals per status, history, and what this official may do. */
+export async function managementModel(db: Db, round: Round, role: Role) {
+  const [counts, audit] = await Promise.all([countProposalsByStatus(db, round.id), listRoundAudit(db, round.id)])
+  return {
+    title: round.title,
+    round: roundView(round),
+    counts: PROPOSAL_STATUSES.map((status) => ({ status, count: counts[status] ?? 0 })),
+    next: nextPhase(round.phase),
+    canEdit: can(role, 'round.edit', round.phase),
+    canAdvance: can(role, 'round.advance', round.phase),
+    history: audit.map(historyView).reverse(),
+  }
+}

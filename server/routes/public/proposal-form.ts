@@ -1,0 +1,113 @@
+import type { FastifyRequest } from 'fastify'
+import type { Proposal } from '../../data/proposals.js'
+import { centsToInput } from '../../domain/money.js'
+import {
+  FIGURE_LIMITS, TEXT_LIMITS, THEMES, TRACKS, validateProposal,
+  type ProposalErrors, type ProposalField, type ProposalFields, type ProposalForm,
+} from '../../domain/proposal-rules.js'
+import type { Lang } from '../../i18n.js'
+import { fieldErrors } from '../forms.js'
+
+/** Fields in the order the form shows them: the error summary follows the same order. */
+const FIELDS: readonly ProposalField[] = [
+  'title', 'summary', 'description', 'cost', 'track', 'themes', 'location', 'kwhPerYear', 'co2KgPerYear', 'households',
+  'organisation', 'contactName', 'contactEmail', 'contactPhone', 'consent',
+]
+const TEXT_FIELDS = FIELDS.filter((f) => f !== 'themes' && f !== 'consent')
+
+/**
+ * Types only: what is wrong with a value is for validateProposal to say, for every field at once.
+ * A single ticked theme arrives as a string; Fastify's coercion turns it into a list.
+ */
+export const proposalBodySchema = {
+  type: 'object',
+  properties: {
+    ...Object.fromEntries(TEXT_FIELDS.map((field) => [field, { type: 'string' }])),
+    themes: { type: 'array', items: { type: 'string' }, maxItems: THEMES.length },
+    consent: { type: 'string' },
+    _csrf: { type: 'string' },
+  },
+}
+
+export const EMPTY_FORM: ProposalForm = {
+  title: '', summary: '', description: '', cost: '', track: '', themes: [], location: '', kwhPerYear: '', co2KgPerYear: '',
+  households: '', organisation: '', contactName: '', contactEmail: '', contactPhone: '', consent: false,
+}
+
+/** What the person typed, whatever the browser sent: a value of the wrong type counts as empty. */
+function formFromBody(body: unknown): ProposalForm {
+  const raw = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>
+  const text = (field: ProposalField) => (typeof raw[field] === 'string' ? raw[field] : '')
+  const themes = Array.isArray(raw.themes) ? raw.themes : [raw.themes]
+  return {
+    ...EMPTY_FORM,
+    ...Object.fromEntries(TEXT_FIELDS.map((field) => [field, text(field)])),
+    themes: themes.filter((theme): theme is string => typeof theme === 'string'),
+    consent: text('consent') !== '',
+  }
+}
+
+/** Reads and checks a posted proposal form; schema errors (wrong types) count as wrong fields too. */
+export function readProposalForm(request: FastifyRequest, budgetCents: number):
+  { form: ProposalForm; errors: ProposalErrors; fields?: ProposalFields } {
+  const form = formFromBody(request.body)
+  const result = validateProposal(form, budgetCents)
+  const errors: ProposalErrors = 'errors' in result ? { ...result.errors } : {}
+  for (const field of Object.keys(fieldErrors(request.validationError?.validation))) {
+    if ((FIELDS as readonly string[]).includes(field)) errors[field as ProposalField] = field === 'themes' ? 'themesInvalid' : 'invalid'
+  }
+  if (Object.keys(errors).length > 0 || !('fields' in result)) return { form, errors }
+  return { form, errors, fields: result.fields }
+}
+
+/** A stored proposal back in the form, as its submitter would type it. */
+export function formFromProposal(proposal: Proposal, lang: Lang): ProposalForm {
+  const figure = (value: number | null) => (value === null ? '' : String(value))
+  return {
+    title: proposal.title,
+    summary: proposal.summary,
+    description: proposal.description,
+    cost: centsToInput(proposal.costCents, lang),
+    track: proposal.track,
+    themes: proposal.themes,
+    location: proposal.location,
+    kwhPerYear: figure(proposal.kwhPerYear),
+    co2KgPerYear: figure(proposal.co2KgPerYear),
+    households: figure(proposal.households),
+    organisation: proposal.organisation ?? '',
+    contactName: proposal.contactName,
+    contactEmail: proposal.contactEmail ?? '',
+    contactPhone: proposal.contactPhone ?? '',
+    consent: proposal.contactConsent,
+  }
+}
+
+const LIMITS: Partial<Record<ProposalField, number>> = { ...TEXT_LIMITS, ...FIGURE_LIMITS }
+
+/** Where the error summary sends the reader: the field, or the first choice of a group. */
+function anchor(field: ProposalField): string {
+  if (field === 'track') return `track-${TRACKS[0]}`
+  if (field === 'themes') return `themes-${THEMES[0]}`
+  return field
+}
+
+/** The view-model of the proposal form partial. */
+export function formView(form: ProposalForm, errors: ProposalErrors, budgetCents: number, action: string, submitLabel: string) {
+  return {
+    action,
+    submitLabel,
+    budgetCents,
+    values: form,
+    errors,
+    limits: LIMITS,
+    tracks: TRACKS.map((value) => ({ value, checked: form.track === value })),
+    themes: THEMES.map((value) => ({ value, checked: form.themes.includes(value) })),
+    errorList: FIELDS.filter((field) => errors[field]).map((field) => ({
+      href: anchor(field),
+      label: `proposals.short.${field}`,
+      message: `proposals.error.${errors[field]}`,
+      max: field === 'cost' ? budgetCents : LIMITS[field],
+      money: field === 'cost',
+    })),
+  }
+}

@@ -1,0 +1,96 @@
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { listProposalEvents } from '../../data/proposal-events.js'
+import { findProposalByToken, findProposalLink, resubmitProposal, type Proposal } from '../../data/proposals.js'
+import type { Round } from '../../data/rounds.js'
+import { isStatusToken, resubmissionOpen, type ProposalErrors, type ProposalForm } from '../../domain/proposal-rules.js'
+import { formFromProposal, formView, proposalBodySchema, readProposalForm } from './proposal-form.js'
+import { historyView } from './proposal-views.js'
+
+interface TokenParams {
+  token: string
+}
+
+const tokenParams = { type: 'object', properties: { token: { type: 'string', maxLength: 100 } }, required: ['token'] }
+
+/**
+ * The submitter's private pages, reached only through the secret link they were given.
+ * They must not be cached (a shared computer) nor indexed; Referrer-Policy: no-referrer is global.
+ */
+export default async function proposalStatusRoutes(app: FastifyInstance) {
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('Cache-Control', 'no-store')
+    reply.header('X-Robots-Tag', 'noindex')
+  })
+
+  /** The proposal behind a token, or null after replying 404: a wrong token never says more than that. */
+  async function byToken(token: string, reply: FastifyReply): Promise<{ proposal: Proposal; round: Round } | null> {
+    const found = isStatusToken(token) ? await findProposalByToken(app.db, token) : undefined
+    if (found) return found
+    reply.callNotFound()
+    return null
+  }
+
+  function locked(reply: FastifyReply, proposal: Proposal) {
+    return reply.code(409).render('pages/public/status-locked.hbs', {
+      title: app.translate(reply.request.lang, 'proposals.locked.title'),
+      proposal,
+    })
+  }
+
+  function editForm(reply: FastifyReply, found: { proposal: Proposal; round: Round }, values: ProposalForm, errors: ProposalErrors, status: number) {
+    const { proposal, round } = found
+    const lang = reply.request.lang
+    const title = app.translate(lang, 'proposals.edit.title')
+    return reply.code(status).render('pages/public/status-edit.hbs', {
+      title: status === 422 ? app.translate(lang, 'proposals.form.errorTitle', { title }) : title,
+      proposal: { reference: proposal.reference, statusToken: proposal.statusToken },
+      form: formView(values, errors, round.budgetCents, `/status/${proposal.statusToken}`, 'proposals.form.resubmit'),
+    })
+  }
+
+  app.get<{ Params: TokenParams }>('/status/:token', { schema: { params: tokenParams }, attachValidation: true }, async (request, reply) => {
+    const found = await byToken(request.params.token, reply)
+    if (!found) return reply
+    const { proposal, round } = found
+    const [events, mergedInto] = await Promise.all([
+      listProposalEvents(app.db, proposal.id),
+      proposal.duplicateOfId === null ? undefined : findProposalLink(app.db, proposal.duplicateOfId),
+    ])
+    return reply.render('pages/public/status.hbs', {
+      title: app.translate(request.lang, 'proposals.status.title'),
+      proposal: {
+        reference: proposal.reference, title: proposal.title, status: proposal.status, costCents: proposal.costCents,
+        correctedCostCents: proposal.correctedCostCents, costJustification: proposal.costJustification,
+      },
+      round: { slug: round.slug, title: round.title },
+      statusUrl: `${app.publicUrl}/status/${proposal.statusToken}`,
+      editPath: resubmissionOpen(proposal.status, round.phase) ? `/status/${proposal.statusToken}/edit` : null,
+      mergedInto,
+      history: historyView(events, 'submitter'),
+    })
+  })
+
+  app.get<{ Params: TokenParams }>('/status/:token/edit', { schema: { params: tokenParams }, attachValidation: true }, async (request, reply) => {
+    const found = await byToken(request.params.token, reply)
+    if (!found) return reply
+    if (!resubmissionOpen(found.proposal.status, found.round.phase)) return locked(reply, found.proposal)
+    return editForm(reply, found, formFromProposal(found.proposal, request.lang), {}, 200)
+  })
+
+  app.post<{ Params: TokenParams }>('/status/:token', {
+    schema: { params: tokenParams, body: proposalBodySchema },
+    attachValidation: true,
+  }, async (request, reply) => {
+    const found = await byToken(request.params.token, reply)
+    if (!found) return reply
+    if (!resubmissionOpen(found.proposal.status, found.round.phase)) return locked(reply, found.proposal)
+    const { form, errors, fields } = readProposalForm(request, found.round.budgetCents)
+    if (!fields) return editForm(reply, found, form, errors, 422)
+    const saved = await resubmitProposal(app.db, { statusToken: found.proposal.statusToken, lang: request.lang, fields, now: new Date() })
+    if (!saved) {
+      const now = await findProposalByToken(app.db, found.proposal.statusToken)
+      return locked(reply, now?.proposal ?? found.proposal)
+    }
+    return reply.redirect(`/status/${found.proposal.statusToken}`, 303)
+  })
+}

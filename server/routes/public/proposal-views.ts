@@ -1,0 +1,56 @@
+import type { ProposalEvent } from '../../data/proposal-events.js'
+import type { ProposalFilter, PublicProposal } from '../../data/proposals.js'
+import { isTheme, isTrack, messageIsPublic, THEMES, TRACKS } from '../../domain/proposal-rules.js'
+
+/** A proposal's history; the public does not read what was asked of the submitter. */
+export function historyView(events: ProposalEvent[], audience: 'public' | 'submitter') {
+  return events.map((event) => ({
+    kind: event.kind,
+    at: event.at,
+    message: audience === 'submitter' || messageIsPublic(event.kind) ? event.message : null,
+  }))
+}
+
+/** The energy figures the submitter gave; those left empty are not shown. */
+export function figuresView(proposal: Pick<PublicProposal, 'kwhPerYear' | 'co2KgPerYear' | 'households'>) {
+  const figures = [
+    { key: 'kwhPerYear', value: proposal.kwhPerYear },
+    { key: 'co2KgPerYear', value: proposal.co2KgPerYear },
+    { key: 'households', value: proposal.households },
+  ]
+  return figures.filter((figure) => figure.value !== null)
+}
+
+/** Filters come from a select in the page; a value it does not offer (an old or edited link) means "all". */
+export const filterQuerySchema = {
+  type: 'object',
+  properties: {
+    theme: { type: 'string', maxLength: 40 },
+    track: { type: 'string', maxLength: 40 },
+  },
+}
+
+export function readFilter(query: { theme?: string; track?: string }): ProposalFilter {
+  return {
+    ...(isTheme(query.theme) ? { theme: query.theme } : {}),
+    ...(isTrack(query.track) ? { track: query.track } : {}),
+  }
+}
+
+/** The filter form's choices, with the current ones selected. */
+export function filterView(filter: ProposalFilter) {
+  return {
+    themes: THEMES.map((value) => ({ value, selected: filter.theme === value })),
+    tracks: TRACKS.map((value) => ({ value, selected: filter.track === value })),
+  }
+}
+
+/** Rejected ideas stay visible (transparency) but in their own section after the rest, so they do not crowd the live ones. */
+export function listView(proposals: PublicProposal[], filter: ProposalFilter) {
+  return {
+    count: proposals.length,
+    filtered: filter.theme !== undefined || filter.track !== undefined,
+    active: proposals.filter((p) => p.status !== 'rejected'),
+    rejected: proposals.filter((p) => p.status === 'rejected'),
+  }
+}
