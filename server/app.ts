@@ -14,8 +14,9 @@ import viewsPlugin from './plugins/views.js'
 import authRoutes from './routes/auth/index.js'
 import officialRoutes from './routes/official/index.js'
 import publicRoutes from './routes/public/index.js'
+import voteRoutes from './routes/resident/vote.js'
 
-export type AppConfig = Pick<Config, 'sessionSecret' | 'publicUrl' | 'trustProxy'> & Partial<Pick<Config, 'smtp'>>
+export type AppConfig = Pick<Config, 'sessionSecret' | 'codeKey' | 'publicUrl' | 'trustProxy'> & Partial<Pick<Config, 'smtp'>>
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -26,9 +27,12 @@ declare module 'fastify' {
 
 const YEAR = 365 * 24 * 60 * 60 * 1000
 
-// Query strings can carry secrets (voting codes, status tokens): log paths only.
+// Query strings can carry voting codes, and a status page's path is its secret: neither is logged.
 const serializers = {
-  req: (request: { method: string; url: string }) => ({ method: request.method, path: request.url.split('?')[0] }),
+  req: (request: { method: string; url: string }) => ({
+    method: request.method,
+    path: request.url.split('?')[0]!.replace(/^\/status\/[^/]+/, '/status/…'),
+  }),
 }
 
 export async function buildApp(config: AppConfig, db: Db, logLevel?: string): Promise<FastifyInstance> {
@@ -63,6 +67,7 @@ export async function buildApp(config: AppConfig, db: Db, logLevel?: string): Pr
   })
 
   await app.register(publicRoutes)
+  await app.register(voteRoutes, { codeKey: config.codeKey })
   await app.register(authRoutes)
   await app.register(officialRoutes, { prefix: '/official' })
   return app

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm'
+import { and, eq, gt, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { rateLimits } from '../../db/schema.js'
 
@@ -17,4 +17,11 @@ export async function hitRateLimit(db: Db, key: string, windowMs: number): Promi
     })
     .returning({ count: rateLimits.count, resetAt: rateLimits.resetAt })
   return row!
+}
+
+/** The count in the current window, without counting this look. */
+export async function peekRateLimit(db: Db, key: string): Promise<number> {
+  const [row] = await db.select({ count: rateLimits.count }).from(rateLimits)
+    .where(and(eq(rateLimits.key, key), gt(rateLimits.resetAt, sql`now()`)))
+  return row?.count ?? 0
 }

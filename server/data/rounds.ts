@@ -52,6 +52,9 @@ export async function updateRound(tx: Db, id: number, settings: RoundSettings): 
 
 /** Moves the round one step only if it is still in `from`: a replayed or doubled request finds nothing to move. */
 export async function moveRound(tx: Db, id: number, from: Phase, to: Phase): Promise<boolean> {
+  // Closing waits for ballots being stored right now, and ballots after it see the closed phase:
+  // no ballot is acknowledged after the round closed.
+  if (to === 'closed') await tx.execute(sql`lock table ballots in share row exclusive mode`)
   const moved = await tx.update(rounds).set({ phase: to })
     .where(and(eq(rounds.id, id), eq(rounds.phase, from)))
     .returning({ id: rounds.id })

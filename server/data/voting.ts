@@ -91,3 +91,41 @@ export async function castBallot(
     returning receipt, (xmax <> 0) as replaced`)
   return rowsOf<{ receipt: string; replaced: boolean }>(result)[0] ?? null
 }
+
+export async function hasBallot(db: Db, codeId: number): Promise<boolean> {
+  const [row] = await db.select({ id: ballots.id }).from(ballots).where(eq(ballots.codeId, codeId))
+  return row !== undefined
+}
+
+/** What a receipt may tell: that a ballot is in the count, never what it chose. */
+export async function findReceipt(db: Db, receipt: string) {
+  const [row] = await db.select({
+    castAt: ballots.castAt,
+    updatedAt: ballots.updatedAt,
+    channel: ballots.channel,
+    revoked: sql<boolean>`${votingCodes.revokedAt} is not null`,
+    roundTitle: rounds.title,
+    roundSlug: rounds.slug,
+  }).from(ballots)
+    .innerJoin(votingCodes, eq(votingCodes.id, ballots.codeId))
+    .innerJoin(rounds, eq(rounds.id, ballots.roundId))
+    .where(eq(ballots.receipt, receipt))
+  return row
+}
+
+/** Turnout for officials: counts only, never which code chose what. */
+export async function turnout(db: Db, roundId: number) {
+  const codes = await db.select({
+    group: votingCodes.groupLabel,
+    issued: count(),
+    revoked: sql<number>`count(${votingCodes.revokedAt})`.mapWith(Number),
+  }).from(votingCodes).where(eq(votingCodes.roundId, roundId)).groupBy(votingCodes.groupLabel).orderBy(votingCodes.groupLabel)
+  const cast = await db.select({
+    group: votingCodes.groupLabel,
+    channel: ballots.channel,
+    ballots: count(),
+  }).from(ballots).innerJoin(votingCodes, eq(votingCodes.id, ballots.codeId))
+    .where(and(eq(ballots.roundId, roundId), isNull(votingCodes.revokedAt)))
+    .groupBy(votingCodes.groupLabel, ballots.channel)
+  return { codes, cast }
+}

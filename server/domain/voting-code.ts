@@ -37,3 +37,16 @@ export function normaliseCode(typed: string): string | null {
 export function hashCode(key: string, normalised: string): string {
   return createHmac('sha256', key).update(normalised).digest('base64url')
 }
+
+/** A receipt tells a voter their ballot is in the count; 50 random bits, so receipts cannot be enumerated. */
+export function generateReceipt(): string {
+  let raw = ''
+  for (let i = 0; i < 10; i++) raw += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]
+  return `${raw.slice(0, 5)}-${raw.slice(5)}`
+}
+
+export function normaliseReceipt(typed: string): string | null {
+  const raw = typed.toUpperCase().replace(/[\s\-–—_.]/g, '')
+  if (raw.length !== 10 || [...raw].some((c) => !CODE_ALPHABET.includes(c))) return null
+  return `${raw.slice(0, 5)}-${raw.slice(5)}`
+}

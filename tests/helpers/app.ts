@@ -5,6 +5,7 @@ import { freshDatabase } from './db.js'
 
 export const TEST_CONFIG = {
   sessionSecret: 'test-secret-that-is-at-least-32-characters-long',
+  codeKey: 'test-code-key-that-is-at-least-32-characters-long',
   publicUrl: 'http://localhost:3000',
   trustProxy: false,
 }

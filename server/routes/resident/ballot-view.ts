@@ -1,0 +1,59 @@
+import type { Round } from '../../data/rounds.js'
+import { ballotMeter, type BallotError, type BallotRules } from '../../domain/ballot.js'
+
+export type BallotProjectRow = {
+  id: number
+  reference: string
+  title: string
+  summary: string
+  costCents: number
+  themes: string[]
+  track: string
+  kwhPerYear: number | null
+  co2KgPerYear: number | null
+  households: number | null
+}
+
+export function rulesOf(round: Round): BallotRules {
+  return {
+    format: round.ballotFormat,
+    budgetCents: round.budgetCents,
+    maxChoices: round.maxChoices,
+    minSpendPercent: round.minSpendPercent,
+  }
+}
+
+/** Choices as the form sent them: one id or many, as strings; anything else is ignored here and refused by checkBallot. */
+export function chosenIds(raw: unknown): number[] {
+  const values = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]
+  return values.map((v) => (typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : -1))
+}
+
+/** The ballot as the resident sees it: each project with whether it is chosen or can no longer be added. */
+export function ballotView(round: Round, projects: readonly BallotProjectRow[], chosen: readonly number[], error?: BallotError) {
+  const rules = rulesOf(round)
+  const meter = ballotMeter(rules, projects, chosen)
+  const picked = new Set(chosen)
+  return {
+    knapsack: rules.format === 'knapsack',
+    budgetCents: rules.budgetCents,
+    spentCents: meter.spentCents,
+    leftCents: meter.leftCents,
+    overBudget: meter.leftCents < 0,
+    overCents: -meter.leftCents,
+    chosenCount: meter.chosenCount,
+    maxChoices: meter.maxChoices,
+    minimumCents: meter.minimumCents,
+    error,
+    projects: projects.map((p) => {
+      const blocked = meter.blocked.get(p.id)
+      return {
+        ...p,
+        chosen: picked.has(p.id),
+        shortCents: blocked && 'shortCents' in blocked ? blocked.shortCents : null,
+        full: blocked !== undefined && 'full' in blocked,
+        blocked: blocked !== undefined,
+      }
+    }),
+  }
+}

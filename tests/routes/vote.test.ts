@@ -1,0 +1,238 @@
+import t, { type Test } from 'tap'
+import { eq } from 'drizzle-orm'
+import { ballots, proposals, rounds, votingCodes } from '../../db/schema.js'
+import { seedDemo } from '../../db/seed.js'
+import { listBallotProjects } from '../../server/data/voting.js'
+import { hashCode, normaliseCode } from '../../server/domain/voting-code.js'
+import { TEST_CONFIG, testApp } from '../helpers/app.js'
+import { Visitor } from '../helpers/client.js'
+import { createCodes, setPhase } from '../helpers/voting.js'
+
+const { app, db } = await testApp(t)
+await seedDemo(db)
+const [round] = await db.select().from(rounds)
+const roundId = round!.id
+await setPhase(db, roundId, 'voting')
+const projects = await listBallotProjects(db, roundId)
+const byTitle = (start: string) => projects.find((p) => p.title.startsWith(start))!
+const coaches = byTitle('Energiecoaches')
+const insulation = byTitle('Isolatiehulp')
+const solar = byTitle('Zonnepanelen')
+const cafe = byTitle('Energiecafé')
+const codes = await createCodes(db, roundId, 40, '3024')
+let next = 0
+const nextCode = () => codes[next++]!
+
+let ip = 0
+/** A resident who has entered a letter code and sees the ballot. */
+async function residentWithCode(code = nextCode()) {
+  const v = new Visitor(app, `10.3.${Math.floor(++ip / 250)}.${ip % 250}`)
+  await v.get(`/rounds/${round!.slug}/vote`)
+  const res = await v.post(`/rounds/${round!.slug}/vote`, { code })
+  return { v, res, code }
+}
+
+t.test('the ballot shows only the approved projects, with the budget meter', async (t) => {
+  const { v, res } = await residentWithCode()
+  t.equal(res.statusCode, 303)
+  t.equal(res.headers.location, `/rounds/${round!.slug}/vote/ballot`)
+  const page = await v.get(`/rounds/${round!.slug}/vote/ballot`)
+  t.equal(page.statusCode, 200)
+  t.equal(page.headers['cache-control'], 'no-store')
+  for (const p of projects) t.match(page.body, p.title)
+  t.notMatch(page.body, 'Led-verlichting', 'a proposal still waiting is not on the ballot')
+  t.notMatch(page.body, 'energiekastje', 'a rejected proposal is not on the ballot')
+  t.match(page.body.replace(/\u00a0/g, ' '), 'Nog over: € 100.000')
+})
+
+t.test('a resident votes inside the budget, gets a receipt, and the receipt says the ballot counts', async (t) => {
+  const { v } = await residentWithCode()
+  await v.get(`/rounds/${round!.slug}/vote/ballot`)
+  const res = await v.post(`/rounds/${round!.slug}/vote/ballot`, { projects: [String(coaches.id), String(solar.id)], intent: 'submit' })
+  t.equal(res.statusCode, 303)
+  const location = String(res.headers.location)
+  t.match(location, /^\/receipts\/[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}\?new=1$/)
+  const stored = await db.select().from(ballots)
+  t.equal(stored.length, 1)
+  t.same(stored[0]!.projectIds, [coaches.id, solar.id].sort((a, b) => a - b))
+  t.equal(stored[0]!.channel, 'online')
+  const receipt = await v.get(location)
+  t.equal(receipt.statusCode, 200)
+  t.match(receipt.body, 'Uw stem is opgeslagen')
+  t.match(receipt.body, 'Deze stem telt mee')
+  t.notMatch(receipt.body, coaches.title, 'the receipt reveals nothing of the choice')
+  const lookup = await new Visitor(app).get(`/receipts?receipt=${encodeURIComponent(stored[0]!.receipt.toLowerCase().replace('-', ' '))}`)
+  t.equal(lookup.statusCode, 303, 'typing the receipt in any case works')
+})
+
+t.test('with htmx each choice updates the meter; a project that no longer fits says why', async (t) => {
+  const { v } = await residentWithCode()
+  await v.get(`/rounds/${round!.slug}/vote/ballot`)
+  const chosen = [insulation, solar, coaches, cafe].map((p) => String(p.id))
+  const res = await v.post(`/rounds/${round!.slug}/vote/ballot`, { projects: chosen }, { 'hx-request': 'true' })
+  t.equal(res.statusCode, 200)
+  t.notMatch(res.body, '<html', 'only the ballot fragment')
+  t.match(res.body, 'id="ballot"')
+  t.equal(res.headers.vary, 'HX-Request')
+  const text = res.body.replace(/\u00a0/g, ' ')
+  t.match(text, 'Gekozen: € 92.500')
+  t.match(text, 'Nog over: € 7.500')
+  const heatScan = byTitle('Warmtescan')
+  t.match(text, new RegExp(`id="project-${heatScan.id}"[^>]*disabled`), 'the heat scan (€ 9.500) no longer fits')
+  t.match(text, 'Past niet meer: u komt € 2.000 tekort')
+  t.notMatch(text, new RegExp(`id="project-${byTitle('Buurtmoestuin').id}"[^>]*disabled`), 'the garden (€ 6.000) still fits')
+  for (const id of chosen) t.match(text, new RegExp(`value="${id}" id="project-${id}" checked`))
+  t.equal((await db.select().from(ballots)).length, 1, 'checking stores nothing')
+})
+
+t.test('without JavaScript, "check my choice" re-renders the whole page with the meter', async (t) => {
+  const { v } = await residentWithCode()
+  await v.get(`/rounds/${round!.slug}/vote/ballot`)
+  const res = await v.post(`/rounds/${round!.slug}/vote/ballot`, { projects: [String(insulation.id), String(solar.id), String(coaches.id), String(cafe.id)], intent: 'check' })
+  t.equal(res.statusCode, 200)
+  t.match(res.body, '<html')
+  t.match(res.body.replace(/\u00a0/g, ' '), 'Nog over: € 7.500')
+})
+
+async function ballotCount() {
+  return (await db.select().from(ballots)).length
+}
+
+/** Submits a ballot for a fresh code and expects it refused with `message`, nothing stored. */
+async function expectRefused(t: Test, chosen: number[], message: string | RegExp, status = 422) {
+  const { v } = await residentWithCode()
+  await v.get(`/rounds/${round!.slug}/vote/ballot`)
+  const before = await ballotCount()
+  const res = await v.post(`/rounds/${round!.slug}/vote/ballot`, { projects: chosen.map(String), intent: 'submit' })
+  t.equal(res.statusCode, status)
+  t.match(res.body.replace(/\u00a0/g, ' '), message)
+  t.equal(await ballotCount(), before, 'nothing stored')
+}
+
+t.test('the server refuses ballots the rules do not allow, whatever the browser sent', async (t) => {
+  const waiting = (await db.select().from(proposals).where(eq(proposals.status, 'submitted')))[0]!
+  const [other] = await db.insert(rounds).values({ slug: 'oude-westen', title: 'Oude Westen', neighbourhood: 'Oude Westen', budgetCents: 1_000_000, phase: 'voting' }).returning()
+  const [foreign] = await db.insert(proposals).values({
+    roundId: other!.id, reference: 'WB-OTHER1', statusToken: 'other-token-xxxxxxxxxxxxxxxxxxxxxxx', title: 'Elders', summary: 's', description: 'd',
+    costCents: 100, track: 'social', themes: ['green'], contactName: 'x', status: 'approved',
+  }).returning()
+  await expectRefused(t, [insulation.id, solar.id, coaches.id, byTitle('Warmtescan').id, cafe.id], 'Uw keuze kost € 2.000 te veel')
+  await expectRefused(t, [], 'Kies minstens één project')
+  await expectRefused(t, [coaches.id, coaches.id], 'twee keer gekozen')
+  await expectRefused(t, [coaches.id, 999_999], 'staat niet op dit stembiljet')
+  await expectRefused(t, [coaches.id, waiting.id], 'staat niet op dit stembiljet', 422)
+  await expectRefused(t, [coaches.id, foreign!.id], 'staat niet op dit stembiljet')
+
+  await db.update(rounds).set({ minSpendPercent: 50 }).where(eq(rounds.id, roundId))
+  await expectRefused(t, [coaches.id], 'Kies samen voor minstens € 50.000')
+  await db.update(rounds).set({ ballotFormat: 'approval', maxChoices: 2, minSpendPercent: 0 }).where(eq(rounds.id, roundId))
+  await expectRefused(t, [coaches.id, cafe.id, solar.id], 'hoogstens 2 projecten')
+  await db.update(rounds).set({ ballotFormat: 'knapsack', maxChoices: null }).where(eq(rounds.id, roundId))
+
+  const { v } = await residentWithCode()
+  await v.get(`/rounds/${round!.slug}/vote/ballot`)
+  const junk = await v.post(`/rounds/${round!.slug}/vote/ballot`, { projects: ['abc', '1e3'], intent: 'submit' })
+  t.equal(junk.statusCode, 422)
+  const noToken = await v.post(`/rounds/${round!.slug}/vote/ballot`, { projects: [String(cafe.id)], intent: 'submit', _csrf: null })
+  t.equal(noToken.statusCode, 403)
+  t.equal(await ballotCount(), 1, 'still only the one ballot cast earlier')
+})
+
+t.test('a code can change its ballot until voting closes; the last one counts and the receipt stays', async (t) => {
+  const { v, code } = await residentWithCode()
+  await v.get(`/rounds/${round!.slug}/vote/ballot`)
+  const first = await v.post(`/rounds/${round!.slug}/vote/ballot`, { projects: [String(cafe.id)], intent: 'submit' })
+  const again = await residentWithCode(code)
+  const page = await again.v.get(`/rounds/${round!.slug}/vote/ballot`)
+  t.match(page.body, 'U heeft met deze code al gestemd')
+  t.notMatch(page.body, 'checked', 'the earlier choice is not shown')
+  t.notMatch(page.body, code, 'the code is not on the ballot page')
+  const second = await again.v.post(`/rounds/${round!.slug}/vote/ballot`, { projects: [String(solar.id), String(coaches.id)], intent: 'submit' })
+  t.equal(second.headers.location, first.headers.location, 'the same receipt')
+  const receipt = String(first.headers.location).slice('/receipts/'.length, -'?new=1'.length)
+  const [stored] = await db.select().from(ballots).where(eq(ballots.receipt, receipt))
+  t.same(stored!.projectIds, [coaches.id, solar.id].sort((a, b) => a - b))
+  t.equal(await ballotCount(), 2)
+})
+
+t.test('20 concurrent submits with one code store exactly one ballot, equal to one of them in full', async (t) => {
+  const code = nextCode()
+  const choices = [[coaches.id], [solar.id, cafe.id], [insulation.id, coaches.id], [byTitle('Buurtmoestuin').id, cafe.id, coaches.id]]
+  const residents = await Promise.all(Array.from({ length: 20 }, () => residentWithCode(code)))
+  for (const r of residents) await r.v.get(`/rounds/${round!.slug}/vote/ballot`)
+  const before = await ballotCount()
+  const replies = await Promise.all(residents.map((r, i) =>
+    r.v.post(`/rounds/${round!.slug}/vote/ballot`, { projects: choices[i % choices.length]!.map(String), intent: 'submit' })))
+  t.ok(replies.every((r) => r.statusCode === 303))
+  t.equal(await ballotCount(), before + 1)
+  const receipts = new Set(replies.map((r) => r.headers.location))
+  t.equal(receipts.size, 1, 'every reply names the one ballot')
+  const receipt = String([...receipts][0]).slice('/receipts/'.length, -'?new=1'.length)
+  const [stored] = await db.select().from(ballots).where(eq(ballots.receipt, receipt))
+  const sorted = choices.map((c) => [...c].sort((a, b) => a - b))
+  t.ok(sorted.some((c) => JSON.stringify(c) === JSON.stringify(stored!.projectIds)), 'one submitted ballot in full, never a mix')
+})
+
+t.test('unknown, empty and revoked codes are refused with a clear message; guessing is rate-limited and counted', async (t) => {
+  const v = new Visitor(app, '10.9.9.9')
+  await v.get(`/rounds/${round!.slug}/vote`)
+  const empty = await v.post(`/rounds/${round!.slug}/vote`, { code: '' })
+  t.equal(empty.statusCode, 422)
+  t.match(empty.body, 'Vul de stemcode uit uw brief in')
+  const before = (await db.select().from(rounds).where(eq(rounds.id, roundId)))[0]!.failedCodeAttempts
+  for (let i = 0; i < 10; i++) {
+    const res = await v.post(`/rounds/${round!.slug}/vote`, { code: 'ABCD-EFGH-JKMN-PQRS' })
+    t.equal(res.statusCode, 422)
+  }
+  const blocked = await v.post(`/rounds/${round!.slug}/vote`, { code: codes[39]! })
+  t.equal(blocked.statusCode, 429, 'even a right code waits once this address guessed ten times')
+  t.match(blocked.body, 'te vaak een verkeerde code')
+  t.equal((await db.select().from(rounds).where(eq(rounds.id, roundId)))[0]!.failedCodeAttempts, before + 10)
+
+  const code = nextCode()
+  const { v: r, res } = await residentWithCode(code)
+  t.equal(res.statusCode, 303)
+  await db.update(votingCodes).set({ revokedAt: new Date() })
+    .where(eq(votingCodes.codeHash, hashCode(TEST_CONFIG.codeKey, normaliseCode(code)!)))
+  await r.get(`/rounds/${round!.slug}/vote/ballot`)
+  const late = await r.post(`/rounds/${round!.slug}/vote/ballot`, { projects: [String(cafe.id)], intent: 'submit' })
+  t.equal(late.statusCode, 409, 'a code revoked while the ballot page was open cannot vote')
+  t.match(late.body, 'Deze code is ingetrokken')
+  const again = await residentWithCode(code)
+  t.equal(again.res.statusCode, 422)
+  t.match(again.res.body, 'Deze code is ingetrokken')
+})
+
+t.test('a forged ballot cookie leads back to code entry', async (t) => {
+  const forged = await app.inject({ url: `/rounds/${round!.slug}/vote/ballot`, headers: { cookie: `ballot=${roundId}.1.forged` } })
+  t.equal(forged.statusCode, 303)
+  t.equal(forged.headers.location, `/rounds/${round!.slug}/vote`)
+  const unsigned = await app.inject({ url: `/rounds/${round!.slug}/vote/ballot`, headers: { cookie: `ballot=${roundId}.1` } })
+  t.equal(unsigned.statusCode, 303)
+})
+
+t.test('before voting opens and after it closes, nothing can be cast', async (t) => {
+  const { v } = await residentWithCode()
+  await v.get(`/rounds/${round!.slug}/vote/ballot`)
+  const before = await ballotCount()
+  await setPhase(db, roundId, 'closed')
+  const closed = await v.post(`/rounds/${round!.slug}/vote/ballot`, { projects: [String(cafe.id)], intent: 'submit' })
+  t.equal(closed.statusCode, 409)
+  t.match(closed.body, 'Het stemmen is gesloten')
+  const entry = await new Visitor(app).get(`/rounds/${round!.slug}/vote`)
+  t.match(entry.body, 'Het stemmen is gesloten')
+  await setPhase(db, roundId, 'reviewing')
+  const early = await new Visitor(app).get(`/rounds/${round!.slug}/vote`)
+  t.match(early.body, 'Het stemmen is nog niet begonnen')
+  t.equal(await ballotCount(), before)
+  await setPhase(db, roundId, 'voting')
+})
+
+t.test('unknown receipts are not found; receipts never show choices', async (t) => {
+  const res = await new Visitor(app).get('/receipts/ABCDE-FGHJK')
+  t.equal(res.statusCode, 404)
+  t.match(res.body, 'We vinden geen stem met deze code')
+  const junk = await new Visitor(app).get('/receipts?receipt=%3Cscript%3E')
+  t.equal(junk.statusCode, 422)
+  t.notMatch(junk.body, '<script>')
+})
