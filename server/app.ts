@@ -1,4 +1,6 @@
 import { fileURLToPath } from 'node:url'
+import zlib from 'node:zlib'
+import fastifyCompress from '@fastify/compress'
 import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Db } from '../db/client.js'
@@ -43,6 +45,8 @@ export async function buildApp(config: AppConfig, db: Db, logLevel?: string): Pr
   })
 
   // Ecosystem and own plugins, in dependency order.
+  // Residents are often on mobile data: pages and htmx go out compressed.
+  await app.register(fastifyCompress, { threshold: 1024, encodings: ['br', 'gzip'], brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } } })
   await app.register(dbPlugin, { db })
   app.decorate('publicUrl', config.publicUrl)
   await app.register(securityPlugin, { sessionSecret: config.sessionSecret, publicUrl: config.publicUrl })

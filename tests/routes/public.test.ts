@@ -122,3 +122,14 @@ t.test('the health check reports the database', async (t) => {
   t.equal(res.statusCode, 200)
   t.same(res.json(), { status: 'ok', database: 'ok' })
 })
+
+t.test('pages, the stylesheet and htmx go out compressed, and a resident page weighs well under 50 KB', async (t) => {
+  let total = 0
+  for (const url of ['/rounds/bospolder-tussendijken', '/static/app.css', HTMX_PATH]) {
+    const res = await app.inject({ url, headers: { 'accept-encoding': 'br, gzip' } })
+    t.equal(res.statusCode, 200, url)
+    t.equal(res.headers['content-encoding'], 'br', url)
+    total += res.rawPayload.length
+  }
+  t.ok(total < 50 * 1024, `round page with CSS and htmx: ${total} bytes compressed`)
+})
