@@ -47,7 +47,7 @@ export async function seedDemo(db: Db, now = new Date()): Promise<boolean> {
       slug: 'bospolder-tussendijken',
       title: 'Wijkbudget Energie Bospolder-Tussendijken',
       neighbourhood: 'Bospolder-Tussendijken, Rotterdam',
-      description: 'Bewoners van BTD verdelen samen € 100.000 voor projecten die energie besparen en de wijk sterker maken.',
+      description: 'Bewoners van BTD verdelen samen €\u00a0100.000 voor projecten die energie besparen en de wijk sterker maken.',
       budgetCents: 100_000 * EUR,
       phase: 'reviewing',
       ballotFormat: 'knapsack',
