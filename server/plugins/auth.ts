@@ -36,8 +36,9 @@ export default fp(async (app) => {
 
   app.decorate('requireAction', (action: Action) => async (request: FastifyRequest, reply: FastifyReply) => {
     if (!request.official) {
-      const next = encodeURIComponent(request.url)
-      return reply.redirect(`/login?next=${next}`, 303)
+      // A page asks the person to log in; an action by someone not logged in is simply forbidden.
+      if (request.method !== 'GET' && request.method !== 'HEAD') throw new ForbiddenError()
+      return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303)
     }
     if (!canAtAll(request.official.role, action)) throw new ForbiddenError()
   })
