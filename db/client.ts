@@ -45,7 +45,18 @@ export async function openServer(url: string, max = 10): Promise<Database> {
   }
 }
 
-/** Raw statements return an array on postgres.js and { rows } on PGlite. */
-export function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[]
+/**
+ * A query on a hot path, built and prepared once per database handle: drizzle builds no SQL
+ * per request and PostgreSQL parses and plans it once per connection.
+ */
+export function preparedPer<T>(build: (db: Db) => T): (db: Db) => T {
+  const cache = new WeakMap<Db, T>()
+  return (db) => {
+    let query = cache.get(db)
+    if (!query) {
+      query = build(db)
+      cache.set(db, query)
+    }
+    return query
+  }
 }

@@ -73,6 +73,6 @@ export async function buildApp(config: AppConfig, db: Db, logLevel?: string): Pr
   await app.register(publicRoutes)
   await app.register(voteRoutes, { codeKey: config.codeKey })
   await app.register(authRoutes)
-  await app.register(officialRoutes, { prefix: '/official' })
+  await app.register(officialRoutes, { prefix: '/official', codeKey: config.codeKey })
   return app
 }

@@ -1,5 +1,5 @@
 import { and, asc, eq, like, ne, or, sql } from 'drizzle-orm'
-import type { Db } from '../../db/client.js'
+import { preparedPer, type Db } from '../../db/client.js'
 import { auditLog, proposals, rounds } from '../../db/schema.js'
 import type { ChainedEntry } from '../domain/audit-chain.js'
 import type { ProposalStatus } from '../domain/moderation.js'
@@ -12,8 +12,10 @@ export function listRounds(db: Db): Promise<Round[]> {
   return db.select().from(rounds).orderBy(asc(rounds.id))
 }
 
+const roundBySlug = preparedPer((db) => db.select().from(rounds).where(eq(rounds.slug, sql.placeholder('slug'))).prepare('round_by_slug'))
+
 export async function findRoundBySlug(db: Db, slug: string): Promise<Round | undefined> {
-  const [row] = await db.select().from(rounds).where(eq(rounds.slug, slug))
+  const [row] = await roundBySlug(db).execute({ slug })
   return row
 }
 

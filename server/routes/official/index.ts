@@ -1,10 +1,13 @@
 import type { FastifyInstance } from 'fastify'
 import { listRounds } from '../../data/rounds.js'
 import { roundView } from '../public/view-models.js'
+import codesRoutes from './codes.js'
 import moderationRoutes from './moderation.js'
+import paperRoutes from './paper.js'
 import roundsRoutes from './rounds.js'
+import turnoutRoutes from './turnout.js'
 
-export default async function officialRoutes(app: FastifyInstance) {
+export default async function officialRoutes(app: FastifyInstance, opts: { codeKey: string }) {
   app.addHook('preHandler', app.requireAction('dashboard.view'))
 
   app.get('/', async (request, reply) => {
@@ -17,4 +20,7 @@ export default async function officialRoutes(app: FastifyInstance) {
 
   await app.register(roundsRoutes)
   await app.register(moderationRoutes)
+  await app.register(codesRoutes, { codeKey: opts.codeKey })
+  await app.register(paperRoutes, { codeKey: opts.codeKey })
+  await app.register(turnoutRoutes)
 }

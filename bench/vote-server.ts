@@ -1,0 +1,88 @@
+/**
+ * One server under load for bench/vote.ts, in a process of its own so the
+ * load generator never shares its event loop: `app` is the real Wijkbudget,
+ * `bare` is Fastify and postgres.js doing the same database work with no
+ * plugins. Tells its port over IPC; SIGTERM closes it cleanly, so a
+ * --cpu-prof profile gets written.
+ */
+import { parse as parseQuery } from 'node:querystring'
+import { Signer } from '@fastify/cookie'
+import Fastify, { type FastifyInstance } from 'fastify'
+import postgres from 'postgres'
+import { openServer } from '../db/client.js'
+import { buildApp } from '../server/app.js'
+import { checkBallot, type BallotRules } from '../server/domain/ballot.js'
+import { generateReceipt } from '../server/domain/voting-code.js'
+import { chosenIds } from '../server/routes/resident/ballot-view.js'
+import { SECRETS } from './fixture.js'
+
+const [mode, url] = process.argv.slice(2)
+if ((mode !== 'app' && mode !== 'bare') || !url) throw new Error('usage: vote-server.ts app|bare DATABASE_URL')
+
+const POOL = 10 // the app's own pool size (openServer's default)
+
+function cookie(header: string | undefined, name: string): string | undefined {
+  const pair = header?.split(/;\s*/).find((c) => c.startsWith(`${name}=`))
+  return pair === undefined ? undefined : decodeURIComponent(pair.slice(name.length + 1))
+}
+
+async function app(): Promise<{ server: FastifyInstance; close(): Promise<unknown> }> {
+  const database = await openServer(url!, POOL)
+  const server = await buildApp({ ...SECRETS, publicUrl: 'http://127.0.0.1', trustProxy: false }, database.db)
+  return { server, close: () => database.close() }
+}
+
+/** The route's work with nothing around it: form parsing, the signed cookie, three queries, the domain check. */
+async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unknown> }> {
+  const sql = postgres(url!, { max: POOL, onnotice: () => {} })
+  const signer = new Signer(SECRETS.sessionSecret)
+  const server = Fastify({ logger: false, bodyLimit: 100 * 1024 })
+  server.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, parseQuery(body as string)))
+  server.post<{ Params: { slug: string }; Body: { projects?: string | string[]; intent?: string } }>('/rounds/:slug/vote/ballot', {
+    schema: {
+      params: { type: 'object', properties: { slug: { type: 'string', maxLength: 100 } }, required: ['slug'] },
+      body: {
+        type: 'object',
+        properties: {
+          projects: { anyOf: [{ type: 'string', maxLength: 12 }, { type: 'array', maxItems: 500, items: { type: 'string', maxLength: 12 } }] },
+          intent: { type: 'string', enum: ['check', 'submit'] },
+          _csrf: { type: 'string' },
+        },
+      },
+    },
+  }, async (request, reply) => {
+    const [round] = await sql`select * from rounds where slug = ${request.params.slug}`
+    if (!round || round.phase !== 'voting') return reply.code(409).send('closed')
+    const signed = cookie(request.headers.cookie, 'ballot')
+    const unsigned = signed ? signer.unsign(signed) : undefined
+    const [roundId, codeId] = unsigned?.valid && unsigned.value ? unsigned.value.split('.').map(Number) : []
+    if (roundId !== round.id || !Number.isInteger(codeId)) return reply.redirect(`/rounds/${round.slug}/vote`, 303)
+    const projects = await sql<{ id: number; costCents: number }[]>`
+      select id, reference, title, summary, coalesce(corrected_cost_cents, cost_cents)::int as "costCents", themes, track,
+        kwh_per_year, co2_kg_per_year, households
+      from proposals where round_id = ${round.id} and status = 'approved' order by submitted_at, id`
+    const rules: BallotRules = { format: round.ballot_format, budgetCents: Number(round.budget_cents), maxChoices: round.max_choices, minSpendPercent: round.min_spend_percent }
+    const verdict = checkBallot(rules, projects, chosenIds(request.body?.projects))
+    if (request.body?.intent !== 'submit' || !verdict.ok) return reply.code(422).send('not stored')
+    const [cast] = await sql`
+      insert into ballots (round_id, code_id, channel, project_ids, receipt)
+      select c.round_id, c.id, ${'online'}::ballot_channel, ${`{${verdict.projectIds.join(',')}}`}::integer[], ${generateReceipt()}
+      from voting_codes c join rounds r on r.id = c.round_id
+      where c.id = ${codeId!} and c.round_id = ${round.id} and c.revoked_at is null and r.phase = 'voting'
+      on conflict (code_id) do update
+        set project_ids = excluded.project_ids, channel = excluded.channel, updated_at = now()
+      returning receipt, (xmax <> 0) as replaced`
+    if (!cast) return reply.code(409).send('revoked')
+    reply.header('set-cookie', `ballot=; Max-Age=0; Path=/rounds/${round.slug}/vote; HttpOnly; SameSite=Lax`)
+    return reply.redirect(`/receipts/${cast.receipt}?new=1`, 303)
+  })
+  return { server, close: () => sql.end({ timeout: 5 }) }
+}
+
+const { server, close } = mode === 'app' ? await app() : await bare()
+await server.listen({ host: '127.0.0.1', port: 0 })
+const address = server.server.address()
+process.send!({ port: typeof address === 'object' && address ? address.port : 0 })
+process.on('SIGTERM', () => {
+  void server.close().then(close).then(() => process.exit(0))
+})

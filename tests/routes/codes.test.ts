@@ -1,0 +1,265 @@
+import t from 'tap'
+import { parse } from 'csv-parse/sync'
+import { and, eq, sql } from 'drizzle-orm'
+import { unzipSync, strFromU8 } from 'fflate'
+import { auditLog, ballots, codeBatches, rounds, votingCodes } from '../../db/schema.js'
+import { seedDemo } from '../../db/seed.js'
+import { listBallotProjects } from '../../server/data/voting.js'
+import { codesCsv, csvField } from '../../server/routes/official/codes-export.js'
+import { hashCode, normaliseCode } from '../../server/domain/voting-code.js'
+import { TEST_CONFIG, testApp } from '../helpers/app.js'
+import { Visitor } from '../helpers/client.js'
+import { createOfficial, PASSWORD } from '../helpers/officials.js'
+import { createCodes, setPhase } from '../helpers/voting.js'
+
+const { app, db } = await testApp(t)
+await seedDemo(db)
+await createOfficial(db, 'admin')
+await createOfficial(db, 'moderator')
+await createOfficial(db, 'council')
+const [round] = await db.select().from(rounds)
+const roundId = round!.id
+const codesUrl = `/official/rounds/${roundId}/codes`
+const projects = await listBallotProjects(db, roundId)
+
+let ip = 1
+async function signedIn(role: 'admin' | 'moderator' | 'council') {
+  const v = new Visitor(app, `10.4.0.${ip++}`)
+  await v.login(`${role}@example.test`, PASSWORD)
+  return v
+}
+const admin = await signedIn('admin')
+
+const stored = async () => ({
+  batches: (await db.select({ n: sql<number>`count(*)::int` }).from(codeBatches))[0]!.n,
+  codes: (await db.select({ n: sql<number>`count(*)::int` }).from(votingCodes))[0]!.n,
+  audit: (await db.select({ n: sql<number>`count(*)::int` }).from(auditLog).where(sql`${auditLog.action} like 'codes.%'`))[0]!.n,
+})
+const text = (body: string) => body.replace(/\u00a0/g, ' ')
+
+interface CsvRow { code: string; group: string; voting_url: string }
+
+/** Generates codes as an admin would and reads the download. */
+async function generate(form: Record<string, string>) {
+  await admin.get(codesUrl)
+  const res = await admin.post(codesUrl, form)
+  if (res.statusCode !== 200) return { res, rows: [] as CsvRow[], files: {} as Record<string, Uint8Array> }
+  const files = unzipSync(new Uint8Array(res.rawPayload))
+  const rows = parse(strFromU8(files['codes.csv']!), { columns: true, bom: true }) as CsvRow[]
+  return { res, rows, files }
+}
+
+t.test('an admin generates codes: a one-time ZIP with the mail-merge CSV and QR images; only keyed hashes are stored', async (t) => {
+  const page = await admin.get(codesUrl)
+  t.equal(page.statusCode, 200)
+  t.match(page.body, 'U kunt het niet nog een keer downloaden', 'the page warns before generating')
+  t.match(page.body, 'Er zijn nog geen codes gemaakt.')
+  t.match(page.body, /<input type="checkbox" id="qr" name="qr" value="yes" checked/)
+
+  const { res, rows, files } = await generate({ count: '25', group: '3024', qr: 'yes' })
+  t.equal(res.statusCode, 200)
+  t.equal(res.headers['content-type'], 'application/zip')
+  t.match(res.headers['content-disposition'], /^attachment; filename="stemcodes-bospolder-tussendijken-\d{8}T\d{6}Z\.zip"$/)
+  t.equal(res.headers['cache-control'], 'no-store')
+
+  t.equal(rows.length, 25)
+  t.same([...files['codes.csv']!.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 with a byte order mark')
+  t.equal(strFromU8(files['codes.csv']!).split('\r\n')[0], 'code,group,voting_url')
+  for (const row of rows) {
+    t.ok(normaliseCode(row.code), `${row.code} is a valid code`)
+    t.equal(row.group, '3024')
+    t.equal(row.voting_url, `http://localhost:3000/rounds/bospolder-tussendijken/vote?code=${row.code}`)
+    const svg = files[`qr/${row.code}.svg`]
+    t.ok(svg && strFromU8(svg).startsWith('<svg'), `a QR image for ${row.code}`)
+  }
+  t.equal(new Set(rows.map((r) => r.code)).size, 25, 'every code is different')
+
+  const inDb = await db.select().from(votingCodes).where(eq(votingCodes.roundId, roundId))
+  t.same(new Set(inDb.map((c) => c.codeHash)), new Set(rows.map((r) => hashCode(TEST_CONFIG.codeKey, normaliseCode(r.code)!))))
+  t.ok(inDb.every((c) => c.groupLabel === '3024' && c.revokedAt === null))
+  const everything = JSON.stringify(await Promise.all(['voting_codes', 'code_batches', 'audit_log'].map((table) => db.execute(sql`select * from ${sql.identifier(table)}`))))
+  t.ok(everything.includes(inDb[0]!.codeHash), 'the search does see what is stored')
+  for (const row of rows) {
+    t.notOk(everything.includes(row.code) || everything.includes(normaliseCode(row.code)!), 'no plain code is stored anywhere')
+  }
+  const [audit] = await db.select().from(auditLog).where(eq(auditLog.action, 'codes.generate'))
+  t.match(audit, { actor: 'admin@example.test', object: `round:${roundId}`, details: { count: 25, group: '3024' } })
+
+  const after = await admin.get(codesUrl)
+  t.match(after.body, /<td>3024<\/td><td>25<\/td><td>Test admin<\/td>/)
+  t.match(after.body, /<dt>Codes gemaakt<\/dt><dd>25<\/dd>/)
+  for (const row of rows) t.notMatch(after.body, row.code, 'the page never shows a code')
+  t.equal(after.headers['cache-control'], 'no-store')
+
+  await setPhase(db, roundId, 'voting')
+  t.teardown(() => setPhase(db, roundId, 'reviewing'))
+  const resident = new Visitor(app, '10.4.9.1')
+  const entry = await resident.get(new URL(rows[0]!.voting_url).pathname + new URL(rows[0]!.voting_url).search)
+  t.match(entry.body, `value="${rows[0]!.code}"`, 'the QR link fills in the code')
+  t.equal((await resident.post('/rounds/bospolder-tussendijken/vote', { code: rows[0]!.code })).statusCode, 303)
+  await resident.get('/rounds/bospolder-tussendijken/vote/ballot')
+  const cast = await resident.post('/rounds/bospolder-tussendijken/vote/ballot', { projects: [String(projects[0]!.id)], intent: 'submit' })
+  t.equal(cast.statusCode, 303)
+  const [ballot] = await db.select().from(ballots)
+  t.same(ballot!.projectIds, [projects[0]!.id])
+  t.equal(ballot!.channel, 'online')
+})
+
+t.test('without QR images the ZIP holds only the CSV; a group is optional; Dutch thousands are understood', async (t) => {
+  const { res, rows, files } = await generate({ count: '6.000', group: '' })
+  t.equal(res.statusCode, 200)
+  t.equal(rows.length, 6000)
+  t.same(Object.keys(files), ['codes.csv'])
+  t.ok(rows.every((r) => r.group === ''))
+  const [batch] = await db.select().from(codeBatches).where(and(eq(codeBatches.count, 6000), sql`${codeBatches.groupLabel} is null`))
+  t.ok(batch, 'the batch is stored without a group')
+  t.equal((await db.select({ n: sql<number>`count(*)::int` }).from(votingCodes).where(eq(votingCodes.batchId, batch!.id)))[0]!.n, 6000)
+  t.match((await admin.get(codesUrl)).body, '(geen groep)')
+})
+
+t.test('a wrong number or group is refused with a message at the field, the form keeps the input, and nothing is stored', async (t) => {
+  const before = await stored()
+  const cases: [string, Record<string, string>, string, RegExp][] = [
+    ['zero', { count: '0', group: 'Noord' }, 'count', /Vul een heel getal in van 1 tot en met 100\.000\./],
+    ['too many', { count: '100001', group: 'Noord' }, 'count', /Vul een heel getal in van 1 tot en met 100\.000\./],
+    ['not a number', { count: 'abc', group: 'Noord' }, 'count', /Vul een heel getal in/],
+    ['a fraction', { count: '12,5', group: 'Noord' }, 'count', /Vul een heel getal in/],
+    ['missing', { group: 'Noord' }, 'count', /Vul een heel getal in/],
+    ['an e-mail address as group', { count: '10', group: 'jan@example.nl' }, 'group', /Gebruik alleen letters, cijfers, spaties en streepjes/],
+    ['markup as group', { count: '10', group: '<b>3024</b>' }, 'group', /Gebruik alleen letters, cijfers, spaties en streepjes/],
+    ['a formula as group', { count: '10', group: '=1+1' }, 'group', /Gebruik alleen letters/],
+    ['a long group', { count: '10', group: 'x'.repeat(41) }, 'group', /hoogstens 40 tekens/],
+    ['QR images for too many codes', { count: '5001', group: 'Noord', qr: 'yes' }, 'qr', /QR-codes kunnen voor hoogstens 5\.000 codes tegelijk/],
+  ]
+  for (const [name, form, field, message] of cases) {
+    const { res } = await generate(form)
+    t.equal(res.statusCode, 422, name)
+    t.equal(res.headers['content-type'], 'text/html; charset=utf-8', `${name}: no download`)
+    t.match(text(res.body), message, name)
+    t.match(res.body, `id="${field}-error"`, `${name}: the message is at its field`)
+    t.match(res.body, new RegExp(`id="${field}"[^>]*aria-invalid="true"`), `${name}: the field is marked`)
+    t.match(res.body, 'Er zijn geen codes gemaakt.', name)
+  }
+  const kept = (await generate({ count: 'abc', group: 'Noord' })).res
+  t.match(kept.body, 'id="count" name="count" type="text" value="abc"')
+  t.match(kept.body, 'id="group" name="group" type="text" value="Noord"')
+  const markup = (await generate({ count: '1', group: '<b>3024</b>' })).res
+  t.match(markup.body, 'value="&lt;b&gt;3024&lt;/b&gt;"', 'a refused group is kept, escaped')
+  t.notMatch(kept.body, /id="qr" name="qr" value="yes" checked/, 'an unticked box stays unticked')
+  t.same(await stored(), before)
+})
+
+t.test('moderators and council members may not generate or revoke codes; a form without its CSRF token is refused', async (t) => {
+  const before = await stored()
+  for (const role of ['moderator', 'council'] as const) {
+    const v = await signedIn(role)
+    t.equal((await v.get(codesUrl)).statusCode, 403, `${role} cannot see the codes page`)
+    const res = await v.post(codesUrl, { count: '5', group: '' })
+    t.equal(res.statusCode, 403, `${role} cannot generate`)
+    t.match(res.body, 'Dit mag u niet doen')
+    t.equal((await v.post(`${codesUrl}/revoke`, { code: 'ABCD-EFGH-JKMN-PQRS' })).statusCode, 403, `${role} cannot revoke`)
+    t.notMatch((await v.get(`/official/rounds/${roundId}`)).body, 'href="/official/rounds/1/codes"', `${role} gets no link`)
+  }
+  await admin.get(codesUrl)
+  const forged = await admin.post(codesUrl, { count: '5', group: '', _csrf: null })
+  t.equal(forged.statusCode, 403)
+  t.match(forged.body, 'Dit formulier is verlopen')
+  t.equal((await admin.post(codesUrl, { count: '5', group: '', _csrf: 'forged' })).statusCode, 403)
+  t.equal((await new Visitor(app).post(codesUrl, { count: '5' })).statusCode, 403, 'not signed in: no CSRF cookie, refused')
+  t.same(await stored(), before)
+  t.match((await admin.get(`/official/rounds/${roundId}`)).body, `href="/official/rounds/${roundId}/codes"`, 'the admin has a link')
+})
+
+t.test('after voting closes codes can no longer be generated or revoked', async (t) => {
+  const [codeOfRound] = await createCodes(db, roundId, 1)
+  const before = await stored()
+  for (const phase of ['closed', 'published'] as const) {
+    await setPhase(db, roundId, phase)
+    const page = await admin.get(codesUrl)
+    t.equal(page.statusCode, 200)
+    t.match(page.body, 'U kunt geen codes meer maken of intrekken.')
+    t.notMatch(page.body, `action="${codesUrl}"`, 'no form')
+    const res = await admin.post(codesUrl, { count: '5', group: '' })
+    t.equal(res.statusCode, 409, phase)
+    t.match(res.body, 'U kunt geen codes meer maken of intrekken.')
+    t.equal((await admin.post(`${codesUrl}/revoke`, { code: codeOfRound! })).statusCode, 409)
+  }
+  t.same(await stored(), before)
+  t.equal((await db.select().from(votingCodes).where(sql`${votingCodes.revokedAt} is not null`)).length, 0)
+  await setPhase(db, roundId, 'draft')
+  t.equal((await generate({ count: '2', group: '' })).res.statusCode, 200, 'a draft round can have codes')
+  await setPhase(db, roundId, 'reviewing')
+})
+
+t.test('revoking a lost letter: the code stops working, its ballot is kept but no longer counted, and it is audited', async (t) => {
+  await setPhase(db, roundId, 'voting')
+  t.teardown(() => setPhase(db, roundId, 'reviewing'))
+  const [lost, other] = await createCodes(db, roundId, 2, 'Revoke')
+  const resident = new Visitor(app, '10.4.9.2')
+  await resident.get('/rounds/bospolder-tussendijken/vote')
+  await resident.post('/rounds/bospolder-tussendijken/vote', { code: lost! })
+  await resident.get('/rounds/bospolder-tussendijken/vote/ballot')
+  await resident.post('/rounds/bospolder-tussendijken/vote/ballot', { projects: [String(projects[1]!.id)], intent: 'submit' })
+  const turnoutBefore = text((await admin.get(`/official/rounds/${roundId}/turnout`)).body)
+  t.match(turnoutBefore, /<th scope="row">Revoke<\/th><td>2<\/td><td>0<\/td>\s*<td>1<\/td><td>0<\/td><td>1<\/td><td>50%<\/td>/)
+
+  await admin.get(codesUrl)
+  const res = await admin.post(`${codesUrl}/revoke`, { code: lost!.toLowerCase().replace(/-/g, ' ') })
+  t.equal(res.statusCode, 303)
+  t.equal(res.headers.location, `${codesUrl}?notice=revoked`)
+  const page = await admin.get(String(res.headers.location))
+  t.match(page.body, 'De code is ingetrokken.')
+  t.match(page.body, /<dt>Codes ingetrokken<\/dt><dd>1<\/dd>/)
+  const [row] = await db.select().from(votingCodes).where(eq(votingCodes.codeHash, hashCode(TEST_CONFIG.codeKey, normaliseCode(lost!)!)))
+  t.ok(row!.revokedAt, 'the code is revoked')
+  t.equal((await db.select().from(ballots).where(eq(ballots.codeId, row!.id))).length, 1, 'its ballot is kept')
+  const [audit] = await db.select().from(auditLog).where(eq(auditLog.action, 'codes.revoke'))
+  t.match(audit, { actor: 'admin@example.test', object: `code:${row!.id}`, details: { round: roundId } })
+
+  const entry = await new Visitor(app, '10.4.9.3').post('/rounds/bospolder-tussendijken/vote', { code: lost! })
+  t.equal(entry.statusCode, 403, 'a visitor without the form token is refused')
+  const again = new Visitor(app, '10.4.9.3')
+  await again.get('/rounds/bospolder-tussendijken/vote')
+  const refused = await again.post('/rounds/bospolder-tussendijken/vote', { code: lost! })
+  t.equal(refused.statusCode, 422)
+  t.match(refused.body, 'Deze code is ingetrokken.')
+  const turnoutAfter = text((await admin.get(`/official/rounds/${roundId}/turnout`)).body)
+  t.match(turnoutAfter, /<th scope="row">Revoke<\/th><td>1<\/td><td>1<\/td>\s*<td>0<\/td><td>0<\/td><td>0<\/td><td>0%<\/td>/, 'the ballot of the revoked code is not counted')
+
+  const audits = (await stored()).audit
+  const already = await admin.post(`${codesUrl}/revoke`, { code: lost! })
+  t.equal(already.statusCode, 422)
+  t.match(already.body, 'Deze code is al ingetrokken.')
+  const unknown = await admin.post(`${codesUrl}/revoke`, { code: 'ABCD-EFGH-JKMN-PQRS' })
+  t.equal(unknown.statusCode, 422)
+  t.match(unknown.body, 'Deze code hoort niet bij dit wijkbudget.')
+  t.match(unknown.body, 'value="ABCD-EFGH-JKMN-PQRS"', 'the typed code is kept')
+  const garbage = await admin.post(`${codesUrl}/revoke`, { code: 'hello' })
+  t.equal(garbage.statusCode, 422)
+  t.match(garbage.body, 'Dit is geen stemcode.')
+  t.match(garbage.body, /id="code"[^>]*aria-invalid="true"/)
+  const empty = await admin.post(`${codesUrl}/revoke`, { code: '' })
+  t.match(empty.body, 'Vul de stemcode in.')
+  t.equal((await stored()).audit, audits, 'refused revocations are not audited')
+  t.equal((await db.select().from(votingCodes).where(eq(votingCodes.codeHash, hashCode(TEST_CONFIG.codeKey, normaliseCode(other!)!))))[0]!.revokedAt, null)
+})
+
+t.test('a code of another round cannot be revoked from this round', async (t) => {
+  const [second] = await db.insert(rounds).values({ slug: 'tweede', title: 'Tweede', neighbourhood: 'Elders', budgetCents: 1_000_000, phase: 'voting' }).returning()
+  const [foreign] = await createCodes(db, second!.id, 1)
+  await admin.get(codesUrl)
+  const res = await admin.post(`${codesUrl}/revoke`, { code: foreign! })
+  t.equal(res.statusCode, 422)
+  t.match(res.body, 'Deze code hoort niet bij dit wijkbudget.')
+  t.equal((await db.select().from(votingCodes).where(eq(votingCodes.roundId, second!.id)))[0]!.revokedAt, null)
+  t.equal((await admin.get('/official/rounds/999999/codes')).statusCode, 404)
+})
+
+t.test('CSV fields with a comma, a quote or a line break are quoted, so any spreadsheet reads the columns right', async (t) => {
+  t.equal(csvField('ABCD-EFGH-JKMN-PQRS'), 'ABCD-EFGH-JKMN-PQRS')
+  t.equal(csvField('a,b'), '"a,b"')
+  t.equal(csvField('zeg "hoi"'), '"zeg ""hoi"""')
+  t.equal(csvField('twee\nregels'), '"twee\nregels"')
+  const rows = parse(codesCsv(['ABCD-EFGH-JKMN-PQRS'], 'Noord, "Oost"', () => 'http://x/vote?code=1,2'), { columns: true, bom: true }) as CsvRow[]
+  t.same(rows, [{ code: 'ABCD-EFGH-JKMN-PQRS', group: 'Noord, "Oost"', voting_url: 'http://x/vote?code=1,2' }])
+})

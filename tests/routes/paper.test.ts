@@ -1,0 +1,324 @@
+import t from 'tap'
+import { eq, sql } from 'drizzle-orm'
+import { auditLog, ballots, proposals, rounds, votingCodes } from '../../db/schema.js'
+import { seedDemo } from '../../db/seed.js'
+import { castBallot, listBallotProjects } from '../../server/data/voting.js'
+import { hashCode, normaliseCode } from '../../server/domain/voting-code.js'
+import { TEST_CONFIG, testApp } from '../helpers/app.js'
+import { Visitor } from '../helpers/client.js'
+import { createOfficial, PASSWORD } from '../helpers/officials.js'
+import { createCodes, setPhase } from '../helpers/voting.js'
+
+const { app, db } = await testApp(t)
+await seedDemo(db)
+await createOfficial(db, 'admin')
+await createOfficial(db, 'moderator')
+await createOfficial(db, 'council')
+const [round] = await db.select().from(rounds)
+const roundId = round!.id
+const paperUrl = `/official/rounds/${roundId}/paper`
+await setPhase(db, roundId, 'voting')
+const projects = await listBallotProjects(db, roundId)
+const byTitle = (start: string) => projects.find((p) => p.title.startsWith(start))!
+const coaches = byTitle('Energiecoaches')
+const insulation = byTitle('Isolatiehulp')
+const solar = byTitle('Zonnepanelen')
+const cafe = byTitle('Energiecafé')
+const garden = byTitle('Buurtmoestuin')
+const codes = await createCodes(db, roundId, 40, '3024')
+let next = 0
+const nextCode = () => codes[next++]!
+
+let ip = 1
+async function signedIn(role: 'admin' | 'moderator' | 'council') {
+  const v = new Visitor(app, `10.5.0.${ip++}`)
+  await v.login(`${role}@example.test`, PASSWORD)
+  return v
+}
+const moderator = await signedIn('moderator')
+
+const ids = (...ps: { id: number }[]) => ps.map((p) => String(p.id))
+const sorted = (...ps: { id: number }[]) => ps.map((p) => p.id).sort((a, b) => a - b)
+const text = (body: string) => body.replace(/\u00a0/g, ' ')
+const ballotCount = async () => (await db.select({ n: sql<number>`count(*)::int` }).from(ballots))[0]!.n
+const paperAudits = () => db.select().from(auditLog).where(eq(auditLog.action, 'ballot.paper')).orderBy(auditLog.id)
+
+async function codeRow(code: string) {
+  const [row] = await db.select().from(votingCodes).where(eq(votingCodes.codeHash, hashCode(TEST_CONFIG.codeKey, normaliseCode(code)!)))
+  return row!
+}
+async function ballotOf(code: string) {
+  const [row] = await db.select().from(ballots).where(eq(ballots.codeId, (await codeRow(code)).id))
+  return row
+}
+
+/** An official enters a paper ballot from a fresh form. */
+async function enter(form: Record<string, string | string[]>, official = moderator) {
+  await official.get(paperUrl)
+  return official.post(paperUrl, form)
+}
+
+/** A resident votes online with a letter code. */
+async function voteOnline(code: string, chosen: { id: number }[]) {
+  const v = new Visitor(app, `10.5.1.${ip++}`)
+  await v.get(`/rounds/${round!.slug}/vote`)
+  await v.post(`/rounds/${round!.slug}/vote`, { code })
+  await v.get(`/rounds/${round!.slug}/vote/ballot`)
+  return v.post(`/rounds/${round!.slug}/vote/ballot`, { projects: ids(...chosen), intent: 'submit' })
+}
+
+t.test('moderators and admins get the paper form with the round\'s projects; council members may not enter paper ballots', async (t) => {
+  for (const official of [moderator, await signedIn('admin')]) {
+    const page = await official.get(paperUrl)
+    t.equal(page.statusCode, 200)
+    t.equal(page.headers['cache-control'], 'no-store')
+    t.match(page.body, '<legend>Aangekruiste projecten</legend>')
+    for (const p of projects) t.match(page.body, new RegExp(`<input type="checkbox" name="projects" value="${p.id}" id="project-${p.id}">`))
+    t.notMatch(page.body, 'Led-verlichting', 'a proposal that is not approved is not on the form')
+    t.match(page.body, 'id="code" name="code"')
+    t.match((await official.get(`/official/rounds/${roundId}`)).body, `href="${paperUrl}"`, 'the round page links to the form')
+  }
+  const council = await signedIn('council')
+  t.equal((await council.get(paperUrl)).statusCode, 403)
+  const before = await ballotCount()
+  t.equal((await council.post(paperUrl, { code: nextCode(), projects: ids(coaches) })).statusCode, 403)
+  t.notMatch((await council.get(`/official/rounds/${roundId}`)).body, `href="${paperUrl}"`)
+  t.equal(await ballotCount(), before)
+})
+
+t.test('a valid paper ballot is stored as paper, the official gets the receipt, and the audit records only that it was entered', async (t) => {
+  const code = nextCode()
+  const res = await enter({ code: code.toLowerCase(), projects: ids(solar, coaches) })
+  t.equal(res.statusCode, 303)
+  const location = String(res.headers.location)
+  t.match(location, new RegExp(`^${paperUrl}\\?done=entered&receipt=[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}$`))
+  const stored = await ballotOf(code)
+  t.match(stored, { channel: 'paper', projectIds: sorted(solar, coaches), roundId })
+  t.equal(location.split('receipt=')[1], stored!.receipt)
+
+  const page = await moderator.get(location)
+  t.match(page.body, 'De papieren stem is opgeslagen.')
+  t.match(page.body, `Code van het bewijs van stemmen: ${stored!.receipt}`)
+  t.match(page.body, 'value=""', 'the form is empty for the next ballot')
+  t.notMatch(page.body, / checked/)
+  const receipt = await new Visitor(app).get(`/receipts/${stored!.receipt}`)
+  t.match(receipt.body, 'Deze stem telt mee', 'the resident can check the receipt')
+
+  const [audit] = await paperAudits()
+  t.match(audit, { action: 'ballot.paper', actor: 'moderator@example.test', object: `round:${roundId}` })
+  t.same(audit!.details, { replaces: 'none' }, 'no code and no choices in the audit log')
+  const raw = JSON.stringify(audit)
+  for (const secret of [code, normaliseCode(code)!, (await codeRow(code)).codeHash, `code:${(await codeRow(code)).id}`, solar.title, stored!.receipt]) {
+    t.notOk(raw.includes(secret), 'the audit entry reveals neither the code nor the choice')
+  }
+})
+
+t.test('a paper ballot the rules do not allow is refused with a message, the ticks are kept, and nothing is stored', async (t) => {
+  const code = nextCode()
+  const before = { ballots: await ballotCount(), audits: (await paperAudits()).length }
+  const over = await enter({ code, projects: ids(insulation, solar, coaches, byTitle('Warmtescan'), cafe, garden) })
+  t.equal(over.statusCode, 422)
+  t.match(text(over.body), 'Deze projecten kosten samen € 8.000 meer dan het budget. Deze stem is ongeldig.')
+  t.match(over.body, 'Deze stem is niet opgeslagen.')
+  t.match(over.body, `id="project-${insulation.id}" checked`, 'the ticks are kept')
+  t.match(over.body, `value="${code}"`, 'the code is kept')
+  t.match(over.body, /aria-describedby="projects-rule projects-error"/)
+  const empty = await enter({ code })
+  t.equal(empty.statusCode, 422)
+  t.match(empty.body, 'Vink minstens één project aan.')
+  const doubled = await enter({ code, projects: ids(cafe, cafe) })
+  t.equal(doubled.statusCode, 422)
+  t.match(doubled.body, 'Een project is twee keer aangevinkt.')
+  const forged = await enter({ code, projects: ['abc'] })
+  t.equal(forged.statusCode, 422)
+  t.match(forged.body, 'Een van de aangevinkte projecten staat niet op dit stembiljet.')
+
+  const [other] = await db.insert(rounds).values({ slug: 'elders', title: 'Elders', neighbourhood: 'Elders', budgetCents: 1_000_000, phase: 'voting' }).returning()
+  const [foreignProject] = await db.insert(proposals).values({
+    roundId: other!.id, reference: 'ELD-1', statusToken: 'elders-token-xxxxxxxxxxxxxxxxxxxxxxxx', title: 'Elders project', summary: 's', description: 'd',
+    costCents: 100_000, track: 'social', themes: ['green'], contactName: 'Bewoner', status: 'approved',
+  }).returning()
+  const foreign = await enter({ code, projects: [String(coaches.id), String(foreignProject!.id)] })
+  t.equal(foreign.statusCode, 422, 'a project of another round')
+  t.match(foreign.body, 'Een van de aangevinkte projecten staat niet op dit stembiljet.')
+  t.equal(await ballotOf(code), undefined)
+  t.same({ ballots: await ballotCount(), audits: (await paperAudits()).length }, before)
+
+  await db.update(rounds).set({ minSpendPercent: 50 }).where(eq(rounds.id, roundId))
+  t.teardown(() => db.update(rounds).set({ minSpendPercent: 0 }).where(eq(rounds.id, roundId)))
+  const under = await enter({ code, projects: ids(cafe) })
+  t.equal(under.statusCode, 422)
+  t.match(text(under.body), 'Deze projecten kosten samen minder dan € 50.000.')
+  t.equal(await ballotOf(code), undefined)
+})
+
+t.test('unknown, revoked, empty and other rounds\' codes are refused at the code field, and nothing is stored', async (t) => {
+  const [revoked] = await createCodes(db, roundId, 1)
+  await db.update(votingCodes).set({ revokedAt: new Date() }).where(eq(votingCodes.id, (await codeRow(revoked!)).id))
+  const [other] = await db.insert(rounds).values({ slug: 'ander', title: 'Ander', neighbourhood: 'Ander', budgetCents: 1_000_000, phase: 'voting' }).returning()
+  const [foreign] = await createCodes(db, other!.id, 1)
+  const before = await ballotCount()
+  const cases: [string, string, RegExp, number][] = [
+    ['unknown', 'ABCD-EFGH-JKMN-PQRS', /Deze code hoort niet bij dit wijkbudget/, 422],
+    ['revoked', revoked!, /Deze code is ingetrokken/, 422],
+    ['of another round', foreign!, /Deze code hoort niet bij dit wijkbudget/, 422],
+    ['empty', '', /Vul de stemcode in/, 422],
+    ['not a code', 'hallo', /Dit is geen stemcode/, 422],
+  ]
+  for (const [name, code, message, status] of cases) {
+    const res = await enter({ code, projects: ids(coaches, cafe) })
+    t.equal(res.statusCode, status, name)
+    t.match(res.body, message, name)
+    t.match(res.body, /id="code"[^>]*aria-invalid="true"/, `${name}: the field is marked`)
+    t.match(res.body, `id="project-${cafe.id}" checked`, `${name}: the ticks are kept`)
+    t.match(res.body, `value="${code}"`, `${name}: the code is kept`)
+  }
+  t.equal(await ballotCount(), before)
+  t.equal((await db.select().from(rounds).where(eq(rounds.id, roundId)))[0]!.failedCodeAttempts, 0, 'an official\'s typo is not a guessing attempt')
+})
+
+t.test('before voting opens and after it closes no paper ballot can be entered', async (t) => {
+  const code = nextCode()
+  const before = await ballotCount()
+  for (const phase of ['reviewing', 'closed', 'published'] as const) {
+    await setPhase(db, roundId, phase)
+    const page = await moderator.get(paperUrl)
+    t.match(page.body, 'U kunt alleen papieren stemmen invoeren zolang het stemmen open is.', phase)
+    t.notMatch(page.body, `action="${paperUrl}"`, `${phase}: no form`)
+    const res = await moderator.post(paperUrl, { code, projects: ids(coaches) })
+    t.equal(res.statusCode, 409, phase)
+    t.match(res.body, 'U kunt alleen papieren stemmen invoeren zolang het stemmen open is.')
+  }
+  await setPhase(db, roundId, 'voting')
+  t.equal(await ballotCount(), before)
+})
+
+t.test('a paper ballot replaces an online ballot only after the official confirms it', async (t) => {
+  const code = nextCode()
+  t.equal((await voteOnline(code, [coaches])).statusCode, 303)
+  const online = await ballotOf(code)
+
+  const warned = await enter({ code, projects: ids(solar, cafe) })
+  t.equal(warned.statusCode, 409)
+  t.match(warned.body, 'Met deze code is al online gestemd.')
+  t.match(warned.body, `<input type="checkbox" id="replace_online" name="replace_online" value="${normaliseCode(code)}">`)
+  t.match(warned.body, `id="project-${solar.id}" checked`, 'the ticks are kept')
+  t.match(await ballotOf(code), { channel: 'online', projectIds: [coaches.id] }, 'the online ballot is untouched')
+
+  const confirmed = await moderator.post(paperUrl, { code, projects: ids(solar, cafe), replace_online: normaliseCode(code)! })
+  t.equal(confirmed.statusCode, 303)
+  t.match(String(confirmed.headers.location), `done=replaced&receipt=${online!.receipt}`, 'the resident keeps the receipt')
+  t.match((await moderator.get(String(confirmed.headers.location))).body, 'De papieren stem is opgeslagen en vervangt de eerdere stem.')
+  const replaced = await db.select().from(ballots).where(eq(ballots.codeId, online!.codeId))
+  t.equal(replaced.length, 1)
+  t.match(replaced[0], { channel: 'paper', projectIds: sorted(solar, cafe), receipt: online!.receipt })
+  const audits = await paperAudits()
+  t.same(audits.at(-1)!.details, { replaces: 'online' })
+})
+
+t.test('a second paper ballot for a code needs the same confirmation, given for that very code', async (t) => {
+  const code = nextCode()
+  const otherCode = nextCode()
+  t.equal((await enter({ code, projects: ids(coaches) })).statusCode, 303)
+  const audits = (await paperAudits()).length
+  const warned = await enter({ code, projects: ids(garden) })
+  t.equal(warned.statusCode, 409)
+  t.match(warned.body, 'Voor deze code is al een papieren stem ingevoerd.')
+  const wrongConfirmation = await moderator.post(paperUrl, { code, projects: ids(garden), replace_online: normaliseCode(otherCode)! })
+  t.equal(wrongConfirmation.statusCode, 409, 'a confirmation for another code does not count')
+  t.match(await ballotOf(code), { projectIds: [coaches.id] })
+  t.equal((await paperAudits()).length, audits)
+  const confirmed = await moderator.post(paperUrl, { code, projects: ids(garden), replace_online: normaliseCode(code)! })
+  t.equal(confirmed.statusCode, 303)
+  t.match(await ballotOf(code), { channel: 'paper', projectIds: [garden.id] })
+  t.same((await paperAudits()).at(-1)!.details, { replaces: 'paper' })
+})
+
+t.test('a form without its CSRF token stores nothing', async (t) => {
+  const code = nextCode()
+  await moderator.get(paperUrl)
+  const res = await moderator.post(paperUrl, { code, projects: ids(coaches), _csrf: null })
+  t.equal(res.statusCode, 403)
+  t.match(res.body, 'Dit formulier is verlopen')
+  t.equal(await ballotOf(code), undefined)
+})
+
+t.test('20 concurrent paper and online submits with one code leave exactly one ballot, equal to one of them in full', async (t) => {
+  const code = nextCode()
+  const choices = [[coaches], [solar, cafe], [insulation, coaches], [garden, cafe, coaches], [insulation, solar]]
+  const residents = await Promise.all(Array.from({ length: 10 }, async () => {
+    const v = new Visitor(app, `10.5.2.${ip++}`)
+    await v.get(`/rounds/${round!.slug}/vote`)
+    await v.post(`/rounds/${round!.slug}/vote`, { code })
+    await v.get(`/rounds/${round!.slug}/vote/ballot`)
+    return v
+  }))
+  const officials = await Promise.all(Array.from({ length: 10 }, async () => {
+    const v = await signedIn('moderator')
+    await v.get(paperUrl)
+    return v
+  }))
+  const replies = await Promise.all([
+    ...residents.map((v, i) => v.post(`/rounds/${round!.slug}/vote/ballot`, { projects: ids(...choices[i % choices.length]!), intent: 'submit' })),
+    ...officials.map((v, i) => v.post(paperUrl, { code, projects: ids(...choices[(i + 2) % choices.length]!), replace_online: normaliseCode(code)! })),
+  ])
+  t.ok(replies.every((r) => r.statusCode === 303 || r.statusCode === 409), 'every submit is stored or asks to confirm')
+  const stored = await db.select().from(ballots).where(eq(ballots.codeId, (await codeRow(code)).id))
+  t.equal(stored.length, 1)
+  t.ok(choices.some((c) => JSON.stringify(sorted(...c)) === JSON.stringify(stored[0]!.projectIds)), 'one submitted ballot in full, never a mix')
+})
+
+t.test('unconfirmed paper ballots racing online votes never replace a ballot unseen', async (t) => {
+  const before = (await paperAudits()).length
+  let papersStored = 0
+  for (const code of [nextCode(), nextCode(), nextCode()]) {
+    const residents = await Promise.all(Array.from({ length: 5 }, async () => {
+      const v = new Visitor(app, `10.5.3.${ip++}`)
+      await v.get(`/rounds/${round!.slug}/vote`)
+      await v.post(`/rounds/${round!.slug}/vote`, { code })
+      await v.get(`/rounds/${round!.slug}/vote/ballot`)
+      return v
+    }))
+    await moderator.get(paperUrl)
+    const [online, paper] = await Promise.all([
+      Promise.all(residents.map((v) => v.post(`/rounds/${round!.slug}/vote/ballot`, { projects: ids(coaches), intent: 'submit' }))),
+      Promise.all(Array.from({ length: 5 }, () => moderator.post(paperUrl, { code, projects: ids(cafe) }))),
+    ])
+    t.ok(online.every((r) => r.statusCode === 303), 'every online vote is stored')
+    const stored = paper.filter((r) => r.statusCode === 303)
+    t.ok(stored.length <= 1, 'at most the first paper ballot, entered before any other, is stored')
+    t.ok(paper.every((r) => r.statusCode === 303 || (r.statusCode === 409 && r.body.includes('name="replace_online"'))), 'the others ask to confirm')
+    papersStored += stored.length
+    t.equal((await db.select().from(ballots).where(eq(ballots.codeId, (await codeRow(code)).id))).length, 1)
+  }
+  const audits = (await paperAudits()).slice(before)
+  t.equal(audits.length, papersStored)
+  t.ok(audits.every((a) => (a.details as { replaces: string }).replaces === 'none'), 'no unconfirmed paper ballot replaced another')
+})
+
+t.test('an online vote that is being stored while a paper ballot is entered is not replaced unseen', {
+  skip: process.env.DATABASE_URL ? false : 'needs two connections at once: runs on the PostgreSQL server only',
+}, async (t) => {
+  const code = nextCode()
+  const { id: codeId } = await codeRow(code)
+  const audits = (await paperAudits()).length
+  await moderator.get(paperUrl)
+  let release!: () => void
+  let stored!: () => void
+  const online = db.transaction(async (tx) => {
+    await castBallot(tx, { roundId, codeId, channel: 'online', projectIds: [coaches.id], receipt: 'ONLIN-EVOTE' })
+    stored()
+    await new Promise<void>((resolve) => { release = resolve })
+  })
+  await new Promise<void>((resolve) => { stored = resolve })
+  // The paper ballot looks before the online vote commits, and writes after it.
+  const paper = moderator.post(paperUrl, { code, projects: ids(cafe) })
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  release()
+  await online
+  const res = await paper
+  t.equal(res.statusCode, 409)
+  t.match(res.body, 'Met deze code is al online gestemd.')
+  t.match(await ballotOf(code), { channel: 'online', projectIds: [coaches.id], receipt: 'ONLIN-EVOTE' })
+  t.equal((await paperAudits()).length, audits, 'nothing was entered, so nothing is audited')
+})
