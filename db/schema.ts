@@ -155,3 +155,31 @@ export const ballots = pgTable('ballots', {
   castAt: timestamp('cast_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [index('ballots_round_idx').on(t.roundId)])
+
+/** The official result, frozen at publication: what the results page, open data and the council read. */
+export const results = pgTable('results', {
+  roundId: integer('round_id').primaryKey().references(() => rounds.id),
+  rule: tallyRuleEnum('rule').notNull(),
+  /** The tally as computed: selected projects, per-project reasons and ties (server/domain/tally.ts). */
+  outcome: jsonb('outcome').$type<Record<string, unknown>>().notNull(),
+  /** The anonymised ballots in Pabulib format, voters shuffled once; anyone can recount it. */
+  ballotsPb: text('ballots_pb').notNull(),
+  ballotsSha256: text('ballots_sha256').notNull(),
+  ballotCount: integer('ballot_count').notNull(),
+  softwareVersion: text('software_version').notNull(),
+  publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
+  publishedBy: integer('published_by').references(() => officials.id),
+})
+
+export const progressStatusEnum = pgEnum('progress_status', ['planned', 'in_progress', 'done'])
+
+/** What happened to a funded project after publication. */
+export const progressUpdates = pgTable('progress_updates', {
+  id: serial('id').primaryKey(),
+  proposalId: integer('proposal_id').notNull().references(() => proposals.id),
+  status: progressStatusEnum('status').notNull(),
+  text: text('text').notNull(),
+  on: date('on').notNull(),
+  officialId: integer('official_id').references(() => officials.id),
+  createdAt: createdAt(),
+}, (t) => [index('progress_updates_proposal_idx').on(t.proposalId, t.on)])

@@ -155,6 +155,7 @@ export function pbTallyInput(election: PbElection): TallyInput {
     budget: Number(election.meta['budget']),
     projects: election.projects.map(({ id, cost }, order) => ({ id, cost, order })),
     ballots: election.votes.map((v) => v.vote),
-    unit: 1,
+    // Our own exports state `money_unit;cent` when a cost has cents; Pabulib's files count whole units.
+    unit: election.meta['money_unit'] === 'cent' ? 100 : 1,
   }
 }

@@ -209,12 +209,16 @@ export function uniqueSlug(base: string, taken: ReadonlySet<string>): string {
   return `${base}-${n}`
 }
 
-export type AdvanceRefusal = 'final' | 'noApproved'
+export type AdvanceRefusal = 'final' | 'noApproved' | 'publishFirst'
 
-/** Why a round in `phase` may not move on, or null when it may; voting needs at least one project on the ballot. */
+/**
+ * Why a round in `phase` may not move on, or null when it may: voting needs at least one project
+ * on the ballot, and a round becomes published only by publishing its counted result.
+ */
 export function advanceRefusal(phase: Phase, approvedCount: number): AdvanceRefusal | null {
   const next = nextPhase(phase)
   if (next === null) return 'final'
   if (next === 'voting' && approvedCount === 0) return 'noApproved'
+  if (next === 'published') return 'publishFirst'
   return null
 }

@@ -41,6 +41,9 @@ function engine() {
   const hbs = Handlebars.create()
   hbs.registerHelper('t', (key: string, options: Handlebars.HelperOptions) =>
     translate(messages[langOf(options)], key, options.hash))
+  // For view-models that carry a message as { key, vars }.
+  hbs.registerHelper('tx', (key: string, vars: Record<string, unknown> | undefined, options: Handlebars.HelperOptions) =>
+    translate(messages[langOf(options)], key, vars ?? {}))
   hbs.registerHelper('euro', (cents: number, options: Handlebars.HelperOptions) => formatEuro(cents, langOf(options)))
   hbs.registerHelper('number', (value: number, options: Handlebars.HelperOptions) => formatNumber(value, langOf(options)))
   hbs.registerHelper('datetime', (value: Date, options: Handlebars.HelperOptions) => formatDateTime(value, langOf(options)))

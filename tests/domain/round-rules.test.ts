@@ -118,6 +118,6 @@ t.test('a round moves on unless it is published, or voting would open without an
   t.equal(advanceRefusal('reviewing', 0), 'noApproved')
   t.equal(advanceRefusal('reviewing', 1), null)
   t.equal(advanceRefusal('voting', 0), null)
-  t.equal(advanceRefusal('closed', 0), null)
+  t.equal(advanceRefusal('closed', 0), 'publishFirst')
   t.equal(advanceRefusal('published', 3), 'final')
 })

@@ -205,7 +205,6 @@ t.test('an admin moves a round through every phase, one confirmed step at a time
     ['proposing', 'reviewing', 'Van ‘Ideeën indienen’ naar ‘Ideeën worden bekeken’?', 'Bewoners kunnen geen nieuwe ideeën meer indienen.'],
     ['reviewing', 'voting', 'Van ‘Ideeën worden bekeken’ naar ‘Stemmen’?', 'staan daarna vast'],
     ['voting', 'closed', 'Van ‘Stemmen’ naar ‘Stemmen gesloten’?', 'Niemand kan nog stemmen'],
-    ['closed', 'published', 'Van ‘Stemmen gesloten’ naar ‘Uitslag bekend’?', 'u kunt hem niet terugdraaien'],
   ]
   for (const [from, to, question, meaning] of steps) {
     const confirm = await admin.get(`/official/rounds/${round.id}/advance`)
@@ -225,6 +224,15 @@ t.test('an admin moves a round through every phase, one confirmed step at a time
   t.same(entries.map((e) => [e.action, e.details]), steps.map(([from, to]) => ['round.advance', { from, to }]))
   t.ok(verifyChain(await listAudit(db)).ok, 'the audit chain is intact')
 
+  const publishFirst = await admin.get(`/official/rounds/${round.id}/advance`)
+  t.match(publishFirst.body, 'door de uitslag te publiceren', 'a round is published by publishing its result')
+  t.match(publishFirst.body, `href="/official/rounds/${round.id}/results"`)
+  const notByAdvance = await admin.post(`/official/rounds/${round.id}/advance`, { from: 'closed' })
+  t.equal(notByAdvance.statusCode, 409)
+  t.equal((await roundRow(round.id)).phase, 'closed')
+  t.equal((await admin.post(`/official/rounds/${round.id}/publish`, {})).statusCode, 303)
+  t.equal((await roundRow(round.id)).phase, 'published')
+
   const final = await admin.get(`/official/rounds/${round.id}/advance`)
   t.match(final.body, 'Dit is de laatste fase')
   t.notMatch(final.body, 'name="from"', 'no button beyond published')
@@ -232,7 +240,7 @@ t.test('an admin moves a round through every phase, one confirmed step at a time
   t.equal(refused.statusCode, 409)
   t.match(refused.body, 'De uitslag is al bekend. Dit wijkbudget kan niet verder.')
   t.equal((await roundRow(round.id)).phase, 'published')
-  t.equal((await auditOf(round.id)).length, steps.length)
+  t.equal((await auditOf(round.id)).length, steps.length + 1, 'each step and the publication')
 })
 
 t.test('voting does not open without an approved proposal', async (t) => {

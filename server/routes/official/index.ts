@@ -2,8 +2,10 @@ import type { FastifyInstance } from 'fastify'
 import { listRounds } from '../../data/rounds.js'
 import { roundView } from '../public/view-models.js'
 import codesRoutes from './codes.js'
+import importRoutes from './import.js'
 import moderationRoutes from './moderation.js'
 import paperRoutes from './paper.js'
+import resultsRoutes from './results.js'
 import roundsRoutes from './rounds.js'
 import turnoutRoutes from './turnout.js'
 
@@ -18,9 +20,11 @@ export default async function officialRoutes(app: FastifyInstance, opts: { codeK
     })
   })
 
+  await app.register(importRoutes)
   await app.register(roundsRoutes)
   await app.register(moderationRoutes)
   await app.register(codesRoutes, { codeKey: opts.codeKey })
   await app.register(paperRoutes, { codeKey: opts.codeKey })
   await app.register(turnoutRoutes)
+  await app.register(resultsRoutes)
 }

@@ -12,7 +12,7 @@ const advanceBody = {
   required: ['from'],
 } as const
 
-const REFUSAL_STATUS = { final: 409, noApproved: 422, stale: 409 } as const
+const REFUSAL_STATUS = { final: 409, noApproved: 422, publishFirst: 409, stale: 409 } as const
 
 async function approvedCount(db: Db, roundId: number): Promise<number> {
   return (await countProposalsByStatus(db, roundId)).approved ?? 0

@@ -7,6 +7,7 @@ import { isLang, LANGUAGES } from '../../i18n.js'
 import { safeNext } from '../forms.js'
 import { filterQuerySchema, filterView, listView, readFilter } from './proposal-views.js'
 import proposalsRoutes from './proposals.js'
+import publicResultsRoutes from './results.js'
 import { roundView } from './view-models.js'
 
 const YEAR_SECONDS = 365 * 24 * 60 * 60
@@ -60,4 +61,5 @@ export default async function publicRoutes(app: FastifyInstance) {
   })
 
   await app.register(proposalsRoutes)
+  await app.register(publicResultsRoutes)
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { listProposalEvents } from '../../data/proposal-events.js'
 import { createProposal, findProposalLink, findPublicProposal } from '../../data/proposals.js'
+import { listProgressUpdates } from '../../data/results.js'
 import { findRoundBySlug, type Round } from '../../data/rounds.js'
 import { can } from '../../domain/permissions.js'
 import type { ProposalErrors, ProposalForm } from '../../domain/proposal-rules.js'
@@ -71,9 +72,10 @@ export default async function proposalsRoutes(app: FastifyInstance) {
     const found = request.validationError ? undefined : await findPublicProposal(app.db, request.params.reference.toUpperCase())
     if (!found || found.round.phase === 'draft') return reply.callNotFound()
     const { proposal, round } = found
-    const [events, mergedInto] = await Promise.all([
+    const [events, mergedInto, progress] = await Promise.all([
       listProposalEvents(app.db, proposal.id),
       proposal.duplicateOfId === null ? undefined : findProposalLink(app.db, proposal.duplicateOfId),
+      round.phase === 'published' ? listProgressUpdates(app.db, [proposal.id]) : [],
     ])
     return reply.render('pages/public/proposal-detail.hbs', {
       title: proposal.title,
@@ -82,6 +84,7 @@ export default async function proposalsRoutes(app: FastifyInstance) {
       mergedInto,
       figures: figuresView(proposal),
       history: historyView(events, 'public'),
+      progress,
     })
   })
 

@@ -1,0 +1,91 @@
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm'
+import type { Db } from '../../db/client.js'
+import { ballots, progressUpdates, proposals, results, rounds, votingCodes } from '../../db/schema.js'
+import { exportBallotsPb, sha256, tallyInput, type BallotProjectForTally } from '../domain/results.js'
+import { tally, type TallyResult, type TallyRule } from '../domain/tally.js'
+import { appendAudit } from './audit.js'
+import type { Round } from './rounds.js'
+import { listBallotProjects } from './voting.js'
+
+export type Result = typeof results.$inferSelect
+export type ProgressUpdate = typeof progressUpdates.$inferSelect
+
+/** The ballots that count: those of codes that were not revoked. */
+export async function countedBallots(db: Db, roundId: number): Promise<number[][]> {
+  const rows = await db.select({ projectIds: ballots.projectIds }).from(ballots)
+    .innerJoin(votingCodes, eq(votingCodes.id, ballots.codeId))
+    .where(and(eq(ballots.roundId, roundId), isNull(votingCodes.revokedAt)))
+    .orderBy(asc(ballots.id))
+  return rows.map((r) => r.projectIds)
+}
+
+export interface TallyData {
+  projects: (BallotProjectForTally & Awaited<ReturnType<typeof listBallotProjects>>[number])[]
+  ballots: number[][]
+}
+
+export async function loadTallyData(db: Db, roundId: number): Promise<TallyData> {
+  const [projects, counted] = await Promise.all([listBallotProjects(db, roundId), countedBallots(db, roundId)])
+  return { projects, ballots: counted }
+}
+
+export function tallyRound(round: Round, data: TallyData, rule: TallyRule): TallyResult {
+  return tally(tallyInput(round, data.projects, data.ballots), rule)
+}
+
+export type PublishOutcome = { published: Result } | { refused: 'notClosed' }
+
+/**
+ * Counts with the round's rule, freezes the anonymised ballots with their hash, and moves
+ * the round to published, all in one transaction on the locked round row: a second publish
+ * finds the round published and changes nothing.
+ */
+export async function publishResult(db: Db, roundId: number, official: { id: number; email: string }, softwareVersion: string): Promise<PublishOutcome> {
+  return db.transaction(async (tx) => {
+    const [round] = await tx.select().from(rounds).where(eq(rounds.id, roundId)).for('update')
+    if (!round || round.phase !== 'closed') return { refused: 'notClosed' as const }
+    const data = await loadTallyData(tx, roundId)
+    const input = tallyInput(round, data.projects, data.ballots)
+    const outcome = tally(input, round.tallyRule)
+    const ballotsPb = exportBallotsPb(round, data.projects, data.ballots, round.tallyRule)
+    const ballotsSha256 = sha256(ballotsPb)
+    const [published] = await tx.insert(results).values({
+      roundId, rule: round.tallyRule, outcome: outcome as unknown as Record<string, unknown>, ballotsPb, ballotsSha256,
+      ballotCount: data.ballots.length, softwareVersion, publishedBy: official.id,
+    }).returning()
+    await tx.update(rounds).set({ phase: 'published' }).where(eq(rounds.id, roundId))
+    await appendAudit(tx, {
+      officialId: official.id, actor: official.email, action: 'results.publish', object: `round:${roundId}`,
+      details: { rule: round.tallyRule, softwareVersion, ballotsSha256, ballots: data.ballots.length, selected: outcome.selected, totalCostCents: outcome.totalCost },
+    })
+    return { published: published! }
+  })
+}
+
+export async function findResult(db: Db, roundId: number): Promise<Result | undefined> {
+  const [row] = await db.select().from(results).where(eq(results.roundId, roundId))
+  return row
+}
+
+export async function addProgressUpdate(db: Db, update: { proposalId: number; status: ProgressUpdate['status']; text: string; on: string; official: { id: number; email: string } }): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.insert(progressUpdates).values({ proposalId: update.proposalId, status: update.status, text: update.text, on: update.on, officialId: update.official.id })
+    await appendAudit(tx, {
+      officialId: update.official.id, actor: update.official.email, action: 'progress.post', object: `proposal:${update.proposalId}`,
+      details: { status: update.status, on: update.on },
+    })
+  })
+}
+
+/** Progress updates of a round's projects, newest first per project. */
+export function listProgressUpdates(db: Db, proposalIds: readonly number[]) {
+  if (proposalIds.length === 0) return Promise.resolve([] as ProgressUpdate[])
+  return db.select().from(progressUpdates).where(inArray(progressUpdates.proposalId, [...proposalIds]))
+    .orderBy(asc(progressUpdates.proposalId), asc(progressUpdates.on), asc(progressUpdates.id))
+}
+
+export async function findProposalOfRound(db: Db, roundId: number, proposalId: number) {
+  const [row] = await db.select({ id: proposals.id, title: proposals.title }).from(proposals)
+    .where(and(eq(proposals.id, proposalId), eq(proposals.roundId, roundId)))
+  return row
+}

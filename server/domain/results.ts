@@ -1,0 +1,77 @@
+import { createHash, randomInt } from 'node:crypto'
+import { writePb, type PbElection } from './pabulib.js'
+import { tally, type TallyInput, type TallyResult, type TallyRule } from './tally.js'
+
+export interface RoundForTally {
+  id: number
+  title: string
+  neighbourhood: string
+  budgetCents: number
+  ballotFormat: 'knapsack' | 'approval'
+  maxChoices: number | null
+  tallyRule: TallyRule
+}
+
+export interface BallotProjectForTally {
+  id: number
+  title: string
+  costCents: number
+}
+
+/** Projects in submission order (the last tie-breaker), ballots as chosen project ids; money in cents, Add1 by one euro. */
+export function tallyInput(round: RoundForTally, projects: readonly BallotProjectForTally[], ballots: readonly (readonly number[])[]): TallyInput {
+  const onBallot = new Set(projects.map((p) => p.id))
+  return {
+    budget: round.budgetCents,
+    projects: projects.map((p, order) => ({ id: String(p.id), cost: p.costCents, order })),
+    // A vote for a project that is no longer on the ballot is left out; the rest of that ballot counts.
+    ballots: ballots.map((b) => b.filter((id) => onBallot.has(id)).map(String)),
+    unit: 100,
+  }
+}
+
+export function tallyBoth(input: TallyInput): Record<TallyRule, TallyResult> {
+  return { greedy: tally(input, 'greedy'), 'equal-shares': tally(input, 'equal-shares') }
+}
+
+/** Fisher–Yates with a cryptographic source: the export's order says nothing about when anyone voted. */
+function shuffled<T>(items: readonly T[]): T[] {
+  const out = [...items]
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1)
+    ;[out[i], out[j]] = [out[j]!, out[i]!]
+  }
+  return out
+}
+
+/**
+ * The anonymised ballots as a Pabulib file: no codes, no receipts, no times, voters in a
+ * random order. Costs are in whole euros, or in cents with `money_unit;cent` when any cost has cents,
+ * so a recount with the same rule gives the same winners.
+ */
+export function exportBallotsPb(round: RoundForTally, projects: readonly BallotProjectForTally[], ballots: readonly (readonly number[])[], rule: TallyRule): string {
+  const onBallot = new Set(projects.map((p) => p.id))
+  const inCents = round.budgetCents % 100 !== 0 || projects.some((p) => p.costCents % 100 !== 0)
+  const money = (cents: number) => (inCents ? cents : cents / 100)
+  const election: PbElection = {
+    meta: {
+      description: round.title,
+      country: 'Netherlands',
+      unit: round.neighbourhood,
+      instance: String(round.id),
+      budget: String(money(round.budgetCents)),
+      vote_type: 'approval',
+      rule: rule === 'greedy' ? 'greedy' : 'equalshares/add1',
+      ...(round.ballotFormat === 'approval' && round.maxChoices !== null ? { max_length: String(round.maxChoices) } : {}),
+      currency: 'EUR',
+      ...(inCents ? { money_unit: 'cent' } : {}),
+    },
+    projects: projects.map((p) => ({ id: String(p.id), cost: money(p.costCents), category: [], fields: { name: p.title } })),
+    votes: shuffled(ballots).map((vote, i) => ({ voterId: String(i + 1), vote: vote.filter((id) => onBallot.has(id)).map(String), fields: {} })),
+  }
+  return writePb(election)
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex')
+}

@@ -1,0 +1,89 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { importRound } from '../../data/import.js'
+import { ImportError, importPlan, MAX_PB_CHARS } from '../../domain/import.js'
+import { parsePb, PbFormatError } from '../../domain/pabulib.js'
+import { sha256 } from '../../domain/results.js'
+import { TALLY_RULES } from '../../domain/round-rules.js'
+
+interface ImportBody {
+  pb?: string
+  tallyRule?: string
+}
+
+interface ImportForm {
+  values: { pb: string; tallyRule: string }
+  errors: Record<string, { key: string; vars: Record<string, unknown> }>
+}
+
+/** The encoded body: ';' and non-ASCII letters grow to three bytes or more in a url-encoded form. */
+const BODY_LIMIT = 4 * MAX_PB_CHARS
+const importSchema = {
+  type: 'object',
+  properties: { pb: { type: 'string' }, tallyRule: { type: 'string', maxLength: 100 }, _csrf: { type: 'string' } },
+} as const
+
+const EMPTY: ImportForm = { values: { pb: '', tallyRule: 'equal-shares' }, errors: {} }
+
+/** A malformed file's message names the line; the codes' details become the message's values. */
+function pbError(error: PbFormatError): { key: string; vars: Record<string, unknown> } {
+  return { key: `import.error.${error.code}`, vars: { line: error.line, ...error.params } }
+}
+
+export default async function importRoutes(app: FastifyInstance) {
+  const guard = app.requireAction('round.create')
+
+  function renderForm(request: FastifyRequest, reply: FastifyReply, form: ImportForm) {
+    const hasErrors = Object.keys(form.errors).length > 0
+    return reply.render('pages/official/import.hbs', {
+      title: app.translate(request.lang, hasErrors ? 'import.errorTitle' : 'import.title'),
+      form,
+      hasErrors,
+      rules: TALLY_RULES,
+      maxMb: MAX_PB_CHARS / 1_000_000,
+    })
+  }
+
+  function tooLarge(reply: FastifyReply) {
+    return reply.code(413).render('errors/error.hbs', { status: 413, messageKey: 'import.tooLarge' })
+  }
+
+  app.get('/rounds/import', { preHandler: guard }, async (request, reply) => renderForm(request, reply, EMPTY))
+
+  app.post<{ Body: ImportBody }>('/rounds/import', {
+    bodyLimit: BODY_LIMIT,
+    schema: { body: importSchema },
+    attachValidation: true,
+    preHandler: guard,
+    // Only a body over the limit is this route's own business; every other error goes to the app's handler.
+    errorHandler: (error: FastifyError, request, reply) => {
+      if (error.code !== 'FST_ERR_CTP_BODY_TOO_LARGE') throw error
+      return tooLarge(reply)
+    },
+  }, async (request, reply) => {
+    const body = request.body ?? {}
+    const values = { pb: typeof body.pb === 'string' ? body.pb : '', tallyRule: typeof body.tallyRule === 'string' ? body.tallyRule : '' }
+    if (values.pb.length > MAX_PB_CHARS) return tooLarge(reply)
+    const errors: ImportForm['errors'] = {}
+    const rule = TALLY_RULES.find((r) => r === values.tallyRule)
+    if (!rule) errors.tallyRule = { key: 'import.error.rule', vars: {} }
+    if (values.pb.trim() === '') errors.pb = { key: 'form.required', vars: {} }
+    let plan
+    if (!errors.pb) {
+      try {
+        const election = parsePb(values.pb)
+        plan = importPlan(election, rule ?? 'equal-shares', {
+          title: (name) => app.translate(request.lang, 'import.roundTitle', { name }),
+          description: app.translate(request.lang, 'import.roundDescription', { voteType: election.meta['vote_type'] || 'approval' }),
+        })
+      } catch (error) {
+        if (error instanceof PbFormatError) errors.pb = pbError(error)
+        else if (error instanceof ImportError) errors.pb = { key: `import.error.${error.problem}`, vars: {} }
+        else throw error
+      }
+    }
+    if (!plan || Object.keys(errors).length > 0) return renderForm(request, reply.code(422), { values, errors })
+    const official = request.official!
+    const round = await importRound(app.db, plan, { official, sha256: sha256(values.pb), now: new Date() })
+    return reply.redirect(`/official/rounds/${round.id}/results`, 303)
+  })
+}

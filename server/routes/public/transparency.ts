@@ -1,0 +1,107 @@
+import type { FastifyInstance } from 'fastify'
+import { countedBallots, findResult, type Result } from '../../data/results.js'
+import { findRoundBySlug, type Round } from '../../data/rounds.js'
+import { countRevokedBallots, listResponseTimes, listRoundDecisions, loadRoundAudit, type RoundAudit } from '../../data/transparency.js'
+import { listBallotProjects, turnout } from '../../data/voting.js'
+import { verifyChain } from '../../domain/audit-chain.js'
+import { parsePb } from '../../domain/pabulib.js'
+import { sha256 } from '../../domain/results.js'
+import { median, percent, sameBallots, shareAtMost } from '../../domain/statistics.js'
+import { splitWorkingTime, WORKING_DAY_MINUTES, workingMinutesBetween } from '../../domain/working-hours.js'
+import type { Lang } from '../../i18n.js'
+import { turnoutFigures } from '../official/turnout.js'
+
+const slugParams = { type: 'object', properties: { slug: { type: 'string', maxLength: 100 } }, required: ['slug'] } as const
+const VOTING_OPENED = new Set<Round['phase']>(['voting', 'closed', 'published'])
+
+/** Turnout as the share of issued codes that led to a counted ballot, overall, per group and per channel. */
+async function turnoutView(app: FastifyInstance, round: Round) {
+  const { total, groups } = turnoutFigures(await turnout(app.db, round.id))
+  const withShares = <T extends { issued: number; cast: number; online: number; paper: number }>(f: T) => ({
+    ...f, percent: percent(f.cast, f.issued), onlinePercent: percent(f.online, f.issued), paperPercent: percent(f.paper, f.issued),
+  })
+  const [revokedBallots, projects, ballots] = await Promise.all([
+    countRevokedBallots(app.db, round.id), listBallotProjects(app.db, round.id), countedBallots(app.db, round.id),
+  ])
+  const onBallot = new Set(projects.map((p) => p.id))
+  const touched = ballots.filter((b) => b.some((id) => !onBallot.has(id)))
+  return {
+    total: withShares(total),
+    groups: groups.map(withShares),
+    showGroups: groups.some((g) => g.label !== null),
+    revokedBallots,
+    leftOut: { ballots: touched.length, votes: touched.reduce((n, b) => n + b.filter((id) => !onBallot.has(id)).length, 0) },
+  }
+}
+
+/** Working time to the first answer: the median, and how many were answered within Haarlem's one working day. */
+async function responseView(app: FastifyInstance, round: Round) {
+  const rows = await listResponseTimes(app.db, round.id)
+  const minutes = rows.flatMap((r) => (r.firstAnsweredAt ? [workingMinutesBetween(r.submittedAt, r.firstAnsweredAt)] : []))
+  const middle = median(minutes)
+  return {
+    answered: minutes.length,
+    waiting: rows.length - minutes.length,
+    median: middle === null ? null : splitWorkingTime(Math.round(middle)),
+    withinDay: shareAtMost(minutes, WORKING_DAY_MINUTES),
+  }
+}
+
+/** The round's audit entries without details, which can hold personal data; actors by role and number, not e-mail. */
+function auditView(app: FastifyInstance, audit: RoundAudit, lang: Lang) {
+  const verdict = verifyChain(audit.chain)
+  const broken = verdict.ok ? undefined : audit.chain.find((e) => e.id === verdict.brokenAt)
+  const actionKey = (action: string) => `transparency.audit.action.${action}`
+  return {
+    verdict,
+    brokenAt: broken?.at,
+    entries: audit.entries.map((e) => {
+      const role = e.officialId === null ? undefined : audit.roles.get(e.officialId)
+      const label = app.translate(lang, actionKey(e.action))
+      return {
+        id: e.id,
+        at: e.at,
+        actor: role ? { role, id: e.officialId } : null,
+        action: label === actionKey(e.action) ? e.action : label,
+        object: e.object,
+      }
+    }),
+  }
+}
+
+/** Do the ballots in the database today still add up to the ballots frozen at publication? */
+async function ballotCheck(app: FastifyInstance, round: Round, result: Result) {
+  const frozen = parsePb(result.ballotsPb)
+  const inFile = new Set(frozen.projects.map((p) => Number(p.id)))
+  const today = (await countedBallots(app.db, round.id)).map((b) => b.filter((id) => inFile.has(id)))
+  return {
+    textIntact: sha256(result.ballotsPb) === result.ballotsSha256,
+    ballotsMatch: sameBallots(today, frozen.votes.map((v) => v.vote.map(Number))),
+    today: today.length,
+  }
+}
+
+export default async function transparencyRoutes(app: FastifyInstance) {
+  app.get<{ Params: { slug: string } }>('/rounds/:slug/transparency', { schema: { params: slugParams } }, async (request, reply) => {
+    const round = await findRoundBySlug(app.db, request.params.slug)
+    if (!round || round.phase === 'draft') return reply.callNotFound()
+    const result = round.phase === 'published' ? await findResult(app.db, round.id) : undefined
+    const [decisions, response, audit, turnoutModel, check] = await Promise.all([
+      listRoundDecisions(app.db, round.id),
+      responseView(app, round),
+      loadRoundAudit(app.db, round.id),
+      VOTING_OPENED.has(round.phase) ? turnoutView(app, round) : undefined,
+      result ? ballotCheck(app, round, result) : undefined,
+    ])
+    return reply.render('pages/public/transparency.hbs', {
+      title: app.translate(request.lang, 'transparency.title', { title: round.title }),
+      round,
+      result,
+      turnout: turnoutModel,
+      decisions,
+      response,
+      audit: auditView(app, audit, request.lang),
+      check,
+    })
+  })
+}

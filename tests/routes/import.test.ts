@@ -1,0 +1,177 @@
+import { readFileSync } from 'node:fs'
+import t from 'tap'
+import { count, eq } from 'drizzle-orm'
+import { auditLog, ballots, proposals, results, rounds, votingCodes } from '../../db/schema.js'
+import type { TallyResult } from '../../server/domain/tally.js'
+import { testApp } from '../helpers/app.js'
+import { Visitor } from '../helpers/client.js'
+import { createOfficial, PASSWORD } from '../helpers/officials.js'
+
+const { app, db } = await testApp(t)
+await createOfficial(db, 'admin')
+await createOfficial(db, 'moderator')
+
+// Read-only: the shared Pabulib files are never written to.
+const PABULIB = '/work/shared/pabulib'
+const rembertow = readFileSync(`${PABULIB}/poland_warszawa_2022_rembertow.pb`, 'utf8')
+const expected = JSON.parse(readFileSync(`${PABULIB}/expected.json`, 'utf8'))
+  .instances['poland_warszawa_2022_rembertow.pb'].outcomes['mes_cost_add1+greedy_votes'] as { selected: string[]; total_cost: number }
+
+const SMALL = `META
+key;value
+description;Speelplein Oost
+num_projects;2
+num_votes;3
+budget;1000
+vote_type;approval
+PROJECTS
+project_id;cost;name
+1;600;Speeltuin
+2;400;Bankjes
+VOTES
+voter_id;vote
+v1;1,2
+v2;1
+v3;2
+`
+
+let ip = 0
+async function signedIn(role: 'admin' | 'moderator') {
+  const v = new Visitor(app, `10.9.0.${++ip}`)
+  await v.login(`${role}@example.test`, PASSWORD)
+  await v.get('/official/rounds/import')
+  return v
+}
+const plain = (html: string) => html.replace(/\u00a0/g, ' ').replace(/&#x27;/g, "'").replace(/\s+/g, ' ')
+const tableCounts = async () => ({
+  rounds: (await db.select({ n: count() }).from(rounds))[0]!.n,
+  proposals: (await db.select({ n: count() }).from(proposals))[0]!.n,
+  codes: (await db.select({ n: count() }).from(votingCodes))[0]!.n,
+  ballots: (await db.select({ n: count() }).from(ballots))[0]!.n,
+  imports: (await db.select({ n: count() }).from(auditLog).where(eq(auditLog.action, 'round.import')))[0]!.n,
+})
+
+t.test('only admins may import: others are refused, strangers sent to log in, a post without CSRF token changes nothing', async (t) => {
+  const before = await tableCounts()
+  t.equal((await new Visitor(app).get('/official/rounds/import')).statusCode, 303)
+  const moderator = await signedIn('moderator')
+  t.equal((await moderator.get('/official/rounds/import')).statusCode, 403)
+  t.equal((await moderator.post('/official/rounds/import', { pb: SMALL, tallyRule: 'greedy' })).statusCode, 403)
+  const admin = await signedIn('admin')
+  const page = await admin.get('/official/rounds/import')
+  t.equal(page.statusCode, 200)
+  t.match(plain(page.body), '<label for="pb">Tekst van het .pb-bestand</label>')
+  const noToken = await admin.post('/official/rounds/import', { pb: SMALL, tallyRule: 'greedy', _csrf: null })
+  t.equal(noToken.statusCode, 403)
+  t.match(noToken.body, 'Dit formulier is verlopen')
+  t.same(await tableCounts(), before)
+})
+
+t.test('Rembertów 2022 replays as a closed round whose published equal-shares result is the reference outcome', async (t) => {
+  const admin = await signedIn('admin')
+  const res = await admin.post('/official/rounds/import', { pb: rembertow, tallyRule: 'equal-shares' })
+  t.equal(res.statusCode, 303)
+  const roundId = Number(/^\/official\/rounds\/(\d+)\/results$/.exec(res.headers.location as string)![1])
+  const [round] = await db.select().from(rounds).where(eq(rounds.id, roundId))
+  t.match(round, { phase: 'closed', title: 'District PB in Warsaw, Rembertów (import)', neighbourhood: 'Warszawa, Rembertów', budgetCents: 935_751_00, tallyRule: 'equal-shares', ballotFormat: 'approval', maxChoices: 15 })
+  const imported = await db.select().from(proposals).where(eq(proposals.roundId, roundId))
+  t.equal(imported.length, 66)
+  t.ok(imported.every((p) => p.status === 'approved' && p.costCents % 100 === 0 && p.contactEmail === null), 'approved, whole euros in cents, no contact')
+  t.match(imported.find((p) => p.description === 'Pabulib project_id 127'), { title: 'Pojemniki na nakrętki Serce', costCents: 24_000_00 })
+  t.equal((await db.select({ n: count() }).from(ballots).where(eq(ballots.roundId, roundId)))[0]!.n, 1288)
+  const codes = await db.select().from(votingCodes).where(eq(votingCodes.roundId, roundId))
+  t.equal(codes.length, 1288)
+  t.ok(codes.every((c) => c.groupLabel === 'import' && c.revokedAt === null))
+  const [audit] = await db.select().from(auditLog).where(eq(auditLog.action, 'round.import'))
+  t.match(audit!.details, { projects: 66, ballots: 1288, voteType: 'approval', rule: 'equal-shares', budgetCents: 935_751_00 })
+
+  const preview = plain((await admin.get(res.headers.location as string)).body)
+  t.match(preview, '1.288 geldige stemmen')
+  t.equal((await admin.post(`/official/rounds/${roundId}/publish`, {})).statusCode, 303)
+  const [stored] = await db.select().from(results).where(eq(results.roundId, roundId))
+  const pbIdOf = new Map(imported.map((p) => [String(p.id), p.description.replace('Pabulib project_id ', '')]))
+  const selected = (stored!.outcome as unknown as TallyResult).selected.map((id) => pbIdOf.get(id)!)
+  t.same(selected.sort((a, b) => Number(a) - Number(b)), expected.selected, 'the reference winners')
+  t.equal((stored!.outcome as unknown as TallyResult).totalCost, expected.total_cost * 100)
+
+  const page = await new Visitor(app).get(`/rounds/${round!.slug}/results`)
+  t.equal(page.statusCode, 200)
+  t.match(plain(page.body), `Gekozen projecten (${expected.selected.length})`)
+})
+
+t.test('a cumulative file is counted as approval, and the round says so', async (t) => {
+  const admin = await signedIn('admin')
+  const toulouse = readFileSync(`${PABULIB}/france_toulouse_2019_.pb`, 'utf8')
+  const res = await admin.post('/official/rounds/import', { pb: toulouse, tallyRule: 'greedy' })
+  t.equal(res.statusCode, 303)
+  const roundId = Number(/\/rounds\/(\d+)\//.exec(res.headers.location as string)![1])
+  const [round] = await db.select().from(rounds).where(eq(rounds.id, roundId))
+  t.match(round!.description, 'soort stembiljet: cumulative')
+  t.equal((await db.select({ n: count() }).from(ballots).where(eq(ballots.roundId, roundId)))[0]!.n, 1494)
+})
+
+t.test('a tie in a replay is broken by submission order and named on the published results', async (t) => {
+  const admin = await signedIn('admin')
+  const tie = SMALL.replace('budget;1000', 'budget;500').replace('1;600;Speeltuin', '1;500;Speeltuin').replace('2;400;Bankjes', '2;500;Bankjes')
+    .replace('v2;1', 'v2;1,2').replace('num_votes;3', 'num_votes;4').replace('v3;2', 'v3;1\nv4;2')
+  const res = await admin.post('/official/rounds/import', { pb: tie, tallyRule: 'greedy' })
+  t.equal(res.statusCode, 303)
+  const roundId = Number(/\/rounds\/(\d+)\//.exec(res.headers.location as string)![1])
+  await admin.get(res.headers.location as string)
+  t.equal((await admin.post(`/official/rounds/${roundId}/publish`, {})).statusCode, 303)
+  const [round] = await db.select().from(rounds).where(eq(rounds.id, roundId))
+  const page = plain((await new Visitor(app).get(`/rounds/${round!.slug}/results`)).body)
+  t.match(page, 'Meeste stemmen eerst: tussen Speeltuin, Bankjes ging ‘Speeltuin’ voor')
+  t.match(page, '<dt>Besteed</dt><dd>€ 500</dd>')
+})
+
+t.test('a file in cents (money_unit;cent) keeps its amounts as cents', async (t) => {
+  const admin = await signedIn('admin')
+  const inCents = SMALL.replace('vote_type;approval', 'vote_type;approval\nmoney_unit;cent').replace('budget;1000', 'budget;100050')
+  const res = await admin.post('/official/rounds/import', { pb: inCents, tallyRule: 'greedy' })
+  t.equal(res.statusCode, 303)
+  const roundId = Number(/\/rounds\/(\d+)\//.exec(res.headers.location as string)![1])
+  const [round] = await db.select().from(rounds).where(eq(rounds.id, roundId))
+  t.equal(round!.budgetCents, 100_050)
+  t.same((await db.select({ c: proposals.costCents }).from(proposals).where(eq(proposals.roundId, roundId))).map((p) => p.c).sort(), [400, 600])
+})
+
+t.test('a malformed file is refused with a message naming the line; what was pasted stays and nothing is stored', async (t) => {
+  const admin = await signedIn('admin')
+  const cases: [string, string, string][] = [
+    ['missing section', SMALL.replace('PROJECTS\n', ''), 'Regel 11: hier moet het deel PROJECTS beginnen'],
+    ['unknown project in a vote', SMALL.replace('v2;1', 'v2;1,9'), 'Regel 15: kiezer v2 stemde op project 9, maar dat project staat niet bij PROJECTS.'],
+    ['cost is not a number', SMALL.replace('1;600;', '1;zeshonderd;'), 'Regel 10: project 1 kost ‘zeshonderd’. Dat is geen heel getal van 0 of meer.'],
+    ['num_votes does not match', SMALL.replace('num_votes;3', 'num_votes;4'), 'Regel 5: volgens META is num_votes 4, maar er zijn 3 regels.'],
+    ['no budget', SMALL.replace('budget;1000\n', ''), 'Regel 2: META heeft geen budget.'],
+    ['no projects', SMALL.replace('num_projects;2\n', '').replace('1;600;Speeltuin\n2;400;Bankjes\n', '').replace(/v\d;.*\n/g, '').replace('num_votes;3', 'num_votes;0'), 'Het bestand heeft geen projecten.'],
+    ['empty', '   ', 'Vul dit veld in.'],
+  ]
+  for (const [name, pb, message] of cases) {
+    const before = await tableCounts()
+    const res = await admin.post('/official/rounds/import', { pb, tallyRule: 'equal-shares' })
+    t.equal(res.statusCode, 422, name)
+    const body = plain(res.body)
+    t.match(body, message, name)
+    t.match(body, 'Er is niets geïmporteerd en niets opgeslagen.', name)
+    t.match(res.body, /<textarea id="pb" name="pb"[^>]*aria-invalid="true"/, `${name}: the field is marked`)
+    if (pb.trim() !== '') t.match(res.body, pb.split('\n')[2]!.replace(/&/g, '&amp;'), `${name}: the pasted text is kept`)
+    t.same(await tableCounts(), before, `${name}: nothing stored`)
+  }
+  const badRule = await admin.post('/official/rounds/import', { pb: SMALL, tallyRule: 'random' })
+  t.equal(badRule.statusCode, 422)
+  t.match(plain(badRule.body), 'Kies een manier van tellen.')
+})
+
+t.test('a file over 5 MB gets a clear 413 and nothing is stored', async (t) => {
+  const admin = await signedIn('admin')
+  const before = await tableCounts()
+  const big = `${SMALL}${'x'.repeat(5_000_001)}`
+  const res = await admin.post('/official/rounds/import', { pb: big, tallyRule: 'greedy' })
+  t.equal(res.statusCode, 413)
+  t.match(plain(res.body), 'Dit bestand is te groot')
+  const huge = await admin.post('/official/rounds/import', { pb: ';'.repeat(7_000_000), tallyRule: 'greedy' })
+  t.equal(huge.statusCode, 413, 'also when the body itself is over the limit')
+  t.match(plain(huge.body), 'De import neemt bestanden tot 5 MB.')
+  t.same(await tableCounts(), before)
+})

@@ -1,0 +1,138 @@
+import t from 'tap'
+import { eq } from 'drizzle-orm'
+import { auditLog, ballots, progressUpdates, results, rounds, votingCodes } from '../../db/schema.js'
+import { seedDemo } from '../../db/seed.js'
+import { castBallot, findCode, listBallotProjects } from '../../server/data/voting.js'
+import { parsePb, pbTallyInput } from '../../server/domain/pabulib.js'
+import { sha256 } from '../../server/domain/results.js'
+import { tally, type TallyResult } from '../../server/domain/tally.js'
+import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting-code.js'
+import { TEST_CONFIG, testApp } from '../helpers/app.js'
+import { Visitor } from '../helpers/client.js'
+import { createOfficial, PASSWORD } from '../helpers/officials.js'
+import { createCodes, setPhase } from '../helpers/voting.js'
+
+const { app, db } = await testApp(t)
+await seedDemo(db)
+await createOfficial(db, 'admin')
+await createOfficial(db, 'moderator')
+await createOfficial(db, 'council')
+const [round] = await db.select().from(rounds)
+const roundId = round!.id
+const projects = await listBallotProjects(db, roundId)
+const id = (start: string) => projects.find((p) => p.title.startsWith(start))!.id
+await setPhase(db, roundId, 'voting')
+const codes = await createCodes(db, roundId, 60, '3024')
+// Coaches and the café are popular; insulation has a large, loyal group.
+const choices = [
+  [id('Energiecoaches'), id('Energiecafé')], [id('Energiecoaches'), id('Warmtescan')], [id('Isolatiehulp'), id('Zonnepanelen')],
+  [id('Energiecoaches'), id('Energiecafé'), id('Buurtmoestuin')], [id('Isolatiehulp')],
+]
+for (const [i, code] of codes.entries()) {
+  const found = await findCode(db, roundId, hashCode(TEST_CONFIG.codeKey, normaliseCode(code)!))
+  await castBallot(db, { roundId, codeId: found!.id, channel: i % 10 === 0 ? 'paper' : 'online', projectIds: choices[i % choices.length]!.sort((a, b) => a - b), receipt: generateReceipt() })
+}
+// A lost letter: its ballot stays stored but does not count.
+const revoked = await findCode(db, roundId, hashCode(TEST_CONFIG.codeKey, normaliseCode(codes[0]!)!))
+await db.update(votingCodes).set({ revokedAt: new Date() }).where(eq(votingCodes.id, revoked!.id))
+await setPhase(db, roundId, 'closed')
+
+let n = 0
+async function as(role: string) {
+  const v = new Visitor(app, `10.5.0.${++n}`)
+  await v.login(`${role}@example.test`, PASSWORD)
+  return v
+}
+
+t.test('after voting closes an admin previews both rules side by side, the round\'s rule marked', async (t) => {
+  const admin = await as('admin')
+  const res = await admin.get(`/official/rounds/${roundId}/results`)
+  t.equal(res.statusCode, 200)
+  t.match(res.body, '59 geldige stemmen', 'the revoked code\'s ballot does not count')
+  t.match(res.body, 'Gelijke delen (Method of Equal Shares)')
+  t.match(res.body, 'Meeste stemmen eerst')
+  t.match(res.body, /preview--official[^>]*aria-labelledby="rule-equal-shares"/)
+  t.match(res.body, /voorstanders betaalden elk hoogstens/)
+  t.match(res.body, 'Publiceer de uitslag')
+  t.equal((await db.select().from(results)).length, 0, 'previewing publishes nothing')
+})
+
+t.test('moderators and council members cannot preview or publish; nobody sees results before publication', async (t) => {
+  for (const role of ['moderator', 'council']) {
+    const v = await as(role)
+    t.equal((await v.get(`/official/rounds/${roundId}/results`)).statusCode, 403, role)
+    await v.get('/official')
+    t.equal((await v.post(`/official/rounds/${roundId}/publish`, {})).statusCode, 403, role)
+  }
+  t.equal((await db.select().from(results)).length, 0)
+})
+
+t.test('publishing freezes the counted result, the anonymised ballots and their hash in the audit log', async (t) => {
+  const admin = await as('admin')
+  await admin.get(`/official/rounds/${roundId}/results`)
+  const res = await admin.post(`/official/rounds/${roundId}/publish`, {})
+  t.equal(res.statusCode, 303)
+  const [stored] = await db.select().from(results)
+  t.ok(stored)
+  t.equal(stored!.rule, 'equal-shares')
+  t.equal(stored!.ballotCount, 59)
+  t.equal(stored!.ballotsSha256, sha256(stored!.ballotsPb))
+  t.match(stored!.softwareVersion, /^wijkbudget \d+\.\d+\.\d+/)
+  const [phase] = await db.select({ phase: rounds.phase }).from(rounds).where(eq(rounds.id, roundId))
+  t.equal(phase!.phase, 'published')
+  const [entry] = await db.select().from(auditLog).where(eq(auditLog.action, 'results.publish'))
+  t.equal(entry!.details.ballotsSha256, stored!.ballotsSha256)
+  t.equal(entry!.details.rule, 'equal-shares')
+  t.equal(entry!.details.softwareVersion, stored!.softwareVersion)
+
+  const recount = tally(pbTallyInput(parsePb(stored!.ballotsPb)), 'equal-shares')
+  t.same(recount.selected.sort(), [...(stored!.outcome as unknown as TallyResult).selected].sort(), 'anyone can recount the export')
+  t.notMatch(stored!.ballotsPb, codes[1]!, 'no codes in the export')
+
+  const page = await admin.get(`/official/rounds/${roundId}/results`)
+  t.match(page.body, stored!.ballotsSha256)
+  const again = await admin.post(`/official/rounds/${roundId}/publish`, {})
+  t.equal(again.statusCode, 409, 'publishing twice changes nothing')
+  t.equal((await db.select().from(auditLog).where(eq(auditLog.action, 'results.publish'))).length, 1)
+})
+
+t.test('after publication ballots and revocations cannot change, whatever writes to the database', async (t) => {
+  const code = await findCode(db, roundId, hashCode(TEST_CONFIG.codeKey, normaliseCode(codes[5]!)!))
+  t.equal(await castBallot(db, { roundId, codeId: code!.id, channel: 'online', projectIds: [id('Isolatiehulp')], receipt: generateReceipt() }), null)
+  await t.rejects(db.update(ballots).set({ projectIds: [id('Isolatiehulp')] }).where(eq(ballots.roundId, roundId)))
+  await t.rejects(db.delete(ballots).where(eq(ballots.roundId, roundId)))
+  await t.rejects(db.update(votingCodes).set({ revokedAt: new Date() }).where(eq(votingCodes.id, code!.id)))
+  t.equal((await db.select().from(ballots)).length, 60)
+})
+
+t.test('admins and moderators post progress on funded projects; bad input is refused and changes nothing', async (t) => {
+  const [stored] = await db.select().from(results)
+  const funded = (stored!.outcome as unknown as TallyResult).selected.map(Number)
+  const notFunded = projects.find((p) => !funded.includes(p.id))
+  const moderator = await as('moderator')
+  await moderator.get(`/official/rounds/${roundId}/results`)
+  const bad: [Record<string, string>, string][] = [
+    [{ proposal: String(notFunded?.id ?? 999999), status: 'planned', text: 'x', on: '2027-01-10' }, 'Kies een gekozen project'],
+    [{ proposal: String(funded[0]), status: 'cancelled', text: 'x', on: '2027-01-10' }, 'Kies een stand'],
+    [{ proposal: String(funded[0]), status: 'planned', text: '  ', on: '2027-01-10' }, 'Vul dit veld in'],
+    [{ proposal: String(funded[0]), status: 'planned', text: 'x'.repeat(2001), on: '2027-01-10' }, 'Dit is te lang'],
+    [{ proposal: String(funded[0]), status: 'planned', text: 'x', on: '2027-02-30' }, 'Kies een datum'],
+  ]
+  for (const [form, message] of bad) {
+    const res = await moderator.post(`/official/rounds/${roundId}/progress`, form)
+    t.equal(res.statusCode, 422, message)
+    t.match(res.body, message)
+  }
+  t.equal((await db.select().from(progressUpdates)).length, 0)
+  const ok = await moderator.post(`/official/rounds/${roundId}/progress`, { proposal: String(funded[0]), status: 'in_progress', text: 'De eerste <b>tien</b> coaches zijn opgeleid.', on: '2027-02-01' })
+  t.equal(ok.statusCode, 303)
+  const [update] = await db.select().from(progressUpdates)
+  t.equal(update!.status, 'in_progress')
+  t.equal(update!.proposalId, funded[0])
+  const page = await moderator.get(`/official/rounds/${roundId}/results?done=1`)
+  t.match(page.body, 'De eerste &lt;b&gt;tien&lt;/b&gt; coaches zijn opgeleid.')
+  t.equal((await db.select().from(auditLog).where(eq(auditLog.action, 'progress.post'))).length, 1)
+  const council = await as('council')
+  await council.get(`/official/rounds/${roundId}/results`)
+  t.equal((await council.post(`/official/rounds/${roundId}/progress`, { proposal: String(funded[0]), status: 'done', text: 'x', on: '2027-03-01' })).statusCode, 403)
+})
