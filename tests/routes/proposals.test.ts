@@ -460,7 +460,7 @@ t.test('htmx gets only the list partial, and the response varies on HX-Request',
   t.equal(res.headers.vary, 'HX-Request')
   t.notMatch(res.body, '<html')
   t.notMatch(res.body, 'proposal-filters', 'not the form around the list')
-  t.match(res.body, /^<p class="muted">Aantal ideeën: \d+<\/p>/)
+  t.match(res.body, /^<p id="proposal-count" class="muted" role="status" hx-swap-oob="true">Aantal ideeën: \d+<\/p>/, 'the count updates out of band')
   t.match(res.body, 'Groene daken op bushokjes')
   t.notMatch(res.body, 'Energiecoaches in je eigen taal')
   for (const header of ['hx-boosted', 'hx-history-restore-request']) {

@@ -4,6 +4,7 @@ import { listPublicProposals } from '../../data/proposals.js'
 import { findRoundBySlug, listPublicRounds } from '../../data/rounds.js'
 import { can } from '../../domain/permissions.js'
 import { isLang, LANGUAGES } from '../../i18n.js'
+import { wantsFragment } from '../../plugins/views.js'
 import { safeNext } from '../forms.js'
 import { filterQuerySchema, filterView, listView, readFilter } from './proposal-views.js'
 import proposalsRoutes from './proposals.js'
@@ -34,6 +35,8 @@ export default async function publicRoutes(app: FastifyInstance) {
       canPropose: can('resident', 'proposal.submit', round.phase),
       filter: filterView(filter),
       list: listView(proposals, filter),
+      // The count sits outside the swapped list as a status region, so screen readers hear a filter's effect.
+      oob: wantsFragment(request),
     }, { fragment: 'partials/proposal-list.hbs' })
   })
 
