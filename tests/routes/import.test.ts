@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { count, eq } from 'drizzle-orm'
@@ -12,7 +13,7 @@ await createOfficial(db, 'admin')
 await createOfficial(db, 'moderator')
 
 // Read-only: the shared Pabulib files are never written to.
-const PABULIB = '/work/shared/pabulib'
+const PABULIB = fileURLToPath(new URL('../../../shared/pabulib', import.meta.url))
 const rembertow = readFileSync(`${PABULIB}/poland_warszawa_2022_rembertow.pb`, 'utf8')
 const expected = JSON.parse(readFileSync(`${PABULIB}/expected.json`, 'utf8'))
   .instances['poland_warszawa_2022_rembertow.pb'].outcomes['mes_cost_add1+greedy_votes'] as { selected: string[]; total_cost: number }
