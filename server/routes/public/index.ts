@@ -33,6 +33,7 @@ export default async function publicRoutes(app: FastifyInstance) {
       title: round.title,
       round: roundView(round),
       canPropose: can('resident', 'proposal.submit', round.phase),
+      canVote: can('resident', 'ballot.cast', round.phase),
       filter: filterView(filter),
       list: listView(proposals, filter),
       // The count sits outside the swapped list as a status region, so screen readers hear a filter's effect.

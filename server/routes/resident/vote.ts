@@ -7,6 +7,7 @@ import {
 import { checkBallot } from '../../domain/ballot.js'
 import { can } from '../../domain/permissions.js'
 import { generateReceipt, hashCode, normaliseCode, normaliseReceipt } from '../../domain/voting-code.js'
+import { wantsFragment } from '../../plugins/views.js'
 import { ballotView, chosenIds, rulesOf } from './ballot-view.js'
 
 /** Wrong codes one address may type for one round per window: a letter code has ~79 bits, so this makes guessing hopeless. */
@@ -109,15 +110,17 @@ export default async function voteRoutes(app: FastifyInstance, opts: { codeKey: 
   }, async (request, reply) => {
     const round = await openRound(request)
     if (!round) return reply.callNotFound()
-    if (!can('resident', 'ballot.cast', round.phase)) return renderClosed(reply, round)
+    // A tick sent by htmx cannot show a whole page in the ballot's place: it asks the browser to load it.
+    const htmx = wantsFragment(request)
+    if (!can('resident', 'ballot.cast', round.phase)) return htmx ? reply.header('HX-Refresh', 'true').send() : renderClosed(reply, round)
     const codeId = signedCodeId(request, round)
-    if (codeId === null) return reply.redirect(votePath(round), 303)
+    if (codeId === null) return htmx ? reply.header('HX-Redirect', votePath(round)).send() : reply.redirect(votePath(round), 303)
 
     const projects = await listBallotProjects(app.db, round.id)
     const chosen = chosenIds(request.body?.projects)
     const render = (status: number, error?: Parameters<typeof ballotView>[3]) =>
       reply.code(status).header('Cache-Control', 'no-store').render('pages/resident/vote-ballot.hbs', {
-        title: round.title, round, ballot: ballotView(round, projects, chosen.filter((id) => id > 0), error),
+        title: round.title, round, ballot: ballotView(round, projects, chosen.filter((id) => id > 0), error), announce: htmx,
       }, { fragment: 'partials/ballot-form.hbs' })
 
     if (request.body?.intent !== 'submit') return render(200)
