@@ -236,3 +236,31 @@ t.test('unknown receipts are not found; receipts never show choices', async (t) 
   t.equal(junk.statusCode, 422)
   t.notMatch(junk.body, '<script>')
 })
+
+t.test('during voting the round page invites residents to vote', async (t) => {
+  const res = await new Visitor(app).get(`/rounds/${round!.slug}`)
+  t.match(res.body, `href="/rounds/${round!.slug}/vote"`)
+})
+
+t.test('each htmx tick also updates a live region that stays on the page', async (t) => {
+  const { v } = await residentWithCode()
+  const page = await v.get(`/rounds/${round!.slug}/vote/ballot`)
+  t.match(page.body, '<p id="ballot-announce" class="visually-hidden" role="status" aria-live="polite"></p>')
+  const res = await v.post(`/rounds/${round!.slug}/vote/ballot`, { projects: [String(cafe.id)] }, { 'hx-request': 'true' })
+  t.match(res.body.replace(/\u00a0/g, ' '), '<p id="ballot-announce" hx-swap-oob="innerHTML">Gekozen: € 4.500. Nog over: € 95.500</p>')
+})
+
+t.test('an htmx tick after voting closed or without a code reloads the page instead of nesting one', async (t) => {
+  const { v } = await residentWithCode()
+  await v.get(`/rounds/${round!.slug}/vote/ballot`)
+  await setPhase(db, roundId, 'closed')
+  const closed = await v.post(`/rounds/${round!.slug}/vote/ballot`, { projects: [String(cafe.id)] }, { 'hx-request': 'true' })
+  t.equal(closed.headers['hx-refresh'], 'true')
+  t.notMatch(closed.body, '<html')
+  await setPhase(db, roundId, 'voting')
+  const stranger = new Visitor(app, '10.7.7.7')
+  await stranger.get(`/rounds/${round!.slug}/vote`)
+  const noCode = await stranger.post(`/rounds/${round!.slug}/vote/ballot`, { projects: [String(cafe.id)] }, { 'hx-request': 'true' })
+  t.equal(noCode.headers['hx-redirect'], `/rounds/${round!.slug}/vote`)
+  t.notMatch(noCode.body, '<html')
+})
