@@ -1,7 +1,8 @@
-import t, { type Test } from 'tap'
+import t from 'tap'
 import type { Page } from 'playwright-core'
 import { DEMO_OFFICIALS, DEMO_PASSWORD } from '../../db/seed.js'
-import { browserSession, checkA11y, PHONE, scrollWidth } from '../helpers/browser.js'
+import { browserSession, PHONE } from '../helpers/browser.js'
+import { checkPage } from '../helpers/pages.js'
 
 const session = await browserSession(t)
 const ROUND = 'Wijkbudget Energie Bospolder-Tussendijken'
@@ -9,14 +10,6 @@ const admin = DEMO_OFFICIALS.find((o) => o.role === 'admin')!
 
 const path = (page: Page) => new URL(page.url()).pathname
 const text = (page: Page) => page.locator('main').innerText()
-
-/** What every page must pass at phone size: no axe violations and nothing to scroll sideways. */
-async function checkPage(t: Test, page: Page) {
-  await checkA11y(page)
-  t.pass(`no axe violations on ${path(page)}`)
-  const width = await scrollWidth(page)
-  t.ok(width <= PHONE.width, `${path(page)} fits ${PHONE.width} px (document is ${width} px wide)`)
-}
 
 if (session) {
   t.test('a resident opens the home page, follows the round and sees its budget and proposals', async (t) => {

@@ -1,9 +1,10 @@
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { asc, eq } from 'drizzle-orm'
 import type { Page } from 'playwright-core'
 import { officials, proposalEvents, proposals, rounds } from '../../db/schema.js'
-import { DEMO_OFFICIALS, DEMO_PASSWORD } from '../../db/seed.js'
-import { browserSession, checkA11y, PHONE, scrollWidth } from '../helpers/browser.js'
+import { DEMO_OFFICIALS } from '../../db/seed.js'
+import { browserSession } from '../helpers/browser.js'
+import { checkPage, checkPageWithScripts, login, phoneWithoutScripts } from '../helpers/pages.js'
 
 const session = await browserSession(t)
 const moderator = DEMO_OFFICIALS.find((o) => o.role === 'moderator')!
@@ -12,25 +13,6 @@ const path = (page: Page) => new URL(page.url()).pathname
 const text = (page: Page) => page.locator('main').innerText()
 /** The first badge in the content: the proposal's status on the status, public and moderation pages. */
 const statusBadge = (page: Page) => page.locator('main .badge').first().innerText()
-
-/** What every page must pass at phone size: no axe violations and nothing to scroll sideways. */
-async function checkPage(t: Test, page: Page) {
-  await checkA11y(page)
-  t.pass(`no axe violations on ${path(page)}`)
-  const width = await scrollWidth(page)
-  t.ok(width <= PHONE.width, `${path(page)} fits ${PHONE.width} px (document is ${width} px wide)`)
-}
-
-/**
- * axe cannot run where scripts are off (its promises never settle there), so a page reached
- * without JavaScript is checked again at the same address with scripts on: the server sends the same HTML.
- */
-async function checkPageWithScripts(t: Test, url: string) {
-  const page = await session!.newPage()
-  await page.goto(url)
-  await checkPage(t, page)
-  await page.context().close()
-}
 
 interface Idea {
   title: string
@@ -81,22 +63,6 @@ async function openForm(page: Page, roundTitle: string) {
 const proposalNamed = async (title: string) => (await session!.db.select().from(proposals).where(eq(proposals.title, title)))[0]
 const eventsOf = (id: number) =>
   session!.db.select().from(proposalEvents).where(eq(proposalEvents.proposalId, id)).orderBy(asc(proposalEvents.id))
-
-async function login(page: Page, email: string) {
-  await page.goto('/login')
-  await page.getByLabel('E-mailadres').fill(email)
-  await page.getByLabel('Wachtwoord').fill(DEMO_PASSWORD)
-  await page.getByRole('button', { name: 'Inloggen', exact: true }).click()
-  await page.waitForURL('**/official')
-}
-
-/** A phone like newPage() gives, with scripts switched off. */
-async function phoneWithoutScripts(): Promise<Page> {
-  const context = await session!.browser.newContext({
-    baseURL: session!.baseUrl, viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2, javaScriptEnabled: false,
-  })
-  return context.newPage()
-}
 
 if (session) {
   const { db } = session
@@ -230,7 +196,7 @@ if (session) {
   })
 
   t.test('without JavaScript a resident sends in an idea and reaches the status page', async (t) => {
-    const page = await phoneWithoutScripts()
+    const page = await phoneWithoutScripts(session)
     const idea = { ...IDEA, title: 'Warme truien voor de buurt', cost: '250,50', track: /^Sociaal/, theme: 'Ouder worden' }
     await openForm(page, ROUND)
     await fillIdea(page, idea)
@@ -241,7 +207,7 @@ if (session) {
     t.equal(path(page), `/status/${stored!.statusToken}`)
     t.equal(await page.locator('.proposal-reference').innerText(), stored!.reference)
     t.equal(await statusBadge(page), 'Ingediend')
-    await checkPageWithScripts(t, page.url())
+    await checkPageWithScripts(t, session, page)
     await page.context().close()
   })
 }

@@ -1,27 +1,18 @@
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { eq } from 'drizzle-orm'
-import type { Page } from 'playwright-core'
 import { results, rounds, votingCodes } from '../../db/schema.js'
-import { DEMO_OFFICIALS, DEMO_PASSWORD } from '../../db/seed.js'
+import { DEMO_OFFICIALS } from '../../db/seed.js'
 import { castBallot, findCode, listBallotProjects } from '../../server/data/voting.js'
 import { sha256 } from '../../server/domain/results.js'
 import type { TallyResult } from '../../server/domain/tally.js'
 import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting-code.js'
 import { TEST_CONFIG } from '../helpers/app.js'
-import { browserSession, checkA11y, PHONE, scrollWidth } from '../helpers/browser.js'
+import { browserSession, PHONE } from '../helpers/browser.js'
+import { checkPage, login } from '../helpers/pages.js'
 import { createCodes, setPhase } from '../helpers/voting.js'
 
 const session = await browserSession(t)
 const admin = DEMO_OFFICIALS.find((o) => o.role === 'admin')!
-const path = (page: Page) => new URL(page.url()).pathname
-
-/** What every page must pass at phone size: no axe violations and nothing to scroll sideways. */
-async function checkPage(t: Test, page: Page) {
-  await checkA11y(page)
-  t.pass(`no axe violations on ${path(page)}`)
-  const width = await scrollWidth(page)
-  t.ok(width <= PHONE.width, `${path(page)} fits ${PHONE.width} px (document is ${width} px wide)`)
-}
 
 if (session) {
   const { db } = session
@@ -41,11 +32,7 @@ if (session) {
 
   t.test('an admin publishes in the browser; residents then read the results and the accountability page on a phone', async (t) => {
     const page = await session.newPage()
-    await page.goto('/login')
-    await page.getByLabel('E-mailadres').fill(admin.email)
-    await page.getByLabel('Wachtwoord').fill(DEMO_PASSWORD)
-    await page.getByRole('button', { name: 'Inloggen', exact: true }).click()
-    await page.waitForURL('**/official')
+    await login(page, admin.email)
     await page.goto(`/official/rounds/${roundId}/results`)
     t.equal((await page.request.get(`/rounds/${slug}/results`)).status(), 404, 'before publishing, not even the admin sees public results')
     await page.getByRole('button', { name: 'Publiceer de uitslag' }).click()

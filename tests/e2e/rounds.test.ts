@@ -2,43 +2,16 @@ import t, { type Test } from 'tap'
 import { and, arrayContains, asc, eq } from 'drizzle-orm'
 import type { Page } from 'playwright-core'
 import { auditLog, proposals, rounds } from '../../db/schema.js'
-import { DEMO_OFFICIALS, DEMO_PASSWORD } from '../../db/seed.js'
-import { browserSession, checkA11y, PHONE, scrollWidth } from '../helpers/browser.js'
+import { DEMO_OFFICIALS } from '../../db/seed.js'
+import { browserSession } from '../helpers/browser.js'
+import { checkPage, checkPageWithScripts, login, phoneWithoutScripts } from '../helpers/pages.js'
 
 const session = await browserSession(t)
 const admin = DEMO_OFFICIALS.find((o) => o.role === 'admin')!
 const TITLE = 'Wijkbudget Warmte Oude Noorden'
 const DEMO_ROUND = 'bospolder-tussendijken'
 
-const path = (page: Page) => new URL(page.url()).pathname
 const text = (page: Page) => page.locator('main').innerText()
-
-/** What every page must pass at phone size: no axe violations and nothing to scroll sideways. */
-async function checkPage(t: Test, page: Page) {
-  await checkA11y(page)
-  t.pass(`no axe violations on ${path(page)}`)
-  const width = await scrollWidth(page)
-  t.ok(width <= PHONE.width, `${path(page)} fits ${PHONE.width} px (document is ${width} px wide)`)
-}
-
-/** A phone like newPage() gives, with scripts switched off. */
-async function phoneWithoutScripts(): Promise<Page> {
-  const context = await session!.browser.newContext({
-    baseURL: session!.baseUrl, viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2, javaScriptEnabled: false,
-  })
-  return context.newPage()
-}
-
-/**
- * axe cannot run where scripts are off (its promises never settle there), so a page reached
- * without JavaScript is checked again at the same address with scripts on: the server sends the same HTML.
- */
-async function checkPageWithScripts(t: Test, url: string) {
-  const page = await session!.newPage()
-  await page.goto(url)
-  await checkPage(t, page)
-  await page.context().close()
-}
 
 /** The phase in the facts list at the top of the management page. */
 const phaseShown = (page: Page) =>
@@ -63,11 +36,7 @@ if (session) {
 
   t.test('the admin creates a round in the browser, is told about a missing budget, and moves the round from draft to proposing to reviewing', async (t) => {
     const page = await session.newPage()
-    await page.goto('/login')
-    await page.getByLabel('E-mailadres').fill(admin.email)
-    await page.getByLabel('Wachtwoord').fill(DEMO_PASSWORD)
-    await page.getByRole('button', { name: 'Inloggen', exact: true }).click()
-    await page.waitForURL('**/official')
+    await login(page, admin.email)
     t.equal(await page.locator('h1').innerText(), 'Beheer', 'the admin lands on the dashboard')
     await checkPage(t, page)
 
@@ -167,7 +136,7 @@ if (session) {
   })
 
   t.test('without JavaScript the filter button loads the page with the filtered list', async (t) => {
-    const page = await phoneWithoutScripts()
+    const page = await phoneWithoutScripts(session)
     await page.goto(`/rounds/${DEMO_ROUND}`)
     await page.getByLabel('Thema', { exact: true }).selectOption({ label: 'Groen' })
     await page.getByRole('button', { name: 'Laat ideeën zien' }).tap()
@@ -177,7 +146,7 @@ if (session) {
     t.same(await cardTitles(page), expected.map((p) => p.title), 'only the ideas with that theme are listed')
     t.match(await text(page), `Aantal ideeën: ${expected.length}`)
     t.equal(await page.getByLabel('Thema', { exact: true }).inputValue(), 'green', 'the filter shows the choice')
-    await checkPageWithScripts(t, page.url())
+    await checkPageWithScripts(t, session, page)
     await page.context().close()
   })
 }

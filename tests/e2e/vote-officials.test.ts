@@ -1,14 +1,15 @@
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { readFile } from 'node:fs/promises'
 import { and, asc, eq, inArray } from 'drizzle-orm'
 import { strFromU8, unzipSync } from 'fflate'
 import type { Page } from 'playwright-core'
 import { auditLog, ballots, codeBatches, rounds, votingCodes } from '../../db/schema.js'
-import { DEMO_OFFICIALS, DEMO_PASSWORD } from '../../db/seed.js'
+import { DEMO_OFFICIALS } from '../../db/seed.js'
 import { listBallotProjects } from '../../server/data/voting.js'
 import { hashCode, normaliseCode } from '../../server/domain/voting-code.js'
 import { TEST_CONFIG } from '../helpers/app.js'
-import { browserSession, checkA11y, PHONE, scrollWidth } from '../helpers/browser.js'
+import { browserSession, PHONE } from '../helpers/browser.js'
+import { checkPage, login } from '../helpers/pages.js'
 import { setPhase } from '../helpers/voting.js'
 
 const session = await browserSession(t)
@@ -16,25 +17,7 @@ const admin = DEMO_OFFICIALS.find((o) => o.role === 'admin')!
 const moderator = DEMO_OFFICIALS.find((o) => o.role === 'moderator')!
 const DESKTOP = { width: 1280, height: 800 }
 
-const path = (page: Page) => new URL(page.url()).pathname
 const text = (page: Page) => page.locator('main').innerText()
-
-/** No axe violations, and nothing to scroll sideways at the width the page is shown at. */
-async function checkPage(t: Test, page: Page) {
-  await checkA11y(page)
-  t.pass(`no axe violations on ${path(page)}`)
-  const { width } = page.viewportSize()!
-  const scrolled = await scrollWidth(page)
-  t.ok(scrolled <= width, `${path(page)} fits ${width} px (document is ${scrolled} px wide)`)
-}
-
-async function login(page: Page, email: string) {
-  await page.goto('/login')
-  await page.getByLabel('E-mailadres').fill(email)
-  await page.getByLabel('Wachtwoord').fill(DEMO_PASSWORD)
-  await page.getByRole('button', { name: 'Inloggen', exact: true }).click()
-  await page.waitForURL('**/official')
-}
 
 /** A facts-list figure, by its term: the codes page shows how many codes were made and revoked. */
 const fact = (page: Page, term: string) =>

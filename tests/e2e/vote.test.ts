@@ -1,4 +1,4 @@
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { eq } from 'drizzle-orm'
 import type { Page } from 'playwright-core'
 import { ballots, rounds } from '../../db/schema.js'
@@ -6,44 +6,14 @@ import { castBallot, findCode, listBallotProjects } from '../../server/data/voti
 import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting-code.js'
 import { formatEuro } from '../../server/i18n.js'
 import { TEST_CONFIG } from '../helpers/app.js'
-import { browserSession, checkA11y, PHONE, scrollWidth } from '../helpers/browser.js'
+import { browserSession, PHONE } from '../helpers/browser.js'
+import { checkPage, checkPageWithScripts, phoneWithoutScripts } from '../helpers/pages.js'
 import { createCodes, setPhase } from '../helpers/voting.js'
 
 const session = await browserSession(t)
 
 const path = (page: Page) => new URL(page.url()).pathname
 const euro = (cents: number) => formatEuro(cents, 'nl')
-
-/** What every page must pass at phone size: no axe violations and nothing to scroll sideways. */
-async function checkPage(t: Test, page: Page) {
-  await checkA11y(page)
-  t.pass(`no axe violations on ${path(page)}`)
-  const width = await scrollWidth(page)
-  t.ok(width <= PHONE.width, `${path(page)} fits ${PHONE.width} px (document is ${width} px wide)`)
-}
-
-/** A phone like newPage() gives, with scripts switched off. */
-async function phoneWithoutScripts(): Promise<Page> {
-  const context = await session!.browser.newContext({
-    baseURL: session!.baseUrl, viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2, javaScriptEnabled: false,
-  })
-  return context.newPage()
-}
-
-/**
- * axe cannot run where scripts are off (its promises never settle there), so a page reached without
- * JavaScript is checked again with scripts on. A page that answered a POST cannot be fetched again
- * with a GET, so the HTML the script-less phone got is served once more at its own address.
- */
-async function checkPageWithScripts(t: Test, from: Page) {
-  const url = from.url()
-  const html = await from.content()
-  const page = await session!.newPage()
-  await page.route(url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }), { times: 1 })
-  await page.goto(url)
-  await checkPage(t, page)
-  await page.context().close()
-}
 
 /** The live region at the top of the ballot: what is chosen and what is left. */
 const meter = (page: Page) => page.locator('#ballot .meter').innerText()
@@ -157,7 +127,7 @@ if (session) {
   })
 
   t.test('without JavaScript a resident types the code, checks the choice, is stopped when over budget, and votes', async (t) => {
-    const page = await phoneWithoutScripts()
+    const page = await phoneWithoutScripts(session)
     await page.goto(`/rounds/${slug}/vote`)
     // Capitals and dashes do not matter, as the hint says.
     await page.getByLabel('Uw stemcode').fill(noJsCode!.replaceAll('-', '').toLowerCase())
@@ -173,7 +143,7 @@ if (session) {
     t.ok(await project(page, coaches.title).isChecked(), 'the choice is kept')
     t.ok(await project(page, cafe.title).isChecked())
     t.same(await ballotOf(noJsCode!), [], 'checking stores nothing')
-    await checkPageWithScripts(t, page)
+    await checkPageWithScripts(t, session, page)
 
     // Without scripts nothing stops a tick that does not fit, until the form is sent.
     await project(page, insulation.title).check()
@@ -185,7 +155,7 @@ if (session) {
     t.equal(await meter(page), `Gekozen: ${euro(102_000_00)} · ${euro(2_000_00)} te veel`, 'the meter says how much is too much')
     t.equal((await page.locator('#ballot input[type=checkbox]:checked').count()), 5, 'all five ticks are kept to correct')
     t.same(await ballotOf(noJsCode!), [], 'nothing is stored')
-    await checkPageWithScripts(t, page)
+    await checkPageWithScripts(t, session, page)
 
     await project(page, heatScan.title).uncheck()
     await page.getByRole('button', { name: 'Stem uitbrengen' }).tap()
@@ -194,7 +164,7 @@ if (session) {
     t.match(stored, { channel: 'online', projectIds: [coaches, insulation, solar, cafe].map((p) => p.id).sort((a, b) => a - b) })
     t.equal(await page.locator('.receipt-code').innerText(), stored!.receipt, 'the receipt is shown')
     t.match(await page.getByRole('status').innerText(), 'Dank u wel! Uw stem is opgeslagen.')
-    await checkPageWithScripts(t, page)
+    await checkPageWithScripts(t, session, page)
     await page.context().close()
   })
 

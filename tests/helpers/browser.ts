@@ -34,8 +34,11 @@ export interface BrowserSession {
   baseUrl: string
   db: Db
   browser: Browser
-  /** A phone-sized page in its own context, so every journey starts without cookies. */
-  newPage(): Promise<Page>
+  /**
+   * A phone-sized page in its own context, so every journey starts without cookies.
+   * `javaScriptEnabled: false` gives the same phone with scripts switched off.
+   */
+  newPage(options?: { javaScriptEnabled?: boolean }): Promise<Page>
 }
 
 /**
@@ -75,13 +78,14 @@ export async function browserSession(t: TapLike): Promise<BrowserSession | null>
     baseUrl,
     db: database.db,
     browser: launched,
-    async newPage() {
+    async newPage({ javaScriptEnabled = true } = {}) {
       const context = await launched.newContext({
         baseURL: baseUrl,
         viewport: PHONE,
         isMobile: true,
         hasTouch: true,
         deviceScaleFactor: 2,
+        javaScriptEnabled,
       })
       return context.newPage()
     },
