@@ -21,6 +21,9 @@ const meterText = (spent: number, left: number) => `Gekozen: ${euro(spent)} · N
 const project = (page: Page, title: string) => page.getByRole('checkbox', { name: new RegExp(`^${title}`) })
 
 /** Why a project cannot be ticked: the text its checkbox points to with aria-describedby. */
+/** htmx has finished swapping and settling: the next key press reaches the new form. */
+const htmxIdle = (page: Page) => page.waitForFunction(() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling'))
+
 async function reasonFor(page: Page, title: string) {
   const id = await project(page, title).getAttribute('aria-describedby')
   return id ? page.locator(`[id="${id}"]`).innerText() : null
@@ -79,6 +82,7 @@ if (session) {
       t.ok(await project(page, chosen.title).isChecked(), `${chosen.title} stays ticked after the meter updates`)
     }
     // A keyboard user ticks with the space bar and must not lose their place when the form is swapped.
+    await htmxIdle(page)
     await project(page, heatScan.title).focus()
     await page.keyboard.press('Space')
     spent += heatScan.costCents
