@@ -30,7 +30,7 @@ declare module 'fastify' {
 const YEAR = 365 * 24 * 60 * 60 * 1000
 
 // Query strings can carry voting codes, and a status page's path is its secret: neither is logged.
-const serializers = {
+export const serializers = {
   req: (request: { method: string; url: string }) => ({
     method: request.method,
     path: request.url.split('?')[0]!.replace(/^\/status\/[^/]+/, '/status/…'),
