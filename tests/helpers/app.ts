@@ -10,7 +10,7 @@ export const TEST_CONFIG = {
   trustProxy: false,
 }
 
-interface Teardown {
+export interface Teardown {
   teardown(fn: () => unknown): void
 }
 

@@ -3,31 +3,15 @@ import { parse } from 'csv-parse/sync'
 import { and, eq, sql } from 'drizzle-orm'
 import { unzipSync, strFromU8 } from 'fflate'
 import { auditLog, ballots, codeBatches, rounds, votingCodes } from '../../db/schema.js'
-import { seedDemo } from '../../db/seed.js'
-import { listBallotProjects } from '../../server/data/voting.js'
 import { codesCsv, csvField } from '../../server/routes/official/codes-export.js'
 import { hashCode, normaliseCode } from '../../server/domain/voting-code.js'
-import { TEST_CONFIG, testApp } from '../helpers/app.js'
+import { TEST_CONFIG } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
-import { createOfficial, PASSWORD } from '../helpers/officials.js'
+import { demoRound } from '../helpers/fixtures.js'
 import { createCodes, setPhase } from '../helpers/voting.js'
 
-const { app, db } = await testApp(t)
-await seedDemo(db)
-await createOfficial(db, 'admin')
-await createOfficial(db, 'moderator')
-await createOfficial(db, 'council')
-const [round] = await db.select().from(rounds)
-const roundId = round!.id
+const { app, db, roundId, projects, signedIn } = await demoRound(t, { ips: '10.4.0' })
 const codesUrl = `/official/rounds/${roundId}/codes`
-const projects = await listBallotProjects(db, roundId)
-
-let ip = 1
-async function signedIn(role: 'admin' | 'moderator' | 'council') {
-  const v = new Visitor(app, `10.4.0.${ip++}`)
-  await v.login(`${role}@example.test`, PASSWORD)
-  return v
-}
 const admin = await signedIn('admin')
 
 const stored = async () => ({

@@ -1,41 +1,23 @@
 import t from 'tap'
 import { eq, sql } from 'drizzle-orm'
 import { auditLog, ballots, proposals, rounds, votingCodes } from '../../db/schema.js'
-import { seedDemo } from '../../db/seed.js'
-import { castBallot, listBallotProjects } from '../../server/data/voting.js'
+import { castBallot } from '../../server/data/voting.js'
 import { hashCode, normaliseCode } from '../../server/domain/voting-code.js'
-import { TEST_CONFIG, testApp } from '../helpers/app.js'
+import { TEST_CONFIG } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
-import { createOfficial, PASSWORD } from '../helpers/officials.js'
+import { demoRound } from '../helpers/fixtures.js'
 import { createCodes, setPhase } from '../helpers/voting.js'
 
-const { app, db } = await testApp(t)
-await seedDemo(db)
-await createOfficial(db, 'admin')
-await createOfficial(db, 'moderator')
-await createOfficial(db, 'council')
-const [round] = await db.select().from(rounds)
-const roundId = round!.id
+const { app, db, round, roundId, projects, byTitle, nextCode, signedIn } = await demoRound(t, { phase: 'voting', codes: 40, group: '3024', ips: '10.5.0' })
 const paperUrl = `/official/rounds/${roundId}/paper`
-await setPhase(db, roundId, 'voting')
-const projects = await listBallotProjects(db, roundId)
-const byTitle = (start: string) => projects.find((p) => p.title.startsWith(start))!
 const coaches = byTitle('Energiecoaches')
 const insulation = byTitle('Isolatiehulp')
 const solar = byTitle('Zonnepanelen')
 const cafe = byTitle('Energiecafé')
 const garden = byTitle('Buurtmoestuin')
-const codes = await createCodes(db, roundId, 40, '3024')
-let next = 0
-const nextCode = () => codes[next++]!
-
-let ip = 1
-async function signedIn(role: 'admin' | 'moderator' | 'council') {
-  const v = new Visitor(app, `10.5.0.${ip++}`)
-  await v.login(`${role}@example.test`, PASSWORD)
-  return v
-}
 const moderator = await signedIn('moderator')
+/** Residents vote from fresh IPs of their own: 10.5.1.x, 10.5.2.x, 10.5.3.x. */
+let ip = 1
 
 const ids = (...ps: { id: number }[]) => ps.map((p) => String(p.id))
 const sorted = (...ps: { id: number }[]) => ps.map((p) => p.id).sort((a, b) => a - b)

@@ -1,28 +1,23 @@
 import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { parse as parseCsv } from 'csv-parse/sync'
-import { results, rounds, votingCodes } from '../../db/schema.js'
-import { seedDemo } from '../../db/seed.js'
+import { results, votingCodes } from '../../db/schema.js'
 import { addProgressUpdate } from '../../server/data/results.js'
-import { castBallot, findCode, listBallotProjects } from '../../server/data/voting.js'
+import { castBallot, findCode } from '../../server/data/voting.js'
 import { parsePb, pbTallyInput } from '../../server/domain/pabulib.js'
 import { sha256 } from '../../server/domain/results.js'
 import { tally, type TallyResult } from '../../server/domain/tally.js'
 import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting-code.js'
-import { TEST_CONFIG, testApp } from '../helpers/app.js'
+import { TEST_CONFIG } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
-import { createOfficial, PASSWORD } from '../helpers/officials.js'
-import { createCodes, setPhase } from '../helpers/voting.js'
+import { demoRound } from '../helpers/fixtures.js'
+import { setPhase } from '../helpers/voting.js'
 
-const { app, db } = await testApp(t)
-await seedDemo(db)
-const admin = await createOfficial(db, 'admin')
-const [round] = await db.select().from(rounds)
-const { id: roundId, slug } = round!
-const projects = await listBallotProjects(db, roundId)
-const id = (start: string) => projects.find((p) => p.title.startsWith(start))!.id
-await setPhase(db, roundId, 'voting')
-const codes = await createCodes(db, roundId, 40, '3024')
+const { app, db, round, projects, byTitle, codes, officials: { admin }, signedIn } = await demoRound(t, {
+  phase: 'voting', codes: 40, group: '3024', officials: ['admin'], ips: '10.7.0',
+})
+const { id: roundId, slug } = round
+const id = (start: string) => byTitle(start).id
 const choices = [
   [id('Energiecoaches'), id('Energiecafé')], [id('Energiecoaches'), id('Warmtescan')], [id('Isolatiehulp'), id('Zonnepanelen')],
   [id('Energiecoaches'), id('Energiecafé'), id('Buurtmoestuin')], [id('Isolatiehulp')],
@@ -38,14 +33,8 @@ await setPhase(db, roundId, 'closed')
 const PAGES = ['results', 'results.csv', 'results.json', 'ballots.pb'].map((p) => `/rounds/${slug}/${p}`)
 const plain = (html: string) => html.replace(/\u00a0/g, ' ').replace(/&#x27;/g, "'").replace(/\s+/g, ' ')
 
-async function signedInAdmin() {
-  const v = new Visitor(app, '10.7.0.1')
-  await v.login('admin@example.test', PASSWORD)
-  return v
-}
-
 t.test('before publication the results and open data do not exist, not even for a signed-in admin', async (t) => {
-  const adminVisitor = await signedInAdmin()
+  const adminVisitor = await signedIn('admin')
   for (const url of PAGES) {
     t.equal((await new Visitor(app).get(url)).statusCode, 404, `${url} for a resident`)
     const res = await adminVisitor.get(url)
@@ -58,7 +47,7 @@ t.test('before publication the results and open data do not exist, not even for 
 })
 
 t.test('after publication everyone sees the funded projects with votes, cost, reasons, chart and totals', async (t) => {
-  const adminVisitor = await signedInAdmin()
+  const adminVisitor = await signedIn('admin')
   await adminVisitor.get(`/official/rounds/${roundId}/results`)
   t.equal((await adminVisitor.post(`/official/rounds/${roundId}/publish`, {})).statusCode, 303)
   const [stored] = await db.select().from(results)

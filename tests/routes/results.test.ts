@@ -1,28 +1,17 @@
 import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { auditLog, ballots, progressUpdates, results, rounds, votingCodes } from '../../db/schema.js'
-import { seedDemo } from '../../db/seed.js'
-import { castBallot, findCode, listBallotProjects } from '../../server/data/voting.js'
+import { castBallot, findCode } from '../../server/data/voting.js'
 import { parsePb, pbTallyInput } from '../../server/domain/pabulib.js'
 import { sha256 } from '../../server/domain/results.js'
 import { tally, type TallyResult } from '../../server/domain/tally.js'
 import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting-code.js'
-import { TEST_CONFIG, testApp } from '../helpers/app.js'
-import { Visitor } from '../helpers/client.js'
-import { createOfficial, PASSWORD } from '../helpers/officials.js'
-import { createCodes, setPhase } from '../helpers/voting.js'
+import { TEST_CONFIG } from '../helpers/app.js'
+import { demoRound } from '../helpers/fixtures.js'
+import { setPhase } from '../helpers/voting.js'
 
-const { app, db } = await testApp(t)
-await seedDemo(db)
-await createOfficial(db, 'admin')
-await createOfficial(db, 'moderator')
-await createOfficial(db, 'council')
-const [round] = await db.select().from(rounds)
-const roundId = round!.id
-const projects = await listBallotProjects(db, roundId)
-const id = (start: string) => projects.find((p) => p.title.startsWith(start))!.id
-await setPhase(db, roundId, 'voting')
-const codes = await createCodes(db, roundId, 60, '3024')
+const { db, roundId, projects, byTitle, codes, signedIn: as } = await demoRound(t, { phase: 'voting', codes: 60, group: '3024', ips: '10.5.0' })
+const id = (start: string) => byTitle(start).id
 // Coaches and the café are popular; insulation has a large, loyal group.
 const choices = [
   [id('Energiecoaches'), id('Energiecafé')], [id('Energiecoaches'), id('Warmtescan')], [id('Isolatiehulp'), id('Zonnepanelen')],
@@ -36,13 +25,6 @@ for (const [i, code] of codes.entries()) {
 const revoked = await findCode(db, roundId, hashCode(TEST_CONFIG.codeKey, normaliseCode(codes[0]!)!))
 await db.update(votingCodes).set({ revokedAt: new Date() }).where(eq(votingCodes.id, revoked!.id))
 await setPhase(db, roundId, 'closed')
-
-let n = 0
-async function as(role: string) {
-  const v = new Visitor(app, `10.5.0.${++n}`)
-  await v.login(`${role}@example.test`, PASSWORD)
-  return v
-}
 
 t.test('after voting closes an admin previews both rules side by side, the round\'s rule marked', async (t) => {
   const admin = await as('admin')
@@ -58,7 +40,7 @@ t.test('after voting closes an admin previews both rules side by side, the round
 })
 
 t.test('moderators and council members cannot preview or publish; nobody sees results before publication', async (t) => {
-  for (const role of ['moderator', 'council']) {
+  for (const role of ['moderator', 'council'] as const) {
     const v = await as(role)
     t.equal((await v.get(`/official/rounds/${roundId}/results`)).statusCode, 403, role)
     await v.get('/official')

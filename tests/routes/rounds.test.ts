@@ -5,20 +5,11 @@ import { listAudit } from '../../server/data/audit.js'
 import { verifyChain } from '../../server/domain/audit-chain.js'
 import type { Phase } from '../../server/domain/phases.js'
 import { testApp } from '../helpers/app.js'
-import { Visitor } from '../helpers/client.js'
-import { createOfficial, PASSWORD } from '../helpers/officials.js'
+import { createOfficials, signInFrom } from '../helpers/officials.js'
 
 const { app, db } = await testApp(t)
-await createOfficial(db, 'admin')
-await createOfficial(db, 'moderator')
-await createOfficial(db, 'council')
-
-let ip = 1
-async function signedIn(role: 'admin' | 'moderator' | 'council') {
-  const v = new Visitor(app, `10.1.0.${ip++}`)
-  await v.login(`${role}@example.test`, PASSWORD)
-  return v
-}
+await createOfficials(db, ['admin', 'moderator', 'council'])
+const signedIn = signInFrom(app, '10.1.0')
 const admin = await signedIn('admin')
 
 const FORM = {

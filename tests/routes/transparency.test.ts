@@ -7,12 +7,12 @@ import type { ModerationAction } from '../../server/domain/moderation.js'
 import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting-code.js'
 import { TEST_CONFIG, testApp } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
-import { createOfficial, PASSWORD } from '../helpers/officials.js'
+import { createOfficials, signInFrom } from '../helpers/officials.js'
 import { createCodes, setPhase } from '../helpers/voting.js'
 
 const { app, db } = await testApp(t)
-const admin = await createOfficial(db, 'admin')
-const moderator = await createOfficial(db, 'moderator')
+const { moderator } = await createOfficials(db, ['admin', 'moderator'])
+const signedIn = signInFrom(app, '10.8.0')
 const [round] = await db.insert(rounds).values({ slug: 'noord', title: 'Wijkbudget Noord', neighbourhood: 'Noord', budgetCents: 50_000_00, phase: 'reviewing' }).returning()
 const roundId = round!.id
 await db.insert(rounds).values({ slug: 'concept', title: 'Nog geheim', neighbourhood: 'Zuid', budgetCents: 1_00 })
@@ -111,8 +111,7 @@ t.test('turnout per group and channel counts against the codes issued and leaves
 
 t.test('after publication the page shows that today\'s ballots still match the published hash, and how to recount', async (t) => {
   await setPhase(db, roundId, 'closed')
-  const visitor = new Visitor(app, '10.8.0.1')
-  await visitor.login('admin@example.test', PASSWORD)
+  const visitor = await signedIn('admin')
   await visitor.get(`/official/rounds/${roundId}/results`)
   t.equal((await visitor.post(`/official/rounds/${roundId}/publish`, {})).statusCode, 303)
   const [stored] = await db.select().from(results)

@@ -1,31 +1,16 @@
 import t from 'tap'
 import { and, eq, isNull, sql } from 'drizzle-orm'
 import { ballots, rounds, votingCodes } from '../../db/schema.js'
-import { seedDemo } from '../../db/seed.js'
-import { castBallot, listBallotProjects } from '../../server/data/voting.js'
+import { castBallot } from '../../server/data/voting.js'
 import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting-code.js'
-import { TEST_CONFIG, testApp } from '../helpers/app.js'
+import { TEST_CONFIG } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
-import { createOfficial, PASSWORD } from '../helpers/officials.js'
-import { createCodes, setPhase } from '../helpers/voting.js'
+import { demoRound } from '../helpers/fixtures.js'
+import { PASSWORD } from '../helpers/officials.js'
+import { createCodes } from '../helpers/voting.js'
 
-const { app, db } = await testApp(t)
-await seedDemo(db)
-await createOfficial(db, 'admin')
-await createOfficial(db, 'moderator')
-await createOfficial(db, 'council')
-const [round] = await db.select().from(rounds)
-const roundId = round!.id
+const { app, db, round, roundId, projects, signedIn } = await demoRound(t, { phase: 'voting', ips: '10.6.0' })
 const turnoutUrl = `/official/rounds/${roundId}/turnout`
-await setPhase(db, roundId, 'voting')
-const projects = await listBallotProjects(db, roundId)
-
-let ip = 1
-async function signedIn(role: 'admin' | 'moderator' | 'council') {
-  const v = new Visitor(app, `10.6.0.${ip++}`)
-  await v.login(`${role}@example.test`, PASSWORD)
-  return v
-}
 const [admin, moderator, council] = [await signedIn('admin'), await signedIn('moderator'), await signedIn('council')]
 const text = (body: string) => body.replace(/\u00a0/g, ' ').replace(/\s*\n\s*/g, '')
 const codeId = async (code: string) =>

@@ -1,27 +1,17 @@
 import t, { type Test } from 'tap'
 import { eq } from 'drizzle-orm'
 import { ballots, proposals, rounds, votingCodes } from '../../db/schema.js'
-import { seedDemo } from '../../db/seed.js'
-import { listBallotProjects } from '../../server/data/voting.js'
 import { hashCode, normaliseCode } from '../../server/domain/voting-code.js'
-import { TEST_CONFIG, testApp } from '../helpers/app.js'
+import { TEST_CONFIG } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
-import { createCodes, setPhase } from '../helpers/voting.js'
+import { demoRound } from '../helpers/fixtures.js'
+import { setPhase } from '../helpers/voting.js'
 
-const { app, db } = await testApp(t)
-await seedDemo(db)
-const [round] = await db.select().from(rounds)
-const roundId = round!.id
-await setPhase(db, roundId, 'voting')
-const projects = await listBallotProjects(db, roundId)
-const byTitle = (start: string) => projects.find((p) => p.title.startsWith(start))!
+const { app, db, round, roundId, projects, byTitle, codes, nextCode } = await demoRound(t, { phase: 'voting', codes: 40, group: '3024', officials: [] })
 const coaches = byTitle('Energiecoaches')
 const insulation = byTitle('Isolatiehulp')
 const solar = byTitle('Zonnepanelen')
 const cafe = byTitle('Energiecafé')
-const codes = await createCodes(db, roundId, 40, '3024')
-let next = 0
-const nextCode = () => codes[next++]!
 
 let ip = 0
 /** A resident who has entered a letter code and sees the ballot. */
