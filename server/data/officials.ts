@@ -23,11 +23,6 @@ export async function insertOfficial(
   return row!
 }
 
-export async function countOfficials(db: Db): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(officials)
-  return row?.n ?? 0
-}
-
 /** Counts a failure and locks the account when this one reaches the limit; returns true if now locked. */
 export async function recordFailedLogin(db: Db, id: number, limit: number, lockMinutes: number): Promise<boolean> {
   const [row] = await db

@@ -1,6 +1,6 @@
 import { createHash, randomInt } from 'node:crypto'
 import { writePb, type PbElection } from './pabulib.js'
-import { tally, type TallyInput, type TallyResult, type TallyRule } from './tally.js'
+import type { TallyInput, TallyRule } from './tally.js'
 
 export interface RoundForTally {
   id: number
@@ -28,10 +28,6 @@ export function tallyInput(round: RoundForTally, projects: readonly BallotProjec
     ballots: ballots.map((b) => b.filter((id) => onBallot.has(id)).map(String)),
     unit: 100,
   }
-}
-
-export function tallyBoth(input: TallyInput): Record<TallyRule, TallyResult> {
-  return { greedy: tally(input, 'greedy'), 'equal-shares': tally(input, 'equal-shares') }
 }
 
 /** Fisher–Yates with a cryptographic source: the export's order says nothing about when anyone voted. */

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { parsePb, pbTallyInput } from '../../server/domain/pabulib.js'
-import { exportBallotsPb, sha256, tallyBoth, tallyInput, type RoundForTally } from '../../server/domain/results.js'
+import { exportBallotsPb, sha256, tallyInput, type RoundForTally } from '../../server/domain/results.js'
 import { tally } from '../../server/domain/tally.js'
 
 const round: RoundForTally = { id: 7, title: 'Wijkbudget; "test"', neighbourhood: 'Tussendijken', budgetCents: 100_000_00, ballotFormat: 'knapsack', maxChoices: null, tallyRule: 'equal-shares' }
@@ -25,7 +25,6 @@ function ballots(n: number): number[][] {
 t.test('the exported ballots, parsed back and recounted with either rule, give the same winners', async (t) => {
   const cast = ballots(400)
   const input = tallyInput(round, projects, cast)
-  const both = tallyBoth(input)
   const pb = exportBallotsPb(round, projects, input.ballots.map((b) => b.map(Number)), 'equal-shares')
   const parsed = parsePb(pb)
   t.equal(parsed.votes.length, 400)
@@ -33,7 +32,7 @@ t.test('the exported ballots, parsed back and recounted with either rule, give t
   t.equal(parsed.meta['description'], round.title, 'quoting survives')
   t.equal(parsed.projects.find((p) => p.id === '15')?.fields['name'], projects[4]!.title)
   for (const rule of ['greedy', 'equal-shares'] as const) {
-    t.same(tally(pbTallyInput(parsed), rule).selected, both[rule].selected, rule)
+    t.same(tally(pbTallyInput(parsed), rule).selected, tally(input, rule).selected, rule)
   }
   t.ok(parsed.votes.every((v) => !v.vote.includes('99')), 'a withdrawn project is not in the export')
 })

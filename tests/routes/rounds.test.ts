@@ -353,3 +353,21 @@ t.test('HTML in a title is shown as text on the dashboard, the management page, 
   const history = await admin.get(`/official/rounds/${id}`)
   t.match(history.body, `Titel: van ‘${escaped}’ naar ‘${escaped}!’`)
 })
+
+t.test('the management page links to what each role may do in this phase, by the permission table', async (t) => {
+  const voting = await insertRound('voting', { title: 'Links tijdens stemmen' })
+  const closed = await insertRound('closed', { title: 'Links na sluiten' })
+  const moderator = await signedIn('moderator')
+  const council = await signedIn('council')
+  const links = async (v: typeof admin, id: number) => {
+    const body = (await v.get(`/official/rounds/${id}`)).body
+    return ['codes', 'paper', 'turnout', 'results'].filter((page) => body.includes(`href="/official/rounds/${id}/${page}"`))
+  }
+  t.same(await links(admin, voting.id), ['codes', 'paper', 'turnout'])
+  t.same(await links(admin, closed.id), ['codes', 'turnout', 'results'])
+  t.same(await links(moderator, voting.id), ['paper', 'turnout'])
+  t.same(await links(moderator, closed.id), ['turnout'])
+  t.same(await links(council, voting.id), ['turnout'])
+  t.notMatch((await council.get('/official')).body, 'href="/official/rounds/new"', 'only admins are offered a new round')
+  t.match((await admin.get('/official')).body, 'href="/official/rounds/new"')
+})

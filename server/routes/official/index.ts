@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { listRounds } from '../../data/rounds.js'
+import { canAtAll } from '../../domain/permissions.js'
 import { roundView } from '../public/view-models.js'
 import codesRoutes from './codes.js'
 import importRoutes from './import.js'
@@ -17,6 +18,7 @@ export default async function officialRoutes(app: FastifyInstance, opts: { codeK
     return reply.render('pages/official/dashboard.hbs', {
       title: app.translate(request.lang, 'dashboard.title'),
       rounds: rounds.map(roundView),
+      canCreateRound: canAtAll(request.official!.role, 'round.create'),
     })
   })
 

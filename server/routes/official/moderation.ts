@@ -4,6 +4,7 @@ import {
   applyModeration, findProposal, findRoundOf, listAwaitingSubmitter, listMergeTargets, listRecentDecisions, listWaiting, type ModerationInput,
 } from '../../data/moderation.js'
 import type { Proposal } from '../../data/proposals.js'
+import type { Round } from '../../data/rounds.js'
 import { parseEuros } from '../../domain/money.js'
 import { moderate, MODERATION_ACTIONS, type ModerationAction } from '../../domain/moderation.js'
 import { can } from '../../domain/permissions.js'
@@ -40,8 +41,7 @@ export default async function moderationRoutes(app: FastifyInstance) {
     })
   })
 
-  async function renderProposal(request: FastifyRequest, reply: FastifyReply, proposal: Proposal, form: { action?: string; done?: string; errors?: Record<string, string>; values?: ActionBody } = {}) {
-    const round = await findRoundOf(app.db, proposal)
+  async function renderProposal(request: FastifyRequest, reply: FastifyReply, proposal: Proposal, round: Round, form: { action?: string; done?: string; errors?: Record<string, string>; values?: ActionBody } = {}) {
     const official = request.official!
     const staff = official.role !== 'council'
     const allowed = can(official.role, 'proposal.moderate', round.phase)
@@ -67,7 +67,7 @@ export default async function moderationRoutes(app: FastifyInstance) {
   }, async (request, reply) => {
     const proposal = await findProposal(app.db, request.params.id)
     if (!proposal) return reply.callNotFound()
-    return renderProposal(request, reply, proposal, { done: request.query.done })
+    return renderProposal(request, reply, proposal, await findRoundOf(app.db, proposal), { done: request.query.done })
   })
 
   app.post<{ Params: { id: number; action: ModerationAction }; Body: ActionBody }>('/proposals/:id/:action', {
@@ -101,7 +101,7 @@ export default async function moderationRoutes(app: FastifyInstance) {
     const body = (request.body ?? {}) as ActionBody
     const values = { message: typeof body.message === 'string' ? body.message : '', cost: typeof body.cost === 'string' ? body.cost : '', target: typeof body.target === 'string' ? body.target : '' }
     const refuse = (status: number, errors: Record<string, string>) =>
-      renderProposal(request, reply.code(status), proposal, { action, errors, values })
+      renderProposal(request, reply.code(status), proposal, round, { action, errors, values })
 
     if (!can(official.role, 'proposal.moderate', round.phase)) return refuse(409, { form: 'moderation.closedPhase' })
     if (moderate(proposal.status, action) === null) return refuse(409, { form: 'moderation.alreadyDecided' })
@@ -124,7 +124,11 @@ export default async function moderationRoutes(app: FastifyInstance) {
     }
 
     const updated = await applyModeration(app.db, input)
-    if (!updated) return refuse(409, { form: 'moderation.alreadyDecided' })
+    if (!updated) {
+      // Another official answered first: show the proposal as it is now.
+      const current = (await findProposal(app.db, proposal.id))!
+      return renderProposal(request, reply.code(409), current, round, { action, errors: { form: 'moderation.alreadyDecided' }, values })
+    }
     await notifySubmitter(app, updated, action, message)
     return reply.redirect(`/official/proposals/${proposal.id}?done=${action}`, 303)
   })

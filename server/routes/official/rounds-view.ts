@@ -4,7 +4,7 @@ import { countProposalsByStatus, listRoundAudit, type Round } from '../../data/r
 import type { ChainedEntry } from '../../domain/audit-chain.js'
 import { PROPOSAL_STATUSES } from '../../domain/moderation.js'
 import { centsToInput } from '../../domain/money.js'
-import { can, type Role } from '../../domain/permissions.js'
+import { can, canAtAll, type Role } from '../../domain/permissions.js'
 import { isPhase, nextPhase } from '../../domain/phases.js'
 import {
   DATE_FIELDS, FORM_FIELDS, type FormField, type RoundErrors, type RoundForm, type RoundSettings, type SettingName,
@@ -119,6 +119,10 @@ export async function managementModel(db: Db, round: Round, role: Role) {
     next: nextPhase(round.phase),
     canEdit: can(role, 'round.edit', round.phase),
     canAdvance: can(role, 'round.advance', round.phase),
+    canManageCodes: canAtAll(role, 'codes.manage'),
+    canEnterPaper: can(role, 'ballot.enter-paper', round.phase),
+    canSeeResults: round.phase === 'published' || can(role, 'results.preview', round.phase),
+    canImport: canAtAll(role, 'round.create'),
     history: audit.map(historyView).reverse(),
   }
 }
