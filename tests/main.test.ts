@@ -46,9 +46,11 @@ t.test('npm start runs embedded with demo data, answers, and shuts down cleanly 
   const port = await freePort()
   const server = start({ PORT: String(port), DATA_DIR: mkdtempSync(join(tmpdir(), 'wb-main-')) })
   const deadline = Date.now() + 60_000
-  while (!server.output().includes('Wijkbudget runs at') && Date.now() < deadline) {
+  // The last line printed at start-up is the last demo account: wait for it, not for the first line.
+  while (!server.output().includes('raad@wijkbudget.test') && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
+  t.match(server.output(), 'Wijkbudget runs at', 'the address is printed')
   t.match(server.output(), 'admin@wijkbudget.test', 'demo accounts are printed')
   t.match(server.output(), 'embedded PostgreSQL (PGlite)', 'it says it runs embedded')
   const health = await fetch(`http://127.0.0.1:${port}/healthz`)
