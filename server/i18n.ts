@@ -41,37 +41,3 @@ export function translate(messages: Messages, key: string, vars: Record<string, 
   if (template === undefined) return key
   return template.replace(/\{(\w+)\}/g, (match, name: string) => (name in vars ? String(vars[name]) : match))
 }
-
-const TIME_ZONE = 'Europe/Amsterdam'
-const locales: Record<Lang, string> = { nl: 'nl-NL', en: 'en-GB' }
-
-const euroFormats = new Map<string, Intl.NumberFormat>()
-export function formatEuro(cents: number, lang: Lang): string {
-  const whole = cents % 100 === 0
-  const key = `${lang}:${whole}`
-  let format = euroFormats.get(key)
-  if (!format) {
-    format = new Intl.NumberFormat(locales[lang], {
-      style: 'currency',
-      currency: 'EUR',
-      minimumFractionDigits: whole ? 0 : 2,
-      maximumFractionDigits: 2,
-    })
-    euroFormats.set(key, format)
-  }
-  return format.format(cents / 100)
-}
-
-export function formatNumber(value: number, lang: Lang): string {
-  return new Intl.NumberFormat(locales[lang]).format(value)
-}
-
-export function formatDateTime(value: Date, lang: Lang): string {
-  return new Intl.DateTimeFormat(locales[lang], { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE }).format(value)
-}
-
-/** Dates without a time (phase plans) are calendar days, shown as written. */
-export function formatDate(value: string | Date, lang: Lang): string {
-  const date = typeof value === 'string' ? new Date(`${value}T12:00:00Z`) : value
-  return new Intl.DateTimeFormat(locales[lang], { dateStyle: 'long', timeZone: TIME_ZONE }).format(date)
-}

@@ -6,8 +6,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import Handlebars from 'handlebars'
 import {
-  DEFAULT_LANG, formatDate, formatDateTime, formatEuro, formatNumber, isLang, loadMessages, translate, type Lang,
+  DEFAULT_LANG, isLang, loadMessages, translate, type Lang,
 } from '../i18n.js'
+import { formatDate, formatDateTime, formatEuro, formatNumber } from '../formatters.js'
 
 const viewsDir = fileURLToPath(new URL('../../views/', import.meta.url))
 const LAYOUT = 'layouts/main.hbs'

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Proposal } from '../../data/proposals.js'
-import { formatEuro, isLang, type Lang } from '../../i18n.js'
+import { formatEuro } from '../../formatters.js'
+import { isLang, type Lang } from '../../i18n.js'
 import type { ModerationAction } from '../../domain/moderation.js'
 
 /** Tells the submitter, in the language they wrote in, what an official decided; the status page has the rest. */

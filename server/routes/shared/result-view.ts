@@ -1,4 +1,5 @@
-import { formatEuro, formatNumber, type Lang } from '../../i18n.js'
+import { formatEuro, formatNumber } from '../../formatters.js'
+import type { Lang } from '../../i18n.js'
 import type { ProjectOutcome, TallyResult } from '../../domain/tally.js'
 
 export interface ResultProject {

@@ -1,0 +1,41 @@
+import type { Lang } from './i18n.js'
+
+/**
+ * Money, numbers and dates for a language. An Intl formatter costs far more
+ * to build than to use (building one per date was a third of a page's CPU),
+ * so each is made once per language and options, then kept.
+ */
+const TIME_ZONE = 'Europe/Amsterdam'
+const locales: Record<Lang, string> = { nl: 'nl-NL', en: 'en-GB' }
+
+const made = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>()
+function once<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
+  let format = made.get(key) as T | undefined
+  if (!format) {
+    format = make()
+    made.set(key, format)
+  }
+  return format
+}
+
+export function formatEuro(cents: number, lang: Lang): string {
+  const whole = cents % 100 === 0
+  const format = once(`euro:${lang}:${whole}`, () => new Intl.NumberFormat(locales[lang], {
+    style: 'currency', currency: 'EUR', minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: 2,
+  }))
+  return format.format(cents / 100)
+}
+
+export function formatNumber(value: number, lang: Lang): string {
+  return once(`number:${lang}`, () => new Intl.NumberFormat(locales[lang])).format(value)
+}
+
+export function formatDateTime(value: Date, lang: Lang): string {
+  return once(`datetime:${lang}`, () => new Intl.DateTimeFormat(locales[lang], { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE })).format(value)
+}
+
+/** Dates without a time (phase plans) are calendar days, shown as written. */
+export function formatDate(value: string | Date, lang: Lang): string {
+  const date = typeof value === 'string' ? new Date(`${value}T12:00:00Z`) : value
+  return once(`date:${lang}`, () => new Intl.DateTimeFormat(locales[lang], { dateStyle: 'long', timeZone: TIME_ZONE })).format(date)
+}
