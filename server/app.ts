@@ -1,10 +1,7 @@
-import { fileURLToPath } from 'node:url'
 import zlib from 'node:zlib'
 import fastifyCompress from '@fastify/compress'
-import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Db } from '../db/client.js'
-import { HTMX_PREFIX } from './assets.js'
 import type { Config } from './config.js'
 import authPlugin from './plugins/auth.js'
 import dbPlugin from './plugins/db.js'
@@ -12,6 +9,7 @@ import errorsPlugin from './plugins/errors.js'
 import mailPlugin from './plugins/mail.js'
 import securityPlugin from './plugins/security.js'
 import sessionPlugin from './plugins/session.js'
+import staticPlugin from './plugins/static.js'
 import viewsPlugin from './plugins/views.js'
 import authRoutes from './routes/auth/index.js'
 import officialRoutes from './routes/official/index.js'
@@ -26,8 +24,6 @@ declare module 'fastify' {
     publicUrl: string
   }
 }
-
-const YEAR = 365 * 24 * 60 * 60 * 1000
 
 // Query strings can carry voting codes, and a status page's path is its secret: neither is logged.
 export const serializers = {
@@ -52,23 +48,10 @@ export async function buildApp(config: AppConfig, db: Db, logLevel?: string): Pr
   await app.register(securityPlugin, { sessionSecret: config.sessionSecret, publicUrl: config.publicUrl })
   await app.register(sessionPlugin, { sessionSecret: config.sessionSecret })
   await app.register(authPlugin)
+  await app.register(staticPlugin)
   await app.register(viewsPlugin)
   await app.register(errorsPlugin)
   await app.register(mailPlugin, { smtp: config.smtp })
-
-  await app.register(fastifyStatic, {
-    root: fileURLToPath(new URL('../static/', import.meta.url)),
-    prefix: '/static/',
-    maxAge: '1h',
-  })
-  await app.register(fastifyStatic, {
-    root: fileURLToPath(new URL('../node_modules/htmx.org/dist/', import.meta.url)),
-    prefix: HTMX_PREFIX,
-    decorateReply: false,
-    allowedPath: (path) => path === '/htmx.min.js',
-    maxAge: YEAR,
-    immutable: true,
-  })
 
   await app.register(publicRoutes)
   await app.register(voteRoutes, { codeKey: config.codeKey })

@@ -63,6 +63,7 @@ export function wantsFragment(request: FastifyRequest): boolean {
 
 export default fp(async (app) => {
   const { hbs, messages } = engine()
+  const cssPath = app.assetUrl('app.css')
   await app.register(fastifyView, {
     engine: { handlebars: hbs },
     root: viewsDir,
@@ -87,6 +88,7 @@ export default fp(async (app) => {
       otherLang: request.lang === 'nl' ? 'en' : 'nl',
       path: request.url,
       htmxPath: HTMX_PATH,
+      cssPath,
       nextPath: encodeURIComponent(request.url),
       csrfToken: this.generateCsrf(),
       official: request.official ? { name: request.official.name, role: request.official.role } : null,
@@ -97,7 +99,7 @@ export default fp(async (app) => {
       : await this.viewAsync(page, data, { layout: LAYOUT })
     return this.type('text/html; charset=utf-8').send(html)
   })
-}, { name: 'views', dependencies: ['security', 'auth'] })
+}, { name: 'views', dependencies: ['security', 'auth', 'static'] })
 
 declare module 'fastify' {
   interface FastifyInstance {
