@@ -18,11 +18,12 @@ export default fp(async (app) => {
     if (status >= 500) request.log.error({ err: error }, 'request failed')
     else request.log.info({ code: error.code, status }, error.message)
     reply.code(status)
-    return reply.render('errors/error.hbs', { status, messageKey: messageKey(error, status) })
+    const key = messageKey(error, status)
+    return reply.render('errors/error.hbs', { title: app.translate(request.lang, key), status, messageKey: key })
   })
 
   app.setNotFoundHandler(async (request, reply) => {
     reply.code(404)
-    return reply.render('errors/error.hbs', { status: 404, messageKey: 'errors.notFound' })
+    return reply.render('errors/error.hbs', { title: app.translate(request.lang, 'errors.notFound'), status: 404, messageKey: 'errors.notFound' })
   })
 }, { name: 'errors', dependencies: ['views'] })

@@ -237,7 +237,7 @@ t.test('each htmx tick also updates a live region that stays on the page', async
   const page = await v.get(`/rounds/${round!.slug}/vote/ballot`)
   t.match(page.body, '<p id="ballot-announce" class="visually-hidden" role="status" aria-live="polite"></p>')
   const res = await v.post(`/rounds/${round!.slug}/vote/ballot`, { projects: [String(cafe.id)] }, { 'hx-request': 'true' })
-  t.match(res.body.replace(/\u00a0/g, ' '), '<p id="ballot-announce" hx-swap-oob="innerHTML">Gekozen: € 4.500. Nog over: € 95.500</p>')
+  t.match(res.body.replace(/\u00a0/g, ' '), '<p id="ballot-announce" hx-swap-oob="innerHTML">Gekozen: € 4.500. Nog over: € 95.500.</p>')
 })
 
 t.test('an htmx tick after voting closed or without a code reloads the page instead of nesting one', async (t) => {

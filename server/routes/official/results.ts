@@ -71,7 +71,7 @@ export default async function resultsRoutes(app: FastifyInstance) {
     const outcome = await publishResult(app.db, round.id, official, SOFTWARE_VERSION)
     if ('refused' in outcome) {
       reply.code(409)
-      return reply.render('errors/error.hbs', { status: 409, messageKey: 'results.notClosed' })
+      return reply.render('errors/error.hbs', { title: app.translate(request.lang, 'results.notClosed'), status: 409, messageKey: 'results.notClosed' })
     }
     return reply.redirect(`/official/rounds/${round.id}/results`, 303)
   })

@@ -6,6 +6,7 @@ import { can } from '../../domain/permissions.js'
 import { isLang, LANGUAGES } from '../../i18n.js'
 import { wantsFragment } from '../../plugins/views.js'
 import { safeNext } from '../forms.js'
+import accessibilityRoutes from './accessibility.js'
 import { filterQuerySchema, filterView, listView, readFilter } from './proposal-views.js'
 import proposalsRoutes from './proposals.js'
 import publicResultsRoutes from './results.js'
@@ -16,7 +17,7 @@ const YEAR_SECONDS = 365 * 24 * 60 * 60
 export default async function publicRoutes(app: FastifyInstance) {
   app.get('/', async (request, reply) => {
     const rounds = await listPublicRounds(app.db)
-    return reply.render('pages/public/home.hbs', { rounds: rounds.map(roundView) })
+    return reply.render('pages/public/home.hbs', { title: app.translate(request.lang, 'home.title'), rounds: rounds.map(roundView) })
   })
 
   app.get<{ Params: { slug: string }; Querystring: { theme?: string; track?: string } }>('/rounds/:slug', {
@@ -66,4 +67,5 @@ export default async function publicRoutes(app: FastifyInstance) {
 
   await app.register(proposalsRoutes)
   await app.register(publicResultsRoutes)
+  await app.register(accessibilityRoutes)
 }

@@ -42,7 +42,7 @@ export default async function proposalStatusRoutes(app: FastifyInstance) {
     const lang = reply.request.lang
     const title = app.translate(lang, 'proposals.edit.title')
     return reply.code(status).render('pages/public/status-edit.hbs', {
-      title: status === 422 ? app.translate(lang, 'proposals.form.errorTitle', { title }) : title,
+      title: status === 422 ? app.translate(lang, 'form.errorTitle', { title }) : title,
       proposal: { reference: proposal.reference, statusToken: proposal.statusToken },
       form: formView(values, errors, round.budgetCents, `/status/${proposal.statusToken}`, 'proposals.form.resubmit'),
     })

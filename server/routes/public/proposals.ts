@@ -38,7 +38,7 @@ export default async function proposalsRoutes(app: FastifyInstance) {
     const lang = reply.request.lang
     const title = app.translate(lang, 'proposals.new.title')
     return reply.code(status).render('pages/public/proposal-new.hbs', {
-      title: status === 422 ? app.translate(lang, 'proposals.form.errorTitle', { title }) : title,
+      title: status === 422 ? app.translate(lang, 'form.errorTitle', { title }) : title,
       round,
       form: formView(values, errors, round.budgetCents, `/rounds/${round.slug}/proposals`, 'proposals.form.submit'),
     })

@@ -34,6 +34,7 @@ export function ballotView(round: Round, projects: readonly BallotProjectRow[], 
   const rules = rulesOf(round)
   const meter = ballotMeter(rules, projects, chosen)
   const picked = new Set(chosen)
+  const tooMany = meter.maxChoices !== null ? Math.max(meter.chosenCount - meter.maxChoices, 0) : 0
   return {
     knapsack: rules.format === 'knapsack',
     budgetCents: rules.budgetCents,
@@ -41,6 +42,8 @@ export function ballotView(round: Round, projects: readonly BallotProjectRow[], 
     leftCents: meter.leftCents,
     overBudget: meter.leftCents < 0,
     overCents: -meter.leftCents,
+    tooMany,
+    blockedCount: meter.blocked.size,
     chosenCount: meter.chosenCount,
     maxChoices: meter.maxChoices,
     minimumCents: meter.minimumCents,

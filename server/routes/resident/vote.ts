@@ -30,8 +30,15 @@ export default async function voteRoutes(app: FastifyInstance, opts: { codeKey: 
     return round && round.phase !== 'draft' ? round : undefined
   }
 
+  /** A page title names the page first and the round after it, so a tab or a screen reader says where one is. */
+  const pageTitle = (request: FastifyRequest, key: string, round: Round, failed = false) => {
+    const title = app.translate(request.lang, key, { round: round.title })
+    return failed ? app.translate(request.lang, 'form.errorTitle', { title }) : title
+  }
+
   function renderClosed(reply: FastifyReply, round: Round) {
-    return reply.code(409).render('pages/resident/vote-closed.hbs', { title: round.title, round })
+    const key = round.phase === 'proposing' || round.phase === 'reviewing' ? 'vote.pageTitle.notYet' : 'vote.pageTitle.closed'
+    return reply.code(409).render('pages/resident/vote-closed.hbs', { title: pageTitle(reply.request, key, round), round })
   }
 
   /** The code this browser entered for this round, from its signed cookie. */
@@ -51,7 +58,9 @@ export default async function voteRoutes(app: FastifyInstance, opts: { codeKey: 
     if (!round) return reply.callNotFound()
     if (!can('resident', 'ballot.cast', round.phase)) return renderClosed(reply, round)
     // A scanned letter arrives with its code in the address; it is only put back in the form.
-    return reply.header('Cache-Control', 'no-store').render('pages/resident/vote-code.hbs', { title: round.title, round, code: request.query.code ?? '' })
+    return reply.header('Cache-Control', 'no-store').render('pages/resident/vote-code.hbs', {
+      title: pageTitle(request, 'vote.pageTitle.code', round), round, code: request.query.code ?? '',
+    })
   })
 
   app.post<{ Params: { slug: string }; Body: { code?: string } }>('/rounds/:slug/vote', {
@@ -64,7 +73,7 @@ export default async function voteRoutes(app: FastifyInstance, opts: { codeKey: 
     if (!can('resident', 'ballot.cast', round.phase)) return renderClosed(reply, round)
     const typed = typeof request.body?.code === 'string' ? request.body.code : ''
     const refuse = (status: number, errorKey: string) =>
-      reply.code(status).render('pages/resident/vote-code.hbs', { title: round.title, round, code: typed, errorKey })
+      reply.code(status).render('pages/resident/vote-code.hbs', { title: pageTitle(request, 'vote.pageTitle.code', round, true), round, code: typed, errorKey })
 
     const failKey = `codefail:${round.id}:${request.ip}`
     if ((await peekRateLimit(app.db, failKey)) >= MAX_FAILED_CODES) return refuse(429, 'vote.tooManyCodes')
@@ -91,7 +100,7 @@ export default async function voteRoutes(app: FastifyInstance, opts: { codeKey: 
     if (codeId === null) return reply.redirect(votePath(round), 303)
     const [projects, votedBefore] = await Promise.all([listBallotProjects(app.db, round.id), hasBallot(app.db, codeId)])
     return reply.header('Cache-Control', 'no-store').render('pages/resident/vote-ballot.hbs', {
-      title: round.title, round, votedBefore, ballot: ballotView(round, projects, []),
+      title: pageTitle(request, 'vote.pageTitle.ballot', round), round, votedBefore, ballot: ballotView(round, projects, []),
     }, { fragment: 'partials/ballot-form.hbs' })
   })
 
@@ -120,11 +129,14 @@ export default async function voteRoutes(app: FastifyInstance, opts: { codeKey: 
     const chosen = chosenIds(request.body?.projects)
     const render = (status: number, error?: Parameters<typeof ballotView>[3]) =>
       reply.code(status).header('Cache-Control', 'no-store').render('pages/resident/vote-ballot.hbs', {
-        title: round.title, round, ballot: ballotView(round, projects, chosen.filter((id) => id > 0), error), announce: htmx,
+        title: pageTitle(request, 'vote.pageTitle.ballot', round, error !== undefined), round, ballot: ballotView(round, projects, chosen.filter((id) => id > 0), error), announce: htmx,
       }, { fragment: 'partials/ballot-form.hbs' })
 
-    if (request.body?.intent !== 'submit') return render(200)
+    const intent = request.body?.intent
+    // A tick (htmx) only updates the meter; "check my choice" also says what the server would refuse.
+    if (intent === undefined) return render(200)
     const verdict = checkBallot(rulesOf(round), projects, chosen)
+    if (intent === 'check') return render(200, verdict.ok ? undefined : verdict.error)
     if (!verdict.ok) return render(422, verdict.error)
     const cast = await castBallot(app.db, { roundId: round.id, codeId, channel: 'online', projectIds: verdict.projectIds, receipt: generateReceipt() })
     if (!cast) {
@@ -132,19 +144,22 @@ export default async function voteRoutes(app: FastifyInstance, opts: { codeKey: 
       const now = await openRound(request)
       if (now && now.phase !== 'voting') return renderClosed(reply, now)
       reply.clearCookie(BALLOT_COOKIE, { path: votePath(round) })
-      return reply.code(409).render('pages/resident/vote-code.hbs', { title: round.title, round, code: '', errorKey: 'vote.codeRevoked' })
+      return reply.code(409).render('pages/resident/vote-code.hbs', { title: pageTitle(request, 'vote.pageTitle.code', round, true), round, code: '', errorKey: 'vote.codeRevoked' })
     }
     reply.clearCookie(BALLOT_COOKIE, { path: votePath(round) })
     return reply.redirect(`/receipts/${cast.receipt}?new=1`, 303)
   })
 
+  const receiptTitle = (request: FastifyRequest, notFound: boolean) =>
+    app.translate(request.lang, notFound ? 'receipt.notFoundTitle' : 'receipt.title')
+
   app.get<{ Querystring: { receipt?: string } }>('/receipts', {
     schema: { querystring: { type: 'object', properties: { receipt: { type: 'string', maxLength: 64 } } } },
   }, async (request, reply) => {
     const typed = request.query.receipt
-    if (typed === undefined) return reply.render('pages/resident/receipt.hbs', { title: app.translate(request.lang, 'receipt.title') })
+    if (typed === undefined) return reply.render('pages/resident/receipt.hbs', { title: receiptTitle(request, false) })
     const receipt = normaliseReceipt(typed)
-    if (!receipt) return reply.code(422).render('pages/resident/receipt.hbs', { title: app.translate(request.lang, 'receipt.title'), typed, notFound: true })
+    if (!receipt) return reply.code(422).render('pages/resident/receipt.hbs', { title: receiptTitle(request, true), typed, notFound: true })
     return reply.redirect(`/receipts/${receipt}`, 303)
   })
 
@@ -157,7 +172,7 @@ export default async function voteRoutes(app: FastifyInstance, opts: { codeKey: 
     const receipt = normaliseReceipt(request.params.receipt)
     const found = receipt ? await findReceipt(app.db, receipt) : undefined
     return reply.code(found ? 200 : 404).render('pages/resident/receipt.hbs', {
-      title: app.translate(request.lang, 'receipt.title'), typed: request.params.receipt, receipt, found, justCast: request.query.new === '1', notFound: !found,
+      title: receiptTitle(request, !found), typed: request.params.receipt, receipt, found, justCast: request.query.new === '1', notFound: !found,
     })
   })
 }
