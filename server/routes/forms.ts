@@ -23,3 +23,26 @@ export function fieldErrors(errors: readonly FastifySchemaValidationError[] | un
 export function safeNext(next: unknown, fallback: string): string {
   return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : fallback
 }
+
+/** A field as the error summary names it: its label, the element its link leads to (the field's id unless told), the message's values. */
+export interface SummaryField {
+  name: string
+  label: string
+  href?: string
+  vars?: Record<string, unknown>
+}
+
+export interface SummaryItem {
+  href: string
+  label: string
+  message: string
+  vars?: Record<string, unknown>
+}
+
+/** The links of a form's error summary: one per wrong field, in the order the form shows the fields. */
+export function summaryItems(errors: Readonly<Record<string, string | undefined>>, fields: readonly SummaryField[]): SummaryItem[] {
+  return fields.flatMap(({ name, label, href, vars }) => {
+    const message = errors[name]
+    return message ? [{ href: href ?? name, label, message, vars }] : []
+  })
+}

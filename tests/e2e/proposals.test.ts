@@ -45,6 +45,9 @@ async function fillIdea(page: Page, idea: Idea) {
   await page.getByLabel('Kosten in euro').fill(idea.cost)
   await page.getByRole('group', { name: 'Wat voor project is het?' }).getByRole('radio', { name: idea.track }).check()
   if (idea.theme) await page.getByRole('checkbox', { name: idea.theme, exact: true }).check()
+  // The optional part is folded away: a resident who wants to say where opens it first.
+  const more = page.locator('details.proposal-more')
+  if ((await more.getAttribute('open')) === null) await more.locator('summary').tap()
   await page.getByLabel(/^Waar in de wijk\?/).fill(idea.location)
   await page.getByLabel('Uw naam').fill(idea.name)
   await page.getByLabel(/^E-mailadres/).fill(idea.email)
@@ -136,7 +139,8 @@ if (session) {
       await official.getByLabel('Wat moet de indiener aanpassen?').fill(MESSAGE)
       await official.getByRole('button', { name: 'Aanpassing vragen' }).click()
       await official.waitForURL(`**/official/proposals/${id}?done=request-changes`)
-      t.equal(await official.getByRole('status').innerText(), 'De indiener is gevraagd het idee aan te passen.')
+      t.equal(await official.getByRole('status').locator('p').first().innerText(), 'De indiener is gevraagd het idee aan te passen.')
+      t.ok(await official.getByRole('status').getByRole('link', { name: /^Volgende idee in de wachtrij: / }).isVisible(), 'the next proposal in the queue is one click away')
       t.equal(await statusBadge(official), 'Aanpassing gevraagd', 'the moderator sees the new status')
       t.equal((await proposalNamed(IDEA.title))!.status, 'needs_changes')
       const [, asked] = await eventsOf(id)
@@ -171,7 +175,7 @@ if (session) {
       await official.goto(`/official/proposals/${id}`)
       await official.getByRole('button', { name: 'Goedkeuren' }).click()
       await official.waitForURL(`**/official/proposals/${id}?done=approve`)
-      t.equal(await official.getByRole('status').innerText(), 'Het idee is goedgekeurd.')
+      t.equal(await official.getByRole('status').locator('p').first().innerText(), 'Het idee is goedgekeurd.')
       t.equal((await proposalNamed(IDEA.title))!.status, 'approved')
 
       await resident.reload()

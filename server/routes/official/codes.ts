@@ -4,7 +4,9 @@ import { findRound, type Round } from '../../data/rounds.js'
 import { insertCodeBatch, revokeCode } from '../../data/voting.js'
 import { can } from '../../domain/permissions.js'
 import { generateCode, hashCode, normaliseCode } from '../../domain/voting-code.js'
-import { fieldErrors } from '../forms.js'
+import { formatNumber } from '../../i18n.js'
+import { wantsFragment } from '../../plugins/views.js'
+import { fieldErrors, summaryItems } from '../forms.js'
 import { codesZip, MAX_CODES, MAX_GROUP_LENGTH, MAX_QR_CODES, parseCodeCount, parseGroupLabel, votingUrl } from './codes-export.js'
 import { badId, idParams } from './rounds-view.js'
 
@@ -22,17 +24,36 @@ const text = (maxLength: number) => ({ type: 'string', maxLength })
 const generateSchema = { type: 'object', properties: { count: text(40), group: text(400), qr: text(10), _csrf: { type: 'string' } } } as const
 const revokeSchema = { type: 'object', properties: { code: text(64), _csrf: { type: 'string' } } } as const
 const asText = (value: unknown) => (typeof value === 'string' ? value : '')
+/** How often the totals ask again after a submit, two seconds apart: long enough for the largest batch. */
+const POLL_TRIES = 90
+const AFTER_SUBMIT = 'submit from:body delay:2s'
+const totalsQuery = {
+  type: 'object',
+  properties: { before: { type: 'integer', minimum: 0 }, tries: { type: 'integer', minimum: 0, maximum: POLL_TRIES }, count: text(40) },
+} as const
 
 export default async function codesRoutes(app: FastifyInstance, opts: { codeKey: string }) {
   const guard = app.requireAction('codes.manage')
 
   async function renderCodes(request: FastifyRequest, reply: FastifyReply, round: Round, forms: CodesForms = {}) {
     const [batches, totals] = await Promise.all([listCodeBatches(app.db, round.id), countCodes(app.db, round.id)])
+    const lang = request.lang
+    const summary = [
+      ...summaryItems(forms.generate?.errors ?? {}, [
+        { name: 'count', label: 'codes.generate.count', vars: { max: formatNumber(MAX_CODES, lang) } },
+        { name: 'group', label: 'codes.generate.group', vars: { max: MAX_GROUP_LENGTH } },
+        { name: 'qr', label: 'codes.generate.qr', vars: { max: formatNumber(MAX_QR_CODES, lang) } },
+      ]),
+      ...summaryItems(forms.revoke?.errors ?? {}, [{ name: 'code', label: 'codes.revoke.label' }]),
+    ]
+    const title = app.translate(lang, 'codes.title', { title: round.title })
     return reply.header('Cache-Control', 'no-store').render('pages/official/codes.hbs', {
-      title: app.translate(request.lang, 'codes.title', { title: round.title }),
+      title: summary.length > 0 ? app.translate(lang, 'form.errorTitle', { title }) : title,
+      summary,
       round,
       batches,
       totals,
+      poll: { trigger: AFTER_SUBMIT, before: totals.issued, tries: POLL_TRIES },
       canManage: can(request.official!.role, 'codes.manage', round.phase),
       maxCodes: MAX_CODES,
       maxQr: MAX_QR_CODES,
@@ -57,6 +78,23 @@ export default async function codesRoutes(app: FastifyInstance, opts: { codeKey:
     const round = await roundOf(request)
     if (!round) return reply.callNotFound()
     return renderCodes(request, reply, round, { notice: request.query.notice === 'revoked' ? 'revoked' : undefined })
+  })
+
+  // The totals alone, for the page that just started a download: asks again while the new codes are not counted yet.
+  app.get<{ Params: { id: string }; Querystring: { before?: number; tries?: number; count?: string } }>('/rounds/:id/codes/totals', {
+    schema: { params: idParams, querystring: totalsQuery },
+    preHandler: guard,
+  }, async (request, reply) => {
+    const round = await roundOf(request)
+    if (!round) return reply.callNotFound()
+    const totals = await countCodes(app.db, round.id)
+    const { before = totals.issued, tries = 0 } = request.query
+    const expected = before + (parseCodeCount(request.query.count ?? '') ?? 0)
+    const waiting = totals.issued < expected && tries > 0
+    const poll = waiting ? { trigger: 'load delay:2s', before, tries: tries - 1 } : { trigger: AFTER_SUBMIT, before: totals.issued, tries: POLL_TRIES }
+    const model = { round, totals, poll }
+    reply.header('Cache-Control', 'no-store')
+    return wantsFragment(request) ? reply.render('partials/code-totals.hbs', model, { fragment: 'partials/code-totals.hbs' }) : reply.redirect(`/official/rounds/${round.id}/codes`, 303)
   })
 
   app.post<{ Params: { id: string }; Body: GenerateBody }>('/rounds/:id/codes', {

@@ -17,7 +17,8 @@ export default async function officialRoutes(app: FastifyInstance, opts: { codeK
     const rounds = await listRounds(app.db)
     return reply.render('pages/official/dashboard.hbs', {
       title: app.translate(request.lang, 'dashboard.title'),
-      rounds: rounds.map(roundView),
+      // Drafts have no public page yet; every other round shows the address residents use.
+      rounds: rounds.map((round) => ({ ...roundView(round), publicAddress: round.phase === 'draft' ? null : `${app.publicUrl}/rounds/${round.slug}` })),
       canCreateRound: canAtAll(request.official!.role, 'round.create'),
     })
   })

@@ -10,7 +10,7 @@ import { moderate, MODERATION_ACTIONS, type ModerationAction } from '../../domai
 import { can } from '../../domain/permissions.js'
 import { isOverdue, splitWorkingTime, workingMinutesBetween } from '../../domain/working-hours.js'
 import { ForbiddenError } from '../../plugins/auth.js'
-import { fieldErrors } from '../forms.js'
+import { fieldErrors, summaryItems, type SummaryField } from '../forms.js'
 import { notifySubmitter } from './notify.js'
 
 interface ActionBody {
@@ -23,6 +23,14 @@ const idParams = { type: 'object', properties: { id: { type: 'integer', minimum:
 
 /** Messages that the public or the submitter reads must say something. */
 const MESSAGE_REQUIRED: readonly ModerationAction[] = ['reject', 'request-changes', 'correct-cost']
+
+/** The fields of each decision's form as the error summary names them; the ids are those the page gives them. */
+function summaryFields(action: string | undefined): SummaryField[] {
+  if (action === 'reject' || action === 'request-changes') return [{ name: 'message', label: `moderation.${action}Message`, href: `${action}-message` }]
+  if (action === 'correct-cost') return [{ name: 'cost', label: 'moderation.newCost' }, { name: 'message', label: 'moderation.justification' }]
+  if (action === 'merge') return [{ name: 'target', label: 'moderation.mergeInto' }]
+  return []
+}
 
 function waitedView(since: Date, now: Date) {
   return { ...splitWorkingTime(workingMinutesBetween(since, now)), overdue: isOverdue(since, now) }
@@ -46,9 +54,16 @@ export default async function moderationRoutes(app: FastifyInstance) {
     const staff = official.role !== 'council'
     const allowed = can(official.role, 'proposal.moderate', round.phase)
     const actions = Object.fromEntries(MODERATION_ACTIONS.map((a) => [a, allowed && moderate(proposal.status, a) !== null]))
-    const [events, targets] = await Promise.all([listProposalEvents(app.db, proposal.id), listMergeTargets(app.db, proposal)])
+    const [events, targets, waiting] = await Promise.all([
+      listProposalEvents(app.db, proposal.id), listMergeTargets(app.db, proposal), form.done ? listWaiting(app.db) : [],
+    ])
+    const summary = summaryItems(form.errors ?? {}, summaryFields(form.action))
+    const failed = summary.length > 0 || form.errors?.form !== undefined
     return reply.render('pages/official/moderation-proposal.hbs', {
-      title: proposal.title,
+      title: failed ? app.translate(request.lang, 'form.errorTitle', { title: proposal.title }) : proposal.title,
+      summary,
+      // After a decision, the oldest proposal still waiting (the queue's order) is one click away.
+      next: waiting.find((p) => p.id !== proposal.id),
       proposal,
       round,
       showContact: staff,

@@ -46,7 +46,7 @@ export default async function paperRoutes(app: FastifyInstance, opts: { codeKey:
   async function renderPaper(request: FastifyRequest, reply: FastifyReply, round: Round, form: PaperForm = {}) {
     const projects = await listBallotProjects(app.db, round.id)
     return reply.header('Cache-Control', 'no-store').render('pages/official/paper.hbs', {
-      title: app.translate(request.lang, 'paper.title', { title: round.title }),
+      title: app.translate(request.lang, form.codeError || form.ballotError ? 'paper.errorTitle' : 'paper.title', { title: round.title }),
       round,
       open: open(request, round),
       ballot: ballotView(round, projects, form.chosen ?? [], form.ballotError),

@@ -7,7 +7,7 @@ import type { TallyResult, TallyRule } from '../../domain/tally.js'
 import { ForbiddenError } from '../../plugins/auth.js'
 import { resultRows } from '../shared/result-view.js'
 import { isCalendarDay } from '../../domain/round-rules.js'
-import { fieldErrors } from '../forms.js'
+import { fieldErrors, summaryItems } from '../forms.js'
 
 const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } }, required: ['id'] } as const
 const RULES: TallyRule[] = ['equal-shares', 'greedy']
@@ -34,11 +34,18 @@ export default async function resultsRoutes(app: FastifyInstance) {
       const outcome = published.outcome as unknown as TallyResult
       const rows = resultRows(outcome, data.projects, request.lang)
       const updates = await listProgressUpdates(app.db, rows.filter((r) => r.funded).map((r) => r.id))
+      const titles = new Map(rows.map((r) => [r.id, r.title]))
+      const summary = summaryItems(form.errors ?? {}, [
+        { name: 'proposal', label: 'results.project' }, { name: 'status', label: 'results.progress.statusLabel' },
+        { name: 'text', label: 'results.progress.text' }, { name: 'on', label: 'results.progress.date' },
+      ])
+      const title = app.translate(request.lang, 'results.title')
       return reply.render('pages/official/results.hbs', {
-        title: app.translate(request.lang, 'results.title'),
+        title: summary.length > 0 ? app.translate(request.lang, 'form.errorTitle', { title }) : title,
+        summary,
         round, published, rows,
         funded: rows.filter((r) => r.funded),
-        updates,
+        updates: updates.map((u) => ({ ...u, projectTitle: titles.get(u.proposalId) })),
         canPost: can(role, 'progress.post', round.phase),
         form: { errors: form.errors ?? {}, values: form.values ?? {}, done: form.done },
       })
@@ -96,7 +103,7 @@ export default async function resultsRoutes(app: FastifyInstance) {
     if (official.role === 'council') throw new ForbiddenError()
     if (!can(official.role, 'progress.post', round.phase)) {
       reply.code(409)
-      return reply.render('errors/error.hbs', { status: 409, messageKey: 'results.notPublished' })
+      return reply.render('errors/error.hbs', { title: app.translate(request.lang, 'results.notPublished'), status: 409, messageKey: 'results.notPublished' })
     }
     const body = (request.body ?? {}) as ProgressBody
     const values = { proposal: String(body.proposal ?? ''), status: String(body.status ?? ''), text: String(body.text ?? '').trim(), on: String(body.on ?? '') }

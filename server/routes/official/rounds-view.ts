@@ -85,8 +85,11 @@ const SETTING_ORDER: readonly string[] = [
 ]
 const byFormOrder = ([a]: [string, unknown], [b]: [string, unknown]) => SETTING_ORDER.indexOf(a) - SETTING_ORDER.indexOf(b)
 
+/** Every action the audit log records against a round, by the name of its text; anything newer reads as "another action", never as its key. */
 const ACTION_KEYS: Record<string, string> = {
   'round.create': 'rounds.history.create', 'round.edit': 'rounds.history.edit', 'round.advance': 'rounds.history.advance',
+  'round.import': 'rounds.history.import', 'codes.generate': 'rounds.history.codesGenerate', 'codes.revoke': 'rounds.history.codesRevoke',
+  'ballot.paper': 'rounds.history.ballotPaper', 'results.publish': 'rounds.history.resultsPublish',
 }
 
 /** A stored value with how to show it: money, a day, a choice, plain text, or nothing. */
@@ -96,12 +99,12 @@ function shown(field: string, value: unknown) {
 }
 
 function historyView(entry: ChainedEntry) {
-  const { changes, from, to } = entry.details as { changes?: Record<string, { old: unknown; new: unknown }>; from?: unknown; to?: unknown }
+  const { changes, from, to, count } = entry.details as { changes?: Record<string, { old: unknown; new: unknown }>; from?: unknown; to?: unknown; count?: unknown }
   return {
     at: entry.at,
     actor: entry.actor,
     actionKey: ACTION_KEYS[entry.action] ?? 'rounds.history.other',
-    action: entry.action,
+    count: typeof count === 'number' ? count : null,
     move: isPhase(from) && isPhase(to) ? { from, to } : null,
     changes: Object.entries(changes ?? {}).sort(byFormOrder).map(([field, change]) => ({
       labelKey: `rounds.setting.${field}`, old: shown(field, change.old), new: shown(field, change.new),

@@ -4,8 +4,9 @@ import { findRound, insertRound, lockRound, updateRound, type Round } from '../.
 import { can } from '../../domain/permissions.js'
 import { isVotingLocked } from '../../domain/phases.js'
 import {
-  BALLOT_FORMATS, changedSettings, readLockedRoundForm, readRoundForm, slugBase, TALLY_RULES, type FormField, type RoundForm,
+  BALLOT_FORMATS, changedSettings, DATE_FIELDS, readLockedRoundForm, readRoundForm, slugBase, TALLY_RULES, type FormField, type RoundForm,
 } from '../../domain/round-rules.js'
+import { summaryItems, type SummaryField } from '../forms.js'
 import advanceRoutes from './rounds-advance.js'
 import {
   badId, errorKeys, idParams, managementModel, NEW_ROUND_VALUES, roundFormSchema, roundSettings, storedValues, typedValues,
@@ -20,16 +21,37 @@ interface FormPage {
   messageKey?: string
 }
 
+const LOCKED_FIELDS: readonly string[] = ['budget', 'ballotFormat', 'maxChoices', 'minSpendPercent', 'tallyRule']
+
+/** The fields in the order the form shows them, for the error summary; the lengths are the form's own limits. */
+const SUMMARY_FIELDS: readonly SummaryField[] = [
+  { name: 'title', label: 'rounds.setting.title', vars: { max: 120 } },
+  { name: 'neighbourhood', label: 'rounds.setting.neighbourhood', vars: { max: 120 } },
+  { name: 'description', label: 'rounds.setting.description', vars: { max: 2000 } },
+  { name: 'budget', label: 'rounds.setting.budgetCents' },
+  { name: 'ballotFormat', label: 'rounds.setting.ballotFormat', href: `ballotFormat-${BALLOT_FORMATS[0]}` },
+  { name: 'maxChoices', label: 'rounds.setting.maxChoices' },
+  { name: 'minSpendPercent', label: 'rounds.setting.minSpendPercent' },
+  { name: 'tallyRule', label: 'rounds.setting.tallyRule', href: `tallyRule-${TALLY_RULES[0]}` },
+  ...DATE_FIELDS.map((name) => ({ name, label: `rounds.setting.${name}` })),
+]
+
 export default async function roundsRoutes(app: FastifyInstance) {
   const official = (request: FastifyRequest) => request.official!
 
   function renderForm(request: FastifyRequest, reply: FastifyReply, page: FormPage) {
     const { round } = page
+    const locked = round ? isVotingLocked(round.phase) : false
+    const title = round ? app.translate(request.lang, 'rounds.edit.title', { title: round.title }) : app.translate(request.lang, 'rounds.new.title')
+    const fields = locked ? SUMMARY_FIELDS.filter((f) => !LOCKED_FIELDS.includes(f.name)) : SUMMARY_FIELDS
+    const summary = summaryItems(page.errors ?? {}, fields)
     return reply.render('pages/official/round-form.hbs', {
       ...page,
-      title: round ? app.translate(request.lang, 'rounds.edit.title', { title: round.title }) : app.translate(request.lang, 'rounds.new.title'),
+      heading: title,
+      title: summary.length > 0 ? app.translate(request.lang, 'form.errorTitle', { title }) : title,
+      summary,
       action: round ? `/official/rounds/${round.id}` : '/official/rounds',
-      locked: round ? isVotingLocked(round.phase) : false,
+      locked,
       ballotFormats: BALLOT_FORMATS,
       tallyRules: TALLY_RULES,
     })

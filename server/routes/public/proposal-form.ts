@@ -13,6 +13,8 @@ const FIELDS: readonly ProposalField[] = [
   'title', 'summary', 'description', 'cost', 'track', 'themes', 'location', 'kwhPerYear', 'co2KgPerYear', 'households',
   'organisation', 'contactName', 'contactEmail', 'contactPhone', 'consent',
 ]
+/** The optional part of the form, folded away in a <details> until it holds something. */
+const MORE: readonly ProposalField[] = ['location', 'kwhPerYear', 'co2KgPerYear', 'households', 'organisation']
 const TEXT_FIELDS = FIELDS.filter((f) => f !== 'themes' && f !== 'consent')
 
 /**
@@ -102,6 +104,7 @@ export function formView(form: ProposalForm, errors: ProposalErrors, budgetCents
     limits: LIMITS,
     tracks: TRACKS.map((value) => ({ value, checked: form.track === value })),
     themes: THEMES.map((value) => ({ value, checked: form.themes.includes(value) })),
+    moreOpen: MORE.some((field) => form[field] !== '' || errors[field] !== undefined),
     errorList: FIELDS.filter((field) => errors[field]).map((field) => ({
       href: anchor(field),
       label: `proposals.short.${field}`,
