@@ -64,6 +64,7 @@ export function wantsFragment(request: FastifyRequest): boolean {
 export default fp(async (app) => {
   const { hbs, messages } = engine()
   const cssPath = app.assetUrl('app.css')
+  const errorSummaryPath = app.assetUrl('error-summary.js')
   await app.register(fastifyView, {
     engine: { handlebars: hbs },
     root: viewsDir,
@@ -89,6 +90,7 @@ export default fp(async (app) => {
       path: request.url,
       htmxPath: HTMX_PATH,
       cssPath,
+      errorSummaryPath,
       nextPath: encodeURIComponent(request.url),
       csrfToken: this.generateCsrf(),
       official: request.official ? { name: request.official.name, role: request.official.role } : null,
