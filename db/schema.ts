@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import {
   bigint, bigserial, boolean, date, index, integer, jsonb, pgEnum, pgTable, serial, text, timestamp, uniqueIndex,
+  type AnyPgColumn,
 } from 'drizzle-orm/pg-core'
 
 export const roleEnum = pgEnum('role', ['admin', 'moderator', 'council'])
@@ -17,18 +18,52 @@ export const officials = pgTable('officials', {
   email: text('email').notNull(),
   name: text('name').notNull(),
   role: roleEnum('role').notNull(),
-  passwordHash: text('password_hash').notNull(),
+  /** Null until an invited official sets a password through their invitation link. */
+  passwordHash: text('password_hash'),
+  /** Set for a printed temporary password: nothing but the password change until it is replaced. */
+  mustChangePassword: boolean('must_change_password').notNull().default(false),
   failedAttempts: integer('failed_attempts').notNull().default(0),
   lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  active: boolean('active').notNull().default(true),
+  /** The TOTP secret, AES-256-GCM encrypted with a key derived from SESSION_SECRET (server/secret-box.ts). */
+  totpSecret: text('totp_secret'),
+  /** Set once the first code confirmed the enrolment; the second factor is on from then. */
+  totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true }),
+  /** The last accepted 30-second step: a code of that step or earlier is refused (no replay). */
+  totpLastStep: integer('totp_last_step'),
+  lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+  invitedBy: integer('invited_by').references((): AnyPgColumn => officials.id),
   createdAt: createdAt(),
 }, (t) => [uniqueIndex('officials_email_key').on(sql`lower(${t.email})`)])
+
+/** One-time codes for a lost authenticator: only their SHA-256 is kept (80 random bits each). */
+export const recoveryCodes = pgTable('recovery_codes', {
+  id: serial('id').primaryKey(),
+  officialId: integer('official_id').notNull().references(() => officials.id),
+  codeHash: text('code_hash').notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+}, (t) => [index('recovery_codes_official_idx').on(t.officialId)])
+
+/** A one-time link to set a first password; only its SHA-256 is kept. */
+export const invitations = pgTable('invitations', {
+  id: serial('id').primaryKey(),
+  officialId: integer('official_id').notNull().references(() => officials.id),
+  tokenHash: text('token_hash').notNull().unique(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  createdBy: integer('created_by').references(() => officials.id),
+  createdAt: createdAt(),
+})
 
 // Officials' sessions only: residents never need one, so a visit costs no write.
 export const sessions = pgTable('sessions', {
   sid: text('sid').primaryKey(),
   data: jsonb('data').notNull(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-}, (t) => [index('sessions_expires_at_idx').on(t.expiresAt)])
+  /** Copied from the data on every save, so an official's sessions can be listed and ended at once. */
+  officialId: integer('official_id'),
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+}, (t) => [index('sessions_expires_at_idx').on(t.expiresAt), index('sessions_official_idx').on(t.officialId)])
 
 // Fixed-window counters shared by every app instance (login and code entry limits).
 export const rateLimits = pgTable('rate_limits', {

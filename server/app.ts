@@ -16,7 +16,8 @@ import officialRoutes from './routes/official/index.js'
 import publicRoutes from './routes/public/index.js'
 import voteRoutes from './routes/resident/vote.js'
 
-export type AppConfig = Pick<Config, 'sessionSecret' | 'codeKey' | 'publicUrl' | 'trustProxy'> & Partial<Pick<Config, 'smtp'>>
+export type AppConfig = Pick<Config, 'sessionSecret' | 'codeKey' | 'publicUrl' | 'trustProxy'>
+  & Partial<Pick<Config, 'smtp' | 'officialMfa' | 'idleMinutes' | 'contactRetentionDays' | 'privacy'>>
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -47,7 +48,11 @@ export async function buildApp(config: AppConfig, db: Db, logLevel?: string): Pr
   app.decorate('publicUrl', config.publicUrl)
   await app.register(securityPlugin, { sessionSecret: config.sessionSecret, publicUrl: config.publicUrl })
   await app.register(sessionPlugin, { sessionSecret: config.sessionSecret })
-  await app.register(authPlugin)
+  await app.register(authPlugin, {
+    sessionSecret: config.sessionSecret,
+    officialMfa: config.officialMfa ?? 'optional',
+    idleMinutes: config.idleMinutes ?? 30,
+  })
   await app.register(staticPlugin)
   await app.register(viewsPlugin)
   await app.register(errorsPlugin)

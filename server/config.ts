@@ -17,6 +17,20 @@ export interface Config {
   readonly logLevel: string
   /** Mail to submitters about answers; off when no SMTP host is set. */
   readonly smtp: SmtpConfig | undefined
+  /** Whether officials must use a second factor (TOTP) before they reach anything. */
+  readonly officialMfa: 'required' | 'optional'
+  /** Minutes without a request after which an official's second factor is asked again. */
+  readonly idleMinutes: number
+  /** Days after a round's publication that submitters' e-mail and phone are deleted. */
+  readonly contactRetentionDays: number
+  readonly privacy: PrivacyConfig
+}
+
+/** What the privacy statement (privacyverklaring) names; the rest of its text is in the locales. */
+export interface PrivacyConfig {
+  readonly controller: string
+  readonly contactEmail: string
+  readonly officerEmail: string
 }
 
 export interface SmtpConfig {
@@ -47,6 +61,31 @@ function port(env: Env, name: string, fallback: string): number {
     throw new ConfigError(`${name} must be a number from 0 to 65535, got "${raw}"`)
   }
   return value
+}
+
+function whole(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim()
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${env[name]}"`)
+  }
+  return value
+}
+
+function officialMfa(env: Env, embedded: boolean): 'required' | 'optional' {
+  const value = env.OFFICIAL_MFA?.trim().toLowerCase()
+  if (value === undefined || value === '') return embedded ? 'optional' : 'required'
+  if (value === 'required' || value === 'optional') return value
+  throw new ConfigError(`OFFICIAL_MFA must be required or optional, got "${env.OFFICIAL_MFA}"`)
+}
+
+function privacy(env: Env): PrivacyConfig {
+  return {
+    controller: env.PRIVACY_CONTROLLER?.trim() || 'Gemeente Voorbeeldstad',
+    contactEmail: env.PRIVACY_CONTACT?.trim() || 'privacy@wijkbudget.test',
+    officerEmail: env.PRIVACY_OFFICER?.trim() || 'fg@wijkbudget.test',
+  }
 }
 
 function smtp(env: Env): SmtpConfig | undefined {
@@ -124,5 +163,9 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: flag(env, 'TRUST_PROXY', false),
     logLevel: env.LOG_LEVEL ?? 'info',
     smtp: smtp(env),
+    officialMfa: officialMfa(env, url === undefined),
+    idleMinutes: whole(env, 'OFFICIAL_IDLE_MINUTES', 30, 1, 24 * 60),
+    contactRetentionDays: whole(env, 'CONTACT_RETENTION_DAYS', 90, 0, 3650),
+    privacy: privacy(env),
   })
 }

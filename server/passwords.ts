@@ -1,3 +1,5 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import argon2 from 'argon2'
 
 // OWASP's argon2id baseline (19 MiB, 2 passes): about 40 ms here, so login stays cheap to serve and costly to guess.
@@ -20,4 +22,23 @@ let dummy: Promise<string> | undefined
 export function dummyHash(): Promise<string> {
   dummy ??= hashPassword('no account has this password')
   return dummy
+}
+
+/**
+ * The 10,000 most common passwords (Mark Burnett's list, 2011, as bundled by the npm package
+ * common-password 0.1.2, ISC licence): a new password on it is refused.
+ */
+export const COMMON_PASSWORDS: ReadonlySet<string> = new Set(
+  readFileSync(new URL('./common-passwords.txt', import.meta.url), 'utf8').split('\n').filter(Boolean).map((p) => p.toLowerCase()),
+)
+
+/** For random one-time secrets (invitation links, recovery codes): 80+ random bits need no slow hash. */
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex')
+}
+
+/** A printed temporary password: 16 characters without look-alikes, replaced at first login. */
+export function temporaryPassword(): string {
+  const alphabet = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789'
+  return Array.from(randomBytes(16), (b) => alphabet[b % alphabet.length]).join('')
 }

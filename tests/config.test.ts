@@ -43,8 +43,29 @@ t.test('wrong settings are refused with a message naming the setting', async (t)
     [{ SMTP_HOST: 'mail.example', SMTP_FROM: 'x@y.example', SMTP_PORT: 'abc' }, /^SMTP_PORT must be a number/],
     [{ DEMO: 'maybe' }, /^DEMO must be on or off/],
     [{ PUBLIC_URL: 'no url' }, /^PUBLIC_URL is not a valid URL/],
+    [{ OFFICIAL_MFA: 'sometimes' }, /^OFFICIAL_MFA must be required or optional/],
+    [{ CONTACT_RETENTION_DAYS: '-1' }, /^CONTACT_RETENTION_DAYS must be a whole number/],
+    [{ CONTACT_RETENTION_DAYS: '90 days' }, /^CONTACT_RETENTION_DAYS must be a whole number/],
+    [{ OFFICIAL_IDLE_MINUTES: '0' }, /^OFFICIAL_IDLE_MINUTES must be a whole number/],
   ]
   for (const [env, message] of table) {
     t.throws(() => loadConfig({ DATA_DIR: dataDir(), ...env }), { message }, JSON.stringify(env))
   }
+})
+
+t.test('a second factor is required with a database server and optional on the embedded demo, unless set', async (t) => {
+  const server = { DATABASE_URL: 'postgres://u@db.example:5432/wb', DATA_DIR: dataDir(), SESSION_SECRET: SECRET, CODE_KEY: SECRET }
+  t.equal(loadConfig(server).officialMfa, 'required')
+  t.equal(loadConfig({ DATA_DIR: dataDir() }).officialMfa, 'optional')
+  t.equal(loadConfig({ ...server, OFFICIAL_MFA: 'optional' }).officialMfa, 'optional')
+  t.equal(loadConfig({ DATA_DIR: dataDir(), OFFICIAL_MFA: 'Required' }).officialMfa, 'required')
+})
+
+t.test('contact details are kept 90 days after publication unless set, and the privacy statement has demo names', async (t) => {
+  const config = loadConfig({ DATA_DIR: dataDir() })
+  t.equal(config.contactRetentionDays, 90)
+  t.equal(config.idleMinutes, 30)
+  t.equal(loadConfig({ DATA_DIR: dataDir(), CONTACT_RETENTION_DAYS: '30' }).contactRetentionDays, 30)
+  t.match(config.privacy, { controller: /\S/, contactEmail: /@/, officerEmail: /@/ })
+  t.equal(loadConfig({ DATA_DIR: dataDir(), PRIVACY_CONTROLLER: 'Gemeente Rotterdam' }).privacy.controller, 'Gemeente Rotterdam')
 })

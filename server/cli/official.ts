@@ -5,7 +5,15 @@ import { loadConfig } from '../config.js'
 import { appendAudit } from '../data/audit.js'
 import { findOfficialByEmail, insertOfficial } from '../data/officials.js'
 import { isRole, ROLES } from '../domain/permissions.js'
-import { hashPassword } from '../passwords.js'
+import { passwordProblem, type PasswordProblem } from '../domain/password-policy.js'
+import { COMMON_PASSWORDS, hashPassword } from '../passwords.js'
+
+const PROBLEMS: Record<PasswordProblem, string> = {
+  'password.tooShort': 'it must be at least 12 characters long',
+  'password.tooLong': 'it is too long',
+  'password.common': 'it is one of the 10,000 most common passwords',
+  'password.sameAsEmail': 'it is the e-mail address',
+}
 
 const USAGE = `usage: npm run official -- --email EMAIL --role ${ROLES.join('|')} [--name NAME]
 The password is read from OFFICIAL_PASSWORD, or a strong one is generated and printed once.`
@@ -29,8 +37,9 @@ async function main(): Promise<number> {
     }
     const generated = process.env.OFFICIAL_PASSWORD ? undefined : randomBytes(15).toString('base64url')
     const password = process.env.OFFICIAL_PASSWORD ?? generated!
-    if (password.length < 12) {
-      console.error('OFFICIAL_PASSWORD must be at least 12 characters long')
+    const problem = passwordProblem(password, COMMON_PASSWORDS, email)
+    if (problem) {
+      console.error(`OFFICIAL_PASSWORD is refused: ${PROBLEMS[problem]}`)
       return 2
     }
     const passwordHash = await hashPassword(password)

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { officials } from '../../db/schema.js'
 import type { Role } from '../domain/permissions.js'
+import { appendAudit } from './audit.js'
 
 export type Official = typeof officials.$inferSelect
 
@@ -17,7 +18,7 @@ export async function findOfficial(db: Db, id: number): Promise<Official | undef
 
 export async function insertOfficial(
   db: Db,
-  values: { email: string; name: string; role: Role; passwordHash: string },
+  values: { email: string; name: string; role: Role; passwordHash: string | null; mustChangePassword?: boolean; invitedBy?: number },
 ): Promise<Official> {
   const [row] = await db.insert(officials).values(values).returning()
   return row!
@@ -39,4 +40,19 @@ export async function recordFailedLogin(db: Db, id: number, limit: number, lockM
 
 export async function clearFailedLogins(db: Db, id: number): Promise<void> {
   await db.update(officials).set({ failedAttempts: 0, lockedUntil: null }).where(eq(officials.id, id))
+}
+
+/** A login completed (with its second factor where there is one): failures forgotten, time kept for the access review. */
+export async function recordLogin(db: Db, official: Pick<Official, 'id' | 'email'>, details: Record<string, unknown>): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.update(officials).set({ failedAttempts: 0, lockedUntil: null, lastLoginAt: new Date() }).where(eq(officials.id, official.id))
+    await appendAudit(tx, { officialId: official.id, actor: official.email, action: 'login', object: `official:${official.id}`, details })
+  })
+}
+
+export async function changePassword(db: Db, official: Pick<Official, 'id' | 'email'>, passwordHash: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.update(officials).set({ passwordHash, mustChangePassword: false }).where(eq(officials.id, official.id))
+    await appendAudit(tx, { officialId: official.id, actor: official.email, action: 'password.changed', object: `official:${official.id}` })
+  })
 }

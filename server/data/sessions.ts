@@ -1,6 +1,7 @@
-import { eq, lt, sql } from 'drizzle-orm'
+import { and, desc, eq, gt, lt, ne, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { sessions } from '../../db/schema.js'
+import { sha256 } from '../passwords.js'
 
 export async function loadSession(db: Db, sid: string): Promise<unknown | undefined> {
   const [row] = await db.select().from(sessions).where(eq(sessions.sid, sid))
@@ -12,11 +13,17 @@ export async function loadSession(db: Db, sid: string): Promise<unknown | undefi
   return row.data
 }
 
+/** The signed-in official is copied out of the data, so their sessions can be listed and ended together. */
 export async function saveSession(db: Db, sid: string, data: unknown, expiresAt: Date): Promise<void> {
+  const officialId = (data as { officialId?: unknown }).officialId
+  const values = { sid, data, expiresAt, officialId: typeof officialId === 'number' ? officialId : null, lastSeenAt: new Date() }
   await db
     .insert(sessions)
-    .values({ sid, data, expiresAt })
-    .onConflictDoUpdate({ target: sessions.sid, set: { data: sql`excluded.data`, expiresAt: sql`excluded.expires_at` } })
+    .values(values)
+    .onConflictDoUpdate({
+      target: sessions.sid,
+      set: { data: sql`excluded.data`, expiresAt: sql`excluded.expires_at`, officialId: sql`excluded.official_id`, lastSeenAt: sql`excluded.last_seen_at` },
+    })
 }
 
 export async function deleteSession(db: Db, sid: string): Promise<void> {
@@ -25,4 +32,43 @@ export async function deleteSession(db: Db, sid: string): Promise<void> {
 
 export async function deleteExpiredSessions(db: Db): Promise<void> {
   await db.delete(sessions).where(lt(sessions.expiresAt, new Date()))
+}
+
+export interface OfficialSession {
+  /** A handle for the page: the session id itself is a secret and never leaves the server. */
+  handle: string
+  device: string
+  lastSeenAt: Date | null
+  current: boolean
+}
+
+const handleOf = (sid: string) => sha256(`session ${sid}`).slice(0, 24)
+
+export async function listOfficialSessions(db: Db, officialId: number, currentSid: string): Promise<OfficialSession[]> {
+  const rows = await db.select().from(sessions)
+    .where(and(eq(sessions.officialId, officialId), gt(sessions.expiresAt, new Date())))
+    .orderBy(desc(sessions.lastSeenAt))
+  return rows.map((row) => ({
+    handle: handleOf(row.sid),
+    device: String((row.data as { device?: unknown }).device ?? ''),
+    lastSeenAt: row.lastSeenAt,
+    current: row.sid === currentSid,
+  }))
+}
+
+/** Ends one of the official's own sessions by its handle; a handle of someone else's ends nothing. */
+export async function endOfficialSession(db: Db, officialId: number, handle: string): Promise<boolean> {
+  const rows = await db.select({ sid: sessions.sid }).from(sessions).where(eq(sessions.officialId, officialId))
+  const match = rows.find((row) => handleOf(row.sid) === handle)
+  if (!match) return false
+  await db.delete(sessions).where(and(eq(sessions.officialId, officialId), eq(sessions.sid, match.sid)))
+  return true
+}
+
+/** Ends every session of an official (deactivation, second factor reset), or all but the one in use. */
+export async function endAllOfficialSessions(db: Db, officialId: number, exceptSid?: string): Promise<number> {
+  const ended = await db.delete(sessions)
+    .where(exceptSid ? and(eq(sessions.officialId, officialId), ne(sessions.sid, exceptSid)) : eq(sessions.officialId, officialId))
+    .returning({ sid: sessions.sid })
+  return ended.length
 }

@@ -12,7 +12,10 @@ const OFFICIALS: readonly Actor[] = ROLES
 const TABLE = {
   'dashboard.view': { actors: OFFICIALS, phases: ANY_PHASE },
   'audit.view': { actors: OFFICIALS, phases: ANY_PHASE },
+  'account.own': { actors: OFFICIALS, phases: ANY_PHASE },
   'officials.manage': { actors: ['admin'], phases: ANY_PHASE },
+  'officials.review': { actors: ['admin'], phases: ANY_PHASE },
+  'audit.export': { actors: ['admin'], phases: ANY_PHASE },
   'round.create': { actors: ['admin'], phases: ANY_PHASE },
   'round.edit': { actors: ['admin'], phases: ['draft', 'proposing', 'reviewing', 'voting', 'closed'] },
   'round.advance': { actors: ['admin'], phases: ['draft', 'proposing', 'reviewing', 'voting', 'closed'] },

@@ -2,21 +2,42 @@ import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'f
 import fp from 'fastify-plugin'
 import { findOfficial } from '../data/officials.js'
 import { canAtAll, type Action, type Role } from '../domain/permissions.js'
+import { officialGate, stepUpNeeded, type Gate } from '../domain/second-factor.js'
+import { SecretBox } from '../secret-box.js'
 
 export interface SignedInOfficial {
   id: number
   name: string
   email: string
   role: Role
+  /** Whether the official has a confirmed second factor (TOTP). */
+  enrolled: boolean
 }
 
 declare module 'fastify' {
+  interface Session {
+    officialId?: number
+    /** Password accepted, code not yet: who is logging in, and since when (ms). */
+    pendingOfficialId?: number
+    pendingSince?: number
+    /** When the second factor was last confirmed, and when the official last made a request (ms). */
+    verifiedAt?: number
+    seenAt?: number
+    /** The browser the session was opened in, for the official's list of their sessions. */
+    device?: string
+  }
   interface FastifyRequest {
     official: SignedInOfficial | null
+    /** What a signed-in official must do before anything else ('ok' when nothing). */
+    officialGate: Gate
   }
   interface FastifyInstance {
-    /** A guard for a folder of routes: signed in, and allowed to do `action` in some phase. */
+    /** A guard for a folder of routes: signed in, past the gate, and allowed to do `action` in some phase. */
     requireAction(action: Action): preHandlerAsyncHookHandler
+    /** Before a sensitive action: a second-factor code confirmed in the last minutes, else back to `returnTo` after one. */
+    requireFreshSecondFactor(returnTo: (request: FastifyRequest) => string): preHandlerAsyncHookHandler
+    secretBox: SecretBox
+    officialMfa: 'required' | 'optional'
   }
 }
 
@@ -25,21 +46,67 @@ export class ForbiddenError extends Error {
   code = 'FORBIDDEN'
 }
 
-export default fp(async (app) => {
+/** Where each gate sends the official, and the only paths it leaves open. */
+const GATE_PAGES: Record<Exclude<Gate, 'ok'>, string> = {
+  'change-password': '/official/account/password',
+  enrol: '/official/account/second-factor',
+  verify: '/login/code',
+}
+
+export interface AuthOptions {
+  sessionSecret: string
+  officialMfa: 'required' | 'optional'
+  idleMinutes: number
+}
+
+export default fp<AuthOptions>(async (app, opts) => {
+  app.decorate('secretBox', new SecretBox(opts.sessionSecret))
+  app.decorate('officialMfa', opts.officialMfa)
   app.decorateRequest('official', null)
+  app.decorateRequest('officialGate', 'ok')
+
+  // The one place that decides who is signed in: a deactivated official's session is worth nothing.
   app.addHook('preHandler', async (request: FastifyRequest) => {
     const id = request.session.officialId
     if (id === undefined) return
     const row = await findOfficial(app.db, id)
-    if (row) request.official = { id: row.id, name: row.name, email: row.email, role: row.role }
+    if (!row || !row.active) return
+    const now = Date.now()
+    const enrolled = row.totpEnabledAt !== null
+    request.official = { id: row.id, name: row.name, email: row.email, role: row.role, enrolled }
+    request.officialGate = officialGate({
+      mustChangePassword: row.mustChangePassword,
+      enrolled,
+      required: opts.officialMfa === 'required',
+      seenAtMs: request.session.seenAt,
+      nowMs: now,
+      idleMinutes: opts.idleMinutes,
+    })
+    // An idle session keeps its old time until a code is confirmed, or the next request would pass.
+    if (request.officialGate !== 'verify') request.session.seenAt = now
   })
 
   app.decorate('requireAction', (action: Action) => async (request: FastifyRequest, reply: FastifyReply) => {
+    const isPage = request.method === 'GET' || request.method === 'HEAD'
     if (!request.official) {
       // A page asks the person to log in; an action by someone not logged in is simply forbidden.
-      if (request.method !== 'GET' && request.method !== 'HEAD') throw new ForbiddenError()
+      if (!isPage) throw new ForbiddenError()
       return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303)
+    }
+    const gate = request.officialGate
+    if (gate !== 'ok') {
+      const page = GATE_PAGES[gate]
+      if (request.url.split('?')[0]!.startsWith(page)) return
+      if (!isPage) throw new ForbiddenError()
+      return reply.redirect(gate === 'verify' ? `${page}?next=${encodeURIComponent(request.url)}` : page, 303)
     }
     if (!canAtAll(request.official.role, action)) throw new ForbiddenError()
   })
+
+  app.decorate('requireFreshSecondFactor', (returnTo: (request: FastifyRequest) => string) =>
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      const official = request.official
+      if (!official || !stepUpNeeded(official.enrolled, request.session.verifiedAt, Date.now())) return
+      return reply.redirect(`/login/code?next=${encodeURIComponent(returnTo(request))}&reason=step-up`, 303)
+    })
 }, { name: 'auth', dependencies: ['session'] })

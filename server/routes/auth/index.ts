@@ -1,12 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import { recordAudit } from '../../data/audit.js'
-import { clearFailedLogins, findOfficialByEmail, recordFailedLogin } from '../../data/officials.js'
+import { findOfficialByEmail, recordFailedLogin, recordLogin } from '../../data/officials.js'
 import { deleteExpiredSessions } from '../../data/sessions.js'
 import { dummyHash, verifyPassword } from '../../passwords.js'
 import { fieldErrors, safeNext } from '../forms.js'
-
-export const MAX_FAILED_LOGINS = 5
-export const LOCK_MINUTES = 15
+import secondFactorRoutes, { startSession } from './second-factor.js'
+import { LOCK_MINUTES, MAX_FAILED_LOGINS } from './verify-code.js'
 
 interface LoginBody {
   email: string
@@ -51,7 +50,9 @@ export default async function authRoutes(app: FastifyInstance) {
     if (request.validationError) return rerender(422, fieldErrors(request.validationError.validation))
 
     const { email, password } = body as LoginBody
-    const official = await findOfficialByEmail(app.db, email.trim())
+    const found = await findOfficialByEmail(app.db, email.trim())
+    // A deactivated account, or one whose invitation was never used, logs in as little as an unknown one.
+    const official = found?.active && found.passwordHash ? found : undefined
     const locked = official?.lockedUntil != null && official.lockedUntil > new Date()
     const passwordOk = await verifyPassword(official?.passwordHash ?? (await dummyHash()), password)
 
@@ -60,22 +61,27 @@ export default async function authRoutes(app: FastifyInstance) {
         ? await recordFailedLogin(app.db, official.id, MAX_FAILED_LOGINS, LOCK_MINUTES)
         : false
       await recordAudit(app.db, {
-        officialId: official?.id ?? null,
-        actor: official ? official.email : 'anonymous',
+        officialId: found?.id ?? null,
+        actor: found ? found.email : 'anonymous',
         action: nowLocked ? 'login.failed.locked' : 'login.failed',
-        object: official ? `official:${official.id}` : 'official:unknown',
-        details: { reason: !official ? 'unknown-email' : locked ? 'locked' : 'wrong-password' },
+        object: found ? `official:${found.id}` : 'official:unknown',
+        details: { reason: !found ? 'unknown-email' : !official ? 'inactive' : locked ? 'locked' : 'wrong-password' },
       })
       // The same words for every failure, so the form never tells which e-mail addresses exist.
       return rerender(401, {}, 'login.failed')
     }
 
-    await clearFailedLogins(app.db, official.id)
     await request.session.regenerate()
-    request.session.officialId = official.id
-    await recordAudit(app.db, { officialId: official.id, actor: official.email, action: 'login', object: `official:${official.id}` })
+    const next = safeNext(body.next, '/official')
+    if (official.totpEnabledAt) {
+      request.session.pendingOfficialId = official.id
+      request.session.pendingSince = Date.now()
+      return reply.redirect(`/login/code?next=${encodeURIComponent(next)}`, 303)
+    }
+    startSession(request, official.id, undefined)
+    await recordLogin(app.db, official, { secondFactor: 'none' })
     await deleteExpiredSessions(app.db)
-    return reply.redirect(safeNext(body.next, '/official'), 303)
+    return reply.redirect(next, 303)
   })
 
   app.post('/logout', async (request, reply) => {
@@ -86,4 +92,6 @@ export default async function authRoutes(app: FastifyInstance) {
     await request.session.destroy()
     return reply.redirect('/', 303)
   })
+
+  await app.register(secondFactorRoutes)
 }

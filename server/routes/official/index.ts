@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { listRounds } from '../../data/rounds.js'
 import { canAtAll } from '../../domain/permissions.js'
 import { roundView } from '../public/view-models.js'
+import accountRoutes from './account.js'
 import codesRoutes from './codes.js'
 import importRoutes from './import.js'
 import moderationRoutes from './moderation.js'
@@ -23,6 +24,7 @@ export default async function officialRoutes(app: FastifyInstance, opts: { codeK
     })
   })
 
+  await app.register(accountRoutes)
   await app.register(importRoutes)
   await app.register(roundsRoutes)
   await app.register(moderationRoutes)

@@ -70,7 +70,11 @@ export default async function resultsRoutes(app: FastifyInstance) {
     return renderResults(request, reply, round, { done: request.query.done === '1' })
   })
 
-  app.post<{ Params: { id: number } }>('/rounds/:id/publish', { schema: { params: idParams } }, async (request, reply) => {
+  app.post<{ Params: { id: number } }>('/rounds/:id/publish', {
+    schema: { params: idParams },
+    // A frozen result cannot be taken back: the second factor is asked again first.
+    preHandler: app.requireFreshSecondFactor((request) => `/official/rounds/${(request.params as { id: number }).id}/results`),
+  }, async (request, reply) => {
     const round = await loadRound(request)
     if (!round) return reply.callNotFound()
     const official = request.official!

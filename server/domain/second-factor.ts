@@ -1,0 +1,30 @@
+/** How recent a second-factor check must be for an action that asks again (publishing a result). */
+export const STEP_UP_MINUTES = 5
+const MINUTE = 60 * 1000
+
+export type Gate = 'ok' | 'enrol' | 'change-password' | 'verify'
+
+/**
+ * Where a signed-in official may go. A temporary password must be replaced first; with the second
+ * factor required, an official without one reaches only the enrolment; after `idleMinutes` without a
+ * request, an enrolled official confirms a code again.
+ */
+export function officialGate(input: {
+  mustChangePassword: boolean
+  enrolled: boolean
+  required: boolean
+  seenAtMs: number | undefined
+  nowMs: number
+  idleMinutes: number
+}): Gate {
+  if (input.mustChangePassword) return 'change-password'
+  if (!input.enrolled) return input.required ? 'enrol' : 'ok'
+  if (input.seenAtMs !== undefined && input.nowMs - input.seenAtMs > input.idleMinutes * MINUTE) return 'verify'
+  return 'ok'
+}
+
+/** Whether a sensitive action must first confirm a fresh code (only possible once enrolled). */
+export function stepUpNeeded(enrolled: boolean, verifiedAtMs: number | undefined, nowMs: number): boolean {
+  if (!enrolled) return false
+  return verifiedAtMs === undefined || nowMs - verifiedAtMs > STEP_UP_MINUTES * MINUTE
+}

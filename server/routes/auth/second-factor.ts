@@ -1,0 +1,101 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { findOfficial, recordLogin } from '../../data/officials.js'
+import { unusedRecoveryCodes } from '../../data/second-factor.js'
+import { deleteExpiredSessions } from '../../data/sessions.js'
+import { safeNext } from '../forms.js'
+import { verifySecondFactor } from './verify-code.js'
+
+/** Time between a correct password and its code before the login starts over. */
+const PENDING_MS = 10 * 60 * 1000
+
+/** Turns a session into a signed-in one; the browser's name is kept for the official's list of sessions. */
+export function startSession(request: FastifyRequest, officialId: number, verifiedAt: number | undefined) {
+  const now = Date.now()
+  request.session.officialId = officialId
+  request.session.verifiedAt = verifiedAt
+  request.session.seenAt = now
+  request.session.device = String(request.headers['user-agent'] ?? '').slice(0, 200)
+  delete request.session.pendingOfficialId
+  delete request.session.pendingSince
+}
+
+interface CodeBody {
+  code?: string
+  recoveryCode?: string
+  next?: string
+}
+
+const codeSchema = {
+  querystring: { type: 'object', properties: { next: { type: 'string', maxLength: 2000 }, reason: { type: 'string', maxLength: 20 } } },
+}
+const codeBodySchema = {
+  body: {
+    type: 'object',
+    properties: {
+      code: { type: 'string', maxLength: 20 },
+      recoveryCode: { type: 'string', maxLength: 40 },
+      next: { type: 'string', maxLength: 2000 },
+      _csrf: { type: 'string' },
+    },
+  },
+}
+
+export default async function secondFactorRoutes(app: FastifyInstance) {
+  /** Who is confirming a code: someone halfway through logging in, or a signed-in official asked again. */
+  const whoIsConfirming = async (request: FastifyRequest) => {
+    const { pendingOfficialId, pendingSince } = request.session
+    const id = request.official?.id ??
+      (pendingOfficialId !== undefined && pendingSince !== undefined && Date.now() - pendingSince < PENDING_MS ? pendingOfficialId : undefined)
+    if (id === undefined) return undefined
+    const official = await findOfficial(app.db, id)
+    return official?.active && official.totpEnabledAt ? official : undefined
+  }
+
+  const title = (request: FastifyRequest) => app.translate(request.lang, 'secondFactor.title')
+
+  app.get<{ Querystring: { next?: string; reason?: string } }>('/login/code', { schema: codeSchema }, async (request, reply) => {
+    const official = await whoIsConfirming(request)
+    if (!official) return reply.redirect('/login', 303)
+    return reply.render('pages/auth/code.hbs', {
+      title: title(request),
+      next: safeNext(request.query.next, '/official'),
+      stepUp: request.query.reason === 'step-up',
+      again: request.official !== null,
+    })
+  })
+
+  app.post<{ Body: CodeBody }>('/login/code', {
+    schema: codeBodySchema,
+    attachValidation: true,
+    config: { rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` } },
+  }, async (request, reply) => {
+    const official = await whoIsConfirming(request)
+    if (!official) return reply.redirect('/login', 303)
+    const body = (request.body ?? {}) as CodeBody
+    const next = safeNext(body.next, '/official')
+    const result = request.validationError
+      ? { ok: false as const, messageKey: 'secondFactor.wrong' }
+      : await verifySecondFactor(app, official, body.recoveryCode !== undefined ? { recoveryCode: body.recoveryCode } : { code: body.code ?? '' })
+    if (!result.ok) {
+      return reply.code(401).render('pages/auth/code.hbs', {
+        title: title(request), next, again: request.official !== null, messageKey: result.messageKey,
+        recoveryOpen: body.recoveryCode !== undefined,
+      })
+    }
+    if (request.official) {
+      request.session.verifiedAt = Date.now()
+      request.session.seenAt = Date.now()
+    } else {
+      await request.session.regenerate()
+      startSession(request, official.id, Date.now())
+      await recordLogin(app.db, official, { secondFactor: result.via })
+      await deleteExpiredSessions(app.db)
+    }
+    if (result.via === 'recovery-code') {
+      // After a recovery code the official sees how many are left and can set up a new authenticator.
+      const left = await unusedRecoveryCodes(app.db, official.id)
+      return reply.redirect(`/official/account?recovery=${left}`, 303)
+    }
+    return reply.redirect(next, 303)
+  })
+}

@@ -1,0 +1,58 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { changePassword, findOfficial, recordFailedLogin } from '../../data/officials.js'
+import { endAllOfficialSessions } from '../../data/sessions.js'
+import { MAX_PASSWORD_LENGTH, passwordProblem } from '../../domain/password-policy.js'
+import { COMMON_PASSWORDS, hashPassword, verifyPassword } from '../../passwords.js'
+import { LOCK_MINUTES, MAX_FAILED_LOGINS } from '../auth/verify-code.js'
+import type { FieldErrors } from '../forms.js'
+
+interface PasswordBody { current?: string; password?: string; repeat?: string }
+
+const passwordBody = {
+  type: 'object',
+  properties: {
+    current: { type: 'string', maxLength: MAX_PASSWORD_LENGTH },
+    password: { type: 'string', maxLength: MAX_PASSWORD_LENGTH * 4 },
+    repeat: { type: 'string', maxLength: MAX_PASSWORD_LENGTH * 4 },
+    _csrf: { type: 'string' },
+  },
+} as const
+
+export default async function passwordRoutes(app: FastifyInstance) {
+  const render = async (request: FastifyRequest, reply: FastifyReply, errors: FieldErrors = {}) => {
+    const row = await findOfficial(app.db, request.official!.id)
+    return reply.render('pages/official/account/password.hbs', {
+      title: app.translate(request.lang, 'account.password.title'),
+      temporary: row?.mustChangePassword ?? false,
+      errors,
+    })
+  }
+
+  app.get('/account/password', async (request, reply) => render(request, reply))
+
+  app.post<{ Body: PasswordBody }>('/account/password', {
+    schema: { body: passwordBody },
+    attachValidation: true,
+    config: { rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` } },
+  }, async (request, reply) => {
+    const official = request.official!
+    // Passwords are never re-rendered: a refused form comes back with its fields empty.
+    if (request.validationError) return render(request, reply.code(422), { password: 'password.tooLong' })
+    const { current = '', password = '', repeat = '' } = request.body
+    const row = (await findOfficial(app.db, official.id))!
+    const errors: FieldErrors = {}
+    if (!row.passwordHash || !(await verifyPassword(row.passwordHash, current))) {
+      await recordFailedLogin(app.db, official.id, MAX_FAILED_LOGINS, LOCK_MINUTES)
+      errors.current = 'account.password.currentWrong'
+    }
+    const problem = passwordProblem(password, COMMON_PASSWORDS, official.email)
+    if (problem) errors.password = problem
+    else if (password !== repeat) errors.repeat = 'password.mismatch'
+    if (Object.keys(errors).length > 0) return render(request, reply.code(422), errors)
+
+    await changePassword(app.db, official, await hashPassword(password))
+    // Anyone who knew the old password is out; this browser stays signed in.
+    await endAllOfficialSessions(app.db, official.id, request.session.sessionId)
+    return reply.redirect('/official/account?done=password', 303)
+  })
+}

@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import QRCode from 'qrcode'
+import { findOfficial } from '../../data/officials.js'
+import { confirmEnrolment, resetSecondFactor, startEnrolment } from '../../data/second-factor.js'
+import { RECOVERY_CODE_COUNT, recoveryCodeFromBytes } from '../../domain/recovery-codes.js'
+import { checkCode, groupsOfFour, otpauthUri, secretFromBytes } from '../../domain/totp.js'
+import { sha256 } from '../../passwords.js'
+import { verifySecondFactor } from '../auth/verify-code.js'
+
+const ISSUER = 'Wijkbudget'
+
+const codeBody = {
+  type: 'object',
+  properties: { code: { type: 'string', maxLength: 20 }, _csrf: { type: 'string' } },
+} as const
+const recoveryBody = {
+  type: 'object',
+  properties: { recoveryCode: { type: 'string', maxLength: 40 }, _csrf: { type: 'string' } },
+} as const
+
+/** Enrolling an authenticator app, and replacing one with a recovery code. */
+export default async function enrolmentRoutes(app: FastifyInstance) {
+  /** The pending secret, made once and kept (sealed) so a reload shows the same QR code. */
+  async function pendingSecret(officialId: number): Promise<string> {
+    const row = (await findOfficial(app.db, officialId))!
+    if (row.totpSecret) return app.secretBox.open(row.totpSecret)
+    const secret = secretFromBytes(randomBytes(20))
+    await startEnrolment(app.db, officialId, app.secretBox.seal(secret))
+    return secret
+  }
+
+  async function renderEnrol(request: FastifyRequest, reply: FastifyReply, messageKey?: string) {
+    const official = request.official!
+    const secret = await pendingSecret(official.id)
+    const qr = await QRCode.toDataURL(otpauthUri(secret, official.email, ISSUER), { margin: 2, width: 240, errorCorrectionLevel: 'M' })
+    return reply.header('Cache-Control', 'no-store').render('pages/official/account/enrol.hbs', {
+      title: app.translate(request.lang, 'enrol.title'),
+      qr,
+      secretGroups: groupsOfFour(secret),
+      required: app.officialMfa === 'required',
+      messageKey,
+    })
+  }
+
+  app.get('/account/second-factor', async (request, reply) => {
+    if (request.official!.enrolled) return reply.redirect('/official/account', 303)
+    return renderEnrol(request, reply)
+  })
+
+  app.post<{ Body: { code?: string } }>('/account/second-factor', {
+    schema: { body: codeBody },
+    attachValidation: true,
+  }, async (request, reply) => {
+    const official = request.official!
+    if (official.enrolled) return reply.redirect('/official/account', 303)
+    const secret = await pendingSecret(official.id)
+    const check = checkCode(secret, request.validationError ? '' : request.body.code ?? '', Date.now(), null)
+    if (!check.ok) return renderEnrol(request, reply.code(422), 'enrol.wrong')
+
+    const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => recoveryCodeFromBytes(randomBytes(16)))
+    if (!(await confirmEnrolment(app.db, official, check.step, codes.map(sha256)))) return reply.redirect('/official/account', 303)
+    request.session.verifiedAt = Date.now()
+    // Shown once, in this response only: only their hashes are stored.
+    return reply.header('Cache-Control', 'no-store').render('pages/official/account/recovery-codes.hbs', {
+      title: app.translate(request.lang, 'enrol.codesTitle'),
+      codes,
+    })
+  })
+
+  app.post<{ Body: { recoveryCode?: string } }>('/account/second-factor/reset', {
+    schema: { body: recoveryBody },
+    attachValidation: true,
+    config: { rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` } },
+  }, async (request, reply) => {
+    const official = request.official!
+    const row = (await findOfficial(app.db, official.id))!
+    if (!row.totpEnabledAt) return reply.redirect('/official/account/second-factor', 303)
+    const result = await verifySecondFactor(app, row, { recoveryCode: request.validationError ? '' : request.body.recoveryCode ?? '' })
+    if (!result.ok) {
+      return reply.code(422).header('Cache-Control', 'no-store').render('pages/official/account/reset.hbs', {
+        title: app.translate(request.lang, 'account.reset.title'), messageKey: result.messageKey,
+      })
+    }
+    await resetSecondFactor(app.db, official, official, request.session.sessionId)
+    delete request.session.verifiedAt
+    return reply.redirect('/official/account/second-factor', 303)
+  })
+
+  app.get('/account/second-factor/reset', async (request, reply) =>
+    reply.header('Cache-Control', 'no-store').render('pages/official/account/reset.hbs', { title: app.translate(request.lang, 'account.reset.title') }))
+}

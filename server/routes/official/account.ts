@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify'
+import { recordAudit } from '../../data/audit.js'
+import { unusedRecoveryCodes } from '../../data/second-factor.js'
+import { endAllOfficialSessions, endOfficialSession, listOfficialSessions } from '../../data/sessions.js'
+import passwordRoutes from './account-password.js'
+import enrolmentRoutes from './account-second-factor.js'
+
+const DONE = ['password', 'session', 'others'] as const
+
+/** An official's own account: password, second factor, sessions. */
+export default async function accountRoutes(app: FastifyInstance) {
+  app.addHook('preHandler', app.requireAction('account.own'))
+
+  app.get<{ Querystring: { done?: (typeof DONE)[number]; recovery?: number } }>('/account', {
+    schema: { querystring: { type: 'object', properties: { done: { type: 'string', enum: [...DONE] }, recovery: { type: 'integer', minimum: 0, maximum: 10 } } } },
+    attachValidation: true,
+  }, async (request, reply) => {
+    const official = request.official!
+    const query = request.validationError ? {} : request.query
+    const sessions = await listOfficialSessions(app.db, official.id, request.session.sessionId)
+    return reply.header('Cache-Control', 'no-store').render('pages/official/account/index.hbs', {
+      title: app.translate(request.lang, 'account.title'),
+      me: official,
+      sessions,
+      others: sessions.some((s) => !s.current),
+      recoveryLeft: official.enrolled ? await unusedRecoveryCodes(app.db, official.id) : undefined,
+      done: query.done,
+      afterRecovery: query.recovery,
+    })
+  })
+
+  app.post<{ Body: { session: string } }>('/account/sessions/end', {
+    schema: { body: { type: 'object', properties: { session: { type: 'string', maxLength: 64 }, _csrf: { type: 'string' } }, required: ['session'] } },
+  }, async (request, reply) => {
+    const official = request.official!
+    if (await endOfficialSession(app.db, official.id, request.body.session)) {
+      await recordAudit(app.db, { officialId: official.id, actor: official.email, action: 'session.ended', object: `official:${official.id}` })
+    }
+    return reply.redirect('/official/account?done=session', 303)
+  })
+
+  app.post('/account/sessions/end-others', async (request, reply) => {
+    const official = request.official!
+    const ended = await endAllOfficialSessions(app.db, official.id, request.session.sessionId)
+    await recordAudit(app.db, { officialId: official.id, actor: official.email, action: 'session.ended', object: `official:${official.id}`, details: { count: ended } })
+    return reply.redirect('/official/account?done=others', 303)
+  })
+
+  await app.register(passwordRoutes)
+  await app.register(enrolmentRoutes)
+}
