@@ -26,11 +26,11 @@ declare module 'fastify' {
   }
 }
 
-// Query strings can carry voting codes, and a status page's path is its secret: neither is logged.
+// Query strings can carry voting codes, and a status page's or an invitation's path is its secret: neither is logged.
 export const serializers = {
   req: (request: { method: string; url: string }) => ({
     method: request.method,
-    path: request.url.split('?')[0]!.replace(/^\/status\/[^/]+/, '/status/…'),
+    path: request.url.split('?')[0]!.replace(/^\/(status|invite)\/[^/]+/, '/$1/…'),
   }),
 }
 

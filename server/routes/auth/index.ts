@@ -4,6 +4,7 @@ import { findOfficialByEmail, recordFailedLogin, recordLogin } from '../../data/
 import { deleteExpiredSessions } from '../../data/sessions.js'
 import { dummyHash, verifyPassword } from '../../passwords.js'
 import { fieldErrors, safeNext } from '../forms.js'
+import invitationRoutes from './invitation.js'
 import secondFactorRoutes, { startSession } from './second-factor.js'
 import { LOCK_MINUTES, MAX_FAILED_LOGINS } from './verify-code.js'
 
@@ -94,4 +95,5 @@ export default async function authRoutes(app: FastifyInstance) {
   })
 
   await app.register(secondFactorRoutes)
+  await app.register(invitationRoutes)
 }

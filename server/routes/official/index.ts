@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify'
+import { lastAccessReview } from '../../data/accounts.js'
 import { listRounds } from '../../data/rounds.js'
+import { accessReviewDue } from '../../domain/accounts.js'
 import { canAtAll } from '../../domain/permissions.js'
 import { roundView } from '../public/view-models.js'
 import accountRoutes from './account.js'
+import accountsRoutes from './accounts.js'
 import codesRoutes from './codes.js'
 import importRoutes from './import.js'
 import moderationRoutes from './moderation.js'
@@ -16,15 +19,20 @@ export default async function officialRoutes(app: FastifyInstance, opts: { codeK
 
   app.get('/', async (request, reply) => {
     const rounds = await listRounds(app.db)
+    const role = request.official!.role
+    const canReview = canAtAll(role, 'officials.review')
     return reply.render('pages/official/dashboard.hbs', {
       title: app.translate(request.lang, 'dashboard.title'),
       // Drafts have no public page yet; every other round shows the address residents use.
       rounds: rounds.map((round) => ({ ...roundView(round), publicAddress: round.phase === 'draft' ? null : `${app.publicUrl}/rounds/${round.slug}` })),
-      canCreateRound: canAtAll(request.official!.role, 'round.create'),
+      canCreateRound: canAtAll(role, 'round.create'),
+      canManageOfficials: canAtAll(role, 'officials.manage'),
+      reviewDue: canReview && accessReviewDue(await lastAccessReview(app.db), new Date()),
     })
   })
 
   await app.register(accountRoutes)
+  await app.register(accountsRoutes)
   await app.register(importRoutes)
   await app.register(roundsRoutes)
   await app.register(moderationRoutes)

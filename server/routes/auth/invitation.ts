@@ -1,0 +1,72 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { acceptInvitation, findInvitation } from '../../data/accounts.js'
+import { recordAudit } from '../../data/audit.js'
+import { recordLogin } from '../../data/officials.js'
+import { invitationProblem } from '../../domain/accounts.js'
+import { MAX_PASSWORD_LENGTH, passwordProblem } from '../../domain/password-policy.js'
+import { COMMON_PASSWORDS, hashPassword, sha256 } from '../../passwords.js'
+import type { FieldErrors } from '../forms.js'
+import { startSession } from './second-factor.js'
+
+const tokenParams = { type: 'object', properties: { token: { type: 'string', minLength: 1, maxLength: 100 } }, required: ['token'] } as const
+const passwordBody = {
+  type: 'object',
+  properties: {
+    password: { type: 'string', maxLength: MAX_PASSWORD_LENGTH * 4 },
+    repeat: { type: 'string', maxLength: MAX_PASSWORD_LENGTH * 4 },
+    _csrf: { type: 'string' },
+  },
+} as const
+
+/** A one-time invitation link: the new official chooses a password and is signed in. */
+export default async function invitationRoutes(app: FastifyInstance) {
+  async function load(request: FastifyRequest<{ Params: { token: string } }>) {
+    const invitation = await findInvitation(app.db, sha256(request.params.token))
+    const problem = invitation && !invitation.active ? 'invitation.unknown' : invitationProblem(invitation, new Date())
+    return { invitation, problem }
+  }
+
+  const refused = (request: FastifyRequest, reply: FastifyReply, messageKey: string) =>
+    reply.code(410).header('Cache-Control', 'no-store').render('pages/auth/invitation.hbs', {
+      title: app.translate(request.lang, 'invitation.title'), messageKey,
+    })
+
+  const form = (request: FastifyRequest, reply: FastifyReply, name: string, errors: FieldErrors = {}) =>
+    reply.header('Cache-Control', 'no-store').render('pages/auth/invitation.hbs', {
+      title: app.translate(request.lang, 'invitation.title'), name, errors, action: request.url, open: true,
+    })
+
+  app.get<{ Params: { token: string } }>('/invite/:token', { schema: { params: tokenParams } }, async (request, reply) => {
+    const { invitation, problem } = await load(request)
+    if (problem || !invitation) return refused(request, reply, problem ?? 'invitation.unknown')
+    return form(request, reply, invitation.name)
+  })
+
+  app.post<{ Params: { token: string }; Body: { password?: string; repeat?: string } }>('/invite/:token', {
+    schema: { params: tokenParams, body: passwordBody },
+    attachValidation: true,
+    config: { rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` } },
+  }, async (request, reply) => {
+    const { invitation, problem } = await load(request)
+    if (problem || !invitation) {
+      await recordAudit(app.db, {
+        officialId: invitation?.officialId ?? null, actor: invitation?.email ?? 'anonymous', action: 'invitation.refused',
+        object: invitation ? `official:${invitation.officialId}` : 'official:unknown', details: { reason: problem },
+      })
+      return refused(request, reply, problem ?? 'invitation.unknown')
+    }
+    if (request.validationError) return form(request, reply.code(422), invitation.name, { password: 'password.tooLong' })
+    const { password = '', repeat = '' } = request.body
+    const bad = passwordProblem(password, COMMON_PASSWORDS, invitation.email)
+    if (bad || password !== repeat) {
+      return form(request, reply.code(422), invitation.name, bad ? { password: bad } : { repeat: 'password.mismatch' })
+    }
+    if (!(await acceptInvitation(app.db, invitation, await hashPassword(password)))) {
+      return refused(request, reply, 'invitation.used')
+    }
+    await request.session.regenerate()
+    startSession(request, invitation.officialId, undefined)
+    await recordLogin(app.db, { id: invitation.officialId, email: invitation.email }, { secondFactor: 'none', via: 'invitation' })
+    return reply.redirect('/official', 303)
+  })
+}

@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify'
+import { lastAccessReview, listOfficialsForReview, recordAccessReview } from '../../data/accounts.js'
+import { accessReviewDue } from '../../domain/accounts.js'
+
+/** The yearly access review: who can do what, and since when nobody looked. */
+export default async function reviewRoutes(app: FastifyInstance) {
+  const guard = app.requireAction('officials.review')
+
+  app.get<{ Querystring: { done?: string } }>('/accounts/review', {
+    preHandler: guard,
+    schema: { querystring: { type: 'object', properties: { done: { type: 'string', maxLength: 1 } } } },
+  }, async (request, reply) => {
+    const last = await lastAccessReview(app.db)
+    return reply.header('Cache-Control', 'no-store').render('pages/official/accounts/review.hbs', {
+      title: app.translate(request.lang, 'review.title'),
+      officials: await listOfficialsForReview(app.db),
+      last,
+      due: accessReviewDue(last, new Date()),
+      done: request.query.done === '1',
+    })
+  })
+
+  app.post('/accounts/review', { preHandler: guard }, async (request, reply) => {
+    const officials = await listOfficialsForReview(app.db)
+    await recordAccessReview(app.db, request.official!, officials.length)
+    return reply.redirect('/official/accounts/review?done=1', 303)
+  })
+}
