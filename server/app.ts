@@ -2,11 +2,12 @@ import zlib from 'node:zlib'
 import fastifyCompress from '@fastify/compress'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Db } from '../db/client.js'
-import type { Config } from './config.js'
+import { DEMO_PRIVACY, type Config } from './config.js'
 import authPlugin from './plugins/auth.js'
 import dbPlugin from './plugins/db.js'
 import errorsPlugin from './plugins/errors.js'
 import mailPlugin from './plugins/mail.js'
+import retentionPlugin from './plugins/retention.js'
 import securityPlugin from './plugins/security.js'
 import sessionPlugin from './plugins/session.js'
 import staticPlugin from './plugins/static.js'
@@ -14,6 +15,7 @@ import viewsPlugin from './plugins/views.js'
 import authRoutes from './routes/auth/index.js'
 import officialRoutes from './routes/official/index.js'
 import publicRoutes from './routes/public/index.js'
+import privacyRoutes from './routes/public/privacy.js'
 import voteRoutes from './routes/resident/vote.js'
 
 export type AppConfig = Pick<Config, 'sessionSecret' | 'codeKey' | 'publicUrl' | 'trustProxy'>
@@ -57,8 +59,11 @@ export async function buildApp(config: AppConfig, db: Db, logLevel?: string): Pr
   await app.register(viewsPlugin)
   await app.register(errorsPlugin)
   await app.register(mailPlugin, { smtp: config.smtp })
+  const contactRetentionDays = config.contactRetentionDays ?? 90
+  await app.register(retentionPlugin, { contactRetentionDays })
 
   await app.register(publicRoutes)
+  await app.register(privacyRoutes, { privacy: config.privacy ?? DEMO_PRIVACY, contactRetentionDays })
   await app.register(voteRoutes, { codeKey: config.codeKey })
   await app.register(authRoutes)
   await app.register(officialRoutes, { prefix: '/official', codeKey: config.codeKey })

@@ -80,11 +80,18 @@ function officialMfa(env: Env, embedded: boolean): 'required' | 'optional' {
   throw new ConfigError(`OFFICIAL_MFA must be required or optional, got "${env.OFFICIAL_MFA}"`)
 }
 
+/** Demo names: a municipality sets its own before go-live. */
+export const DEMO_PRIVACY: PrivacyConfig = {
+  controller: 'Gemeente Voorbeeldstad',
+  contactEmail: 'privacy@wijkbudget.test',
+  officerEmail: 'fg@wijkbudget.test',
+}
+
 function privacy(env: Env): PrivacyConfig {
   return {
-    controller: env.PRIVACY_CONTROLLER?.trim() || 'Gemeente Voorbeeldstad',
-    contactEmail: env.PRIVACY_CONTACT?.trim() || 'privacy@wijkbudget.test',
-    officerEmail: env.PRIVACY_OFFICER?.trim() || 'fg@wijkbudget.test',
+    controller: env.PRIVACY_CONTROLLER?.trim() || DEMO_PRIVACY.controller,
+    contactEmail: env.PRIVACY_CONTACT?.trim() || DEMO_PRIVACY.contactEmail,
+    officerEmail: env.PRIVACY_OFFICER?.trim() || DEMO_PRIVACY.officerEmail,
   }
 }
 
