@@ -6,3 +6,7 @@ t.test('request logs carry the path only: never a voting code from a QR link, no
   t.same(serializers.req({ method: 'GET', url: '/status/s3cr3t-token/edit' }), { method: 'GET', path: '/status/…/edit' })
   t.same(serializers.req({ method: 'POST', url: '/login' }), { method: 'POST', path: '/login' })
 })
+
+t.test('an invitation link is a secret too: its token never reaches a log', async (t) => {
+  t.same(serializers.req({ method: 'POST', url: '/invite/Zm9vYmFyYmF6' }), { method: 'POST', path: '/invite/…' })
+})
