@@ -17,25 +17,25 @@ t.test('the privacy statement names the controller, contacts and retention from 
     privacy: { controller: 'Gemeente Rotterdam', contactEmail: 'privacy@rotterdam.example', officerEmail: 'fg@rotterdam.example' },
   }, db)
   t.teardown(() => own.close())
-  const page = await new Visitor(own).get('/privacy')
+  const page = await new Visitor(own).get('/privacyverklaring')
   t.equal(page.statusCode, 200)
   t.match(page.body, '<title>Privacyverklaring · Wijkbudget</title>')
   t.match(page.body, 'Gemeente Rotterdam is verantwoordelijk')
   t.match(page.body, 'privacy@rotterdam.example')
   t.match(page.body, 'fg@rotterdam.example')
   t.match(page.body, 'automatisch 30 dagen nadat de uitslag')
-  t.match((await new Visitor(app).get('/privacy')).body, 'automatisch 90 dagen', 'the demo default is 90 days')
+  t.match((await new Visitor(app).get('/privacyverklaring')).body, 'automatisch 90 dagen', 'the demo default is 90 days')
 })
 
 t.test('every footer links to the privacy statement, and so does the proposal form beside its consent box', async (t) => {
   const v = new Visitor(app)
-  for (const path of ['/', '/login', `/rounds/${round.slug}`, '/privacy']) {
-    t.match((await v.get(path)).body, /<footer class="site-footer">[\s\S]*<a href="\/privacy">Privacyverklaring<\/a>/, path)
+  for (const path of ['/', '/login', `/rounds/${round.slug}`, '/privacyverklaring']) {
+    t.match((await v.get(path)).body, /<footer class="site-footer">[\s\S]*<a href="\/privacyverklaring">Privacyverklaring<\/a>/, path)
   }
   await db.update(rounds).set({ phase: 'proposing' }).where(eq(rounds.id, roundId))
   t.teardown(() => db.update(rounds).set({ phase: 'published' }).where(eq(rounds.id, roundId)))
   const form = await v.get(`/rounds/${round.slug}/proposals/new`)
-  t.match(form.body, /<label for="consent">[^<]*<\/label>\s*<\/div>\s*<p class="proposal-privacy"><a href="\/privacy">/)
+  t.match(form.body, /<label for="consent">[^<]*<\/label>\s*<\/div>\s*<p class="proposal-privacy"><a href="\/privacyverklaring">/)
 })
 
 t.test('contact details are deleted the set number of days after publication, once, audited with the count', async (t) => {

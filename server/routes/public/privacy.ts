@@ -3,7 +3,7 @@ import type { PrivacyConfig } from '../../config.js'
 
 /** The privacy statement (privacyverklaring): its names and periods come from the configuration. */
 export default async function privacyRoutes(app: FastifyInstance, opts: { privacy: PrivacyConfig; contactRetentionDays: number }) {
-  app.get('/privacy', async (request, reply) =>
+  app.get('/privacyverklaring', async (request, reply) =>
     reply.render('pages/public/privacy.hbs', {
       title: app.translate(request.lang, 'privacy.title'),
       privacy: opts.privacy,
