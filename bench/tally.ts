@@ -1,8 +1,17 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { parsePb, pbTallyInput } from '../server/domain/pabulib.js'
 import { equalShares, greedy, type TallyInput, type TallyResult } from '../server/domain/tally.js'
 
+// The large elections are not in the repository (tests/fixtures/pabulib holds the small ones).
 const PABULIB = new URL('../../shared/pabulib/', import.meta.url)
+if (!existsSync(PABULIB)) {
+  console.error(
+    `bench:tally needs the Pabulib elections in ${fileURLToPath(PABULIB)} (download them from https://pabulib.org; ` +
+      'see bench/README.md for the list). That folder is missing, so nothing was measured.',
+  )
+  process.exit(1)
+}
 
 /** Best of a few runs, so a busy machine distorts the figures less. */
 function time<T>(run: () => T, repeat = 3): { ms: number; value: T } {

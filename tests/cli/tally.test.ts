@@ -1,13 +1,11 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import t from 'tap'
+import { natural, PABULIB_DIR, reference } from '../helpers/pabulib.js'
 
 const root = new URL('../..', import.meta.url)
-const PABULIB = new URL('../../../shared/pabulib/', import.meta.url)
-const natural = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true })
 
 function tallyCli(args: string[]) {
   return spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/tally.ts', ...args], {
@@ -18,15 +16,13 @@ function tallyCli(args: string[]) {
 }
 
 t.test('the tally command prints the equal shares outcome of a .pb file as JSON', async (t) => {
-  const file = fileURLToPath(new URL('poland_warszawa_2022_rembertow.pb', PABULIB))
-  const run = tallyCli([file, '--json'])
+  const run = tallyCli([`${PABULIB_DIR}poland_warszawa_2022_rembertow.pb`, '--json'])
   t.equal(run.status, 0, run.stderr)
   const output = JSON.parse(run.stdout) as { rule: string; selected: string[]; total_cost: number; time_ms: number }
-  const expected = JSON.parse(readFileSync(new URL('expected.json', PABULIB), 'utf8'))
-  const reference = expected.instances['poland_warszawa_2022_rembertow.pb'].outcomes['mes_cost_add1+greedy_votes']
+  const expected = reference.instances['poland_warszawa_2022_rembertow.pb']!.outcomes['mes_cost_add1+greedy_votes']!
   t.equal(output.rule, 'equal-shares')
-  t.same([...output.selected].sort(natural), reference.selected)
-  t.equal(output.total_cost, reference.total_cost)
+  t.same([...output.selected].sort(natural), expected.selected)
+  t.equal(output.total_cost, expected.total_cost)
   t.type(output.time_ms, 'number')
 })
 

@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { parsePb, PbFormatError, writePb, type PbElection } from '../../server/domain/pabulib.js'
-
-const PABULIB = new URL('../../../shared/pabulib/', import.meta.url)
-const read = (file: string) => readFileSync(new URL(file, PABULIB), 'utf8')
+import { readPabulib as read } from '../helpers/pabulib.js'
 
 /** A small valid file; line numbers matter to the error cases below. */
 const VALID = [
@@ -241,7 +238,7 @@ const TRICKY: PbElection = {
 }
 
 t.test('writePb output parses back to the same election', async (t) => {
-  for (const file of ['poland_warszawa_2022_rembertow.pb', 'france_toulouse_2019_.pb']) {
+  for (const file of ['poland_warszawa_2022_rembertow.pb', 'france_toulouse_2019_.pb'] as const) {
     const election = parsePb(read(file))
     t.same(parsePb(writePb(election)), election, file)
   }

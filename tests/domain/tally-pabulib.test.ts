@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { parsePb, pbTallyInput } from '../../server/domain/pabulib.js'
 import {
@@ -9,12 +8,7 @@ import {
   type TallyResult,
 } from '../../server/domain/tally.js'
 
-const PABULIB = new URL('../../../shared/pabulib/', import.meta.url)
-
-interface Expected {
-  instances: Record<string, { outcomes: Record<string, { selected: string[]; total_cost: number }> }>
-}
-const expected = JSON.parse(readFileSync(new URL('expected.json', PABULIB), 'utf8')) as Expected
+import { natural, readPabulib, reference, type PabulibFile } from '../helpers/pabulib.js'
 
 const RULES: Record<string, (input: TallyInput) => TallyResult> = {
   greedy_votes: greedy,
@@ -22,11 +16,16 @@ const RULES: Record<string, (input: TallyInput) => TallyResult> = {
   'mes_cost_add1+greedy_votes': equalShares,
 }
 
-const natural = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true })
+t.test('the fixtures hold reference outcomes for at least two elections', async (t) => {
+  t.ok(Object.keys(reference.instances).length >= 2)
+})
 
-for (const [file, instance] of Object.entries(expected.instances)) {
+for (const [file, instance] of Object.entries(reference.instances)) {
   t.test(`${file}: every rule reproduces the reference outcome exactly`, async (t) => {
-    const input = pbTallyInput(parsePb(readFileSync(new URL(file, PABULIB), 'utf8')))
+    const input = pbTallyInput(parsePb(readPabulib(file as PabulibFile)))
+    t.equal(input.budget, instance.budget, 'budget')
+    t.equal(input.ballots.length, instance.num_voters, 'voters')
+    t.equal(input.projects.length, instance.num_projects, 'projects')
     for (const [name, reference] of Object.entries(instance.outcomes)) {
       const rule = RULES[name]
       if (!rule) throw new Error(`expected.json has a rule this test does not know: ${name}`)
@@ -38,7 +37,7 @@ for (const [file, instance] of Object.entries(expected.instances)) {
 }
 
 t.test('a cumulative election counts every listed project as a vote, whatever the points', async (t) => {
-  const parsed = parsePb(readFileSync(new URL('france_toulouse_2019_.pb', PABULIB), 'utf8'))
+  const parsed = parsePb(readPabulib('france_toulouse_2019_.pb'))
   const result = greedy(pbTallyInput(parsed))
   const listed = new Map<string, number>()
   for (const vote of parsed.votes) for (const id of vote.vote) listed.set(id, (listed.get(id) ?? 0) + 1)

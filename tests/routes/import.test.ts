@@ -1,5 +1,3 @@
-import { fileURLToPath } from 'node:url'
-import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { count, eq } from 'drizzle-orm'
 import { auditLog, ballots, proposals, results, rounds, votingCodes } from '../../db/schema.js'
@@ -7,16 +5,14 @@ import type { TallyResult } from '../../server/domain/tally.js'
 import { testApp } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
 import { createOfficial, PASSWORD } from '../helpers/officials.js'
+import { readPabulib, reference } from '../helpers/pabulib.js'
 
 const { app, db } = await testApp(t)
 await createOfficial(db, 'admin')
 await createOfficial(db, 'moderator')
 
-// Read-only: the shared Pabulib files are never written to.
-const PABULIB = fileURLToPath(new URL('../../../shared/pabulib', import.meta.url))
-const rembertow = readFileSync(`${PABULIB}/poland_warszawa_2022_rembertow.pb`, 'utf8')
-const expected = JSON.parse(readFileSync(`${PABULIB}/expected.json`, 'utf8'))
-  .instances['poland_warszawa_2022_rembertow.pb'].outcomes['mes_cost_add1+greedy_votes'] as { selected: string[]; total_cost: number }
+const rembertow = readPabulib('poland_warszawa_2022_rembertow.pb')
+const expected = reference.instances['poland_warszawa_2022_rembertow.pb']!.outcomes['mes_cost_add1+greedy_votes']!
 
 const SMALL = `META
 key;value
@@ -102,7 +98,7 @@ t.test('Rembertów 2022 replays as a closed round whose published equal-shares r
 
 t.test('a cumulative file is counted as approval, and the round says so', async (t) => {
   const admin = await signedIn('admin')
-  const toulouse = readFileSync(`${PABULIB}/france_toulouse_2019_.pb`, 'utf8')
+  const toulouse = readPabulib('france_toulouse_2019_.pb')
   const res = await admin.post('/official/rounds/import', { pb: toulouse, tallyRule: 'greedy' })
   t.equal(res.statusCode, 303)
   const roundId = Number(/\/rounds\/(\d+)\//.exec(res.headers.location as string)![1])
