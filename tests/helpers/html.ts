@@ -1,7 +1,124 @@
 import { parse, type HTMLElement } from 'node-html-parser'
+import { loadMessages, translate, type Lang } from '../../server/i18n.js'
+
+/**
+ * Reads a response the way a test should: as parsed HTML. Tests ask for elements, attributes, form
+ * fields and links, so changing markup or wording that is not the point of a test does not break it.
+ */
+export class Html {
+  readonly root: HTMLElement
+
+  constructor(body: string) {
+    this.root = parse(body, { comment: false })
+  }
+
+  /** The first element matching a CSS selector; fails the test (throws) when there is none. */
+  get(selector: string): HTMLElement {
+    const element = this.root.querySelector(selector)
+    if (!element) throw new Error(`no element matches ${selector}`)
+    return element
+  }
+
+  find(selector: string): HTMLElement | null {
+    return this.root.querySelector(selector)
+  }
+
+  all(selector: string): HTMLElement[] {
+    return this.root.querySelectorAll(selector)
+  }
+
+  has(selector: string): boolean {
+    return this.root.querySelector(selector) !== null
+  }
+
+  /** Text as a reader sees it: entities decoded, runs of white space (also non-breaking) as one space. */
+  text(selector?: string): string {
+    const element = selector === undefined ? this.root : this.get(selector)
+    return squash(element.textContent)
+  }
+
+  /** The texts of every element matching a selector. */
+  texts(selector: string): string[] {
+    return this.all(selector).map((e) => squash(e.textContent))
+  }
+
+  get title(): string {
+    return this.text('title')
+  }
+
+  /** Every link's href, in page order. */
+  get links(): string[] {
+    return this.all('a[href]').map((a) => a.getAttribute('href')!)
+  }
+
+  /** The form posting (or getting) to an action. */
+  form(action: string): HTMLElement {
+    return this.get(`form[action="${action}"]`)
+  }
+
+  /** A form's fields as a browser would send them: text, checked boxes and radios, selected options. */
+  fields(form: HTMLElement = this.root): Record<string, string | string[]> {
+    const out: Record<string, string | string[]> = {}
+    const add = (name: string, value: string) => {
+      const had = out[name]
+      out[name] = had === undefined ? value : [...(Array.isArray(had) ? had : [had]), value]
+    }
+    for (const element of form.querySelectorAll('input[name], textarea[name], select[name]')) {
+      const name = element.getAttribute('name')!
+      const tag = element.tagName.toLowerCase()
+      if (tag === 'textarea') add(name, element.textContent)
+      else if (tag === 'select') {
+        const chosen = element.querySelector('option[selected]') ?? element.querySelector('option')
+        if (chosen) add(name, chosen.getAttribute('value') ?? chosen.textContent)
+      } else {
+        const type = element.getAttribute('type') ?? 'text'
+        if ((type === 'checkbox' || type === 'radio') && !element.hasAttribute('checked')) continue
+        if (type === 'submit' || type === 'button') continue
+        add(name, element.getAttribute('value') ?? '')
+      }
+    }
+    return out
+  }
+
+  /** The values of the checked boxes or radios named `name`. */
+  checked(name: string): string[] {
+    return this.all(`input[name="${name}"][checked]`).map((e) => e.getAttribute('value')!)
+  }
+
+  /** The control a field's label points at, with what a user sees about it: its error and whether it is marked invalid. */
+  field(name: string): { value: string | undefined; invalid: boolean; error: string | undefined; describedBy: string[] } {
+    const element = this.get(`[name="${name}"]`)
+    const id = element.getAttribute('id')
+    const error = id ? this.find(`#${id}-error`) : null
+    const value = element.tagName.toLowerCase() === 'textarea' ? element.textContent : element.getAttribute('value')
+    return {
+      value,
+      invalid: element.getAttribute('aria-invalid') === 'true',
+      error: error ? squash(error.textContent) : undefined,
+      describedBy: (element.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean),
+    }
+  }
+}
+
+export const html = (response: { body: string }) => new Html(response.body)
+
+function squash(text: string): string {
+  return text.replace(/[\s\u00a0\u202f]+/g, ' ').trim()
+}
+
+const messages = loadMessages()
+
+/**
+ * A sentence from the translation table, for the tests where the sentence is the point (an error
+ * message, a refusal). White space is squashed like Html.text(), so the two compare.
+ */
+export function msg(key: string, vars: Record<string, unknown> = {}, lang: Lang = 'nl'): string {
+  if (!(key in messages[lang])) throw new Error(`no translation key ${key} in ${lang}`)
+  return squash(translate(messages[lang], key, vars))
+}
 
 /** A page or fragment as a document to query with CSS selectors. */
-export function html(body: string): HTMLElement {
+export function parseHtml(body: string): HTMLElement {
   return parse(body)
 }
 

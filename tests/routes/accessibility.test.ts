@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm'
 import { ballots, rounds } from '../../db/schema.js'
 import { Visitor } from '../helpers/client.js'
 import { demoRound } from '../helpers/fixtures.js'
-import { errorSummary, html, pageTitle, words } from '../helpers/html.js'
+import { errorSummary, pageTitle, parseHtml, words } from '../helpers/html.js'
 import { setPhase } from '../helpers/voting.js'
 
 const { app, db, round, roundId, byTitle, nextCode } = await demoRound(t, { phase: 'voting', codes: 20, officials: [] })
@@ -30,26 +30,26 @@ const tick = (v: Visitor, chosen: { id: number }[], form: Record<string, string>
 
 t.test('page titles say what the page is before the round it belongs to', async (t) => {
   const v = new Visitor(app, '10.21.1.1')
-  t.equal(pageTitle(html((await v.get(`/rounds/${slug}/vote`)).body)), `Stemcode invullen – ${ROUND}`)
-  t.equal(pageTitle(html((await v.post(`/rounds/${slug}/vote`, { code: '' })).body)), `Fout: Stemcode invullen – ${ROUND}`)
+  t.equal(pageTitle(parseHtml((await v.get(`/rounds/${slug}/vote`)).body)), `Stemcode invullen – ${ROUND}`)
+  t.equal(pageTitle(parseHtml((await v.post(`/rounds/${slug}/vote`, { code: '' })).body)), `Fout: Stemcode invullen – ${ROUND}`)
   const resident = await residentWithCode()
-  t.equal(pageTitle(html((await resident.get(`/rounds/${slug}/vote/ballot`)).body)), `Kies uw projecten – ${ROUND}`)
-  t.equal(pageTitle(html((await tick(resident, [], { intent: 'submit' })).body)), `Fout: Kies uw projecten – ${ROUND}`)
-  t.equal(pageTitle(html((await v.get('/receipts')).body)), 'Bewijs van stemmen')
-  t.equal(pageTitle(html((await v.get('/receipts/AAAAA-BBBBB')).body)), 'Bewijs van stemmen niet gevonden')
-  t.equal(pageTitle(html((await v.get('/no/such/page')).body)), 'Deze pagina bestaat niet')
-  t.equal(pageTitle(html((await v.get('/')).body)), 'Wijkbudgetten')
+  t.equal(pageTitle(parseHtml((await resident.get(`/rounds/${slug}/vote/ballot`)).body)), `Kies uw projecten – ${ROUND}`)
+  t.equal(pageTitle(parseHtml((await tick(resident, [], { intent: 'submit' })).body)), `Fout: Kies uw projecten – ${ROUND}`)
+  t.equal(pageTitle(parseHtml((await v.get('/receipts')).body)), 'Bewijs van stemmen')
+  t.equal(pageTitle(parseHtml((await v.get('/receipts/AAAAA-BBBBB')).body)), 'Bewijs van stemmen niet gevonden')
+  t.equal(pageTitle(parseHtml((await v.get('/no/such/page')).body)), 'Deze pagina bestaat niet')
+  t.equal(pageTitle(parseHtml((await v.get('/')).body)), 'Wijkbudgetten')
   await setPhase(db, roundId, 'closed')
-  t.equal(pageTitle(html((await v.get(`/rounds/${slug}/vote`)).body)), `Stemmen gesloten – ${ROUND}`)
+  t.equal(pageTitle(parseHtml((await v.get(`/rounds/${slug}/vote`)).body)), `Stemmen gesloten – ${ROUND}`)
   await setPhase(db, roundId, 'reviewing')
-  t.equal(pageTitle(html((await v.get(`/rounds/${slug}/vote`)).body)), `Stemmen nog niet begonnen – ${ROUND}`)
+  t.equal(pageTitle(parseHtml((await v.get(`/rounds/${slug}/vote`)).body)), `Stemmen nog niet begonnen – ${ROUND}`)
   await setPhase(db, roundId, 'voting')
 })
 
 t.test('a project that no longer fits stays reachable: aria-disabled with its reason, and the live region counts it', async (t) => {
   const v = await residentWithCode()
   const res = await tick(v, [insulation, solar, coaches, cafe], {}, { 'hx-request': 'true' })
-  const doc = html(res.body)
+  const doc = parseHtml(res.body)
   const box = doc.querySelector(`#project-${heatScan.id}`)!
   t.notOk(box.hasAttribute('disabled'), 'never disabled: it stays in the tab order and is read out')
   t.equal(box.getAttribute('aria-disabled'), 'true')
@@ -63,7 +63,7 @@ t.test('a project that no longer fits stays reachable: aria-disabled with its re
 
 t.test('over budget shows in words and a mark, not colour alone, and the server still refuses it', async (t) => {
   const v = await residentWithCode()
-  const over = html((await tick(v, [insulation, solar, coaches, cafe, heatScan], {}, { 'hx-request': 'true' })).body)
+  const over = parseHtml((await tick(v, [insulation, solar, coaches, cafe, heatScan], {}, { 'hx-request': 'true' })).body)
   t.ok(over.querySelector('.meter')!.classList.contains('meter--over'), 'the meter changes shape (a dashed edge)')
   t.equal(words(over.querySelector('.meter__over')), '! Boven het budget: € 2.000 te veel')
   t.equal(over.querySelector('.meter__icon')!.getAttribute('aria-hidden'), 'true', 'the mark is shape; the words are what is read')
@@ -80,7 +80,7 @@ t.test('approval without JavaScript: "check my choice" with too many ticks says 
   const v = await residentWithCode()
   const res = await tick(v, [coaches, cafe, solar, garden], { intent: 'check' })
   t.equal(res.statusCode, 200)
-  const doc = html(res.body)
+  const doc = parseHtml(res.body)
   const { links, problems } = errorSummary(doc)
   t.same(problems, [])
   t.same(links, ['U heeft 4 projecten gekozen, maar u mag er hoogstens 2 kiezen. Haal er 2 weg.'])
@@ -88,7 +88,7 @@ t.test('approval without JavaScript: "check my choice" with too many ticks says 
   t.ok(form.innerHTML.indexOf('error-summary') < form.innerHTML.indexOf('<fieldset'), 'the summary comes before the projects')
   t.equal(words(doc.querySelector('.meter')), '4 van 2 gekozen · ! 2 te veel gekozen')
   t.equal(doc.querySelectorAll('#ballot input[type=checkbox][checked]').length, 4, 'the ticks are kept to correct')
-  const fine = html((await tick(v, [coaches, cafe], { intent: 'check' })).body)
+  const fine = parseHtml((await tick(v, [coaches, cafe], { intent: 'check' })).body)
   t.equal(fine.querySelector('#error-summary'), null, 'a choice within the rules shows no errors')
   t.equal(await ballotCount(), 0, 'checking stores nothing')
 })
@@ -96,7 +96,7 @@ t.test('approval without JavaScript: "check my choice" with too many ticks says 
 t.test('a wrong code: focus goes to a summary that links to the field, which is marked and described', async (t) => {
   const v = new Visitor(app, '10.21.2.1')
   await v.get(`/rounds/${slug}/vote`)
-  const doc = html((await v.post(`/rounds/${slug}/vote`, { code: 'ABCD-EFGH-JKMN-PQRS' })).body)
+  const doc = parseHtml((await v.post(`/rounds/${slug}/vote`, { code: 'ABCD-EFGH-JKMN-PQRS' })).body)
   const { links, problems } = errorSummary(doc)
   t.same(problems, [])
   t.same(links, ['Deze code kennen we niet. Kijk de code in uw brief nog eens na.'])
@@ -112,11 +112,11 @@ t.test('a wrong code: focus goes to a summary that links to the field, which is 
 t.test('the receipt links back to the round and says that changing the ballot keeps the same receipt code', async (t) => {
   const v = await residentWithCode()
   const cast = await tick(v, [cafe], { intent: 'submit' })
-  const doc = html((await v.get(String(cast.headers.location))).body)
+  const doc = parseHtml((await v.get(String(cast.headers.location))).body)
   const back = doc.querySelectorAll(`main a[href="/rounds/${slug}"]`)
   t.ok(back.some((a) => words(a) === `Terug naar ${ROUND}`), 'a link back to the round')
   t.ok(doc.querySelectorAll('main p').some((p) => words(p).includes('Uw bewijs van stemmen houdt dezelfde code.')))
-  const unknown = html((await v.get('/receipts?receipt=nonsense')).body)
+  const unknown = parseHtml((await v.get('/receipts?receipt=nonsense')).body)
   t.same(errorSummary(unknown).problems, [])
   t.equal(unknown.querySelector('#receipt')!.getAttribute('aria-invalid'), 'true')
 })
@@ -125,7 +125,7 @@ t.test('the accessibility statement follows the government model and every page 
   const v = new Visitor(app, '10.21.3.1')
   const res = await v.get('/toegankelijkheid')
   t.equal(res.statusCode, 200)
-  const doc = html(res.body)
+  const doc = parseHtml(res.body)
   t.equal(words(doc.querySelector('h1')), 'Toegankelijkheidsverklaring')
   const headings = doc.querySelectorAll('main h2').map(words)
   t.same(headings, [
@@ -136,10 +136,10 @@ t.test('the accessibility statement follows the government model and every page 
   t.match(words(doc.querySelector('main')), 'Met schermlezers', 'and what was not tested')
   const en = await v.get('/language/en?next=/toegankelijkheid')
   t.equal(en.statusCode, 303)
-  t.equal(words(html((await v.get('/toegankelijkheid')).body).querySelector('h1')), 'Accessibility statement')
+  t.equal(words(parseHtml((await v.get('/toegankelijkheid')).body).querySelector('h1')), 'Accessibility statement')
   const resident = new Visitor(app, '10.21.3.2')
   for (const path of ['/', `/rounds/${slug}`, `/rounds/${slug}/vote`, '/receipts', '/login', '/nowhere']) {
-    const page = html((await resident.get(path)).body)
+    const page = parseHtml((await resident.get(path)).body)
     t.equal(page.querySelector('footer a[href="/toegankelijkheid"]')?.textContent, 'Toegankelijkheid', `${path} links to the statement`)
   }
 })

@@ -6,7 +6,7 @@ import { castBallot, findCode } from '../../server/data/voting.js'
 import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting-code.js'
 import { TEST_CONFIG } from '../helpers/app.js'
 import { demoRound } from '../helpers/fixtures.js'
-import { errorSummary, html, pageTitle, words } from '../helpers/html.js'
+import { errorSummary, pageTitle, parseHtml, words } from '../helpers/html.js'
 import { setPhase } from '../helpers/voting.js'
 
 const { db, round, roundId, byTitle, codes, officials, signedIn: as } = await demoRound(t, { phase: 'voting', codes: 3, ips: '10.22.0' })
@@ -17,7 +17,7 @@ t.test('the round history names every action in words, never by its key', async 
   await admin.get(codesUrl)
   t.equal((await admin.post(codesUrl, { count: '4', group: '', qr: null })).statusCode, 200, 'a download')
   await appendAudit(db, { officialId: officials.admin.id, actor: officials.admin.email, action: 'round.something-new', object: `round:${roundId}`, details: {} })
-  const doc = html((await admin.get(`/official/rounds/${roundId}`)).body)
+  const doc = parseHtml((await admin.get(`/official/rounds/${roundId}`)).body)
   const actions = doc.querySelectorAll('.round-history > li strong').map(words)
   t.same(actions.slice(0, 2), ['Andere handeling', 'Stemcodes gemaakt'])
   t.match(words(doc.querySelector('.round-history')), 'Stemcodes gemaakt (4)', 'with how many codes')
@@ -26,7 +26,7 @@ t.test('the round history names every action in words, never by its key', async 
 
 t.test('after a download the codes page counts the new codes by itself, asking again until they are there', async (t) => {
   const admin = await as('admin')
-  const page = html((await admin.get(codesUrl)).body)
+  const page = parseHtml((await admin.get(codesUrl)).body)
   const totals = page.querySelector('#code-totals')!
   const issued = Number(words(totals.querySelector('dd')))
   t.equal(totals.getAttribute('hx-get'), `${codesUrl}/totals`)
@@ -35,7 +35,7 @@ t.test('after a download the codes page counts the new codes by itself, asking a
   t.equal(totals.getAttribute('hx-include'), '#count', 'it knows how many were asked for')
   t.equal(totals.parentNode!.getAttribute('aria-live'), 'polite', 'the new count is read out')
 
-  const ask = async (count: string, tries = 5) => html((await admin.get(`${codesUrl}/totals?before=${issued}&tries=${tries}&count=${count}`, { 'hx-request': 'true' })).body)
+  const ask = async (count: string, tries = 5) => parseHtml((await admin.get(`${codesUrl}/totals?before=${issued}&tries=${tries}&count=${count}`, { 'hx-request': 'true' })).body)
   const waiting = (await ask('6')).querySelector('#code-totals')!
   t.equal(waiting.getAttribute('hx-trigger'), 'load delay:2s', 'the codes are not stored yet: ask again')
   t.same(JSON.parse(waiting.getAttribute('hx-vals')!), { before: String(issued), tries: '4' })
@@ -53,7 +53,7 @@ t.test('every official form opens with an error summary linked to its fields', a
   const admin = await as('admin')
   /** The summary names each wrong field by its label, before the message. */
   const check = (body: string, labels: string[], title: RegExp) => {
-    const doc = html(body)
+    const doc = parseHtml(body)
     const summary = errorSummary(doc)
     t.same(summary.problems, [], 'the summary and the fields agree')
     t.same(summary.links.map((link) => link.split(': ')[0]), labels)
@@ -64,7 +64,7 @@ t.test('every official form opens with an error summary linked to its fields', a
     ['Aantal codes', 'Groep (niet verplicht)'],
     /^Fout: Stemcodes/)
   await admin.get('/official/rounds/new')
-  const round = html((await admin.post('/official/rounds', { title: '', budget: 'veel', ballotFormat: 'knapsack', tallyRule: 'greedy', minSpendPercent: '0' })).body)
+  const round = parseHtml((await admin.post('/official/rounds', { title: '', budget: 'veel', ballotFormat: 'knapsack', tallyRule: 'greedy', minSpendPercent: '0' })).body)
   t.same(errorSummary(round).problems, [])
   const hrefs = round.querySelectorAll('#error-summary a').map((a) => a.getAttribute('href'))
   t.same(hrefs.slice(0, 2), ['#title', '#neighbourhood'], 'in the order of the form')
@@ -77,16 +77,16 @@ t.test('every official form opens with an error summary linked to its fields', a
   await moderator.get(`/official/proposals/${waitingProposal.id}`)
   check((await moderator.post(`/official/proposals/${waitingProposal.id}/reject`, { message: ' ' })).body,
     ['Reden (openbaar)'], /^Fout: /)
-  const reject = html((await moderator.post(`/official/proposals/${waitingProposal.id}/reject`, { message: ' ' })).body)
+  const reject = parseHtml((await moderator.post(`/official/proposals/${waitingProposal.id}/reject`, { message: ' ' })).body)
   t.equal(reject.querySelector('#error-summary a')!.getAttribute('href'), '#reject-message', 'to the reject form\'s own field')
   check((await moderator.post(`/official/proposals/${waitingProposal.id}/correct-cost`, { cost: 'abc', message: 'Offerte' })).body,
-    [words(html((await moderator.get(`/official/proposals/${waitingProposal.id}`)).body).querySelector('label[for=cost]'))], /^Fout: /)
+    [words(parseHtml((await moderator.get(`/official/proposals/${waitingProposal.id}`)).body).querySelector('label[for=cost]'))], /^Fout: /)
 
   await admin.get('/official/rounds/import')
   check((await admin.post('/official/rounds/import', { tallyRule: 'greedy', pb: 'nonsense' })).body, ['Tekst van het .pb-bestand'], /^Fout: /)
   await setPhase(db, roundId, 'voting')
   await admin.get(`/official/rounds/${roundId}/paper`)
-  const paper = html((await admin.post(`/official/rounds/${roundId}/paper`, { code: 'nonsense' })).body)
+  const paper = parseHtml((await admin.post(`/official/rounds/${roundId}/paper`, { code: 'nonsense' })).body)
   t.same(errorSummary(paper).problems, [])
   t.equal(paper.querySelector('#error-summary a')!.getAttribute('href'), '#code')
   t.match(pageTitle(paper), /^Fout: /)
@@ -100,7 +100,7 @@ t.test('after a moderation decision a link leads to the next proposal in the que
   const first = waiting.sort((a, b) => a.waitingSince!.getTime() - b.waitingSince!.getTime() || a.id - b.id)[0]!
   await moderator.get(`/official/proposals/${first.id}`)
   const res = await moderator.post(`/official/proposals/${first.id}/approve`, {})
-  const doc = html((await moderator.get(String(res.headers.location))).body)
+  const doc = parseHtml((await moderator.get(String(res.headers.location))).body)
   const next = doc.querySelector('[role=status] a')!
   const rest = waiting.filter((p) => p.id !== first.id).sort((a, b) => a.waitingSince!.getTime() - b.waitingSince!.getTime() || a.id - b.id)
   t.equal(next.getAttribute('href'), `/official/proposals/${rest[0]!.id}`, 'the oldest that still waits')
@@ -110,7 +110,7 @@ t.test('after a moderation decision a link leads to the next proposal in the que
 t.test('the dashboard links to the import and shows each round\'s public address', async (t) => {
   const [draft] = await db.insert(rounds).values({ slug: 'concept', title: 'Concept', neighbourhood: 'Wijk', budgetCents: 100_00 }).returning()
   const admin = await as('admin')
-  const doc = html((await admin.get('/official')).body)
+  const doc = parseHtml((await admin.get('/official')).body)
   t.ok(doc.querySelector('main a[href="/official/rounds/import"]'), 'the import is one click from the dashboard')
   const row = (id: number) => doc.querySelector(`a[href="/official/rounds/${id}"]`)!.parentNode!
   const address = `${TEST_CONFIG.publicUrl}/rounds/${round.slug}`
@@ -132,10 +132,10 @@ t.test('progress updates name their project', async (t) => {
   await admin.get(`/official/rounds/${roundId}/results`)
   t.equal((await admin.post(`/official/rounds/${roundId}/publish`, {})).statusCode, 303)
   await admin.get(`/official/rounds/${roundId}/results`)
-  const bad = html((await admin.post(`/official/rounds/${roundId}/progress`, { proposal: String(coaches.id), status: 'planned', text: '', on: '' })).body)
+  const bad = parseHtml((await admin.post(`/official/rounds/${roundId}/progress`, { proposal: String(coaches.id), status: 'planned', text: '', on: '' })).body)
   t.same(errorSummary(bad).problems, [])
   t.same(bad.querySelectorAll('#error-summary a').map((a) => a.getAttribute('href')), ['#text', '#on'])
   await admin.post(`/official/rounds/${roundId}/progress`, { proposal: String(coaches.id), status: 'in_progress', text: 'Tien coaches opgeleid.', on: '2027-02-01' })
-  const doc = html((await admin.get(`/official/rounds/${roundId}/results`)).body)
+  const doc = parseHtml((await admin.get(`/official/rounds/${roundId}/results`)).body)
   t.equal(words(doc.querySelector('.history li strong')), coaches.title)
 })
