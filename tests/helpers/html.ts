@@ -46,6 +46,25 @@ export class Html {
     return this.text('title')
   }
 
+  /** The term → description pairs of every `<dl>` matching a selector (each pair in its own `<div>`, as our pages write them). */
+  facts(selector = 'dl'): Record<string, string> {
+    const out: Record<string, string> = {}
+    for (const list of this.all(selector)) {
+      for (const term of list.querySelectorAll('dt')) {
+        const description = term.nextElementSibling
+        if (description?.tagName === 'DD') out[squash(term.textContent)] = squash(description.textContent)
+      }
+    }
+    return out
+  }
+
+  /** A table's body rows as lists of cell texts (header cells included), e.g. `[['Online', '8', '40%']]`. */
+  rows(table: string): string[][] {
+    return this.get(table)
+      .querySelectorAll('tbody tr')
+      .map((row) => row.querySelectorAll('th, td').map((cell) => squash(cell.textContent)))
+  }
+
   /** Every link's href, in page order. */
   get links(): string[] {
     return this.all('a[href]').map((a) => a.getAttribute('href')!)
