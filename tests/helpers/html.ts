@@ -136,6 +136,13 @@ export function msg(key: string, vars: Record<string, unknown> = {}, lang: Lang 
   return squash(translate(messages[lang], key, vars))
 }
 
+/** A sentence from the translation table as a pattern, each `{placeholder}` matching any text: for sentences with figures a test does not fix. */
+export function msgPattern(key: string, lang: Lang = 'nl'): RegExp {
+  const text = msg(key, {}, lang)
+  const parts = text.split(/\{\w+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+  return new RegExp(`^${parts.join('.+?')}$`)
+}
+
 /** A page or fragment as a document to query with CSS selectors. */
 export function parseHtml(body: string): HTMLElement {
   return parse(body)

@@ -1,15 +1,17 @@
 import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { parse as parseCsv } from 'csv-parse/sync'
-import { results, votingCodes } from '../../db/schema.js'
+import { results, rounds, votingCodes } from '../../db/schema.js'
 import { addProgressUpdate } from '../../server/data/results.js'
 import { castBallot, findCode } from '../../server/data/voting.js'
 import { parsePb, pbTallyInput } from '../../server/domain/pabulib.js'
 import { sha256 } from '../../server/domain/results.js'
+import { formatDateTime } from '../../server/i18n.js'
 import { tally, type TallyResult } from '../../server/domain/tally.js'
 import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting-code.js'
 import { TEST_CONFIG } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
+import { html, msg, msgPattern } from '../helpers/html.js'
 import { demoRound } from '../helpers/fixtures.js'
 import { setPhase } from '../helpers/voting.js'
 
@@ -30,64 +32,92 @@ const lost = await findCode(db, roundId, hashCode(TEST_CONFIG.codeKey, normalise
 await db.update(votingCodes).set({ revokedAt: new Date() }).where(eq(votingCodes.id, lost!.id))
 await setPhase(db, roundId, 'closed')
 
-const PAGES = ['results', 'results.csv', 'results.json', 'ballots.pb'].map((p) => `/rounds/${slug}/${p}`)
-const plain = (html: string) => html.replace(/\u00a0/g, ' ').replace(/&#x27;/g, "'").replace(/\s+/g, ' ')
+const PAGES = ['results', 'results.csv', 'results.json', 'ballots.pb']
+
+let publishing: Promise<void> | undefined
+/** The admin publishes the demo round's result; once, by whichever subtest needs it first. */
+function published() {
+  publishing ??= (async () => {
+    const adminVisitor = await signedIn('admin')
+    await adminVisitor.get(`/official/rounds/${roundId}/results`)
+    const res = await adminVisitor.post(`/official/rounds/${roundId}/publish`, {})
+    if (res.statusCode !== 303) throw new Error(`publishing answered ${res.statusCode}`)
+  })()
+  return publishing
+}
+const stored = async () => {
+  await published()
+  const [row] = await db.select().from(results).where(eq(results.roundId, roundId))
+  return { row: row!, outcome: row!.outcome as unknown as TallyResult }
+}
+const cardTitles = (cards: ReturnType<typeof html>['root'] | null | undefined) => cards?.querySelectorAll('.card__title a').map((a) => a.text) ?? []
 
 t.test('before publication the results and open data do not exist, not even for a signed-in admin', async (t) => {
+  const [closed] = await db.insert(rounds).values({
+    slug: 'gesloten', title: 'Gesloten maar niet gepubliceerd', neighbourhood: 'Noord', budgetCents: 1_000_00, phase: 'closed',
+  }).returning()
   const adminVisitor = await signedIn('admin')
-  for (const url of PAGES) {
+  for (const url of PAGES.map((p) => `/rounds/${closed!.slug}/${p}`)) {
     t.equal((await new Visitor(app).get(url)).statusCode, 404, `${url} for a resident`)
     const res = await adminVisitor.get(url)
     t.equal(res.statusCode, 404, `${url} for an admin`)
-    t.match(res.body, 'Deze pagina bestaat niet')
+    t.equal(html(res).text('h1'), msg('errors.notFound'))
   }
-  t.notMatch((await new Visitor(app).get(`/rounds/${slug}`)).body, `/rounds/${slug}/results"`, 'the round page has no results link yet')
+  t.notOk(html(await new Visitor(app).get(`/rounds/${closed!.slug}`)).links.includes(`/rounds/${closed!.slug}/results`), 'the round page has no results link yet')
   t.equal((await new Visitor(app).get('/rounds/does-not-exist/results')).statusCode, 404)
-  t.equal((await db.select().from(results)).length, 0)
+  t.equal((await db.select().from(results).where(eq(results.roundId, closed!.id))).length, 0)
 })
 
 t.test('after publication everyone sees the funded projects with votes, cost, reasons, chart and totals', async (t) => {
-  const adminVisitor = await signedIn('admin')
-  await adminVisitor.get(`/official/rounds/${roundId}/results`)
-  t.equal((await adminVisitor.post(`/official/rounds/${roundId}/publish`, {})).statusCode, 303)
-  const [stored] = await db.select().from(results)
-  const outcome = stored!.outcome as unknown as TallyResult
+  const { row, outcome } = await stored()
   const funded = projects.filter((p) => outcome.selected.includes(String(p.id)))
   t.ok(funded.length > 0)
 
   const res = await new Visitor(app).get(`/rounds/${slug}/results`)
   t.equal(res.statusCode, 200)
-  const body = plain(res.body)
-  t.match(body, `Gekozen projecten (${funded.length})`)
-  for (const p of funded) t.match(body, new RegExp(`<h3 class="card__title"><a href="/proposals/${p.reference}">${p.title}</a></h3>`), `${p.title} is listed as funded`)
-  t.match(body, 'Er zijn 39 geldige stemmen geteld', 'the revoked code\'s ballot is not counted')
-  t.match(body, /voorstanders betaalden elk hoogstens/, 'each project says why')
-  t.match(body, `<dt>Besteed</dt><dd>€ ${(outcome.totalCost / 100).toLocaleString('nl-NL')}</dd>`)
-  t.match(body, /<svg role="img" aria-labelledby="votes-chart-title votes-chart-desc"/, 'the chart is an image with a name and a description')
-  t.match(body, '<title id="votes-chart-title">Stemmen per project</title>')
-  t.equal((res.body.match(/<rect /g) ?? []).length, projects.length, 'one bar per project')
-  t.notMatch(res.body, /style=/, 'no inline style: the CSP forbids it')
-  t.notMatch(res.body, /<script>/)
-  t.match(body, /<div class="visually-hidden"> <table> <caption>Stemmen per project<\/caption>/, 'the same numbers as a table for screen readers')
-  for (const p of projects) t.match(body, new RegExp(`<tr><th scope="row">${p.title}</th><td>\\d+</td>`), `${p.title} in the table`)
-  t.match(body, `Niet gekozen projecten (${projects.length - funded.length})`)
-  t.match(body, 'Paste niet meer: er was nog', 'a project that was not funded says why')
+  const page = html(res)
+  const [fundedCards, notFundedCards] = page.all('main > ul.cards')
+  const headings = page.texts('main > h2')
+  t.ok(headings.includes(msg('outcome.fundedHeading', { count: funded.length })))
+  t.same(cardTitles(fundedCards).sort(), funded.map((p) => p.title).sort(), 'the funded projects are listed')
+  t.same(fundedCards!.querySelectorAll('.card__title a').map((a) => a.getAttribute('href')).sort(), funded.map((p) => `/proposals/${p.reference}`).sort())
+  t.equal(page.text('.lead'), msg('outcome.intro', { at: formatDateTime(row.publishedAt, 'nl'), ballots: 39 }), 'the revoked code\'s ballot is not counted')
+  for (const card of fundedCards!.querySelectorAll('.card')) {
+    t.match(card.querySelector('p')?.text, /[a-z]/, 'each project says why')
+    t.notMatch(card.querySelector('p')?.text, /^results\.reason/)
+  }
+  t.equal(page.facts('.facts--large')[msg('outcome.spent')], `€ ${(outcome.totalCost / 100).toLocaleString('nl-NL')}`)
+  const svg = page.get('svg[role=img]')
+  t.equal(svg.getAttribute('aria-labelledby'), 'votes-chart-title votes-chart-desc', 'the chart is an image with a name and a description')
+  t.equal(page.text('#votes-chart-title'), msg('outcome.chart.title'))
+  t.equal(svg.querySelectorAll('rect').length, projects.length, 'one bar per project')
+  t.same(page.all('[style]'), [], 'no inline style: the CSP forbids it')
+  t.same(page.all('script').filter((s) => !s.hasAttribute('src')), [], 'no inline script')
+  const table = page.get('.visually-hidden table')
+  t.equal(table.querySelector('caption')?.text, msg('outcome.votesHeading'), 'the same numbers as a table for screen readers')
+  const rows = page.rows('.visually-hidden table')
+  for (const p of projects) t.ok(rows.some(([title, votes]) => title === p.title && /^\d+$/.test(votes!)), `${p.title} in the table`)
+  t.ok(headings.includes(msg('outcome.notFundedHeading', { count: projects.length - funded.length })))
+  t.ok(notFundedCards!.querySelectorAll('.card > p').some((p) => msgPattern('results.reason.completion-did-not-fit').test(p.text)),
+    'a project that was not funded says why')
   const kwh = funded.reduce((sum, p) => sum + (p.kwhPerYear ?? 0), 0)
-  t.match(body, `${kwh.toLocaleString('nl-NL')} kWh`, 'the funded projects\' energy savings add up')
-  t.match(body, 'Een project met meer thema\'s telt bij elk van die thema\'s helemaal mee')
-  t.match(body, 'Gelijke delen: elke stemmer heeft een even groot deel van het budget')
+  t.equal(page.facts()[msg('outcome.adds.kwhPerYear')], `${kwh.toLocaleString('nl-NL')} kWh`, 'the funded projects\' energy savings add up')
+  t.ok(page.texts('p').includes(msg('outcome.spending.themesNote')))
+  t.ok(page.texts('p').includes(msg('outcome.rule.equal-shares')))
   t.equal(outcome.ties.length, 1, 'the demo votes hold one tie')
-  t.match(body, 'Gelijke delen: tussen Buurtmoestuin met regenton, Warmtescan van 200 woningen ging ‘Buurtmoestuin met regenton’ voor', 'the broken tie is named')
-  t.match(body, '<caption>Geld per soort project</caption>')
-  t.match(body, '<tfoot><tr><th scope="row">Totaal</th><td>€ 80.000</td>')
-  t.match(body, stored!.ballotsSha256)
-  t.match(body, `npm run tally -- ${slug}-ballots.pb --rule equal-shares`)
-  t.match((await new Visitor(app).get(`/rounds/${slug}`)).body, `<a href="/rounds/${slug}/results">Bekijk de uitslag</a>`, 'the round page links to the results')
+  t.ok(page.texts('main li').includes(`${msg('outcome.ties.stage.equal-shares')}: ${msg('outcome.ties.item', {
+    tied: 'Buurtmoestuin met regenton, Warmtescan van 200 woningen', winner: 'Buurtmoestuin met regenton',
+  })}`), 'the broken tie is named')
+  const perTrack = page.all('table.figures-table').find((t) => t.querySelector('caption')?.text === msg('outcome.spending.perTrack'))
+  t.same(perTrack?.querySelector('tfoot tr')?.querySelectorAll('th, td').map((c) => c.text.replace(/\s+/g, ' ')), [msg('outcome.spending.total'), '€ 80.000'])
+  t.ok(page.links.includes(`/rounds/${slug}/ballots.pb`))
+  t.ok(page.links.includes(`/rounds/${slug}/transparency`), 'the transparency page holds the hash and how to recount')
+  t.ok(row.ballotsSha256)
+  t.ok(html(await new Visitor(app).get(`/rounds/${slug}`)).links.includes(`/rounds/${slug}/results`), 'the round page links to the results')
 })
 
 t.test('the results as CSV and as JSON hold the same projects, votes, funding and reasons as the frozen result', async (t) => {
-  const [stored] = await db.select().from(results)
-  const outcome = stored!.outcome as unknown as TallyResult
+  const { row: result, outcome } = await stored()
   const csv = await new Visitor(app).get(`/rounds/${slug}/results.csv`)
   t.equal(csv.statusCode, 200)
   t.match(csv.headers['content-type'], 'text/csv; charset=utf-8')
@@ -106,8 +136,8 @@ t.test('the results as CSV and as JSON hold the same projects, votes, funding an
   const data = JSON.parse(json.body)
   t.match(data, {
     round: { slug, budget_cents: round!.budgetCents, ballot_format: 'knapsack' },
-    rule: 'equal-shares', ballot_count: 39, ballots_sha256: stored!.ballotsSha256, software_version: stored!.softwareVersion,
-    total_cost_cents: outcome.totalCost, language: 'en', published_at: stored!.publishedAt.toISOString(),
+    rule: 'equal-shares', ballot_count: 39, ballots_sha256: result.ballotsSha256, software_version: result.softwareVersion,
+    total_cost_cents: outcome.totalCost, language: 'en', published_at: result.publishedAt.toISOString(),
   })
   t.same(data.projects.filter((p: { funded: boolean }) => p.funded).map((p: { project_id: number }) => String(p.project_id)).sort(), [...outcome.selected].sort())
   t.match(data.projects[0].reason, /supporters|Funded/, 'reasons in English when asked')
@@ -115,35 +145,39 @@ t.test('the results as CSV and as JSON hold the same projects, votes, funding an
 })
 
 t.test('the anonymised ballots download as the frozen .pb text; its hash is the published one and a recount gives the same winners', async (t) => {
-  const [stored] = await db.select().from(results)
+  const { row: result, outcome } = await stored()
   const res = await new Visitor(app).get(`/rounds/${slug}/ballots.pb`)
   t.equal(res.statusCode, 200)
   t.equal(res.headers['content-type'], 'text/plain; charset=utf-8')
   t.equal(res.headers['content-disposition'], `attachment; filename="${slug}-ballots.pb"`)
-  t.equal(res.body, stored!.ballotsPb)
-  t.equal(sha256(res.body), stored!.ballotsSha256)
-  const recount = tally(pbTallyInput(parsePb(res.body)), stored!.rule)
-  t.same([...recount.selected].sort(), [...(stored!.outcome as unknown as TallyResult).selected].sort())
+  t.equal(res.body, result.ballotsPb)
+  t.equal(sha256(res.body), result.ballotsSha256)
+  const recount = tally(pbTallyInput(parsePb(res.body)), result.rule)
+  t.same([...recount.selected].sort(), [...outcome.selected].sort())
   t.notMatch(res.body, codes[1]!, 'no voting codes in it')
 })
 
 t.test('progress on a funded project shows on the results page and on the project\'s own page', async (t) => {
-  const [stored] = await db.select().from(results)
-  const fundedId = Number((stored!.outcome as unknown as TallyResult).selected[0])
+  const { outcome } = await stored()
+  const fundedId = Number(outcome.selected[0])
   await addProgressUpdate(db, { proposalId: fundedId, status: 'done', text: 'De <coaches> zijn aan het werk.', on: '2027-03-01', official: { id: admin.id, email: 'admin@example.test' } })
-  const page = plain((await new Visitor(app).get(`/rounds/${slug}/results`)).body)
-  t.match(page, '<strong>Klaar</strong> <span class="muted">1 maart 2027</span><p class="history__message">De &lt;coaches&gt; zijn aan het werk.</p>')
+  const update = html(await new Visitor(app).get(`/rounds/${slug}/results`)).get('ul.history > li')
+  t.equal(update.querySelector('strong')?.text, msg('results.progress.status.done'))
+  t.equal(update.querySelector('.muted')?.text, '1 maart 2027')
+  t.equal(update.querySelector('.history__message')?.text, 'De <coaches> zijn aan het werk.', 'shown as text')
   const reference = projects.find((p) => p.id === fundedId)!.reference
-  const detail = plain((await new Visitor(app).get(`/proposals/${reference}`)).body)
-  t.match(detail, '<h2>Voortgang van gekozen projecten</h2>')
-  t.match(detail, 'De &lt;coaches&gt; zijn aan het werk.')
+  const detail = html(await new Visitor(app).get(`/proposals/${reference}`))
+  t.ok(detail.texts('h2').includes(msg('results.progress.title')))
+  t.equal(detail.get('ul.history .history__message').text, 'De <coaches> zijn aan het werk.')
 })
 
 t.test('the results page reads in English too', async (t) => {
+  await published()
   const visitor = new Visitor(app)
   await visitor.get('/language/en?next=/')
-  const body = plain((await visitor.get(`/rounds/${slug}/results`)).body)
-  t.match(body, '<h1>Results</h1>')
-  t.match(body, 'A project with several themes counts in full')
-  t.notMatch(body, /outcome\.|results\.reason/, 'no untranslated keys')
+  const page = html(await visitor.get(`/rounds/${slug}/results`))
+  t.equal(page.get('html').getAttribute('lang'), 'en')
+  t.equal(page.text('h1'), msg('outcome.heading', {}, 'en'))
+  t.ok(page.texts('p').includes(msg('outcome.spending.themesNote', {}, 'en')))
+  t.notMatch(page.text(), /outcome\.|results\.reason/, 'no untranslated keys')
 })
