@@ -7,6 +7,7 @@ import { codesCsv, csvField } from '../../server/routes/official/codes-export.js
 import { hashCode, normaliseCode } from '../../server/domain/voting-code.js'
 import { TEST_CONFIG } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
+import { html, msg } from '../helpers/html.js'
 import { demoRound } from '../helpers/fixtures.js'
 import { createCodes, setPhase } from '../helpers/voting.js'
 
@@ -19,7 +20,10 @@ const stored = async () => ({
   codes: (await db.select({ n: sql<number>`count(*)::int` }).from(votingCodes))[0]!.n,
   audit: (await db.select({ n: sql<number>`count(*)::int` }).from(auditLog).where(sql`${auditLog.action} like 'codes.%'`))[0]!.n,
 })
-const text = (body: string) => body.replace(/\u00a0/g, ' ')
+const issued = async () => Number(html(await admin.get(codesUrl)).facts()[msg('codes.issued')]!.replace(/\./g, ''))
+/** The group row of the official turnout page: valid, revoked, online, paper, counted, percent. */
+const turnoutRow = async (group: string) =>
+  html(await admin.get(`/official/rounds/${roundId}/turnout`)).rows('#by-group + .turnout-scroll table').find(([label]) => label === group)?.slice(1)
 
 interface CsvRow { code: string; group: string; voting_url: string }
 
@@ -34,11 +38,12 @@ async function generate(form: Record<string, string>) {
 }
 
 t.test('an admin generates codes: a one-time ZIP with the mail-merge CSV and QR images; only keyed hashes are stored', async (t) => {
-  const page = await admin.get(codesUrl)
-  t.equal(page.statusCode, 200)
-  t.match(page.body, 'U kunt het niet nog een keer downloaden', 'the page warns before generating')
-  t.match(page.body, 'Er zijn nog geen codes gemaakt.')
-  t.match(page.body, /<input type="checkbox" id="qr" name="qr" value="yes" checked/)
+  const res0 = await admin.get(codesUrl)
+  t.equal(res0.statusCode, 200)
+  const page = html(res0)
+  t.equal(page.text('.alert strong'), msg('codes.generate.once'), 'the page warns before generating')
+  t.same(page.checked('qr'), ['yes'], 'QR images are ticked by default')
+  const issuedBefore = await issued()
 
   const { res, rows, files } = await generate({ count: '25', group: '3024', qr: 'yes' })
   t.equal(res.statusCode, 200)
@@ -70,8 +75,8 @@ t.test('an admin generates codes: a one-time ZIP with the mail-merge CSV and QR 
   t.match(audit, { actor: 'admin@example.test', object: `round:${roundId}`, details: { count: 25, group: '3024' } })
 
   const after = await admin.get(codesUrl)
-  t.match(after.body, /<td>3024<\/td><td>25<\/td><td>Test admin<\/td>/)
-  t.match(after.body, /<dt>Codes gemaakt<\/dt><dd>25<\/dd>/)
+  t.ok(html(after).rows('table.table').some(([, group, count, by]) => group === '3024' && count === '25' && by === 'Test admin'), 'the batch is listed')
+  t.equal(await issued(), issuedBefore + 25)
   for (const row of rows) t.notMatch(after.body, row.code, 'the page never shows a code')
   t.equal(after.headers['cache-control'], 'no-store')
 
@@ -79,12 +84,13 @@ t.test('an admin generates codes: a one-time ZIP with the mail-merge CSV and QR 
   t.teardown(() => setPhase(db, roundId, 'reviewing'))
   const resident = new Visitor(app, '10.4.9.1')
   const entry = await resident.get(new URL(rows[0]!.voting_url).pathname + new URL(rows[0]!.voting_url).search)
-  t.match(entry.body, `value="${rows[0]!.code}"`, 'the QR link fills in the code')
+  t.equal(html(entry).field('code').value, rows[0]!.code, 'the QR link fills in the code')
   t.equal((await resident.post('/rounds/bospolder-tussendijken/vote', { code: rows[0]!.code })).statusCode, 303)
   await resident.get('/rounds/bospolder-tussendijken/vote/ballot')
   const cast = await resident.post('/rounds/bospolder-tussendijken/vote/ballot', { projects: [String(projects[0]!.id)], intent: 'submit' })
   t.equal(cast.statusCode, 303)
-  const [ballot] = await db.select().from(ballots)
+  const codeRow = inDb.find((c) => c.codeHash === hashCode(TEST_CONFIG.codeKey, normaliseCode(rows[0]!.code)!))!
+  const [ballot] = await db.select().from(ballots).where(eq(ballots.codeId, codeRow.id))
   t.same(ballot!.projectIds, [projects[0]!.id])
   t.equal(ballot!.channel, 'online')
 })
@@ -98,38 +104,47 @@ t.test('without QR images the ZIP holds only the CSV; a group is optional; Dutch
   const [batch] = await db.select().from(codeBatches).where(and(eq(codeBatches.count, 6000), sql`${codeBatches.groupLabel} is null`))
   t.ok(batch, 'the batch is stored without a group')
   t.equal((await db.select({ n: sql<number>`count(*)::int` }).from(votingCodes).where(eq(votingCodes.batchId, batch!.id)))[0]!.n, 6000)
-  t.match((await admin.get(codesUrl)).body, '(geen groep)')
+  t.ok(html(await admin.get(codesUrl)).rows('table.table').some(([, group, count]) => group === msg('codes.batches.noGroup') && count === '6.000'))
+})
+
+t.test('a round without codes says so', async (t) => {
+  const [fresh] = await db.insert(rounds).values({ slug: 'zonder-codes', title: 'Zonder codes', neighbourhood: 'Oost', budgetCents: 1_000_00 }).returning()
+  const page = html(await admin.get(`/official/rounds/${fresh!.id}/codes`))
+  t.ok(page.texts('main p').includes(msg('codes.batches.none')))
+  t.notOk(page.has('table.table'))
 })
 
 t.test('a wrong number or group is refused with a message at the field, the form keeps the input, and nothing is stored', async (t) => {
   const before = await stored()
-  const cases: [string, Record<string, string>, string, RegExp][] = [
-    ['zero', { count: '0', group: 'Noord' }, 'count', /Vul een heel getal in van 1 tot en met 100\.000\./],
-    ['too many', { count: '100001', group: 'Noord' }, 'count', /Vul een heel getal in van 1 tot en met 100\.000\./],
-    ['not a number', { count: 'abc', group: 'Noord' }, 'count', /Vul een heel getal in/],
-    ['a fraction', { count: '12,5', group: 'Noord' }, 'count', /Vul een heel getal in/],
-    ['missing', { group: 'Noord' }, 'count', /Vul een heel getal in/],
-    ['an e-mail address as group', { count: '10', group: 'jan@example.nl' }, 'group', /Gebruik alleen letters, cijfers, spaties en streepjes/],
-    ['markup as group', { count: '10', group: '<b>3024</b>' }, 'group', /Gebruik alleen letters, cijfers, spaties en streepjes/],
-    ['a formula as group', { count: '10', group: '=1+1' }, 'group', /Gebruik alleen letters/],
-    ['a long group', { count: '10', group: 'x'.repeat(41) }, 'group', /hoogstens 40 tekens/],
-    ['QR images for too many codes', { count: '5001', group: 'Noord', qr: 'yes' }, 'qr', /QR-codes kunnen voor hoogstens 5\.000 codes tegelijk/],
+  const count = msg('codes.generate.countInvalid', { max: '100.000' })
+  const characters = msg('codes.generate.groupCharacters')
+  const cases: [string, Record<string, string>, string, string][] = [
+    ['zero', { count: '0', group: 'Noord' }, 'count', count],
+    ['too many', { count: '100001', group: 'Noord' }, 'count', count],
+    ['not a number', { count: 'abc', group: 'Noord' }, 'count', count],
+    ['a fraction', { count: '12,5', group: 'Noord' }, 'count', count],
+    ['missing', { group: 'Noord' }, 'count', count],
+    ['an e-mail address as group', { count: '10', group: 'jan@example.nl' }, 'group', characters],
+    ['markup as group', { count: '10', group: '<b>3024</b>' }, 'group', characters],
+    ['a formula as group', { count: '10', group: '=1+1' }, 'group', characters],
+    ['a long group', { count: '10', group: 'x'.repeat(41) }, 'group', msg('codes.generate.groupTooLong', { max: 40 })],
+    ['QR images for too many codes', { count: '5001', group: 'Noord', qr: 'yes' }, 'qr', msg('codes.generate.qrTooMany', { max: '5.000' })],
   ]
   for (const [name, form, field, message] of cases) {
     const { res } = await generate(form)
     t.equal(res.statusCode, 422, name)
     t.equal(res.headers['content-type'], 'text/html; charset=utf-8', `${name}: no download`)
-    t.match(text(res.body), message, name)
-    t.match(res.body, `id="${field}-error"`, `${name}: the message is at its field`)
-    t.match(res.body, new RegExp(`id="${field}"[^>]*aria-invalid="true"`), `${name}: the field is marked`)
-    t.match(res.body, 'Er zijn geen codes gemaakt.', name)
+    const page = html(res)
+    t.equal(page.text(`#${field}-error`), message, `${name}: the message is at its field`)
+    t.equal(page.get(`#${field}`).getAttribute('aria-invalid'), 'true', `${name}: the field is marked`)
+    t.equal(page.text('[role=alert]'), msg('codes.generate.summary'), name)
   }
-  const kept = (await generate({ count: 'abc', group: 'Noord' })).res
-  t.match(kept.body, 'id="count" name="count" type="text" value="abc"')
-  t.match(kept.body, 'id="group" name="group" type="text" value="Noord"')
-  const markup = (await generate({ count: '1', group: '<b>3024</b>' })).res
-  t.match(markup.body, 'value="&lt;b&gt;3024&lt;/b&gt;"', 'a refused group is kept, escaped')
-  t.notMatch(kept.body, /id="qr" name="qr" value="yes" checked/, 'an unticked box stays unticked')
+  const kept = html((await generate({ count: 'abc', group: 'Noord' })).res)
+  t.match(kept.fields(kept.form(codesUrl)), { count: 'abc', group: 'Noord' }, 'the input comes back')
+  t.same(kept.checked('qr'), [], 'an unticked box stays unticked')
+  const markup = html((await generate({ count: '1', group: '<b>3024</b>' })).res)
+  t.equal(markup.field('group').value, '<b>3024</b>', 'a refused group is kept as text')
+  t.notOk(markup.has('main b'), 'and not as markup')
   t.same(await stored(), before)
 })
 
@@ -140,39 +155,40 @@ t.test('moderators and council members may not generate or revoke codes; a form 
     t.equal((await v.get(codesUrl)).statusCode, 403, `${role} cannot see the codes page`)
     const res = await v.post(codesUrl, { count: '5', group: '' })
     t.equal(res.statusCode, 403, `${role} cannot generate`)
-    t.match(res.body, 'Dit mag u niet doen')
+    t.equal(html(res).text('h1'), msg('errors.forbidden'))
     t.equal((await v.post(`${codesUrl}/revoke`, { code: 'ABCD-EFGH-JKMN-PQRS' })).statusCode, 403, `${role} cannot revoke`)
-    t.notMatch((await v.get(`/official/rounds/${roundId}`)).body, 'href="/official/rounds/1/codes"', `${role} gets no link`)
+    t.notOk(html(await v.get(`/official/rounds/${roundId}`)).links.includes(codesUrl), `${role} gets no link`)
   }
   await admin.get(codesUrl)
   const forged = await admin.post(codesUrl, { count: '5', group: '', _csrf: null })
   t.equal(forged.statusCode, 403)
-  t.match(forged.body, 'Dit formulier is verlopen')
+  t.equal(html(forged).text('h1'), msg('errors.csrf'))
   t.equal((await admin.post(codesUrl, { count: '5', group: '', _csrf: 'forged' })).statusCode, 403)
   t.equal((await new Visitor(app).post(codesUrl, { count: '5' })).statusCode, 403, 'not signed in: no CSRF cookie, refused')
   t.same(await stored(), before)
-  t.match((await admin.get(`/official/rounds/${roundId}`)).body, `href="/official/rounds/${roundId}/codes"`, 'the admin has a link')
+  t.ok(html(await admin.get(`/official/rounds/${roundId}`)).links.includes(codesUrl), 'the admin has a link')
 })
 
 t.test('after voting closes codes can no longer be generated or revoked', async (t) => {
+  t.teardown(() => setPhase(db, roundId, 'reviewing'))
   const [codeOfRound] = await createCodes(db, roundId, 1)
   const before = await stored()
   for (const phase of ['closed', 'published'] as const) {
     await setPhase(db, roundId, phase)
-    const page = await admin.get(codesUrl)
-    t.equal(page.statusCode, 200)
-    t.match(page.body, 'U kunt geen codes meer maken of intrekken.')
-    t.notMatch(page.body, `action="${codesUrl}"`, 'no form')
+    const res0 = await admin.get(codesUrl)
+    t.equal(res0.statusCode, 200)
+    const page = html(res0)
+    t.equal(page.text('main > .alert'), msg('codes.closedPhase'))
+    t.notOk(page.has(`form[action="${codesUrl}"]`), 'no form')
     const res = await admin.post(codesUrl, { count: '5', group: '' })
     t.equal(res.statusCode, 409, phase)
-    t.match(res.body, 'U kunt geen codes meer maken of intrekken.')
+    t.equal(html(res).text('[role=alert]'), msg('codes.closedPhase'))
     t.equal((await admin.post(`${codesUrl}/revoke`, { code: codeOfRound! })).statusCode, 409)
   }
   t.same(await stored(), before)
   t.equal((await db.select().from(votingCodes).where(sql`${votingCodes.revokedAt} is not null`)).length, 0)
   await setPhase(db, roundId, 'draft')
   t.equal((await generate({ count: '2', group: '' })).res.statusCode, 200, 'a draft round can have codes')
-  await setPhase(db, roundId, 'reviewing')
 })
 
 t.test('revoking a lost letter: the code stops working, its ballot is kept but no longer counted, and it is audited', async (t) => {
@@ -184,16 +200,15 @@ t.test('revoking a lost letter: the code stops working, its ballot is kept but n
   await resident.post('/rounds/bospolder-tussendijken/vote', { code: lost! })
   await resident.get('/rounds/bospolder-tussendijken/vote/ballot')
   await resident.post('/rounds/bospolder-tussendijken/vote/ballot', { projects: [String(projects[1]!.id)], intent: 'submit' })
-  const turnoutBefore = text((await admin.get(`/official/rounds/${roundId}/turnout`)).body)
-  t.match(turnoutBefore, /<th scope="row">Revoke<\/th><td>2<\/td><td>0<\/td>\s*<td>1<\/td><td>0<\/td><td>1<\/td><td>50%<\/td>/)
+  t.same(await turnoutRow('Revoke'), ['2', '0', '1', '0', '1', '50%'])
 
   await admin.get(codesUrl)
   const res = await admin.post(`${codesUrl}/revoke`, { code: lost!.toLowerCase().replace(/-/g, ' ') })
   t.equal(res.statusCode, 303)
   t.equal(res.headers.location, `${codesUrl}?notice=revoked`)
-  const page = await admin.get(String(res.headers.location))
-  t.match(page.body, 'De code is ingetrokken.')
-  t.match(page.body, /<dt>Codes ingetrokken<\/dt><dd>1<\/dd>/)
+  const page = html(await admin.get(String(res.headers.location)))
+  t.equal(page.text('[role=status]'), msg('codes.notice.revoked'))
+  t.ok(Number(page.facts()[msg('codes.revoked')]) >= 1, 'counted among the revoked codes')
   const [row] = await db.select().from(votingCodes).where(eq(votingCodes.codeHash, hashCode(TEST_CONFIG.codeKey, normaliseCode(lost!)!)))
   t.ok(row!.revokedAt, 'the code is revoked')
   t.equal((await db.select().from(ballots).where(eq(ballots.codeId, row!.id))).length, 1, 'its ballot is kept')
@@ -206,24 +221,23 @@ t.test('revoking a lost letter: the code stops working, its ballot is kept but n
   await again.get('/rounds/bospolder-tussendijken/vote')
   const refused = await again.post('/rounds/bospolder-tussendijken/vote', { code: lost! })
   t.equal(refused.statusCode, 422)
-  t.match(refused.body, 'Deze code is ingetrokken.')
-  const turnoutAfter = text((await admin.get(`/official/rounds/${roundId}/turnout`)).body)
-  t.match(turnoutAfter, /<th scope="row">Revoke<\/th><td>1<\/td><td>1<\/td>\s*<td>0<\/td><td>0<\/td><td>0<\/td><td>0%<\/td>/, 'the ballot of the revoked code is not counted')
+  t.equal(html(refused).text('#code-error'), msg('vote.codeRevoked'))
+  t.same(await turnoutRow('Revoke'), ['1', '1', '0', '0', '0', '0%'], 'the ballot of the revoked code is not counted')
 
   const audits = (await stored()).audit
   const already = await admin.post(`${codesUrl}/revoke`, { code: lost! })
   t.equal(already.statusCode, 422)
-  t.match(already.body, 'Deze code is al ingetrokken.')
+  t.equal(html(already).field('code').error, msg('codes.revoke.already'))
   const unknown = await admin.post(`${codesUrl}/revoke`, { code: 'ABCD-EFGH-JKMN-PQRS' })
   t.equal(unknown.statusCode, 422)
-  t.match(unknown.body, 'Deze code hoort niet bij dit wijkbudget.')
-  t.match(unknown.body, 'value="ABCD-EFGH-JKMN-PQRS"', 'the typed code is kept')
+  t.equal(html(unknown).field('code').error, msg('codes.revoke.unknown'))
+  t.equal(html(unknown).field('code').value, 'ABCD-EFGH-JKMN-PQRS', 'the typed code is kept')
   const garbage = await admin.post(`${codesUrl}/revoke`, { code: 'hello' })
   t.equal(garbage.statusCode, 422)
-  t.match(garbage.body, 'Dit is geen stemcode.')
-  t.match(garbage.body, /id="code"[^>]*aria-invalid="true"/)
+  t.equal(html(garbage).field('code').error, msg('codes.revoke.notACode'))
+  t.ok(html(garbage).field('code').invalid)
   const empty = await admin.post(`${codesUrl}/revoke`, { code: '' })
-  t.match(empty.body, 'Vul de stemcode in.')
+  t.equal(html(empty).field('code').error, msg('codes.revoke.required'))
   t.equal((await stored()).audit, audits, 'refused revocations are not audited')
   t.equal((await db.select().from(votingCodes).where(eq(votingCodes.codeHash, hashCode(TEST_CONFIG.codeKey, normaliseCode(other!)!))))[0]!.revokedAt, null)
 })
@@ -234,7 +248,7 @@ t.test('a code of another round cannot be revoked from this round', async (t) =>
   await admin.get(codesUrl)
   const res = await admin.post(`${codesUrl}/revoke`, { code: foreign! })
   t.equal(res.statusCode, 422)
-  t.match(res.body, 'Deze code hoort niet bij dit wijkbudget.')
+  t.equal(html(res).field('code').error, msg('codes.revoke.unknown'))
   t.equal((await db.select().from(votingCodes).where(eq(votingCodes.roundId, second!.id)))[0]!.revokedAt, null)
   t.equal((await admin.get('/official/rounds/999999/codes')).statusCode, 404)
 })
