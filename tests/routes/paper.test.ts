@@ -5,6 +5,7 @@ import { castBallot } from '../../server/data/voting.js'
 import { hashCode, normaliseCode } from '../../server/domain/voting-code.js'
 import { TEST_CONFIG } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
+import { html, msg } from '../helpers/html.js'
 import { demoRound } from '../helpers/fixtures.js'
 import { createCodes, setPhase } from '../helpers/voting.js'
 
@@ -21,7 +22,6 @@ let ip = 1
 
 const ids = (...ps: { id: number }[]) => ps.map((p) => String(p.id))
 const sorted = (...ps: { id: number }[]) => ps.map((p) => p.id).sort((a, b) => a - b)
-const text = (body: string) => body.replace(/\u00a0/g, ' ')
 const ballotCount = async () => (await db.select({ n: sql<number>`count(*)::int` }).from(ballots))[0]!.n
 const paperAudits = () => db.select().from(auditLog).where(eq(auditLog.action, 'ballot.paper')).orderBy(auditLog.id)
 
@@ -54,17 +54,18 @@ t.test('moderators and admins get the paper form with the round\'s projects; cou
     const page = await official.get(paperUrl)
     t.equal(page.statusCode, 200)
     t.equal(page.headers['cache-control'], 'no-store')
-    t.match(page.body, '<legend>Aangekruiste projecten</legend>')
-    for (const p of projects) t.match(page.body, new RegExp(`<input type="checkbox" name="projects" value="${p.id}" id="project-${p.id}">`))
-    t.notMatch(page.body, 'Led-verlichting', 'a proposal that is not approved is not on the form')
-    t.match(page.body, 'id="code" name="code"')
-    t.match((await official.get(`/official/rounds/${roundId}`)).body, `href="${paperUrl}"`, 'the round page links to the form')
+    const form = html(page).form(paperUrl)
+    const boxes = form.querySelectorAll('fieldset.projects input[type=checkbox][name=projects]')
+    t.same(boxes.map((b) => Number(b.getAttribute('value'))).sort(), projects.map((p) => p.id).sort(), 'exactly the approved projects')
+    t.notOk(boxes.some((b) => b.hasAttribute('checked')), 'none ticked')
+    t.ok(form.querySelector('input[name=code]'), 'a field for the code')
+    t.ok(html(await official.get(`/official/rounds/${roundId}`)).links.includes(paperUrl), 'the round page links to the form')
   }
   const council = await signedIn('council')
   t.equal((await council.get(paperUrl)).statusCode, 403)
   const before = await ballotCount()
   t.equal((await council.post(paperUrl, { code: nextCode(), projects: ids(coaches) })).statusCode, 403)
-  t.notMatch((await council.get(`/official/rounds/${roundId}`)).body, `href="${paperUrl}"`)
+  t.notOk(html(await council.get(`/official/rounds/${roundId}`)).links.includes(paperUrl))
   t.equal(await ballotCount(), before)
 })
 
@@ -78,15 +79,15 @@ t.test('a valid paper ballot is stored as paper, the official gets the receipt, 
   t.match(stored, { channel: 'paper', projectIds: sorted(solar, coaches), roundId })
   t.equal(location.split('receipt=')[1], stored!.receipt)
 
-  const page = await moderator.get(location)
-  t.match(page.body, 'De papieren stem is opgeslagen.')
-  t.match(page.body, `Code van het bewijs van stemmen: ${stored!.receipt}`)
-  t.match(page.body, 'value=""', 'the form is empty for the next ballot')
-  t.notMatch(page.body, / checked/)
-  const receipt = await new Visitor(app).get(`/receipts/${stored!.receipt}`)
-  t.match(receipt.body, 'Deze stem telt mee', 'the resident can check the receipt')
+  const page = html(await moderator.get(location))
+  t.equal(page.text('[role=status] strong'), msg('paper.done.entered'))
+  t.equal(page.text('.paper-receipt'), msg('paper.receipt', { receipt: stored!.receipt }))
+  t.equal(page.field('code').value, '', 'the form is empty for the next ballot')
+  t.same(page.checked('projects'), [])
+  const receipt = html(await new Visitor(app).get(`/receipts/${stored!.receipt}`))
+  t.ok(receipt.texts('main p').includes(msg('receipt.inCount', { round: round!.title })), 'the resident can check the receipt')
 
-  const [audit] = await paperAudits()
+  const audit = (await paperAudits()).at(-1)
   t.match(audit, { action: 'ballot.paper', actor: 'moderator@example.test', object: `round:${roundId}` })
   t.same(audit!.details, { replaces: 'none' }, 'no code and no choices in the audit log')
   const raw = JSON.stringify(audit)
@@ -98,31 +99,30 @@ t.test('a valid paper ballot is stored as paper, the official gets the receipt, 
 t.test('a paper ballot the rules do not allow is refused with a message, the ticks are kept, and nothing is stored', async (t) => {
   const code = nextCode()
   const before = { ballots: await ballotCount(), audits: (await paperAudits()).length }
-  const over = await enter({ code, projects: ids(insulation, solar, coaches, byTitle('Warmtescan'), cafe, garden) })
+  const chosen = [insulation, solar, coaches, byTitle('Warmtescan'), cafe, garden]
+  const over = await enter({ code, projects: ids(...chosen) })
   t.equal(over.statusCode, 422)
-  t.match(text(over.body), 'Deze projecten kosten samen € 8.000 meer dan het budget. Deze stem is ongeldig.')
-  t.match(over.body, 'Deze stem is niet opgeslagen.')
-  t.match(over.body, `id="project-${insulation.id}" checked`, 'the ticks are kept')
-  t.match(over.body, `value="${code}"`, 'the code is kept')
-  t.match(over.body, /aria-describedby="projects-rule projects-error"/)
-  const empty = await enter({ code })
-  t.equal(empty.statusCode, 422)
-  t.match(empty.body, 'Vink minstens één project aan.')
-  const doubled = await enter({ code, projects: ids(cafe, cafe) })
-  t.equal(doubled.statusCode, 422)
-  t.match(doubled.body, 'Een project is twee keer aangevinkt.')
-  const forged = await enter({ code, projects: ['abc'] })
-  t.equal(forged.statusCode, 422)
-  t.match(forged.body, 'Een van de aangevinkte projecten staat niet op dit stembiljet.')
+  const page = html(over)
+  t.equal(page.text('#projects-error'), msg('paper.error.over-budget', { over: '€ 8.000' }))
+  t.equal(page.text('main > .alert--error'), msg('paper.summary'))
+  t.same(page.checked('projects').sort(), ids(...chosen).sort(), 'the ticks are kept')
+  t.equal(page.field('code').value, code, 'the code is kept')
+  t.equal(page.get('fieldset.projects').getAttribute('aria-describedby'), 'projects-rule projects-error')
+  const refused = async (form: Record<string, string | string[]>, error: string) => {
+    const res = await enter(form)
+    t.equal(res.statusCode, 422, error)
+    t.equal(html(res).text('#projects-error'), msg(`paper.error.${error}`), error)
+  }
+  await refused({ code }, 'empty')
+  await refused({ code, projects: ids(cafe, cafe) }, 'duplicate')
+  await refused({ code, projects: ['abc'] }, 'unknown-project')
 
   const [other] = await db.insert(rounds).values({ slug: 'elders', title: 'Elders', neighbourhood: 'Elders', budgetCents: 1_000_000, phase: 'voting' }).returning()
   const [foreignProject] = await db.insert(proposals).values({
     roundId: other!.id, reference: 'ELD-1', statusToken: 'elders-token-xxxxxxxxxxxxxxxxxxxxxxxx', title: 'Elders project', summary: 's', description: 'd',
     costCents: 100_000, track: 'social', themes: ['green'], contactName: 'Bewoner', status: 'approved',
   }).returning()
-  const foreign = await enter({ code, projects: [String(coaches.id), String(foreignProject!.id)] })
-  t.equal(foreign.statusCode, 422, 'a project of another round')
-  t.match(foreign.body, 'Een van de aangevinkte projecten staat niet op dit stembiljet.')
+  await refused({ code, projects: [String(coaches.id), String(foreignProject!.id)] }, 'unknown-project')
   t.equal(await ballotOf(code), undefined)
   t.same({ ballots: await ballotCount(), audits: (await paperAudits()).length }, before)
 
@@ -130,7 +130,7 @@ t.test('a paper ballot the rules do not allow is refused with a message, the tic
   t.teardown(() => db.update(rounds).set({ minSpendPercent: 0 }).where(eq(rounds.id, roundId)))
   const under = await enter({ code, projects: ids(cafe) })
   t.equal(under.statusCode, 422)
-  t.match(text(under.body), 'Deze projecten kosten samen minder dan € 50.000.')
+  t.equal(html(under).text('#projects-error'), msg('paper.error.under-minimum', { minimum: '€ 50.000' }))
   t.equal(await ballotOf(code), undefined)
 })
 
@@ -140,38 +140,40 @@ t.test('unknown, revoked, empty and other rounds\' codes are refused at the code
   const [other] = await db.insert(rounds).values({ slug: 'ander', title: 'Ander', neighbourhood: 'Ander', budgetCents: 1_000_000, phase: 'voting' }).returning()
   const [foreign] = await createCodes(db, other!.id, 1)
   const before = await ballotCount()
-  const cases: [string, string, RegExp, number][] = [
-    ['unknown', 'ABCD-EFGH-JKMN-PQRS', /Deze code hoort niet bij dit wijkbudget/, 422],
-    ['revoked', revoked!, /Deze code is ingetrokken/, 422],
-    ['of another round', foreign!, /Deze code hoort niet bij dit wijkbudget/, 422],
-    ['empty', '', /Vul de stemcode in/, 422],
-    ['not a code', 'hallo', /Dit is geen stemcode/, 422],
+  const cases: [string, string, string][] = [
+    ['unknown', 'ABCD-EFGH-JKMN-PQRS', 'paper.codeUnknown'],
+    ['revoked', revoked!, 'paper.codeRevoked'],
+    ['of another round', foreign!, 'paper.codeUnknown'],
+    ['empty', '', 'paper.codeRequired'],
+    ['not a code', 'hallo', 'paper.notACode'],
   ]
-  for (const [name, code, message, status] of cases) {
+  for (const [name, code, key] of cases) {
     const res = await enter({ code, projects: ids(coaches, cafe) })
-    t.equal(res.statusCode, status, name)
-    t.match(res.body, message, name)
-    t.match(res.body, /id="code"[^>]*aria-invalid="true"/, `${name}: the field is marked`)
-    t.match(res.body, `id="project-${cafe.id}" checked`, `${name}: the ticks are kept`)
-    t.match(res.body, `value="${code}"`, `${name}: the code is kept`)
+    t.equal(res.statusCode, 422, name)
+    const page = html(res)
+    const field = page.field('code')
+    t.equal(field.error, msg(key), name)
+    t.ok(field.invalid, `${name}: the field is marked`)
+    t.same(page.checked('projects').sort(), ids(coaches, cafe).sort(), `${name}: the ticks are kept`)
+    t.equal(field.value, code, `${name}: the code is kept`)
   }
   t.equal(await ballotCount(), before)
   t.equal((await db.select().from(rounds).where(eq(rounds.id, roundId)))[0]!.failedCodeAttempts, 0, 'an official\'s typo is not a guessing attempt')
 })
 
 t.test('before voting opens and after it closes no paper ballot can be entered', async (t) => {
+  t.teardown(() => setPhase(db, roundId, 'voting'))
   const code = nextCode()
   const before = await ballotCount()
   for (const phase of ['reviewing', 'closed', 'published'] as const) {
     await setPhase(db, roundId, phase)
-    const page = await moderator.get(paperUrl)
-    t.match(page.body, 'U kunt alleen papieren stemmen invoeren zolang het stemmen open is.', phase)
-    t.notMatch(page.body, `action="${paperUrl}"`, `${phase}: no form`)
+    const page = html(await moderator.get(paperUrl))
+    t.equal(page.text('main > .alert'), msg('paper.closed'), phase)
+    t.notOk(page.has(`form[action="${paperUrl}"]`), `${phase}: no form`)
     const res = await moderator.post(paperUrl, { code, projects: ids(coaches) })
     t.equal(res.statusCode, 409, phase)
-    t.match(res.body, 'U kunt alleen papieren stemmen invoeren zolang het stemmen open is.')
+    t.equal(html(res).text('[role=alert]'), msg('paper.closed'))
   }
-  await setPhase(db, roundId, 'voting')
   t.equal(await ballotCount(), before)
 })
 
@@ -182,15 +184,18 @@ t.test('a paper ballot replaces an online ballot only after the official confirm
 
   const warned = await enter({ code, projects: ids(solar, cafe) })
   t.equal(warned.statusCode, 409)
-  t.match(warned.body, 'Met deze code is al online gestemd.')
-  t.match(warned.body, `<input type="checkbox" id="replace_online" name="replace_online" value="${normaliseCode(code)}">`)
-  t.match(warned.body, `id="project-${solar.id}" checked`, 'the ticks are kept')
+  const page = html(warned)
+  t.equal(page.text('form [role=alert] p'), msg('paper.existing.online'))
+  const confirm = page.get('input[type=checkbox][name=replace_online]')
+  t.equal(confirm.getAttribute('value'), normaliseCode(code), 'the confirmation names this code')
+  t.notOk(confirm.hasAttribute('checked'), 'and is not ticked for the official')
+  t.same(page.checked('projects').sort(), ids(solar, cafe).sort(), 'the ticks are kept')
   t.match(await ballotOf(code), { channel: 'online', projectIds: [coaches.id] }, 'the online ballot is untouched')
 
   const confirmed = await moderator.post(paperUrl, { code, projects: ids(solar, cafe), replace_online: normaliseCode(code)! })
   t.equal(confirmed.statusCode, 303)
   t.match(String(confirmed.headers.location), `done=replaced&receipt=${online!.receipt}`, 'the resident keeps the receipt')
-  t.match((await moderator.get(String(confirmed.headers.location))).body, 'De papieren stem is opgeslagen en vervangt de eerdere stem.')
+  t.equal(html(await moderator.get(String(confirmed.headers.location))).text('[role=status] strong'), msg('paper.done.replaced'))
   const replaced = await db.select().from(ballots).where(eq(ballots.codeId, online!.codeId))
   t.equal(replaced.length, 1)
   t.match(replaced[0], { channel: 'paper', projectIds: sorted(solar, cafe), receipt: online!.receipt })
@@ -205,7 +210,7 @@ t.test('a second paper ballot for a code needs the same confirmation, given for 
   const audits = (await paperAudits()).length
   const warned = await enter({ code, projects: ids(garden) })
   t.equal(warned.statusCode, 409)
-  t.match(warned.body, 'Voor deze code is al een papieren stem ingevoerd.')
+  t.equal(html(warned).text('form [role=alert] p'), msg('paper.existing.paper'))
   const wrongConfirmation = await moderator.post(paperUrl, { code, projects: ids(garden), replace_online: normaliseCode(otherCode)! })
   t.equal(wrongConfirmation.statusCode, 409, 'a confirmation for another code does not count')
   t.match(await ballotOf(code), { projectIds: [coaches.id] })
@@ -221,7 +226,7 @@ t.test('a form without its CSRF token stores nothing', async (t) => {
   await moderator.get(paperUrl)
   const res = await moderator.post(paperUrl, { code, projects: ids(coaches), _csrf: null })
   t.equal(res.statusCode, 403)
-  t.match(res.body, 'Dit formulier is verlopen')
+  t.equal(html(res).text('h1'), msg('errors.csrf'))
   t.equal(await ballotOf(code), undefined)
 })
 
@@ -300,7 +305,7 @@ t.test('an online vote that is being stored while a paper ballot is entered is n
   await online
   const res = await paper
   t.equal(res.statusCode, 409)
-  t.match(res.body, 'Met deze code is al online gestemd.')
+  t.equal(html(res).text('form [role=alert] p'), msg('paper.existing.online'))
   t.match(await ballotOf(code), { channel: 'online', projectIds: [coaches.id], receipt: 'ONLIN-EVOTE' })
   t.equal((await paperAudits()).length, audits, 'nothing was entered, so nothing is audited')
 })
