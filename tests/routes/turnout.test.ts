@@ -5,6 +5,7 @@ import { castBallot } from '../../server/data/voting.js'
 import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting-code.js'
 import { TEST_CONFIG } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
+import { html, msg } from '../helpers/html.js'
 import { demoRound } from '../helpers/fixtures.js'
 import { PASSWORD } from '../helpers/officials.js'
 import { createCodes } from '../helpers/voting.js'
@@ -12,17 +13,21 @@ import { createCodes } from '../helpers/voting.js'
 const { app, db, round, roundId, projects, signedIn } = await demoRound(t, { phase: 'voting', ips: '10.6.0' })
 const turnoutUrl = `/official/rounds/${roundId}/turnout`
 const [admin, moderator, council] = [await signedIn('admin'), await signedIn('moderator'), await signedIn('council')]
-const text = (body: string) => body.replace(/\u00a0/g, ' ').replace(/\s*\n\s*/g, '')
+/** The number of wrong codes typed, as the page shows it. */
+const failedAttempts = (page: ReturnType<typeof html>) => page.all('h2').find((h) => h.text === msg('turnout.failed'))?.nextElementSibling?.text
 const codeId = async (code: string) =>
   (await db.select().from(votingCodes).where(eq(votingCodes.codeHash, hashCode(TEST_CONFIG.codeKey, normaliseCode(code)!))))[0]!.id
 const castOnline = async (code: string) =>
   castBallot(db, { roundId, codeId: await codeId(code), channel: 'online', projectIds: [projects[0]!.id], receipt: generateReceipt() })
 
 t.test('before any code is made the page says so; the wrong-code counter is shown', async (t) => {
-  const page = await council.get(turnoutUrl)
-  t.equal(page.statusCode, 200)
-  t.match(page.body, 'Er zijn nog geen codes gemaakt.')
-  t.match(text(page.body), '<h2>Verkeerde codes ingevuld</h2><p class="facts facts--large"><strong>0</strong></p>')
+  const [fresh] = await db.insert(rounds).values({ slug: 'zonder-codes', title: 'Zonder codes', neighbourhood: 'Oost', budgetCents: 1_000_00, phase: 'voting' }).returning()
+  const res = await council.get(`/official/rounds/${fresh!.id}/turnout`)
+  t.equal(res.statusCode, 200)
+  const page = html(res)
+  t.ok(page.texts('main p').includes(msg('turnout.none')))
+  t.notOk(page.has('table'), 'no figures to show')
+  t.equal(failedAttempts(page), '0')
 })
 
 t.test('turnout per group and per channel counts valid codes only, and leaves out ballots of revoked codes', async (t) => {
@@ -46,32 +51,33 @@ t.test('turnout per group and per channel counts valid codes only, and leaves ou
   await admin.get(`/official/rounds/${roundId}/codes`)
   for (const code of [south[0]!, south[3]!]) t.equal((await admin.post(`/official/rounds/${roundId}/codes/revoke`, { code })).statusCode, 303)
 
-  const page = await council.get(turnoutUrl)
-  t.equal(page.statusCode, 200)
-  const body = text(page.body)
-  t.match(body, '<dt>Opkomst</dt><dd>35,7%</dd>', '5 ballots of 14 valid codes')
-  t.match(body, '<dt>Stemmen</dt><dd>5</dd>')
-  t.match(body, '<tr><th scope="row">Codes gemaakt</th><td>16</td></tr>')
-  t.match(body, '<tr><th scope="row">Codes ingetrokken</th><td>2</td></tr>')
-  t.match(body, '<tr><th scope="row">Online</th><td>4</td></tr>')
-  t.match(body, '<tr><th scope="row">Op papier</th><td>1</td></tr>')
-  t.match(body, '<th scope="row">3024</th><td>10</td><td>0</td><td>3</td><td>1</td><td>4</td><td>40%</td>')
-  t.match(body, '<th scope="row">3025</th><td>2</td><td>2</td><td>1</td><td>0</td><td>1</td><td>50%</td>')
-  t.match(body, '<th scope="row">(geen groep)</th><td>2</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0%</td>')
-  t.match(body, '<h2>Verkeerde codes ingevuld</h2><p class="facts facts--large"><strong>2</strong></p>')
-  for (const p of projects) t.notMatch(page.body, p.title, 'no choice is shown')
-  for (const code of [...north, ...south]) t.notMatch(page.body, code, 'no code is shown')
+  const res = await council.get(turnoutUrl)
+  t.equal(res.statusCode, 200)
+  const page = html(res)
+  t.match(page.facts(), { [msg('turnout.percent')]: '35,7%', [msg('turnout.cast')]: '5', [msg('turnout.valid')]: '14' }, '5 ballots of 14 valid codes')
+  const tables = page.all('table.table')
+  const rowsOf = (i: number) => tables[i]!.querySelectorAll('tbody tr').map((tr) => tr.querySelectorAll('th, td').map((c) => c.text.trim()))
+  t.same(rowsOf(0), [[msg('turnout.issued'), '16'], [msg('turnout.revoked'), '2'], [msg('turnout.valid'), '14']])
+  t.same(rowsOf(1), [[msg('turnout.online'), '4'], [msg('turnout.paper'), '1']])
+  t.same(rowsOf(2), [
+    ['3024', '10', '0', '3', '1', '4', '40%'],
+    ['3025', '2', '2', '1', '0', '1', '50%'],
+    [msg('turnout.noGroup'), '2', '0', '0', '0', '0', '0%'],
+  ])
+  t.equal(failedAttempts(page), '2')
+  for (const p of projects) t.notMatch(res.body, p.title, 'no choice is shown')
+  for (const code of [...north, ...south]) t.notMatch(res.body, code, 'no code is shown')
 
   const counted = await db.select({ n: sql<number>`count(*)::int` }).from(ballots)
     .innerJoin(votingCodes, eq(votingCodes.id, ballots.codeId)).where(and(eq(ballots.roundId, roundId), isNull(votingCodes.revokedAt)))
   t.equal(counted[0]!.n, 5, 'the database holds the 5 counted ballots')
-  t.equal((await db.select().from(ballots)).length, 6, 'and keeps the ballot of the revoked code')
+  t.equal((await db.select().from(ballots).where(eq(ballots.roundId, roundId))).length, 6, 'and keeps the ballot of the revoked code')
   t.equal((await db.select().from(rounds).where(eq(rounds.id, roundId)))[0]!.failedCodeAttempts, 2)
 
   const english = new Visitor(app, '10.6.9.2')
   await english.login('admin@example.test', PASSWORD)
   await english.get(`/language/en?next=${encodeURIComponent(turnoutUrl)}`)
-  t.match(text((await english.get(turnoutUrl)).body), '<dt>Turnout</dt><dd>35.7%</dd>')
+  t.equal(html(await english.get(turnoutUrl)).facts()[msg('turnout.percent', {}, 'en')], '35.7%')
 })
 
 t.test('every official may read the turnout; visitors who are not signed in are sent to the login', async (t) => {
@@ -80,5 +86,5 @@ t.test('every official may read the turnout; visitors who are not signed in are 
   t.equal(anonymous.statusCode, 303)
   t.match(anonymous.headers.location, /^\/login\?next=/)
   t.equal((await council.get('/official/rounds/999999/turnout')).statusCode, 404)
-  t.match((await council.get(`/official/rounds/${roundId}`)).body, `href="${turnoutUrl}"`, 'the round page links to it')
+  t.ok(html(await council.get(`/official/rounds/${roundId}`)).links.includes(turnoutUrl), 'the round page links to it')
 })
