@@ -60,7 +60,7 @@ function startServer(backend: Backend, port: number): ChildProcess {
     DEMO: 'off', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn',
   }
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
-  for (const stream of [child.stdout!, child.stderr!]) {
+  for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => {
       if (line.trim()) console.log(`    [server ${child.pid}] ${logMessage(line)}`)
     })

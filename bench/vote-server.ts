@@ -16,6 +16,17 @@ import { generateReceipt } from '../server/domain/voting-code.js'
 import { chosenIds } from '../server/routes/resident/ballot-view.js'
 import { SECRETS } from './fixture.js'
 
+/** The columns of `rounds` the bare endpoint reads, as postgres.js returns them. */
+interface RoundRow {
+  id: number
+  slug: string
+  phase: string
+  ballot_format: BallotRules['format']
+  budget_cents: string
+  max_choices: number | null
+  min_spend_percent: number
+}
+
 const [mode, url] = process.argv.slice(2)
 if ((mode !== 'app' && mode !== 'bare') || !url) throw new Error('usage: vote-server.ts app|bare DATABASE_URL')
 
@@ -51,7 +62,7 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
       },
     },
   }, async (request, reply) => {
-    const [round] = await sql`select * from rounds where slug = ${request.params.slug}`
+    const [round] = await sql<RoundRow[]>`select * from rounds where slug = ${request.params.slug}`
     if (!round || round.phase !== 'voting') return reply.code(409).send('closed')
     const signed = cookie(request.headers.cookie, 'ballot')
     const unsigned = signed ? signer.unsign(signed) : undefined
@@ -64,7 +75,7 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
     const rules: BallotRules = { format: round.ballot_format, budgetCents: Number(round.budget_cents), maxChoices: round.max_choices, minSpendPercent: round.min_spend_percent }
     const verdict = checkBallot(rules, projects, chosenIds(request.body?.projects))
     if (request.body?.intent !== 'submit' || !verdict.ok) return reply.code(422).send('not stored')
-    const [cast] = await sql`
+    const [cast] = await sql<{ receipt: string }[]>`
       insert into ballots (round_id, code_id, channel, project_ids, receipt)
       select c.round_id, c.id, ${'online'}::ballot_channel, ${`{${verdict.projectIds.join(',')}}`}::integer[], ${generateReceipt()}
       from voting_codes c join rounds r on r.id = c.round_id
@@ -79,10 +90,11 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
   return { server, close: () => sql.end({ timeout: 5 }) }
 }
 
-const { server, close } = mode === 'app' ? await app() : await bare()
+const running = mode === 'app' ? await app() : await bare()
+const { server } = running
 await server.listen({ host: '127.0.0.1', port: 0 })
 const address = server.server.address()
 process.send!({ port: typeof address === 'object' && address ? address.port : 0 })
 process.on('SIGTERM', () => {
-  void server.close().then(close).then(() => process.exit(0))
+  void server.close().then(() => running.close()).then(() => process.exit(0))
 })

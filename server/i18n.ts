@@ -25,7 +25,7 @@ export function loadMessages(): Record<Lang, Messages> {
     const folder = new URL(`../views/locales/${lang}/`, import.meta.url)
     const messages: Messages = {}
     for (const file of readdirSync(folder).filter((f) => f.endsWith('.json')).sort()) {
-      for (const [key, text] of Object.entries(flatten(JSON.parse(readFileSync(new URL(file, folder), 'utf8'))))) {
+      for (const [key, text] of Object.entries(flatten(JSON.parse(readFileSync(new URL(file, folder), 'utf8')) as Record<string, unknown>))) {
         if (key in messages) throw new Error(`translation key ${key} is defined twice in views/locales/${lang}`)
         messages[key] = text
       }

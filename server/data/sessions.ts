@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js'
 import { sessions } from '../../db/schema.js'
 import { sha256 } from '../passwords.js'
 
-export async function loadSession(db: Db, sid: string): Promise<unknown | undefined> {
+export async function loadSession(db: Db, sid: string): Promise<unknown> {
   const [row] = await db.select().from(sessions).where(eq(sessions.sid, sid))
   if (!row) return undefined
   if (row.expiresAt <= new Date()) {

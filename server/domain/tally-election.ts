@@ -97,7 +97,7 @@ export function prepare(input: TallyInput): Election {
   const ballotProjects = new Int32Array(supStart[m]!)
   ballots.forEach((ballot, g) => {
     ballotStart[g + 1] = ballotStart[g]! + ballot.length
-    ballotProjects.set(ballot, ballotStart[g]!)
+    ballotProjects.set(ballot, ballotStart[g])
     for (const p of ballot) supGroups[fill[p]!++] = g
   })
 

@@ -33,7 +33,7 @@ function partials(): Record<string, string> {
 }
 
 function langOf(options: Handlebars.HelperOptions): Lang {
-  const lang = (options.data?.root as { lang?: unknown } | undefined)?.lang
+  const lang = ((options.data as { root?: { lang?: unknown } } | undefined)?.root)?.lang
   return isLang(lang) ? lang : DEFAULT_LANG
 }
 

@@ -2,10 +2,13 @@ import type { FastifySchemaValidationError } from 'fastify/types/schema.js'
 
 export type FieldErrors = Record<string, string>
 
-/** Turns schema validation errors into one translation key per form field. */
-export function fieldErrors(errors: readonly FastifySchemaValidationError[] | undefined): FieldErrors {
+/**
+ * Turns schema validation errors into one translation key per form field. Fastify types a
+ * request's `validationError.validation` as any, so the one place that reads it says what it holds.
+ */
+export function fieldErrors(validation: unknown): FieldErrors {
   const out: FieldErrors = {}
-  for (const error of errors ?? []) {
+  for (const error of (validation ?? []) as readonly FastifySchemaValidationError[]) {
     const field = error.keyword === 'required'
       ? String((error.params as { missingProperty?: string }).missingProperty)
       : error.instancePath.replace(/^\//, '').split('/')[0] ?? ''

@@ -75,7 +75,7 @@ if (session) {
     await page.waitForFunction(() => document.querySelector('#code-totals dd')?.textContent === '5')
     t.equal(await page.evaluate(() => (window as unknown as { marker?: string }).marker), 'still here', 'the count changed without a reload')
     t.match(download.suggestedFilename(), new RegExp(`^stemcodes-${slug}-\\d{8}T\\d{6}Z\\.zip$`), 'the file is named after the round and the time')
-    const zip = unzipSync(new Uint8Array(await readFile((await download.path())!)))
+    const zip = unzipSync(new Uint8Array(await readFile((await download.path()))))
     const { header, letters: downloaded } = parseCsv(strFromU8(zip['codes.csv']!))
     letters = downloaded
     t.equal(header, 'code,group,voting_url', 'codes.csv has the columns for the mail merge')

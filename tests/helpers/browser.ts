@@ -58,22 +58,20 @@ export async function browserSession(t: TapLike): Promise<BrowserSession | null>
   }
 
   const database = await freshDatabase()
-  let app: FastifyInstance | undefined
-  let browser: Browser | undefined
+  const started: { app?: FastifyInstance; browser?: Browser } = {}
   // Registered before the rest starts, so a failed launch still closes what did start.
   t.teardown(async () => {
-    await browser?.close()
-    await app?.close()
+    await started.browser?.close()
+    await started.app?.close()
     await database.close()
   })
   await seedDemo(database.db)
-  app = await buildApp(TEST_CONFIG, database.db)
+  const app = (started.app = await buildApp(TEST_CONFIG, database.db))
   await app.listen({ port: 0, host: '127.0.0.1' })
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+  const launched = (started.browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }))
 
   const { port } = app.server.address() as AddressInfo
   const baseUrl = `http://127.0.0.1:${port}`
-  const launched = browser
   return {
     baseUrl,
     db: database.db,

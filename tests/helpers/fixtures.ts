@@ -35,13 +35,13 @@ export interface DemoRound<R extends Role> {
   /** The projects on the ballot: the round's approved proposals. */
   projects: BallotProject[]
   /** The ballot project whose title starts with `start`. */
-  byTitle(start: string): BallotProject
+  byTitle: (start: string) => BallotProject
   codes: string[]
   /** The next code not yet handed out, in the order they were made. */
-  nextCode(): string
+  nextCode: () => string
   officials: Record<R, Official>
   /** Logs an official in from a fresh IP of the file's range (see signInFrom). */
-  signedIn(role: Role): Promise<Visitor>
+  signedIn: (role: Role) => Promise<Visitor>
 }
 
 /**

@@ -10,7 +10,7 @@ import { html, msg } from '../helpers/html.js'
 import { createOfficial, PASSWORD } from '../helpers/officials.js'
 
 const { app, db } = await testApp(t)
-const admin = await createOfficial(db, 'admin')
+await createOfficial(db, 'admin')
 const council = await createOfficial(db, 'council')
 const FAILED = msg('login.failed')
 const loginError = (res: { body: string }) => html(res).text('[role=alert]')

@@ -33,7 +33,7 @@ async function generate(form: Record<string, string>) {
   const res = await admin.post(codesUrl, form)
   if (res.statusCode !== 200) return { res, rows: [] as CsvRow[], files: {} as Record<string, Uint8Array> }
   const files = unzipSync(new Uint8Array(res.rawPayload))
-  const rows = parse(strFromU8(files['codes.csv']!), { columns: true, bom: true }) as CsvRow[]
+  const rows = parse<CsvRow>(strFromU8(files['codes.csv']!), { columns: true, bom: true })
   return { res, rows, files }
 }
 
@@ -258,6 +258,6 @@ t.test('CSV fields with a comma, a quote or a line break are quoted, so any spre
   t.equal(csvField('a,b'), '"a,b"')
   t.equal(csvField('zeg "hoi"'), '"zeg ""hoi"""')
   t.equal(csvField('twee\nregels'), '"twee\nregels"')
-  const rows = parse(codesCsv(['ABCD-EFGH-JKMN-PQRS'], 'Noord, "Oost"', () => 'http://x/vote?code=1,2'), { columns: true, bom: true }) as CsvRow[]
+  const rows = parse<CsvRow>(codesCsv(['ABCD-EFGH-JKMN-PQRS'], 'Noord, "Oost"', () => 'http://x/vote?code=1,2'), { columns: true, bom: true })
   t.same(rows, [{ code: 'ABCD-EFGH-JKMN-PQRS', group: 'Noord, "Oost"', voting_url: 'http://x/vote?code=1,2' }])
 })

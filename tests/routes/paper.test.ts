@@ -43,10 +43,10 @@ async function enter(form: Record<string, string | string[]>, official = moderat
 /** A resident votes online with a letter code. */
 async function voteOnline(code: string, chosen: { id: number }[]) {
   const v = new Visitor(app, `10.5.1.${ip++}`)
-  await v.get(`/rounds/${round!.slug}/vote`)
-  await v.post(`/rounds/${round!.slug}/vote`, { code })
-  await v.get(`/rounds/${round!.slug}/vote/ballot`)
-  return v.post(`/rounds/${round!.slug}/vote/ballot`, { projects: ids(...chosen), intent: 'submit' })
+  await v.get(`/rounds/${round.slug}/vote`)
+  await v.post(`/rounds/${round.slug}/vote`, { code })
+  await v.get(`/rounds/${round.slug}/vote/ballot`)
+  return v.post(`/rounds/${round.slug}/vote/ballot`, { projects: ids(...chosen), intent: 'submit' })
 }
 
 t.test('moderators and admins get the paper form with the round\'s projects; council members may not enter paper ballots', async (t) => {
@@ -85,7 +85,7 @@ t.test('a valid paper ballot is stored as paper, the official gets the receipt, 
   t.equal(page.field('code').value, '', 'the form is empty for the next ballot')
   t.same(page.checked('projects'), [])
   const receipt = html(await new Visitor(app).get(`/receipts/${stored!.receipt}`))
-  t.ok(receipt.texts('main p').includes(msg('receipt.inCount', { round: round!.title })), 'the resident can check the receipt')
+  t.ok(receipt.texts('main p').includes(msg('receipt.inCount', { round: round.title })), 'the resident can check the receipt')
 
   const audit = (await paperAudits()).at(-1)
   t.match(audit, { action: 'ballot.paper', actor: 'moderator@example.test', object: `round:${roundId}` })
@@ -235,9 +235,9 @@ t.test('20 concurrent paper and online submits with one code leave exactly one b
   const choices = [[coaches], [solar, cafe], [insulation, coaches], [garden, cafe, coaches], [insulation, solar]]
   const residents = await Promise.all(Array.from({ length: 10 }, async () => {
     const v = new Visitor(app, `10.5.2.${ip++}`)
-    await v.get(`/rounds/${round!.slug}/vote`)
-    await v.post(`/rounds/${round!.slug}/vote`, { code })
-    await v.get(`/rounds/${round!.slug}/vote/ballot`)
+    await v.get(`/rounds/${round.slug}/vote`)
+    await v.post(`/rounds/${round.slug}/vote`, { code })
+    await v.get(`/rounds/${round.slug}/vote/ballot`)
     return v
   }))
   const officials = await Promise.all(Array.from({ length: 10 }, async () => {
@@ -246,7 +246,7 @@ t.test('20 concurrent paper and online submits with one code leave exactly one b
     return v
   }))
   const replies = await Promise.all([
-    ...residents.map((v, i) => v.post(`/rounds/${round!.slug}/vote/ballot`, { projects: ids(...choices[i % choices.length]!), intent: 'submit' })),
+    ...residents.map((v, i) => v.post(`/rounds/${round.slug}/vote/ballot`, { projects: ids(...choices[i % choices.length]!), intent: 'submit' })),
     ...officials.map((v, i) => v.post(paperUrl, { code, projects: ids(...choices[(i + 2) % choices.length]!), replace_online: normaliseCode(code)! })),
   ])
   t.ok(replies.every((r) => r.statusCode === 303 || r.statusCode === 409), 'every submit is stored or asks to confirm')
@@ -261,14 +261,14 @@ t.test('unconfirmed paper ballots racing online votes never replace a ballot uns
   for (const code of [nextCode(), nextCode(), nextCode()]) {
     const residents = await Promise.all(Array.from({ length: 5 }, async () => {
       const v = new Visitor(app, `10.5.3.${ip++}`)
-      await v.get(`/rounds/${round!.slug}/vote`)
-      await v.post(`/rounds/${round!.slug}/vote`, { code })
-      await v.get(`/rounds/${round!.slug}/vote/ballot`)
+      await v.get(`/rounds/${round.slug}/vote`)
+      await v.post(`/rounds/${round.slug}/vote`, { code })
+      await v.get(`/rounds/${round.slug}/vote/ballot`)
       return v
     }))
     await moderator.get(paperUrl)
     const [online, paper] = await Promise.all([
-      Promise.all(residents.map((v) => v.post(`/rounds/${round!.slug}/vote/ballot`, { projects: ids(coaches), intent: 'submit' }))),
+      Promise.all(residents.map((v) => v.post(`/rounds/${round.slug}/vote/ballot`, { projects: ids(coaches), intent: 'submit' }))),
       Promise.all(Array.from({ length: 5 }, () => moderator.post(paperUrl, { code, projects: ids(cafe) }))),
     ])
     t.ok(online.every((r) => r.statusCode === 303), 'every online vote is stored')

@@ -509,7 +509,7 @@ t.test('htmx gets only the list partial, and the response varies on HX-Request',
 
 t.test('a reference already taken is tried again with another; nothing half-stored', async (t) => {
   const { row } = await submitted()
-  const result = validateProposal({ ...VALID, themes: ['green'], consent: true } as never, round!.budgetCents)
+  const result = validateProposal({ ...VALID, themes: ['green'], consent: true }, round!.budgetCents)
   if (!('fields' in result)) throw new Error('fixture must be valid')
   const offered = [row.reference, 'WB-2345AB']
   const created = await createProposal(

@@ -122,7 +122,7 @@ t.test('the results as CSV and as JSON hold the same projects, votes, funding an
   t.equal(csv.statusCode, 200)
   t.match(csv.headers['content-type'], 'text/csv; charset=utf-8')
   t.match(csv.headers['content-disposition'], `attachment; filename="${slug}-results.csv"`)
-  const rows = parseCsv(csv.body, { columns: true }) as Record<string, string>[]
+  const rows = parseCsv<Record<string, string>>(csv.body, { columns: true })
   t.equal(rows.length, projects.length)
   for (const project of outcome.projects) {
     const row = rows.find((r) => r.project_id === project.id)!
@@ -133,14 +133,14 @@ t.test('the results as CSV and as JSON hold the same projects, votes, funding an
 
   const json = await new Visitor(app).get(`/rounds/${slug}/results.json?lang=en`)
   t.equal(json.statusCode, 200)
-  const data = JSON.parse(json.body)
+  const data = JSON.parse(json.body) as { projects: { project_id: number; funded: boolean; reason: string }[] }
   t.match(data, {
-    round: { slug, budget_cents: round!.budgetCents, ballot_format: 'knapsack' },
+    round: { slug, budget_cents: round.budgetCents, ballot_format: 'knapsack' },
     rule: 'equal-shares', ballot_count: 39, ballots_sha256: result.ballotsSha256, software_version: result.softwareVersion,
     total_cost_cents: outcome.totalCost, language: 'en', published_at: result.publishedAt.toISOString(),
   })
-  t.same(data.projects.filter((p: { funded: boolean }) => p.funded).map((p: { project_id: number }) => String(p.project_id)).sort(), [...outcome.selected].sort())
-  t.match(data.projects[0].reason, /supporters|Funded/, 'reasons in English when asked')
+  t.same(data.projects.filter((p) => p.funded).map((p) => String(p.project_id)).sort(), [...outcome.selected].sort())
+  t.match(data.projects[0]!.reason, /supporters|Funded/, 'reasons in English when asked')
   t.equal((await new Visitor(app).get(`/rounds/${slug}/results.csv?lang=fr`)).statusCode, 400, 'an unknown language is refused, not a 500')
 })
 

@@ -38,12 +38,12 @@ t.test('turnout per group and per channel counts valid codes only, and leaves ou
   for (const code of south.slice(0, 2)) await castOnline(code)
 
   const resident = new Visitor(app, '10.6.9.1')
-  await resident.get(`/rounds/${round!.slug}/vote`)
-  await resident.post(`/rounds/${round!.slug}/vote`, { code: 'ABCD-EFGH-JKMN-PQRS' })
-  await resident.post(`/rounds/${round!.slug}/vote`, { code: 'nonsense' })
-  await resident.post(`/rounds/${round!.slug}/vote`, { code: north[0]! })
-  await resident.get(`/rounds/${round!.slug}/vote/ballot`)
-  t.equal((await resident.post(`/rounds/${round!.slug}/vote/ballot`, { projects: [String(projects[1]!.id)], intent: 'submit' })).statusCode, 303)
+  await resident.get(`/rounds/${round.slug}/vote`)
+  await resident.post(`/rounds/${round.slug}/vote`, { code: 'ABCD-EFGH-JKMN-PQRS' })
+  await resident.post(`/rounds/${round.slug}/vote`, { code: 'nonsense' })
+  await resident.post(`/rounds/${round.slug}/vote`, { code: north[0]! })
+  await resident.get(`/rounds/${round.slug}/vote/ballot`)
+  t.equal((await resident.post(`/rounds/${round.slug}/vote/ballot`, { projects: [String(projects[1]!.id)], intent: 'submit' })).statusCode, 303)
 
   await moderator.get(`/official/rounds/${roundId}/paper`)
   t.equal((await moderator.post(`/official/rounds/${roundId}/paper`, { code: north[3]!, projects: [String(projects[2]!.id)] })).statusCode, 303)

@@ -55,6 +55,7 @@ export default async function importRoutes(app: FastifyInstance) {
     attachValidation: true,
     preHandler: guard,
     // Only a body over the limit is this route's own business; every other error goes to the app's handler.
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- fastify awaits the promise a route's errorHandler returns, whatever its type says
     errorHandler: (error: FastifyError, request, reply) => {
       if (error.code !== 'FST_ERR_CTP_BODY_TOO_LARGE') throw error
       return tooLarge(reply)
@@ -76,7 +77,7 @@ export default async function importRoutes(app: FastifyInstance) {
           description: app.translate(request.lang, 'import.roundDescription', { voteType: election.meta['vote_type'] || 'approval' }),
         })
       } catch (error) {
-        if (error instanceof PbFormatError) errors.pb = pbError(error)
+        if (error instanceof PbFormatError) errors.pb = pbError(error as PbFormatError)
         else if (error instanceof ImportError) errors.pb = { key: `import.error.${error.problem}`, vars: {} }
         else throw error
       }

@@ -113,7 +113,7 @@ export default async function moderationRoutes(app: FastifyInstance) {
     const official = request.official!
     if (official.role === 'council') throw new ForbiddenError()
 
-    const body = (request.body ?? {}) as ActionBody
+    const body = (request.body ?? {})
     const values = { message: typeof body.message === 'string' ? body.message : '', cost: typeof body.cost === 'string' ? body.cost : '', target: typeof body.target === 'string' ? body.target : '' }
     const refuse = (status: number, errors: Record<string, string>) =>
       renderProposal(request, reply.code(status), proposal, round, { action, errors, values })

@@ -109,7 +109,7 @@ export default async function resultsRoutes(app: FastifyInstance) {
       reply.code(409)
       return reply.render('errors/error.hbs', { title: app.translate(request.lang, 'results.notPublished'), status: 409, messageKey: 'results.notPublished' })
     }
-    const body = (request.body ?? {}) as ProgressBody
+    const body = (request.body ?? {})
     const values = { proposal: String(body.proposal ?? ''), status: String(body.status ?? ''), text: String(body.text ?? '').trim(), on: String(body.on ?? '') }
     const errors: Record<string, string> = {}
     const result = await findResult(app.db, round.id)
