@@ -35,8 +35,8 @@ function amountsOnOneLine(page: Page): Promise<{ count: number; broken: string[]
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       for (const match of (node.textContent ?? '').matchAll(/€\s?[\d.,]+/g)) {
         const range = document.createRange()
-        range.setStart(node, match.index!)
-        range.setEnd(node, match.index! + match[0].length)
+        range.setStart(node, match.index)
+        range.setEnd(node, match.index + match[0].length)
         const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)))
         count++
         if (tops.size > 1) broken.push(match[0])
