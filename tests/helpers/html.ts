@@ -42,6 +42,16 @@ export class Html {
     return this.all(selector).map((e) => squash(e.textContent))
   }
 
+  /**
+   * The page's error message as a reader meets it: the error summary's introduction, or its first
+   * item when it has none; on a page without a summary, the text of its alert.
+   */
+  get alert(): string {
+    const summary = this.find('#error-summary')
+    if (summary) return squash((summary.querySelector('p') ?? summary.querySelector('li'))?.textContent ?? '')
+    return this.text('[role=alert]')
+  }
+
   get title(): string {
     return this.text('title')
   }

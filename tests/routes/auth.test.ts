@@ -13,7 +13,7 @@ const { app, db } = await testApp(t)
 await createOfficial(db, 'admin')
 const council = await createOfficial(db, 'council')
 const FAILED = msg('login.failed')
-const loginError = (res: { body: string }) => html(res).text('[role=alert]')
+const loginError = (res: { body: string }) => html(res).alert
 
 let ipCounter = 1
 /** Each test comes from its own address, so the login rate limit of one does not spill into another. */

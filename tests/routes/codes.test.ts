@@ -137,7 +137,7 @@ t.test('a wrong number or group is refused with a message at the field, the form
     const page = html(res)
     t.equal(page.text(`#${field}-error`), message, `${name}: the message is at its field`)
     t.equal(page.get(`#${field}`).getAttribute('aria-invalid'), 'true', `${name}: the field is marked`)
-    t.equal(page.text('[role=alert]'), msg('codes.generate.summary'), name)
+    t.equal(page.alert, msg('codes.generate.summary'), name)
   }
   const kept = html((await generate({ count: 'abc', group: 'Noord' })).res)
   t.match(kept.fields(kept.form(codesUrl)), { count: 'abc', group: 'Noord' }, 'the input comes back')
@@ -182,7 +182,7 @@ t.test('after voting closes codes can no longer be generated or revoked', async 
     t.notOk(page.has(`form[action="${codesUrl}"]`), 'no form')
     const res = await admin.post(codesUrl, { count: '5', group: '' })
     t.equal(res.statusCode, 409, phase)
-    t.equal(html(res).text('[role=alert]'), msg('codes.closedPhase'))
+    t.equal(html(res).alert, msg('codes.closedPhase'))
     t.equal((await admin.post(`${codesUrl}/revoke`, { code: codeOfRound! })).statusCode, 409)
   }
   t.same(await stored(), before)

@@ -153,7 +153,7 @@ t.test('a malformed file is refused with a message naming the line; what was pas
     const page = html(res)
     const field = page.field('pb')
     t.equal(field.error, message, name)
-    t.equal(page.text('[role=alert]'), msg('import.errorSummary'), name)
+    t.equal(page.alert, msg('import.errorSummary'), name)
     t.ok(field.invalid, `${name}: the field is marked`)
     if (pb.trim() !== '') t.equal(field.value, pb, `${name}: the pasted text is kept`)
     t.same(await tableCounts(), before, `${name}: nothing stored`)

@@ -209,7 +209,7 @@ t.test('two officials deciding at once: one decision takes effect, one audit ent
   t.equal((await db.select().from(proposalEvents).where(eq(proposalEvents.proposalId, p.id))).length, 1)
   const replay = await a.post(`/official/proposals/${p.id}/approve`, {})
   t.equal(replay.statusCode, 409, 'a replayed form changes nothing')
-  t.equal(html(replay).text('[role=alert]'), msg('moderation.alreadyDecided'))
+  t.equal(html(replay).alert, msg('moderation.alreadyDecided'))
 })
 
 t.test('council members see the queue and decisions but cannot act or see contact details', async (t) => {
@@ -252,7 +252,7 @@ t.test('moderation is closed once voting has opened', async (t) => {
   await moderator.get(`/official/proposals/${p.id}`)
   const res = await moderator.post(`/official/proposals/${p.id}/correct-cost`, { cost: '10', message: 'x' })
   t.equal(res.statusCode, 409)
-  t.equal(html(res).text('[role=alert]'), msg('moderation.closedPhase'))
+  t.equal(html(res).alert, msg('moderation.closedPhase'))
   t.equal((await proposalByTitle('Too late')).correctedCostCents, null)
 })
 

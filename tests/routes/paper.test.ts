@@ -172,7 +172,7 @@ t.test('before voting opens and after it closes no paper ballot can be entered',
     t.notOk(page.has(`form[action="${paperUrl}"]`), `${phase}: no form`)
     const res = await moderator.post(paperUrl, { code, projects: ids(coaches) })
     t.equal(res.statusCode, 409, phase)
-    t.equal(html(res).text('[role=alert]'), msg('paper.closed'))
+    t.equal(html(res).alert, msg('paper.closed'))
   }
   t.equal(await ballotCount(), before)
 })

@@ -240,7 +240,7 @@ t.test('before voting opens and after it closes, nothing can be cast', async (t)
 t.test('unknown receipts are not found; receipts never show choices', async (t) => {
   const res = await new Visitor(app).get('/receipts/ABCDE-FGHJK')
   t.equal(res.statusCode, 404)
-  t.equal(html(res).text('[role=alert]'), msg('receipt.notFound'))
+  t.equal(html(res).alert, msg('receipt.notFound'))
   const junk = await new Visitor(app).get('/receipts?receipt=%3Cscript%3E')
   t.equal(junk.statusCode, 422)
   t.same(html(junk).all('script').filter((s) => !s.hasAttribute('src')), [], 'what was typed is not run')
