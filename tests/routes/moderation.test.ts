@@ -117,7 +117,7 @@ t.test('approving puts the proposal on the ballot, records history, audit and fi
   t.match(mail.raw, 'Good news', 'in the language the submitter wrote in')
   t.match(mail.raw, `http://localhost:3000/status/${p.statusToken}`)
   const page = html(await moderator.get(`/official/proposals/${p.id}?done=approve`))
-  t.equal(page.text('[role=status]'), msg('moderation.done.approve'))
+  t.equal(page.text('[role=status] p'), msg('moderation.done.approve'))
 })
 
 t.test('rejecting needs a public reason; without one nothing changes', async (t) => {

@@ -104,7 +104,7 @@ t.test('a paper ballot the rules do not allow is refused with a message, the tic
   t.equal(over.statusCode, 422)
   const page = html(over)
   t.equal(page.text('#projects-error'), msg('paper.error.over-budget', { over: '€ 8.000' }))
-  t.equal(page.text('main > .alert--error'), msg('paper.summary'))
+  t.equal(page.alert, msg('paper.summary'))
   t.same(page.checked('projects').sort(), ids(...chosen).sort(), 'the ticks are kept')
   t.equal(page.field('code').value, code, 'the code is kept')
   t.equal(page.get('fieldset.projects').getAttribute('aria-describedby'), 'projects-rule projects-error')
