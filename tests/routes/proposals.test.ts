@@ -155,7 +155,7 @@ t.test('a cost of zero, below zero, a fraction of a cent, over the budget or abs
     t.same(field.describedBy, ['cost-hint', 'cost-error'])
     t.equal(field.value, cost, 'the cost comes back as typed')
     t.equal(page.field('title').value, VALID.title, 'the other fields come back too')
-    t.ok(page.has('.proposal-errors a[href="#cost"]'), 'the summary links to the field')
+    t.ok(page.has('#error-summary a[href="#cost"]'), 'the summary links to the field')
   }
   t.equal(await countProposals(), before)
 })
@@ -170,11 +170,11 @@ t.test('over-long fields are refused with a message at each one, and everything 
   })
   t.equal(res.statusCode, 422)
   const page = html(res)
-  t.match(page.title, msg('proposals.form.errorTitle', { title: msg('proposals.new.title') }))
+  t.match(page.title, msg('form.errorTitle', { title: msg('proposals.new.title') }))
   for (const [field, max] of [['title', '120'], ['summary', '300'], ['description', '5.000'], ['location', '200'], ['organisation', '120'],
     ['contactName', '120'], ['contactEmail', '254'], ['contactPhone', '30']] as const) {
     t.equal(page.field(field).error, msg('proposals.error.tooLong', { max }), field)
-    t.ok(page.has(`.proposal-errors a[href="#${field}"]`), `${field} in the error summary`)
+    t.ok(page.has(`#error-summary a[href="#${field}"]`), `${field} in the error summary`)
   }
   t.equal(page.field('description').value, long(5001))
   t.equal(await countProposals(), before)
