@@ -50,7 +50,7 @@ export async function listOfficialSessions(db: Db, officialId: number, currentSi
     .orderBy(desc(sessions.lastSeenAt))
   return rows.map((row) => ({
     handle: handleOf(row.sid),
-    device: String((row.data as { device?: unknown }).device ?? ''),
+    device: (row.data as { device?: string }).device ?? '',
     lastSeenAt: row.lastSeenAt,
     current: row.sid === currentSid,
   }))

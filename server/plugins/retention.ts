@@ -19,7 +19,7 @@ export default fp<{ contactRetentionDays: number }>(async (app, opts) => {
   }
   app.addHook('onReady', async () => {
     await run()
-    timer = setInterval(run, HOUR)
+    timer = setInterval(() => void run(), HOUR)
     timer.unref()
   })
   app.addHook('onClose', async () => clearInterval(timer))

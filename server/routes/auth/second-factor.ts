@@ -71,7 +71,7 @@ export default async function secondFactorRoutes(app: FastifyInstance) {
   }, async (request, reply) => {
     const official = await whoIsConfirming(request)
     if (!official) return reply.redirect('/login', 303)
-    const body = (request.body ?? {}) as CodeBody
+    const body = (request.body ?? {})
     const next = safeNext(body.next, '/official')
     const result = request.validationError
       ? { ok: false as const, messageKey: 'secondFactor.wrong' }

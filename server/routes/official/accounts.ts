@@ -49,7 +49,7 @@ export default async function accountsRoutes(app: FastifyInstance) {
   app.get('/accounts', async (request, reply) => renderList(request, reply))
 
   app.post<{ Body: InviteBody }>('/accounts', { schema: { body: inviteBody }, attachValidation: true }, async (request, reply) => {
-    const body = (request.body ?? {}) as InviteBody
+    const body = (request.body ?? {})
     const form = { name: body.name?.slice(0, 120), email: body.email?.slice(0, 254), role: body.role, method: body.method }
     const refuse = (errors: FieldErrors) => renderList(request, reply.code(422), { form, errors })
     if (request.validationError) return refuse(fieldErrors(request.validationError.validation))
