@@ -3,11 +3,15 @@ import fastifyCompress from '@fastify/compress'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Db } from '../db/client.js'
 import { DEMO_PRIVACY, type Config } from './config.js'
+import { loggedError } from './domain/redact.js'
 import authPlugin from './plugins/auth.js'
+import closerPlugin from './plugins/closer.js'
 import dbPlugin from './plugins/db.js'
 import errorsPlugin from './plugins/errors.js'
+import inputPlugin from './plugins/input.js'
 import mailPlugin from './plugins/mail.js'
 import retentionPlugin from './plugins/retention.js'
+import securityEventsPlugin from './plugins/security-events.js'
 import securityPlugin from './plugins/security.js'
 import sessionPlugin from './plugins/session.js'
 import staticPlugin from './plugins/static.js'
@@ -29,16 +33,18 @@ declare module 'fastify' {
 }
 
 // Query strings can carry voting codes, and a status page's or an invitation's path is its secret: neither is logged.
+// An error's text can quote what a visitor typed or a query's parameters: it is redacted (domain/redact.ts).
 export const serializers = {
   req: (request: { method: string; url: string }) => ({
     method: request.method,
     path: request.url.split('?')[0]!.replace(/^\/(status|invite)\/[^/]+/, '/$1/…'),
   }),
+  err: loggedError,
 }
 
-export async function buildApp(config: AppConfig, db: Db, logLevel?: string): Promise<FastifyInstance> {
+export async function buildApp(config: AppConfig, db: Db, logLevel?: string, logStream?: NodeJS.WritableStream): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: logLevel ? { level: logLevel, serializers } : false,
+    logger: logLevel ? { level: logLevel, serializers, ...(logStream ? { stream: logStream } : {}) } : false,
     trustProxy: config.trustProxy,
     bodyLimit: 100 * 1024,
   })
@@ -49,7 +55,7 @@ export async function buildApp(config: AppConfig, db: Db, logLevel?: string): Pr
   await app.register(dbPlugin, { db })
   app.decorate('publicUrl', config.publicUrl)
   await app.register(securityPlugin, { sessionSecret: config.sessionSecret, publicUrl: config.publicUrl })
-  await app.register(sessionPlugin, { sessionSecret: config.sessionSecret })
+  await app.register(sessionPlugin, { sessionSecret: config.sessionSecret, publicUrl: config.publicUrl })
   await app.register(authPlugin, {
     sessionSecret: config.sessionSecret,
     officialMfa: config.officialMfa ?? 'optional',
@@ -58,9 +64,12 @@ export async function buildApp(config: AppConfig, db: Db, logLevel?: string): Pr
   await app.register(staticPlugin)
   await app.register(viewsPlugin)
   await app.register(errorsPlugin)
+  await app.register(inputPlugin)
   await app.register(mailPlugin, { smtp: config.smtp })
   const contactRetentionDays = config.contactRetentionDays ?? 90
   await app.register(retentionPlugin, { contactRetentionDays })
+  await app.register(closerPlugin)
+  await app.register(securityEventsPlugin)
 
   await app.register(publicRoutes)
   await app.register(privacyRoutes, { privacy: config.privacy ?? DEMO_PRIVACY, contactRetentionDays })

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { isIP } from 'node:net'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
@@ -13,7 +14,8 @@ export interface Config {
   readonly codeKey: string
   readonly publicUrl: string
   readonly demo: boolean
-  readonly trustProxy: boolean
+  /** The proxies whose X-Forwarded-For is believed (addresses and ranges); false for none. */
+  readonly trustProxy: false | string[]
   readonly logLevel: string
   /** Mail to submitters about answers; off when no SMTP host is set. */
   readonly smtp: SmtpConfig | undefined
@@ -127,6 +129,37 @@ function databaseUrl(env: Env): string | undefined {
   return raw
 }
 
+// proxy-addr's names for the usual private ranges.
+const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal'])
+
+function isProxyAddress(text: string): boolean {
+  if (PROXY_KEYWORDS.has(text)) return true
+  const [address, bits, ...rest] = text.split('/')
+  const version = isIP(address ?? '')
+  if (version === 0 || rest.length > 0) return false
+  if (bits === undefined) return true
+  const max = version === 4 ? 32 : 128
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= max
+}
+
+/**
+ * Trusting any X-Forwarded-For would let every visitor choose their own address, and with it
+ * their own rate limits: only the named proxies are believed. (A hop count cannot check who sent
+ * the header, so Fastify no longer believes it; the proxies are named instead.)
+ */
+function trustProxy(env: Env): false | string[] {
+  const raw = env.TRUST_PROXY?.trim() ?? ''
+  if (['', 'off', 'false', 'no'].includes(raw.toLowerCase())) return false
+  const proxies = raw.split(',').map((part) => part.trim()).filter((part) => part !== '')
+  const wrong = proxies.find((part) => !isProxyAddress(part))
+  if (wrong !== undefined || proxies.length === 0) {
+    throw new ConfigError(
+      `TRUST_PROXY must name the proxies in front of the app: addresses or ranges separated by commas (for example 10.0.0.5,10.1.0.0/16, or loopback); got "${env.TRUST_PROXY}"`,
+    )
+  }
+  return proxies
+}
+
 /**
  * With a database server several instances share one secret, so it must be
  * given. Embedded, one instance runs: a secret kept in the data folder
@@ -167,7 +200,7 @@ export function loadConfig(env: Env = process.env): Config {
     codeKey: secret(env, 'CODE_KEY', dataDir, url === undefined),
     publicUrl,
     demo: flag(env, 'DEMO', url === undefined),
-    trustProxy: flag(env, 'TRUST_PROXY', false),
+    trustProxy: trustProxy(env),
     logLevel: env.LOG_LEVEL ?? 'info',
     smtp: smtp(env),
     officialMfa: officialMfa(env, url === undefined),

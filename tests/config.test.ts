@@ -69,3 +69,13 @@ t.test('contact details are kept 90 days after publication unless set, and the p
   t.match(config.privacy, { controller: /\S/, contactEmail: /@/, officerEmail: /@/ })
   t.equal(loadConfig({ DATA_DIR: dataDir(), PRIVACY_CONTROLLER: 'Gemeente Rotterdam' }).privacy.controller, 'Gemeente Rotterdam')
 })
+
+t.test('TRUST_PROXY names the proxies; "on" (trust anyone) and hop counts are refused', async (t) => {
+  const env = { DATA_DIR: dataDir() }
+  t.equal(loadConfig(env).trustProxy, false)
+  t.equal(loadConfig({ ...env, TRUST_PROXY: 'off' }).trustProxy, false)
+  t.same(loadConfig({ ...env, TRUST_PROXY: '10.0.0.5, 10.1.0.0/16,::1,fd00::/8,loopback' }).trustProxy, ['10.0.0.5', '10.1.0.0/16', '::1', 'fd00::/8', 'loopback'])
+  for (const wrong of ['on', 'true', '1', '10.0.0.0/33', 'proxy.example']) {
+    t.throws(() => loadConfig({ ...env, TRUST_PROXY: wrong }), { message: /^TRUST_PROXY must name the proxies/ }, wrong)
+  }
+})

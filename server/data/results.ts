@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { ballots, progressUpdates, proposals, results, rounds, votingCodes } from '../../db/schema.js'
-import { exportBallotsPb, sha256, tallyInput, type BallotProjectForTally } from '../domain/results.js'
+import { ballotsDigest, exportBallotsPb, sha256, tallyInput, type BallotProjectForTally } from '../domain/results.js'
 import { tally, type TallyResult, type TallyRule } from '../domain/tally.js'
 import { appendAudit } from './audit.js'
 import type { Round } from './rounds.js'
@@ -56,7 +56,7 @@ export async function publishResult(db: Db, roundId: number, official: { id: num
     await tx.update(rounds).set({ phase: 'published' }).where(eq(rounds.id, roundId))
     await appendAudit(tx, {
       officialId: official.id, actor: official.email, action: 'results.publish', object: `round:${roundId}`,
-      details: { rule: round.tallyRule, softwareVersion, ballotsSha256, ballots: data.ballots.length, selected: outcome.selected, totalCostCents: outcome.totalCost },
+      details: { rule: round.tallyRule, softwareVersion, ballotsSha256, countedBallotsSha256: ballotsDigest(data.ballots), ballots: data.ballots.length, selected: outcome.selected, totalCostCents: outcome.totalCost },
     })
     return { published: published! }
   })

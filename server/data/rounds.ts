@@ -5,6 +5,7 @@ import type { ChainedEntry } from '../domain/audit-chain.js'
 import type { ProposalStatus } from '../domain/moderation.js'
 import type { Phase } from '../domain/phases.js'
 import { uniqueSlug, type RoundSettings } from '../domain/round-rules.js'
+import { sealBallots } from './seal.js'
 
 export type Round = typeof rounds.$inferSelect
 
@@ -60,6 +61,7 @@ export async function moveRound(tx: Db, id: number, from: Phase, to: Phase): Pro
   const moved = await tx.update(rounds).set({ phase: to })
     .where(and(eq(rounds.id, id), eq(rounds.phase, from)))
     .returning({ id: rounds.id })
+  if (moved.length === 1 && to === 'closed') await sealBallots(tx, id)
   return moved.length === 1
 }
 

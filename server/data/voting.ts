@@ -1,7 +1,8 @@
-import { and, asc, count, eq, isNull, sql } from 'drizzle-orm'
+import { and, asc, count, eq, isNull, not, sql } from 'drizzle-orm'
 import { preparedPer, type Db } from '../../db/client.js'
 import { ballots, codeBatches, proposals, rounds, votingCodes } from '../../db/schema.js'
 import { appendAudit } from './audit.js'
+import { plannedEndPassed } from './planned-end.js'
 
 export type Channel = 'online' | 'paper'
 
@@ -89,6 +90,8 @@ const upsertBallot = preparedPer((db) => db.insert(ballots).select(
     .where(and(
       eq(votingCodes.id, sql.placeholder('codeId')), eq(votingCodes.roundId, sql.placeholder('roundId')),
       isNull(votingCodes.revokedAt), eq(rounds.phase, 'voting'),
+      // The planned end holds even if no closer has run yet: no ballot is acknowledged after it.
+      not(plannedEndPassed),
     )),
 ).onConflictDoUpdate({
   target: ballots.codeId,
@@ -97,7 +100,7 @@ const upsertBallot = preparedPer((db) => db.insert(ballots).select(
 
 /**
  * Stores or replaces the ballot of one code in one statement, only while the
- * code is valid and the round is voting. Returns null when that no longer
+ * code is valid, the round is voting and its planned end has not passed. Returns null when that no longer
  * holds. The reply is sent after this commits, so an acknowledged ballot is
  * never lost. Closing the round locks the table first (see moveRound).
  */

@@ -1,6 +1,7 @@
 import type { PbElection } from './pabulib.js'
 import { TEXT_LIMITS as PROPOSAL_LIMITS } from './proposal-rules.js'
 import { TEXT_LIMITS as ROUND_LIMITS, type RoundSettings, type TallyRule } from './round-rules.js'
+import { singleLine } from './text.js'
 
 /** The largest .pb text the import takes: Łódź 2020, with 51,472 voters, is 2.3 MB. */
 export const MAX_PB_CHARS = 5_000_000
@@ -31,7 +32,7 @@ export class ImportError extends Error {
 }
 
 function cut(text: string, limit: number): string {
-  const chars = [...text.trim()]
+  const chars = [...singleLine(text)]
   return chars.length <= limit ? chars.join('') : `${chars.slice(0, limit - 1).join('').trimEnd()}…`
 }
 

@@ -2,7 +2,7 @@ import { parse as parseCsv, CsvError, type Options } from 'csv-parse/sync'
 import { PbFormatError, type PbSection } from './pabulib-error.js'
 
 const ORDER: readonly PbSection[] = ['META', 'PROJECTS', 'VOTES']
-const MARKER = /^(META|PROJECTS|VOTES)[ \t]*\r?$/gm
+const MARKER = /^(META|PROJECTS|VOTES)[ \t]*\r?$/
 
 // Each section is parsed on its own: with one header per parse every row has
 // the header's width, and csv-parse stays fast (it builds an Error object
@@ -22,35 +22,65 @@ export interface Section {
   text: string
 }
 
-function countLines(text: string, from: number, to: number): number {
-  let count = 0
-  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) count++
-  return count
+/**
+ * Whether a line ends inside a quoted field, given whether it starts inside one.
+ * Like csv-parse with relax_quotes: a quote opens a field only at its start;
+ * elsewhere it is an ordinary character.
+ */
+function endsInQuote(line: string, inQuote: boolean): boolean {
+  if (!inQuote && !line.includes('"')) return false
+  let quoted = inQuote
+  let fieldStart = !inQuote
+  for (let i = 0; i < line.length; i++) {
+    const char = line[i]
+    if (quoted) {
+      if (char !== '"') continue
+      if (line[i + 1] === '"') i++
+      else quoted = false
+    } else if (char === ';') {
+      fieldStart = true
+      continue
+    } else if (char === '"' && fieldStart) {
+      quoted = true
+    }
+    fieldStart = false
+  }
+  return quoted
 }
 
 /**
- * Finds the lines holding only META, PROJECTS and VOTES. A quoted field
- * spanning several lines could in theory hold such a line; no real file does.
+ * Finds the lines holding only META, PROJECTS and VOTES. A line inside a quoted
+ * field (a title or description a resident typed) is text, never a marker.
  */
 export function splitSections(raw: string): Record<PbSection, Section> {
   const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw
   const markers: { name: PbSection; line: number; start: number; end: number }[] = []
-  let line = 1
-  let counted = 0
-  for (const match of text.matchAll(MARKER)) {
-    line += countLines(text, counted, match.index)
-    counted = match.index
-    const name = match[1] as PbSection
-    if (markers.some((m) => m.name === name)) throw new PbFormatError('repeated-section', line, { section: name })
-    markers.push({ name, line, start: match.index, end: match.index + match[0].length + 1 })
+  let line = 0
+  let inQuote = false
+  let quoteOpenedOn = 0
+  for (let start = 0; start < text.length; line++) {
+    const newline = text.indexOf('\n', start)
+    const end = newline < 0 ? text.length : newline
+    const content = text.slice(start, end)
+    const marker = inQuote ? null : MARKER.exec(content)
+    if (marker) {
+      const name = marker[1] as PbSection
+      if (markers.some((m) => m.name === name)) throw new PbFormatError('repeated-section', line + 1, { section: name })
+      markers.push({ name, line: line + 1, start, end: end + 1 })
+    } else {
+      if (!inQuote) quoteOpenedOn = line + 1
+      inQuote = endsInQuote(content, inQuote)
+    }
+    start = end + 1
   }
+  if (inQuote) throw new PbFormatError('csv-syntax', quoteOpenedOn, { detail: 'a quoted field is never closed' })
   if (text.slice(0, markers[0]?.start ?? text.length).trim() !== '') {
     throw new PbFormatError('missing-section', 1, { section: 'META' })
   }
   const sections = ORDER.map((expected, i): Section => {
     const found = markers[i]
     if (!found) {
-      const lastLine = line + countLines(text.trimEnd(), counted, text.length)
+      const lastLine = Math.max(1, text.trimEnd().split('\n').length)
       throw new PbFormatError('missing-section', lastLine, { section: expected })
     }
     if (found.name !== expected) {

@@ -13,6 +13,7 @@ const TABLE = {
   'dashboard.view': { actors: OFFICIALS, phases: ANY_PHASE },
   'audit.view': { actors: OFFICIALS, phases: ANY_PHASE },
   'account.own': { actors: OFFICIALS, phases: ANY_PHASE },
+  'security.view': { actors: ['admin'], phases: ANY_PHASE },
   'officials.manage': { actors: ['admin'], phases: ANY_PHASE },
   'officials.review': { actors: ['admin'], phases: ANY_PHASE },
   'audit.export': { actors: ['admin'], phases: ANY_PHASE },

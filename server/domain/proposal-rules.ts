@@ -1,6 +1,7 @@
 import { parseEuros } from './money.js'
 import { canResubmit, type ProposalStatus } from './moderation.js'
 import { can } from './permissions.js'
+import { singleLine } from './text.js'
 import type { Phase } from './phases.js'
 
 export const TRACKS = ['financial-technical', 'social', 'spatial'] as const
@@ -28,6 +29,12 @@ export const TEXT_LIMITS = {
   contactEmail: 254,
   contactPhone: 30,
 } as const
+
+/**
+ * Complete proposals one address may send in per hour: enough for a community centre's
+ * evening where residents submit one after another, too few to flood the moderators.
+ */
+export const PROPOSAL_THROTTLE = { perAddress: 20, windowMs: 60 * 60 * 1000 } as const
 
 /** Far above any neighbourhood project, low enough to catch a slip of the finger. */
 export const FIGURE_LIMITS = {
@@ -89,13 +96,17 @@ const COST_ERRORS = {
   required: 'required', invalid: 'costInvalid', fraction: 'costFraction', tooLarge: 'costTooLarge', notPositive: 'costNotPositive',
 } as const
 
+/** Only these keep their line breaks; a title or name is stored on one line (it goes into CSV and .pb files). */
+const MULTILINE_FIELDS: ReadonlySet<keyof typeof TEXT_LIMITS> = new Set(['summary', 'description'])
+
 const length = (text: string) => [...text].length
 
 /** Checks the whole form at once, so a person sees every problem in one go. */
 export function validateProposal(form: ProposalForm, budgetCents: number): { fields: ProposalFields } | { errors: ProposalErrors } {
   const errors: ProposalErrors = {}
   const text = (field: keyof typeof TEXT_LIMITS, required: boolean): string => {
-    const value = form[field].replace(/\r\n?/g, '\n').trim()
+    const typed = form[field].replace(/\r\n?/g, '\n').trim()
+    const value = MULTILINE_FIELDS.has(field) ? typed : singleLine(typed)
     if (required && value === '') errors[field] = 'required'
     else if (length(value) > TEXT_LIMITS[field]) errors[field] = 'tooLong'
     return value

@@ -68,6 +68,16 @@ export function exportBallotsPb(round: RoundForTally, projects: readonly BallotP
   return writePb(election)
 }
 
+/**
+ * The fingerprint of a set of ballots, whatever order they were stored in: each ballot's
+ * project ids sorted, one ballot per line, the lines sorted. Recorded in the audit log when
+ * voting closes, so the ballots can be checked against the chain, not against a copy beside them.
+ */
+export function ballotsDigest(ballots: readonly (readonly number[])[]): string {
+  const lines = ballots.map((b) => [...b].sort((x, y) => x - y).join(',')).sort()
+  return sha256(lines.join('\n'))
+}
+
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex')
 }

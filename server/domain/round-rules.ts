@@ -1,5 +1,6 @@
 import { centsToInput, parseEuros, type MoneyError } from './money.js'
 import { nextPhase, type Phase } from './phases.js'
+import { singleLine } from './text.js'
 
 export const BALLOT_FORMATS = ['knapsack', 'approval'] as const
 export type BallotFormat = (typeof BALLOT_FORMATS)[number]
@@ -84,7 +85,9 @@ export function readRoundForm(form: RoundForm): FormResult {
   const text = (field: 'title' | 'neighbourhood' | 'description', required: boolean) => {
     const result = readText(form[field], TEXT_LIMITS[field], required)
     if ('error' in result) errors[field] = result.error
-    return 'text' in result ? result.text : ''
+    if (!('text' in result)) return ''
+    // Title and neighbourhood are one line: they head pages and go into CSV and .pb files.
+    return field === 'description' ? result.text : singleLine(result.text)
   }
   const title = text('title', true)
   const neighbourhood = text('neighbourhood', true)

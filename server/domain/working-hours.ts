@@ -15,7 +15,7 @@ function localFields(instant: number) {
 }
 
 /** The UTC instant of a wall-clock hour in Amsterdam (9:00 and 17:00 never fall in a DST gap). */
-function amsterdamInstant(year: number, month: number, day: number, hour: number): number {
+export function amsterdamInstant(year: number, month: number, day: number, hour: number): number {
   const guess = Date.UTC(year, month - 1, day, hour)
   const seen = localFields(guess)
   const offset = Date.UTC(seen.year, seen.month - 1, seen.day, seen.hour, seen.minute) - guess

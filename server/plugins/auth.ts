@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler, preHandlerAsyncHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { findOfficial } from '../data/officials.js'
 import { canAtAll, type Action, type Role } from '../domain/permissions.js'
@@ -33,7 +33,7 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     /** A guard for a folder of routes: signed in, past the gate, and allowed to do `action` in some phase. */
-    requireAction(action: Action): preHandlerAsyncHookHandler
+    requireAction(action: Action): onRequestAsyncHookHandler
     /** Before a sensitive action: a second-factor code confirmed in the last minutes, else back to `returnTo` after one. */
     requireFreshSecondFactor(returnTo: (request: FastifyRequest) => string): preHandlerAsyncHookHandler
     secretBox: SecretBox
@@ -66,7 +66,8 @@ export default fp<AuthOptions>(async (app, opts) => {
   app.decorateRequest('officialGate', 'ok')
 
   // The one place that decides who is signed in: a deactivated official's session is worth nothing.
-  app.addHook('preHandler', async (request: FastifyRequest) => {
+  // Known before the body is read, so a guard on onRequest refuses a stranger's upload unread.
+  app.addHook('onRequest', async (request: FastifyRequest) => {
     const id = request.session.officialId
     if (id === undefined) return
     const row = await findOfficial(app.db, id)

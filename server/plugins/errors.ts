@@ -1,9 +1,11 @@
 import type { FastifyError } from 'fastify'
 import fp from 'fastify-plugin'
+import { redact } from '../domain/redact.js'
 
 /** The message key a status gets; what went wrong inside a 5xx is never shown. */
 function messageKey(error: FastifyError, status: number): string {
   if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') return 'errors.csrf'
+  if (error.code === 'WB_CONTROL_CHARACTER') return 'errors.controlCharacter'
   if (status === 413) return 'errors.tooLarge'
   if (status === 429) return 'errors.tooMany'
   if (status === 403) return 'errors.forbidden'
@@ -15,8 +17,9 @@ function messageKey(error: FastifyError, status: number): string {
 export default fp(async (app) => {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500
+    // The err serializer redacts (domain/redact.ts): no parameters of a failed query, no contact details.
     if (status >= 500) request.log.error({ err: error }, 'request failed')
-    else request.log.info({ code: error.code, status }, error.message)
+    else request.log.info({ code: error.code, status }, redact(error.message))
     reply.code(status)
     const key = messageKey(error, status)
     return reply.render('errors/error.hbs', { title: app.translate(request.lang, key), status, messageKey: key })

@@ -6,6 +6,7 @@ import fastifyRateLimit, { type FastifyRateLimitStore } from '@fastify/rate-limi
 import fp from 'fastify-plugin'
 import type { Db } from '../../db/client.js'
 import { hitRateLimit } from '../data/rate-limits.js'
+import { isPrivatePath } from '../domain/security.js'
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
@@ -24,8 +25,19 @@ function pgStore(db: Db) {
   }
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** True when PUBLIC_URL is https: every cookie is then Secure, whatever a proxy says about the request. */
+    secureCookies: boolean
+  }
+}
+
+/** A cookie named `__Host-…` is refused by browsers unless it is Secure, for the whole site, for this host only. */
+export const hostCookie = (name: string, overHttps: boolean) => (overHttps ? `__Host-${name}` : name)
+
 export default fp<{ sessionSecret: string; publicUrl: string }>(async (app, opts) => {
   const overHttps = opts.publicUrl.startsWith('https:')
+  app.decorate('secureCookies', overHttps)
   await app.register(fastifyCookie, { secret: opts.sessionSecret })
   await app.register(fastifyFormbody)
   await app.register(fastifyHelmet, {
@@ -44,8 +56,12 @@ export default fp<{ sessionSecret: string; publicUrl: string }>(async (app, opts
     strictTransportSecurity: overHttps,
   })
   await app.register(fastifyCsrf, {
-    cookieKey: 'csrf',
-    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: 'auto' },
+    cookieKey: hostCookie('csrf', overHttps),
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: overHttps },
+  })
+  // Official pages and pages with contact details, a status token or a ballot never go into a shared or back-button cache.
+  app.addHook('onSend', async (request, reply) => {
+    if (isPrivatePath(request.url.split('?')[0]!)) reply.header('Cache-Control', 'no-store')
   })
   // Checked after the body is parsed, so a plain form's hidden _csrf field counts.
   app.addHook('preValidation', (request, reply, done) => {

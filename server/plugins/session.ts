@@ -2,6 +2,7 @@ import fastifySession from '@fastify/session'
 import fp from 'fastify-plugin'
 import type { Db } from '../../db/client.js'
 import { deleteSession, loadSession, saveSession } from '../data/sessions.js'
+import { hostCookie } from './security.js'
 
 declare module 'fastify' {
   interface Session {
@@ -25,12 +26,26 @@ function pgSessionStore(db: Db) {
   }
 }
 
-export default fp<{ sessionSecret: string }>(async (app, opts) => {
+export default fp<{ sessionSecret: string; publicUrl: string }>(async (app, opts) => {
+  const overHttps = opts.publicUrl.startsWith('https:')
   await app.register(fastifySession, {
     secret: opts.sessionSecret,
-    cookieName: 'sid',
+    cookieName: hostCookie('sid', overHttps),
     store: pgSessionStore(app.db) as never,
     saveUninitialized: false,
-    cookie: { secure: 'auto', httpOnly: true, sameSite: 'lax', maxAge: EIGHT_HOURS, path: '/' },
+    // Left false here: the session library would drop a Secure cookie on a request that reached us over http
+    // from a TLS-terminating proxy. The hook below marks every cookie Secure instead.
+    cookie: { secure: false, httpOnly: true, sameSite: 'lax', maxAge: EIGHT_HOURS, path: '/' },
   })
+  // Runs after the cookie and session hooks: with an https PUBLIC_URL every cookie leaves Secure, whatever the proxy says.
+  if (overHttps) {
+    app.addHook('onSend', async (_request, reply) => {
+      const cookies = reply.getHeader('set-cookie')
+      if (cookies === undefined) return
+      const secured = (Array.isArray(cookies) ? cookies : [String(cookies)]).map((c) => (/;\s*secure\s*(;|$)/i.test(c) ? c : `${c}; Secure`))
+      // reply.header adds to set-cookie rather than replacing it.
+      reply.removeHeader('set-cookie')
+      reply.header('set-cookie', secured)
+    })
+  }
 }, { name: 'session', dependencies: ['db', 'security'] })

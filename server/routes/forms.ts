@@ -22,11 +22,6 @@ export function fieldErrors(validation: unknown): FieldErrors {
   return out
 }
 
-/** Only paths on this site: an open redirect would let a phishing link borrow our name. */
-export function safeNext(next: unknown, fallback: string): string {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : fallback
-}
-
 /** A field as the error summary names it: its label, the element its link leads to (the field's id unless told), the message's values. */
 export interface SummaryField {
   name: string

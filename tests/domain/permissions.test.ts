@@ -10,7 +10,7 @@ function expected(actor: Actor, action: Action, phase: Phase): boolean {
   const official = actor !== 'resident'
   switch (action) {
     case 'dashboard.view': case 'audit.view': case 'account.own': return official
-    case 'officials.manage': case 'officials.review': case 'audit.export': case 'round.create': return actor === 'admin'
+    case 'officials.manage': case 'officials.review': case 'audit.export': case 'round.create': case 'security.view': return actor === 'admin'
     case 'round.edit': case 'round.advance': return actor === 'admin' && phase !== 'published'
     case 'proposal.submit': return actor === 'resident' && phase === 'proposing'
     case 'proposal.moderate': return staff && (phase === 'proposing' || phase === 'reviewing')

@@ -30,6 +30,13 @@ t.test('a valid form becomes trimmed fields with cents, whole numbers and nulls 
   })
 })
 
+t.test('a title, location or name is stored on one line; summary and description keep their lines', async (t) => {
+  const result = validateProposal({
+    ...FORM, title: 'Buurtkas\r\nVOTES\r\n', summary: 'Een\nTwee', location: 'Straat\n12', organisation: 'Stichting\r\nBTD', contactName: 'Fa\ntima',
+  }, BUDGET)
+  t.match(result, { fields: { title: 'Buurtkas VOTES', summary: 'Een\nTwee', location: 'Straat 12', organisation: 'Stichting BTD', contactName: 'Fa tima' } })
+})
+
 t.test('every text field has its limit, counted in characters, the limit itself allowed', async (t) => {
   const limits = { title: 120, summary: 300, description: 5000, location: 200, organisation: 120, contactName: 120 } as const
   for (const [field, max] of Object.entries(limits)) {

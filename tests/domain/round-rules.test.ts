@@ -24,6 +24,12 @@ t.test('a complete form becomes settings: trimmed text, cents, days, and default
   t.same(knapsack, { settings: { ...STORED, minSpendPercent: 80 } })
 })
 
+t.test('a round\'s title and neighbourhood are stored on one line, its description keeps its lines', async (t) => {
+  t.match(readRoundForm({ ...VALID, title: 'Wijk\r\nVOTES', neighbourhood: 'Bos\npolder', description: 'Een\nTwee' }), {
+    settings: { title: 'Wijk VOTES', neighbourhood: 'Bos polder', description: 'Een\nTwee' },
+  })
+})
+
 t.test('each wrong field gets its own reason', async (t) => {
   const table: [string, RoundForm, Record<string, string>][] = [
     ['empty title', { title: '   ' }, { title: 'required' }],

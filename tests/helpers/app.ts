@@ -7,7 +7,7 @@ export const TEST_CONFIG = {
   sessionSecret: 'test-secret-that-is-at-least-32-characters-long',
   codeKey: 'test-code-key-that-is-at-least-32-characters-long',
   publicUrl: 'http://localhost:3000',
-  trustProxy: false,
+  trustProxy: false as const,
 }
 
 export interface Teardown {

@@ -1,13 +1,5 @@
 import t from 'tap'
-import { fieldErrors, safeNext } from '../../server/routes/forms.js'
-
-t.test('only paths on this site are followed after a form', async (t) => {
-  const table: [unknown, string][] = [
-    ['/official', '/official'], ['/rounds/x?y=1', '/rounds/x?y=1'],
-    ['https://evil.example', '/'], ['//evil.example', '/'], ['/\\evil.example', '/'], ['', '/'], [undefined, '/'], [['/a'], '/'],
-  ]
-  for (const [next, expected] of table) t.equal(safeNext(next, '/'), expected, JSON.stringify(next))
-})
+import { fieldErrors } from '../../server/routes/forms.js'
 
 t.test('schema errors become one message key per field', async (t) => {
   const errors = fieldErrors([

@@ -1,3 +1,5 @@
+import { PassThrough } from 'node:stream'
+import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { count, eq } from 'drizzle-orm'
 import { auditLog, ballots, proposals, results, rounds, votingCodes } from '../../db/schema.js'
@@ -161,6 +163,21 @@ t.test('a malformed file is refused with a message naming the line; what was pas
   const badRule = await admin.post('/official/rounds/import', { pb: SMALL, tallyRule: 'random' })
   t.equal(badRule.statusCode, 422)
   t.equal(html(badRule).text('#tallyRule-error'), msg('import.error.rule'))
+})
+
+t.test('a stranger or a moderator posting to the import is refused before the large body is read', async (t) => {
+  for (const [who, visitor] of [['stranger', new Visitor(app)], ['moderator', await signedIn('moderator')]] as const) {
+    // A body that never ends: only a refusal that does not wait for it can answer.
+    const body = new PassThrough()
+    body.write(`pb=${'x'.repeat(64 * 1024)}`)
+    const answer = app.inject({
+      method: 'POST', url: '/official/rounds/import', payload: body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '19000000', cookie: visitor.cookieHeader },
+    })
+    const res = await Promise.race([answer, sleep(3000).then(() => undefined)])
+    t.equal(res?.statusCode, 403, `${who}: refused without reading the body`)
+    body.destroy()
+  }
 })
 
 t.test('a file over 5 MB gets a clear 413 and nothing is stored', async (t) => {

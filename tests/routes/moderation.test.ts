@@ -1,44 +1,13 @@
 import t from 'tap'
 import { and, eq } from 'drizzle-orm'
-import { SMTPServer } from 'smtp-server'
 import { auditLog, proposalEvents, proposals, rounds } from '../../db/schema.js'
 import { seedDemo } from '../../db/seed.js'
-import { buildApp } from '../../server/app.js'
-import { freshDatabase } from '../helpers/db.js'
-import { TEST_CONFIG } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
 import { html, msg } from '../helpers/html.js'
+import { appWithInbox } from '../helpers/smtp.js'
 import { createOfficial, PASSWORD } from '../helpers/officials.js'
 
-// A real SMTP server on loopback receives what the app sends.
-const inbox: { to: string[]; raw: string }[] = []
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['STARTTLS'],
-  onData(stream, session, callback) {
-    let raw = ''
-    stream.on('data', (chunk: Buffer) => { raw += chunk.toString('utf8') })
-    stream.on('end', () => {
-      // Undo quoted-printable soft line breaks so assertions read the text a person reads.
-      inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: raw.replace(/=\r\n/g, '') })
-      callback()
-    })
-  },
-})
-await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve))
-const smtpPort = (smtp.server.address() as { port: number }).port
-
-const database = await freshDatabase()
-const db = database.db
-const app = await buildApp({
-  ...TEST_CONFIG,
-  smtp: { host: '127.0.0.1', port: smtpPort, from: 'Wijkbudget <wijkbudget@gemeente.example>', secure: false, user: undefined, password: undefined },
-}, db)
-t.teardown(async () => {
-  await app.close()
-  await database.close()
-  await new Promise<void>((resolve) => smtp.close(resolve))
-})
+const { app, db, inbox } = await appWithInbox(t)
 await seedDemo(db)
 await createOfficial(db, 'moderator')
 await createOfficial(db, 'council')

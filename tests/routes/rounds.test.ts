@@ -4,6 +4,7 @@ import { auditLog, proposals, rounds } from '../../db/schema.js'
 import { listAudit } from '../../server/data/audit.js'
 import { verifyChain } from '../../server/domain/audit-chain.js'
 import type { Phase } from '../../server/domain/phases.js'
+import { ballotsDigest } from '../../server/domain/results.js'
 import { testApp } from '../helpers/app.js'
 import { html, msg } from '../helpers/html.js'
 import { createOfficials, signInFrom } from '../helpers/officials.js'
@@ -219,7 +220,11 @@ t.test('an admin moves a round through every phase, one confirmed step at a time
     t.equal(html(await admin.get(String(res.headers.location))).text('[role=status]'), msg('rounds.notice.advanced', { phase: msg(`phase.${to}`) }))
   }
   const entries = await auditOf(round.id)
-  t.same(entries.map((e) => [e.action, e.details]), steps.map(([from, to]) => ['round.advance', { from, to }]))
+  // Closing voting first seals the ballots: their fingerprint goes into the chain.
+  t.same(entries.map((e) => [e.action, e.details]), steps.flatMap(([from, to]) => [
+    ...(to === 'closed' ? [['ballots.seal', { ballotsSha256: ballotsDigest([]), ballots: 0 }]] : []),
+    ['round.advance', { from, to }],
+  ]))
   t.ok(verifyChain(await listAudit(db)).ok, 'the audit chain is intact')
 
   const publishFirst = html(await admin.get(`/official/rounds/${round.id}/advance`))
@@ -238,7 +243,7 @@ t.test('an admin moves a round through every phase, one confirmed step at a time
   t.equal(refused.statusCode, 409)
   t.equal(html(refused).alert, msg('rounds.advance.refused.final'))
   t.equal((await roundRow(round.id)).phase, 'published')
-  t.equal((await auditOf(round.id)).length, steps.length + 1, 'each step and the publication')
+  t.equal((await auditOf(round.id)).length, steps.length + 2, 'each step, the seal and the publication')
 })
 
 t.test('voting does not open without an approved proposal', async (t) => {

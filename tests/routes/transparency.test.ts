@@ -2,7 +2,9 @@ import t from 'tap'
 import { eq, sql } from 'drizzle-orm'
 import { auditLog, ballots, proposals, results, rounds, votingCodes } from '../../db/schema.js'
 import { applyModeration, findProposal } from '../../server/data/moderation.js'
-import { castBallot, findCode } from '../../server/data/voting.js'
+import { countedBallots } from '../../server/data/results.js'
+import { castBallot, findCode, listBallotProjects } from '../../server/data/voting.js'
+import { exportBallotsPb, sha256 } from '../../server/domain/results.js'
 import type { ModerationAction } from '../../server/domain/moderation.js'
 import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting-code.js'
 import { TEST_CONFIG, testApp } from '../helpers/app.js'
@@ -176,6 +178,39 @@ t.test('a ballot changed behind the application\'s back shows as no longer match
   const { page } = await read()
   t.equal(page.text('#check + .alert'), msg('transparency.check.changed', { today: 9, published: 9 }))
   t.equal(page.get('#check + .alert').getAttribute('role'), 'alert')
+})
+
+t.test('ballots rewritten together with the stored .pb and its stored hash still show as a mismatch with the audit chain', async (t) => {
+  const [stored] = await db.select().from(results)
+  const [row] = await db.select().from(rounds).where(eq(rounds.id, roundId))
+  const forged = exportBallotsPb(row!, await listBallotProjects(db, roundId), await countedBallots(db, roundId), row!.tallyRule)
+  await db.execute(sql`alter table results disable trigger user`)
+  await db.update(results).set({ ballotsPb: forged, ballotsSha256: sha256(forged) }).where(eq(results.roundId, roundId))
+  await db.execute(sql`alter table results enable trigger user`)
+  const { status, page } = await read()
+  const body = page.text()
+  t.equal(status, 200)
+  t.match(body, 'Let op: het bestand met de gepubliceerde stemmen past niet meer bij zijn vingerafdruk.')
+  t.notMatch(body, 'precies dezelfde')
+  t.notMatch(body, sha256(forged), 'the hash shown is the one in the audit chain')
+  await db.execute(sql`alter table results disable trigger user`)
+  await db.update(results).set({ ballotsPb: stored!.ballotsPb, ballotsSha256: stored!.ballotsSha256 }).where(eq(results.roundId, roundId))
+  await db.execute(sql`alter table results enable trigger user`)
+})
+
+t.test('a published round whose stored .pb cannot be read says so instead of failing', async (t) => {
+  const [stored] = await db.select().from(results)
+  await db.execute(sql`alter table results disable trigger user`)
+  await db.update(results).set({ ballotsPb: 'META\nkey;value\n"never closed' }).where(eq(results.roundId, roundId))
+  await db.execute(sql`alter table results enable trigger user`)
+  const { status, page } = await read()
+  const body = page.text()
+  t.equal(status, 200)
+  t.match(body, 'het opgeslagen bestand met de gepubliceerde stemmen is beschadigd en kan niet gelezen worden')
+  t.equal((await read('/rounds/noord/results')).status, 200, 'the results page still shows the frozen result')
+  await db.execute(sql`alter table results disable trigger user`)
+  await db.update(results).set({ ballotsPb: stored!.ballotsPb }).where(eq(results.roundId, roundId))
+  await db.execute(sql`alter table results enable trigger user`)
 })
 
 t.test('an audit entry changed in the database shows the chain broken at that entry', async (t) => {

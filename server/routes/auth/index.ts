@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify'
 import { recordAudit } from '../../data/audit.js'
 import { findOfficialByEmail, recordFailedLogin, recordLogin } from '../../data/officials.js'
+import { hitRateLimit } from '../../data/rate-limits.js'
 import { deleteExpiredSessions } from '../../data/sessions.js'
+import { SECURITY_LIMITS } from '../../domain/security.js'
 import { dummyHash, verifyPassword } from '../../passwords.js'
-import { fieldErrors, safeNext } from '../forms.js'
+import { safeRedirect } from '../../domain/redirect.js'
+import { fieldErrors } from '../forms.js'
 import invitationRoutes from './invitation.js'
 import secondFactorRoutes, { startSession } from './second-factor.js'
 import { LOCK_MINUTES, MAX_FAILED_LOGINS } from './verify-code.js'
@@ -31,7 +34,7 @@ export default async function authRoutes(app: FastifyInstance) {
   app.get<{ Querystring: { next?: string } }>('/login', {
     schema: { querystring: { type: 'object', properties: { next: { type: 'string', maxLength: 2000 } } } },
   }, async (request, reply) => {
-    return reply.render('pages/auth/login.hbs', { title: app.translate(request.lang, 'login.title'), next: safeNext(request.query.next, '') })
+    return reply.render('pages/auth/login.hbs', { title: app.translate(request.lang, 'login.title'), next: safeRedirect(request.query.next, '') })
   })
 
   app.post<{ Body: LoginBody }>('/login', {
@@ -44,7 +47,7 @@ export default async function authRoutes(app: FastifyInstance) {
       reply.code(status).render('pages/auth/login.hbs', {
         title: app.translate(request.lang, 'login.title'),
         email: typeof body.email === 'string' ? body.email.slice(0, 254) : '',
-        next: safeNext(body.next, ''),
+        next: safeRedirect(body.next, ''),
         errors,
         messageKey,
       })
@@ -66,14 +69,18 @@ export default async function authRoutes(app: FastifyInstance) {
         actor: found ? found.email : 'anonymous',
         action: nowLocked ? 'login.failed.locked' : 'login.failed',
         object: found ? `official:${found.id}` : 'official:unknown',
-        details: { reason: !found ? 'unknown-email' : !official ? 'inactive' : locked ? 'locked' : 'wrong-password' },
+        details: { reason: !found ? 'unknown-email' : !official ? 'inactive' : locked ? 'locked' : 'wrong-password', origin: request.ip },
       })
+      const { count: failures } = await hitRateLimit(app.db, 'loginfail:all', SECURITY_LIMITS.loginWindowMs)
+      if (failures === SECURITY_LIMITS.loginBurst) {
+        await app.securityEvent({ action: 'security.login-burst', officialId: null, actor: 'anonymous', object: 'login', origin: request.ip, details: { failures } })
+      }
       // The same words for every failure, so the form never tells which e-mail addresses exist.
       return rerender(401, {}, 'login.failed')
     }
 
     await request.session.regenerate()
-    const next = safeNext(body.next, '/official')
+    const next = safeRedirect(body.next, '/official')
     if (official.totpEnabledAt) {
       request.session.pendingOfficialId = official.id
       request.session.pendingSince = Date.now()

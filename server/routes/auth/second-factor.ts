@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { findOfficial, recordLogin } from '../../data/officials.js'
 import { unusedRecoveryCodes } from '../../data/second-factor.js'
 import { deleteExpiredSessions } from '../../data/sessions.js'
-import { safeNext } from '../forms.js'
+import { safeRedirect } from '../../domain/redirect.js'
 import { verifySecondFactor } from './verify-code.js'
 
 /** Time between a correct password and its code before the login starts over. */
@@ -58,7 +58,7 @@ export default async function secondFactorRoutes(app: FastifyInstance) {
     if (!official) return reply.redirect('/login', 303)
     return reply.render('pages/auth/code.hbs', {
       title: title(request),
-      next: safeNext(request.query.next, '/official'),
+      next: safeRedirect(request.query.next, '/official'),
       stepUp: request.query.reason === 'step-up',
       again: request.official !== null,
     })
@@ -72,7 +72,7 @@ export default async function secondFactorRoutes(app: FastifyInstance) {
     const official = await whoIsConfirming(request)
     if (!official) return reply.redirect('/login', 303)
     const body = (request.body ?? {})
-    const next = safeNext(body.next, '/official')
+    const next = safeRedirect(body.next, '/official')
     const result = request.validationError
       ? { ok: false as const, messageKey: 'secondFactor.wrong' }
       : await verifySecondFactor(app, official, body.recoveryCode !== undefined ? { recoveryCode: body.recoveryCode } : { code: body.code ?? '' })

@@ -47,13 +47,14 @@ export default async function importRoutes(app: FastifyInstance) {
     return reply.code(413).render('errors/error.hbs', { status: 413, messageKey: 'import.tooLarge' })
   }
 
-  app.get('/rounds/import', { preHandler: guard }, async (request, reply) => renderForm(request, reply, EMPTY))
+  app.get('/rounds/import', { onRequest: guard }, async (request, reply) => renderForm(request, reply, EMPTY))
 
   app.post<{ Body: ImportBody }>('/rounds/import', {
     bodyLimit: BODY_LIMIT,
     schema: { body: importSchema },
     attachValidation: true,
-    preHandler: guard,
+    // The large body limit serves only an official who may import: the guard runs before the body is read.
+    onRequest: guard,
     // Only a body over the limit is this route's own business; every other error goes to the app's handler.
     // eslint-disable-next-line @typescript-eslint/no-misused-promises -- fastify awaits the promise a route's errorHandler returns, whatever its type says
     errorHandler: (error: FastifyError, request, reply) => {

@@ -12,10 +12,12 @@ import moderationRoutes from './moderation.js'
 import paperRoutes from './paper.js'
 import resultsRoutes from './results.js'
 import roundsRoutes from './rounds.js'
+import securityRoutes from './security.js'
 import turnoutRoutes from './turnout.js'
 
 export default async function officialRoutes(app: FastifyInstance, opts: { codeKey: string }) {
-  app.addHook('preHandler', app.requireAction('dashboard.view'))
+  // Before the body is parsed: a stranger's POST is refused unread.
+  app.addHook('onRequest', app.requireAction('dashboard.view'))
 
   app.get('/', async (request, reply) => {
     const rounds = await listRounds(app.db)
@@ -28,6 +30,7 @@ export default async function officialRoutes(app: FastifyInstance, opts: { codeK
       canCreateRound: canAtAll(role, 'round.create'),
       canManageOfficials: canAtAll(role, 'officials.manage'),
       reviewDue: canReview && accessReviewDue(await lastAccessReview(app.db), new Date()),
+      canViewSecurity: canAtAll(role, 'security.view'),
     })
   })
 
@@ -40,4 +43,5 @@ export default async function officialRoutes(app: FastifyInstance, opts: { codeK
   await app.register(paperRoutes, { codeKey: opts.codeKey })
   await app.register(turnoutRoutes)
   await app.register(resultsRoutes)
+  await app.register(securityRoutes)
 }

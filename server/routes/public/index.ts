@@ -5,7 +5,7 @@ import { findRoundBySlug, listPublicRounds } from '../../data/rounds.js'
 import { can } from '../../domain/permissions.js'
 import { isLang, LANGUAGES } from '../../i18n.js'
 import { wantsFragment } from '../../plugins/views.js'
-import { safeNext } from '../forms.js'
+import { safeRedirect } from '../../domain/redirect.js'
 import accessibilityRoutes from './accessibility.js'
 import { filterQuerySchema, filterView, listView, readFilter } from './proposal-views.js'
 import proposalsRoutes from './proposals.js'
@@ -50,9 +50,9 @@ export default async function publicRoutes(app: FastifyInstance) {
   }, async (request, reply) => {
     const { lang } = request.params
     if (isLang(lang)) {
-      reply.setCookie('lang', lang, { path: '/', maxAge: YEAR_SECONDS, sameSite: 'lax', httpOnly: true, secure: 'auto' })
+      reply.setCookie('lang', lang, { path: '/', maxAge: YEAR_SECONDS, sameSite: 'lax', httpOnly: true, secure: app.secureCookies })
     }
-    return reply.redirect(safeNext(request.query.next, '/'), 303)
+    return reply.redirect(safeRedirect(request.query.next, '/'), 303)
   })
 
   app.get('/healthz', async (request, reply) => {

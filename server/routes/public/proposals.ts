@@ -2,9 +2,10 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import { listProposalEvents } from '../../data/proposal-events.js'
 import { createProposal, findProposalLink, findPublicProposal } from '../../data/proposals.js'
 import { listProgressUpdates } from '../../data/results.js'
+import { hitRateLimit } from '../../data/rate-limits.js'
 import { findRoundBySlug, type Round } from '../../data/rounds.js'
 import { can } from '../../domain/permissions.js'
-import type { ProposalErrors, ProposalForm } from '../../domain/proposal-rules.js'
+import { PROPOSAL_THROTTLE, type ProposalErrors, type ProposalForm } from '../../domain/proposal-rules.js'
 import { EMPTY_FORM, formView, proposalBodySchema, readProposalForm } from './proposal-form.js'
 import proposalStatusRoutes from './proposal-status.js'
 import { figuresView, historyView } from './proposal-views.js'
@@ -38,7 +39,8 @@ export default async function proposalsRoutes(app: FastifyInstance) {
     const lang = reply.request.lang
     const title = app.translate(lang, 'proposals.new.title')
     return reply.code(status).render('pages/public/proposal-new.hbs', {
-      title: status === 422 ? app.translate(lang, 'form.errorTitle', { title }) : title,
+      title: status >= 400 ? app.translate(lang, 'form.errorTitle', { title }) : title,
+      tooMany: status === 429,
       round,
       form: formView(values, errors, round.budgetCents, `/rounds/${round.slug}/proposals`, 'proposals.form.submit'),
     })
@@ -60,6 +62,9 @@ export default async function proposalsRoutes(app: FastifyInstance) {
     if (!acceptsProposals(round)) return closed(reply, round)
     const { form: values, errors, fields } = readProposalForm(request, round.budgetCents)
     if (!fields) return form(reply, round, values, errors, 422)
+    // Only a complete proposal counts, so a community centre's typos use up nothing.
+    const { count } = await hitRateLimit(app.db, `proposal:${request.ip}`, PROPOSAL_THROTTLE.windowMs)
+    if (count > PROPOSAL_THROTTLE.perAddress) return form(reply, round, values, {}, 429)
     const created = await createProposal(app.db, { roundId: round.id, isOpen: acceptsProposals, lang: request.lang, fields, now: new Date() })
     if (!created) return closed(reply, round)
     return reply.redirect(`/status/${created.statusToken}`, 303)

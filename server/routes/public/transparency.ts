@@ -5,7 +5,8 @@ import { countRevokedBallots, listResponseTimes, listRoundDecisions, loadRoundAu
 import { listBallotProjects, turnout } from '../../data/voting.js'
 import { verifyChain } from '../../domain/audit-chain.js'
 import { parsePb } from '../../domain/pabulib.js'
-import { sha256 } from '../../domain/results.js'
+import { sealedHashes } from '../../domain/ballot-seal.js'
+import { ballotsDigest, sha256 } from '../../domain/results.js'
 import { median, percent, sameBallots, shareAtMost } from '../../domain/statistics.js'
 import { splitWorkingTime, WORKING_DAY_MINUTES, workingMinutesBetween } from '../../domain/working-hours.js'
 import type { Lang } from '../../i18n.js'
@@ -69,15 +70,29 @@ function auditView(app: FastifyInstance, audit: RoundAudit, lang: Lang) {
   }
 }
 
-/** Do the ballots in the database today still add up to the ballots frozen at publication? */
-async function ballotCheck(app: FastifyInstance, round: Round, result: Result) {
-  const frozen = parsePb(result.ballotsPb)
+/**
+ * Do the ballots in the database today still match the fingerprints recorded in the verified
+ * audit chain (at closing and at publishing)? A copy stored beside the result proves nothing:
+ * whoever rewrites the ballots can rewrite it too, but not the chain without breaking it.
+ */
+async function ballotCheck(app: FastifyInstance, round: Round, result: Result, audit: RoundAudit, chainOk: boolean) {
+  const recorded = chainOk ? sealedHashes(audit.entries, round.id) : {}
+  const stored = await countedBallots(app.db, round.id)
+  let frozen
+  try {
+    frozen = parsePb(result.ballotsPb)
+  } catch {
+    // The stored file is damaged: say so, never fail the page.
+    return { unreadable: true, today: stored.length, pbSha256: recorded.pb }
+  }
   const inFile = new Set(frozen.projects.map((p) => Number(p.id)))
-  const today = (await countedBallots(app.db, round.id)).map((b) => b.filter((id) => inFile.has(id)))
+  const today = stored.map((b) => b.filter((id) => inFile.has(id)))
   return {
-    textIntact: sha256(result.ballotsPb) === result.ballotsSha256,
-    ballotsMatch: sameBallots(today, frozen.votes.map((v) => v.vote.map(Number))),
+    textIntact: recorded.pb !== undefined && sha256(result.ballotsPb) === recorded.pb,
+    ballotsMatch: recorded.ballots !== undefined && ballotsDigest(stored) === recorded.ballots
+      && sameBallots(today, frozen.votes.map((v) => v.vote.map(Number))),
     today: today.length,
+    pbSha256: recorded.pb,
   }
 }
 
@@ -86,13 +101,14 @@ export default async function transparencyRoutes(app: FastifyInstance) {
     const round = await findRoundBySlug(app.db, request.params.slug)
     if (!round || round.phase === 'draft') return reply.callNotFound()
     const result = round.phase === 'published' ? await findResult(app.db, round.id) : undefined
-    const [decisions, response, audit, turnoutModel, check] = await Promise.all([
+    const [decisions, response, audit, turnoutModel] = await Promise.all([
       listRoundDecisions(app.db, round.id),
       responseView(app, round),
       loadRoundAudit(app.db, round.id),
       VOTING_OPENED.has(round.phase) ? turnoutView(app, round) : undefined,
-      result ? ballotCheck(app, round, result) : undefined,
     ])
+    const auditModel = auditView(app, audit, request.lang)
+    const check = result ? await ballotCheck(app, round, result, audit, auditModel.verdict.ok) : undefined
     return reply.render('pages/public/transparency.hbs', {
       title: app.translate(request.lang, 'transparency.title', { title: round.title }),
       round,
@@ -100,7 +116,7 @@ export default async function transparencyRoutes(app: FastifyInstance) {
       turnout: turnoutModel,
       decisions,
       response,
-      audit: auditView(app, audit, request.lang),
+      audit: auditModel,
       check,
     })
   })

@@ -1,19 +1,21 @@
+import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { findRoundBySlug, type Round } from '../../data/rounds.js'
-import { hitRateLimit, peekRateLimit } from '../../data/rate-limits.js'
+import { countCodeAttempt, countWrongCode, refundCodeAttempt } from '../../data/code-attempts.js'
 import {
-  castBallot, countFailedCodeAttempt, findCode, findReceipt, hasBallot, listBallotProjects,
+  castBallot, findCode, findReceipt, hasBallot, listBallotProjects,
 } from '../../data/voting.js'
 import { checkBallot } from '../../domain/ballot.js'
+import { attemptAllowed, attemptKeys, CODE_LIMITS, crossesAddressLimit, crossesBurst } from '../../domain/code-guessing.js'
 import { can } from '../../domain/permissions.js'
+import { timeLeft, votingIsOver } from '../../domain/voting-period.js'
 import { generateReceipt, hashCode, normaliseCode, normaliseReceipt } from '../../domain/voting-code.js'
 import { wantsFragment } from '../../plugins/views.js'
 import { ballotView, chosenIds, rulesOf } from './ballot-view.js'
 
-/** Wrong codes one address may type for one round per window: a letter code has ~79 bits, so this makes guessing hopeless. */
-export const MAX_FAILED_CODES = 10
-const FAILED_WINDOW_MS = 15 * 60 * 1000
 const BALLOT_COOKIE = 'ballot'
+/** A random id per browser, so one person's wrong codes stop only that browser (domain/code-guessing.ts). */
+const BROWSER_COOKIE = 'voter'
 
 const slugParams = { type: 'object', properties: { slug: { type: 'string', maxLength: 100 } }, required: ['slug'] } as const
 
@@ -30,6 +32,10 @@ export default async function voteRoutes(app: FastifyInstance, opts: { codeKey: 
     return round && round.phase !== 'draft' ? round : undefined
   }
 
+  /** Voting is open in the voting phase until its planned end, even before the closer has moved the round on. */
+  const votingOpen = (round: Round) => can('resident', 'ballot.cast', round.phase) && !votingIsOver(round.votingUntil, new Date())
+  const ends = (round: Round) => ({ endsOn: round.votingUntil, left: timeLeft(round.votingUntil, new Date()) })
+
   /** A page title names the page first and the round after it, so a tab or a screen reader says where one is. */
   const pageTitle = (request: FastifyRequest, key: string, round: Round, failed = false) => {
     const title = app.translate(request.lang, key, { round: round.title })
@@ -37,8 +43,15 @@ export default async function voteRoutes(app: FastifyInstance, opts: { codeKey: 
   }
 
   function renderClosed(reply: FastifyReply, round: Round) {
-    const key = round.phase === 'proposing' || round.phase === 'reviewing' ? 'vote.pageTitle.notYet' : 'vote.pageTitle.closed'
-    return reply.code(409).render('pages/resident/vote-closed.hbs', { title: pageTitle(reply.request, key, round), round })
+    const over = round.phase === 'closed' || round.phase === 'published' || votingIsOver(round.votingUntil, new Date())
+    const key = over ? 'vote.pageTitle.closed' : 'vote.pageTitle.notYet'
+    return reply.code(409).render('pages/resident/vote-closed.hbs', { title: pageTitle(reply.request, key, round), round, over })
+  }
+
+  function browserId(request: FastifyRequest): string | null {
+    const raw = request.cookies[BROWSER_COOKIE]
+    const unsigned = raw ? request.unsignCookie(raw) : undefined
+    return unsigned?.valid && unsigned.value ? unsigned.value : null
   }
 
   /** The code this browser entered for this round, from its signed cookie. */
@@ -56,10 +69,15 @@ export default async function voteRoutes(app: FastifyInstance, opts: { codeKey: 
   }, async (request, reply) => {
     const round = await openRound(request)
     if (!round) return reply.callNotFound()
-    if (!can('resident', 'ballot.cast', round.phase)) return renderClosed(reply, round)
+    if (!votingOpen(round)) return renderClosed(reply, round)
+    if (!browserId(request)) {
+      reply.setCookie(BROWSER_COOKIE, randomBytes(12).toString('base64url'), {
+        signed: true, httpOnly: true, sameSite: 'lax', secure: app.secureCookies, path: '/rounds', maxAge: 30 * 24 * 60 * 60,
+      })
+    }
     // A scanned letter arrives with its code in the address; it is only put back in the form.
-    return reply.header('Cache-Control', 'no-store').render('pages/resident/vote-code.hbs', {
-      title: pageTitle(request, 'vote.pageTitle.code', round), round, code: request.query.code ?? '',
+    return reply.render('pages/resident/vote-code.hbs', {
+      title: pageTitle(request, 'vote.pageTitle.code', round), round, code: request.query.code ?? '', ...ends(round),
     })
   })
 
@@ -70,24 +88,36 @@ export default async function voteRoutes(app: FastifyInstance, opts: { codeKey: 
   }, async (request, reply) => {
     const round = await openRound(request)
     if (!round) return reply.callNotFound()
-    if (!can('resident', 'ballot.cast', round.phase)) return renderClosed(reply, round)
+    if (!votingOpen(round)) return renderClosed(reply, round)
     const typed = typeof request.body?.code === 'string' ? request.body.code : ''
     const refuse = (status: number, errorKey: string) =>
-      reply.code(status).render('pages/resident/vote-code.hbs', { title: pageTitle(request, 'vote.pageTitle.code', round, true), round, code: typed, errorKey })
+      reply.code(status).render('pages/resident/vote-code.hbs', { title: pageTitle(request, 'vote.pageTitle.code', round, true), round, code: typed, errorKey, ...ends(round) })
 
-    const failKey = `codefail:${round.id}:${request.ip}`
-    if ((await peekRateLimit(app.db, failKey)) >= MAX_FAILED_CODES) return refuse(429, 'vote.tooManyCodes')
     if (typed.trim() === '') return refuse(422, 'vote.codeRequired')
+    // Counted before the look-up, in one statement: simultaneous guesses cannot all slip under the limit.
+    const keys = attemptKeys(round.id, request.ip, browserId(request))
+    const counts = await countCodeAttempt(app.db, keys, CODE_LIMITS.windowMs)
+    if (!attemptAllowed(counts)) {
+      if (crossesAddressLimit(counts)) {
+        await app.securityEvent({ action: 'security.code-lockout', officialId: null, actor: 'anonymous', object: `round:${round.id}`, origin: request.ip })
+      }
+      return refuse(429, 'vote.tooManyCodes')
+    }
     const normalised = normaliseCode(typed)
     const code = normalised ? await findCode(app.db, round.id, hashCode(opts.codeKey, normalised)) : undefined
     if (!code) {
-      await hitRateLimit(app.db, failKey, FAILED_WINDOW_MS)
-      await countFailedCodeAttempt(app.db, round.id)
+      const wrongCodes = await countWrongCode(app.db, round.id, keys, CODE_LIMITS.roundWindowMs)
+      if (crossesBurst(wrongCodes)) {
+        await app.securityEvent({
+          action: 'security.code-guessing', officialId: null, actor: 'anonymous', object: `round:${round.id}`, origin: request.ip, details: { wrongCodes },
+        })
+      }
       return refuse(422, 'vote.codeUnknown')
     }
+    await refundCodeAttempt(app.db, keys)
     if (code.revokedAt) return refuse(422, 'vote.codeRevoked')
     reply.setCookie(BALLOT_COOKIE, `${round.id}.${code.id}`, {
-      signed: true, httpOnly: true, sameSite: 'lax', secure: 'auto', path: votePath(round), maxAge: 60 * 60,
+      signed: true, httpOnly: true, sameSite: 'lax', secure: app.secureCookies, path: votePath(round), maxAge: 60 * 60,
     })
     return reply.redirect(`${votePath(round)}/ballot`, 303)
   })
@@ -95,12 +125,12 @@ export default async function voteRoutes(app: FastifyInstance, opts: { codeKey: 
   app.get<{ Params: { slug: string } }>('/rounds/:slug/vote/ballot', { schema: { params: slugParams } }, async (request, reply) => {
     const round = await openRound(request)
     if (!round) return reply.callNotFound()
-    if (!can('resident', 'ballot.cast', round.phase)) return renderClosed(reply, round)
+    if (!votingOpen(round)) return renderClosed(reply, round)
     const codeId = signedCodeId(request, round)
     if (codeId === null) return reply.redirect(votePath(round), 303)
     const [projects, votedBefore] = await Promise.all([listBallotProjects(app.db, round.id), hasBallot(app.db, codeId)])
-    return reply.header('Cache-Control', 'no-store').render('pages/resident/vote-ballot.hbs', {
-      title: pageTitle(request, 'vote.pageTitle.ballot', round), round, votedBefore, ballot: ballotView(round, projects, []),
+    return reply.render('pages/resident/vote-ballot.hbs', {
+      title: pageTitle(request, 'vote.pageTitle.ballot', round), round, votedBefore, ballot: ballotView(round, projects, []), ...ends(round),
     }, { fragment: 'partials/ballot-form.hbs' })
   })
 
@@ -121,15 +151,15 @@ export default async function voteRoutes(app: FastifyInstance, opts: { codeKey: 
     if (!round) return reply.callNotFound()
     // A tick sent by htmx cannot show a whole page in the ballot's place: it asks the browser to load it.
     const htmx = wantsFragment(request)
-    if (!can('resident', 'ballot.cast', round.phase)) return htmx ? reply.header('HX-Refresh', 'true').send() : renderClosed(reply, round)
+    if (!votingOpen(round)) return htmx ? reply.header('HX-Refresh', 'true').send() : renderClosed(reply, round)
     const codeId = signedCodeId(request, round)
     if (codeId === null) return htmx ? reply.header('HX-Redirect', votePath(round)).send() : reply.redirect(votePath(round), 303)
 
     const projects = await listBallotProjects(app.db, round.id)
     const chosen = chosenIds(request.body?.projects)
     const render = (status: number, error?: Parameters<typeof ballotView>[3]) =>
-      reply.code(status).header('Cache-Control', 'no-store').render('pages/resident/vote-ballot.hbs', {
-        title: pageTitle(request, 'vote.pageTitle.ballot', round, error !== undefined), round, ballot: ballotView(round, projects, chosen.filter((id) => id > 0), error), announce: htmx,
+      reply.code(status).render('pages/resident/vote-ballot.hbs', {
+        title: pageTitle(request, 'vote.pageTitle.ballot', round, error !== undefined), round, ballot: ballotView(round, projects, chosen.filter((id) => id > 0), error), announce: htmx, ...ends(round),
       }, { fragment: 'partials/ballot-form.hbs' })
 
     const intent = request.body?.intent
@@ -142,7 +172,7 @@ export default async function voteRoutes(app: FastifyInstance, opts: { codeKey: 
     if (!cast) {
       // The round closed or the code was revoked between showing the ballot and storing it.
       const now = await openRound(request)
-      if (now && now.phase !== 'voting') return renderClosed(reply, now)
+      if (now && !votingOpen(now)) return renderClosed(reply, now)
       reply.clearCookie(BALLOT_COOKIE, { path: votePath(round) })
       return reply.code(409).render('pages/resident/vote-code.hbs', { title: pageTitle(request, 'vote.pageTitle.code', round, true), round, code: '', errorKey: 'vote.codeRevoked' })
     }

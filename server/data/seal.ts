@@ -1,0 +1,17 @@
+import type { Db } from '../../db/client.js'
+import { SEAL_ACTION } from '../domain/ballot-seal.js'
+import { ballotsDigest } from '../domain/results.js'
+import { appendAudit } from './audit.js'
+import { countedBallots } from './results.js'
+
+/**
+ * Records the fingerprint of the round's counted ballots in the audit chain. Call inside the
+ * transaction that closes voting, after the ballots table is locked: nothing can change them in between.
+ */
+export async function sealBallots(tx: Db, roundId: number): Promise<void> {
+  const counted = await countedBallots(tx, roundId)
+  await appendAudit(tx, {
+    officialId: null, actor: 'system', action: SEAL_ACTION, object: `round:${roundId}`,
+    details: { ballotsSha256: ballotsDigest(counted), ballots: counted.length },
+  })
+}

@@ -1,0 +1,36 @@
+import fp from 'fastify-plugin'
+import { hitRateLimit } from '../data/rate-limits.js'
+import { recordSecurityEvent, securityRecipients, type SecurityEvent } from '../data/security.js'
+import { MAILED_ACTIONS, SECURITY_LIMITS } from '../domain/security.js'
+import { DEFAULT_LANG } from '../i18n.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Records a security event in the audit log; a burst is also mailed to admins when SMTP is configured. */
+    securityEvent(event: SecurityEvent): Promise<void>
+  }
+}
+
+export default fp(async (app) => {
+  app.decorate('securityEvent', async (event: SecurityEvent) => {
+    await recordSecurityEvent(app.db, event)
+    if (!MAILED_ACTIONS.has(event.action)) return
+    const recipients = await securityRecipients(app.db)
+    const vars = { action: app.translate(DEFAULT_LANG, `security.action.${event.action}`), object: event.object, origin: event.origin, url: `${app.publicUrl}/official/security` }
+    await Promise.all(recipients.map((to) => app.sendMail({
+      to, subject: app.translate(DEFAULT_LANG, 'security.mail.subject', vars), text: app.translate(DEFAULT_LANG, 'security.mail.text', vars),
+    })))
+  })
+
+  // A refused request to an official page is worth knowing about; a flood of them from one address is recorded only at its start.
+  app.addHook('onResponse', async (request, reply) => {
+    if (reply.statusCode !== 403 || !request.url.startsWith('/official')) return
+    const { count } = await hitRateLimit(app.db, `forbidden:${request.ip}`, SECURITY_LIMITS.forbiddenWindowMs)
+    if (count > SECURITY_LIMITS.forbiddenPerAddress) return
+    const official = request.official
+    await app.securityEvent({
+      action: 'security.forbidden', officialId: official?.id ?? null, actor: official?.email ?? 'anonymous',
+      object: `path:${request.method} ${request.url.split('?')[0]}`, origin: request.ip,
+    })
+  })
+}, { name: 'security-events', dependencies: ['db', 'auth', 'mail', 'views'] })

@@ -1,0 +1,15 @@
+import type { FastifyInstance } from 'fastify'
+import { listSecurityEvents } from '../../data/security.js'
+
+export default async function securityRoutes(app: FastifyInstance) {
+  app.get('/security', { onRequest: app.requireAction('security.view') }, async (request, reply) => {
+    const events = await listSecurityEvents(app.db)
+    return reply.render('pages/official/security.hbs', {
+      title: app.translate(request.lang, 'security.title'),
+      events: events.map((e) => ({
+        id: e.id, at: e.at, action: e.action, actor: e.actor, object: e.object,
+        origin: typeof e.details['origin'] === 'string' ? e.details['origin'] : '—',
+      })),
+    })
+  })
+}
