@@ -38,6 +38,8 @@ async function addProposal(roundId: number, status: 'submitted' | 'approved' | '
 
 const roundRow = async (id: number) => (await db.select().from(rounds).where(eq(rounds.id, id)))[0]!
 const roundCount = async () => (await db.select({ n: sql<number>`count(*)::int` }).from(rounds))[0]!.n
+// A refused request is itself recorded as a security event; what matters here is that no action was.
+const actionCount = async () => (await listAudit(db)).filter((e) => e.action !== 'security.forbidden').length
 const auditOf = (id: number) => db.select().from(auditLog).where(eq(auditLog.object, `round:${id}`)).orderBy(auditLog.id)
 /** The lines of a round's history as a reader sees them. */
 const historyLines = (body: string) => html({ body }).texts('.round-history li li')
@@ -138,7 +140,7 @@ t.test('each wrong field gets its own message, the form keeps what was typed, an
     ['unknown tally rule', { tallyRule: 'borda' }, 'tallyRule', msg('rounds.error.choice')],
     ['title given twice', { title: ['a', 'b'] }, 'title', msg('rounds.error.invalid')],
   ]
-  const before = { rounds: await roundCount(), audit: (await listAudit(db)).length }
+  const before = { rounds: await roundCount(), audit: await actionCount() }
   for (const [name, change, field, message] of cases) {
     for (const url of ['/official/rounds', `/official/rounds/${round.id}`]) {
       const res = await admin.post(url, { ...FORM, neighbourhood: 'Getypte wijk', ...change })
@@ -154,7 +156,7 @@ t.test('each wrong field gets its own message, the form keeps what was typed, an
     }
   }
   t.equal(await roundCount(), before.rounds, 'no round was created')
-  t.equal((await listAudit(db)).length, before.audit, 'nothing was audited')
+  t.equal(await actionCount(), before.audit, 'nothing was audited')
   t.equal((await roundRow(round.id)).title, 'Onveranderd', 'the round was not changed')
 })
 
@@ -286,7 +288,7 @@ t.test('two advance requests at the same moment: exactly one moves the round, wi
 
 t.test('a POST without a valid CSRF token is refused with 403 and changes nothing', async (t) => {
   const round = await insertRound('draft', { title: 'Beschermd' })
-  const before = { rounds: await roundCount(), audit: (await listAudit(db)).length }
+  const before = { rounds: await roundCount(), audit: await actionCount() }
   const posts: [string, Record<string, string>][] = [
     ['/official/rounds', FORM], [`/official/rounds/${round.id}`, { ...FORM, title: 'Gekaapt' }], [`/official/rounds/${round.id}/advance`, { from: 'draft' }],
   ]
@@ -299,14 +301,14 @@ t.test('a POST without a valid CSRF token is refused with 403 and changes nothin
   }
   t.match(await roundRow(round.id), { title: 'Beschermd', phase: 'draft' })
   t.equal(await roundCount(), before.rounds)
-  t.equal((await listAudit(db)).length, before.audit)
+  t.equal(await actionCount(), before.audit)
 })
 
 t.test('moderators and council members get 403 on every form and POST, change nothing, and read the round without buttons', async (t) => {
   const round = await insertRound('proposing', { title: 'Alleen beheerders' })
   await addProposal(round.id, 'approved')
   const visitors = { moderator: await signedIn('moderator'), council: await signedIn('council') }
-  const before = { rounds: await roundCount(), audit: (await listAudit(db)).length }
+  const before = { rounds: await roundCount(), audit: await actionCount() }
   for (const [role, v] of Object.entries(visitors)) {
     for (const url of ['/official/rounds/new', `/official/rounds/${round.id}/edit`, `/official/rounds/${round.id}/advance`]) {
       const res = await v.get(url)
@@ -330,7 +332,7 @@ t.test('moderators and council members get 403 on every form and POST, change no
   }
   t.match(await roundRow(round.id), { title: 'Alleen beheerders', phase: 'proposing' })
   t.equal(await roundCount(), before.rounds)
-  t.equal((await listAudit(db)).length, before.audit)
+  t.equal(await actionCount(), before.audit)
 })
 
 t.test('an unknown or malformed round id is a 404 on every round page and POST', async (t) => {
