@@ -23,14 +23,16 @@ export default fp(async (app) => {
   })
 
   // A refused request to an official page is worth knowing about; a flood of them from one address is recorded only at its start.
-  app.addHook('onResponse', async (request, reply) => {
-    if (reply.statusCode !== 403 || !request.url.startsWith('/official')) return
+  // Recorded before the answer leaves (onSend), so the event is in the log by the time anyone can look.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (reply.statusCode !== 403 || !request.url.startsWith('/official')) return payload
     const { count } = await hitRateLimit(app.db, `forbidden:${request.ip}`, SECURITY_LIMITS.forbiddenWindowMs)
-    if (count > SECURITY_LIMITS.forbiddenPerAddress) return
+    if (count > SECURITY_LIMITS.forbiddenPerAddress) return payload
     const official = request.official
     await app.securityEvent({
       action: 'security.forbidden', officialId: official?.id ?? null, actor: official?.email ?? 'anonymous',
       object: `path:${request.method} ${request.url.split('?')[0]}`, origin: request.ip,
     })
+    return payload
   })
 }, { name: 'security-events', dependencies: ['db', 'auth', 'mail', 'views'] })
