@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomInt } from 'node:crypto'
 import type { Signer } from '@fastify/cookie'
 import { asc, eq } from 'drizzle-orm'
 import postgres from 'postgres'
 import type { Db } from '../db/client.js'
 import { officials, proposals, rounds, votingCodes } from '../db/schema.js'
-import { insertCodeBatch } from '../server/data/voting.js'
+import { insertCodeBatch } from '../server/data/voting-codes.js'
 import { generateCode, hashCode, normaliseCode } from '../server/domain/voting-code.js'
 
 export const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -93,7 +93,7 @@ export async function seedVotingRound(db: Db, codes: number): Promise<VotingRoun
   }))).returning({ id: proposals.id, costCents: proposals.costCents })
 
   let started = performance.now()
-  const hashes = Array.from({ length: codes }, () => hashCode(SECRETS.codeKey, normaliseCode(generateCode())!))
+  const hashes = Array.from({ length: codes }, () => hashCode(SECRETS.codeKey, normaliseCode(generateCode(randomInt))!))
   const generateMs = performance.now() - started
   started = performance.now()
   await insertCodeBatch(db, { roundId: round!.id, groupLabel: '3024', hashes, official: { id: official!.id, email: official!.email } })

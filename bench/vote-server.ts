@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto'
 /**
  * One server under load for bench/vote.ts, in a process of its own so the
  * load generator never shares its event loop: `app` is the real Wijkbudget,
@@ -13,7 +14,7 @@ import { openServer } from '../db/client.js'
 import { buildApp } from '../server/app.js'
 import { checkBallot, type BallotRules } from '../server/domain/ballot.js'
 import { generateReceipt } from '../server/domain/voting-code.js'
-import { chosenIds } from '../server/routes/resident/ballot-view.js'
+import { chosenIds } from '../server/routes/shared/ballot-view.js'
 import { SECRETS } from './fixture.js'
 
 /** The columns of `rounds` the bare endpoint reads, as postgres.js returns them. */
@@ -77,7 +78,7 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
     if (request.body?.intent !== 'submit' || !verdict.ok) return reply.code(422).send('not stored')
     const [cast] = await sql<{ receipt: string }[]>`
       insert into ballots (round_id, code_id, channel, project_ids, receipt)
-      select c.round_id, c.id, ${'online'}::ballot_channel, ${`{${verdict.projectIds.join(',')}}`}::integer[], ${generateReceipt()}
+      select c.round_id, c.id, ${'online'}::ballot_channel, ${`{${verdict.projectIds.join(',')}}`}::integer[], ${generateReceipt(randomInt)}
       from voting_codes c join rounds r on r.id = c.round_id
       where c.id = ${codeId!} and c.round_id = ${round.id} and c.revoked_at is null and r.phase = 'voting'
       on conflict (code_id) do update

@@ -4,12 +4,22 @@ import {
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core'
 
-export const roleEnum = pgEnum('role', ['admin', 'moderator', 'council'])
-export const phaseEnum = pgEnum('phase', ['draft', 'proposing', 'reviewing', 'voting', 'closed', 'published'])
-export const ballotFormatEnum = pgEnum('ballot_format', ['knapsack', 'approval'])
-export const tallyRuleEnum = pgEnum('tally_rule', ['greedy', 'equal-shares'])
-export const trackEnum = pgEnum('track', ['financial-technical', 'social', 'spatial'])
-export const proposalStatusEnum = pgEnum('proposal_status', ['submitted', 'needs_changes', 'approved', 'rejected'])
+import { BALLOT_FORMATS } from '../server/domain/ballot.js'
+import { PROPOSAL_EVENT_KINDS, PROPOSAL_STATUSES } from '../server/domain/moderation.js'
+import { ROLES } from '../server/domain/permissions.js'
+import { PHASES } from '../server/domain/phases.js'
+import { PROGRESS_STATUSES } from '../server/domain/progress.js'
+import { TRACKS } from '../server/domain/proposal-rules.js'
+import { TALLY_RULES } from '../server/domain/tally.js'
+import { CHANNELS } from '../server/domain/turnout.js'
+
+// The database's enums are the domain's constants: a new value is added there, and drizzle-kit writes the migration.
+export const roleEnum = pgEnum('role', ROLES)
+export const phaseEnum = pgEnum('phase', PHASES)
+export const ballotFormatEnum = pgEnum('ballot_format', BALLOT_FORMATS)
+export const tallyRuleEnum = pgEnum('tally_rule', TALLY_RULES)
+export const trackEnum = pgEnum('track', TRACKS)
+export const proposalStatusEnum = pgEnum('proposal_status', PROPOSAL_STATUSES)
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 
@@ -141,9 +151,7 @@ export const proposals = pgTable('proposals', {
   index('proposals_waiting_idx').on(t.waitingSince),
 ])
 
-export const proposalEventKindEnum = pgEnum('proposal_event_kind', [
-  'submitted', 'resubmitted', 'approved', 'rejected', 'changes_requested', 'cost_corrected', 'merged',
-])
+export const proposalEventKindEnum = pgEnum('proposal_event_kind', PROPOSAL_EVENT_KINDS)
 
 /** A proposal's history: every decision with its public reason, shown on the proposal's page. */
 export const proposalEvents = pgTable('proposal_events', {
@@ -157,7 +165,7 @@ export const proposalEvents = pgTable('proposal_events', {
   details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
 }, (t) => [index('proposal_events_proposal_idx').on(t.proposalId, t.at)])
 
-export const channelEnum = pgEnum('ballot_channel', ['online', 'paper'])
+export const channelEnum = pgEnum('ballot_channel', CHANNELS)
 
 /** One generation of voting codes, for the letters of one mail-merge. */
 export const codeBatches = pgTable('code_batches', {
@@ -195,8 +203,10 @@ export const ballots = pgTable('ballots', {
 export const results = pgTable('results', {
   roundId: integer('round_id').primaryKey().references(() => rounds.id),
   rule: tallyRuleEnum('rule').notNull(),
-  /** The tally as computed: selected projects, per-project reasons and ties (server/domain/tally.ts). */
-  outcome: jsonb('outcome').$type<Record<string, unknown>>().notNull(),
+  /** The tally as computed: selected projects, per-project reasons and ties, read back through server/data/result-outcome.ts. */
+  outcome: jsonb('outcome').$type<unknown>().notNull(),
+  /** The shape `outcome` was stored in; results published before versions existed are version 1. */
+  outcomeVersion: integer('outcome_version').notNull().default(1),
   /** The anonymised ballots in Pabulib format, voters shuffled once; anyone can recount it. */
   ballotsPb: text('ballots_pb').notNull(),
   ballotsSha256: text('ballots_sha256').notNull(),
@@ -206,7 +216,7 @@ export const results = pgTable('results', {
   publishedBy: integer('published_by').references(() => officials.id),
 })
 
-export const progressStatusEnum = pgEnum('progress_status', ['planned', 'in_progress', 'done'])
+export const progressStatusEnum = pgEnum('progress_status', PROGRESS_STATUSES)
 
 /** What happened to a funded project after publication. */
 export const progressUpdates = pgTable('progress_updates', {

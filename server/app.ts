@@ -20,7 +20,7 @@ import authRoutes from './routes/auth/index.js'
 import officialRoutes from './routes/official/index.js'
 import publicRoutes from './routes/public/index.js'
 import privacyRoutes from './routes/public/privacy.js'
-import voteRoutes from './routes/resident/vote.js'
+import residentRoutes from './routes/resident/index.js'
 
 export type AppConfig = Pick<Config, 'sessionSecret' | 'codeKey' | 'publicUrl' | 'trustProxy'>
   & Partial<Pick<Config, 'smtp' | 'officialMfa' | 'idleMinutes' | 'contactRetentionDays' | 'privacy'>>
@@ -73,7 +73,7 @@ export async function buildApp(config: AppConfig, db: Db, logLevel?: string, log
 
   await app.register(publicRoutes)
   await app.register(privacyRoutes, { privacy: config.privacy ?? DEMO_PRIVACY, contactRetentionDays })
-  await app.register(voteRoutes, { codeKey: config.codeKey })
+  await app.register(residentRoutes, { codeKey: config.codeKey })
   await app.register(authRoutes)
   await app.register(officialRoutes, { prefix: '/official', codeKey: config.codeKey })
   return app

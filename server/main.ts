@@ -1,6 +1,6 @@
 import closeWithGrace from 'close-with-grace'
 import { openEmbedded, openServer, type Database } from '../db/client.js'
-import { DEMO_OFFICIALS, DEMO_PASSWORD, seedDemo } from '../db/seed.js'
+import { DEMO_OFFICIALS, DEMO_PASSWORD, seedDemo } from './data/demo.js'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 

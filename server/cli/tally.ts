@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { parsePb, pbTallyInput, PbFormatError } from '../domain/pabulib.js'
-import { tally, type ProjectOutcome, type TallyResult, type TallyRule } from '../domain/tally.js'
+import { TALLY_RULES, tally, type ProjectOutcome, type TallyResult, type TallyRule } from '../domain/tally.js'
 
-const RULES: readonly TallyRule[] = ['greedy', 'equal-shares']
-const USAGE = `usage: npm run tally -- <file.pb> [--rule ${RULES.join('|')}] [--json]
+const USAGE = `usage: npm run tally -- <file.pb> [--rule ${TALLY_RULES.join('|')}] [--json]
 Tallies a Pabulib election (default rule: equal-shares) and explains every project.`
 
 const amount = (value: number) => value.toLocaleString('en')
@@ -75,7 +74,7 @@ function main(argv: string[]): number {
   const [file, ...extra] = args.positionals
   const rule = args.values.rule as TallyRule
   if (!file || extra.length > 0) return fail(USAGE)
-  if (!RULES.includes(rule)) return fail(`unknown rule "${rule}"\n${USAGE}`)
+  if (!TALLY_RULES.includes(rule)) return fail(`unknown rule "${rule}"\n${USAGE}`)
 
   let text: string
   try {

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js'
 import { rateLimits } from '../../db/schema.js'
 import type { AttemptCounts, attemptKeys } from '../domain/code-guessing.js'
 import { hitRateLimit, peekRateLimit } from './rate-limits.js'
-import { countFailedCodeAttempt } from './voting.js'
+import { countFailedCodeAttempt } from './voting-codes.js'
 
 type Keys = ReturnType<typeof attemptKeys>
 

@@ -63,7 +63,7 @@ export async function importRound(db: Db, plan: ImportPlan, input: { official: {
     const [batch] = await tx.insert(codeBatches).values({ roundId: created.id, groupLabel: 'import', count: plan.ballots.length, createdBy: official.id })
       .returning({ id: codeBatches.id })
     const hashes = distinct(plan.ballots.length, () => randomBytes(32).toString('base64url'))
-    const receipts = distinct(plan.ballots.length, generateReceipt)
+    const receipts = distinct(plan.ballots.length, () => generateReceipt(randomInt))
     for (const [n, part] of chunks(plan.ballots).entries()) {
       const codes = await tx.insert(votingCodes).values(part.map((_, i) => ({
         roundId: created.id, batchId: batch!.id, codeHash: hashes[n * CHUNK + i]!, groupLabel: 'import',

@@ -1,9 +1,8 @@
-import { and, asc, desc, eq, inArray, isNotNull, notInArray, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, isNotNull, notInArray, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { officials, proposalEvents, proposals, rounds } from '../../db/schema.js'
-import { allowedFrom, answersSubmitter, type ModerationAction } from '../domain/moderation.js'
+import { answersSubmitter, eventOf, moderate, type ModerationAction } from '../domain/moderation.js'
 import { appendAudit } from './audit.js'
-import type { ProposalEventKind } from './proposal-events.js'
 import type { Proposal } from './proposals.js'
 
 const queueColumns = {
@@ -63,21 +62,6 @@ export function listMergeTargets(db: Db, proposal: Proposal) {
     .orderBy(asc(proposals.reference))
 }
 
-const EVENT_KIND: Record<ModerationAction, ProposalEventKind> = {
-  approve: 'approved',
-  reject: 'rejected',
-  'request-changes': 'changes_requested',
-  'correct-cost': 'cost_corrected',
-  merge: 'merged',
-}
-
-const NEW_STATUS: Partial<Record<ModerationAction, Proposal['status']>> = {
-  approve: 'approved',
-  reject: 'rejected',
-  'request-changes': 'needs_changes',
-  merge: 'rejected',
-}
-
 export interface ModerationInput {
   proposal: Proposal
   action: ModerationAction
@@ -89,20 +73,22 @@ export interface ModerationInput {
 }
 
 /**
- * Applies one decision. The UPDATE only matches while the proposal is still in a status the
- * action may start from, so of two officials acting at once only one takes effect; the
- * other gets null and nothing is written.
+ * Applies one decision. The UPDATE only matches while the proposal is still in the status the
+ * official saw, so of two officials acting at once only one takes effect; the other gets null
+ * and nothing is written.
  */
 export async function applyModeration(db: Db, input: ModerationInput): Promise<Proposal | null> {
   const { proposal, action, official, message, now } = input
+  const status = moderate(proposal.status, action)
+  if (status === null) return null
   return db.transaction(async (tx) => {
     const answers = answersSubmitter(action)
     const [updated] = await tx.update(proposals).set({
-      ...(NEW_STATUS[action] ? { status: NEW_STATUS[action] } : {}),
+      status,
       ...(answers ? { waitingSince: null, firstAnsweredAt: sql`coalesce(${proposals.firstAnsweredAt}, ${now.toISOString()}::timestamptz)` } : {}),
       ...(action === 'correct-cost' ? { correctedCostCents: input.correctedCostCents, costJustification: message } : {}),
       ...(action === 'merge' ? { duplicateOfId: input.duplicateOf!.id } : {}),
-    }).where(and(eq(proposals.id, proposal.id), inArray(proposals.status, [...allowedFrom(action)]))).returning()
+    }).where(and(eq(proposals.id, proposal.id), eq(proposals.status, proposal.status))).returning()
     if (!updated) return null
 
     const details = {
@@ -113,7 +99,7 @@ export async function applyModeration(db: Db, input: ModerationInput): Promise<P
       ...(action === 'correct-cost' ? { costCents: proposal.correctedCostCents ?? proposal.costCents, correctedCostCents: input.correctedCostCents } : {}),
       ...(input.duplicateOf ? { mergedInto: input.duplicateOf.reference } : {}),
     }
-    await tx.insert(proposalEvents).values({ proposalId: proposal.id, kind: EVENT_KIND[action], at: now, officialId: official.id, message, details })
+    await tx.insert(proposalEvents).values({ proposalId: proposal.id, kind: eventOf(action), at: now, officialId: official.id, message, details })
     await appendAudit(tx, { officialId: official.id, actor: official.email, action: `proposal.${action}`, object: `proposal:${proposal.id}`, details, at: now })
     return updated
   })

@@ -1,9 +1,9 @@
 import { asc, eq } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { proposalEvents } from '../../db/schema.js'
+import type { ProposalEventKind } from '../domain/moderation.js'
 
 export type ProposalEvent = typeof proposalEvents.$inferSelect
-export type ProposalEventKind = ProposalEvent['kind']
 
 export async function addProposalEvent(
   tx: Db,

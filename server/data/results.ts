@@ -1,13 +1,18 @@
+import { randomInt } from 'node:crypto'
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { ballots, progressUpdates, proposals, results, rounds, votingCodes } from '../../db/schema.js'
-import { ballotsDigest, exportBallotsPb, sha256, tallyInput, type BallotProjectForTally } from '../domain/results.js'
+import { ballotsDigest, exportBallotsPb, sha256, tallyInput, type BallotProjectForTally } from '../domain/pabulib-export.js'
 import { tally, type TallyResult, type TallyRule } from '../domain/tally.js'
+import { NO_FACTS, transitionRefusal } from '../domain/phase-transitions.js'
+import type { Role } from '../domain/permissions.js'
 import { appendAudit } from './audit.js'
+import { OUTCOME_VERSION, readOutcome } from './result-outcome.js'
 import type { Round } from './rounds.js'
-import { listBallotProjects } from './voting.js'
+import { listBallotProjects } from './ballots.js'
 
-export type Result = typeof results.$inferSelect
+/** A published result with its outcome checked against the shape it was stored in. */
+export type Result = Omit<typeof results.$inferSelect, 'outcome' | 'outcomeVersion'> & { outcome: TallyResult }
 export type ProgressUpdate = typeof progressUpdates.$inferSelect
 
 /** The ballots that count: those of codes that were not revoked. */
@@ -40,17 +45,17 @@ export type PublishOutcome = { published: Result } | { refused: 'notClosed' }
  * the round to published, all in one transaction on the locked round row: a second publish
  * finds the round published and changes nothing.
  */
-export async function publishResult(db: Db, roundId: number, official: { id: number; email: string }, softwareVersion: string): Promise<PublishOutcome> {
+export async function publishResult(db: Db, roundId: number, official: { id: number; email: string; role: Role }, softwareVersion: string): Promise<PublishOutcome> {
   return db.transaction(async (tx) => {
     const [round] = await tx.select().from(rounds).where(eq(rounds.id, roundId)).for('update')
-    if (!round || round.phase !== 'closed') return { refused: 'notClosed' as const }
+    if (!round || transitionRefusal(official.role, 'results.publish', round.phase, NO_FACTS)) return { refused: 'notClosed' as const }
     const data = await loadTallyData(tx, roundId)
     const input = tallyInput(round, data.projects, data.ballots)
     const outcome = tally(input, round.tallyRule)
-    const ballotsPb = exportBallotsPb(round, data.projects, data.ballots, round.tallyRule)
+    const ballotsPb = exportBallotsPb(round, data.projects, data.ballots, round.tallyRule, randomInt)
     const ballotsSha256 = sha256(ballotsPb)
     const [published] = await tx.insert(results).values({
-      roundId, rule: round.tallyRule, outcome: outcome as unknown as Record<string, unknown>, ballotsPb, ballotsSha256,
+      roundId, rule: round.tallyRule, outcome, outcomeVersion: OUTCOME_VERSION, ballotsPb, ballotsSha256,
       ballotCount: data.ballots.length, softwareVersion, publishedBy: official.id,
     }).returning()
     await tx.update(rounds).set({ phase: 'published' }).where(eq(rounds.id, roundId))
@@ -58,13 +63,17 @@ export async function publishResult(db: Db, roundId: number, official: { id: num
       officialId: official.id, actor: official.email, action: 'results.publish', object: `round:${roundId}`,
       details: { rule: round.tallyRule, softwareVersion, ballotsSha256, countedBallotsSha256: ballotsDigest(data.ballots), ballots: data.ballots.length, selected: outcome.selected, totalCostCents: outcome.totalCost },
     })
-    return { published: published! }
+    return { published: asResult(published!) }
   })
+}
+
+function asResult({ outcome, outcomeVersion, ...row }: typeof results.$inferSelect): Result {
+  return { ...row, outcome: readOutcome(outcomeVersion, outcome) }
 }
 
 export async function findResult(db: Db, roundId: number): Promise<Result | undefined> {
   const [row] = await db.select().from(results).where(eq(results.roundId, roundId))
-  return row
+  return row && asResult(row)
 }
 
 export async function addProgressUpdate(db: Db, update: { proposalId: number; status: ProgressUpdate['status']; text: string; on: string; official: { id: number; email: string } }): Promise<void> {

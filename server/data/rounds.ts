@@ -1,11 +1,16 @@
-import { and, asc, eq, like, ne, or, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNotNull, like, or, sql } from 'drizzle-orm'
 import { preparedPer, type Db } from '../../db/client.js'
-import { auditLog, proposals, rounds } from '../../db/schema.js'
+import { auditLog, proposalEvents, proposals, rounds } from '../../db/schema.js'
 import type { ChainedEntry } from '../domain/audit-chain.js'
 import type { ProposalStatus } from '../domain/moderation.js'
+import { transitionFrom, transitionRefusal, type TransitionFacts, type TransitionRefusal, type WaitingProposal } from '../domain/phase-transitions.js'
+import { phasesWhere, type Role } from '../domain/permissions.js'
 import type { Phase } from '../domain/phases.js'
-import { uniqueSlug, type RoundSettings } from '../domain/round-rules.js'
+import { changedSettings, slugBase, uniqueSlug, type Changes, type RoundSettings } from '../domain/round-rules.js'
+import { appendAudit } from './audit.js'
 import { sealBallots } from './seal.js'
+
+type Official = { id: number; email: string; role: Role }
 
 export type Round = typeof rounds.$inferSelect
 
@@ -20,9 +25,9 @@ export async function findRoundBySlug(db: Db, slug: string): Promise<Round | und
   return row
 }
 
-/** Drafts are the admins' own until they open for proposals. */
+/** The rounds residents may see (drafts are the admins' own until they open for proposals). */
 export function listPublicRounds(db: Db): Promise<Round[]> {
-  return db.select().from(rounds).where(ne(rounds.phase, 'draft')).orderBy(asc(rounds.id))
+  return db.select().from(rounds).where(inArray(rounds.phase, phasesWhere('resident', 'round.view'))).orderBy(asc(rounds.id))
 }
 
 export async function findRound(db: Db, id: number): Promise<Round | undefined> {
@@ -31,7 +36,7 @@ export async function findRound(db: Db, id: number): Promise<Round | undefined> 
 }
 
 /** Reads a round inside a transaction and holds it until commit, so an edit and a phase move never cross. */
-export async function lockRound(tx: Db, id: number): Promise<Round | undefined> {
+async function lockRound(tx: Db, id: number): Promise<Round | undefined> {
   const [row] = await tx.select().from(rounds).where(eq(rounds.id, id)).for('update')
   return row
 }
@@ -49,8 +54,87 @@ export async function insertRound(tx: Db, settings: RoundSettings, base: string)
   return row!
 }
 
-export async function updateRound(tx: Db, id: number, settings: RoundSettings): Promise<void> {
-  await tx.update(rounds).set(settings).where(eq(rounds.id, id))
+/** Creates a draft round from checked settings, audited with every setting as a change. */
+export async function createRound(db: Db, settings: RoundSettings, official: Official): Promise<Round> {
+  return db.transaction(async (tx) => {
+    const created = await insertRound(tx, settings, slugBase(settings.title))
+    await appendAudit(tx, {
+      officialId: official.id, actor: official.email, action: 'round.create', object: `round:${created.id}`,
+      details: { slug: created.slug, changes: changedSettings(null, settings) },
+    })
+    return created
+  })
+}
+
+export type EditOutcome<R> = { kind: 'notFound' } | { kind: 'refused'; round: Round; refusal: R } | { kind: 'saved'; round: Round }
+
+/**
+ * Edits a round under its row lock, so a phase move cannot slip in between reading and writing:
+ * `decide` sees the round as it is now and returns the new settings or why not.
+ */
+export async function editRound<R>(db: Db, id: number, official: Official, decide: (round: Round) => { settings: RoundSettings } | { refusal: R }): Promise<EditOutcome<R>> {
+  return db.transaction(async (tx): Promise<EditOutcome<R>> => {
+    const round = await lockRound(tx, id)
+    if (!round) return { kind: 'notFound' }
+    const decision = decide(round)
+    if ('refusal' in decision) return { kind: 'refused', round, refusal: decision.refusal }
+    const changes: Changes = changedSettings(round, decision.settings)
+    // Saving an unchanged form changes nothing, so there is nothing to audit.
+    if (Object.keys(changes).length > 0) {
+      await tx.update(rounds).set(decision.settings).where(eq(rounds.id, round.id))
+      await appendAudit(tx, { officialId: official.id, actor: official.email, action: 'round.edit', object: `round:${round.id}`, details: { changes } })
+    }
+    return { kind: 'saved', round }
+  })
+}
+
+/** Proposals of the round still waiting for an official's answer, the longest waiting first. */
+function listWaitingOf(db: Db, roundId: number): Promise<WaitingProposal[]> {
+  return db.select({ id: proposals.id, reference: proposals.reference, title: proposals.title }).from(proposals)
+    .where(and(eq(proposals.roundId, roundId), isNotNull(proposals.waitingSince))).orderBy(asc(proposals.waitingSince), asc(proposals.id))
+}
+
+/** What the phase transition table's checks look at, for this round now. */
+export async function transitionFacts(db: Db, roundId: number, confirmedUnreviewed: readonly number[] = []): Promise<TransitionFacts> {
+  const [counts, waiting] = await Promise.all([countProposalsByStatus(db, roundId), listWaitingOf(db, roundId)])
+  return { approvedCount: counts.approved ?? 0, waiting, confirmedUnreviewed }
+}
+
+export type AdvanceOutcome = 'moved' | 'notFound' | 'stale' | TransitionRefusal
+
+/**
+ * Moves a round out of `from`, the phase the admin saw, if the transition table allows it now.
+ * When voting opens, each proposal the admin confirmed may go unreviewed gets its public answer.
+ */
+export async function advanceRound(db: Db, input: { id: number; from: Phase; official: Official; confirmedUnreviewed: readonly number[]; now: Date }): Promise<AdvanceOutcome> {
+  const { id, from, official, now } = input
+  return db.transaction(async (tx): Promise<AdvanceOutcome> => {
+    const [round] = await tx.select().from(rounds).where(eq(rounds.id, id))
+    if (!round) return 'notFound'
+    if (round.phase !== from) return 'stale'
+    const facts = await transitionFacts(tx, id, input.confirmedUnreviewed)
+    const refusal = transitionRefusal(official.role, 'round.advance', from, facts)
+    if (refusal) return refusal
+    const to = transitionFrom(from)!.to
+    // The form says which phase the admin saw: only a round still there moves, so a replay finds nothing to do.
+    if (!(await moveRound(tx, id, from, to))) return 'stale'
+    const unreviewed = facts.waiting
+    for (const proposal of unreviewed) await answerUnreviewed(tx, proposal.id, official, now)
+    await appendAudit(tx, {
+      officialId: official.id, actor: official.email, action: 'round.advance', object: `round:${id}`,
+      details: { from, to, ...(unreviewed.length > 0 ? { unreviewed: unreviewed.map((p) => p.reference) } : {}) },
+    })
+    return 'moved'
+  })
+}
+
+/** Closes a proposal nobody answered in time, with the public answer "not reviewed before voting". */
+async function answerUnreviewed(tx: Db, proposalId: number, official: Official, now: Date): Promise<void> {
+  await tx.update(proposals).set({
+    status: 'not_reviewed', waitingSince: null,
+    firstAnsweredAt: sql`coalesce(${proposals.firstAnsweredAt}, ${now.toISOString()}::timestamptz)`,
+  }).where(eq(proposals.id, proposalId))
+  await tx.insert(proposalEvents).values({ proposalId, kind: 'not_reviewed', at: now, officialId: official.id, details: {} })
 }
 
 /** Moves the round one step only if it is still in `from`: a replayed or doubled request finds nothing to move. */

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js'
 import { SEAL_ACTION } from '../domain/ballot-seal.js'
-import { ballotsDigest } from '../domain/results.js'
+import { ballotsDigest } from '../domain/pabulib-export.js'
 import { appendAudit } from './audit.js'
 import { countedBallots } from './results.js'
 

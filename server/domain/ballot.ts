@@ -1,4 +1,5 @@
-export type BallotFormat = 'knapsack' | 'approval'
+export const BALLOT_FORMATS = ['knapsack', 'approval'] as const
+export type BallotFormat = (typeof BALLOT_FORMATS)[number]
 
 export interface BallotRules {
   format: BallotFormat

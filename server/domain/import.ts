@@ -1,6 +1,7 @@
 import type { PbElection } from './pabulib.js'
 import { TEXT_LIMITS as PROPOSAL_LIMITS } from './proposal-rules.js'
-import { TEXT_LIMITS as ROUND_LIMITS, type RoundSettings, type TallyRule } from './round-rules.js'
+import { TEXT_LIMITS as ROUND_LIMITS, type RoundSettings } from './round-rules.js'
+import type { TallyRule } from './tally.js'
 import { singleLine } from './text.js'
 
 /** The largest .pb text the import takes: Łódź 2020, with 51,472 voters, is 2.3 MB. */

@@ -133,9 +133,11 @@ export function readRows(section: Section): Rows {
   // Line numbers cost a second parse, so they are found only for an error.
   let lines: number[] | undefined
   const lineOfParsed = (index: number) => {
-    lines ??= (parseCsv(section.text, { ...CSV, info: true }) as unknown as { info: { lines: number } }[]).map(
-      ({ info }) => section.line + info.lines,
-    )
+    if (!lines) {
+      const found: number[] = []
+      parseCsv(section.text, { ...CSV, on_record: (record, context) => (found.push(section.line + context.lines), record) })
+      lines = found
+    }
     return lines[index] ?? section.line
   }
 

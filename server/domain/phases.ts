@@ -5,12 +5,7 @@ export function isPhase(value: unknown): value is Phase {
   return typeof value === 'string' && (PHASES as readonly string[]).includes(value)
 }
 
-/** Rounds move forward one step at a time; published is final. */
-export function nextPhase(phase: Phase): Phase | null {
-  return PHASES[PHASES.indexOf(phase) + 1] ?? null
-}
-
-/** Budget, ballot format, tally rule and approved costs are fixed once voting opens. */
+/** Budget, ballot format, tally rule and approved costs are fixed once voting opens; from then on there is turnout to show. */
 export function isVotingLocked(phase: Phase): boolean {
   return PHASES.indexOf(phase) >= PHASES.indexOf('voting')
 }

@@ -1,11 +1,8 @@
+import { BALLOT_FORMATS, type BallotFormat } from './ballot.js'
 import { centsToInput, parseEuros, type MoneyError } from './money.js'
-import { nextPhase, type Phase } from './phases.js'
+import { TALLY_RULES, type TallyRule } from './tally.js'
 import { singleLine } from './text.js'
 
-export const BALLOT_FORMATS = ['knapsack', 'approval'] as const
-export type BallotFormat = (typeof BALLOT_FORMATS)[number]
-export const TALLY_RULES = ['greedy', 'equal-shares'] as const
-export type TallyRule = (typeof TALLY_RULES)[number]
 
 export const TEXT_LIMITS = { title: 120, neighbourhood: 120, description: 2000 } as const
 export const MAX_CHOICES_LIMIT = 50
@@ -210,18 +207,4 @@ export function uniqueSlug(base: string, taken: ReadonlySet<string>): string {
   let n = 2
   while (taken.has(`${base}-${n}`)) n++
   return `${base}-${n}`
-}
-
-export type AdvanceRefusal = 'final' | 'noApproved' | 'publishFirst'
-
-/**
- * Why a round in `phase` may not move on, or null when it may: voting needs at least one project
- * on the ballot, and a round becomes published only by publishing its counted result.
- */
-export function advanceRefusal(phase: Phase, approvedCount: number): AdvanceRefusal | null {
-  const next = nextPhase(phase)
-  if (next === null) return 'final'
-  if (next === 'voting' && approvedCount === 0) return 'noApproved'
-  if (next === 'published') return 'publishFirst'
-  return null
 }

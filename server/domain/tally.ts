@@ -2,7 +2,8 @@ import { prepare } from './tally-election.js'
 import { tallyGreedy } from './tally-greedy.js'
 import { tallyEqualShares, tallyPlainEqualShares } from './tally-equal-shares.js'
 
-export type TallyRule = 'greedy' | 'equal-shares'
+export const TALLY_RULES = ['greedy', 'equal-shares'] as const
+export type TallyRule = (typeof TALLY_RULES)[number]
 
 export interface TallyProject {
   id: string

@@ -1,4 +1,7 @@
-import { createHmac, randomInt } from 'node:crypto'
+import { createHmac } from 'node:crypto'
+
+/** A source of randomness: a whole number from 0 up to, not including, n (node:crypto's randomInt in the app). */
+export type Pick = (n: number) => number
 
 /** No 0/O, 1/I/L: nothing that reads or sounds like something else. */
 export const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ'
@@ -9,9 +12,9 @@ export const CODE_LENGTH = GROUPS * GROUP_LENGTH
 export const CODE_BITS = Math.floor(CODE_LENGTH * Math.log2(CODE_ALPHABET.length))
 
 /** A fresh random code, grouped for reading aloud: ABCD-EFGH-JKMN-PQRS. */
-export function generateCode(): string {
+export function generateCode(pick: Pick): string {
   let raw = ''
-  for (let i = 0; i < CODE_LENGTH; i++) raw += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]
+  for (let i = 0; i < CODE_LENGTH; i++) raw += CODE_ALPHABET[pick(CODE_ALPHABET.length)]
   return formatCode(raw)
 }
 
@@ -39,9 +42,9 @@ export function hashCode(key: string, normalised: string): string {
 }
 
 /** A receipt tells a voter their ballot is in the count; 50 random bits, so receipts cannot be enumerated. */
-export function generateReceipt(): string {
+export function generateReceipt(pick: Pick): string {
   let raw = ''
-  for (let i = 0; i < 10; i++) raw += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]
+  for (let i = 0; i < 10; i++) raw += CODE_ALPHABET[pick(CODE_ALPHABET.length)]
   return `${raw.slice(0, 5)}-${raw.slice(5)}`
 }
 

@@ -1,7 +1,9 @@
-import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler, preHandlerAsyncHookHandler } from 'fastify'
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { findOfficial } from '../data/officials.js'
-import { canAtAll, type Action, type Role } from '../domain/permissions.js'
+import type { Proposal, PublicProposal } from '../data/proposals.js'
+import type { Round } from '../data/rounds.js'
+import { canAtAll, type Action, type Actor, type Role } from '../domain/permissions.js'
 import { officialGate, stepUpNeeded, type Gate } from '../domain/second-factor.js'
 import { SecretBox } from '../secret-box.js'
 
@@ -30,14 +32,20 @@ declare module 'fastify' {
     official: SignedInOfficial | null
     /** What a signed-in official must do before anything else ('ok' when nothing). */
     officialGate: Gate
+    /** What the path names, loaded by the route folder's guard before the handler runs. */
+    round: Round | null
+    proposal: Proposal | null
+    publicProposal: PublicProposal | null
   }
   interface FastifyInstance {
-    /** A guard for a folder of routes: signed in, past the gate, and allowed to do `action` in some phase. */
-    requireAction(action: Action): onRequestAsyncHookHandler
     /** Before a sensitive action: a second-factor code confirmed in the last minutes, else back to `returnTo` after one. */
     requireFreshSecondFactor(returnTo: (request: FastifyRequest) => string): preHandlerAsyncHookHandler
     secretBox: SecretBox
     officialMfa: 'required' | 'optional'
+  }
+  interface FastifyContextConfig {
+    /** The permission this route needs; its folder's guard asks the permission table about it. */
+    action?: Action
   }
 }
 
@@ -53,6 +61,48 @@ const GATE_PAGES: Record<Exclude<Gate, 'ok'>, string> = {
   verify: '/login/code',
 }
 
+/** Who is asking: the signed-in official's role, or a resident. */
+export function actorOf(request: FastifyRequest): Actor {
+  return request.official?.role ?? 'resident'
+}
+
+/** The round the guard loaded; a route under a round's path always has one. */
+export function theRound(request: FastifyRequest): Round {
+  if (!request.round) throw new Error(`no round loaded for ${request.routeOptions.url}`)
+  return request.round
+}
+
+export function theProposal(request: FastifyRequest): Proposal {
+  if (!request.proposal) throw new Error(`no proposal loaded for ${request.routeOptions.url}`)
+  return request.proposal
+}
+
+export function thePublicProposal(request: FastifyRequest): PublicProposal {
+  if (!request.publicProposal) throw new Error(`no proposal loaded for ${request.routeOptions.url}`)
+  return request.publicProposal
+}
+
+/**
+ * The official folder's admission, before any body is read: signed in, past the gate (a password
+ * to change, an app to enrol, a code to confirm), and allowed `action` in some phase.
+ */
+export async function admitOfficial(request: FastifyRequest, reply: FastifyReply, action: Action) {
+  const isPage = request.method === 'GET' || request.method === 'HEAD'
+  if (!request.official) {
+    // A page asks the person to log in; an action by someone not logged in is simply forbidden.
+    if (!isPage) throw new ForbiddenError()
+    return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303)
+  }
+  const gate = request.officialGate
+  if (gate !== 'ok') {
+    const page = GATE_PAGES[gate]
+    if (request.url.split('?')[0]!.startsWith(page)) return
+    if (!isPage) throw new ForbiddenError()
+    return reply.redirect(gate === 'verify' ? `${page}?next=${encodeURIComponent(request.url)}` : page, 303)
+  }
+  if (!canAtAll(request.official.role, action)) throw new ForbiddenError()
+}
+
 export interface AuthOptions {
   sessionSecret: string
   officialMfa: 'required' | 'optional'
@@ -64,6 +114,9 @@ export default fp<AuthOptions>(async (app, opts) => {
   app.decorate('officialMfa', opts.officialMfa)
   app.decorateRequest('official', null)
   app.decorateRequest('officialGate', 'ok')
+  app.decorateRequest('round', null)
+  app.decorateRequest('proposal', null)
+  app.decorateRequest('publicProposal', null)
 
   // The one place that decides who is signed in: a deactivated official's session is worth nothing.
   // Known before the body is read, so a guard on onRequest refuses a stranger's upload unread.
@@ -85,23 +138,6 @@ export default fp<AuthOptions>(async (app, opts) => {
     })
     // An idle session keeps its old time until a code is confirmed, or the next request would pass.
     if (request.officialGate !== 'verify') request.session.seenAt = now
-  })
-
-  app.decorate('requireAction', (action: Action) => async (request: FastifyRequest, reply: FastifyReply) => {
-    const isPage = request.method === 'GET' || request.method === 'HEAD'
-    if (!request.official) {
-      // A page asks the person to log in; an action by someone not logged in is simply forbidden.
-      if (!isPage) throw new ForbiddenError()
-      return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303)
-    }
-    const gate = request.officialGate
-    if (gate !== 'ok') {
-      const page = GATE_PAGES[gate]
-      if (request.url.split('?')[0]!.startsWith(page)) return
-      if (!isPage) throw new ForbiddenError()
-      return reply.redirect(gate === 'verify' ? `${page}?next=${encodeURIComponent(request.url)}` : page, 303)
-    }
-    if (!canAtAll(request.official.role, action)) throw new ForbiddenError()
   })
 
   app.decorate('requireFreshSecondFactor', (returnTo: (request: FastifyRequest) => string) =>

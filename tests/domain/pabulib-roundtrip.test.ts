@@ -1,6 +1,6 @@
 import t from 'tap'
 import { parsePb, pbTallyInput, writePb, type PbElection } from '../../server/domain/pabulib.js'
-import { exportBallotsPb, tallyInput, type BallotProjectForTally, type RoundForTally } from '../../server/domain/results.js'
+import { exportBallotsPb, tallyInput, type BallotProjectForTally, type RoundForTally } from '../../server/domain/pabulib-export.js'
 import { tally, type TallyRule } from '../../server/domain/tally.js'
 
 /** A small seeded generator (mulberry32), so a failing case can be replayed from its seed. */
@@ -47,7 +47,7 @@ t.test('hostile titles survive write → parse, and the recount picks the same w
     const rnd = random(seed)
     const { round, projects, ballots } = hostileRound(rnd)
     const rule: TallyRule = round.tallyRule
-    const text = exportBallotsPb(round, projects, ballots, rule)
+    const text = exportBallotsPb(round, projects, ballots, rule, rnd.int)
     let election: PbElection
     try {
       election = parsePb(text)

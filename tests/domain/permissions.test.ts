@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ACTIONS, can, canAtAll, isRole, ROLES, type Action, type Actor } from '../../server/domain/permissions.js'
+import { ACTIONS, can, canAtAll, isRole, isView, phasesWhere, ROLES, type Action, type Actor } from '../../server/domain/permissions.js'
 import { PHASES, type Phase } from '../../server/domain/phases.js'
 
 const ACTORS: Actor[] = [...ROLES, 'resident']
@@ -9,7 +9,10 @@ function expected(actor: Actor, action: Action, phase: Phase): boolean {
   const staff = actor === 'admin' || actor === 'moderator'
   const official = actor !== 'resident'
   switch (action) {
-    case 'dashboard.view': case 'audit.view': case 'account.own': return official
+    case 'dashboard.view': case 'audit.view': case 'account.own': case 'moderation.view': case 'turnout.view': return official
+    case 'round.view': return official || phase !== 'draft'
+    case 'contact.view': return staff
+    case 'results.view': return phase === 'published'
     case 'officials.manage': case 'officials.review': case 'audit.export': case 'round.create': case 'security.view': return actor === 'admin'
     case 'round.edit': case 'round.advance': return actor === 'admin' && phase !== 'published'
     case 'proposal.submit': return actor === 'resident' && phase === 'proposing'
@@ -37,7 +40,7 @@ t.test('the permission table answers every actor, action and phase as intended',
 
 t.test('council members can read but never act', async (t) => {
   // Their own account (password, second factor, sessions) is theirs to look after.
-  const acting = ACTIONS.filter((a) => !a.endsWith('.view') && a !== 'account.own')
+  const acting = ACTIONS.filter((a) => !isView(a) && a !== 'account.own')
   for (const action of acting) t.notOk(canAtAll('council', action), action)
   t.ok(canAtAll('council', 'dashboard.view'))
 })
@@ -45,4 +48,14 @@ t.test('council members can read but never act', async (t) => {
 t.test('roles are exactly admin, moderator and council', async (t) => {
   for (const role of ROLES) t.ok(isRole(role))
   for (const other of ['resident', 'root', '', null]) t.notOk(isRole(other))
+})
+
+t.test('a draft round is invisible to residents, and results to everyone until published', async (t) => {
+  t.same(phasesWhere('resident', 'round.view'), ['proposing', 'reviewing', 'voting', 'closed', 'published'])
+  t.same(phasesWhere('council', 'round.view'), PHASES)
+  for (const actor of ACTORS) t.same(phasesWhere(actor, 'results.view'), ['published'], actor)
+})
+
+t.test('only those who answer submitters see their contact details', async (t) => {
+  t.same(ACTORS.filter((actor) => canAtAll(actor, 'contact.view')), ['admin', 'moderator'])
 })

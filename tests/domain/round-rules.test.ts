@@ -1,6 +1,6 @@
 import t from 'tap'
 import {
-  advanceRefusal, changedSettings, isCalendarDay, readLockedRoundForm, readRoundForm, slugBase, uniqueSlug,
+  changedSettings, isCalendarDay, readLockedRoundForm, readRoundForm, slugBase, uniqueSlug,
   type RoundForm, type RoundSettings,
 } from '../../server/domain/round-rules.js'
 
@@ -116,14 +116,4 @@ t.test('the slug is lowercase ascii with dashes, and numbered when taken', async
 t.test('calendar days are real days within reach', async (t) => {
   for (const day of ['2027-01-31', '2028-02-29', '2000-01-01']) t.ok(isCalendarDay(day), day)
   for (const day of ['2027-02-29', '2027-13-01', '27-01-01', '2027-1-1', '1999-12-31', '2101-01-01', '']) t.notOk(isCalendarDay(day), day)
-})
-
-t.test('a round moves on unless it is published, or voting would open without an approved proposal', async (t) => {
-  t.equal(advanceRefusal('draft', 0), null)
-  t.equal(advanceRefusal('proposing', 0), null)
-  t.equal(advanceRefusal('reviewing', 0), 'noApproved')
-  t.equal(advanceRefusal('reviewing', 1), null)
-  t.equal(advanceRefusal('voting', 0), null)
-  t.equal(advanceRefusal('closed', 0), 'publishFirst')
-  t.equal(advanceRefusal('published', 3), 'final')
 })

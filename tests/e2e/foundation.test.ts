@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { Page } from 'playwright-core'
-import { DEMO_OFFICIALS, DEMO_PASSWORD } from '../../db/seed.js'
+import { DEMO_OFFICIALS, DEMO_PASSWORD } from '../../server/data/demo.js'
 import { browserSession, PHONE } from '../helpers/browser.js'
 import { checkPage } from '../helpers/pages.js'
 

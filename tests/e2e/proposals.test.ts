@@ -2,7 +2,7 @@ import t from 'tap'
 import { asc, eq } from 'drizzle-orm'
 import type { Page } from 'playwright-core'
 import { officials, proposalEvents, proposals, rounds } from '../../db/schema.js'
-import { DEMO_OFFICIALS } from '../../db/seed.js'
+import { DEMO_OFFICIALS } from '../../server/data/demo.js'
 import { browserSession } from '../helpers/browser.js'
 import { checkPage, checkPageWithScripts, login, phoneWithoutScripts } from '../helpers/pages.js'
 

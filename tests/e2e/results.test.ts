@@ -1,9 +1,11 @@
+import { randomInt } from 'node:crypto'
 import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { results, rounds, votingCodes } from '../../db/schema.js'
-import { DEMO_OFFICIALS } from '../../db/seed.js'
-import { castBallot, findCode, listBallotProjects } from '../../server/data/voting.js'
-import { sha256 } from '../../server/domain/results.js'
+import { DEMO_OFFICIALS } from '../../server/data/demo.js'
+import { findCode } from '../../server/data/voting-codes.js'
+import { castBallot, listBallotProjects } from '../../server/data/ballots.js'
+import { sha256 } from '../../server/domain/pabulib-export.js'
 import type { TallyResult } from '../../server/domain/tally.js'
 import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting-code.js'
 import { TEST_CONFIG } from '../helpers/app.js'
@@ -24,7 +26,7 @@ if (session) {
   for (const [i, code] of codes.entries()) {
     const found = await findCode(db, roundId, hashCode(TEST_CONFIG.codeKey, normaliseCode(code)!))
     const chosen = projects.filter((_, p) => (i + p) % 3 === 0).map((p) => p.id)
-    await castBallot(db, { roundId, codeId: found!.id, channel: i % 5 === 0 ? 'paper' : 'online', projectIds: chosen, receipt: generateReceipt() })
+    await castBallot(db, { roundId, codeId: found!.id, channel: i % 5 === 0 ? 'paper' : 'online', projectIds: chosen, receipt: generateReceipt(randomInt) })
   }
   const lost = await findCode(db, roundId, hashCode(TEST_CONFIG.codeKey, normaliseCode(codes[3]!)!))
   await db.update(votingCodes).set({ revokedAt: new Date() }).where(eq(votingCodes.id, lost!.id))

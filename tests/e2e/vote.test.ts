@@ -1,8 +1,10 @@
+import { randomInt } from 'node:crypto'
 import t from 'tap'
 import { eq } from 'drizzle-orm'
 import type { Page } from 'playwright-core'
 import { ballots, rounds } from '../../db/schema.js'
-import { castBallot, findCode, listBallotProjects } from '../../server/data/voting.js'
+import { findCode } from '../../server/data/voting-codes.js'
+import { castBallot, listBallotProjects } from '../../server/data/ballots.js'
 import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting-code.js'
 import { formatEuro } from '../../server/formatters.js'
 import { TEST_CONFIG } from '../helpers/app.js'
@@ -175,7 +177,7 @@ if (session) {
 
   t.test('a resident who voted before enters the code again, is told so, and changes the ballot under the same receipt', async (t) => {
     const first = await castBallot(db, {
-      roundId, codeId: await codeId(againCode!), channel: 'online', projectIds: [insulation.id, solar.id], receipt: generateReceipt(),
+      roundId, codeId: await codeId(againCode!), channel: 'online', projectIds: [insulation.id, solar.id], receipt: generateReceipt(randomInt),
     })
     const page = await session.newPage()
     await page.goto(`/rounds/${slug}/vote`)

@@ -1,6 +1,6 @@
 import type { Test } from 'tap'
 import type { Page } from 'playwright-core'
-import { DEMO_PASSWORD } from '../../db/seed.js'
+import { DEMO_PASSWORD } from '../../server/data/demo.js'
 import { checkA11y, scrollWidth, type BrowserSession } from './browser.js'
 
 const path = (page: Page) => new URL(page.url()).pathname

@@ -1,7 +1,8 @@
+import { randomInt } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { rounds } from '../../db/schema.js'
-import { insertCodeBatch } from '../../server/data/voting.js'
+import { insertCodeBatch } from '../../server/data/voting-codes.js'
 import { generateCode, hashCode, normaliseCode } from '../../server/domain/voting-code.js'
 import { TEST_CONFIG } from './app.js'
 import { createOfficial } from './officials.js'
@@ -11,7 +12,7 @@ let officialId: number | undefined
 /** Letter codes for a round, in plain text as printed, stored only as keyed hashes like the real generator does. */
 export async function createCodes(db: Db, roundId: number, n: number, groupLabel: string | null = null): Promise<string[]> {
   officialId ??= (await createOfficial(db, 'admin', `codes-${Date.now()}@example.test`)).id
-  const codes = Array.from({ length: n }, generateCode)
+  const codes = Array.from({ length: n }, () => generateCode(randomInt))
   await insertCodeBatch(db, {
     roundId, groupLabel, hashes: codes.map((c) => hashCode(TEST_CONFIG.codeKey, normaliseCode(c)!)), official: { id: officialId, email: 'codes@example.test' },
   })

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto'
 import t from 'tap'
 import { and, eq } from 'drizzle-orm'
 import { auditLog, ballots, rounds } from '../../db/schema.js'
@@ -6,9 +7,10 @@ import { listAudit } from '../../server/data/audit.js'
 import { closeDueRounds } from '../../server/data/closing.js'
 import { plannedEnd } from '../../server/data/planned-end.js'
 import { countedBallots } from '../../server/data/results.js'
-import { castBallot, findCode } from '../../server/data/voting.js'
+import { findCode } from '../../server/data/voting-codes.js'
+import { castBallot } from '../../server/data/ballots.js'
 import { verifyChain } from '../../server/domain/audit-chain.js'
-import { ballotsDigest } from '../../server/domain/results.js'
+import { ballotsDigest } from '../../server/domain/pabulib-export.js'
 import { votingEndsAt } from '../../server/domain/voting-period.js'
 import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting-code.js'
 import { TEST_CONFIG } from '../helpers/app.js'
@@ -55,7 +57,7 @@ t.test('after the planned end the ballot statement refuses a ballot by itself, b
   t.equal(late.statusCode, 409)
   t.match(plain(late.body), 'Het stemmen is gesloten.')
   const found = await findCode(db, roundId, hashCode(TEST_CONFIG.codeKey, normaliseCode(code)!))
-  const direct = await castBallot(db, { roundId, codeId: found!.id, channel: 'paper', projectIds: [cafe.id], receipt: generateReceipt() })
+  const direct = await castBallot(db, { roundId, codeId: found!.id, channel: 'paper', projectIds: [cafe.id], receipt: generateReceipt(randomInt) })
   t.equal(direct, null, 'a paper ballot is refused by the same statement')
   t.equal((await db.select().from(ballots)).length, before, 'nothing stored')
   t.equal((await new Visitor(app, '10.83.8.2').get(`/rounds/${SLUG}/vote`)).statusCode, 409, 'the code page says voting is closed')

@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync'
 import { and, eq, sql } from 'drizzle-orm'
 import { unzipSync, strFromU8 } from 'fflate'
 import { auditLog, ballots, codeBatches, rounds, votingCodes } from '../../db/schema.js'
-import { codesCsv, csvField } from '../../server/routes/official/codes-export.js'
+import { codesCsv } from '../../server/routes/official/codes-export.js'
 import { hashCode, normaliseCode } from '../../server/domain/voting-code.js'
 import { TEST_CONFIG } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
@@ -254,10 +254,6 @@ t.test('a code of another round cannot be revoked from this round', async (t) =>
 })
 
 t.test('CSV fields with a comma, a quote or a line break are quoted, so any spreadsheet reads the columns right', async (t) => {
-  t.equal(csvField('ABCD-EFGH-JKMN-PQRS'), 'ABCD-EFGH-JKMN-PQRS')
-  t.equal(csvField('a,b'), '"a,b"')
-  t.equal(csvField('zeg "hoi"'), '"zeg ""hoi"""')
-  t.equal(csvField('twee\nregels'), '"twee\nregels"')
   const rows = parse<CsvRow>(codesCsv(['ABCD-EFGH-JKMN-PQRS'], 'Noord, "Oost"', () => 'http://x/vote?code=1,2'), { columns: true, bom: true })
   t.same(rows, [{ code: 'ABCD-EFGH-JKMN-PQRS', group: 'Noord, "Oost"', voting_url: 'http://x/vote?code=1,2' }])
 })

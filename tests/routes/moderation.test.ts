@@ -1,7 +1,7 @@
 import t from 'tap'
 import { and, eq } from 'drizzle-orm'
 import { auditLog, proposalEvents, proposals, rounds } from '../../db/schema.js'
-import { seedDemo } from '../../db/seed.js'
+import { seedDemo } from '../../server/data/demo.js'
 import { Visitor } from '../helpers/client.js'
 import { html, msg } from '../helpers/html.js'
 import { appWithInbox } from '../helpers/smtp.js'
@@ -228,7 +228,7 @@ t.test('moderation is closed once voting has opened', async (t) => {
 t.test('unknown proposals and actions are 404, bad input is 4xx, HTML stays text', async (t) => {
   const moderator = await as('moderator')
   t.equal((await moderator.get('/official/proposals/999999')).statusCode, 404)
-  t.equal((await moderator.get('/official/proposals/abc')).statusCode, 400)
+  t.equal((await moderator.get('/official/proposals/abc')).statusCode, 404, 'an id that is not a number names nothing')
   const p = await waitingProposal('<script>alert(1)</script>')
   for (const url of [`/official/proposals/${p.id}`, '/official/moderation']) {
     const page = html(await moderator.get(url))

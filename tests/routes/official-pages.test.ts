@@ -1,8 +1,10 @@
+import { randomInt } from 'node:crypto'
 import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { proposals, rounds } from '../../db/schema.js'
 import { appendAudit } from '../../server/data/audit.js'
-import { castBallot, findCode } from '../../server/data/voting.js'
+import { findCode } from '../../server/data/voting-codes.js'
+import { castBallot } from '../../server/data/ballots.js'
 import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting-code.js'
 import { TEST_CONFIG } from '../helpers/app.js'
 import { demoRound } from '../helpers/fixtures.js'
@@ -125,7 +127,7 @@ t.test('progress updates name their project', async (t) => {
   const coaches = byTitle('Energiecoaches')
   for (const code of codes.slice(1)) {
     const found = await findCode(db, roundId, hashCode(TEST_CONFIG.codeKey, normaliseCode(code)!))
-    await castBallot(db, { roundId, codeId: found!.id, channel: 'online', projectIds: [coaches.id], receipt: generateReceipt() })
+    await castBallot(db, { roundId, codeId: found!.id, channel: 'online', projectIds: [coaches.id], receipt: generateReceipt(randomInt) })
   }
   await setPhase(db, roundId, 'closed')
   const admin = await as('admin')

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { eq, sql } from 'drizzle-orm'
 import { auditLog, ballots, proposals, rounds, votingCodes } from '../../db/schema.js'
-import { castBallot } from '../../server/data/voting.js'
+import { castBallot } from '../../server/data/ballots.js'
 import { hashCode, normaliseCode } from '../../server/domain/voting-code.js'
 import { TEST_CONFIG } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'

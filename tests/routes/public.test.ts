@@ -1,7 +1,7 @@
 import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { proposals, rounds } from '../../db/schema.js'
-import { seedDemo } from '../../db/seed.js'
+import { seedDemo } from '../../server/data/demo.js'
 import { HTMX_PATH } from '../../server/assets.js'
 import { testApp } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'

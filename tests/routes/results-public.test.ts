@@ -1,11 +1,13 @@
+import { randomInt } from 'node:crypto'
 import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { parse as parseCsv } from 'csv-parse/sync'
 import { results, rounds, votingCodes } from '../../db/schema.js'
 import { addProgressUpdate } from '../../server/data/results.js'
-import { castBallot, findCode } from '../../server/data/voting.js'
+import { findCode } from '../../server/data/voting-codes.js'
+import { castBallot } from '../../server/data/ballots.js'
 import { parsePb, pbTallyInput } from '../../server/domain/pabulib.js'
-import { sha256 } from '../../server/domain/results.js'
+import { sha256 } from '../../server/domain/pabulib-export.js'
 import { formatDateTime } from '../../server/formatters.js'
 import { tally, type TallyResult } from '../../server/domain/tally.js'
 import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting-code.js'
@@ -26,7 +28,7 @@ const choices = [
 ]
 for (const [i, code] of codes.entries()) {
   const found = await findCode(db, roundId, hashCode(TEST_CONFIG.codeKey, normaliseCode(code)!))
-  await castBallot(db, { roundId, codeId: found!.id, channel: i % 8 === 0 ? 'paper' : 'online', projectIds: choices[i % choices.length]!, receipt: generateReceipt() })
+  await castBallot(db, { roundId, codeId: found!.id, channel: i % 8 === 0 ? 'paper' : 'online', projectIds: choices[i % choices.length]!, receipt: generateReceipt(randomInt) })
 }
 const lost = await findCode(db, roundId, hashCode(TEST_CONFIG.codeKey, normaliseCode(codes[0]!)!))
 await db.update(votingCodes).set({ revokedAt: new Date() }).where(eq(votingCodes.id, lost!.id))

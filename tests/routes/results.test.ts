@@ -1,9 +1,11 @@
+import { randomInt } from 'node:crypto'
 import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { auditLog, ballots, progressUpdates, results, rounds, votingCodes } from '../../db/schema.js'
-import { castBallot, findCode } from '../../server/data/voting.js'
+import { findCode } from '../../server/data/voting-codes.js'
+import { castBallot } from '../../server/data/ballots.js'
 import { parsePb, pbTallyInput } from '../../server/domain/pabulib.js'
-import { sha256 } from '../../server/domain/results.js'
+import { sha256 } from '../../server/domain/pabulib-export.js'
 import { tally, type TallyResult } from '../../server/domain/tally.js'
 import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting-code.js'
 import { TEST_CONFIG } from '../helpers/app.js'
@@ -20,7 +22,7 @@ const choices = [
 ]
 for (const [i, code] of codes.entries()) {
   const found = await findCode(db, roundId, hashCode(TEST_CONFIG.codeKey, normaliseCode(code)!))
-  await castBallot(db, { roundId, codeId: found!.id, channel: i % 10 === 0 ? 'paper' : 'online', projectIds: choices[i % choices.length]!.sort((a, b) => a - b), receipt: generateReceipt() })
+  await castBallot(db, { roundId, codeId: found!.id, channel: i % 10 === 0 ? 'paper' : 'online', projectIds: choices[i % choices.length]!.sort((a, b) => a - b), receipt: generateReceipt(randomInt) })
 }
 // A lost letter: its ballot stays stored but does not count.
 const revoked = await findCode(db, roundId, hashCode(TEST_CONFIG.codeKey, normaliseCode(codes[0]!)!))
@@ -96,7 +98,7 @@ t.test('publishing freezes the counted result, the anonymised ballots and their 
 t.test('after publication ballots and revocations cannot change, whatever writes to the database', async (t) => {
   await published()
   const code = await findCode(db, roundId, hashCode(TEST_CONFIG.codeKey, normaliseCode(codes[5]!)!))
-  t.equal(await castBallot(db, { roundId, codeId: code!.id, channel: 'online', projectIds: [id('Isolatiehulp')], receipt: generateReceipt() }), null)
+  t.equal(await castBallot(db, { roundId, codeId: code!.id, channel: 'online', projectIds: [id('Isolatiehulp')], receipt: generateReceipt(randomInt) }), null)
   await t.rejects(db.update(ballots).set({ projectIds: [id('Isolatiehulp')] }).where(eq(ballots.roundId, roundId)))
   await t.rejects(db.delete(ballots).where(eq(ballots.roundId, roundId)))
   await t.rejects(db.update(votingCodes).set({ revokedAt: new Date() }).where(eq(votingCodes.id, code!.id)))

@@ -1,12 +1,13 @@
 import t from 'tap'
 import { eq, sql } from 'drizzle-orm'
-import { auditLog, proposals, rounds } from '../../db/schema.js'
+import { auditLog, proposalEvents, proposals, rounds } from '../../db/schema.js'
 import { listAudit } from '../../server/data/audit.js'
 import { verifyChain } from '../../server/domain/audit-chain.js'
 import type { Phase } from '../../server/domain/phases.js'
-import { ballotsDigest } from '../../server/domain/results.js'
+import { ballotsDigest } from '../../server/domain/pabulib-export.js'
 import { testApp } from '../helpers/app.js'
 import { html, msg } from '../helpers/html.js'
+import { Visitor } from '../helpers/client.js'
 import { createOfficials, signInFrom } from '../helpers/officials.js'
 
 const { app, db } = await testApp(t)
@@ -264,6 +265,43 @@ t.test('voting does not open without an approved proposal', async (t) => {
   t.same(counts.find(([label]) => label === msg('status.submitted')), [msg('status.submitted'), '1'])
   t.same(counts.find(([label]) => label === msg('status.approved')), [msg('status.approved'), '0'])
   t.same(counts.find(([label]) => label === msg('status.rejected')), [msg('status.rejected'), '1'])
+})
+
+t.test('voting does not open while proposals wait for an answer, unless the admin confirms each is answered "not reviewed"', async (t) => {
+  const round = await insertRound('reviewing')
+  await addProposal(round.id, 'approved')
+  const waitingSince = new Date('2027-02-01T10:00:00Z')
+  const [early, late] = await db.insert(proposals).values(['Vroeg', 'Laat'].map((title) => ({
+    roundId: round.id, status: 'submitted' as const, reference: `T-${reference}`, statusToken: `token-${reference++}`, title, summary: 'Kort',
+    description: 'Lang', costCents: 100_000, track: 'social' as const, themes: ['green'], contactName: 'Bewoner', waitingSince,
+  }))).returning()
+  const url = `/official/rounds/${round.id}/advance`
+  const confirm = await admin.get(url)
+  t.equal(confirm.statusCode, 200)
+  for (const p of [early!, late!]) t.match(confirm.body, `name="unreviewed" value="${p.id}"`, `${p.title} can be ticked`)
+
+  const refused = await admin.post(url, { from: 'reviewing', unreviewed: String(early!.id) })
+  t.equal(refused.statusCode, 422, 'one proposal left unticked stops it')
+  t.match(refused.body, 'er wachten nog ideeën op een antwoord')
+  t.match(refused.body, `value="${early!.id}" checked`, 'what was ticked stays ticked')
+  t.equal((await roundRow(round.id)).phase, 'reviewing')
+  t.equal((await auditOf(round.id)).length, 0)
+  t.same((await db.select().from(proposals).where(eq(proposals.id, late!.id)))[0]!.waitingSince, waitingSince, 'nothing answered')
+
+  const moved = await admin.post(url, { from: 'reviewing', unreviewed: [String(early!.id), String(late!.id)] })
+  t.equal(moved.statusCode, 303)
+  t.equal((await roundRow(round.id)).phase, 'voting')
+  for (const p of [early!, late!]) {
+    const row = (await db.select().from(proposals).where(eq(proposals.id, p.id)))[0]!
+    t.match(row, { status: 'not_reviewed', waitingSince: null }, `${p.title} is answered`)
+    t.ok(row.firstAnsweredAt)
+    const events = await db.select().from(proposalEvents).where(eq(proposalEvents.proposalId, p.id))
+    t.same(events.map((e) => e.kind), ['not_reviewed'])
+    const page = await new Visitor(app).get(`/proposals/${p.reference}`)
+    t.match(page.body, 'Niet beoordeeld vóór het stemmen', 'the public answer is on the proposal page')
+  }
+  const [entry] = await auditOf(round.id)
+  t.same(entry!.details, { from: 'reviewing', to: 'voting', unreviewed: [early!.reference, late!.reference] })
 })
 
 t.test('a replayed advance form moves the round one step only and gets 409', async (t) => {

@@ -1,10 +1,12 @@
+import { randomInt } from 'node:crypto'
 import t from 'tap'
 import { eq, sql } from 'drizzle-orm'
 import { auditLog, ballots, proposals, results, rounds, votingCodes } from '../../db/schema.js'
 import { applyModeration, findProposal } from '../../server/data/moderation.js'
 import { countedBallots } from '../../server/data/results.js'
-import { castBallot, findCode, listBallotProjects } from '../../server/data/voting.js'
-import { exportBallotsPb, sha256 } from '../../server/domain/results.js'
+import { findCode } from '../../server/data/voting-codes.js'
+import { castBallot, listBallotProjects } from '../../server/data/ballots.js'
+import { exportBallotsPb, sha256 } from '../../server/domain/pabulib-export.js'
 import type { ModerationAction } from '../../server/domain/moderation.js'
 import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting-code.js'
 import { TEST_CONFIG, testApp } from '../helpers/app.js'
@@ -101,7 +103,7 @@ t.test('the audit log of the round is shown without personal details and its cha
 
 const codeId = async (code: string) => (await findCode(db, roundId, hashCode(TEST_CONFIG.codeKey, normaliseCode(code)!)))!.id
 const vote = async (code: string, channel: 'online' | 'paper', projectIds: number[]) =>
-  castBallot(db, { roundId, codeId: await codeId(code), channel, projectIds, receipt: generateReceipt() })
+  castBallot(db, { roundId, codeId: await codeId(code), channel, projectIds, receipt: generateReceipt(randomInt) })
 
 let voting: Promise<{ a: string[]; b: string[] }> | undefined
 /** Ten codes for each of two groups, nine counted ballots and one revoked code; made once, by whichever subtest needs them first. */
@@ -183,7 +185,7 @@ t.test('a ballot changed behind the application\'s back shows as no longer match
 t.test('ballots rewritten together with the stored .pb and its stored hash still show as a mismatch with the audit chain', async (t) => {
   const [stored] = await db.select().from(results)
   const [row] = await db.select().from(rounds).where(eq(rounds.id, roundId))
-  const forged = exportBallotsPb(row!, await listBallotProjects(db, roundId), await countedBallots(db, roundId), row!.tallyRule)
+  const forged = exportBallotsPb(row!, await listBallotProjects(db, roundId), await countedBallots(db, roundId), row!.tallyRule, randomInt)
   await db.execute(sql`alter table results disable trigger user`)
   await db.update(results).set({ ballotsPb: forged, ballotsSha256: sha256(forged) }).where(eq(results.roundId, roundId))
   await db.execute(sql`alter table results enable trigger user`)

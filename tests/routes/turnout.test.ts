@@ -1,7 +1,8 @@
+import { randomInt } from 'node:crypto'
 import t from 'tap'
 import { and, eq, isNull, sql } from 'drizzle-orm'
 import { ballots, rounds, votingCodes } from '../../db/schema.js'
-import { castBallot } from '../../server/data/voting.js'
+import { castBallot } from '../../server/data/ballots.js'
 import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting-code.js'
 import { TEST_CONFIG } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
@@ -18,7 +19,7 @@ const failedAttempts = (page: ReturnType<typeof html>) => page.all('h2').find((h
 const codeId = async (code: string) =>
   (await db.select().from(votingCodes).where(eq(votingCodes.codeHash, hashCode(TEST_CONFIG.codeKey, normaliseCode(code)!))))[0]!.id
 const castOnline = async (code: string) =>
-  castBallot(db, { roundId, codeId: await codeId(code), channel: 'online', projectIds: [projects[0]!.id], receipt: generateReceipt() })
+  castBallot(db, { roundId, codeId: await codeId(code), channel: 'online', projectIds: [projects[0]!.id], receipt: generateReceipt(randomInt) })
 
 t.test('before any code is made the page says so; the wrong-code counter is shown', async (t) => {
   const [fresh] = await db.insert(rounds).values({ slug: 'zonder-codes', title: 'Zonder codes', neighbourhood: 'Oost', budgetCents: 1_000_00, phase: 'voting' }).returning()

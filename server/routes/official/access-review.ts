@@ -4,10 +4,8 @@ import { accessReviewDue } from '../../domain/accounts.js'
 
 /** The yearly access review: who can do what, and since when nobody looked. */
 export default async function reviewRoutes(app: FastifyInstance) {
-  const guard = app.requireAction('officials.review')
-
   app.get<{ Querystring: { done?: string } }>('/accounts/review', {
-    preHandler: guard,
+    config: { action: 'officials.review' },
     schema: { querystring: { type: 'object', properties: { done: { type: 'string', maxLength: 1 } } } },
   }, async (request, reply) => {
     const last = await lastAccessReview(app.db)
@@ -20,7 +18,7 @@ export default async function reviewRoutes(app: FastifyInstance) {
     })
   })
 
-  app.post('/accounts/review', { preHandler: guard }, async (request, reply) => {
+  app.post('/accounts/review', { config: { action: 'officials.review' } }, async (request, reply) => {
     const officials = await listOfficialsForReview(app.db)
     await recordAccessReview(app.db, request.official!, officials.length)
     return reply.redirect('/official/accounts/review?done=1', 303)

@@ -28,12 +28,12 @@ export default async function passwordRoutes(app: FastifyInstance) {
     })
   }
 
-  app.get('/account/password', async (request, reply) => render(request, reply))
+  app.get('/account/password', { config: { action: 'account.own' } }, async (request, reply) => render(request, reply))
 
   app.post<{ Body: PasswordBody }>('/account/password', {
     schema: { body: passwordBody },
     attachValidation: true,
-    config: { rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` } },
+    config: { action: 'account.own', rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` } },
   }, async (request, reply) => {
     const official = request.official!
     // Passwords are never re-rendered: a refused form comes back with its fields empty.

@@ -43,13 +43,14 @@ export default async function enrolmentRoutes(app: FastifyInstance) {
     })
   }
 
-  app.get('/account/second-factor', async (request, reply) => {
+  app.get('/account/second-factor', { config: { action: 'account.own' } }, async (request, reply) => {
     if (request.official!.enrolled) return reply.redirect('/official/account', 303)
     return renderEnrol(request, reply)
   })
 
   app.post<{ Body: { code?: string } }>('/account/second-factor', {
     schema: { body: codeBody },
+    config: { action: 'account.own' },
     attachValidation: true,
   }, async (request, reply) => {
     const official = request.official!
@@ -71,7 +72,7 @@ export default async function enrolmentRoutes(app: FastifyInstance) {
   app.post<{ Body: { recoveryCode?: string } }>('/account/second-factor/reset', {
     schema: { body: recoveryBody },
     attachValidation: true,
-    config: { rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` } },
+    config: { action: 'account.own', rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` } },
   }, async (request, reply) => {
     const official = request.official!
     const row = (await findOfficial(app.db, official.id))!
@@ -87,6 +88,6 @@ export default async function enrolmentRoutes(app: FastifyInstance) {
     return reply.redirect('/official/account/second-factor', 303)
   })
 
-  app.get('/account/second-factor/reset', async (request, reply) =>
+  app.get('/account/second-factor/reset', { config: { action: 'account.own' } }, async (request, reply) =>
     reply.header('Cache-Control', 'no-store').render('pages/official/account/reset.hbs', { title: app.translate(request.lang, 'account.reset.title') }))
 }

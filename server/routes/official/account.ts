@@ -9,9 +9,8 @@ const DONE = ['password', 'session', 'others'] as const
 
 /** An official's own account: password, second factor, sessions. */
 export default async function accountRoutes(app: FastifyInstance) {
-  app.addHook('preHandler', app.requireAction('account.own'))
-
   app.get<{ Querystring: { done?: (typeof DONE)[number]; recovery?: number } }>('/account', {
+    config: { action: 'account.own' },
     schema: { querystring: { type: 'object', properties: { done: { type: 'string', enum: [...DONE] }, recovery: { type: 'integer', minimum: 0, maximum: 10 } } } },
     attachValidation: true,
   }, async (request, reply) => {
@@ -30,6 +29,7 @@ export default async function accountRoutes(app: FastifyInstance) {
   })
 
   app.post<{ Body: { session: string } }>('/account/sessions/end', {
+    config: { action: 'account.own' },
     schema: { body: { type: 'object', properties: { session: { type: 'string', maxLength: 64 }, _csrf: { type: 'string' } }, required: ['session'] } },
   }, async (request, reply) => {
     const official = request.official!
@@ -39,7 +39,7 @@ export default async function accountRoutes(app: FastifyInstance) {
     return reply.redirect('/official/account?done=session', 303)
   })
 
-  app.post('/account/sessions/end-others', async (request, reply) => {
+  app.post('/account/sessions/end-others', { config: { action: 'account.own' } }, async (request, reply) => {
     const official = request.official!
     const ended = await endAllOfficialSessions(app.db, official.id, request.session.sessionId)
     await recordAudit(app.db, { officialId: official.id, actor: official.email, action: 'session.ended', object: `official:${official.id}`, details: { count: ended } })

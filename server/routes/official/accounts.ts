@@ -26,13 +26,11 @@ const inviteBody = {
   required: ['name', 'email', 'role', 'method'],
 } as const
 
-const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } }, required: ['id'] } as const
+const idParams = { type: 'object', properties: { official: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } }, required: ['official'] } as const
 const CHANGES = ['deactivate', 'reactivate', 'reset-second-factor'] as const
 
 /** Admins manage officials: invite, change role, deactivate and reactivate, reset a second factor. */
 export default async function accountsRoutes(app: FastifyInstance) {
-  app.addHook('preHandler', app.requireAction('officials.manage'))
-
   async function renderList(request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) {
     const me = request.official!
     const rows = await listOfficialsForReview(app.db)
@@ -46,9 +44,9 @@ export default async function accountsRoutes(app: FastifyInstance) {
     })
   }
 
-  app.get('/accounts', async (request, reply) => renderList(request, reply))
+  app.get('/accounts', { config: { action: 'officials.manage' } }, async (request, reply) => renderList(request, reply))
 
-  app.post<{ Body: InviteBody }>('/accounts', { schema: { body: inviteBody }, attachValidation: true }, async (request, reply) => {
+  app.post<{ Body: InviteBody }>('/accounts', { schema: { body: inviteBody }, attachValidation: true, config: { action: 'officials.manage' } }, async (request, reply) => {
     const body = (request.body ?? {})
     const form = { name: body.name?.slice(0, 120), email: body.email?.slice(0, 254), role: body.role, method: body.method }
     const refuse = (errors: FieldErrors) => renderList(request, reply.code(422), { form, errors })
@@ -93,17 +91,19 @@ export default async function accountsRoutes(app: FastifyInstance) {
     return null
   }
 
-  app.post<{ Params: { id: number }; Body: { role?: string } }>('/accounts/:id/role', {
+  app.post<{ Params: { official: number }; Body: { role?: string } }>('/accounts/:official/role', {
+    config: { action: 'officials.manage' },
     schema: { params: idParams, body: { type: 'object', properties: { role: { type: 'string', maxLength: 20 }, _csrf: { type: 'string' } } } },
   }, async (request, reply) => {
     const role = request.body.role
     if (!isRole(role)) return renderList(request, reply.code(422), { messageKey: 'form.invalid' })
-    return change(request, reply, request.params.id, { kind: 'role', role })
+    return change(request, reply, request.params.official, { kind: 'role', role })
   })
 
-  app.post<{ Params: { id: number; change: (typeof CHANGES)[number] } }>('/accounts/:id/:change', {
-    schema: { params: { ...idParams, properties: { ...idParams.properties, change: { type: 'string', enum: [...CHANGES] } }, required: ['id', 'change'] } },
-  }, async (request, reply) => change(request, reply, request.params.id, { kind: request.params.change }))
+  app.post<{ Params: { official: number; change: (typeof CHANGES)[number] } }>('/accounts/:official/:change', {
+    config: { action: 'officials.manage' },
+    schema: { params: { ...idParams, properties: { ...idParams.properties, change: { type: 'string', enum: [...CHANGES] } }, required: ['official', 'change'] } },
+  }, async (request, reply) => change(request, reply, request.params.official, { kind: request.params.change }))
 
   await app.register(reviewRoutes)
   await app.register(auditExportRoutes)

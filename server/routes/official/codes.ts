@@ -1,17 +1,18 @@
+import { randomInt } from 'node:crypto'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { countCodes, listCodeBatches } from '../../data/codes.js'
+import { countCodes, listCodeBatches } from '../../data/voting-codes.js'
 import { findRound, type Round } from '../../data/rounds.js'
-import { insertCodeBatch, revokeCode } from '../../data/voting.js'
+import { insertCodeBatch, revokeCode } from '../../data/voting-codes.js'
+import { checkBatch, MAX_CODES, MAX_GROUP_LENGTH, MAX_QR_CODES, parseCodeCount } from '../../domain/code-batch.js'
 import { can } from '../../domain/permissions.js'
 import { generateCode, hashCode, normaliseCode } from '../../domain/voting-code.js'
 import { formatNumber } from '../../formatters.js'
+import { theRound } from '../../plugins/auth.js'
 import { wantsFragment } from '../../plugins/views.js'
 import { fieldErrors, summaryItems } from '../forms.js'
-import { codesZip, MAX_CODES, MAX_GROUP_LENGTH, MAX_QR_CODES, parseCodeCount, parseGroupLabel, votingUrl } from './codes-export.js'
-import { badId, idParams } from './rounds-view.js'
-
-interface GenerateBody { count?: string; group?: string; qr?: string }
-interface RevokeBody { code?: string }
+import { codesZip, votingUrl } from './codes-export.js'
+import { CodesQuery, GenerateForm, IdPath, POLL_TRIES, RevokeForm, TotalsQuery } from './schemas.js'
 
 interface CodesForms {
   generate?: { values: { count: string; group: string; qr: boolean }; errors: Record<string, string> }
@@ -20,20 +21,12 @@ interface CodesForms {
   notice?: string
 }
 
-const text = (maxLength: number) => ({ type: 'string', maxLength })
-const generateSchema = { type: 'object', properties: { count: text(40), group: text(400), qr: text(10), _csrf: { type: 'string' } } } as const
-const revokeSchema = { type: 'object', properties: { code: text(64), _csrf: { type: 'string' } } } as const
 const asText = (value: unknown) => (typeof value === 'string' ? value : '')
-/** How often the totals ask again after a submit, two seconds apart: long enough for the largest batch. */
-const POLL_TRIES = 90
 const AFTER_SUBMIT = 'submit from:body delay:2s'
-const totalsQuery = {
-  type: 'object',
-  properties: { before: { type: 'integer', minimum: 0 }, tries: { type: 'integer', minimum: 0, maximum: POLL_TRIES }, count: text(40) },
-} as const
 
-export default async function codesRoutes(app: FastifyInstance, opts: { codeKey: string }) {
-  const guard = app.requireAction('codes.manage')
+export default async function codesRoutes(fastify: FastifyInstance, opts: { codeKey: string }) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const mayManage = (request: FastifyRequest, round: Round) => can(request.official!.role, 'codes.manage', round.phase)
 
   async function renderCodes(request: FastifyRequest, reply: FastifyReply, round: Round, forms: CodesForms = {}) {
     const [batches, totals] = await Promise.all([listCodeBatches(app.db, round.id), countCodes(app.db, round.id)])
@@ -54,7 +47,7 @@ export default async function codesRoutes(app: FastifyInstance, opts: { codeKey:
       batches,
       totals,
       poll: { trigger: AFTER_SUBMIT, before: totals.issued, tries: POLL_TRIES },
-      canManage: can(request.official!.role, 'codes.manage', round.phase),
+      canManage: mayManage(request, round),
       maxCodes: MAX_CODES,
       maxQr: MAX_QR_CODES,
       maxGroup: MAX_GROUP_LENGTH,
@@ -65,28 +58,19 @@ export default async function codesRoutes(app: FastifyInstance, opts: { codeKey:
     })
   }
 
-  /** The round named in the address, if it exists; the schema's complaint about the body is the form's business. */
-  async function roundOf(request: FastifyRequest<{ Params: { id: string } }>) {
-    return badId(request) ? undefined : findRound(app.db, Number(request.params.id))
-  }
-
-  app.get<{ Params: { id: string }; Querystring: { notice?: string } }>('/rounds/:id/codes', {
-    schema: { params: idParams, querystring: { type: 'object', properties: { notice: { type: 'string', maxLength: 20 } } } },
+  app.get('/rounds/:id/codes', {
+    schema: { params: IdPath, querystring: CodesQuery },
     attachValidation: true,
-    preHandler: guard,
-  }, async (request, reply) => {
-    const round = await roundOf(request)
-    if (!round) return reply.callNotFound()
-    return renderCodes(request, reply, round, { notice: request.query.notice === 'revoked' ? 'revoked' : undefined })
-  })
+    config: { action: 'codes.manage' },
+  }, async (request, reply) =>
+    renderCodes(request, reply, theRound(request), { notice: request.query.notice === 'revoked' ? 'revoked' : undefined }))
 
   // The totals alone, for the page that just started a download: asks again while the new codes are not counted yet.
-  app.get<{ Params: { id: string }; Querystring: { before?: number; tries?: number; count?: string } }>('/rounds/:id/codes/totals', {
-    schema: { params: idParams, querystring: totalsQuery },
-    preHandler: guard,
+  app.get('/rounds/:id/codes/totals', {
+    schema: { params: IdPath, querystring: TotalsQuery },
+    config: { action: 'codes.manage' },
   }, async (request, reply) => {
-    const round = await roundOf(request)
-    if (!round) return reply.callNotFound()
+    const round = theRound(request)
     const totals = await countCodes(app.db, round.id)
     const { before = totals.issued, tries = 0 } = request.query
     const expected = before + (parseCodeCount(request.query.count ?? '') ?? 0)
@@ -97,42 +81,38 @@ export default async function codesRoutes(app: FastifyInstance, opts: { codeKey:
     return wantsFragment(request) ? reply.render('partials/code-totals.hbs', model, { fragment: 'partials/code-totals.hbs' }) : reply.redirect(`/official/rounds/${round.id}/codes`, 303)
   })
 
-  app.post<{ Params: { id: string }; Body: GenerateBody }>('/rounds/:id/codes', {
-    schema: { params: idParams, body: generateSchema },
+  app.post('/rounds/:id/codes', {
+    schema: { params: IdPath, body: GenerateForm },
     attachValidation: true,
-    preHandler: guard,
+    config: { action: 'codes.manage' },
   }, async (request, reply) => {
-    const round = await roundOf(request)
-    if (!round) return reply.callNotFound()
+    const round = theRound(request)
     const body = request.body ?? {}
     const values = { count: asText(body.count), group: asText(body.group), qr: body.qr !== undefined }
     const refuse = (status: number, errors: Record<string, string>, messageKey = 'codes.generate.summary') =>
       renderCodes(request, reply.code(status), round, { generate: { values, errors }, messageKey })
-    if (!can(request.official!.role, 'codes.manage', round.phase)) return refuse(409, {}, 'codes.closedPhase')
+    if (!mayManage(request, round)) return refuse(409, {}, 'codes.closedPhase')
 
     // The precise reason where there is one; the schema's general one for anything else.
     const errors = fieldErrors(request.validationError?.validation)
-    const count = parseCodeCount(values.count)
-    const group = parseGroupLabel(values.group)
-    if (count === null) errors.count = 'codes.generate.countInvalid'
-    if ('error' in group) errors.group = `codes.generate.${group.error}`
-    if (count !== null && values.qr && count > MAX_QR_CODES) errors.qr = 'codes.generate.qrTooMany'
-    if (count === null || !('label' in group) || Object.keys(errors).length > 0) return refuse(422, errors)
+    const checked = checkBatch(values)
+    if ('errors' in checked) for (const [field, error] of Object.entries(checked.errors)) errors[field] = `codes.generate.${error}`
+    if (!('batch' in checked) || Object.keys(errors).length > 0) return refuse(422, errors)
+    const { count, group, qr } = checked.batch
 
     const codes = new Set<string>()
-    while (codes.size < count) codes.add(generateCode())
+    while (codes.size < count) codes.add(generateCode(randomInt))
     const list = [...codes]
     const urlOf = (code: string) => votingUrl(app.publicUrl, round.slug, code)
     // The file is made before anything is stored, so a failure there leaves no codes behind.
-    const zip = await codesZip(list, group.label, urlOf, values.qr)
+    const zip = await codesZip(list, group, urlOf, qr)
     // Drawing a large batch takes seconds: voting may have closed meanwhile.
     const current = (await findRound(app.db, round.id))!
-    if (!can(request.official!.role, 'codes.manage', current.phase)) {
+    if (!mayManage(request, current)) {
       return renderCodes(request, reply.code(409), current, { generate: { values, errors: {} }, messageKey: 'codes.closedPhase' })
     }
     const hashes = list.map((code) => hashCode(opts.codeKey, normaliseCode(code)!))
-    const official = request.official!
-    await insertCodeBatch(app.db, { roundId: round.id, groupLabel: group.label, hashes, official: { id: official.id, email: official.email } })
+    await insertCodeBatch(app.db, { roundId: round.id, groupLabel: group, hashes, official: request.official! })
     const stamp = new Date().toISOString().replace(/[-:]|\.\d+/g, '')
     return reply
       .header('Cache-Control', 'no-store')
@@ -141,22 +121,20 @@ export default async function codesRoutes(app: FastifyInstance, opts: { codeKey:
       .send(Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength))
   })
 
-  app.post<{ Params: { id: string }; Body: RevokeBody }>('/rounds/:id/codes/revoke', {
-    schema: { params: idParams, body: revokeSchema },
+  app.post('/rounds/:id/codes/revoke', {
+    schema: { params: IdPath, body: RevokeForm },
     attachValidation: true,
-    preHandler: guard,
+    config: { action: 'codes.manage' },
   }, async (request, reply) => {
-    const round = await roundOf(request)
-    if (!round) return reply.callNotFound()
+    const round = theRound(request)
     const typed = asText(request.body?.code)
     const refuse = (status: number, errorKey?: string, messageKey?: string) =>
       renderCodes(request, reply.code(status), round, { revoke: { values: { code: typed }, errors: errorKey ? { code: errorKey } : {} }, messageKey })
-    if (!can(request.official!.role, 'codes.manage', round.phase)) return refuse(409, undefined, 'codes.closedPhase')
+    if (!mayManage(request, round)) return refuse(409, undefined, 'codes.closedPhase')
     if (request.validationError) return refuse(422, fieldErrors(request.validationError.validation).code ?? 'form.invalid')
     const normalised = normaliseCode(typed)
     if (!normalised) return refuse(422, typed.trim() === '' ? 'codes.revoke.required' : 'codes.revoke.notACode')
-    const official = request.official!
-    const outcome = await revokeCode(app.db, round.id, hashCode(opts.codeKey, normalised), { id: official.id, email: official.email })
+    const outcome = await revokeCode(app.db, round.id, hashCode(opts.codeKey, normalised), request.official!)
     if (outcome === 'unknown') return refuse(422, 'codes.revoke.unknown')
     if (outcome === 'already') return refuse(422, 'codes.revoke.already')
     return reply.redirect(`/official/rounds/${round.id}/codes?notice=revoked`, 303)

@@ -1,38 +1,31 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { importRound } from '../../data/import.js'
 import { ImportError, importPlan, MAX_PB_CHARS } from '../../domain/import.js'
 import { parsePb, PbFormatError } from '../../domain/pabulib.js'
-import { sha256 } from '../../domain/results.js'
-import { TALLY_RULES } from '../../domain/round-rules.js'
+import { sha256 } from '../../domain/pabulib-export.js'
+import { TALLY_RULES } from '../../domain/tally.js'
+import { ImportForm } from './schemas.js'
 
-interface ImportBody {
-  pb?: string
-  tallyRule?: string
-}
-
-interface ImportForm {
+interface ImportPage {
   values: { pb: string; tallyRule: string }
   errors: Record<string, { key: string; vars: Record<string, unknown> }>
 }
 
 /** The encoded body: ';' and non-ASCII letters grow to three bytes or more in a url-encoded form. */
 const BODY_LIMIT = 4 * MAX_PB_CHARS
-const importSchema = {
-  type: 'object',
-  properties: { pb: { type: 'string' }, tallyRule: { type: 'string', maxLength: 100 }, _csrf: { type: 'string' } },
-} as const
 
-const EMPTY: ImportForm = { values: { pb: '', tallyRule: 'equal-shares' }, errors: {} }
+const EMPTY: ImportPage = { values: { pb: '', tallyRule: 'equal-shares' }, errors: {} }
 
 /** A malformed file's message names the line; the codes' details become the message's values. */
 function pbError(error: PbFormatError): { key: string; vars: Record<string, unknown> } {
   return { key: `import.error.${error.code}`, vars: { line: error.line, ...error.params } }
 }
 
-export default async function importRoutes(app: FastifyInstance) {
-  const guard = app.requireAction('round.create')
+export default async function importRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
 
-  function renderForm(request: FastifyRequest, reply: FastifyReply, form: ImportForm) {
+  function renderForm(request: FastifyRequest, reply: FastifyReply, form: ImportPage) {
     const hasErrors = Object.keys(form.errors).length > 0
     return reply.render('pages/official/import.hbs', {
       title: app.translate(request.lang, hasErrors ? 'import.errorTitle' : 'import.title'),
@@ -47,14 +40,14 @@ export default async function importRoutes(app: FastifyInstance) {
     return reply.code(413).render('errors/error.hbs', { status: 413, messageKey: 'import.tooLarge' })
   }
 
-  app.get('/rounds/import', { onRequest: guard }, async (request, reply) => renderForm(request, reply, EMPTY))
+  app.get('/rounds/import', { config: { action: 'round.create' } }, async (request, reply) => renderForm(request, reply, EMPTY))
 
-  app.post<{ Body: ImportBody }>('/rounds/import', {
+  app.post('/rounds/import', {
     bodyLimit: BODY_LIMIT,
-    schema: { body: importSchema },
+    schema: { body: ImportForm },
     attachValidation: true,
-    // The large body limit serves only an official who may import: the guard runs before the body is read.
-    onRequest: guard,
+    // The large body limit serves only an official who may import: the folder's guard runs before the body is read.
+    config: { action: 'round.create' },
     // Only a body over the limit is this route's own business; every other error goes to the app's handler.
     // eslint-disable-next-line @typescript-eslint/no-misused-promises -- fastify awaits the promise a route's errorHandler returns, whatever its type says
     errorHandler: (error: FastifyError, request, reply) => {
@@ -65,7 +58,7 @@ export default async function importRoutes(app: FastifyInstance) {
     const body = request.body ?? {}
     const values = { pb: typeof body.pb === 'string' ? body.pb : '', tallyRule: typeof body.tallyRule === 'string' ? body.tallyRule : '' }
     if (values.pb.length > MAX_PB_CHARS) return tooLarge(reply)
-    const errors: ImportForm['errors'] = {}
+    const errors: ImportPage['errors'] = {}
     const rule = TALLY_RULES.find((r) => r === values.tallyRule)
     if (!rule) errors.tallyRule = { key: 'import.error.rule', vars: {} }
     if (values.pb.trim() === '') errors.pb = { key: 'form.required', vars: {} }
@@ -84,8 +77,7 @@ export default async function importRoutes(app: FastifyInstance) {
       }
     }
     if (!plan || Object.keys(errors).length > 0) return renderForm(request, reply.code(422), { values, errors })
-    const official = request.official!
-    const round = await importRound(app.db, plan, { official, sha256: sha256(values.pb), now: new Date() })
+    const round = await importRound(app.db, plan, { official: request.official!, sha256: sha256(values.pb), now: new Date() })
     return reply.redirect(`/official/rounds/${round.id}/results`, 303)
   })
 }

@@ -1,9 +1,13 @@
-import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { lastAccessReview } from '../../data/accounts.js'
-import { listRounds } from '../../data/rounds.js'
+import { findProposal, findRoundOf } from '../../data/moderation.js'
+import { findRound, listRounds } from '../../data/rounds.js'
 import { accessReviewDue } from '../../domain/accounts.js'
 import { canAtAll } from '../../domain/permissions.js'
-import { roundView } from '../public/view-models.js'
+import { admitOfficial } from '../../plugins/auth.js'
+import { parseId } from '../schemas.js'
+import { roundView } from '../shared/round-view.js'
 import accountRoutes from './account.js'
 import accountsRoutes from './accounts.js'
 import codesRoutes from './codes.js'
@@ -15,9 +19,41 @@ import roundsRoutes from './rounds.js'
 import securityRoutes from './security.js'
 import turnoutRoutes from './turnout.js'
 
-export default async function officialRoutes(app: FastifyInstance, opts: { codeKey: string }) {
-  // Before the body is parsed: a stranger's POST is refused unread.
-  app.addHook('onRequest', app.requireAction('dashboard.view'))
+/**
+ * The folder's one guard, in two steps. Before the body is read (so a stranger's upload is refused
+ * unread): signed in, past the second-factor gate, and allowed the route's action in some phase
+ * (403 otherwise).
+ */
+async function admit(request: FastifyRequest, reply: FastifyReply) {
+  await admitOfficial(request, reply, request.routeOptions.config.action ?? 'dashboard.view')
+}
+
+/**
+ * Then what the path names, loaded (404 when it names nothing). Whether the action fits the
+ * round's phase now is the handler's to explain, with a page of its own.
+ */
+async function load(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+  // A wrong moderation action in the address is a bad request; a wrong id names nothing (below).
+  if (request.validationError?.validationContext === 'params') throw request.validationError
+  const { id } = request.params as { id?: string }
+  if (id === undefined) return
+  const number = parseId(id)
+  if (request.routeOptions.url?.startsWith('/official/proposals/')) {
+    const proposal = number === null ? undefined : await findProposal(this.db, number)
+    if (!proposal) return reply.callNotFound()
+    request.proposal = proposal
+    request.round = await findRoundOf(this.db, proposal)
+  } else {
+    const round = number === null ? undefined : await findRound(this.db, number)
+    if (!round) return reply.callNotFound()
+    request.round = round
+  }
+}
+
+export default async function officialRoutes(fastify: FastifyInstance, opts: { codeKey: string }) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  app.addHook('onRequest', admit)
+  app.addHook('preHandler', load)
 
   app.get('/', async (request, reply) => {
     const rounds = await listRounds(app.db)

@@ -1,28 +1,20 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { listProposalEvents } from '../../data/proposal-events.js'
 import {
-  applyModeration, findProposal, findRoundOf, listAwaitingSubmitter, listMergeTargets, listRecentDecisions, listWaiting, type ModerationInput,
+  applyModeration, findProposal, listAwaitingSubmitter, listMergeTargets, listRecentDecisions, listWaiting, type ModerationInput,
 } from '../../data/moderation.js'
 import type { Proposal } from '../../data/proposals.js'
 import type { Round } from '../../data/rounds.js'
-import { parseEuros } from '../../domain/money.js'
-import { moderate, MODERATION_ACTIONS, type ModerationAction } from '../../domain/moderation.js'
+import { checkDecision, moderate, MODERATION_ACTIONS, type DecisionErrors } from '../../domain/moderation.js'
 import { can } from '../../domain/permissions.js'
 import { isOverdue, splitWorkingTime, workingMinutesBetween } from '../../domain/working-hours.js'
-import { ForbiddenError } from '../../plugins/auth.js'
+import { theProposal, theRound } from '../../plugins/auth.js'
 import { fieldErrors, summaryItems, type SummaryField } from '../forms.js'
 import { notifySubmitter } from './notify.js'
+import { IdPath, ModerationForm, ModerationPath, ModerationQuery } from './schemas.js'
 
-interface ActionBody {
-  message?: string
-  cost?: string
-  target?: string
-}
-
-const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } }, required: ['id'] } as const
-
-/** Messages that the public or the submitter reads must say something. */
-const MESSAGE_REQUIRED: readonly ModerationAction[] = ['reject', 'request-changes', 'correct-cost']
+type Typed = { message: string; cost: string; target: string }
 
 /** The fields of each decision's form as the error summary names them; the ids are those the page gives them. */
 function summaryFields(action: string | undefined): SummaryField[] {
@@ -36,8 +28,18 @@ function waitedView(since: Date, now: Date) {
   return { ...splitWorkingTime(workingMinutesBetween(since, now)), overdue: isOverdue(since, now) }
 }
 
-export default async function moderationRoutes(app: FastifyInstance) {
-  app.get('/moderation', async (request, reply) => {
+/** The translation key of each reason the domain gives for refusing what was typed. */
+function decisionErrorKeys(errors: DecisionErrors): Record<string, string> {
+  return {
+    ...(errors.message ? { message: 'moderation.messageRequired' } : {}),
+    ...(errors.cost ? { cost: errors.cost === 'overBudget' ? 'moderation.costOverBudget' : `money.${errors.cost}` } : {}),
+  }
+}
+
+export default async function moderationRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+
+  app.get('/moderation', { config: { action: 'moderation.view' } }, async (request, reply) => {
     const now = new Date()
     const [waiting, awaitingSubmitter, decisions] = await Promise.all([listWaiting(app.db), listAwaitingSubmitter(app.db), listRecentDecisions(app.db)])
     return reply.render('pages/official/moderation-queue.hbs', {
@@ -49,10 +51,9 @@ export default async function moderationRoutes(app: FastifyInstance) {
     })
   })
 
-  async function renderProposal(request: FastifyRequest, reply: FastifyReply, proposal: Proposal, round: Round, form: { action?: string; done?: string; errors?: Record<string, string>; values?: ActionBody } = {}) {
-    const official = request.official!
-    const staff = official.role !== 'council'
-    const allowed = can(official.role, 'proposal.moderate', round.phase)
+  async function renderProposal(request: FastifyRequest, reply: FastifyReply, proposal: Proposal, round: Round, form: { action?: string; done?: string; errors?: Record<string, string>; values?: Partial<Typed> } = {}) {
+    const role = request.official!.role
+    const allowed = can(role, 'proposal.moderate', round.phase)
     const actions = Object.fromEntries(MODERATION_ACTIONS.map((a) => [a, allowed && moderate(proposal.status, a) !== null]))
     const [events, targets, waiting] = await Promise.all([
       listProposalEvents(app.db, proposal.id), listMergeTargets(app.db, proposal), form.done ? listWaiting(app.db) : [],
@@ -66,7 +67,7 @@ export default async function moderationRoutes(app: FastifyInstance) {
       next: waiting.find((p) => p.id !== proposal.id),
       proposal,
       round,
-      showContact: staff,
+      showContact: can(role, 'contact.view', round.phase),
       events,
       targets,
       actions,
@@ -77,61 +78,32 @@ export default async function moderationRoutes(app: FastifyInstance) {
     })
   }
 
-  app.get<{ Params: { id: number }; Querystring: { done?: ModerationAction } }>('/proposals/:id', {
-    schema: { params: idParams, querystring: { type: 'object', properties: { done: { type: 'string', enum: [...MODERATION_ACTIONS] } } } },
-  }, async (request, reply) => {
-    const proposal = await findProposal(app.db, request.params.id)
-    if (!proposal) return reply.callNotFound()
-    return renderProposal(request, reply, proposal, await findRoundOf(app.db, proposal), { done: request.query.done })
-  })
+  app.get('/proposals/:id', {
+    schema: { params: IdPath, querystring: ModerationQuery },
+    config: { action: 'moderation.view' },
+  }, async (request, reply) =>
+    renderProposal(request, reply, theProposal(request), theRound(request), { done: request.query.done }))
 
-  app.post<{ Params: { id: number; action: ModerationAction }; Body: ActionBody }>('/proposals/:id/:action', {
-    schema: {
-      params: {
-        type: 'object',
-        properties: { id: idParams.properties.id, action: { type: 'string', enum: [...MODERATION_ACTIONS] } },
-        required: ['id', 'action'],
-      },
-      body: {
-        type: 'object',
-        properties: {
-          message: { type: 'string', maxLength: 2000 },
-          cost: { type: 'string', maxLength: 40 },
-          target: { type: 'string', maxLength: 12 },
-          _csrf: { type: 'string' },
-        },
-      },
-    },
+  app.post('/proposals/:id/:action', {
+    schema: { params: ModerationPath, body: ModerationForm },
     attachValidation: true,
+    config: { action: 'proposal.moderate' },
   }, async (request, reply) => {
-    // The body's errors are shown in the form; a wrong address is just a bad request.
-    if (request.validationError && request.validationError.validationContext !== 'body') throw request.validationError
     const { action } = request.params
-    const proposal = await findProposal(app.db, request.params.id)
-    if (!proposal) return reply.callNotFound()
-    const round = await findRoundOf(app.db, proposal)
-    const official = request.official!
-    if (official.role === 'council') throw new ForbiddenError()
-
-    const body = (request.body ?? {})
-    const values = { message: typeof body.message === 'string' ? body.message : '', cost: typeof body.cost === 'string' ? body.cost : '', target: typeof body.target === 'string' ? body.target : '' }
+    const [proposal, round] = [theProposal(request), theRound(request)]
+    const body = request.body ?? {}
+    const text = (value: unknown) => (typeof value === 'string' ? value : '')
+    const values: Typed = { message: text(body.message), cost: text(body.cost), target: text(body.target) }
     const refuse = (status: number, errors: Record<string, string>) =>
       renderProposal(request, reply.code(status), proposal, round, { action, errors, values })
 
-    if (!can(official.role, 'proposal.moderate', round.phase)) return refuse(409, { form: 'moderation.closedPhase' })
+    if (!can(request.official!.role, 'proposal.moderate', round.phase)) return refuse(409, { form: 'moderation.closedPhase' })
     if (moderate(proposal.status, action) === null) return refuse(409, { form: 'moderation.alreadyDecided' })
     if (request.validationError) return refuse(422, fieldErrors(request.validationError.validation))
 
-    const message = values.message.trim() || null
-    const input: ModerationInput = { proposal, action, official, message, now: new Date() }
-    if (MESSAGE_REQUIRED.includes(action) && !message) return refuse(422, { message: 'moderation.messageRequired' })
-    if (action === 'correct-cost') {
-      const parsed = parseEuros(values.cost)
-      if ('error' in parsed) return refuse(422, { cost: `money.${parsed.error}` })
-      if (parsed.cents <= 0) return refuse(422, { cost: 'money.notPositive' })
-      if (parsed.cents > round.budgetCents) return refuse(422, { cost: 'moderation.costOverBudget' })
-      input.correctedCostCents = parsed.cents
-    }
+    const checked = checkDecision(action, values, round.budgetCents)
+    if ('errors' in checked) return refuse(422, decisionErrorKeys(checked.errors))
+    const input: ModerationInput = { proposal, action, official: request.official!, ...checked.decision, now: new Date() }
     if (action === 'merge') {
       const target = (await listMergeTargets(app.db, proposal)).find((p) => String(p.id) === values.target)
       if (!target) return refuse(422, { target: 'moderation.targetRequired' })
@@ -144,7 +116,7 @@ export default async function moderationRoutes(app: FastifyInstance) {
       const current = (await findProposal(app.db, proposal.id))!
       return renderProposal(request, reply.code(409), current, round, { action, errors: { form: 'moderation.alreadyDecided' }, values })
     }
-    await notifySubmitter(app, updated, action, message)
+    await notifySubmitter(app, updated, action, input.message)
     return reply.redirect(`/official/proposals/${proposal.id}?done=${action}`, 303)
   })
 }

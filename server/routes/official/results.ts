@@ -1,38 +1,34 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { SOFTWARE_VERSION } from '../../assets.js'
 import { addProgressUpdate, findProposalOfRound, findResult, listProgressUpdates, loadTallyData, publishResult, tallyRound } from '../../data/results.js'
-import { findRound, type Round } from '../../data/rounds.js'
+import type { Round } from '../../data/rounds.js'
 import { can } from '../../domain/permissions.js'
-import type { TallyResult, TallyRule } from '../../domain/tally.js'
-import { ForbiddenError } from '../../plugins/auth.js'
-import { resultRows } from '../shared/result-view.js'
-import { isCalendarDay } from '../../domain/round-rules.js'
+import { checkProgress, type ProgressErrors } from '../../domain/progress.js'
+import type { TallyRule } from '../../domain/tally.js'
+import { ForbiddenError, theRound } from '../../plugins/auth.js'
 import { fieldErrors, summaryItems } from '../forms.js'
+import { resultRows } from '../shared/result-view.js'
+import { IdPath, ProgressForm, ResultsQuery } from './schemas.js'
 
-const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } }, required: ['id'] } as const
-const RULES: TallyRule[] = ['equal-shares', 'greedy']
-const PROGRESS = ['planned', 'in_progress', 'done'] as const
-
-interface ProgressBody {
-  proposal?: string
-  status?: string
-  text?: string
-  on?: string
+/** The round's own rule first in the preview, then the other. */
+const PREVIEW_ORDER: readonly TallyRule[] = ['equal-shares', 'greedy']
+const PROGRESS_ERROR_KEYS: Record<NonNullable<ProgressErrors[keyof ProgressErrors]>, string> = {
+  chooseProject: 'results.progress.chooseProject', chooseStatus: 'results.progress.chooseStatus', required: 'form.required', chooseDate: 'results.progress.chooseDate',
 }
 
-export default async function resultsRoutes(app: FastifyInstance) {
-  async function loadRound(request: FastifyRequest<{ Params: { id: number } }>): Promise<Round | undefined> {
-    return findRound(app.db, request.params.id)
-  }
+type Typed = { proposal: string; status: string; text: string; on: string }
+
+export default async function resultsRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
 
   /** Both rules side by side before publishing; after, the frozen result with its progress updates. */
-  async function renderResults(request: FastifyRequest, reply: FastifyReply, round: Round, form: { errors?: Record<string, string>; values?: ProgressBody; done?: boolean } = {}) {
+  async function renderResults(request: FastifyRequest, reply: FastifyReply, round: Round, form: { errors?: Record<string, string>; values?: Typed; done?: boolean } = {}) {
     const role = request.official!.role
-    const published = round.phase === 'published' ? await findResult(app.db, round.id) : undefined
+    const published = can(role, 'results.view', round.phase) ? await findResult(app.db, round.id) : undefined
     if (published) {
       const data = await loadTallyData(app.db, round.id)
-      const outcome = published.outcome as unknown as TallyResult
-      const rows = resultRows(outcome, data.projects, request.lang)
+      const rows = resultRows(published.outcome, data.projects, request.lang)
       const updates = await listProgressUpdates(app.db, rows.filter((r) => r.funded).map((r) => r.id))
       const titles = new Map(rows.map((r) => [r.id, r.title]))
       const summary = summaryItems(form.errors ?? {}, [
@@ -52,7 +48,7 @@ export default async function resultsRoutes(app: FastifyInstance) {
     }
     if (!can(role, 'results.preview', round.phase)) throw new ForbiddenError()
     const data = await loadTallyData(app.db, round.id)
-    const previews = RULES.map((rule) => {
+    const previews = PREVIEW_ORDER.map((rule) => {
       const outcome = tallyRound(round, data, rule)
       return { rule, official: rule === round.tallyRule, totalCost: outcome.totalCost, left: round.budgetCents - outcome.totalCost, ties: outcome.ties.length, rows: resultRows(outcome, data.projects, request.lang) }
     })
@@ -62,24 +58,19 @@ export default async function resultsRoutes(app: FastifyInstance) {
     })
   }
 
-  app.get<{ Params: { id: number }; Querystring: { done?: string } }>('/rounds/:id/results', {
-    schema: { params: idParams, querystring: { type: 'object', properties: { done: { type: 'string', maxLength: 1 } } } },
-  }, async (request, reply) => {
-    const round = await loadRound(request)
-    if (!round) return reply.callNotFound()
-    return renderResults(request, reply, round, { done: request.query.done === '1' })
-  })
+  app.get('/rounds/:id/results', {
+    schema: { params: IdPath, querystring: ResultsQuery },
+    config: { action: 'results.view' },
+  }, async (request, reply) => renderResults(request, reply, theRound(request), { done: request.query.done === '1' }))
 
-  app.post<{ Params: { id: number } }>('/rounds/:id/publish', {
-    schema: { params: idParams },
+  app.post('/rounds/:id/publish', {
+    schema: { params: IdPath },
+    config: { action: 'results.publish' },
     // A frozen result cannot be taken back: the second factor is asked again first.
-    preHandler: app.requireFreshSecondFactor((request) => `/official/rounds/${(request.params as { id: number }).id}/results`),
+    preHandler: app.requireFreshSecondFactor((request) => `/official/rounds/${theRound(request).id}/results`),
   }, async (request, reply) => {
-    const round = await loadRound(request)
-    if (!round) return reply.callNotFound()
-    const official = request.official!
-    if (!can(official.role, 'results.publish', 'closed')) throw new ForbiddenError()
-    const outcome = await publishResult(app.db, round.id, official, SOFTWARE_VERSION)
+    const round = theRound(request)
+    const outcome = await publishResult(app.db, round.id, request.official!, SOFTWARE_VERSION)
     if ('refused' in outcome) {
       reply.code(409)
       return reply.render('errors/error.hbs', { title: app.translate(request.lang, 'results.notClosed'), status: 409, messageKey: 'results.notClosed' })
@@ -87,41 +78,31 @@ export default async function resultsRoutes(app: FastifyInstance) {
     return reply.redirect(`/official/rounds/${round.id}/results`, 303)
   })
 
-  app.post<{ Params: { id: number }; Body: ProgressBody }>('/rounds/:id/progress', {
-    schema: {
-      params: idParams,
-      body: {
-        type: 'object',
-        properties: {
-          proposal: { type: 'string', maxLength: 12 }, status: { type: 'string', maxLength: 20 },
-          text: { type: 'string', maxLength: 2000 }, on: { type: 'string', maxLength: 10 }, _csrf: { type: 'string' },
-        },
-      },
-    },
+  app.post('/rounds/:id/progress', {
+    schema: { params: IdPath, body: ProgressForm },
     attachValidation: true,
+    config: { action: 'progress.post' },
   }, async (request, reply) => {
-    if (request.validationError?.validationContext === 'params') throw request.validationError
-    const round = await loadRound(request)
-    if (!round) return reply.callNotFound()
-    const official = request.official!
-    if (official.role === 'council') throw new ForbiddenError()
-    if (!can(official.role, 'progress.post', round.phase)) {
+    const round = theRound(request)
+    if (!can(request.official!.role, 'progress.post', round.phase)) {
       reply.code(409)
       return reply.render('errors/error.hbs', { title: app.translate(request.lang, 'results.notPublished'), status: 409, messageKey: 'results.notPublished' })
     }
-    const body = (request.body ?? {})
-    const values = { proposal: String(body.proposal ?? ''), status: String(body.status ?? ''), text: String(body.text ?? '').trim(), on: String(body.on ?? '') }
-    const errors: Record<string, string> = {}
+    const body = request.body ?? {}
+    const values: Typed = { proposal: String(body.proposal ?? ''), status: String(body.status ?? ''), text: String(body.text ?? ''), on: String(body.on ?? '') }
     const result = await findResult(app.db, round.id)
-    const fundedIds = new Set(((result?.outcome as unknown as TallyResult | undefined)?.selected ?? []))
-    const proposal = /^\d+$/.test(values.proposal) && fundedIds.has(values.proposal) ? await findProposalOfRound(app.db, round.id, Number(values.proposal)) : undefined
-    if (!proposal) errors.proposal = 'results.progress.chooseProject'
-    if (!(PROGRESS as readonly string[]).includes(values.status)) errors.status = 'results.progress.chooseStatus'
-    if (!values.text) errors.text = 'form.required'
+    const checked = checkProgress(values, new Set(result?.outcome.selected ?? []))
+    const errors: Record<string, string> = {}
+    if ('errors' in checked) for (const [field, error] of Object.entries(checked.errors)) errors[field] = PROGRESS_ERROR_KEYS[error]
+    // The schema's complaint wins for the fields it covers, except the date, whose own message says what to do.
     Object.assign(errors, fieldErrors(request.validationError?.validation))
-    if (!isCalendarDay(values.on)) errors.on = 'results.progress.chooseDate'
-    if (Object.keys(errors).length > 0) return renderResults(request, reply.code(422), round, { errors, values })
-    await addProgressUpdate(app.db, { proposalId: proposal!.id, status: values.status as (typeof PROGRESS)[number], text: values.text, on: values.on, official })
+    if ('errors' in checked && checked.errors.on) errors.on = PROGRESS_ERROR_KEYS.chooseDate
+    const proposal = 'update' in checked ? await findProposalOfRound(app.db, round.id, checked.update.proposalId) : undefined
+    if ('update' in checked && !proposal) errors.proposal = PROGRESS_ERROR_KEYS.chooseProject
+    if (!('update' in checked) || !proposal || Object.keys(errors).length > 0) {
+      return renderResults(request, reply.code(422), round, { errors, values: { ...values, text: values.text.trim() } })
+    }
+    await addProgressUpdate(app.db, { ...checked.update, proposalId: proposal.id, official: request.official! })
     return reply.redirect(`/official/rounds/${round.id}/results?done=1`, 303)
   })
 }

@@ -1,78 +1,58 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { appendAudit } from '../../data/audit.js'
-import { countProposalsByStatus, findRound, moveRound, type Round } from '../../data/rounds.js'
-import type { Db } from '../../../db/client.js'
-import { nextPhase, PHASES, type Phase } from '../../domain/phases.js'
-import { advanceRefusal } from '../../domain/round-rules.js'
-import { badId, idParams } from './rounds-view.js'
+import { advanceRound, findRound, transitionFacts, type AdvanceOutcome, type Round } from '../../data/rounds.js'
+import { transitionFrom, transitionRefusal, unconfirmedWaiting } from '../../domain/phase-transitions.js'
+import type { Phase } from '../../domain/phases.js'
+import { theRound } from '../../plugins/auth.js'
+import { chosenIds } from '../shared/ballot-view.js'
+import { AdvanceForm, IdPath } from './schemas.js'
 
-const advanceBody = {
-  type: 'object',
-  properties: { from: { type: 'string', enum: [...PHASES] }, _csrf: { type: 'string' } },
-  required: ['from'],
-} as const
-
-const REFUSAL_STATUS = { final: 409, noApproved: 422, publishFirst: 409, stale: 409 } as const
-
-async function approvedCount(db: Db, roundId: number): Promise<number> {
-  return (await countProposalsByStatus(db, roundId)).approved ?? 0
+const REFUSAL_STATUS: Record<Exclude<AdvanceOutcome, 'moved' | 'notFound'>, number> = {
+  final: 409, noApproved: 422, unreviewed: 422, publishFirst: 409, stale: 409, forbidden: 403,
 }
 
-export default async function advanceRoutes(app: FastifyInstance) {
-  const guard = app.requireAction('round.advance')
+export default async function advanceRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
 
-  /** The confirmation: from which phase to which, and what that means for residents. */
-  async function renderConfirm(request: FastifyRequest, reply: FastifyReply, round: Round, messageKey?: string) {
-    const next = nextPhase(round.phase)
-    const refusal = advanceRefusal(round.phase, await approvedCount(app.db, round.id))
+  /** The confirmation: from which phase to which, what that means for residents, and what still stands in the way. */
+  async function renderConfirm(request: FastifyRequest, reply: FastifyReply, round: Round, messageKey?: string, confirmed: readonly number[] = []) {
+    const next = transitionFrom(round.phase)?.to
+    const facts = await transitionFacts(app.db, round.id, confirmed)
+    const refusal = transitionRefusal(request.official!.role, 'round.advance', round.phase, { ...facts, confirmedUnreviewed: facts.waiting.map((p) => p.id) })
     const phaseName = (phase: Phase) => app.translate(request.lang, `phase.${phase}`)
+    const open = new Set(unconfirmedWaiting(facts).map((p) => p.id))
     return reply.render('pages/official/round-advance.hbs', {
       title: next
         ? app.translate(request.lang, 'rounds.advance.question', { from: phaseName(round.phase), to: phaseName(next) })
         : app.translate(request.lang, 'rounds.advance.finalTitle'),
       round,
       next,
+      // Proposals still waiting can be answered "not reviewed before voting" only by ticking each one.
+      unreviewed: refusal === null && next === 'voting' && facts.waiting.length > 0
+        ? facts.waiting.map((p) => ({ ...p, checked: !open.has(p.id) }))
+        : undefined,
       refusalKey: refusal ? `rounds.advance.refused.${refusal}` : undefined,
       messageKey,
     })
   }
 
-  app.get<{ Params: { id: string } }>('/rounds/:id/advance', {
-    schema: { params: idParams },
-    attachValidation: true,
-    preHandler: guard,
-  }, async (request, reply) => {
-    const round = badId(request) ? undefined : await findRound(app.db, Number(request.params.id))
-    if (!round) return reply.callNotFound()
-    return renderConfirm(request, reply, round)
-  })
+  app.get('/rounds/:id/advance', {
+    schema: { params: IdPath },
+    config: { action: 'round.advance' },
+  }, async (request, reply) => renderConfirm(request, reply, theRound(request)))
 
-  app.post<{ Params: { id: string }; Body: { from: Phase } }>('/rounds/:id/advance', {
-    schema: { params: idParams, body: advanceBody },
-    attachValidation: true,
-    preHandler: guard,
+  app.post('/rounds/:id/advance', {
+    schema: { params: IdPath, body: AdvanceForm },
+    config: { action: 'round.advance' },
   }, async (request, reply) => {
-    if (badId(request)) return reply.callNotFound()
-    if (request.validationError) throw request.validationError
-    const id = Number(request.params.id)
+    const { id } = theRound(request)
     const { from } = request.body
-    const who = request.official!
-    const outcome = await app.db.transaction(async (tx) => {
-      const round = await findRound(tx, id)
-      if (!round) return 'notFound'
-      if (round.phase !== from) return 'stale'
-      const refusal = advanceRefusal(from, await approvedCount(tx, id))
-      if (refusal) return refusal
-      const to = nextPhase(from)!
-      // The form says which phase the admin saw: only a round still there moves, so a replay finds nothing to do.
-      if (!(await moveRound(tx, id, from, to))) return 'stale'
-      await appendAudit(tx, { officialId: who.id, actor: who.email, action: 'round.advance', object: `round:${id}`, details: { from, to } })
-      return 'moved'
-    })
+    const confirmedUnreviewed = chosenIds(request.body.unreviewed).filter((n) => n > 0)
+    const outcome = await advanceRound(app.db, { id, from, official: request.official!, confirmedUnreviewed, now: new Date() })
     if (outcome === 'moved') return reply.redirect(`/official/rounds/${id}?notice=advanced`, 303)
     const current = await findRound(app.db, id)
     if (outcome === 'notFound' || !current) return reply.callNotFound()
     const messageKey = outcome === 'stale' ? 'rounds.advance.stale' : `rounds.advance.refused.${outcome}`
-    return renderConfirm(request, reply.code(REFUSAL_STATUS[outcome]), current, messageKey)
+    return renderConfirm(request, reply.code(REFUSAL_STATUS[outcome]), current, messageKey, confirmedUnreviewed)
   })
 }

@@ -5,36 +5,14 @@ import type { ChainedEntry } from '../../domain/audit-chain.js'
 import { PROPOSAL_STATUSES } from '../../domain/moderation.js'
 import { centsToInput } from '../../domain/money.js'
 import { can, canAtAll, type Role } from '../../domain/permissions.js'
-import { isPhase, nextPhase } from '../../domain/phases.js'
+import { transitionFrom } from '../../domain/phase-transitions.js'
+import { isPhase } from '../../domain/phases.js'
 import {
   DATE_FIELDS, FORM_FIELDS, type FormField, type RoundErrors, type RoundForm, type RoundSettings, type SettingName,
 } from '../../domain/round-rules.js'
 import type { Lang } from '../../i18n.js'
 import { fieldErrors } from '../forms.js'
-import { roundView } from '../public/view-models.js'
-
-/** Ids are positive integers that fit the column; anything else is a page that does not exist. */
-export const idParams = {
-  type: 'object',
-  properties: { id: { type: 'string', pattern: '^[1-9][0-9]{0,8}$' } },
-  required: ['id'],
-} as const
-
-export function badId(request: FastifyRequest): boolean {
-  return request.validationError?.validationContext === 'params'
-}
-
-// Generous bounds only: the domain rules give the precise, per-field messages.
-const text = (maxLength: number) => ({ type: 'string', maxLength })
-export const roundFormSchema = {
-  type: 'object',
-  properties: {
-    title: text(1000), neighbourhood: text(1000), description: text(20_000), budget: text(100),
-    ...Object.fromEntries(DATE_FIELDS.map((field) => [field, text(100)])),
-    ballotFormat: text(100), maxChoices: text(100), minSpendPercent: text(100), tallyRule: text(100),
-    _csrf: { type: 'string' },
-  },
-}
+import { roundView } from '../shared/round-view.js'
 
 export function roundSettings(round: Round): RoundSettings {
   const { title, neighbourhood, description, budgetCents, ballotFormat, maxChoices, minSpendPercent, tallyRule } = round
@@ -119,12 +97,13 @@ export async function managementModel(db: Db, round: Round, role: Role) {
     title: round.title,
     round: roundView(round),
     counts: PROPOSAL_STATUSES.map((status) => ({ status, count: counts[status] ?? 0 })),
-    next: nextPhase(round.phase),
+    next: transitionFrom(round.phase)?.to ?? null,
+    publicPage: can('resident', 'round.view', round.phase),
     canEdit: can(role, 'round.edit', round.phase),
     canAdvance: can(role, 'round.advance', round.phase),
     canManageCodes: canAtAll(role, 'codes.manage'),
     canEnterPaper: can(role, 'ballot.enter-paper', round.phase),
-    canSeeResults: round.phase === 'published' || can(role, 'results.preview', round.phase),
+    canSeeResults: can(role, 'results.view', round.phase) || can(role, 'results.preview', round.phase),
     canImport: canAtAll(role, 'round.create'),
     history: audit.map(historyView).reverse(),
   }

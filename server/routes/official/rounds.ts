@@ -1,18 +1,34 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { appendAudit } from '../../data/audit.js'
-import { findRound, insertRound, lockRound, updateRound, type Round } from '../../data/rounds.js'
+import { createRound, editRound, type Round } from '../../data/rounds.js'
+import { BALLOT_FORMATS } from '../../domain/ballot.js'
 import { can } from '../../domain/permissions.js'
 import { isVotingLocked } from '../../domain/phases.js'
-import {
-  BALLOT_FORMATS, changedSettings, DATE_FIELDS, readLockedRoundForm, readRoundForm, slugBase, TALLY_RULES, type FormField, type RoundForm,
-} from '../../domain/round-rules.js'
+import { DATE_FIELDS, LOCKED_FIELDS, readLockedRoundForm, readRoundForm, TEXT_LIMITS, type FormField } from '../../domain/round-rules.js'
+import { TALLY_RULES } from '../../domain/tally.js'
+import { theRound } from '../../plugins/auth.js'
 import { summaryItems, type SummaryField } from '../forms.js'
 import advanceRoutes from './rounds-advance.js'
-import {
-  badId, errorKeys, idParams, managementModel, NEW_ROUND_VALUES, roundFormSchema, roundSettings, storedValues, typedValues,
-} from './rounds-view.js'
+import { errorKeys, managementModel, NEW_ROUND_VALUES, roundSettings, storedValues, typedValues } from './rounds-view.js'
+import { IdPath, NoticeQuery, RoundForm } from './schemas.js'
 
 const NOTICES = ['created', 'saved', 'advanced'] as const
+
+/** The fields in the order the form shows them, for the error summary; the lengths are the form's own limits. */
+const SUMMARY_FIELDS: readonly SummaryField[] = [
+  { name: 'title', label: 'rounds.setting.title', vars: { max: TEXT_LIMITS.title } },
+  { name: 'neighbourhood', label: 'rounds.setting.neighbourhood', vars: { max: TEXT_LIMITS.neighbourhood } },
+  { name: 'description', label: 'rounds.setting.description', vars: { max: TEXT_LIMITS.description } },
+  { name: 'budget', label: 'rounds.setting.budgetCents' },
+  { name: 'ballotFormat', label: 'rounds.setting.ballotFormat', href: `ballotFormat-${BALLOT_FORMATS[0]}` },
+  { name: 'maxChoices', label: 'rounds.setting.maxChoices' },
+  { name: 'minSpendPercent', label: 'rounds.setting.minSpendPercent' },
+  { name: 'tallyRule', label: 'rounds.setting.tallyRule', href: `tallyRule-${TALLY_RULES[0]}` },
+  ...DATE_FIELDS.map((name) => ({ name, label: `rounds.setting.${name}` })),
+]
+const UNLOCKED_SUMMARY_FIELDS = SUMMARY_FIELDS.filter((f) => !(LOCKED_FIELDS as readonly string[]).includes(f.name))
+
+type EditRefusal = { kind: 'published' } | { kind: 'invalid'; errors: Record<string, string>; lockedRefused: boolean }
 
 interface FormPage {
   round?: Round
@@ -21,30 +37,14 @@ interface FormPage {
   messageKey?: string
 }
 
-const LOCKED_FIELDS: readonly string[] = ['budget', 'ballotFormat', 'maxChoices', 'minSpendPercent', 'tallyRule']
-
-/** The fields in the order the form shows them, for the error summary; the lengths are the form's own limits. */
-const SUMMARY_FIELDS: readonly SummaryField[] = [
-  { name: 'title', label: 'rounds.setting.title', vars: { max: 120 } },
-  { name: 'neighbourhood', label: 'rounds.setting.neighbourhood', vars: { max: 120 } },
-  { name: 'description', label: 'rounds.setting.description', vars: { max: 2000 } },
-  { name: 'budget', label: 'rounds.setting.budgetCents' },
-  { name: 'ballotFormat', label: 'rounds.setting.ballotFormat', href: `ballotFormat-${BALLOT_FORMATS[0]}` },
-  { name: 'maxChoices', label: 'rounds.setting.maxChoices' },
-  { name: 'minSpendPercent', label: 'rounds.setting.minSpendPercent' },
-  { name: 'tallyRule', label: 'rounds.setting.tallyRule', href: `tallyRule-${TALLY_RULES[0]}` },
-  ...DATE_FIELDS.map((name) => ({ name, label: `rounds.setting.${name}` })),
-]
-
-export default async function roundsRoutes(app: FastifyInstance) {
-  const official = (request: FastifyRequest) => request.official!
+export default async function roundsRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
 
   function renderForm(request: FastifyRequest, reply: FastifyReply, page: FormPage) {
     const { round } = page
     const locked = round ? isVotingLocked(round.phase) : false
     const title = round ? app.translate(request.lang, 'rounds.edit.title', { title: round.title }) : app.translate(request.lang, 'rounds.new.title')
-    const fields = locked ? SUMMARY_FIELDS.filter((f) => !LOCKED_FIELDS.includes(f.name)) : SUMMARY_FIELDS
-    const summary = summaryItems(page.errors ?? {}, fields)
+    const summary = summaryItems(page.errors ?? {}, locked ? UNLOCKED_SUMMARY_FIELDS : SUMMARY_FIELDS)
     return reply.render('pages/official/round-form.hbs', {
       ...page,
       heading: title,
@@ -58,16 +58,16 @@ export default async function roundsRoutes(app: FastifyInstance) {
   }
 
   async function renderManagement(request: FastifyRequest, reply: FastifyReply, round: Round, extra: Record<string, unknown> = {}) {
-    return reply.render('pages/official/round-show.hbs', { ...(await managementModel(app.db, round, official(request).role)), ...extra })
+    return reply.render('pages/official/round-show.hbs', { ...(await managementModel(app.db, round, request.official!.role)), ...extra })
   }
 
-  app.get('/rounds/new', { preHandler: app.requireAction('round.create') }, async (request, reply) =>
+  app.get('/rounds/new', { config: { action: 'round.create' } }, async (request, reply) =>
     renderForm(request, reply, { values: NEW_ROUND_VALUES }))
 
-  app.post<{ Body: RoundForm }>('/rounds', {
-    schema: { body: roundFormSchema },
+  app.post('/rounds', {
+    schema: { body: RoundForm },
     attachValidation: true,
-    preHandler: app.requireAction('round.create'),
+    config: { action: 'round.create' },
   }, async (request, reply) => {
     const form = request.body ?? {}
     const result = readRoundForm(form)
@@ -75,79 +75,57 @@ export default async function roundsRoutes(app: FastifyInstance) {
     if (!('settings' in result) || Object.keys(errors).length > 0) {
       return renderForm(request, reply.code(422), { values: typedValues(form), errors, messageKey: 'rounds.error.summary' })
     }
-    const { settings } = result
-    const round = await app.db.transaction(async (tx) => {
-      const created = await insertRound(tx, settings, slugBase(settings.title))
-      await appendAudit(tx, {
-        officialId: official(request).id, actor: official(request).email, action: 'round.create', object: `round:${created.id}`,
-        details: { slug: created.slug, changes: changedSettings(null, settings) },
-      })
-      return created
-    })
+    const round = await createRound(app.db, result.settings, request.official!)
     return reply.redirect(`/official/rounds/${round.id}?notice=created`, 303)
   })
 
-  app.get<{ Params: { id: string }; Querystring: { notice?: string } }>('/rounds/:id', {
-    schema: { params: idParams, querystring: { type: 'object', properties: { notice: { type: 'string', maxLength: 20 } } } },
+  app.get('/rounds/:id', {
+    schema: { params: IdPath, querystring: NoticeQuery },
     attachValidation: true,
+    config: { action: 'round.view' },
   }, async (request, reply) => {
-    const round = badId(request) ? undefined : await findRound(app.db, Number(request.params.id))
-    if (!round) return reply.callNotFound()
     const notice = NOTICES.find((n) => n === request.query.notice)
-    return renderManagement(request, reply, round, { notice })
+    return renderManagement(request, reply, theRound(request), { notice })
   })
 
-  app.get<{ Params: { id: string } }>('/rounds/:id/edit', {
-    schema: { params: idParams },
-    attachValidation: true,
-    preHandler: app.requireAction('round.edit'),
+  app.get('/rounds/:id/edit', {
+    schema: { params: IdPath },
+    config: { action: 'round.edit' },
   }, async (request, reply) => {
-    const round = badId(request) ? undefined : await findRound(app.db, Number(request.params.id))
-    if (!round) return reply.callNotFound()
-    if (!can(official(request).role, 'round.edit', round.phase)) {
+    const round = theRound(request)
+    if (!can(request.official!.role, 'round.edit', round.phase)) {
       return renderManagement(request, reply.code(409), round, { messageKey: 'rounds.error.published' })
     }
     return renderForm(request, reply, { round, values: storedValues(round, request.lang) })
   })
 
-  app.post<{ Params: { id: string }; Body: RoundForm }>('/rounds/:id', {
-    schema: { params: idParams, body: roundFormSchema },
+  app.post('/rounds/:id', {
+    schema: { params: IdPath, body: RoundForm },
     attachValidation: true,
-    preHandler: app.requireAction('round.edit'),
+    config: { action: 'round.edit' },
   }, async (request, reply) => {
-    if (badId(request)) return reply.callNotFound()
     const form = request.body ?? {}
-    const who = official(request)
-    // Read, decide and write under the round's row lock, so a phase move cannot slip in between.
-    const outcome = await app.db.transaction(async (tx) => {
-      const round = await lockRound(tx, Number(request.params.id))
-      if (!round) return { kind: 'notFound' } as const
-      if (!can(who.role, 'round.edit', round.phase)) return { kind: 'published', round } as const
-      const stored = roundSettings(round)
-      const result = isVotingLocked(round.phase) ? readLockedRoundForm(form, stored) : readRoundForm(form)
+    const who = request.official!
+    // The round is read again under its lock: a phase move may have come in since the guard loaded it.
+    const outcome = await editRound<EditRefusal>(app.db, theRound(request).id, who, (round) => {
+      if (!can(who.role, 'round.edit', round.phase)) return { refusal: { kind: 'published' } }
+      const result = isVotingLocked(round.phase) ? readLockedRoundForm(form, roundSettings(round)) : readRoundForm(form)
       const errors = errorKeys(request, 'errors' in result ? result.errors : {})
       if (!('settings' in result) || Object.keys(errors).length > 0) {
-        return { kind: 'invalid', round, errors, lockedRefused: 'lockedRefused' in result && result.lockedRefused } as const
+        return { refusal: { kind: 'invalid', errors, lockedRefused: 'lockedRefused' in result && result.lockedRefused } }
       }
-      const changes = changedSettings(stored, result.settings)
-      // Saving an unchanged form changes nothing, so there is nothing to audit.
-      if (Object.keys(changes).length > 0) {
-        await updateRound(tx, round.id, result.settings)
-        await appendAudit(tx, { officialId: who.id, actor: who.email, action: 'round.edit', object: `round:${round.id}`, details: { changes } })
-      }
-      return { kind: 'saved', round } as const
+      return { settings: result.settings }
     })
-    switch (outcome.kind) {
-      case 'notFound': return reply.callNotFound()
-      case 'published': return renderManagement(request, reply.code(409), outcome.round, { messageKey: 'rounds.error.published' })
-      case 'invalid': return renderForm(request, reply.code(422), {
-        round: outcome.round,
-        values: typedValues(form),
-        errors: outcome.errors,
-        messageKey: outcome.lockedRefused ? 'rounds.error.lockedRefused' : 'rounds.error.summary',
-      })
-      case 'saved': return reply.redirect(`/official/rounds/${outcome.round.id}?notice=saved`, 303)
-    }
+    if (outcome.kind === 'notFound') return reply.callNotFound()
+    if (outcome.kind === 'saved') return reply.redirect(`/official/rounds/${outcome.round.id}?notice=saved`, 303)
+    const { refusal, round } = outcome
+    if (refusal.kind === 'published') return renderManagement(request, reply.code(409), round, { messageKey: 'rounds.error.published' })
+    return renderForm(request, reply.code(422), {
+      round,
+      values: typedValues(form),
+      errors: refusal.errors,
+      messageKey: refusal.lockedRefused ? 'rounds.error.lockedRefused' : 'rounds.error.summary',
+    })
   })
 
   await app.register(advanceRoutes)

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { listSecurityEvents } from '../../data/security.js'
 
 export default async function securityRoutes(app: FastifyInstance) {
-  app.get('/security', { onRequest: app.requireAction('security.view') }, async (request, reply) => {
+  app.get('/security', { config: { action: 'security.view' } }, async (request, reply) => {
     const events = await listSecurityEvents(app.db)
     return reply.render('pages/official/security.hbs', {
       title: app.translate(request.lang, 'security.title'),

@@ -1,40 +1,66 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { sql } from 'drizzle-orm'
-import type { FastifyInstance } from 'fastify'
-import { listPublicProposals } from '../../data/proposals.js'
-import { findRoundBySlug, listPublicRounds } from '../../data/rounds.js'
-import { can } from '../../domain/permissions.js'
-import { isLang, LANGUAGES } from '../../i18n.js'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { findPublicProposal, listPublicProposals } from '../../data/proposals.js'
+import { findRoundBySlug, listPublicRounds, type Round } from '../../data/rounds.js'
+import { can, isView, type Actor } from '../../domain/permissions.js'
 import { wantsFragment } from '../../plugins/views.js'
 import { safeRedirect } from '../../domain/redirect.js'
+import { theRound } from '../../plugins/auth.js'
+import { roundView } from '../shared/round-view.js'
 import accessibilityRoutes from './accessibility.js'
-import { filterQuerySchema, filterView, listView, readFilter } from './proposal-views.js'
+import { filterView, listView, readFilter } from './proposal-views.js'
 import proposalsRoutes from './proposals.js'
 import publicResultsRoutes from './results.js'
-import { roundView } from './view-models.js'
+import { FilterQuery, LanguagePath, NextQuery, SlugPath } from './schemas.js'
 
 const YEAR_SECONDS = 365 * 24 * 60 * 60
+/** These pages are the public's: an official reading them sees what every resident sees. */
+const PUBLIC: Actor = 'resident'
 
-export default async function publicRoutes(app: FastifyInstance) {
+/** A round the public may see, and for a page to read (results), that page too; refused, it does not exist. */
+function visible(request: FastifyRequest, round: Round): boolean {
+  const action = request.routeOptions.config.action ?? 'round.view'
+  return can(PUBLIC, 'round.view', round.phase) && (!isView(action) || can(PUBLIC, action, round.phase))
+}
+
+/** The folder's one guard: loads the round (or the proposal) the path names, and answers 404 for what the public may not see. */
+async function guard(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+  const { slug, reference } = request.params as { slug?: string; reference?: string }
+  if (slug !== undefined) {
+    const round = await findRoundBySlug(this.db, slug)
+    if (!round || !visible(request, round)) return reply.callNotFound()
+    request.round = round
+  } else if (reference !== undefined) {
+    const found = reference.length <= 40 ? await findPublicProposal(this.db, reference.toUpperCase()) : undefined
+    if (!found || !visible(request, found.round)) return reply.callNotFound()
+    request.round = found.round
+    request.publicProposal = found.proposal
+  }
+}
+
+export default async function publicRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  app.addHook('preHandler', guard)
+
   app.get('/', async (request, reply) => {
     const rounds = await listPublicRounds(app.db)
     return reply.render('pages/public/home.hbs', { title: app.translate(request.lang, 'home.title'), rounds: rounds.map(roundView) })
   })
 
-  app.get<{ Params: { slug: string }; Querystring: { theme?: string; track?: string } }>('/rounds/:slug', {
-    schema: {
-      params: { type: 'object', properties: { slug: { type: 'string', maxLength: 100 } }, required: ['slug'] },
-      querystring: filterQuerySchema,
-    },
+  app.get('/rounds/:slug', {
+    schema: { params: SlugPath, querystring: FilterQuery },
+    config: { action: 'round.view' },
   }, async (request, reply) => {
-    const round = await findRoundBySlug(app.db, request.params.slug)
-    if (!round || round.phase === 'draft') return reply.callNotFound()
+    const round = theRound(request)
     const filter = readFilter(request.query)
     const proposals = await listPublicProposals(app.db, round.id, filter)
     return reply.render('pages/public/round.hbs', {
       title: round.title,
       round: roundView(round),
-      canPropose: can('resident', 'proposal.submit', round.phase),
-      canVote: can('resident', 'ballot.cast', round.phase),
+      canPropose: can(PUBLIC, 'proposal.submit', round.phase),
+      canVote: can(PUBLIC, 'ballot.cast', round.phase),
+      canSeeResults: can(PUBLIC, 'results.view', round.phase),
       filter: filterView(filter),
       list: listView(proposals, filter),
       // The count sits outside the swapped list as a status region, so screen readers hear a filter's effect.
@@ -42,16 +68,10 @@ export default async function publicRoutes(app: FastifyInstance) {
     }, { fragment: 'partials/proposal-list.hbs' })
   })
 
-  app.get<{ Params: { lang: string }; Querystring: { next?: string } }>('/language/:lang', {
-    schema: {
-      params: { type: 'object', properties: { lang: { type: 'string', enum: [...LANGUAGES] } }, required: ['lang'] },
-      querystring: { type: 'object', properties: { next: { type: 'string', maxLength: 2000 } } },
-    },
+  app.get('/language/:lang', {
+    schema: { params: LanguagePath, querystring: NextQuery },
   }, async (request, reply) => {
-    const { lang } = request.params
-    if (isLang(lang)) {
-      reply.setCookie('lang', lang, { path: '/', maxAge: YEAR_SECONDS, sameSite: 'lax', httpOnly: true, secure: app.secureCookies })
-    }
+    reply.setCookie('lang', request.params.lang, { path: '/', maxAge: YEAR_SECONDS, sameSite: 'lax', httpOnly: true, secure: app.secureCookies })
     return reply.redirect(safeRedirect(request.query.next, '/'), 303)
   })
 

@@ -9,27 +9,14 @@ import type { Lang } from '../../i18n.js'
 import { fieldErrors } from '../forms.js'
 
 /** Fields in the order the form shows them: the error summary follows the same order. */
-const FIELDS: readonly ProposalField[] = [
+const FIELDS = [
   'title', 'summary', 'description', 'cost', 'track', 'themes', 'location', 'kwhPerYear', 'co2KgPerYear', 'households',
   'organisation', 'contactName', 'contactEmail', 'contactPhone', 'consent',
-]
+] as const satisfies readonly ProposalField[]
 /** The optional part of the form, folded away in a <details> until it holds something. */
 const MORE: readonly ProposalField[] = ['location', 'kwhPerYear', 'co2KgPerYear', 'households', 'organisation']
-const TEXT_FIELDS = FIELDS.filter((f) => f !== 'themes' && f !== 'consent')
-
-/**
- * Types only: what is wrong with a value is for validateProposal to say, for every field at once.
- * A single ticked theme arrives as a string; Fastify's coercion turns it into a list.
- */
-export const proposalBodySchema = {
-  type: 'object',
-  properties: {
-    ...Object.fromEntries(TEXT_FIELDS.map((field) => [field, { type: 'string' }])),
-    themes: { type: 'array', items: { type: 'string' }, maxItems: THEMES.length },
-    consent: { type: 'string' },
-    _csrf: { type: 'string' },
-  },
-}
+/** The fields typed as text; themes are a list and consent a tick. */
+export const PROPOSAL_TEXT_FIELDS = FIELDS.filter((f): f is Exclude<ProposalField, 'themes' | 'consent'> => f !== 'themes' && f !== 'consent')
 
 export const EMPTY_FORM: ProposalForm = {
   title: '', summary: '', description: '', cost: '', track: '', themes: [], location: '', kwhPerYear: '', co2KgPerYear: '',
@@ -43,7 +30,7 @@ function formFromBody(body: unknown): ProposalForm {
   const themes = Array.isArray(raw.themes) ? raw.themes : [raw.themes]
   return {
     ...EMPTY_FORM,
-    ...Object.fromEntries(TEXT_FIELDS.map((field) => [field, text(field)])),
+    ...Object.fromEntries(PROPOSAL_TEXT_FIELDS.map((field) => [field, text(field)])),
     themes: themes.filter((theme): theme is string => typeof theme === 'string'),
     consent: text('consent') !== '',
   }

@@ -1,22 +1,19 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { listProposalEvents } from '../../data/proposal-events.js'
 import { findProposalByToken, findProposalLink, resubmitProposal, type Proposal } from '../../data/proposals.js'
 import type { Round } from '../../data/rounds.js'
 import { isStatusToken, resubmissionOpen, type ProposalErrors, type ProposalForm } from '../../domain/proposal-rules.js'
-import { formFromProposal, formView, proposalBodySchema, readProposalForm } from './proposal-form.js'
+import { formFromProposal, formView, readProposalForm } from './proposal-form.js'
 import { historyView } from './proposal-views.js'
-
-interface TokenParams {
-  token: string
-}
-
-const tokenParams = { type: 'object', properties: { token: { type: 'string', maxLength: 100 } }, required: ['token'] }
+import { ProposalBody, TokenPath } from './schemas.js'
 
 /**
  * The submitter's private pages, reached only through the secret link they were given.
  * They must not be cached (a shared computer) nor indexed; Referrer-Policy: no-referrer is global.
  */
-export default async function proposalStatusRoutes(app: FastifyInstance) {
+export default async function proposalStatusRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   app.addHook('onRequest', async (request, reply) => {
     reply.header('Cache-Control', 'no-store')
     reply.header('X-Robots-Tag', 'noindex')
@@ -48,7 +45,7 @@ export default async function proposalStatusRoutes(app: FastifyInstance) {
     })
   }
 
-  app.get<{ Params: TokenParams }>('/status/:token', { schema: { params: tokenParams }, attachValidation: true }, async (request, reply) => {
+  app.get('/status/:token', { schema: { params: TokenPath }, attachValidation: true }, async (request, reply) => {
     const found = await byToken(request.params.token, reply)
     if (!found) return reply
     const { proposal, round } = found
@@ -70,15 +67,15 @@ export default async function proposalStatusRoutes(app: FastifyInstance) {
     })
   })
 
-  app.get<{ Params: TokenParams }>('/status/:token/edit', { schema: { params: tokenParams }, attachValidation: true }, async (request, reply) => {
+  app.get('/status/:token/edit', { schema: { params: TokenPath }, attachValidation: true }, async (request, reply) => {
     const found = await byToken(request.params.token, reply)
     if (!found) return reply
     if (!resubmissionOpen(found.proposal.status, found.round.phase)) return locked(reply, found.proposal)
     return editForm(reply, found, formFromProposal(found.proposal, request.lang), {}, 200)
   })
 
-  app.post<{ Params: TokenParams }>('/status/:token', {
-    schema: { params: tokenParams, body: proposalBodySchema },
+  app.post('/status/:token', {
+    schema: { params: TokenPath, body: ProposalBody },
     attachValidation: true,
   }, async (request, reply) => {
     const found = await byToken(request.params.token, reply)

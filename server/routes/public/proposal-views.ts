@@ -21,15 +21,6 @@ export function figuresView(proposal: Pick<PublicProposal, 'kwhPerYear' | 'co2Kg
   return figures.filter((figure) => figure.value !== null)
 }
 
-/** Filters come from a select in the page; a value it does not offer (an old or edited link) means "all". */
-export const filterQuerySchema = {
-  type: 'object',
-  properties: {
-    theme: { type: 'string', maxLength: 40 },
-    track: { type: 'string', maxLength: 40 },
-  },
-}
-
 export function readFilter(query: { theme?: string; track?: string }): ProposalFilter {
   return {
     ...(isTheme(query.theme) ? { theme: query.theme } : {}),

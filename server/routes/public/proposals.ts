@@ -1,32 +1,22 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { listProposalEvents } from '../../data/proposal-events.js'
-import { createProposal, findProposalLink, findPublicProposal } from '../../data/proposals.js'
+import { createProposal, findProposalLink } from '../../data/proposals.js'
 import { listProgressUpdates } from '../../data/results.js'
 import { hitRateLimit } from '../../data/rate-limits.js'
-import { findRoundBySlug, type Round } from '../../data/rounds.js'
+import type { Round } from '../../data/rounds.js'
 import { can } from '../../domain/permissions.js'
 import { PROPOSAL_THROTTLE, type ProposalErrors, type ProposalForm } from '../../domain/proposal-rules.js'
-import { EMPTY_FORM, formView, proposalBodySchema, readProposalForm } from './proposal-form.js'
+import { thePublicProposal, theRound } from '../../plugins/auth.js'
+import { EMPTY_FORM, formView, readProposalForm } from './proposal-form.js'
 import proposalStatusRoutes from './proposal-status.js'
 import { figuresView, historyView } from './proposal-views.js'
-
-interface SlugParams {
-  slug: string
-}
-
-const slugParams = { type: 'object', properties: { slug: { type: 'string', maxLength: 100 } }, required: ['slug'] }
-const referenceParams = { type: 'object', properties: { reference: { type: 'string', maxLength: 40 } }, required: ['reference'] }
+import { ProposalBody, ReferencePath, SlugPath } from './schemas.js'
 
 const acceptsProposals = (round: Round) => can('resident', 'proposal.submit', round.phase)
 
-export default async function proposalsRoutes(app: FastifyInstance) {
-  /** The round residents may see, or null after replying 404 (unknown or still a draft). */
-  async function publicRound(slug: string, reply: FastifyReply): Promise<Round | null> {
-    const round = await findRoundBySlug(app.db, slug)
-    if (round && round.phase !== 'draft') return round
-    reply.callNotFound()
-    return null
-  }
+export default async function proposalsRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
 
   function closed(reply: FastifyReply, round: Round) {
     return reply.code(409).render('pages/public/proposal-closed.hbs', {
@@ -46,19 +36,21 @@ export default async function proposalsRoutes(app: FastifyInstance) {
     })
   }
 
-  app.get<{ Params: SlugParams }>('/rounds/:slug/proposals/new', { schema: { params: slugParams } }, async (request, reply) => {
-    const round = await publicRound(request.params.slug, reply)
-    if (!round) return reply
+  app.get('/rounds/:slug/proposals/new', {
+    schema: { params: SlugPath },
+    config: { action: 'proposal.submit' },
+  }, async (request, reply) => {
+    const round = theRound(request)
     if (!acceptsProposals(round)) return closed(reply, round)
     return form(reply, round, EMPTY_FORM, {}, 200)
   })
 
-  app.post<{ Params: SlugParams }>('/rounds/:slug/proposals', {
-    schema: { params: slugParams, body: proposalBodySchema },
+  app.post('/rounds/:slug/proposals', {
+    schema: { params: SlugPath, body: ProposalBody },
     attachValidation: true,
+    config: { action: 'proposal.submit' },
   }, async (request, reply) => {
-    const round = await publicRound(request.params.slug, reply)
-    if (!round) return reply
+    const round = theRound(request)
     if (!acceptsProposals(round)) return closed(reply, round)
     const { form: values, errors, fields } = readProposalForm(request, round.budgetCents)
     if (!fields) return form(reply, round, values, errors, 422)
@@ -70,17 +62,15 @@ export default async function proposalsRoutes(app: FastifyInstance) {
     return reply.redirect(`/status/${created.statusToken}`, 303)
   })
 
-  app.get<{ Params: { reference: string } }>('/proposals/:reference', {
-    schema: { params: referenceParams },
-    attachValidation: true,
+  app.get('/proposals/:reference', {
+    schema: { params: ReferencePath },
+    config: { action: 'round.view' },
   }, async (request, reply) => {
-    const found = request.validationError ? undefined : await findPublicProposal(app.db, request.params.reference.toUpperCase())
-    if (!found || found.round.phase === 'draft') return reply.callNotFound()
-    const { proposal, round } = found
+    const [proposal, round] = [thePublicProposal(request), theRound(request)]
     const [events, mergedInto, progress] = await Promise.all([
       listProposalEvents(app.db, proposal.id),
       proposal.duplicateOfId === null ? undefined : findProposalLink(app.db, proposal.duplicateOfId),
-      round.phase === 'published' ? listProgressUpdates(app.db, [proposal.id]) : [],
+      can('resident', 'results.view', round.phase) ? listProgressUpdates(app.db, [proposal.id]) : [],
     ])
     return reply.render('pages/public/proposal-detail.hbs', {
       title: proposal.title,

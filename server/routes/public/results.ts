@@ -1,41 +1,32 @@
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { findResult, listProgressUpdates, type Result } from '../../data/results.js'
-import { findRoundBySlug, type Round } from '../../data/rounds.js'
-import { listBallotProjects } from '../../data/voting.js'
+import type { Round } from '../../data/rounds.js'
+import { listBallotProjects } from '../../data/ballots.js'
 import { barChart } from '../../domain/chart.js'
 import { THEMES, TRACKS } from '../../domain/proposal-rules.js'
 import { energyTotals, spendingPerTheme, spendingPerTrack } from '../../domain/statistics.js'
 import type { TallyResult } from '../../domain/tally.js'
-import { LANGUAGES, type Lang } from '../../i18n.js'
+import { toCsv } from '../../csv.js'
+import type { Lang } from '../../i18n.js'
+import { theRound } from '../../plugins/auth.js'
 import { resultRows } from '../shared/result-view.js'
+import { LangQuery, SlugPath } from './schemas.js'
 import transparencyRoutes from './transparency.js'
 
-interface SlugParams {
-  slug: string
-}
-interface LangQuery {
-  lang?: Lang
-}
-
-const slugParams = { type: 'object', properties: { slug: { type: 'string', maxLength: 100 } }, required: ['slug'] } as const
-// Open data is read by programs too: they choose the language of the reasons without a cookie.
-const langQuery = { type: 'object', properties: { lang: { type: 'string', enum: [...LANGUAGES] } } } as const
-
 const euros = (cents: number) => (cents / 100).toFixed(2)
+const CSV_COLUMNS = ['project_id', 'reference', 'title', 'cost_cents', 'cost_euros', 'votes', 'funded', 'reason_kind', 'reason'] as const
 
-/** One CSV field (RFC 4180); text that a spreadsheet would run as a formula is defused with a leading apostrophe. */
-function csvField(value: string | number | boolean): string {
-  const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value)
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
-}
+export default async function publicResultsRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const view = { config: { action: 'results.view' as const } }
 
-export default async function publicResultsRoutes(app: FastifyInstance) {
-  /** The round with its frozen result; nobody, officials included, sees a result before it is published. */
-  async function published(slug: string): Promise<{ round: Round; result: Result; outcome: TallyResult } | undefined> {
-    const round = await findRoundBySlug(app.db, slug)
-    if (!round || round.phase !== 'published') return undefined
+  /** The round the guard let through (a published one) with its frozen result, or undefined after replying 404. */
+  async function published(request: FastifyRequest, reply: FastifyReply): Promise<{ round: Round; result: Result; outcome: TallyResult } | undefined> {
+    const round = theRound(request)
     const result = await findResult(app.db, round.id)
-    return result && { round, result, outcome: result.outcome as unknown as TallyResult }
+    if (!result) reply.callNotFound()
+    return result && { round, result, outcome: result.outcome }
   }
 
   async function openDataRows(round: Round, outcome: TallyResult, lang: Lang) {
@@ -57,9 +48,9 @@ export default async function publicResultsRoutes(app: FastifyInstance) {
   const download = (reply: FastifyReply, type: string, filename: string) =>
     reply.type(type).header('Content-Disposition', `attachment; filename="${filename}"`)
 
-  app.get<{ Params: SlugParams }>('/rounds/:slug/results', { schema: { params: slugParams } }, async (request, reply) => {
-    const found = await published(request.params.slug)
-    if (!found) return reply.callNotFound()
+  app.get('/rounds/:slug/results', { schema: { params: SlugPath }, ...view }, async (request, reply) => {
+    const found = await published(request, reply)
+    if (!found) return reply
     const { round, result, outcome } = found
     const rows = resultRows(outcome, await listBallotProjects(app.db, round.id), request.lang)
     const funded = rows.filter((r) => r.funded)
@@ -88,22 +79,21 @@ export default async function publicResultsRoutes(app: FastifyInstance) {
     })
   })
 
-  app.get<{ Params: SlugParams; Querystring: LangQuery }>('/rounds/:slug/results.csv', {
-    schema: { params: slugParams, querystring: langQuery },
+  app.get('/rounds/:slug/results.csv', {
+    schema: { params: SlugPath, querystring: LangQuery }, ...view,
   }, async (request, reply) => {
-    const found = await published(request.params.slug)
-    if (!found) return reply.callNotFound()
+    const found = await published(request, reply)
+    if (!found) return reply
     const rows = await openDataRows(found.round, found.outcome, request.query.lang ?? request.lang)
-    const columns = ['project_id', 'reference', 'title', 'cost_cents', 'cost_euros', 'votes', 'funded', 'reason_kind', 'reason'] as const
-    const lines = [columns.join(','), ...rows.map((row) => columns.map((c) => csvField(row[c])).join(','))]
-    return download(reply, 'text/csv; charset=utf-8', `${found.round.slug}-results.csv`).send(`${lines.join('\r\n')}\r\n`)
+    const csv = toCsv(CSV_COLUMNS, rows.map((row) => CSV_COLUMNS.map((column) => row[column])))
+    return download(reply, 'text/csv; charset=utf-8', `${found.round.slug}-results.csv`).send(csv)
   })
 
-  app.get<{ Params: SlugParams; Querystring: LangQuery }>('/rounds/:slug/results.json', {
-    schema: { params: slugParams, querystring: langQuery },
+  app.get('/rounds/:slug/results.json', {
+    schema: { params: SlugPath, querystring: LangQuery }, ...view,
   }, async (request, reply) => {
-    const found = await published(request.params.slug)
-    if (!found) return reply.callNotFound()
+    const found = await published(request, reply)
+    if (!found) return reply
     const { round, result, outcome } = found
     const lang = request.query.lang ?? request.lang
     return download(reply, 'application/json; charset=utf-8', `${round.slug}-results.json`).send({
@@ -126,9 +116,9 @@ export default async function publicResultsRoutes(app: FastifyInstance) {
     })
   })
 
-  app.get<{ Params: SlugParams }>('/rounds/:slug/ballots.pb', { schema: { params: slugParams } }, async (request, reply) => {
-    const found = await published(request.params.slug)
-    if (!found) return reply.callNotFound()
+  app.get('/rounds/:slug/ballots.pb', { schema: { params: SlugPath }, ...view }, async (request, reply) => {
+    const found = await published(request, reply)
+    if (!found) return reply
     return download(reply, 'text/plain; charset=utf-8', `${found.round.slug}-ballots.pb`).send(found.result.ballotsPb)
   })
 

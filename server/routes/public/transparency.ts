@@ -1,35 +1,34 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { countedBallots, findResult, type Result } from '../../data/results.js'
-import { findRoundBySlug, type Round } from '../../data/rounds.js'
+import type { Round } from '../../data/rounds.js'
 import { countRevokedBallots, listResponseTimes, listRoundDecisions, loadRoundAudit, type RoundAudit } from '../../data/transparency.js'
-import { listBallotProjects, turnout } from '../../data/voting.js'
+import { listBallotProjects, turnout } from '../../data/ballots.js'
 import { verifyChain } from '../../domain/audit-chain.js'
 import { parsePb } from '../../domain/pabulib.js'
 import { sealedHashes } from '../../domain/ballot-seal.js'
-import { ballotsDigest, sha256 } from '../../domain/results.js'
-import { median, percent, sameBallots, shareAtMost } from '../../domain/statistics.js'
+import { ballotsDigest, sha256 } from '../../domain/pabulib-export.js'
+import { can } from '../../domain/permissions.js'
+import { isVotingLocked } from '../../domain/phases.js'
+import { median, sameBallots, shareAtMost } from '../../domain/statistics.js'
+import { publicShares, turnoutFigures } from '../../domain/turnout.js'
 import { splitWorkingTime, WORKING_DAY_MINUTES, workingMinutesBetween } from '../../domain/working-hours.js'
 import type { Lang } from '../../i18n.js'
-import { turnoutFigures } from '../official/turnout.js'
-
-const slugParams = { type: 'object', properties: { slug: { type: 'string', maxLength: 100 } }, required: ['slug'] } as const
-const VOTING_OPENED = new Set<Round['phase']>(['voting', 'closed', 'published'])
+import { theRound } from '../../plugins/auth.js'
+import { SlugPath } from './schemas.js'
 
 /** Turnout as the share of issued codes that led to a counted ballot, overall, per group and per channel. */
 async function turnoutView(app: FastifyInstance, round: Round) {
-  const { total, groups } = turnoutFigures(await turnout(app.db, round.id))
-  const withShares = <T extends { issued: number; cast: number; online: number; paper: number }>(f: T) => ({
-    ...f, percent: percent(f.cast, f.issued), onlinePercent: percent(f.online, f.issued), paperPercent: percent(f.paper, f.issued),
-  })
+  const { total, groups, showGroups } = turnoutFigures(await turnout(app.db, round.id))
   const [revokedBallots, projects, ballots] = await Promise.all([
     countRevokedBallots(app.db, round.id), listBallotProjects(app.db, round.id), countedBallots(app.db, round.id),
   ])
   const onBallot = new Set(projects.map((p) => p.id))
   const touched = ballots.filter((b) => b.some((id) => !onBallot.has(id)))
   return {
-    total: withShares(total),
-    groups: groups.map(withShares),
-    showGroups: groups.some((g) => g.label !== null),
+    total: publicShares(total),
+    groups: groups.map(publicShares),
+    showGroups,
     revokedBallots,
     leftOut: { ballots: touched.length, votes: touched.reduce((n, b) => n + b.filter((id) => !onBallot.has(id)).length, 0) },
   }
@@ -96,16 +95,16 @@ async function ballotCheck(app: FastifyInstance, round: Round, result: Result, a
   }
 }
 
-export default async function transparencyRoutes(app: FastifyInstance) {
-  app.get<{ Params: { slug: string } }>('/rounds/:slug/transparency', { schema: { params: slugParams } }, async (request, reply) => {
-    const round = await findRoundBySlug(app.db, request.params.slug)
-    if (!round || round.phase === 'draft') return reply.callNotFound()
-    const result = round.phase === 'published' ? await findResult(app.db, round.id) : undefined
+export default async function transparencyRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  app.get('/rounds/:slug/transparency', { schema: { params: SlugPath }, config: { action: 'round.view' } }, async (request, reply) => {
+    const round = theRound(request)
+    const result = can('resident', 'results.view', round.phase) ? await findResult(app.db, round.id) : undefined
     const [decisions, response, audit, turnoutModel] = await Promise.all([
       listRoundDecisions(app.db, round.id),
       responseView(app, round),
       loadRoundAudit(app.db, round.id),
-      VOTING_OPENED.has(round.phase) ? turnoutView(app, round) : undefined,
+      isVotingLocked(round.phase) ? turnoutView(app, round) : undefined,
     ])
     const auditModel = auditView(app, audit, request.lang)
     const check = result ? await ballotCheck(app, round, result, audit, auditModel.verdict.ok) : undefined

@@ -1,36 +1,28 @@
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomInt } from 'node:crypto'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { findRoundBySlug, type Round } from '../../data/rounds.js'
 import { countCodeAttempt, countWrongCode, refundCodeAttempt } from '../../data/code-attempts.js'
-import {
-  castBallot, findCode, findReceipt, hasBallot, listBallotProjects,
-} from '../../data/voting.js'
+import { findCode } from '../../data/voting-codes.js'
+import { castBallot, findReceipt, hasBallot, listBallotProjects } from '../../data/ballots.js'
 import { checkBallot } from '../../domain/ballot.js'
 import { attemptAllowed, attemptKeys, CODE_LIMITS, crossesAddressLimit, crossesBurst } from '../../domain/code-guessing.js'
 import { can } from '../../domain/permissions.js'
 import { timeLeft, votingIsOver } from '../../domain/voting-period.js'
 import { generateReceipt, hashCode, normaliseCode, normaliseReceipt } from '../../domain/voting-code.js'
+import { theRound } from '../../plugins/auth.js'
 import { wantsFragment } from '../../plugins/views.js'
-import { ballotView, chosenIds, rulesOf } from './ballot-view.js'
+import { ballotView, chosenIds, rulesOf } from '../shared/ballot-view.js'
+import { BallotForm, CodeForm, CodeQuery, NewQuery, ReceiptPath, ReceiptQuery, SlugPath } from './schemas.js'
 
 const BALLOT_COOKIE = 'ballot'
 /** A random id per browser, so one person's wrong codes stop only that browser (domain/code-guessing.ts). */
 const BROWSER_COOKIE = 'voter'
 
-const slugParams = { type: 'object', properties: { slug: { type: 'string', maxLength: 100 } }, required: ['slug'] } as const
-
-interface BallotBody {
-  projects?: string | string[]
-  intent?: string
-}
-
-export default async function voteRoutes(app: FastifyInstance, opts: { codeKey: string }) {
+export default async function voteRoutes(fastify: FastifyInstance, opts: { codeKey: string }) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const votePath = (round: Round) => `/rounds/${round.slug}/vote`
-
-  async function openRound(request: FastifyRequest<{ Params: { slug: string } }>) {
-    const round = await findRoundBySlug(app.db, request.params.slug)
-    return round && round.phase !== 'draft' ? round : undefined
-  }
+  const cast = { config: { action: 'ballot.cast' as const } }
 
   /** Voting is open in the voting phase until its planned end, even before the closer has moved the round on. */
   const votingOpen = (round: Round) => can('resident', 'ballot.cast', round.phase) && !votingIsOver(round.votingUntil, new Date())
@@ -64,11 +56,10 @@ export default async function voteRoutes(app: FastifyInstance, opts: { codeKey: 
     return roundId === round.id && Number.isInteger(codeId) ? codeId! : null
   }
 
-  app.get<{ Params: { slug: string }; Querystring: { code?: string } }>('/rounds/:slug/vote', {
-    schema: { params: slugParams, querystring: { type: 'object', properties: { code: { type: 'string', maxLength: 64 } } } },
+  app.get('/rounds/:slug/vote', {
+    schema: { params: SlugPath, querystring: CodeQuery }, ...cast,
   }, async (request, reply) => {
-    const round = await openRound(request)
-    if (!round) return reply.callNotFound()
+    const round = theRound(request)
     if (!votingOpen(round)) return renderClosed(reply, round)
     if (!browserId(request)) {
       reply.setCookie(BROWSER_COOKIE, randomBytes(12).toString('base64url'), {
@@ -81,13 +72,12 @@ export default async function voteRoutes(app: FastifyInstance, opts: { codeKey: 
     })
   })
 
-  app.post<{ Params: { slug: string }; Body: { code?: string } }>('/rounds/:slug/vote', {
-    schema: { params: slugParams, body: { type: 'object', properties: { code: { type: 'string', maxLength: 64 }, _csrf: { type: 'string' } } } },
+  app.post('/rounds/:slug/vote', {
+    schema: { params: SlugPath, body: CodeForm },
     attachValidation: true,
-    config: { rateLimit: { max: 60, timeWindow: 60_000, keyGenerator: (request) => `vote:${request.ip}` } },
+    config: { action: 'ballot.cast', rateLimit: { max: 60, timeWindow: 60_000, keyGenerator: (request) => `vote:${request.ip}` } },
   }, async (request, reply) => {
-    const round = await openRound(request)
-    if (!round) return reply.callNotFound()
+    const round = theRound(request)
     if (!votingOpen(round)) return renderClosed(reply, round)
     const typed = typeof request.body?.code === 'string' ? request.body.code : ''
     const refuse = (status: number, errorKey: string) =>
@@ -122,9 +112,8 @@ export default async function voteRoutes(app: FastifyInstance, opts: { codeKey: 
     return reply.redirect(`${votePath(round)}/ballot`, 303)
   })
 
-  app.get<{ Params: { slug: string } }>('/rounds/:slug/vote/ballot', { schema: { params: slugParams } }, async (request, reply) => {
-    const round = await openRound(request)
-    if (!round) return reply.callNotFound()
+  app.get('/rounds/:slug/vote/ballot', { schema: { params: SlugPath }, ...cast }, async (request, reply) => {
+    const round = theRound(request)
     if (!votingOpen(round)) return renderClosed(reply, round)
     const codeId = signedCodeId(request, round)
     if (codeId === null) return reply.redirect(votePath(round), 303)
@@ -134,21 +123,10 @@ export default async function voteRoutes(app: FastifyInstance, opts: { codeKey: 
     }, { fragment: 'partials/ballot-form.hbs' })
   })
 
-  app.post<{ Params: { slug: string }; Body: BallotBody }>('/rounds/:slug/vote/ballot', {
-    schema: {
-      params: slugParams,
-      body: {
-        type: 'object',
-        properties: {
-          projects: { anyOf: [{ type: 'string', maxLength: 12 }, { type: 'array', maxItems: 500, items: { type: 'string', maxLength: 12 } }] },
-          intent: { type: 'string', enum: ['check', 'submit'] },
-          _csrf: { type: 'string' },
-        },
-      },
-    },
+  app.post('/rounds/:slug/vote/ballot', {
+    schema: { params: SlugPath, body: BallotForm }, ...cast,
   }, async (request, reply) => {
-    const round = await openRound(request)
-    if (!round) return reply.callNotFound()
+    const round = theRound(request)
     // A tick sent by htmx cannot show a whole page in the ballot's place: it asks the browser to load it.
     const htmx = wantsFragment(request)
     if (!votingOpen(round)) return htmx ? reply.header('HX-Refresh', 'true').send() : renderClosed(reply, round)
@@ -168,23 +146,23 @@ export default async function voteRoutes(app: FastifyInstance, opts: { codeKey: 
     const verdict = checkBallot(rulesOf(round), projects, chosen)
     if (intent === 'check') return render(200, verdict.ok ? undefined : verdict.error)
     if (!verdict.ok) return render(422, verdict.error)
-    const cast = await castBallot(app.db, { roundId: round.id, codeId, channel: 'online', projectIds: verdict.projectIds, receipt: generateReceipt() })
-    if (!cast) {
+    const stored = await castBallot(app.db, { roundId: round.id, codeId, channel: 'online', projectIds: verdict.projectIds, receipt: generateReceipt(randomInt) })
+    if (!stored) {
       // The round closed or the code was revoked between showing the ballot and storing it.
-      const now = await openRound(request)
+      const now = await findRoundBySlug(app.db, round.slug)
       if (now && !votingOpen(now)) return renderClosed(reply, now)
       reply.clearCookie(BALLOT_COOKIE, { path: votePath(round) })
       return reply.code(409).render('pages/resident/vote-code.hbs', { title: pageTitle(request, 'vote.pageTitle.code', round, true), round, code: '', errorKey: 'vote.codeRevoked' })
     }
     reply.clearCookie(BALLOT_COOKIE, { path: votePath(round) })
-    return reply.redirect(`/receipts/${cast.receipt}?new=1`, 303)
+    return reply.redirect(`/receipts/${stored.receipt}?new=1`, 303)
   })
 
   const receiptTitle = (request: FastifyRequest, notFound: boolean) =>
     app.translate(request.lang, notFound ? 'receipt.notFoundTitle' : 'receipt.title')
 
-  app.get<{ Querystring: { receipt?: string } }>('/receipts', {
-    schema: { querystring: { type: 'object', properties: { receipt: { type: 'string', maxLength: 64 } } } },
+  app.get('/receipts', {
+    schema: { querystring: ReceiptQuery },
   }, async (request, reply) => {
     const typed = request.query.receipt
     if (typed === undefined) return reply.render('pages/resident/receipt.hbs', { title: receiptTitle(request, false) })
@@ -193,11 +171,8 @@ export default async function voteRoutes(app: FastifyInstance, opts: { codeKey: 
     return reply.redirect(`/receipts/${receipt}`, 303)
   })
 
-  app.get<{ Params: { receipt: string }; Querystring: { new?: string } }>('/receipts/:receipt', {
-    schema: {
-      params: { type: 'object', properties: { receipt: { type: 'string', maxLength: 64 } }, required: ['receipt'] },
-      querystring: { type: 'object', properties: { new: { type: 'string', maxLength: 1 } } },
-    },
+  app.get('/receipts/:receipt', {
+    schema: { params: ReceiptPath, querystring: NewQuery },
   }, async (request, reply) => {
     const receipt = normaliseReceipt(request.params.receipt)
     const found = receipt ? await findReceipt(app.db, receipt) : undefined

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import type { Db } from './client.js'
-import { officials, proposalEvents, proposals, rounds } from './schema.js'
-import { appendAudit } from '../server/data/audit.js'
-import { hashPassword } from '../server/passwords.js'
+import type { Db } from '../../db/client.js'
+import { officials, proposalEvents, proposals, rounds } from '../../db/schema.js'
+import { hashPassword } from '../passwords.js'
+import { appendAudit } from './audit.js'
 
 export const DEMO_PASSWORD = 'wijkbudget-demo'
 export const DEMO_OFFICIALS = [

@@ -1,13 +1,15 @@
-import { createHash, randomInt } from 'node:crypto'
+import { createHash } from 'node:crypto'
+import type { BallotFormat } from './ballot.js'
 import { writePb, type PbElection } from './pabulib.js'
 import type { TallyInput, TallyRule } from './tally.js'
+import type { Pick } from './voting-code.js'
 
 export interface RoundForTally {
   id: number
   title: string
   neighbourhood: string
   budgetCents: number
-  ballotFormat: 'knapsack' | 'approval'
+  ballotFormat: BallotFormat
   maxChoices: number | null
   tallyRule: TallyRule
 }
@@ -30,11 +32,11 @@ export function tallyInput(round: RoundForTally, projects: readonly BallotProjec
   }
 }
 
-/** Fisher–Yates with a cryptographic source: the export's order says nothing about when anyone voted. */
-function shuffled<T>(items: readonly T[]): T[] {
+/** Fisher–Yates; with a cryptographic `pick` the export's order says nothing about when anyone voted. */
+function shuffled<T>(items: readonly T[], pick: Pick): T[] {
   const out = [...items]
   for (let i = out.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1)
+    const j = pick(i + 1)
     ;[out[i], out[j]] = [out[j]!, out[i]!]
   }
   return out
@@ -45,7 +47,7 @@ function shuffled<T>(items: readonly T[]): T[] {
  * random order. Costs are in whole euros, or in cents with `money_unit;cent` when any cost has cents,
  * so a recount with the same rule gives the same winners.
  */
-export function exportBallotsPb(round: RoundForTally, projects: readonly BallotProjectForTally[], ballots: readonly (readonly number[])[], rule: TallyRule): string {
+export function exportBallotsPb(round: RoundForTally, projects: readonly BallotProjectForTally[], ballots: readonly (readonly number[])[], rule: TallyRule, pick: Pick): string {
   const onBallot = new Set(projects.map((p) => p.id))
   const inCents = round.budgetCents % 100 !== 0 || projects.some((p) => p.costCents % 100 !== 0)
   const money = (cents: number) => (inCents ? cents : cents / 100)
@@ -63,7 +65,7 @@ export function exportBallotsPb(round: RoundForTally, projects: readonly BallotP
       ...(inCents ? { money_unit: 'cent' } : {}),
     },
     projects: projects.map((p) => ({ id: String(p.id), cost: money(p.costCents), category: [], fields: { name: p.title } })),
-    votes: shuffled(ballots).map((vote, i) => ({ voterId: String(i + 1), vote: vote.filter((id) => onBallot.has(id)).map(String), fields: {} })),
+    votes: shuffled(ballots, pick).map((vote, i) => ({ voterId: String(i + 1), vote: vote.filter((id) => onBallot.has(id)).map(String), fields: {} })),
   }
   return writePb(election)
 }

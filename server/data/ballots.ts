@@ -1,10 +1,9 @@
 import { and, asc, count, eq, isNull, not, sql } from 'drizzle-orm'
 import { preparedPer, type Db } from '../../db/client.js'
-import { ballots, codeBatches, proposals, rounds, votingCodes } from '../../db/schema.js'
+import { ballots, proposals, rounds, votingCodes } from '../../db/schema.js'
+import type { Channel } from '../domain/turnout.js'
 import { appendAudit } from './audit.js'
 import { plannedEndPassed } from './planned-end.js'
-
-export type Channel = 'online' | 'paper'
 
 const ballotProjects = preparedPer((db) => db.select({
   id: proposals.id,
@@ -25,54 +24,6 @@ const ballotProjects = preparedPer((db) => db.select({
 /** The projects on a round's ballot: its approved proposals, at the cost that counts. */
 export function listBallotProjects(db: Db, roundId: number) {
   return ballotProjects(db).execute({ roundId })
-}
-
-const CHUNK = 20_000
-
-/** Stores a batch of code hashes in one transaction: either all letters' codes exist or none. */
-export async function insertCodeBatch(
-  db: Db,
-  batch: { roundId: number; groupLabel: string | null; hashes: string[]; official: { id: number; email: string } },
-): Promise<number> {
-  const batchId = await db.transaction(async (tx) => {
-    const [row] = await tx.insert(codeBatches).values({
-      roundId: batch.roundId, groupLabel: batch.groupLabel, count: batch.hashes.length, createdBy: batch.official.id,
-    }).returning({ id: codeBatches.id })
-    // One array parameter per chunk: three times faster than a many-row VALUES list. Hashes are base64url, safe in an array literal.
-    for (let i = 0; i < batch.hashes.length; i += CHUNK) {
-      await tx.execute(sql`insert into voting_codes (round_id, batch_id, code_hash, group_label)
-        select ${batch.roundId}, ${row!.id}, h, ${batch.groupLabel} from unnest(${`{${batch.hashes.slice(i, i + CHUNK).join(',')}}`}::text[]) as h`)
-    }
-    await appendAudit(tx, {
-      officialId: batch.official.id, actor: batch.official.email, action: 'codes.generate', object: `round:${batch.roundId}`,
-      details: { batch: row!.id, count: batch.hashes.length, group: batch.groupLabel },
-    })
-    return row!.id
-  })
-  // Bulk loads leave the planner's statistics stale (PGlite has no autovacuum).
-  await db.execute(sql`analyze voting_codes`)
-  return batchId
-}
-
-export async function findCode(db: Db, roundId: number, codeHash: string) {
-  const [row] = await db.select({ id: votingCodes.id, revokedAt: votingCodes.revokedAt, groupLabel: votingCodes.groupLabel })
-    .from(votingCodes).where(and(eq(votingCodes.codeHash, codeHash), eq(votingCodes.roundId, roundId)))
-  return row
-}
-
-export async function revokeCode(db: Db, roundId: number, codeHash: string, official: { id: number; email: string }): Promise<'revoked' | 'unknown' | 'already'> {
-  return db.transaction(async (tx) => {
-    const code = await findCode(tx, roundId, codeHash)
-    if (!code) return 'unknown'
-    if (code.revokedAt) return 'already'
-    await tx.update(votingCodes).set({ revokedAt: new Date() }).where(and(eq(votingCodes.id, code.id), isNull(votingCodes.revokedAt)))
-    await appendAudit(tx, { officialId: official.id, actor: official.email, action: 'codes.revoke', object: `code:${code.id}`, details: { round: roundId } })
-    return 'revoked'
-  })
-}
-
-export async function countFailedCodeAttempt(db: Db, roundId: number): Promise<void> {
-  await db.update(rounds).set({ failedCodeAttempts: sql`${rounds.failedCodeAttempts} + 1` }).where(eq(rounds.id, roundId))
 }
 
 // Built with the query builder so it can be prepared: this is the statement every vote runs.
@@ -148,4 +99,47 @@ export async function turnout(db: Db, roundId: number) {
     .where(and(eq(ballots.roundId, roundId), isNull(votingCodes.revokedAt)))
     .groupBy(votingCodes.groupLabel, ballots.channel)
   return { codes, cast }
+}
+
+async function ballotChannel(db: Db, codeId: number, lock: boolean): Promise<Channel | null> {
+  const query = db.select({ channel: ballots.channel }).from(ballots).where(eq(ballots.codeId, codeId))
+  const [row] = lock ? await query.for('update') : await query
+  return row?.channel ?? null
+}
+
+/** A ballot for the code arrived between the look and the write: the paper ballot is taken back. */
+class ArrivedMeanwhile extends Error {}
+
+export type PaperOutcome =
+  | { kind: 'cast'; receipt: string; replaced: Channel | null }
+  | { kind: 'confirm'; existing: Channel }
+  | { kind: 'refused' }
+
+/**
+ * Stores a paper ballot, audited without the code or the choices. A ballot the
+ * code already has is replaced only when the official confirmed it; one that
+ * arrives while this runs is never replaced unseen, because the write then
+ * reports a replacement nobody confirmed and the transaction is undone.
+ * `refused` means the code was revoked or voting closed meanwhile.
+ */
+export async function enterPaperBallot(db: Db, entry: {
+  roundId: number; codeId: number; projectIds: number[]; receipt: string; confirmed: boolean; official: { id: number; email: string }
+}): Promise<PaperOutcome> {
+  try {
+    return await db.transaction(async (tx): Promise<PaperOutcome> => {
+      const existing = await ballotChannel(tx, entry.codeId, true)
+      if (existing && !entry.confirmed) return { kind: 'confirm', existing }
+      const cast = await castBallot(tx, { roundId: entry.roundId, codeId: entry.codeId, channel: 'paper', projectIds: entry.projectIds, receipt: entry.receipt })
+      if (!cast) return { kind: 'refused' }
+      if (cast.replaced && !existing) throw new ArrivedMeanwhile()
+      await appendAudit(tx, {
+        officialId: entry.official.id, actor: entry.official.email, action: 'ballot.paper', object: `round:${entry.roundId}`,
+        details: { replaces: existing ?? 'none' },
+      })
+      return { kind: 'cast', receipt: cast.receipt, replaced: existing }
+    })
+  } catch (error) {
+    if (!(error instanceof ArrivedMeanwhile)) throw error
+    return { kind: 'confirm', existing: (await ballotChannel(db, entry.codeId, false)) ?? 'online' }
+  }
 }

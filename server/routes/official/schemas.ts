@@ -1,0 +1,44 @@
+import { Type } from '@sinclair/typebox'
+import { MODERATION_ACTIONS } from '../../domain/moderation.js'
+import { PHASES } from '../../domain/phases.js'
+import { DATE_FIELDS } from '../../domain/round-rules.js'
+import { form, IdPath, oneOf, text, ticks } from '../schemas.js'
+
+export { IdPath }
+
+export const NoticeQuery = Type.Object({ notice: text(20) })
+
+export const RoundForm = form({
+  title: text(1000), neighbourhood: text(1000), description: text(20_000), budget: text(100),
+  ...Object.fromEntries(DATE_FIELDS.map((field) => [field, text(100)])) as Record<(typeof DATE_FIELDS)[number], ReturnType<typeof text>>,
+  ballotFormat: text(100), maxChoices: text(100), minSpendPercent: text(100), tallyRule: text(100),
+})
+
+export const AdvanceForm = Type.Object({
+  from: oneOf(PHASES),
+  /** The waiting proposals the admin confirmed may go unreviewed, by id. */
+  unreviewed: ticks(12, 5_000),
+  _csrf: Type.Optional(Type.String()),
+})
+
+export const CodesQuery = Type.Object({ notice: text(20) })
+/** How often the totals ask again after a submit, two seconds apart: long enough for the largest batch. */
+export const POLL_TRIES = 90
+export const TotalsQuery = Type.Object({
+  before: Type.Optional(Type.Integer({ minimum: 0 })), tries: Type.Optional(Type.Integer({ minimum: 0, maximum: POLL_TRIES })), count: text(40),
+})
+export const GenerateForm = form({ count: text(40), group: text(400), qr: text(10) })
+export const RevokeForm = form({ code: text(64) })
+
+export const PAPER_DONE = ['entered', 'replaced'] as const
+export const PaperForm = form({ code: text(64), projects: ticks(12, 500), replace_online: text(64) })
+export const PaperQuery = Type.Object({ done: Type.Optional(oneOf(PAPER_DONE)), receipt: text(20) })
+
+export const ModerationQuery = Type.Object({ done: Type.Optional(oneOf(MODERATION_ACTIONS)) })
+export const ModerationPath = Type.Object({ id: Type.String(), action: oneOf(MODERATION_ACTIONS) })
+export const ModerationForm = form({ message: text(2000), cost: text(40), target: text(12) })
+
+export const ResultsQuery = Type.Object({ done: text(1) })
+export const ProgressForm = form({ proposal: text(12), status: text(20), text: text(2000), on: text(10) })
+
+export const ImportForm = form({ pb: Type.Optional(Type.String()), tallyRule: text(100) })

@@ -1,0 +1,29 @@
+import { Type, type TOptional, type TString } from '@sinclair/typebox'
+import { THEMES } from '../../domain/proposal-rules.js'
+import { LANGUAGES } from '../../i18n.js'
+import { form, oneOf, SlugPath, text } from '../schemas.js'
+import { PROPOSAL_TEXT_FIELDS } from './proposal-form.js'
+
+export { SlugPath }
+
+export const ReferencePath = Type.Object({ reference: Type.String() })
+export const TokenPath = Type.Object({ token: Type.String({ maxLength: 100 }) })
+
+/** Filters come from a select in the page; a value it does not offer (an old or edited link) means "all". */
+export const FilterQuery = Type.Object({ theme: text(40), track: text(40) })
+
+export const LanguagePath = Type.Object({ lang: oneOf(LANGUAGES) })
+export const NextQuery = Type.Object({ next: text(2000) })
+
+// Open data is read by programs too: they choose the language of the reasons without a cookie.
+export const LangQuery = Type.Object({ lang: Type.Optional(oneOf(LANGUAGES)) })
+
+/**
+ * Types only: what is wrong with a value is for validateProposal to say, for every field at once.
+ * A single ticked theme arrives as a string; Fastify's coercion turns it into a list.
+ */
+export const ProposalBody = form({
+  ...Object.fromEntries(PROPOSAL_TEXT_FIELDS.map((field) => [field, Type.Optional(Type.String())])) as Record<(typeof PROPOSAL_TEXT_FIELDS)[number], TOptional<TString>>,
+  themes: Type.Optional(Type.Array(Type.String(), { maxItems: THEMES.length })),
+  consent: Type.Optional(Type.String()),
+})
