@@ -42,7 +42,9 @@ void sameShape
 
 const checkV1 = TypeCompiler.Compile(OutcomeV1)
 
-export class StoredOutcomeError extends Error {}
+export class StoredOutcomeError extends Error {
+  override name = 'StoredOutcomeError'
+}
 
 /** A published result's outcome as stored, checked against the shape of its version: never trusted as a cast. */
 export function readOutcome(version: number, stored: unknown): TallyResult {

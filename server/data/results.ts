@@ -71,6 +71,13 @@ function asResult({ outcome, outcomeVersion, ...row }: typeof results.$inferSele
   return { ...row, outcome: readOutcome(outcomeVersion, outcome) }
 }
 
+/** The result of a round that is published: publishing stores it in the same transaction, so it is always there. */
+export async function publishedResult(db: Db, roundId: number): Promise<Result> {
+  const result = await findResult(db, roundId)
+  if (!result) throw new Error(`round ${roundId} is published but has no stored result`)
+  return result
+}
+
 export async function findResult(db: Db, roundId: number): Promise<Result | undefined> {
   const [row] = await db.select().from(results).where(eq(results.roundId, roundId))
   return row && asResult(row)

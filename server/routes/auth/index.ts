@@ -1,3 +1,5 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Static } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { recordAudit } from '../../data/audit.js'
 import { findOfficialByEmail, recordFailedLogin, recordLogin } from '../../data/officials.js'
@@ -7,42 +9,26 @@ import { SECURITY_LIMITS } from '../../domain/security.js'
 import { dummyHash, verifyPassword } from '../../passwords.js'
 import { safeRedirect } from '../../domain/redirect.js'
 import { fieldErrors } from '../forms.js'
+import { LOCK_MINUTES, MAX_FAILED_LOGINS } from '../shared/verify-code.js'
 import invitationRoutes from './invitation.js'
+import { LoginForm, NextQuery } from './schemas.js'
 import secondFactorRoutes, { startSession } from './second-factor.js'
-import { LOCK_MINUTES, MAX_FAILED_LOGINS } from './verify-code.js'
 
-interface LoginBody {
-  email: string
-  password: string
-  next?: string
-}
-
-const loginSchema = {
-  body: {
-    type: 'object',
-    properties: {
-      email: { type: 'string', minLength: 1, maxLength: 254 },
-      password: { type: 'string', minLength: 1, maxLength: 1024 },
-      next: { type: 'string', maxLength: 2000 },
-      _csrf: { type: 'string' },
-    },
-    required: ['email', 'password'],
-  },
-}
-
-export default async function authRoutes(app: FastifyInstance) {
-  app.get<{ Querystring: { next?: string } }>('/login', {
-    schema: { querystring: { type: 'object', properties: { next: { type: 'string', maxLength: 2000 } } } },
+export default async function authRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  app.get('/login', {
+    schema: { querystring: NextQuery },
   }, async (request, reply) => {
     return reply.render('pages/auth/login.hbs', { title: app.translate(request.lang, 'login.title'), next: safeRedirect(request.query.next, '') })
   })
 
-  app.post<{ Body: LoginBody }>('/login', {
-    schema: loginSchema,
+  app.post('/login', {
+    schema: { body: LoginForm },
     attachValidation: true,
     config: { rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` } },
   }, async (request, reply) => {
-    const body = (request.body ?? {}) as Partial<LoginBody>
+    // With a validation error attached the body is whatever arrived, so each field is checked before use.
+    const body: Partial<Record<keyof Static<typeof LoginForm>, unknown>> = request.body ?? {}
     const rerender = (status: number, errors: Record<string, string>, messageKey?: string) =>
       reply.code(status).render('pages/auth/login.hbs', {
         title: app.translate(request.lang, 'login.title'),
@@ -53,7 +39,7 @@ export default async function authRoutes(app: FastifyInstance) {
       })
     if (request.validationError) return rerender(422, fieldErrors(request.validationError.validation))
 
-    const { email, password } = body as LoginBody
+    const { email, password } = request.body
     const found = await findOfficialByEmail(app.db, email.trim())
     // A deactivated account, or one whose invitation was never used, logs in as little as an unknown one.
     const official = found?.active && found.passwordHash ? found : undefined

@@ -3,7 +3,7 @@ import { findOfficial, recordLogin } from '../../data/officials.js'
 import { unusedRecoveryCodes } from '../../data/second-factor.js'
 import { deleteExpiredSessions } from '../../data/sessions.js'
 import { safeRedirect } from '../../domain/redirect.js'
-import { verifySecondFactor } from './verify-code.js'
+import { verifySecondFactor } from '../shared/verify-code.js'
 
 /** Time between a correct password and its code before the login starts over. */
 const PENDING_MS = 10 * 60 * 1000

@@ -3,7 +3,7 @@ import { changePassword, findOfficial, recordFailedLogin } from '../../data/offi
 import { endAllOfficialSessions } from '../../data/sessions.js'
 import { MAX_PASSWORD_LENGTH, passwordProblem } from '../../domain/password-policy.js'
 import { COMMON_PASSWORDS, hashPassword, verifyPassword } from '../../passwords.js'
-import { LOCK_MINUTES, MAX_FAILED_LOGINS } from '../auth/verify-code.js'
+import { LOCK_MINUTES, MAX_FAILED_LOGINS } from '../shared/verify-code.js'
 import type { FieldErrors } from '../forms.js'
 
 interface PasswordBody { current?: string; password?: string; repeat?: string }

@@ -6,7 +6,7 @@ import { confirmEnrolment, resetSecondFactor, startEnrolment } from '../../data/
 import { RECOVERY_CODE_COUNT, recoveryCodeFromBytes } from '../../domain/recovery-codes.js'
 import { checkCode, groupsOfFour, otpauthUri, secretFromBytes } from '../../domain/totp.js'
 import { sha256 } from '../../passwords.js'
-import { verifySecondFactor } from '../auth/verify-code.js'
+import { verifySecondFactor } from '../shared/verify-code.js'
 
 const ISSUER = 'Wijkbudget'
 

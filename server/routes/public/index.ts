@@ -1,9 +1,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { sql } from 'drizzle-orm'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { findPublicProposal, listPublicProposals } from '../../data/proposals.js'
+import { findProposalByToken, findPublicProposal, listPublicProposals } from '../../data/proposals.js'
 import { findRoundBySlug, listPublicRounds, type Round } from '../../data/rounds.js'
 import { can, isView, type Actor } from '../../domain/permissions.js'
+import { isStatusToken } from '../../domain/proposal-rules.js'
 import { wantsFragment } from '../../plugins/views.js'
 import { safeRedirect } from '../../domain/redirect.js'
 import { theRound } from '../../plugins/auth.js'
@@ -24,10 +25,18 @@ function visible(request: FastifyRequest, round: Round): boolean {
   return can(PUBLIC, 'round.view', round.phase) && (!isView(action) || can(PUBLIC, action, round.phase))
 }
 
-/** The folder's one guard: loads the round (or the proposal) the path names, and answers 404 for what the public may not see. */
+/**
+ * The folder's one guard: loads the round (or the proposal) the path names, and answers 404 for what
+ * the public may not see. A status link's token is the submitter's secret: a wrong one says no more than that.
+ */
 async function guard(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
-  const { slug, reference } = request.params as { slug?: string; reference?: string }
-  if (slug !== undefined) {
+  const { slug, reference, token } = request.params as { slug?: string; reference?: string; token?: string }
+  if (token !== undefined) {
+    const found = isStatusToken(token) ? await findProposalByToken(this.db, token) : undefined
+    if (!found) return reply.callNotFound()
+    request.round = found.round
+    request.proposal = found.proposal
+  } else if (slug !== undefined) {
     const round = await findRoundBySlug(this.db, slug)
     if (!round || !visible(request, round)) return reply.callNotFound()
     request.round = round

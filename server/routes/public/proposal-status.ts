@@ -2,8 +2,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { listProposalEvents } from '../../data/proposal-events.js'
 import { findProposalByToken, findProposalLink, resubmitProposal, type Proposal } from '../../data/proposals.js'
+import { theProposal, theRound } from '../../plugins/auth.js'
 import type { Round } from '../../data/rounds.js'
-import { isStatusToken, resubmissionOpen, type ProposalErrors, type ProposalForm } from '../../domain/proposal-rules.js'
+import { resubmissionOpen, type ProposalErrors, type ProposalForm } from '../../domain/proposal-rules.js'
 import { formFromProposal, formView, readProposalForm } from './proposal-form.js'
 import { historyView } from './proposal-views.js'
 import { ProposalBody, TokenPath } from './schemas.js'
@@ -18,14 +19,6 @@ export default async function proposalStatusRoutes(fastify: FastifyInstance) {
     reply.header('Cache-Control', 'no-store')
     reply.header('X-Robots-Tag', 'noindex')
   })
-
-  /** The proposal behind a token, or null after replying 404: a wrong token never says more than that. */
-  async function byToken(token: string, reply: FastifyReply): Promise<{ proposal: Proposal; round: Round } | null> {
-    const found = isStatusToken(token) ? await findProposalByToken(app.db, token) : undefined
-    if (found) return found
-    reply.callNotFound()
-    return null
-  }
 
   function locked(reply: FastifyReply, proposal: Proposal) {
     return reply.code(409).render('pages/public/status-locked.hbs', {
@@ -45,10 +38,8 @@ export default async function proposalStatusRoutes(fastify: FastifyInstance) {
     })
   }
 
-  app.get('/status/:token', { schema: { params: TokenPath }, attachValidation: true }, async (request, reply) => {
-    const found = await byToken(request.params.token, reply)
-    if (!found) return reply
-    const { proposal, round } = found
+  app.get('/status/:token', { schema: { params: TokenPath } }, async (request, reply) => {
+    const [proposal, round] = [theProposal(request), theRound(request)]
     const [events, mergedInto] = await Promise.all([
       listProposalEvents(app.db, proposal.id),
       proposal.duplicateOfId === null ? undefined : findProposalLink(app.db, proposal.duplicateOfId),
@@ -67,9 +58,8 @@ export default async function proposalStatusRoutes(fastify: FastifyInstance) {
     })
   })
 
-  app.get('/status/:token/edit', { schema: { params: TokenPath }, attachValidation: true }, async (request, reply) => {
-    const found = await byToken(request.params.token, reply)
-    if (!found) return reply
+  app.get('/status/:token/edit', { schema: { params: TokenPath } }, async (request, reply) => {
+    const found = { proposal: theProposal(request), round: theRound(request) }
     if (!resubmissionOpen(found.proposal.status, found.round.phase)) return locked(reply, found.proposal)
     return editForm(reply, found, formFromProposal(found.proposal, request.lang), {}, 200)
   })
@@ -78,8 +68,7 @@ export default async function proposalStatusRoutes(fastify: FastifyInstance) {
     schema: { params: TokenPath, body: ProposalBody },
     attachValidation: true,
   }, async (request, reply) => {
-    const found = await byToken(request.params.token, reply)
-    if (!found) return reply
+    const found = { proposal: theProposal(request), round: theRound(request) }
     if (!resubmissionOpen(found.proposal.status, found.round.phase)) return locked(reply, found.proposal)
     const { form, errors, fields } = readProposalForm(request, found.round.budgetCents)
     if (!fields) return editForm(reply, found, form, errors, 422)

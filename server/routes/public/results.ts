@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { findResult, listProgressUpdates, type Result } from '../../data/results.js'
+import { listProgressUpdates, publishedResult, type Result } from '../../data/results.js'
 import type { Round } from '../../data/rounds.js'
 import { listBallotProjects } from '../../data/ballots.js'
 import { barChart } from '../../domain/chart.js'
@@ -21,12 +21,11 @@ export default async function publicResultsRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const view = { config: { action: 'results.view' as const } }
 
-  /** The round the guard let through (a published one) with its frozen result, or undefined after replying 404. */
-  async function published(request: FastifyRequest, reply: FastifyReply): Promise<{ round: Round; result: Result; outcome: TallyResult } | undefined> {
+  /** The round the guard let through (a published one) with its frozen result. */
+  async function published(request: FastifyRequest): Promise<{ round: Round; result: Result; outcome: TallyResult }> {
     const round = theRound(request)
-    const result = await findResult(app.db, round.id)
-    if (!result) reply.callNotFound()
-    return result && { round, result, outcome: result.outcome }
+    const result = await publishedResult(app.db, round.id)
+    return { round, result, outcome: result.outcome }
   }
 
   async function openDataRows(round: Round, outcome: TallyResult, lang: Lang) {
@@ -49,8 +48,7 @@ export default async function publicResultsRoutes(fastify: FastifyInstance) {
     reply.type(type).header('Content-Disposition', `attachment; filename="${filename}"`)
 
   app.get('/rounds/:slug/results', { schema: { params: SlugPath }, ...view }, async (request, reply) => {
-    const found = await published(request, reply)
-    if (!found) return reply
+    const found = await published(request)
     const { round, result, outcome } = found
     const rows = resultRows(outcome, await listBallotProjects(app.db, round.id), request.lang)
     const funded = rows.filter((r) => r.funded)
@@ -82,8 +80,7 @@ export default async function publicResultsRoutes(fastify: FastifyInstance) {
   app.get('/rounds/:slug/results.csv', {
     schema: { params: SlugPath, querystring: LangQuery }, ...view,
   }, async (request, reply) => {
-    const found = await published(request, reply)
-    if (!found) return reply
+    const found = await published(request)
     const rows = await openDataRows(found.round, found.outcome, request.query.lang ?? request.lang)
     const csv = toCsv(CSV_COLUMNS, rows.map((row) => CSV_COLUMNS.map((column) => row[column])))
     return download(reply, 'text/csv; charset=utf-8', `${found.round.slug}-results.csv`).send(csv)
@@ -92,8 +89,7 @@ export default async function publicResultsRoutes(fastify: FastifyInstance) {
   app.get('/rounds/:slug/results.json', {
     schema: { params: SlugPath, querystring: LangQuery }, ...view,
   }, async (request, reply) => {
-    const found = await published(request, reply)
-    if (!found) return reply
+    const found = await published(request)
     const { round, result, outcome } = found
     const lang = request.query.lang ?? request.lang
     return download(reply, 'application/json; charset=utf-8', `${round.slug}-results.json`).send({
@@ -117,8 +113,7 @@ export default async function publicResultsRoutes(fastify: FastifyInstance) {
   })
 
   app.get('/rounds/:slug/ballots.pb', { schema: { params: SlugPath }, ...view }, async (request, reply) => {
-    const found = await published(request, reply)
-    if (!found) return reply
+    const found = await published(request)
     return download(reply, 'text/plain; charset=utf-8', `${found.round.slug}-ballots.pb`).send(found.result.ballotsPb)
   })
 

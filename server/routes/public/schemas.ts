@@ -7,7 +7,7 @@ import { PROPOSAL_TEXT_FIELDS } from './proposal-form.js'
 export { SlugPath }
 
 export const ReferencePath = Type.Object({ reference: Type.String() })
-export const TokenPath = Type.Object({ token: Type.String({ maxLength: 100 }) })
+export const TokenPath = Type.Object({ token: Type.String() })
 
 /** Filters come from a select in the page; a value it does not offer (an old or edited link) means "all". */
 export const FilterQuery = Type.Object({ theme: text(40), track: text(40) })

@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import { countedBallots, findResult, type Result } from '../../data/results.js'
+import { countedBallots, publishedResult, type Result } from '../../data/results.js'
 import type { Round } from '../../data/rounds.js'
 import { countRevokedBallots, listResponseTimes, listRoundDecisions, loadRoundAudit, type RoundAudit } from '../../data/transparency.js'
 import { listBallotProjects, turnout } from '../../data/ballots.js'
@@ -99,7 +99,7 @@ export default async function transparencyRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   app.get('/rounds/:slug/transparency', { schema: { params: SlugPath }, config: { action: 'round.view' } }, async (request, reply) => {
     const round = theRound(request)
-    const result = can('resident', 'results.view', round.phase) ? await findResult(app.db, round.id) : undefined
+    const result = can('resident', 'results.view', round.phase) ? await publishedResult(app.db, round.id) : undefined
     const [decisions, response, audit, turnoutModel] = await Promise.all([
       listRoundDecisions(app.db, round.id),
       responseView(app, round),
