@@ -4,7 +4,7 @@ import { lastAccessReview } from '../../data/accounts.js'
 import { findProposal, findRoundOf } from '../../data/moderation.js'
 import { findRound, listRounds } from '../../data/rounds.js'
 import { accessReviewDue } from '../../domain/accounts.js'
-import { canAtAll } from '../../domain/permissions.js'
+import { can, canAtAll } from '../../domain/permissions.js'
 import { admitOfficial } from '../../plugins/auth.js'
 import { parseId } from '../schemas.js'
 import { roundView } from '../shared/round-view.js'
@@ -62,7 +62,7 @@ export default async function officialRoutes(fastify: FastifyInstance, opts: { c
     return reply.render('pages/official/dashboard.hbs', {
       title: app.translate(request.lang, 'dashboard.title'),
       // Drafts have no public page yet; every other round shows the address residents use.
-      rounds: rounds.map((round) => ({ ...roundView(round), publicAddress: round.phase === 'draft' ? null : `${app.publicUrl}/rounds/${round.slug}` })),
+      rounds: rounds.map((round) => ({ ...roundView(round), publicAddress: can('resident', 'round.view', round.phase) ? `${app.publicUrl}/rounds/${round.slug}` : null })),
       canCreateRound: canAtAll(role, 'round.create'),
       canManageOfficials: canAtAll(role, 'officials.manage'),
       reviewDue: canReview && accessReviewDue(await lastAccessReview(app.db), new Date()),

@@ -1,4 +1,5 @@
 import type { Round } from '../../data/rounds.js'
+import { phasesWhere } from '../../domain/permissions.js'
 import { PHASES } from '../../domain/phases.js'
 
 /** The phase timeline residents see: each step with its planned date and where the round is now. */
@@ -13,7 +14,7 @@ export function roundView(round: Round) {
   }
   return {
     ...round,
-    timeline: PHASES.filter((phase) => phase !== 'draft').map((phase) => ({
+    timeline: phasesWhere('resident', 'round.view').map((phase) => ({
       phase,
       date: planned[phase],
       done: PHASES.indexOf(phase) < current,
