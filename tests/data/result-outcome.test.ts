@@ -16,7 +16,7 @@ t.test('a stored outcome of either rule reads back as it was counted, through JS
 })
 
 t.test('an outcome of another shape or version is refused instead of trusted', async (t) => {
-  const stored = JSON.parse(JSON.stringify(tally(input, 'greedy')))
+  const stored = JSON.parse(JSON.stringify(tally(input, 'greedy'))) as ReturnType<typeof tally>
   t.throws(() => readOutcome(OUTCOME_VERSION + 1, stored), StoredOutcomeError, 'a version this software does not know')
   t.throws(() => readOutcome(OUTCOME_VERSION, { ...stored, selected: [1, 2] }), StoredOutcomeError, 'ids stored as numbers')
   t.throws(() => readOutcome(OUTCOME_VERSION, { ...stored, projects: [{ ...stored.projects[0], reason: { kind: 'lottery' } }] }), StoredOutcomeError, 'a reason nobody can explain')

@@ -51,7 +51,7 @@ if (session) {
     await resident.getByRole('link', { name: 'Bekijk de uitslag' }).click()
     await resident.waitForURL(`**/rounds/${slug}/results`)
     t.equal(await resident.locator('h1').innerText(), 'Uitslag')
-    const funded = (stored!.outcome as unknown as TallyResult).selected
+    const funded = (stored!.outcome as TallyResult).selected
     t.equal(await resident.getByRole('heading', { name: `Gekozen projecten (${funded.length})` }).count(), 1, 'the funded projects are counted')
     const chart = resident.getByRole('img', { name: 'Stemmen per project' })
     t.ok(await chart.isVisible(), 'the chart is an image with a name')

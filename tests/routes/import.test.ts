@@ -91,9 +91,9 @@ t.test('Rembertów 2022 replays as a closed round whose published equal-shares r
   t.equal((await admin.post(`/official/rounds/${roundId}/publish`, {})).statusCode, 303)
   const [stored] = await db.select().from(results).where(eq(results.roundId, roundId))
   const pbIdOf = new Map(imported.map((p) => [String(p.id), p.description.replace('Pabulib project_id ', '')]))
-  const selected = (stored!.outcome as unknown as TallyResult).selected.map((id) => pbIdOf.get(id)!)
+  const selected = (stored!.outcome as TallyResult).selected.map((id) => pbIdOf.get(id)!)
   t.same(selected.sort((a, b) => Number(a) - Number(b)), expected.selected, 'the reference winners')
-  t.equal((stored!.outcome as unknown as TallyResult).totalCost, expected.total_cost * 100)
+  t.equal((stored!.outcome as TallyResult).totalCost, expected.total_cost * 100)
 
   const page = await new Visitor(app).get(`/rounds/${round!.slug}/results`)
   t.equal(page.statusCode, 200)

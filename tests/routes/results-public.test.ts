@@ -50,7 +50,7 @@ function published() {
 const stored = async () => {
   await published()
   const [row] = await db.select().from(results).where(eq(results.roundId, roundId))
-  return { row: row!, outcome: row!.outcome as unknown as TallyResult }
+  return { row: row!, outcome: row!.outcome as TallyResult }
 }
 const cardTitles = (cards: ReturnType<typeof html>['root'] | null | undefined) => cards?.querySelectorAll('.card__title a').map((a) => a.text) ?? []
 

@@ -85,7 +85,7 @@ t.test('publishing freezes the counted result, the anonymised ballots and their 
   t.equal(entry!.details.softwareVersion, stored!.softwareVersion)
 
   const recount = tally(pbTallyInput(parsePb(stored!.ballotsPb)), 'equal-shares')
-  t.same(recount.selected.sort(), [...(stored!.outcome as unknown as TallyResult).selected].sort(), 'anyone can recount the export')
+  t.same(recount.selected.sort(), [...(stored!.outcome as TallyResult).selected].sort(), 'anyone can recount the export')
   t.notMatch(stored!.ballotsPb, codes[1]!, 'no codes in the export')
 
   const page = html(await admin.get(`/official/rounds/${roundId}/results`))
@@ -108,7 +108,7 @@ t.test('after publication ballots and revocations cannot change, whatever writes
 t.test('admins and moderators post progress on funded projects; bad input is refused and changes nothing', async (t) => {
   await published()
   const [stored] = await db.select().from(results)
-  const funded = (stored!.outcome as unknown as TallyResult).selected.map(Number)
+  const funded = (stored!.outcome as TallyResult).selected.map(Number)
   const notFunded = projects.find((p) => !funded.includes(p.id))
   const moderator = await as('moderator')
   await moderator.get(`/official/rounds/${roundId}/results`)
