@@ -2,6 +2,8 @@ import type { Role } from './permissions.js'
 
 export const INVITATION_HOURS = 72
 export const ACCESS_REVIEW_DAYS = 365
+/** The role an invitation form starts with: the one that can help without changing a round's rules. */
+export const INVITED_ROLE: Role = 'moderator'
 const DAY = 24 * 60 * 60 * 1000
 
 export type InvitationProblem = 'invitation.unknown' | 'invitation.used' | 'invitation.expired'

@@ -1,27 +1,20 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { acceptInvitation, findInvitation } from '../../data/accounts.js'
 import { recordAudit } from '../../data/audit.js'
 import { recordLogin } from '../../data/officials.js'
 import { invitationProblem } from '../../domain/accounts.js'
-import { MAX_PASSWORD_LENGTH, passwordProblem } from '../../domain/password-policy.js'
+import { passwordProblem } from '../../domain/password-policy.js'
 import { COMMON_PASSWORDS, hashPassword, sha256 } from '../../passwords.js'
 import type { FieldErrors } from '../forms.js'
+import { NewPasswordForm, TokenPath } from './schemas.js'
 import { startSession } from './second-factor.js'
 
-const tokenParams = { type: 'object', properties: { token: { type: 'string', minLength: 1, maxLength: 100 } }, required: ['token'] } as const
-const passwordBody = {
-  type: 'object',
-  properties: {
-    password: { type: 'string', maxLength: MAX_PASSWORD_LENGTH * 4 },
-    repeat: { type: 'string', maxLength: MAX_PASSWORD_LENGTH * 4 },
-    _csrf: { type: 'string' },
-  },
-} as const
-
 /** A one-time invitation link: the new official chooses a password and is signed in. */
-export default async function invitationRoutes(app: FastifyInstance) {
-  async function load(request: FastifyRequest<{ Params: { token: string } }>) {
-    const invitation = await findInvitation(app.db, sha256(request.params.token))
+export default async function invitationRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  async function load(token: string) {
+    const invitation = await findInvitation(app.db, sha256(token))
     const problem = invitation && !invitation.active ? 'invitation.unknown' : invitationProblem(invitation, new Date())
     return { invitation, problem }
   }
@@ -36,18 +29,18 @@ export default async function invitationRoutes(app: FastifyInstance) {
       title: app.translate(request.lang, 'invitation.title'), name, errors, action: request.url, open: true,
     })
 
-  app.get<{ Params: { token: string } }>('/invite/:token', { schema: { params: tokenParams } }, async (request, reply) => {
-    const { invitation, problem } = await load(request)
+  app.get('/invite/:token', { schema: { params: TokenPath } }, async (request, reply) => {
+    const { invitation, problem } = await load(request.params.token)
     if (problem || !invitation) return refused(request, reply, problem ?? 'invitation.unknown')
     return form(request, reply, invitation.name)
   })
 
-  app.post<{ Params: { token: string }; Body: { password?: string; repeat?: string } }>('/invite/:token', {
-    schema: { params: tokenParams, body: passwordBody },
+  app.post('/invite/:token', {
+    schema: { params: TokenPath, body: NewPasswordForm },
     attachValidation: true,
     config: { rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` } },
   }, async (request, reply) => {
-    const { invitation, problem } = await load(request)
+    const { invitation, problem } = await load(request.params.token)
     if (problem || !invitation) {
       await recordAudit(app.db, {
         officialId: invitation?.officialId ?? null, actor: invitation?.email ?? 'anonymous', action: 'invitation.refused',

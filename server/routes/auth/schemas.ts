@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox'
-import { csrf, text } from '../schemas.js'
+import { MAX_PASSWORD_LENGTH } from '../../domain/password-policy.js'
+import { csrf, form, text } from '../schemas.js'
 
 export const NextQuery = Type.Object({ next: text(2000) })
 
@@ -9,3 +10,12 @@ export const LoginForm = Type.Object({
   next: text(2000),
   ...csrf,
 })
+
+/** Typed passwords are bounded generously: the policy's own message says what is too long. */
+const typedPassword = text(MAX_PASSWORD_LENGTH * 4)
+
+export const TokenPath = Type.Object({ token: Type.String({ minLength: 1, maxLength: 100 }) })
+export const NewPasswordForm = form({ password: typedPassword, repeat: typedPassword })
+
+export const CodeQuery = Type.Object({ next: text(2000), reason: text(20) })
+export const CodeForm = form({ code: text(20), recoveryCode: text(40), next: text(2000) })

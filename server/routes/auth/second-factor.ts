@@ -1,9 +1,11 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { findOfficial, recordLogin } from '../../data/officials.js'
 import { unusedRecoveryCodes } from '../../data/second-factor.js'
 import { deleteExpiredSessions } from '../../data/sessions.js'
 import { safeRedirect } from '../../domain/redirect.js'
 import { verifySecondFactor } from '../shared/verify-code.js'
+import { CodeForm, CodeQuery } from './schemas.js'
 
 /** Time between a correct password and its code before the login starts over. */
 const PENDING_MS = 10 * 60 * 1000
@@ -19,28 +21,8 @@ export function startSession(request: FastifyRequest, officialId: number, verifi
   delete request.session.pendingSince
 }
 
-interface CodeBody {
-  code?: string
-  recoveryCode?: string
-  next?: string
-}
-
-const codeSchema = {
-  querystring: { type: 'object', properties: { next: { type: 'string', maxLength: 2000 }, reason: { type: 'string', maxLength: 20 } } },
-}
-const codeBodySchema = {
-  body: {
-    type: 'object',
-    properties: {
-      code: { type: 'string', maxLength: 20 },
-      recoveryCode: { type: 'string', maxLength: 40 },
-      next: { type: 'string', maxLength: 2000 },
-      _csrf: { type: 'string' },
-    },
-  },
-}
-
-export default async function secondFactorRoutes(app: FastifyInstance) {
+export default async function secondFactorRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   /** Who is confirming a code: someone halfway through logging in, or a signed-in official asked again. */
   const whoIsConfirming = async (request: FastifyRequest) => {
     const { pendingOfficialId, pendingSince } = request.session
@@ -53,7 +35,7 @@ export default async function secondFactorRoutes(app: FastifyInstance) {
 
   const title = (request: FastifyRequest) => app.translate(request.lang, 'secondFactor.title')
 
-  app.get<{ Querystring: { next?: string; reason?: string } }>('/login/code', { schema: codeSchema }, async (request, reply) => {
+  app.get('/login/code', { schema: { querystring: CodeQuery } }, async (request, reply) => {
     const official = await whoIsConfirming(request)
     if (!official) return reply.redirect('/login', 303)
     return reply.render('pages/auth/code.hbs', {
@@ -64,8 +46,8 @@ export default async function secondFactorRoutes(app: FastifyInstance) {
     })
   })
 
-  app.post<{ Body: CodeBody }>('/login/code', {
-    schema: codeBodySchema,
+  app.post('/login/code', {
+    schema: { body: CodeForm },
     attachValidation: true,
     config: { rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` } },
   }, async (request, reply) => {

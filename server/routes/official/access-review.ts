@@ -1,12 +1,15 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { lastAccessReview, listOfficialsForReview, recordAccessReview } from '../../data/accounts.js'
 import { accessReviewDue } from '../../domain/accounts.js'
+import { ReviewQuery } from './schemas.js'
 
 /** The yearly access review: who can do what, and since when nobody looked. */
-export default async function reviewRoutes(app: FastifyInstance) {
-  app.get<{ Querystring: { done?: string } }>('/accounts/review', {
+export default async function reviewRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  app.get('/accounts/review', {
     config: { action: 'officials.review' },
-    schema: { querystring: { type: 'object', properties: { done: { type: 'string', maxLength: 1 } } } },
+    schema: { querystring: ReviewQuery },
   }, async (request, reply) => {
     const last = await lastAccessReview(app.db)
     return reply.header('Cache-Control', 'no-store').render('pages/official/accounts/review.hbs', {

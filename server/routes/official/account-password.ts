@@ -1,24 +1,15 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { changePassword, findOfficial, recordFailedLogin } from '../../data/officials.js'
 import { endAllOfficialSessions } from '../../data/sessions.js'
-import { MAX_PASSWORD_LENGTH, passwordProblem } from '../../domain/password-policy.js'
+import { passwordProblem } from '../../domain/password-policy.js'
 import { COMMON_PASSWORDS, hashPassword, verifyPassword } from '../../passwords.js'
 import { LOCK_MINUTES, MAX_FAILED_LOGINS } from '../shared/verify-code.js'
 import type { FieldErrors } from '../forms.js'
+import { PasswordChangeForm } from './schemas.js'
 
-interface PasswordBody { current?: string; password?: string; repeat?: string }
-
-const passwordBody = {
-  type: 'object',
-  properties: {
-    current: { type: 'string', maxLength: MAX_PASSWORD_LENGTH },
-    password: { type: 'string', maxLength: MAX_PASSWORD_LENGTH * 4 },
-    repeat: { type: 'string', maxLength: MAX_PASSWORD_LENGTH * 4 },
-    _csrf: { type: 'string' },
-  },
-} as const
-
-export default async function passwordRoutes(app: FastifyInstance) {
+export default async function passwordRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const render = async (request: FastifyRequest, reply: FastifyReply, errors: FieldErrors = {}) => {
     const row = await findOfficial(app.db, request.official!.id)
     return reply.render('pages/official/account/password.hbs', {
@@ -30,8 +21,8 @@ export default async function passwordRoutes(app: FastifyInstance) {
 
   app.get('/account/password', { config: { action: 'account.own' } }, async (request, reply) => render(request, reply))
 
-  app.post<{ Body: PasswordBody }>('/account/password', {
-    schema: { body: passwordBody },
+  app.post('/account/password', {
+    schema: { body: PasswordChangeForm },
     attachValidation: true,
     config: { action: 'account.own', rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` } },
   }, async (request, reply) => {

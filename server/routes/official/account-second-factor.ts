@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import QRCode from 'qrcode'
 import { findOfficial } from '../../data/officials.js'
@@ -7,20 +8,13 @@ import { RECOVERY_CODE_COUNT, recoveryCodeFromBytes } from '../../domain/recover
 import { checkCode, groupsOfFour, otpauthUri, secretFromBytes } from '../../domain/totp.js'
 import { sha256 } from '../../passwords.js'
 import { verifySecondFactor } from '../shared/verify-code.js'
+import { EnrolForm, RecoveryForm } from './schemas.js'
 
 const ISSUER = 'Wijkbudget'
 
-const codeBody = {
-  type: 'object',
-  properties: { code: { type: 'string', maxLength: 20 }, _csrf: { type: 'string' } },
-} as const
-const recoveryBody = {
-  type: 'object',
-  properties: { recoveryCode: { type: 'string', maxLength: 40 }, _csrf: { type: 'string' } },
-} as const
-
 /** Enrolling an authenticator app, and replacing one with a recovery code. */
-export default async function enrolmentRoutes(app: FastifyInstance) {
+export default async function enrolmentRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   /** The pending secret, made once and kept (sealed) so a reload shows the same QR code. */
   async function pendingSecret(officialId: number): Promise<string> {
     const row = (await findOfficial(app.db, officialId))!
@@ -48,8 +42,8 @@ export default async function enrolmentRoutes(app: FastifyInstance) {
     return renderEnrol(request, reply)
   })
 
-  app.post<{ Body: { code?: string } }>('/account/second-factor', {
-    schema: { body: codeBody },
+  app.post('/account/second-factor', {
+    schema: { body: EnrolForm },
     config: { action: 'account.own' },
     attachValidation: true,
   }, async (request, reply) => {
@@ -69,8 +63,8 @@ export default async function enrolmentRoutes(app: FastifyInstance) {
     })
   })
 
-  app.post<{ Body: { recoveryCode?: string } }>('/account/second-factor/reset', {
-    schema: { body: recoveryBody },
+  app.post('/account/second-factor/reset', {
+    schema: { body: RecoveryForm },
     attachValidation: true,
     config: { action: 'account.own', rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` } },
   }, async (request, reply) => {

@@ -1,17 +1,18 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { recordAudit } from '../../data/audit.js'
 import { unusedRecoveryCodes } from '../../data/second-factor.js'
 import { endAllOfficialSessions, endOfficialSession, listOfficialSessions } from '../../data/sessions.js'
 import passwordRoutes from './account-password.js'
 import enrolmentRoutes from './account-second-factor.js'
-
-const DONE = ['password', 'session', 'others'] as const
+import { AccountQuery, EndSessionForm } from './schemas.js'
 
 /** An official's own account: password, second factor, sessions. */
-export default async function accountRoutes(app: FastifyInstance) {
-  app.get<{ Querystring: { done?: (typeof DONE)[number]; recovery?: number } }>('/account', {
+export default async function accountRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  app.get('/account', {
     config: { action: 'account.own' },
-    schema: { querystring: { type: 'object', properties: { done: { type: 'string', enum: [...DONE] }, recovery: { type: 'integer', minimum: 0, maximum: 10 } } } },
+    schema: { querystring: AccountQuery },
     attachValidation: true,
   }, async (request, reply) => {
     const official = request.official!
@@ -28,9 +29,9 @@ export default async function accountRoutes(app: FastifyInstance) {
     })
   })
 
-  app.post<{ Body: { session: string } }>('/account/sessions/end', {
+  app.post('/account/sessions/end', {
     config: { action: 'account.own' },
-    schema: { body: { type: 'object', properties: { session: { type: 'string', maxLength: 64 }, _csrf: { type: 'string' } }, required: ['session'] } },
+    schema: { body: EndSessionForm },
   }, async (request, reply) => {
     const official = request.official!
     if (await endOfficialSession(app.db, official.id, request.body.session)) {

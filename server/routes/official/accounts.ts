@@ -1,36 +1,22 @@
 import { randomBytes } from 'node:crypto'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Static } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { changeAccount, inviteOfficial, listOfficialsForReview } from '../../data/accounts.js'
 import { findOfficial } from '../../data/officials.js'
 import { resetSecondFactor } from '../../data/second-factor.js'
-import { accountChangeProblem, invitationExpiry, type AccountChange } from '../../domain/accounts.js'
+import { accountChangeProblem, invitationExpiry, INVITED_ROLE, type AccountChange } from '../../domain/accounts.js'
 import { isRole, ROLES } from '../../domain/permissions.js'
 import { hashPassword, sha256, temporaryPassword } from '../../passwords.js'
 import { fieldErrors, type FieldErrors } from '../forms.js'
 import auditExportRoutes from './audit-export.js'
 import reviewRoutes from './access-review.js'
+import { AccountChangePath, INVITE_METHODS, InviteForm, OfficialPath, RoleForm } from './schemas.js'
 
-interface InviteBody { name?: string; email?: string; role?: string; method?: string }
-
-const METHODS = ['link', 'password'] as const
-
-const inviteBody = {
-  type: 'object',
-  properties: {
-    name: { type: 'string', minLength: 1, maxLength: 120, pattern: '\\S' },
-    email: { type: 'string', minLength: 3, maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$' },
-    role: { type: 'string', enum: [...ROLES] },
-    method: { type: 'string', enum: [...METHODS] },
-    _csrf: { type: 'string' },
-  },
-  required: ['name', 'email', 'role', 'method'],
-} as const
-
-const idParams = { type: 'object', properties: { official: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } }, required: ['official'] } as const
-const CHANGES = ['deactivate', 'reactivate', 'reset-second-factor'] as const
 
 /** Admins manage officials: invite, change role, deactivate and reactivate, reset a second factor. */
-export default async function accountsRoutes(app: FastifyInstance) {
+export default async function accountsRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   async function renderList(request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) {
     const me = request.official!
     const rows = await listOfficialsForReview(app.db)
@@ -38,26 +24,26 @@ export default async function accountsRoutes(app: FastifyInstance) {
       title: app.translate(request.lang, 'accounts.title'),
       officials: rows.map((row) => ({ ...row, self: row.id === me.id, roles: ROLES })),
       roles: ROLES,
-      methods: METHODS,
-      form: { method: 'link', role: 'moderator' },
+      methods: INVITE_METHODS,
+      form: { method: 'link', role: INVITED_ROLE },
       ...extra,
     })
   }
 
   app.get('/accounts', { config: { action: 'officials.manage' } }, async (request, reply) => renderList(request, reply))
 
-  app.post<{ Body: InviteBody }>('/accounts', { schema: { body: inviteBody }, attachValidation: true, config: { action: 'officials.manage' } }, async (request, reply) => {
-    const body = (request.body ?? {})
-    const form = { name: body.name?.slice(0, 120), email: body.email?.slice(0, 254), role: body.role, method: body.method }
+  app.post('/accounts', { schema: { body: InviteForm }, attachValidation: true, config: { action: 'officials.manage' } }, async (request, reply) => {
+    // With a validation error attached the body is whatever arrived, so each field is checked before use.
+    const body: Partial<Record<keyof Static<typeof InviteForm>, unknown>> = request.body ?? {}
+    const typed = (value: unknown, max: number) => (typeof value === 'string' ? value.slice(0, max) : undefined)
+    const form = { name: typed(body.name, 120), email: typed(body.email, 254), role: typed(body.role, 20), method: typed(body.method, 20) }
     const refuse = (errors: FieldErrors) => renderList(request, reply.code(422), { form, errors })
     if (request.validationError) return refuse(fieldErrors(request.validationError.validation))
-    const role = body.role
-    if (!isRole(role)) return refuse({ role: 'form.invalid' })
-
-    const person = { name: body.name!.trim(), email: body.email!.trim(), role }
+    const { name, email, role, method } = request.body
+    const person = { name: name.trim(), email: email.trim(), role }
     const token = randomBytes(32).toString('base64url')
     const password = temporaryPassword()
-    const access = body.method === 'link'
+    const access = method === 'link'
       ? { kind: 'link' as const, tokenHash: sha256(token), expiresAt: invitationExpiry(new Date()) }
       : { kind: 'password' as const, passwordHash: await hashPassword(password) }
     const official = await inviteOfficial(app.db, request.official!, person, access)
@@ -91,18 +77,18 @@ export default async function accountsRoutes(app: FastifyInstance) {
     return null
   }
 
-  app.post<{ Params: { official: number }; Body: { role?: string } }>('/accounts/:official/role', {
+  app.post('/accounts/:official/role', {
     config: { action: 'officials.manage' },
-    schema: { params: idParams, body: { type: 'object', properties: { role: { type: 'string', maxLength: 20 }, _csrf: { type: 'string' } } } },
+    schema: { params: OfficialPath, body: RoleForm },
   }, async (request, reply) => {
     const role = request.body.role
     if (!isRole(role)) return renderList(request, reply.code(422), { messageKey: 'form.invalid' })
     return change(request, reply, request.params.official, { kind: 'role', role })
   })
 
-  app.post<{ Params: { official: number; change: (typeof CHANGES)[number] } }>('/accounts/:official/:change', {
+  app.post('/accounts/:official/:change', {
     config: { action: 'officials.manage' },
-    schema: { params: { ...idParams, properties: { ...idParams.properties, change: { type: 'string', enum: [...CHANGES] } }, required: ['official', 'change'] } },
+    schema: { params: AccountChangePath },
   }, async (request, reply) => change(request, reply, request.params.official, { kind: request.params.change }))
 
   await app.register(reviewRoutes)

@@ -1,8 +1,10 @@
 import { Type } from '@sinclair/typebox'
 import { MODERATION_ACTIONS } from '../../domain/moderation.js'
+import { MAX_PASSWORD_LENGTH } from '../../domain/password-policy.js'
+import { ROLES } from '../../domain/permissions.js'
 import { PHASES } from '../../domain/phases.js'
 import { DATE_FIELDS } from '../../domain/round-rules.js'
-import { form, IdPath, oneOf, text, ticks } from '../schemas.js'
+import { csrf, form, IdPath, oneOf, text, ticks } from '../schemas.js'
 
 export { IdPath }
 
@@ -42,3 +44,30 @@ export const ResultsQuery = Type.Object({ done: text(1) })
 export const ProgressForm = form({ proposal: text(12), status: text(20), text: text(2000), on: text(10) })
 
 export const ImportForm = form({ pb: Type.Optional(Type.String()), tallyRule: text(100) })
+
+export const ACCOUNT_DONE = ['password', 'session', 'others'] as const
+export const AccountQuery = Type.Object({
+  done: Type.Optional(oneOf(ACCOUNT_DONE)), recovery: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
+})
+export const EndSessionForm = Type.Object({ session: Type.String({ maxLength: 64 }), ...csrf })
+/** Typed passwords are bounded generously: the policy's own message says what is too long. */
+const typedPassword = text(MAX_PASSWORD_LENGTH * 4)
+export const PasswordChangeForm = form({ current: text(MAX_PASSWORD_LENGTH), password: typedPassword, repeat: typedPassword })
+export const EnrolForm = form({ code: text(20) })
+export const RecoveryForm = form({ recoveryCode: text(40) })
+
+export const INVITE_METHODS = ['link', 'password'] as const
+export const InviteForm = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 120, pattern: '\\S' }),
+  email: Type.String({ minLength: 3, maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$' }),
+  role: oneOf(ROLES),
+  method: oneOf(INVITE_METHODS),
+  ...csrf,
+})
+/** An official by number; the folder's guard loads rounds by `:id`, so this path names its official apart. */
+const officialId = Type.Integer({ minimum: 1, maximum: 2_147_483_647 })
+export const ACCOUNT_CHANGES = ['deactivate', 'reactivate', 'reset-second-factor'] as const
+export const OfficialPath = Type.Object({ official: officialId })
+export const AccountChangePath = Type.Object({ official: officialId, change: oneOf(ACCOUNT_CHANGES) })
+export const RoleForm = form({ role: text(20) })
+export const ReviewQuery = Type.Object({ done: text(1) })
