@@ -1,4 +1,4 @@
-import type { Lang } from './i18n.js'
+import { language, LANGUAGES, type Lang } from './languages.js'
 
 /**
  * Money, numbers and dates for a language. An Intl formatter costs far more
@@ -6,7 +6,7 @@ import type { Lang } from './i18n.js'
  * so each is made once per language and options, then kept.
  */
 const TIME_ZONE = 'Europe/Amsterdam'
-const locales: Record<Lang, string> = { nl: 'nl-NL', en: 'en-GB' }
+const locales = Object.fromEntries(LANGUAGES.map((lang) => [lang, language(lang).intl])) as Record<Lang, string>
 
 const made = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>()
 function once<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {

@@ -1,14 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import i18next, { type i18n } from 'i18next'
+import { formatNumber } from './formatters.js'
+import { DEFAULT_LANG, LANGUAGES, type Lang } from './languages.js'
 
-export const LANGUAGES = ['nl', 'en'] as const
-export type Lang = (typeof LANGUAGES)[number]
-export const DEFAULT_LANG: Lang = 'nl'
+export { DEFAULT_LANG, isLang, LANGUAGES, type Lang } from './languages.js'
 
 export type Messages = Record<string, string>
 
-export function isLang(value: unknown): value is Lang {
-  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value)
-}
+const LOCALES = new URL('../views/locales/', import.meta.url)
 
 function flatten(tree: Record<string, unknown>, prefix = '', out: Messages = {}): Messages {
   for (const [key, value] of Object.entries(tree)) {
@@ -19,25 +18,46 @@ function flatten(tree: Record<string, unknown>, prefix = '', out: Messages = {})
   return out
 }
 
-/** Each language is a folder of JSON files (one per area of the product), merged into one table. */
-export function loadMessages(): Record<Lang, Messages> {
-  const load = (lang: Lang) => {
-    const folder = new URL(`../views/locales/${lang}/`, import.meta.url)
-    const messages: Messages = {}
-    for (const file of readdirSync(folder).filter((f) => f.endsWith('.json')).sort()) {
-      for (const [key, text] of Object.entries(flatten(JSON.parse(readFileSync(new URL(file, folder), 'utf8')) as Record<string, unknown>))) {
-        if (key in messages) throw new Error(`translation key ${key} is defined twice in views/locales/${lang}`)
-        messages[key] = text
-      }
+/** One language's folder of JSON files (one per area of the product), merged into one flat table. */
+export function loadLanguage(lang: string): Messages {
+  const folder = new URL(`${lang}/`, LOCALES)
+  const messages: Messages = {}
+  if (!existsSync(folder)) return messages
+  for (const file of readdirSync(folder).filter((f) => f.endsWith('.json')).sort()) {
+    for (const [key, text] of Object.entries(flatten(JSON.parse(readFileSync(new URL(file, folder), 'utf8')) as Record<string, unknown>)))) {
+      if (key in messages) throw new Error(`translation key ${key} is defined twice in views/locales/${lang}`)
+      messages[key] = text
     }
-    return messages
   }
-  return { nl: load('nl'), en: load('en') }
+  return messages
 }
 
-/** A missing key shows itself rather than failing a page; a test keeps the files complete. */
-export function translate(messages: Messages, key: string, vars: Record<string, unknown> = {}): string {
-  const template = messages[key]
-  if (template === undefined) return key
-  return template.replace(/\{(\w+)\}/g, (match, name: string) => (name in vars ? String(vars[name]) : match))
+export type Translate = (lang: Lang, key: string, vars?: Record<string, unknown>) => string
+
+/**
+ * i18next over every configured language, with plural rules from Intl ("{count}" keys carry
+ * `_one`, `_other`, … suffixes) and Dutch for any key a language lacks. Placeholders keep the
+ * single-brace `{name}` form the translators know; values are escaped by Handlebars, not here.
+ */
+export function createTranslator(onMissing: (lang: Lang, key: string) => void = () => {}): Translate {
+  const instance: i18n = i18next.createInstance()
+  const resources = Object.fromEntries(LANGUAGES.map((lang) => [lang, { translation: loadLanguage(lang) }]))
+  instance.init({
+    resources,
+    lng: DEFAULT_LANG,
+    fallbackLng: DEFAULT_LANG,
+    supportedLngs: [...LANGUAGES],
+    keySeparator: false,
+    nsSeparator: false,
+    interpolation: { prefix: '{', suffix: '}', escapeValue: false },
+    returnNull: false,
+    initAsync: false,
+  })
+  const fixed = new Map(LANGUAGES.map((lang) => [lang, instance.getFixedT(lang)]))
+  return (lang, key, vars = {}) => {
+    if (!instance.exists(key, { lng: DEFAULT_LANG, ...vars })) onMissing(lang, key)
+    // The plural form is chosen from the number; the text shows it formatted for the language.
+    const count = typeof vars.count === 'number' ? { count: vars.count, replace: { ...vars, count: formatNumber(vars.count, lang) } } : vars
+    return fixed.get(lang)!(key, count)
+  }
 }

@@ -1,17 +1,52 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import t from 'tap'
-import { loadMessages, translate } from '../server/i18n.js'
+import { createTranslator, loadLanguage } from '../server/i18n.js'
+import { chooseLanguage, fromAcceptLanguage, LANGUAGE_LIST, LANGUAGES } from '../server/languages.js'
 
-const messages = loadMessages()
+const PLURAL = /_(zero|one|two|few|many|other)$/
+const placeholders = (text: string) => new Set([...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!))
 
-t.test('Dutch and English have exactly the same keys, none empty', async (t) => {
-  t.same(Object.keys(messages.en).sort(), Object.keys(messages.nl).sort())
-  for (const [lang, table] of Object.entries(messages)) {
-    for (const [key, text] of Object.entries(table)) t.ok(text.trim().length > 0, `${lang} ${key}`)
+/** Base key → the plural categories it has (empty for a key without plurals). */
+function baseKeys(lang: string): Map<string, Set<string>> {
+  const keys = new Map<string, Set<string>>()
+  for (const key of Object.keys(loadLanguage(lang))) {
+    const base = key.replace(PLURAL, '')
+    const forms = keys.get(base) ?? new Set<string>()
+    if (base !== key) forms.add(key.slice(base.length + 1))
+    keys.set(base, forms)
+  }
+  return keys
+}
+
+const dutch = loadLanguage('nl')
+const dutchKeys = baseKeys('nl')
+
+for (const { code } of LANGUAGE_LIST) {
+  t.test(`${code} has every Dutch text, with all the plural forms the language needs`, async (t) => {
+    const messages = loadLanguage(code)
+    const keys = baseKeys(code)
+    t.same([...keys.keys()].sort(), [...dutchKeys.keys()].sort(), 'the same keys as Dutch')
+    const categories = new Intl.PluralRules(code).resolvedOptions().pluralCategories
+    for (const [base, forms] of dutchKeys) {
+      if (forms.size === 0) continue
+      t.same([...(keys.get(base) ?? [])].sort(), [...categories].sort(), `${base}: ${categories.join(', ')}`)
+    }
+    for (const [key, text] of Object.entries(messages)) {
+      t.ok(text.trim().length > 0, `${key} is not empty`)
+      const base = key.replace(PLURAL, '')
+      const known = new Set(Object.entries(dutch).filter(([k]) => k.replace(PLURAL, '') === base).flatMap(([, v]) => [...placeholders(v)]))
+      for (const name of placeholders(text)) t.ok(known.has(name), `${key}: {${name}} is a placeholder Dutch uses`)
+    }
+  })
+}
+
+t.test('a value with {count} is a plural key in Dutch', async (t) => {
+  for (const [key, text] of Object.entries(dutch)) {
+    if (text.includes('{count}')) t.match(key, PLURAL, key)
   }
 })
 
-t.test('every key a template names exists in the translations', async (t) => {
+t.test('every key a template names exists in Dutch', async (t) => {
   const root = new URL('../views/', import.meta.url)
   const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.hbs'))
   let keys = 0
@@ -19,14 +54,56 @@ t.test('every key a template names exists in the translations', async (t) => {
     const source = readFileSync(new URL(file, root), 'utf8')
     for (const [, key] of source.matchAll(/\{\{t "([\w.-]+)"/g)) {
       keys++
-      t.ok(key! in messages.nl, `${file}: ${key}`)
+      t.ok(dutchKeys.has(key!), `${file}: ${key}`)
     }
   }
   t.ok(keys > 20)
 })
 
-t.test('translate fills in named values and shows a missing key as itself', async (t) => {
-  t.equal(translate({ hi: 'Hallo {name}, {n} ideeën' }, 'hi', { name: 'Fatima', n: 3 }), 'Hallo Fatima, 3 ideeën')
-  t.equal(translate({}, 'no.such.key'), 'no.such.key')
-  t.equal(translate({ hi: 'Hallo {name}' }, 'hi'), 'Hallo {name}')
+t.test('the translator chooses the plural form by number and shows the number formatted', async (t) => {
+  const translate = createTranslator()
+  t.equal(translate('nl', 'moderation.days', { count: 1 }), '1 werkdag')
+  t.equal(translate('nl', 'moderation.days', { count: 3 }), '3 werkdagen')
+  t.equal(translate('en', 'moderation.days', { count: 1 }), '1 working day')
+  t.equal(translate('nl', 'transparency.audit.ok', { count: 12345 }).includes('12.345'), true)
+  t.equal(translate('en', 'transparency.audit.ok', { count: 12345 }).includes('12,345'), true)
+})
+
+t.test('the translator fills in named values literally, even ones that look like markup or keys', async (t) => {
+  const translate = createTranslator()
+  t.equal(translate('nl', 'proposal.by', { organisation: '$t(layout.skip) {count} <b>' }), 'Ingediend door $t(layout.skip) {count} <b>')
+})
+
+t.test('a key missing in a language falls back to Dutch and is reported', async (t) => {
+  const missing: string[] = []
+  const translate = createTranslator((lang, key) => missing.push(`${lang}:${key}`))
+  t.equal(translate('en', 'layout.skip'), 'Skip to content')
+  t.same(missing, [])
+  translate('en', 'no.such.key')
+  t.same(missing, ['en:no.such.key'])
+})
+
+t.test('the language comes from the choice, then the link, then the browser, then Dutch', async (t) => {
+  const table: [unknown, unknown, string | undefined, string][] = [
+    ['en', 'nl', 'nl', 'en'],
+    [undefined, 'en', 'nl', 'en'],
+    ['xx', 'yy', 'en-GB,en;q=0.9', 'en'],
+    [undefined, undefined, 'de-DE,de;q=0.9,en;q=0.5,nl;q=0.8', 'nl'],
+    [undefined, undefined, 'fr, en;q=0', 'nl'],
+    [undefined, undefined, undefined, 'nl'],
+    [undefined, ['en'], '*', 'nl'],
+  ]
+  for (const [chosen, linked, header, expected] of table) {
+    t.equal(chooseLanguage(chosen, linked, header), expected, `${String(chosen)} ${String(linked)} ${header}`)
+  }
+  t.equal(fromAcceptLanguage('EN-us'), 'en')
+  t.equal(fromAcceptLanguage('en;q=abc'), undefined)
+})
+
+t.test('every configured language has a folder, its own name and a direction', async (t) => {
+  for (const l of LANGUAGE_LIST) {
+    t.ok(Object.keys(loadLanguage(l.code)).length > 0, l.code)
+    t.ok(['ltr', 'rtl'].includes(l.dir), l.code)
+  }
+  t.same(LANGUAGES[0], 'nl')
 })

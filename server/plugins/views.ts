@@ -2,13 +2,12 @@ import { readdirSync } from 'node:fs'
 import { HTMX_PATH } from '../assets.js'
 import { fileURLToPath } from 'node:url'
 import fastifyView from '@fastify/view'
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import Handlebars from 'handlebars'
-import {
-  DEFAULT_LANG, isLang, loadMessages, translate, type Lang,
-} from '../i18n.js'
 import { formatDate, formatDateTime, formatEuro, formatNumber } from '../formatters.js'
+import { createTranslator, type Translate } from '../i18n.js'
+import { chooseLanguage, DEFAULT_LANG, isLang, language, LANGUAGE_LIST, type Lang } from '../languages.js'
 
 const viewsDir = fileURLToPath(new URL('../../views/', import.meta.url))
 const LAYOUT = 'layouts/main.hbs'
@@ -37,14 +36,14 @@ function langOf(options: Handlebars.HelperOptions): Lang {
   return isLang(lang) ? lang : DEFAULT_LANG
 }
 
-function engine() {
-  const messages = loadMessages()
+function engine(app: FastifyInstance) {
+  const translate = createTranslator((lang, key) => app.log.warn({ lang, key }, 'translation key missing'))
   const hbs = Handlebars.create()
   hbs.registerHelper('t', (key: string, options: Handlebars.HelperOptions) =>
-    translate(messages[langOf(options)], key, options.hash))
+    translate(langOf(options), key, options.hash))
   // For view-models that carry a message as { key, vars }.
   hbs.registerHelper('tx', (key: string, vars: Record<string, unknown> | undefined, options: Handlebars.HelperOptions) =>
-    translate(messages[langOf(options)], key, vars ?? {}))
+    translate(langOf(options), key, vars ?? {}))
   hbs.registerHelper('euro', (cents: number, options: Handlebars.HelperOptions) => formatEuro(cents, langOf(options)))
   hbs.registerHelper('number', (value: number, options: Handlebars.HelperOptions) => formatNumber(value, langOf(options)))
   hbs.registerHelper('datetime', (value: Date, options: Handlebars.HelperOptions) => formatDateTime(value, langOf(options)))
@@ -52,7 +51,18 @@ function engine() {
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b)
   hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).find(Boolean))
   hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''))
-  return { hbs, messages }
+  return { hbs, translate }
+}
+
+const YEAR_SECONDS = 365 * 24 * 60 * 60
+
+export function rememberLanguage(reply: FastifyReply, lang: Lang): void {
+  reply.setCookie('lang', lang, { path: '/', maxAge: YEAR_SECONDS, sameSite: 'lax', httpOnly: true, secure: reply.server.secureCookies })
+}
+
+/** Every language by its own name, the current one marked, for the switch in the page header. */
+function languageSwitch(current: Lang) {
+  return LANGUAGE_LIST.map((l) => ({ code: l.code, name: l.name, current: l.code === current }))
 }
 
 /** htmx wants a fragment, unless it is boosting a link or restoring history (then the whole page). */
@@ -62,7 +72,7 @@ export function wantsFragment(request: FastifyRequest): boolean {
 }
 
 export default fp(async (app) => {
-  const { hbs, messages } = engine()
+  const { hbs, translate } = engine(app)
   const cssPath = app.assetUrl('app.css')
   const errorSummaryPath = app.assetUrl('error-summary.js')
   await app.register(fastifyView, {
@@ -73,20 +83,24 @@ export default fp(async (app) => {
   })
 
   app.decorateRequest('lang', DEFAULT_LANG)
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const chosen = request.cookies.lang
-    if (isLang(chosen)) request.lang = chosen
+    const linked = (request.query as { lang?: unknown } | undefined)?.lang
+    request.lang = chooseLanguage(chosen, linked, request.headers['accept-language'])
+    // The letter's link names a language once; the pages after it stay in that language.
+    if (!isLang(chosen) && isLang(linked)) rememberLanguage(reply, linked)
   })
 
-  app.decorate('translate', (lang: Lang, key: string, vars?: Record<string, unknown>) => translate(messages[lang], key, vars))
+  app.decorate('translate', translate)
 
   app.decorateReply('render', async function (this: FastifyReply, page, model = {}, options = {}) {
     const request = this.request
     const fragment = options.fragment !== undefined && wantsFragment(request)
-    this.header('Vary', 'HX-Request')
+    this.header('Vary', 'HX-Request, Accept-Language, Cookie')
     const data = {
       lang: request.lang,
-      otherLang: request.lang === 'nl' ? 'en' : 'nl',
+      dir: language(request.lang).dir,
+      languages: languageSwitch(request.lang),
       path: request.url,
       htmxPath: HTMX_PATH,
       cssPath,
@@ -105,6 +119,6 @@ export default fp(async (app) => {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    translate(lang: Lang, key: string, vars?: Record<string, unknown>): string
+    translate: Translate
   }
 }

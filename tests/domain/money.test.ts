@@ -1,5 +1,6 @@
 import t from 'tap'
 import { centsToInput, parseEuros } from '../../server/domain/money.js'
+import { LANGUAGES } from '../../server/languages.js'
 
 t.test('amounts are read the way Dutch and English speakers type them', async (t) => {
   const table: [string, number][] = [
@@ -10,6 +11,15 @@ t.test('amounts are read the way Dutch and English speakers type them', async (t
     ['10,001', 1_000_100], ['12,345', 1_234_500],
   ]
   for (const [input, cents] of table) t.same(parseEuros(input), { cents }, input)
+})
+
+t.test('amounts typed with Arabic-Indic or Persian digits are understood', async (t) => {
+  const table: [string, number][] = [
+    ['١٥٠٠', 150_000], ['١٬٥٠٠', 150_000], ['١٥٠٠٫٥٠', 150_050], ['١٬٥٠٠٫٥٠', 150_050], ['٠٫٠٥', 5],
+    ['۱۵۰۰', 150_000], ['\u200f١٬٢٣٤٫٥٠ €', 123_450], ['١٥٠٠,٥', 150_050], ['١٠٠ EUR', 10_000],
+  ]
+  for (const [input, cents] of table) t.same(parseEuros(input), { cents }, input)
+  t.same(parseEuros('١٫٢٫٣'), { error: 'invalid' })
 })
 
 t.test('what is not an amount gets a reason, never a guess', async (t) => {
@@ -27,6 +37,6 @@ t.test('cents go back into a form field without losing a cent', async (t) => {
   t.equal(centsToInput(150_005, 'en'), '1500.05')
   t.equal(centsToInput(10_000_000, 'nl'), '100000')
   for (const cents of [1, 99, 100, 123_456, 10_000_000]) {
-    for (const lang of ['nl', 'en'] as const) t.same(parseEuros(centsToInput(cents, lang)), { cents })
+    for (const lang of LANGUAGES) t.same(parseEuros(centsToInput(cents, lang)), { cents })
   }
 })

@@ -5,7 +5,7 @@ import {
   isStatusToken, makeReference, messageIsPublic, parseCount, REFERENCE_ALPHABET, REFERENCE_PATTERN, resubmissionOpen, THEMES, TRACKS,
   validateProposal, type ProposalForm,
 } from '../../server/domain/proposal-rules.js'
-import { loadMessages } from '../../server/i18n.js'
+import { loadLanguage } from '../../server/i18n.js'
 
 const BUDGET = 10_000_000
 const FORM: ProposalForm = {
@@ -110,7 +110,7 @@ t.test('every problem is reported at once', async (t) => {
 })
 
 t.test('every error has a message in both languages', async (t) => {
-  const messages = loadMessages()
+  const messages = { nl: loadLanguage('nl'), en: loadLanguage('en') }
   const codes = ['required', 'tooLong', 'invalid', 'costInvalid', 'costFraction', 'costNotPositive', 'costTooLarge', 'costOverBudget',
     'trackRequired', 'trackInvalid', 'themesRequired', 'themesInvalid', 'wholeNumber', 'numberTooLarge', 'contactRequired',
     'emailInvalid', 'phoneInvalid', 'consentRequired']

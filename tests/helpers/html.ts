@@ -1,5 +1,5 @@
 import { parse, type HTMLElement } from 'node-html-parser'
-import { loadMessages, translate, type Lang } from '../../server/i18n.js'
+import { createTranslator, LANGUAGES, loadLanguage, type Lang, type Messages } from '../../server/i18n.js'
 
 /**
  * Reads a response the way a test should: as parsed HTML. Tests ask for elements, attributes, form
@@ -135,22 +135,37 @@ function squash(text: string): string {
   return text.replace(/[\s\u00a0\u202f]+/g, ' ').trim()
 }
 
-const messages = loadMessages()
+const tables = Object.fromEntries(LANGUAGES.map((lang) => [lang, loadLanguage(lang)])) as Record<Lang, Messages>
+const PLURAL_FORMS = ['zero', 'one', 'two', 'few', 'many', 'other']
+
+/** A key's texts in one language: the key itself, or its plural forms (`key_one`, `key_other`, …). */
+function templates(key: string, lang: Lang): string[] {
+  const table = tables[lang]
+  const found = key in table ? [table[key]!] : PLURAL_FORMS.map((form) => table[`${key}_${form}`]).filter((text) => text !== undefined)
+  if (found.length === 0) throw new Error(`no translation key ${key} in ${lang}`)
+  return found
+}
+
+const translate = createTranslator()
 
 /**
- * A sentence from the translation table, for the tests where the sentence is the point (an error
+ * A sentence from the translation table, through the app's own translator (i18next: plural forms,
+ * numbers formatted for the language), for the tests where the sentence is the point (an error
  * message, a refusal). White space is squashed like Html.text(), so the two compare.
  */
 export function msg(key: string, vars: Record<string, unknown> = {}, lang: Lang = 'nl'): string {
-  if (!(key in messages[lang])) throw new Error(`no translation key ${key} in ${lang}`)
-  return squash(translate(messages[lang], key, vars))
+  templates(key, lang)
+  return squash(translate(lang, key, vars))
 }
 
-/** A sentence from the translation table as a pattern, each `{placeholder}` matching any text: for sentences with figures a test does not fix. */
+/**
+ * A sentence from the translation table as a pattern, each `{placeholder}` matching any text: for
+ * sentences with figures a test does not fix. A plural key matches any of its forms.
+ */
 export function msgPattern(key: string, lang: Lang = 'nl'): RegExp {
-  const text = msg(key, {}, lang)
-  const parts = text.split(/\{\w+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-  return new RegExp(`^${parts.join('.+?')}$`)
+  const forms = templates(key, lang).map((text) =>
+    squash(text).split(/\{\w+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+?'))
+  return new RegExp(`^(?:${forms.join('|')})$`)
 }
 
 /** A page or fragment as a document to query with CSS selectors. */

@@ -6,6 +6,7 @@ import { HTMX_PATH } from '../../server/assets.js'
 import { testApp } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
 import { html, msg } from '../helpers/html.js'
+import { LANGUAGE_LIST } from '../../server/languages.js'
 
 const { app, db } = await testApp(t)
 await seedDemo(db)
@@ -16,6 +17,7 @@ t.test('the home page lists the open rounds with budget and phase, in Dutch by d
   t.match(res.headers['content-type'], /text\/html/)
   const page = html(res)
   t.equal(page.get('html').getAttribute('lang'), 'nl')
+  t.equal(page.get('html').getAttribute('dir'), 'ltr')
   const card = page.get('.card')
   t.equal(card.querySelector('.card__title a')?.getAttribute('href'), '/rounds/bospolder-tussendijken')
   t.equal(card.querySelector('.card__title')?.text, 'Wijkbudget Energie Bospolder-Tussendijken')
@@ -75,12 +77,41 @@ t.test('switching to English is remembered and returns to the same page', async 
   t.equal(visitor.cookie('lang'), 'en')
   const page = html(await visitor.get('/rounds/bospolder-tussendijken'))
   t.equal(page.get('html').getAttribute('lang'), 'en')
+  t.equal(page.get('html').getAttribute('dir'), 'ltr')
   t.equal(page.text('.badge--reviewing'), msg('phase.reviewing', {}, 'en'))
   t.equal(page.text('.facts--large dd'), '€100,000')
   t.ok(page.has('a[href^="/language/nl"][hreflang=nl]'), 'a way back to Dutch')
   const back = await visitor.get('/language/nl?next=/')
   t.equal(back.statusCode, 303)
   t.equal(html(await visitor.get('/')).get('html').getAttribute('lang'), 'nl')
+})
+
+t.test('the language switch lists every language by its own name, as links that work without script', async (t) => {
+  const page = html(await new Visitor(app).get('/rounds/bospolder-tussendijken?theme=green'))
+  const links = page.all('details.language-switch a')
+  for (const l of LANGUAGE_LIST) {
+    const link = links.find((a) => a.getAttribute('hreflang') === l.code)
+    t.equal(link?.getAttribute('href'), `/language/${l.code}?next=%2Frounds%2Fbospolder-tussendijken%3Ftheme%3Dgreen`, l.code)
+    t.equal(link?.getAttribute('lang'), l.code)
+    t.equal(link?.text.trim(), l.name)
+  }
+  t.same(links.filter((a) => a.getAttribute('aria-current') === 'true').map((a) => a.text.trim()), ['Nederlands'])
+})
+
+t.test('without a choice the page follows the link\'s lang, then the browser, and a link\'s language is remembered', async (t) => {
+  const langOf = (res: { body: string }) => html(res).get('html').getAttribute('lang')
+  const browser = { 'accept-language': 'en-GB,en;q=0.9' }
+  t.equal(langOf(await new Visitor(app).get('/', browser)), 'en')
+  t.equal(langOf(await new Visitor(app).get('/', { 'accept-language': 'fr-FR' })), 'nl')
+  const linked = new Visitor(app)
+  t.equal(langOf(await linked.get('/?lang=en')), 'en')
+  t.equal(linked.cookie('lang'), 'en')
+  t.equal(langOf(await linked.get('/rounds/bospolder-tussendijken')), 'en', 'the next page stays in the letter\'s language')
+  const chosen = new Visitor(app)
+  await chosen.get('/language/nl?next=/')
+  t.equal(langOf(await chosen.get('/?lang=en', browser)), 'nl', 'an explicit choice wins over link and browser')
+  t.equal(chosen.cookie('lang'), 'nl')
+  t.match(String((await chosen.get('/')).headers.vary), /Accept-Language/)
 })
 
 t.test('the language switch refuses to redirect off the site and unknown languages', async (t) => {
@@ -102,7 +133,7 @@ t.test('pages carry security headers with a CSP that allows no inline script', a
   t.match(csp, "frame-ancestors 'none'")
   t.equal(res.headers['x-content-type-options'], 'nosniff')
   t.equal(res.headers['referrer-policy'], 'no-referrer')
-  t.equal(res.headers.vary, 'HX-Request')
+  t.equal(res.headers.vary, 'HX-Request, Accept-Language, Cookie')
   const page = html(res)
   t.same(page.all('script').filter((s) => !s.hasAttribute('src') || s.text.trim() !== ''), [], 'no inline script')
   t.same(page.all('*').flatMap((e) => Object.keys(e.attributes).filter((a) => /^on/i.test(a))), [], 'no inline event handlers')

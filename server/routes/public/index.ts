@@ -5,7 +5,7 @@ import { findProposalByToken, findPublicProposal, listPublicProposals } from '..
 import { findRoundBySlug, listPublicRounds, type Round } from '../../data/rounds.js'
 import { can, isView, type Actor } from '../../domain/permissions.js'
 import { isStatusToken } from '../../domain/proposal-rules.js'
-import { wantsFragment } from '../../plugins/views.js'
+import { rememberLanguage, wantsFragment } from '../../plugins/views.js'
 import { safeRedirect } from '../../domain/redirect.js'
 import { theRound } from '../../plugins/auth.js'
 import { roundView } from '../shared/round-view.js'
@@ -15,7 +15,6 @@ import proposalsRoutes from './proposals.js'
 import publicResultsRoutes from './results.js'
 import { FilterQuery, LanguagePath, NextQuery, SlugPath } from './schemas.js'
 
-const YEAR_SECONDS = 365 * 24 * 60 * 60
 /** These pages are the public's: an official reading them sees what every resident sees. */
 const PUBLIC: Actor = 'resident'
 
@@ -80,7 +79,7 @@ export default async function publicRoutes(fastify: FastifyInstance) {
   app.get('/language/:lang', {
     schema: { params: LanguagePath, querystring: NextQuery },
   }, async (request, reply) => {
-    reply.setCookie('lang', request.params.lang, { path: '/', maxAge: YEAR_SECONDS, sameSite: 'lax', httpOnly: true, secure: app.secureCookies })
+    rememberLanguage(reply, request.params.lang)
     return reply.redirect(safeRedirect(request.query.next, '/'), 303)
   })
 
