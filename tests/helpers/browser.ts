@@ -38,7 +38,8 @@ export interface BrowserSession {
    * A phone-sized page in its own context, so every journey starts without cookies.
    * `javaScriptEnabled: false` gives the same phone with scripts switched off.
    */
-  newPage(options?: { javaScriptEnabled?: boolean }): Promise<Page>
+  /** A phone; its browser asks for Dutch unless `locale` says otherwise (Accept-Language picks the page's language). */
+  newPage(options?: { javaScriptEnabled?: boolean; locale?: string }): Promise<Page>
 }
 
 /**
@@ -76,8 +77,9 @@ export async function browserSession(t: TapLike): Promise<BrowserSession | null>
     baseUrl,
     db: database.db,
     browser: launched,
-    async newPage({ javaScriptEnabled = true } = {}) {
+    async newPage({ javaScriptEnabled = true, locale = 'nl-NL' } = {}) {
       const context = await launched.newContext({
+        locale,
         baseURL: baseUrl,
         viewport: PHONE,
         isMobile: true,
