@@ -113,6 +113,8 @@ export const rounds = pgTable('rounds', {
   publishOn: date('publish_on'),
   /** Wrong voting codes typed for this round: officials watch it for guessing. */
   failedCodeAttempts: integer('failed_code_attempts').notNull().default(0),
+  /** The round's help desk (server/domain/help-desk.ts), loaded with the round wherever a resident can get stuck. */
+  helpDesk: jsonb('help_desk').$type<Record<string, unknown>>(),
   createdAt: createdAt(),
 })
 

@@ -6,6 +6,10 @@
 export const LANGUAGE_LIST = [
   { code: 'nl', name: 'Nederlands', dir: 'ltr', intl: 'nl-NL', decimal: ',' },
   { code: 'en', name: 'English', dir: 'ltr', intl: 'en-GB', decimal: '.' },
+  { code: 'tr', name: 'Türkçe', dir: 'ltr', intl: 'tr-TR', decimal: ',' },
+  { code: 'ar', name: 'العربية', dir: 'rtl', intl: 'ar', decimal: '.' },
+  { code: 'pl', name: 'Polski', dir: 'ltr', intl: 'pl-PL', decimal: ',' },
+  { code: 'pt', name: 'Português', dir: 'ltr', intl: 'pt-PT', decimal: ',' },
 ] as const
 
 export type Lang = (typeof LANGUAGE_LIST)[number]['code']

@@ -77,6 +77,7 @@ export async function findReceipt(db: Db, receipt: string) {
     revoked: sql<boolean>`${votingCodes.revokedAt} is not null`,
     roundTitle: rounds.title,
     roundSlug: rounds.slug,
+    helpDesk: rounds.helpDesk,
   }).from(ballots)
     .innerJoin(votingCodes, eq(votingCodes.id, ballots.codeId))
     .innerJoin(rounds, eq(rounds.id, ballots.roundId))

@@ -57,6 +57,14 @@ export async function seedDemo(db: Db, now = new Date()): Promise<boolean> {
       votingFrom: day(10),
       votingUntil: day(31),
       publishOn: day(38),
+      helpDesk: {
+        phone: '010 - 123 45 67',
+        email: 'hulp@wijkbudget.test',
+        address: 'Wijkcentrum BTD, Mathenesserplein 1, Rotterdam',
+        hours: 'maandag tot en met vrijdag 9.00–17.00, woensdag tot 20.00',
+        languages: ['nl', 'en', 'tr', 'ar', 'pt'],
+        otherLanguages: 'Papiamento',
+      },
     }).returning()
     const inserted = await tx.insert(proposals).values(DEMO_PROPOSALS.map(({ daysAgo, ...p }, i) => {
       const submittedAt = new Date(now.getTime() - daysAgo * 86_400_000)

@@ -30,6 +30,7 @@ const TABLE = {
   'audit.export': { actors: ['admin'], phases: ANY_PHASE },
   'round.create': { actors: ['admin'], phases: ANY_PHASE },
   'round.edit': { actors: ['admin'], phases: BEFORE_PUBLISHED },
+  'helpdesk.edit': { actors: ['admin'], phases: ANY_PHASE },
   'round.advance': { actors: ['admin'], phases: BEFORE_PUBLISHED },
   'proposal.submit': { actors: ['resident'], phases: ['proposing'] },
   'proposal.moderate': { actors: STAFF, phases: ['proposing', 'reviewing'] },

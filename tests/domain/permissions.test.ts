@@ -13,7 +13,7 @@ function expected(actor: Actor, action: Action, phase: Phase): boolean {
     case 'round.view': return official || phase !== 'draft'
     case 'contact.view': return staff
     case 'results.view': return phase === 'published'
-    case 'officials.manage': case 'officials.review': case 'audit.export': case 'round.create': case 'security.view': return actor === 'admin'
+    case 'officials.manage': case 'officials.review': case 'audit.export': case 'round.create': case 'security.view': case 'helpdesk.edit': return actor === 'admin'
     case 'round.edit': case 'round.advance': return actor === 'admin' && phase !== 'published'
     case 'proposal.submit': return actor === 'resident' && phase === 'proposing'
     case 'proposal.moderate': return staff && (phase === 'proposing' || phase === 'reviewing')

@@ -31,10 +31,11 @@ if (session) {
     await page.context().close()
   })
 
-  t.test('a resident switches to English with the header link, and the choice stays on the next page', async (t) => {
+  t.test('a resident switches to English with the language switch, and the choice stays on the next page', async (t) => {
     const page = await session.newPage()
     await page.goto('/rounds/bospolder-tussendijken')
-    await page.getByRole('navigation').getByRole('link', { name: 'English' }).click()
+    await page.locator('.language-switch summary').click()
+    await page.locator('.language-switch').getByRole('link', { name: 'English' }).click()
     await page.waitForURL('**/rounds/bospolder-tussendijken')
     t.equal(await page.locator('html').getAttribute('lang'), 'en')
     t.ok(await page.getByRole('heading', { name: 'Ideas', exact: true }).isVisible(), 'the proposals heading is in English')
@@ -45,6 +46,7 @@ if (session) {
     await page.waitForURL((url) => url.pathname === '/')
     t.equal(await page.locator('html').getAttribute('lang'), 'en', 'still English on the next page')
     t.equal(await page.locator('h1').innerText(), 'Neighbourhood budgets')
+    await page.locator('.language-switch summary').click()
     t.ok(await page.getByRole('link', { name: 'Nederlands' }).isVisible(), 'the way back to Dutch is offered')
     await checkPage(t, page)
     await page.context().close()

@@ -86,6 +86,15 @@ t.test('switching to English is remembered and returns to the same page', async 
   t.equal(html(await visitor.get('/')).get('html').getAttribute('lang'), 'nl')
 })
 
+t.test('Arabic pages run right to left, Turkish ones left to right, each with its own numbers and plurals', async (t) => {
+  const arabic = (await new Visitor(app).get('/rounds/bospolder-tussendijken?lang=ar')).body
+  t.match(arabic, '<html lang="ar" dir="rtl">')
+  t.match(arabic, 'ميزانية')
+  const turkish = (await new Visitor(app).get('/rounds/bospolder-tussendijken', { 'accept-language': 'tr-TR,tr;q=0.9' })).body
+  t.match(turkish, '<html lang="tr" dir="ltr">')
+  t.match(turkish.replace(/\u00a0/g, ' '), '€100.000')
+})
+
 t.test('the language switch lists every language by its own name, as links that work without script', async (t) => {
   const page = html(await new Visitor(app).get('/rounds/bospolder-tussendijken?theme=green'))
   const links = page.all('details.language-switch a')

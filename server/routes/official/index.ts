@@ -11,6 +11,7 @@ import { roundView } from '../shared/round-view.js'
 import accountRoutes from './account.js'
 import accountsRoutes from './accounts.js'
 import codesRoutes from './codes.js'
+import helpDeskRoutes from './help-desk.js'
 import importRoutes from './import.js'
 import moderationRoutes from './moderation.js'
 import paperRoutes from './paper.js'
@@ -77,6 +78,7 @@ export default async function officialRoutes(fastify: FastifyInstance, opts: { c
   await app.register(moderationRoutes)
   await app.register(codesRoutes, { codeKey: opts.codeKey })
   await app.register(paperRoutes, { codeKey: opts.codeKey })
+  await app.register(helpDeskRoutes)
   await app.register(turnoutRoutes)
   await app.register(resultsRoutes)
   await app.register(securityRoutes)

@@ -103,6 +103,7 @@ export async function managementModel(db: Db, round: Round, role: Role) {
     canAdvance: can(role, 'round.advance', round.phase),
     canManageCodes: canAtAll(role, 'codes.manage'),
     canEnterPaper: can(role, 'ballot.enter-paper', round.phase),
+    canEditHelpDesk: can(role, 'helpdesk.edit', round.phase),
     canSeeResults: can(role, 'results.view', round.phase) || can(role, 'results.preview', round.phase),
     canImport: canAtAll(role, 'round.create'),
     history: audit.map(historyView).reverse(),

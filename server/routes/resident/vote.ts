@@ -13,6 +13,7 @@ import { generateReceipt, hashCode, normaliseCode, normaliseReceipt } from '../.
 import { theRound } from '../../plugins/auth.js'
 import { wantsFragment } from '../../plugins/views.js'
 import { ballotView, chosenIds, rulesOf } from '../shared/ballot-view.js'
+import { helpDeskView } from '../shared/round-view.js'
 import { BallotForm, CodeForm, CodeQuery, NewQuery, ReceiptPath, ReceiptQuery, SlugPath } from './schemas.js'
 
 const BALLOT_COOKIE = 'ballot'
@@ -34,10 +35,14 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
     return failed ? app.translate(request.lang, 'form.errorTitle', { title }) : title
   }
 
+  /** What every voting page shows: its title, the round, and its help desk for a resident who gets stuck. */
+  const page = (request: FastifyRequest, key: string, round: Round, failed = false) =>
+    ({ title: pageTitle(request, key, round, failed), round, helpDesk: helpDeskView(round.helpDesk) })
+
   function renderClosed(reply: FastifyReply, round: Round) {
     const over = round.phase === 'closed' || round.phase === 'published' || votingIsOver(round.votingUntil, new Date())
     const key = over ? 'vote.pageTitle.closed' : 'vote.pageTitle.notYet'
-    return reply.code(409).render('pages/resident/vote-closed.hbs', { title: pageTitle(reply.request, key, round), round, over })
+    return reply.code(409).render('pages/resident/vote-closed.hbs', { ...page(reply.request, key, round), over })
   }
 
   function browserId(request: FastifyRequest): string | null {
@@ -68,7 +73,7 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
     }
     // A scanned letter arrives with its code in the address; it is only put back in the form.
     return reply.render('pages/resident/vote-code.hbs', {
-      title: pageTitle(request, 'vote.pageTitle.code', round), round, code: request.query.code ?? '', ...ends(round),
+      ...page(request, 'vote.pageTitle.code', round), code: request.query.code ?? '', ...ends(round),
     })
   })
 
@@ -81,7 +86,7 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
     if (!votingOpen(round)) return renderClosed(reply, round)
     const typed = typeof request.body?.code === 'string' ? request.body.code : ''
     const refuse = (status: number, errorKey: string) =>
-      reply.code(status).render('pages/resident/vote-code.hbs', { title: pageTitle(request, 'vote.pageTitle.code', round, true), round, code: typed, errorKey, ...ends(round) })
+      reply.code(status).render('pages/resident/vote-code.hbs', { ...page(request, 'vote.pageTitle.code', round, true), code: typed, errorKey, ...ends(round) })
 
     if (typed.trim() === '') return refuse(422, 'vote.codeRequired')
     // Counted before the look-up, in one statement: simultaneous guesses cannot all slip under the limit.
@@ -119,7 +124,7 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
     if (codeId === null) return reply.redirect(votePath(round), 303)
     const [projects, votedBefore] = await Promise.all([listBallotProjects(app.db, round.id), hasBallot(app.db, codeId)])
     return reply.render('pages/resident/vote-ballot.hbs', {
-      title: pageTitle(request, 'vote.pageTitle.ballot', round), round, votedBefore, ballot: ballotView(round, projects, []), ...ends(round),
+      ...page(request, 'vote.pageTitle.ballot', round), votedBefore, ballot: ballotView(round, projects, []), ...ends(round),
     }, { fragment: 'partials/ballot-form.hbs' })
   })
 
@@ -137,7 +142,7 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
     const chosen = chosenIds(request.body?.projects)
     const render = (status: number, error?: Parameters<typeof ballotView>[3]) =>
       reply.code(status).render('pages/resident/vote-ballot.hbs', {
-        title: pageTitle(request, 'vote.pageTitle.ballot', round, error !== undefined), round, ballot: ballotView(round, projects, chosen.filter((id) => id > 0), error), announce: htmx, ...ends(round),
+        ...page(request, 'vote.pageTitle.ballot', round, error !== undefined), ballot: ballotView(round, projects, chosen.filter((id) => id > 0), error), announce: htmx, ...ends(round),
       }, { fragment: 'partials/ballot-form.hbs' })
 
     const intent = request.body?.intent
@@ -152,7 +157,7 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
       const now = await findRoundBySlug(app.db, round.slug)
       if (now && !votingOpen(now)) return renderClosed(reply, now)
       reply.clearCookie(BALLOT_COOKIE, { path: votePath(round) })
-      return reply.code(409).render('pages/resident/vote-code.hbs', { title: pageTitle(request, 'vote.pageTitle.code', round, true), round, code: '', errorKey: 'vote.codeRevoked' })
+      return reply.code(409).render('pages/resident/vote-code.hbs', { ...page(request, 'vote.pageTitle.code', round, true), code: '', errorKey: 'vote.codeRevoked' })
     }
     reply.clearCookie(BALLOT_COOKIE, { path: votePath(round) })
     return reply.redirect(`/receipts/${stored.receipt}?new=1`, 303)

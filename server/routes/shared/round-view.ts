@@ -1,6 +1,8 @@
 import type { Round } from '../../data/rounds.js'
 import { phasesWhere } from '../../domain/permissions.js'
+import { storedHelpDesk, telHref } from '../../domain/help-desk.js'
 import { PHASES } from '../../domain/phases.js'
+import { language } from '../../languages.js'
 
 /** The phase timeline residents see: each step with its planned date and where the round is now. */
 export function roundView(round: Round) {
@@ -14,11 +16,23 @@ export function roundView(round: Round) {
   }
   return {
     ...round,
+    helpDesk: helpDeskView(round.helpDesk),
     timeline: phasesWhere('resident', 'round.view').map((phase) => ({
       phase,
       date: planned[phase],
       done: PHASES.indexOf(phase) < current,
       current: PHASES.indexOf(phase) === current,
     })),
+  }
+}
+
+/** The help desk as residents see it: a tel: link, and the languages spoken by their own names. */
+export function helpDeskView(stored: unknown) {
+  const desk = storedHelpDesk(stored)
+  if (!desk) return null
+  return {
+    ...desk,
+    tel: telHref(desk.phone),
+    languages: desk.languages.map((code) => ({ code, name: language(code).name })),
   }
 }
