@@ -48,7 +48,7 @@ if (session) {
     (await db.select().from(votingCodes).where(eq(votingCodes.codeHash, hashCode(TEST_CONFIG.codeKey, normaliseCode(code)!))))[0]
 
   t.test('an admin makes five letter codes with QR codes, downloads them once, and revokes a lost letter', async (t) => {
-    const context = await session.browser.newContext({ baseURL: session.baseUrl, viewport: DESKTOP, acceptDownloads: true })
+    const context = await session.browser.newContext({ baseURL: session.baseUrl, viewport: DESKTOP, acceptDownloads: true, locale: 'nl-NL' })
     const page = await context.newPage()
     await login(page, admin.email)
     await page.getByRole('link', { name: roundTitle }).click()
