@@ -36,6 +36,8 @@ const TABLE = {
   'proposal.moderate': { actors: STAFF, phases: ['proposing', 'reviewing'] },
   'codes.manage': { actors: ['admin'], phases: ['draft', 'proposing', 'reviewing', 'voting'] },
   'ballot.cast': { actors: ['resident'], phases: ['voting'] },
+  // The paper ballot can be printed for the community centre before voting opens.
+  'ballot.print': { actors: ['resident'], phases: ['reviewing', 'voting'] },
   'ballot.enter-paper': { actors: STAFF, phases: ['voting'] },
   'results.preview': { actors: ['admin'], phases: ['closed'] },
   'results.publish': { actors: ['admin'], phases: ['closed'] },

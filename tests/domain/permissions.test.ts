@@ -19,6 +19,7 @@ function expected(actor: Actor, action: Action, phase: Phase): boolean {
     case 'proposal.moderate': return staff && (phase === 'proposing' || phase === 'reviewing')
     case 'codes.manage': return actor === 'admin' && ['draft', 'proposing', 'reviewing', 'voting'].includes(phase)
     case 'ballot.cast': return actor === 'resident' && phase === 'voting'
+    case 'ballot.print': return actor === 'resident' && (phase === 'reviewing' || phase === 'voting')
     case 'ballot.enter-paper': return staff && phase === 'voting'
     case 'results.preview': case 'results.publish': return actor === 'admin' && phase === 'closed'
     case 'progress.post': return staff && phase === 'published'

@@ -84,6 +84,42 @@ t.test('only admins edit the help desk', async (t) => {
   t.equal((await new Visitor(app, '10.61.1.9').post(`/official/rounds/${roundId}/help-desk`, { phone: '010' })).statusCode, 403)
 })
 
+t.test('the paper ballot lists every project with its cost and a box, the budget rule and the help desk, in the chosen language', async (t) => {
+  const res = await new Visitor(app, '10.61.2.1').get(`/rounds/${slug}/paper-ballot/tr`)
+  t.equal(res.statusCode, 200)
+  t.match(res.body, '<html lang="tr" dir="ltr">')
+  const ballot = await db.select().from(rounds).where(eq(rounds.id, roundId))
+  const rows = res.body.match(/<span class="paper-ballot__box"/g) ?? []
+  const projects = /<tbody>([\s\S]*?)<\/tbody>/.exec(res.body)![1]!
+  t.equal(rows.length, (projects.match(/<tr>/g) ?? []).length)
+  t.ok(rows.length >= 5, 'one box per project on the ballot')
+  t.match(projects.replace(/\u00a0/g, ' '), '€18.000')
+  t.match(res.body.replace(/\u00a0/g, ' '), 'Toplam maliyeti €100.000')
+  t.match(res.body, 'class="help-desk"')
+  t.ok(ballot.length === 1)
+  const arabic = await new Visitor(app, '10.61.2.2').get(`/rounds/${slug}/paper-ballot/ar`)
+  t.match(arabic.body, '<html lang="ar" dir="rtl">')
+})
+
+t.test('an official prints a ballot in another language without changing their own', async (t) => {
+  const admin = await signedIn('admin')
+  const show = await admin.get(`/official/rounds/${roundId}`)
+  for (const lang of ['nl', 'en', 'tr', 'ar', 'pl', 'pt']) t.match(show.body, `href="/rounds/${slug}/paper-ballot/${lang}"`)
+  await admin.get(`/rounds/${slug}/paper-ballot/pl`)
+  t.match((await admin.get('/official')).body, '<html lang="nl"')
+  t.equal(admin.cookie('lang'), undefined)
+})
+
+t.test('there is no paper ballot before the projects are known, nor for a draft', async (t) => {
+  await db.update(rounds).set({ phase: 'proposing' }).where(eq(rounds.id, roundId))
+  const early = await new Visitor(app, '10.61.2.3').get(`/rounds/${slug}/paper-ballot`)
+  t.equal(early.statusCode, 303)
+  await db.update(rounds).set({ phase: 'draft' }).where(eq(rounds.id, roundId))
+  t.equal((await new Visitor(app, '10.61.2.3').get(`/rounds/${slug}/paper-ballot`)).statusCode, 404)
+  t.equal((await new Visitor(app, '10.61.2.3').get(`/rounds/${slug}/paper-ballot/xx`)).statusCode, 400)
+  await db.update(rounds).set({ phase: 'voting' }).where(eq(rounds.id, roundId))
+})
+
 t.test('an empty form removes the help desk, and pages show none', async (t) => {
   const admin = await signedIn('admin')
   await admin.get(`/official/rounds/${roundId}/help-desk`)

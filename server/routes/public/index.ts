@@ -11,6 +11,7 @@ import { theRound } from '../../plugins/auth.js'
 import { roundView } from '../shared/round-view.js'
 import accessibilityRoutes from './accessibility.js'
 import { filterView, listView, readFilter } from './proposal-views.js'
+import paperBallotRoutes from './paper-ballot.js'
 import proposalsRoutes from './proposals.js'
 import publicResultsRoutes from './results.js'
 import { FilterQuery, LanguagePath, NextQuery, SlugPath } from './schemas.js'
@@ -68,6 +69,7 @@ export default async function publicRoutes(fastify: FastifyInstance) {
       round: roundView(round),
       canPropose: can(PUBLIC, 'proposal.submit', round.phase),
       canVote: can(PUBLIC, 'ballot.cast', round.phase),
+      canPrintBallot: can(PUBLIC, 'ballot.print', round.phase),
       canSeeResults: can(PUBLIC, 'results.view', round.phase),
       filter: filterView(filter),
       list: listView(proposals, filter),
@@ -96,4 +98,5 @@ export default async function publicRoutes(fastify: FastifyInstance) {
   await app.register(proposalsRoutes)
   await app.register(publicResultsRoutes)
   await app.register(accessibilityRoutes)
+  await app.register(paperBallotRoutes)
 }
