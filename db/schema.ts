@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import {
-  bigint, bigserial, boolean, date, index, integer, jsonb, pgEnum, pgTable, serial, text, timestamp, uniqueIndex,
+  bigint, bigserial, boolean, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, serial, text, timestamp, uniqueIndex,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core'
 
@@ -153,6 +153,17 @@ export const proposals = pgTable('proposals', {
   index('proposals_waiting_idx').on(t.waitingSince),
 ])
 
+/** A proposal's title and summary in another language, by a language coach or moderator; the original stays. */
+export const proposalTranslations = pgTable('proposal_translations', {
+  id: serial('id').primaryKey(),
+  proposalId: integer('proposal_id').notNull().references(() => proposals.id),
+  lang: text('lang').notNull(),
+  title: text('title').notNull(),
+  summary: text('summary').notNull(),
+  officialId: integer('official_id').references(() => officials.id),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [uniqueIndex('proposal_translations_proposal_lang_key').on(t.proposalId, t.lang)])
+
 export const proposalEventKindEnum = pgEnum('proposal_event_kind', PROPOSAL_EVENT_KINDS)
 
 /** A proposal's history: every decision with its public reason, shown on the proposal's page. */
@@ -200,6 +211,18 @@ export const ballots = pgTable('ballots', {
   castAt: timestamp('cast_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [index('ballots_round_idx').on(t.roundId)])
+
+/**
+ * Online ballots per language of the voting page, counted when a code casts its first ballot.
+ * Apart from the ballots on purpose: a ballot row never says its language, so a rare language
+ * cannot point at one ballot. Several rows (shards) per language keep concurrent votes from queueing on one row.
+ */
+export const languageTurnout = pgTable('language_turnout', {
+  roundId: integer('round_id').notNull().references(() => rounds.id),
+  lang: text('lang').notNull(),
+  shard: integer('shard').notNull(),
+  ballots: integer('ballots').notNull().default(0),
+}, (t) => [primaryKey({ columns: [t.roundId, t.lang, t.shard] })])
 
 /** The official result, frozen at publication: what the results page, open data and the council read. */
 export const results = pgTable('results', {

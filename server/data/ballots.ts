@@ -1,6 +1,6 @@
 import { and, asc, count, eq, isNull, not, sql } from 'drizzle-orm'
 import { preparedPer, type Db } from '../../db/client.js'
-import { ballots, proposals, rounds, votingCodes } from '../../db/schema.js'
+import { ballots, languageTurnout, proposals, rounds, votingCodes } from '../../db/schema.js'
 import type { Channel } from '../domain/turnout.js'
 import { appendAudit } from './audit.js'
 import { plannedEndPassed } from './planned-end.js'
@@ -16,6 +16,7 @@ const ballotProjects = preparedPer((db) => db.select({
   kwhPerYear: proposals.kwhPerYear,
   co2KgPerYear: proposals.co2KgPerYear,
   households: proposals.households,
+  lang: proposals.lang,
 }).from(proposals)
   .where(and(eq(proposals.roundId, sql.placeholder('roundId')), eq(proposals.status, 'approved')))
   .orderBy(asc(proposals.submittedAt), asc(proposals.id))
@@ -61,6 +62,32 @@ export async function castBallot(
 ): Promise<{ receipt: string; replaced: boolean } | null> {
   const [row] = await upsertBallot(db).execute({ ...ballot, projectIds: `{${ballot.projectIds.join(',')}}` })
   return row ?? null
+}
+
+/** Rows per language and round that first ballots spread over, so concurrent voters rarely wait for each other. */
+export const LANGUAGE_SHARDS = 8
+
+const countLanguageStatement = preparedPer((db) => db.insert(languageTurnout).values({
+  roundId: sql.placeholder('roundId'), lang: sql.placeholder('lang'), shard: sql.placeholder('shard'), ballots: 1,
+}).onConflictDoUpdate({
+  target: [languageTurnout.roundId, languageTurnout.lang, languageTurnout.shard],
+  set: { ballots: sql`${languageTurnout.ballots} + 1` },
+}).prepare('count_language'))
+
+/**
+ * Counts a code's first ballot under the language of the page it was cast on. Runs after the ballot
+ * is committed and apart from it: the ballot row never learns its language, and the count can never
+ * hold back an acknowledged vote (after a crash between the two, one language count is one short).
+ */
+export async function countBallotLanguage(db: Db, roundId: number, lang: string, shard: number): Promise<void> {
+  await countLanguageStatement(db).execute({ roundId, lang, shard })
+}
+
+/** Online ballots per language of the voting page, largest first. */
+export function turnoutByLanguage(db: Db, roundId: number) {
+  return db.select({ lang: languageTurnout.lang, ballots: sql<number>`sum(${languageTurnout.ballots})`.mapWith(Number) })
+    .from(languageTurnout).where(eq(languageTurnout.roundId, roundId))
+    .groupBy(languageTurnout.lang).orderBy(sql`2 desc`, languageTurnout.lang)
 }
 
 export async function hasBallot(db: Db, codeId: number): Promise<boolean> {

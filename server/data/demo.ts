@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Db } from '../../db/client.js'
-import { officials, proposalEvents, proposals, rounds } from '../../db/schema.js'
+import { officials, proposalEvents, proposals, proposalTranslations, rounds } from '../../db/schema.js'
 import { hashPassword } from '../passwords.js'
 import { appendAudit } from './audit.js'
 
@@ -8,6 +8,7 @@ export const DEMO_PASSWORD = 'wijkbudget-demo'
 export const DEMO_OFFICIALS = [
   { email: 'admin@wijkbudget.test', name: 'Anouk de Vries', role: 'admin' },
   { email: 'moderator@wijkbudget.test', name: 'Mohamed El Amrani', role: 'moderator' },
+  { email: 'taalcoach@wijkbudget.test', name: 'Ayşe Yılmaz', role: 'coach' },
   { email: 'raad@wijkbudget.test', name: 'Ria Jansen', role: 'council' },
 ] as const
 
@@ -26,6 +27,14 @@ const DEMO_PROPOSALS: Seed[] = [
   { title: 'Gratis energiekastje voor iedereen', summary: 'Een apparaat dat het verbruik laat zien in ieder huis van de wijk.', description: 'Elk huis krijgt een kastje dat laat zien hoeveel stroom er gebruikt wordt.', costCents: 140_000 * EUR, track: 'financial-technical', themes: ['energy-poverty'], location: 'Hele wijk', kwhPerYear: null, co2KgPerYear: null, households: 6_000, organisation: null, status: 'rejected', daysAgo: 25 },
   { title: 'Buurtmoestuin met regenton', summary: 'Een moestuin op het braakliggende veldje, met regentonnen en een zonnepomp.', description: 'Bewoners tuinieren samen. Een kleine pomp op zonne-energie haalt water uit de regentonnen.', costCents: 6_000 * EUR, track: 'spatial', themes: ['green', 'loneliness'], location: 'Veldje achter de Schiedamseweg', kwhPerYear: null, co2KgPerYear: 300, households: 40, organisation: null, status: 'approved', daysAgo: 28 },
 ]
+
+/** A language coach's work, so the demo shows proposals in Turkish and Arabic with the Dutch original one tap away. */
+const DEMO_TRANSLATIONS = [
+  { of: 'Energiecoaches', lang: 'tr', text: { title: 'Kendi dilinizde enerji koçları', summary: 'Eğitimli komşular, mahalle sakinlerine evde enerji tasarrufu yapmalarında Türkçe, Arapça, Papiamento ve Felemenkçe yardım eder.' } },
+  { of: 'Energiecoaches', lang: 'ar', text: { title: 'مدربو الطاقة بلغتك', summary: 'جيران مدربون يساعدون السكان على توفير الطاقة في بيوتهم، بالتركية والعربية والبابيامنتو والهولندية.' } },
+  { of: 'Isolatiehulp', lang: 'tr', text: { title: 'Düşük gelirli haneler için yalıtım yardımı', summary: 'Düşük gelirli haneler için aralıkların, boruların ve pencerelerin ücretsiz yalıtımı.' } },
+  { of: 'Isolatiehulp', lang: 'ar', text: { title: 'مساعدة في العزل للأسر ذات الدخل المنخفض', summary: 'عزل مجاني للشقوق والأنابيب والنوافذ للأسر ذات الدخل المنخفض.' } },
+] as const
 
 const DEMO_ANSWERS: Partial<Record<string, { kind: 'approved' | 'rejected' | 'changes_requested'; message: string | null }>> = {
   approved: { kind: 'approved', message: null },
@@ -87,6 +96,8 @@ export async function seedDemo(db: Db, now = new Date()): Promise<boolean> {
       if (answer) events.push({ proposalId: p.id, kind: answer.kind, at: p.firstAnsweredAt!, officialId: admin!.id, message: answer.message })
       return events
     }))
+    const byTitle = (start: string) => inserted.find((p) => p.title.startsWith(start))!.id
+    await tx.insert(proposalTranslations).values(DEMO_TRANSLATIONS.map((d) => ({ ...d.text, lang: d.lang, proposalId: byTitle(d.of) })))
     await appendAudit(tx, {
       officialId: admin!.id, actor: 'demo', action: 'demo.seed', object: `round:${round!.id}`, details: { proposals: DEMO_PROPOSALS.length },
     })

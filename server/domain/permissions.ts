@@ -1,6 +1,6 @@
 import { PHASES, type Phase } from './phases.js'
 
-export const ROLES = ['admin', 'moderator', 'council'] as const
+export const ROLES = ['admin', 'moderator', 'coach', 'council'] as const
 export type Role = (typeof ROLES)[number]
 export type Actor = Role | 'resident'
 
@@ -41,6 +41,8 @@ const TABLE = {
   'ballot.enter-paper': { actors: STAFF, phases: ['voting'] },
   'results.preview': { actors: ['admin'], phases: ['closed'] },
   'results.publish': { actors: ['admin'], phases: ['closed'] },
+  // Language coaches and moderators translate proposals' titles and summaries once they are public.
+  'proposal.translate': { actors: ['moderator', 'coach'], phases: ['proposing', 'reviewing', 'voting', 'closed', 'published'] },
   'progress.post': { actors: STAFF, phases: ['published'] },
 } as const satisfies Record<string, Rule>
 

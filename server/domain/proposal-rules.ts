@@ -62,6 +62,8 @@ export interface ProposalForm {
   contactEmail: string
   contactPhone: string
   consent: boolean
+  /** The language the submitter says they wrote in; empty means the page's language. */
+  writtenIn?: string
 }
 
 export type ProposalField = keyof ProposalForm

@@ -44,3 +44,9 @@ export function turnoutFigures(counts: TurnoutCounts) {
 export function publicShares<T extends { issued: number; cast: number; online: number; paper: number }>(f: T) {
   return { ...f, percent: percent(f.cast, f.issued), onlinePercent: percent(f.online, f.issued), paperPercent: percent(f.paper, f.issued) }
 }
+
+/** Online ballots per language of the voting page, each with its share of all counted online ballots. */
+export function languageShares(rows: readonly { lang: string; ballots: number }[]) {
+  const all = rows.reduce((sum, r) => sum + r.ballots, 0)
+  return rows.map((r) => ({ lang: r.lang, ballots: r.ballots, percent: percent(r.ballots, all) ?? 0 }))
+}

@@ -22,6 +22,7 @@ function expected(actor: Actor, action: Action, phase: Phase): boolean {
     case 'ballot.print': return actor === 'resident' && (phase === 'reviewing' || phase === 'voting')
     case 'ballot.enter-paper': return staff && phase === 'voting'
     case 'results.preview': case 'results.publish': return actor === 'admin' && phase === 'closed'
+    case 'proposal.translate': return (actor === 'moderator' || actor === 'coach') && phase !== 'draft'
     case 'progress.post': return staff && phase === 'published'
   }
 }

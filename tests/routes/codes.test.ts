@@ -95,11 +95,26 @@ t.test('an admin generates codes: a one-time ZIP with the mail-merge CSV and QR 
   t.equal(ballot!.channel, 'online')
 })
 
-t.test('without QR images the ZIP holds only the CSV; a group is optional; Dutch thousands are understood', async (t) => {
+t.test('the letter text is Dutch with one line per supported language, each linking the voting page in that language', async (t) => {
+  const { files } = await generate({ count: '1', group: '' })
+  const letter = strFromU8(files['letter.txt']!).replace(/^\uFEFF/, '').replace(/\u00a0/g, ' ')
+  const lines = letter.split('\r\n')
+  t.match(lines[0], 'Stem mee over Wijkbudget Energie Bospolder-Tussendijken')
+  t.match(letter, '€ 100.000')
+  t.match(letter, 'Uw stemcode: «code»', 'the mail-merge field of the CSV column')
+  t.match(letter, 'Hulp nodig? Bel 010 - 123 45 67.')
+  const vote = `${TEST_CONFIG.publicUrl}/rounds/bospolder-tussendijken/vote`
+  for (const [lang, words] of [['en', 'English: go to'], ['tr', 'Türkçe oy vermek için'], ['ar', 'للتصويت باللغة العربية'], ['pl', 'aby głosować po polsku'], ['pt', 'para votar em português']]) {
+    const line = lines.find((l) => l.includes(`${vote}?lang=${lang}`))
+    t.ok(line?.includes(words!), `${lang}: ${line}`)
+  }
+})
+
+t.test('without QR images the ZIP holds the CSV and the letter; a group is optional; Dutch thousands are understood', async (t) => {
   const { res, rows, files } = await generate({ count: '6.000', group: '' })
   t.equal(res.statusCode, 200)
   t.equal(rows.length, 6000)
-  t.same(Object.keys(files), ['codes.csv'])
+  t.same(Object.keys(files), ['codes.csv', 'letter.txt'])
   t.ok(rows.every((r) => r.group === ''))
   const [batch] = await db.select().from(codeBatches).where(and(eq(codeBatches.count, 6000), sql`${codeBatches.groupLabel} is null`))
   t.ok(batch, 'the batch is stored without a group')

@@ -13,9 +13,9 @@ export function codesCsv(codes: readonly string[], group: string | null, urlOf: 
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve))
 
-/** The one-time download: codes.csv, and with `withQr` one SVG per code that points to its voting page. */
-export async function codesZip(codes: readonly string[], group: string | null, urlOf: (code: string) => string, withQr: boolean): Promise<Uint8Array> {
-  const files: Zippable = { 'codes.csv': strToU8(codesCsv(codes, group, urlOf)) }
+/** The one-time download: codes.csv, the letter's text, and with `withQr` one SVG per code that points to its voting page. */
+export async function codesZip(codes: readonly string[], group: string | null, urlOf: (code: string) => string, withQr: boolean, letter: string): Promise<Uint8Array> {
+  const files: Zippable = { 'codes.csv': strToU8(codesCsv(codes, group, urlOf)), 'letter.txt': strToU8(`\uFEFF${letter}`) }
   if (withQr) {
     const qr: Zippable = {}
     for (const [i, code] of codes.entries()) {

@@ -12,6 +12,7 @@ import { theRound } from '../../plugins/auth.js'
 import { wantsFragment } from '../../plugins/views.js'
 import { fieldErrors, summaryItems } from '../forms.js'
 import { codesZip, votingUrl } from './codes-export.js'
+import { letterText } from './letter.js'
 import { CodesQuery, GenerateForm, IdPath, POLL_TRIES, RevokeForm, TotalsQuery } from './schemas.js'
 
 interface CodesForms {
@@ -105,7 +106,7 @@ export default async function codesRoutes(fastify: FastifyInstance, opts: { code
     const list = [...codes]
     const urlOf = (code: string) => votingUrl(app.publicUrl, round.slug, code)
     // The file is made before anything is stored, so a failure there leaves no codes behind.
-    const zip = await codesZip(list, group, urlOf, qr)
+    const zip = await codesZip(list, group, urlOf, qr, letterText(app.translate, round, app.publicUrl))
     // Drawing a large batch takes seconds: voting may have closed meanwhile.
     const current = (await findRound(app.db, round.id))!
     if (!mayManage(request, current)) {

@@ -18,6 +18,7 @@ import paperRoutes from './paper.js'
 import resultsRoutes from './results.js'
 import roundsRoutes from './rounds.js'
 import securityRoutes from './security.js'
+import translationRoutes from './translations.js'
 import turnoutRoutes from './turnout.js'
 
 /**
@@ -79,6 +80,7 @@ export default async function officialRoutes(fastify: FastifyInstance, opts: { c
   await app.register(codesRoutes, { codeKey: opts.codeKey })
   await app.register(paperRoutes, { codeKey: opts.codeKey })
   await app.register(helpDeskRoutes)
+  await app.register(translationRoutes)
   await app.register(turnoutRoutes)
   await app.register(resultsRoutes)
   await app.register(securityRoutes)

@@ -104,6 +104,7 @@ export async function managementModel(db: Db, round: Round, role: Role) {
     canManageCodes: canAtAll(role, 'codes.manage'),
     canEnterPaper: can(role, 'ballot.enter-paper', round.phase),
     canEditHelpDesk: can(role, 'helpdesk.edit', round.phase),
+    canTranslate: can(role, 'proposal.translate', round.phase),
     canPrintBallot: can('resident', 'ballot.print', round.phase),
     canSeeResults: can(role, 'results.view', round.phase) || can(role, 'results.preview', round.phase),
     canImport: canAtAll(role, 'round.create'),

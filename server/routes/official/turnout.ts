@@ -1,8 +1,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import { turnout } from '../../data/ballots.js'
+import { turnout, turnoutByLanguage } from '../../data/ballots.js'
 import { turnoutFigures } from '../../domain/turnout.js'
 import { theRound } from '../../plugins/auth.js'
+import { languageTurnoutRows } from '../shared/language-turnout.js'
 import { IdPath } from './schemas.js'
 
 export default async function turnoutRoutes(fastify: FastifyInstance) {
@@ -12,11 +13,13 @@ export default async function turnoutRoutes(fastify: FastifyInstance) {
     config: { action: 'turnout.view' },
   }, async (request, reply) => {
     const round = theRound(request)
+    const [counts, languages] = await Promise.all([turnout(app.db, round.id), turnoutByLanguage(app.db, round.id)])
     return reply.render('pages/official/turnout.hbs', {
       title: app.translate(request.lang, 'turnout.title', { title: round.title }),
       round,
-      ...turnoutFigures(await turnout(app.db, round.id)),
+      ...turnoutFigures(counts),
       failedCodeAttempts: round.failedCodeAttempts,
+      byLanguage: languageTurnoutRows(languages),
     })
   })
 }

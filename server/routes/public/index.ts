@@ -15,6 +15,7 @@ import paperBallotRoutes from './paper-ballot.js'
 import proposalsRoutes from './proposals.js'
 import publicResultsRoutes from './results.js'
 import { FilterQuery, LanguagePath, NextQuery, SlugPath } from './schemas.js'
+import { localised } from '../shared/localise.js'
 
 /** These pages are the public's: an official reading them sees what every resident sees. */
 const PUBLIC: Actor = 'resident'
@@ -72,7 +73,7 @@ export default async function publicRoutes(fastify: FastifyInstance) {
       canPrintBallot: can(PUBLIC, 'ballot.print', round.phase),
       canSeeResults: can(PUBLIC, 'results.view', round.phase),
       filter: filterView(filter),
-      list: listView(proposals, filter),
+      list: listView(await localised(app.db, proposals, request.lang), filter),
       // The count sits outside the swapped list as a status region, so screen readers hear a filter's effect.
       oob: wantsFragment(request),
     }, { fragment: 'partials/proposal-list.hbs' })

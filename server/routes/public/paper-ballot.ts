@@ -5,6 +5,7 @@ import { minimumSpendCents } from '../../domain/ballot.js'
 import { can } from '../../domain/permissions.js'
 import { LANGUAGES, type Lang } from '../../languages.js'
 import { rulesOf } from '../resident/ballot-view.js'
+import { localised } from '../shared/localise.js'
 import { helpDeskView } from './view-models.js'
 
 const params = {
@@ -30,7 +31,7 @@ export default async function paperBallotRoutes(app: FastifyInstance) {
       round,
       knapsack: rules.format === 'knapsack',
       minimumCents: minimumSpendCents(rules),
-      projects: await listBallotProjects(app.db, round.id),
+      projects: await localised(app.db, await listBallotProjects(app.db, round.id), request.lang),
       helpDesk: helpDeskView(round.helpDesk),
       printPage: true,
     })

@@ -5,13 +5,13 @@ import {
   FIGURE_LIMITS, TEXT_LIMITS, THEMES, TRACKS, validateProposal,
   type ProposalErrors, type ProposalField, type ProposalFields, type ProposalForm,
 } from '../../domain/proposal-rules.js'
-import type { Lang } from '../../i18n.js'
+import { isLang, type Lang } from '../../languages.js'
 import { fieldErrors } from '../forms.js'
 
 /** Fields in the order the form shows them: the error summary follows the same order. */
 const FIELDS = [
   'title', 'summary', 'description', 'cost', 'track', 'themes', 'location', 'kwhPerYear', 'co2KgPerYear', 'households',
-  'organisation', 'contactName', 'contactEmail', 'contactPhone', 'consent',
+  'organisation', 'contactName', 'contactEmail', 'contactPhone', 'consent', 'writtenIn',
 ] as const satisfies readonly ProposalField[]
 /** The optional part of the form, folded away in a <details> until it holds something. */
 const MORE: readonly ProposalField[] = ['location', 'kwhPerYear', 'co2KgPerYear', 'households', 'organisation']
@@ -20,7 +20,7 @@ export const PROPOSAL_TEXT_FIELDS = FIELDS.filter((f): f is Exclude<ProposalFiel
 
 export const EMPTY_FORM: ProposalForm = {
   title: '', summary: '', description: '', cost: '', track: '', themes: [], location: '', kwhPerYear: '', co2KgPerYear: '',
-  households: '', organisation: '', contactName: '', contactEmail: '', contactPhone: '', consent: false,
+  households: '', organisation: '', contactName: '', contactEmail: '', contactPhone: '', consent: false, writtenIn: '',
 }
 
 /** What the person typed, whatever the browser sent: a value of the wrong type counts as empty. */
@@ -67,6 +67,7 @@ export function formFromProposal(proposal: Proposal, lang: Lang): ProposalForm {
     contactName: proposal.contactName,
     contactEmail: proposal.contactEmail ?? '',
     contactPhone: proposal.contactPhone ?? '',
+    writtenIn: proposal.lang,
     consent: proposal.contactConsent,
   }
 }
@@ -100,4 +101,9 @@ export function formView(form: ProposalForm, errors: ProposalErrors, budgetCents
       money: field === 'cost',
     })),
   }
+}
+
+/** The language a proposal is stored in: the one its submitter chose, else the page's. */
+export function writtenLanguage(form: ProposalForm, pageLang: Lang): Lang {
+  return isLang(form.writtenIn) ? form.writtenIn : pageLang
 }

@@ -5,7 +5,7 @@ import { findProposalByToken, findProposalLink, resubmitProposal, type Proposal 
 import { theProposal, theRound } from '../../plugins/auth.js'
 import type { Round } from '../../data/rounds.js'
 import { resubmissionOpen, type ProposalErrors, type ProposalForm } from '../../domain/proposal-rules.js'
-import { formFromProposal, formView, readProposalForm } from './proposal-form.js'
+import { formFromProposal, formView, readProposalForm, writtenLanguage } from './proposal-form.js'
 import { historyView } from './proposal-views.js'
 import { ProposalBody, TokenPath } from './schemas.js'
 
@@ -72,7 +72,7 @@ export default async function proposalStatusRoutes(fastify: FastifyInstance) {
     if (!resubmissionOpen(found.proposal.status, found.round.phase)) return locked(reply, found.proposal)
     const { form, errors, fields } = readProposalForm(request, found.round.budgetCents)
     if (!fields) return editForm(reply, found, form, errors, 422)
-    const saved = await resubmitProposal(app.db, { statusToken: found.proposal.statusToken, lang: request.lang, fields, now: new Date() })
+    const saved = await resubmitProposal(app.db, { statusToken: found.proposal.statusToken, lang: writtenLanguage(form, request.lang), fields, now: new Date() })
     if (!saved) {
       const now = await findProposalByToken(app.db, found.proposal.statusToken)
       return locked(reply, now?.proposal ?? found.proposal)

@@ -37,7 +37,7 @@ export function filterView(filter: ProposalFilter) {
 }
 
 /** Rejected ideas stay visible (transparency) but in their own section after the rest, so they do not crowd the live ones. */
-export function listView(proposals: PublicProposal[], filter: ProposalFilter) {
+export function listView<T extends PublicProposal>(proposals: T[], filter: ProposalFilter) {
   return {
     count: proposals.length,
     filtered: filter.theme !== undefined || filter.track !== undefined,

@@ -7,8 +7,10 @@ import { hitRateLimit } from '../../data/rate-limits.js'
 import type { Round } from '../../data/rounds.js'
 import { can } from '../../domain/permissions.js'
 import { PROPOSAL_THROTTLE, type ProposalErrors, type ProposalForm } from '../../domain/proposal-rules.js'
+import { writtenIn } from '../../domain/proposal-translation.js'
 import { thePublicProposal, theRound } from '../../plugins/auth.js'
-import { EMPTY_FORM, formView, readProposalForm } from './proposal-form.js'
+import { localised } from '../shared/localise.js'
+import { EMPTY_FORM, formView, readProposalForm, writtenLanguage } from './proposal-form.js'
 import proposalStatusRoutes from './proposal-status.js'
 import { figuresView, historyView } from './proposal-views.js'
 import { ProposalBody, ReferencePath, SlugPath } from './schemas.js'
@@ -57,7 +59,7 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
     // Only a complete proposal counts, so a community centre's typos use up nothing.
     const { count } = await hitRateLimit(app.db, `proposal:${request.ip}`, PROPOSAL_THROTTLE.windowMs)
     if (count > PROPOSAL_THROTTLE.perAddress) return form(reply, round, values, {}, 429)
-    const created = await createProposal(app.db, { roundId: round.id, isOpen: acceptsProposals, lang: request.lang, fields, now: new Date() })
+    const created = await createProposal(app.db, { roundId: round.id, isOpen: acceptsProposals, lang: writtenLanguage(values, request.lang), fields, now: new Date() })
     if (!created) return closed(reply, round)
     return reply.redirect(`/status/${created.statusToken}`, 303)
   })
@@ -72,9 +74,10 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
       proposal.duplicateOfId === null ? undefined : findProposalLink(app.db, proposal.duplicateOfId),
       can('resident', 'results.view', round.phase) ? listProgressUpdates(app.db, [proposal.id]) : [],
     ])
+    const [shown] = await localised(app.db, [proposal], request.lang)
     return reply.render('pages/public/proposal-detail.hbs', {
-      title: proposal.title,
-      proposal,
+      title: shown!.title,
+      proposal: { ...shown!, descriptionLang: writtenIn(proposal.lang) },
       round,
       mergedInto,
       figures: figuresView(proposal),

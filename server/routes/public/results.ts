@@ -10,6 +10,7 @@ import type { TallyResult } from '../../domain/tally.js'
 import { toCsv } from '../../csv.js'
 import type { Lang } from '../../i18n.js'
 import { theRound } from '../../plugins/auth.js'
+import { localised } from '../shared/localise.js'
 import { resultRows } from '../shared/result-view.js'
 import { LangQuery, SlugPath } from './schemas.js'
 import transparencyRoutes from './transparency.js'
@@ -50,7 +51,7 @@ export default async function publicResultsRoutes(fastify: FastifyInstance) {
   app.get('/rounds/:slug/results', { schema: { params: SlugPath }, ...view }, async (request, reply) => {
     const found = await published(request)
     const { round, result, outcome } = found
-    const rows = resultRows(outcome, await listBallotProjects(app.db, round.id), request.lang)
+    const rows = resultRows(outcome, await localised(app.db, await listBallotProjects(app.db, round.id), request.lang), request.lang)
     const funded = rows.filter((r) => r.funded)
     const updates = await listProgressUpdates(app.db, funded.map((r) => r.id))
     const byVotes = [...rows].sort((a, b) => b.votes - a.votes || Number(b.funded) - Number(a.funded))

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { countedBallots, publishedResult, type Result } from '../../data/results.js'
 import type { Round } from '../../data/rounds.js'
 import { countRevokedBallots, listResponseTimes, listRoundDecisions, loadRoundAudit, type RoundAudit } from '../../data/transparency.js'
-import { listBallotProjects, turnout } from '../../data/ballots.js'
+import { listBallotProjects, turnout, turnoutByLanguage } from '../../data/ballots.js'
 import { verifyChain } from '../../domain/audit-chain.js'
 import { parsePb } from '../../domain/pabulib.js'
 import { sealedHashes } from '../../domain/ballot-seal.js'
@@ -15,19 +15,21 @@ import { publicShares, turnoutFigures } from '../../domain/turnout.js'
 import { splitWorkingTime, WORKING_DAY_MINUTES, workingMinutesBetween } from '../../domain/working-hours.js'
 import type { Lang } from '../../i18n.js'
 import { theRound } from '../../plugins/auth.js'
+import { languageTurnoutRows } from '../shared/language-turnout.js'
 import { SlugPath } from './schemas.js'
 
 /** Turnout as the share of issued codes that led to a counted ballot, overall, per group and per channel. */
 async function turnoutView(app: FastifyInstance, round: Round) {
   const { total, groups, showGroups } = turnoutFigures(await turnout(app.db, round.id))
-  const [revokedBallots, projects, ballots] = await Promise.all([
-    countRevokedBallots(app.db, round.id), listBallotProjects(app.db, round.id), countedBallots(app.db, round.id),
+  const [revokedBallots, projects, ballots, languages] = await Promise.all([
+    countRevokedBallots(app.db, round.id), listBallotProjects(app.db, round.id), countedBallots(app.db, round.id), turnoutByLanguage(app.db, round.id),
   ])
   const onBallot = new Set(projects.map((p) => p.id))
   const touched = ballots.filter((b) => b.some((id) => !onBallot.has(id)))
   return {
     total: publicShares(total),
     groups: groups.map(publicShares),
+    byLanguage: languageTurnoutRows(languages),
     showGroups,
     revokedBallots,
     leftOut: { ballots: touched.length, votes: touched.reduce((n, b) => n + b.filter((id) => !onBallot.has(id)).length, 0) },

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { findRoundBySlug, type Round } from '../../data/rounds.js'
 import { countCodeAttempt, countWrongCode, refundCodeAttempt } from '../../data/code-attempts.js'
 import { findCode } from '../../data/voting-codes.js'
-import { castBallot, findReceipt, hasBallot, listBallotProjects } from '../../data/ballots.js'
+import { castBallot, countBallotLanguage, findReceipt, hasBallot, LANGUAGE_SHARDS, listBallotProjects } from '../../data/ballots.js'
 import { checkBallot } from '../../domain/ballot.js'
 import { attemptAllowed, attemptKeys, CODE_LIMITS, crossesAddressLimit, crossesBurst } from '../../domain/code-guessing.js'
 import { can } from '../../domain/permissions.js'
@@ -13,6 +13,7 @@ import { generateReceipt, hashCode, normaliseCode, normaliseReceipt } from '../.
 import { theRound } from '../../plugins/auth.js'
 import { wantsFragment } from '../../plugins/views.js'
 import { ballotView, chosenIds, rulesOf } from '../shared/ballot-view.js'
+import { localised } from '../shared/localise.js'
 import { helpDeskView } from '../shared/round-view.js'
 import { BallotForm, CodeForm, CodeQuery, NewQuery, ReceiptPath, ReceiptQuery, SlugPath } from './schemas.js'
 
@@ -124,7 +125,7 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
     if (codeId === null) return reply.redirect(votePath(round), 303)
     const [projects, votedBefore] = await Promise.all([listBallotProjects(app.db, round.id), hasBallot(app.db, codeId)])
     return reply.render('pages/resident/vote-ballot.hbs', {
-      ...page(request, 'vote.pageTitle.ballot', round), votedBefore, ballot: ballotView(round, projects, []), ...ends(round),
+      ...page(request, 'vote.pageTitle.ballot', round), votedBefore, ballot: ballotView(round, await localised(app.db, projects, request.lang), []), ...ends(round),
     }, { fragment: 'partials/ballot-form.hbs' })
   })
 
@@ -140,9 +141,9 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
 
     const projects = await listBallotProjects(app.db, round.id)
     const chosen = chosenIds(request.body?.projects)
-    const render = (status: number, error?: Parameters<typeof ballotView>[3]) =>
+    const render = async (status: number, error?: Parameters<typeof ballotView>[3]) =>
       reply.code(status).render('pages/resident/vote-ballot.hbs', {
-        ...page(request, 'vote.pageTitle.ballot', round, error !== undefined), ballot: ballotView(round, projects, chosen.filter((id) => id > 0), error), announce: htmx, ...ends(round),
+        ...page(request, 'vote.pageTitle.ballot', round, error !== undefined), ballot: ballotView(round, await localised(app.db, projects, request.lang), chosen.filter((id) => id > 0), error), announce: htmx, ...ends(round),
       }, { fragment: 'partials/ballot-form.hbs' })
 
     const intent = request.body?.intent
@@ -160,6 +161,7 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
       return reply.code(409).render('pages/resident/vote-code.hbs', { ...page(request, 'vote.pageTitle.code', round, true), code: '', errorKey: 'vote.codeRevoked' })
     }
     reply.clearCookie(BALLOT_COOKIE, { path: votePath(round) })
+    if (!stored.replaced) await countBallotLanguage(app.db, round.id, request.lang, randomInt(LANGUAGE_SHARDS))
     return reply.redirect(`/receipts/${stored.receipt}?new=1`, 303)
   })
 

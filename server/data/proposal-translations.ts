@@ -1,0 +1,59 @@
+import { and, asc, eq, inArray } from 'drizzle-orm'
+import type { Db } from '../../db/client.js'
+import { officials, proposalTranslations } from '../../db/schema.js'
+import type { TranslatedText } from '../domain/proposal-translation.js'
+import type { Lang } from '../languages.js'
+import { appendAudit } from './audit.js'
+
+/** The translations into one language of the given proposals, by proposal id: one query for a whole page. */
+export async function translationsIn(db: Db, proposalIds: readonly number[], lang: Lang): Promise<Map<number, TranslatedText>> {
+  if (proposalIds.length === 0) return new Map()
+  const rows = await db.select({ proposalId: proposalTranslations.proposalId, title: proposalTranslations.title, summary: proposalTranslations.summary })
+    .from(proposalTranslations)
+    .where(and(inArray(proposalTranslations.proposalId, [...proposalIds]), eq(proposalTranslations.lang, lang)))
+  return new Map(rows.map((r) => [r.proposalId, { title: r.title, summary: r.summary }]))
+}
+
+/** Every translation of one proposal, with who wrote it, for the translation page. */
+export function listTranslations(db: Db, proposalId: number) {
+  return db.select({
+    lang: proposalTranslations.lang, title: proposalTranslations.title, summary: proposalTranslations.summary,
+    updatedAt: proposalTranslations.updatedAt, by: officials.name,
+  }).from(proposalTranslations)
+    .leftJoin(officials, eq(officials.id, proposalTranslations.officialId))
+    .where(eq(proposalTranslations.proposalId, proposalId))
+    .orderBy(asc(proposalTranslations.lang))
+}
+
+/** Which languages each proposal of a list has a translation in. */
+export async function translatedLanguages(db: Db, proposalIds: readonly number[]): Promise<Map<number, Set<string>>> {
+  const found = new Map<number, Set<string>>()
+  if (proposalIds.length === 0) return found
+  const rows = await db.select({ proposalId: proposalTranslations.proposalId, lang: proposalTranslations.lang })
+    .from(proposalTranslations).where(inArray(proposalTranslations.proposalId, [...proposalIds]))
+  for (const row of rows) found.set(row.proposalId, (found.get(row.proposalId) ?? new Set()).add(row.lang))
+  return found
+}
+
+/** Adds or replaces the translation of a proposal into one language, audited with the text before and after. */
+export async function saveTranslation(
+  db: Db,
+  input: { proposalId: number; lang: Lang; text: TranslatedText; official: { id: number; email: string } },
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [before] = await tx.select({ title: proposalTranslations.title, summary: proposalTranslations.summary })
+      .from(proposalTranslations)
+      .where(and(eq(proposalTranslations.proposalId, input.proposalId), eq(proposalTranslations.lang, input.lang)))
+    const now = new Date()
+    await tx.insert(proposalTranslations)
+      .values({ proposalId: input.proposalId, lang: input.lang, ...input.text, officialId: input.official.id, updatedAt: now })
+      .onConflictDoUpdate({
+        target: [proposalTranslations.proposalId, proposalTranslations.lang],
+        set: { ...input.text, officialId: input.official.id, updatedAt: now },
+      })
+    await appendAudit(tx, {
+      officialId: input.official.id, actor: input.official.email, action: 'proposal.translate', object: `proposal:${input.proposalId}`,
+      details: { lang: input.lang, old: before ?? null, new: input.text },
+    })
+  })
+}
