@@ -1,6 +1,7 @@
 import type { Round } from '../../data/rounds.js'
 import { storedHelpDesk } from '../../domain/help-desk.js'
-import { formatDate, formatEuro, type Translate } from '../../i18n.js'
+import { formatDate, formatEuro } from '../../formatters.js'
+import type { Translate } from '../../i18n.js'
 import { DEFAULT_LANG, LANGUAGES } from '../../languages.js'
 
 /**
