@@ -82,6 +82,7 @@ t.test('after publication everyone sees the funded projects with votes, cost, re
   const headings = page.texts('main > h2')
   t.ok(headings.includes(msg('outcome.fundedHeading', { count: funded.length })))
   t.same(cardTitles(fundedCards).sort(), funded.map((p) => p.title).sort(), 'the funded projects are listed')
+  t.same(fundedCards!.querySelectorAll('.card__title').map((title) => title.getAttribute('lang')), funded.map(() => 'nl'), 'each title carries the language it was written in')
   t.same(fundedCards!.querySelectorAll('.card__title a').map((a) => a.getAttribute('href')).sort(), funded.map((p) => `/proposals/${p.reference}`).sort())
   t.equal(page.text('.lead'), msg('outcome.intro', { at: formatDateTime(row.publishedAt, 'nl'), ballots: 39 }), 'the revoked code\'s ballot is not counted')
   for (const card of fundedCards!.querySelectorAll('.card')) {

@@ -71,7 +71,7 @@ t.test('with htmx each choice updates the meter; a project that no longer fits s
   const before = await ballotCount()
   const res = await v.post(`/rounds/${round.slug}/vote/ballot`, { projects: chosen }, { 'hx-request': 'true' })
   t.equal(res.statusCode, 200)
-  t.equal(res.headers.vary, 'HX-Request')
+  t.equal(res.headers.vary, 'HX-Request, Accept-Language, Cookie')
   const fragment = html(res)
   t.notOk(fragment.has('html'), 'only the ballot fragment')
   t.ok(fragment.has('form#ballot'))
