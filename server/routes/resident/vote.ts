@@ -185,6 +185,7 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
     const found = receipt ? await findReceipt(app.db, receipt) : undefined
     return reply.code(found ? 200 : 404).render('pages/resident/receipt.hbs', {
       title: receiptTitle(request, !found), typed: request.params.receipt, receipt, found, justCast: request.query.new === '1', notFound: !found,
+      helpDesk: found ? helpDeskView(found.helpDesk) : null,
     })
   })
 }
