@@ -79,7 +79,7 @@ if (session) {
   }
 
   t.test('320 px wide with text at 200 %: the ballot does not scroll sideways, long titles wrap', async (t) => {
-    const context = await session.browser.newContext({ baseURL: session.baseUrl, viewport: NARROW, isMobile: true, hasTouch: true })
+    const context = await session.browser.newContext({ baseURL: session.baseUrl, viewport: NARROW, isMobile: true, hasTouch: true, locale: 'nl-NL' })
     const page = await context.newPage()
     await ballot(page, narrowCode!)
     await largeText(page)
