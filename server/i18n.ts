@@ -24,7 +24,7 @@ export function loadLanguage(lang: string): Messages {
   const messages: Messages = {}
   if (!existsSync(folder)) return messages
   for (const file of readdirSync(folder).filter((f) => f.endsWith('.json')).sort()) {
-    for (const [key, text] of Object.entries(flatten(JSON.parse(readFileSync(new URL(file, folder), 'utf8')) as Record<string, unknown>)))) {
+    for (const [key, text] of Object.entries(flatten(JSON.parse(readFileSync(new URL(file, folder), 'utf8')) as Record<string, unknown>))) {
       if (key in messages) throw new Error(`translation key ${key} is defined twice in views/locales/${lang}`)
       messages[key] = text
     }
@@ -42,7 +42,8 @@ export type Translate = (lang: Lang, key: string, vars?: Record<string, unknown>
 export function createTranslator(onMissing: (lang: Lang, key: string) => void = () => {}): Translate {
   const instance: i18n = i18next.createInstance()
   const resources = Object.fromEntries(LANGUAGES.map((lang) => [lang, { translation: loadLanguage(lang) }]))
-  instance.init({
+  // Synchronous with initAsync: false and resources given; the promise it also returns has nothing to wait for.
+  void instance.init({
     resources,
     lng: DEFAULT_LANG,
     fallbackLng: DEFAULT_LANG,

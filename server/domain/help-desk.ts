@@ -1,4 +1,5 @@
 import { isLang, LANGUAGES, type Lang } from '../languages.js'
+import { hasFormControl } from './text.js'
 
 /** A round's help desk: where a resident who is stuck can call, write or walk in, and in which languages. */
 export interface HelpDesk {
@@ -20,15 +21,13 @@ export type HelpDeskErrors = Partial<Record<HelpDeskField, HelpDeskError>>
 
 const LIMITS = { phone: 30, email: 200, address: 200, hours: 300, otherLanguages: 200 } as const
 
-function text(value: unknown, limit: number): string | HelpDeskError {
-  if (value !== undefined && typeof value !== 'string') return 'invalid'
+/** A field's text, trimmed, or what is wrong with it. */
+function text(value: unknown, limit: number): { text: string } | { error: HelpDeskError } {
+  if (value !== undefined && typeof value !== 'string') return { error: 'invalid' }
   const trimmed = (value ?? '').trim()
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(trimmed)) return 'invalid'
-  return [...trimmed].length > limit ? 'tooLong' : trimmed
+  if (hasFormControl(trimmed)) return { error: 'invalid' }
+  return [...trimmed].length > limit ? { error: 'tooLong' } : { text: trimmed }
 }
-
-const isError = (value: string | HelpDeskError | Lang[]): value is HelpDeskError =>
-  typeof value === 'string' && ['required', 'tooLong', 'invalid', 'phone', 'email'].includes(value)
 
 /**
  * Reads the admin's help desk form. A phone number is required (it is the help most residents
@@ -38,11 +37,11 @@ export function readHelpDeskForm(form: HelpDeskForm): { helpDesk: HelpDesk | nul
   const errors: HelpDeskErrors = {}
   const read = (field: keyof typeof LIMITS) => {
     const value = text(form[field], LIMITS[field])
-    if (isError(value)) {
-      errors[field] = value
+    if ('error' in value) {
+      errors[field] = value.error
       return ''
     }
-    return value
+    return value.text
   }
   const phone = read('phone')
   const email = read('email')
@@ -73,6 +72,6 @@ export function telHref(phone: string): string | null {
 /** A stored desk, checked again on the way out: the database holds JSON, which is only as good as what was written. */
 export function storedHelpDesk(value: unknown): HelpDesk | null {
   if (!value || typeof value !== 'object') return null
-  const result = readHelpDeskForm(value as HelpDeskForm)
+  const result = readHelpDeskForm(value)
   return 'helpDesk' in result ? result.helpDesk : null
 }

@@ -1,5 +1,6 @@
 import { DEFAULT_LANG, isLang, language, type Lang } from '../languages.js'
 import { TEXT_LIMITS } from './proposal-rules.js'
+import { hasFormControl } from './text.js'
 
 /** A proposal's title and summary in another supported language, written by a language coach or moderator. */
 export interface TranslatedText {
@@ -11,17 +12,14 @@ export type TranslationField = 'lang' | 'title' | 'summary'
 export type TranslationError = 'required' | 'tooLong' | 'invalid' | 'sameLanguage'
 export type TranslationErrors = Partial<Record<TranslationField, TranslationError>>
 
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
-
-function readText(value: unknown, limit: number): string | TranslationError {
-  if (value !== undefined && typeof value !== 'string') return 'invalid'
+/** A field's text, trimmed, or what is wrong with it. */
+function readText(value: unknown, limit: number): { text: string } | { error: TranslationError } {
+  if (value !== undefined && typeof value !== 'string') return { error: 'invalid' }
   const text = (value ?? '').trim()
-  if (text === '') return 'required'
-  if (CONTROL.test(text)) return 'invalid'
-  return [...text].length > limit ? 'tooLong' : text
+  if (text === '') return { error: 'required' }
+  if (hasFormControl(text)) return { error: 'invalid' }
+  return [...text].length > limit ? { error: 'tooLong' } : { text }
 }
-
-const ERRORS = new Set<string>(['required', 'tooLong', 'invalid'])
 
 /** Reads the translation form; a translation into the language the proposal was written in is refused. */
 export function readTranslationForm(
@@ -33,11 +31,11 @@ export function readTranslationForm(
   if (!isLang(lang)) errors.lang = 'invalid'
   else if (lang === originalLang) errors.lang = 'sameLanguage'
   const title = readText(form.title, TEXT_LIMITS.title)
-  if (ERRORS.has(title)) errors.title = title as TranslationError
+  if ('error' in title) errors.title = title.error
   const summary = readText(form.summary, TEXT_LIMITS.summary)
-  if (ERRORS.has(summary)) errors.summary = summary as TranslationError
-  if (Object.keys(errors).length > 0) return { errors }
-  return { lang: lang as Lang, text: { title, summary } }
+  if ('error' in summary) errors.summary = summary.error
+  if (!isLang(lang) || 'error' in title || 'error' in summary || Object.keys(errors).length > 0) return { errors }
+  return { lang, text: { title: title.text, summary: summary.text } }
 }
 
 /** The language a proposal was written in; older rows and unknown values count as Dutch. */
