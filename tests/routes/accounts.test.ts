@@ -6,6 +6,7 @@ import { changeAccount } from '../../server/data/accounts.js'
 import { listAudit } from '../../server/data/audit.js'
 import { testApp } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
+import { html, msg } from '../helpers/html.js'
 import { createOfficial, PASSWORD } from '../helpers/officials.js'
 import { codeNow, enrol, loginWithCode } from '../helpers/second-factor.js'
 
@@ -107,6 +108,29 @@ t.test('an admin changes roles and deactivates; the deactivated official is out 
   t.equal((await (await signedIn('target@example.test')).get('/official')).statusCode, 200)
   const actions = (await listAudit(db)).filter((e) => e.object === `official:${target.id}` && e.officialId === admin.id).map((e) => e.action)
   t.same(actions, ['official.role', 'official.deactivate', 'official.reactivate'])
+})
+
+t.test('language coaches fit the accounts pages: offered and named in every role choice, invited and appointed, listed in the review, kept out of account management', async (t) => {
+  const a = await signedIn('admin@example.test')
+  const list = html(await a.get('/official/accounts'))
+  t.ok(list.has('input[name=role][value=coach]'), 'an admin can invite a language coach')
+  t.equal(list.text('label[for=invite-role-coach]'), msg('role.coach'))
+  t.ok(list.all('select[name=role]').every((select) => select.querySelector('option[value=coach]')?.text === msg('role.coach')), 'every role change offers the coach')
+  t.equal((await invite(a, { name: 'Nieuwe Taalcoach', email: 'coach-invite@example.test', role: 'coach', method: 'link' })).statusCode, 200)
+  t.equal((await row('coach-invite@example.test')).role, 'coach')
+  const moderator = await createOfficial(db, 'moderator', 'becomes-coach@example.test')
+  await a.get('/official/accounts')
+  t.equal((await a.post(`/official/accounts/${moderator.id}/role`, { role: 'coach' })).headers.location, '/official/accounts?done=role')
+  t.equal((await row('becomes-coach@example.test')).role, 'coach')
+  const review = html(await a.get('/official/accounts/review'))
+  const coachRow = review.all('tbody tr').find((tr) => tr.querySelector('th')?.text.includes('becomes-coach@example.test'))
+  t.equal(coachRow?.querySelector('td')?.text, msg('role.coach'), 'the review names the role')
+  const inTurkish = html(await a.get('/official/accounts/review?lang=tr'))
+  t.ok(inTurkish.texts('tbody td').includes(msg('role.coach', {}, 'tr')), 'in the page\'s language')
+  await a.get('/language/nl?next=/')
+
+  const coach = await signedIn('becomes-coach@example.test')
+  for (const path of ['/official/accounts', '/official/accounts/review']) t.equal((await coach.get(path)).statusCode, 403, path)
 })
 
 t.test('an official cannot change their own role or deactivate themselves, and nothing changes', async (t) => {
