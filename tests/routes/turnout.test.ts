@@ -60,7 +60,8 @@ t.test('turnout per group and per channel counts valid codes only, and leaves ou
   const rowsOf = (i: number) => tables[i]!.querySelectorAll('tbody tr').map((tr) => tr.querySelectorAll('th, td').map((c) => c.text.trim()))
   t.same(rowsOf(0), [[msg('turnout.issued'), '16'], [msg('turnout.revoked'), '2'], [msg('turnout.valid'), '14']])
   t.same(rowsOf(1), [[msg('turnout.online'), '4'], [msg('turnout.paper'), '1']])
-  t.same(rowsOf(2), [
+  t.same(rowsOf(2), [['Nederlands', '1', '100%']], 'the online ballot cast through the voting page here, by the language of that page')
+  t.same(rowsOf(3), [
     ['3024', '10', '0', '3', '1', '4', '40%'],
     ['3025', '2', '2', '1', '0', '1', '50%'],
     [msg('turnout.noGroup'), '2', '0', '0', '0', '0', '0%'],
