@@ -17,7 +17,7 @@ if (session) {
   let secret = ''
 
   t.test('an admin invites a new official with a one-time link', async (t) => {
-    const context = await session.browser.newContext({ baseURL: session.baseUrl, viewport: DESKTOP })
+    const context = await session.browser.newContext({ baseURL: session.baseUrl, viewport: DESKTOP, locale: 'nl-NL' })
     const page = await context.newPage()
     await login(page, admin.email)
     await page.getByRole('link', { name: 'Medewerkers', exact: true }).click()
