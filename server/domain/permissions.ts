@@ -42,7 +42,7 @@ const TABLE = {
   'results.preview': { actors: ['admin'], phases: ['closed'] },
   'results.publish': { actors: ['admin'], phases: ['closed'] },
   // Language coaches and moderators translate proposals' titles and summaries once they are public.
-  'proposal.translate': { actors: ['moderator', 'coach'], phases: ['proposing', 'reviewing', 'voting', 'closed', 'published'] },
+  'proposal.translate': { actors: ['moderator', 'coach'], phases: PUBLIC_PHASES },
   'progress.post': { actors: STAFF, phases: ['published'] },
 } as const satisfies Record<string, Rule>
 

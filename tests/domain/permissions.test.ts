@@ -47,7 +47,8 @@ t.test('council members can read but never act', async (t) => {
   t.ok(canAtAll('council', 'dashboard.view'))
 })
 
-t.test('roles are exactly admin, moderator and council', async (t) => {
+t.test('roles are exactly admin, moderator, coach and council', async (t) => {
+  t.same([...ROLES], ['admin', 'moderator', 'coach', 'council'])
   for (const role of ROLES) t.ok(isRole(role))
   for (const other of ['resident', 'root', '', null]) t.notOk(isRole(other))
 })
@@ -56,6 +57,12 @@ t.test('a draft round is invisible to residents, and results to everyone until p
   t.same(phasesWhere('resident', 'round.view'), ['proposing', 'reviewing', 'voting', 'closed', 'published'])
   t.same(phasesWhere('council', 'round.view'), PHASES)
   for (const actor of ACTORS) t.same(phasesWhere(actor, 'results.view'), ['published'], actor)
+})
+
+t.test('language coaches translate public proposals and otherwise only read', async (t) => {
+  const acting = ACTIONS.filter((a) => !isView(a) && a !== 'account.own')
+  t.same(acting.filter((action) => canAtAll('coach', action)), ['proposal.translate'])
+  t.same(phasesWhere('coach', 'proposal.translate'), phasesWhere('resident', 'round.view'))
 })
 
 t.test('only those who answer submitters see their contact details', async (t) => {

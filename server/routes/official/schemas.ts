@@ -43,6 +43,17 @@ export const ModerationForm = form({ message: text(2000), cost: text(40), target
 export const ResultsQuery = Type.Object({ done: text(1) })
 export const ProgressForm = form({ proposal: text(12), status: text(20), text: text(2000), on: text(10) })
 
+/** Saved once: the page says so. */
+export const SavedQuery = Type.Object({ saved: text(1) })
+export const HelpDeskForm = form({
+  phone: text(1000), email: text(1000), address: text(2000), hours: text(2000), otherLanguages: text(2000),
+  languages: ticks(10, 50),
+})
+
+/** The language to translate into, and the one just saved; a code the page does not offer picks the next one to do. */
+export const TranslateQuery = Type.Object({ lang: text(10), saved: text(10) })
+export const TranslationForm = form({ lang: text(10), title: text(2000), summary: text(5000) })
+
 export const ImportForm = form({ pb: Type.Optional(Type.String()), tallyRule: text(100) })
 
 export const ACCOUNT_DONE = ['password', 'session', 'others'] as const

@@ -1,36 +1,31 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { findProposal, findRoundOf } from '../../data/moderation.js'
 import { listTranslations, saveTranslation, translatedLanguages } from '../../data/proposal-translations.js'
 import { listPublicProposals, type Proposal } from '../../data/proposals.js'
-import { findRound, type Round } from '../../data/rounds.js'
+import type { Round } from '../../data/rounds.js'
 import { can } from '../../domain/permissions.js'
 import { readTranslationForm, writtenIn, type TranslationField } from '../../domain/proposal-translation.js'
-import { ForbiddenError } from '../../plugins/auth.js'
-import { language, LANGUAGE_LIST } from '../../languages.js'
+import { ForbiddenError, theProposal, theRound } from '../../plugins/auth.js'
+import { isLang, language, LANGUAGE_LIST } from '../../languages.js'
 import { fieldErrors } from '../forms.js'
-import { badId, idParams } from './rounds-view.js'
+import { IdPath, TranslateQuery, TranslationForm } from './schemas.js'
 
 type TranslationBody = Partial<Record<TranslationField, string>>
 
-const text = (maxLength: number) => ({ type: 'string', maxLength })
-const translationSchema = {
-  type: 'object',
-  properties: { lang: text(10), title: text(2000), summary: text(5000), _csrf: { type: 'string' } },
-} as const
-
 /** Language coaches and moderators translate proposals' titles and summaries; every change is audited. */
-export default async function translationRoutes(app: FastifyInstance) {
-  function mayTranslate(request: FastifyRequest, round: Round): boolean {
-    return can(request.official!.role, 'proposal.translate', round.phase)
+export default async function translationRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const translate = { config: { action: 'proposal.translate' as const } }
+
+  /** The round the guard loaded, if its proposals may be translated now (public ones only: never a draft's). */
+  function translatable(request: FastifyRequest): Round {
+    const round = theRound(request)
+    if (!can(request.official!.role, 'proposal.translate', round.phase)) throw new ForbiddenError()
+    return round
   }
 
-  app.get<{ Params: { id: string } }>('/rounds/:id/translations', {
-    schema: { params: idParams },
-    attachValidation: true,
-  }, async (request, reply) => {
-    const round = badId(request) ? undefined : await findRound(app.db, Number(request.params.id))
-    if (!round) return reply.callNotFound()
-    if (!mayTranslate(request, round)) throw new ForbiddenError()
+  app.get('/rounds/:id/translations', { schema: { params: IdPath }, ...translate }, async (request, reply) => {
+    const round = translatable(request)
     const proposals = (await listPublicProposals(app.db, round.id)).filter((p) => p.status !== 'rejected' && p.duplicateOfId === null)
     const done = await translatedLanguages(app.db, proposals.map((p) => p.id))
     return reply.render('pages/official/translations.hbs', {
@@ -58,39 +53,32 @@ export default async function translationRoutes(app: FastifyInstance) {
       values: { lang: chosen, title: form.title ?? current?.title ?? '', summary: form.summary ?? current?.summary ?? '' },
       errors,
       hasErrors: Object.keys(errors).length > 0,
-      saved: saved && LANGUAGE_LIST.some((l) => l.code === saved) ? language(saved as never).name : null,
+      saved: isLang(saved) ? language(saved).name : null,
     })
   }
 
-  async function load(request: FastifyRequest<{ Params: { id: string } }>) {
-    const proposal = badId(request) ? undefined : await findProposal(app.db, Number(request.params.id))
-    if (!proposal) return undefined
-    const round = await findRoundOf(app.db, proposal)
-    if (!mayTranslate(request, round)) throw new ForbiddenError()
-    return { proposal, round }
-  }
-
-  app.get<{ Params: { id: string }; Querystring: { lang?: string; saved?: string } }>('/proposals/:id/translate', {
-    schema: { params: idParams, querystring: { type: 'object', properties: { lang: text(10), saved: text(10) } } },
+  app.get('/proposals/:id/translate', {
+    schema: { params: IdPath, querystring: TranslateQuery },
     attachValidation: true,
+    ...translate,
   }, async (request, reply) => {
-    const found = await load(request)
-    if (!found) return reply.callNotFound()
-    return renderForm(request, reply, found.proposal, found.round, request.query.lang ? { lang: request.query.lang } : {}, {}, request.query.saved)
+    const round = translatable(request)
+    const query = request.validationError ? {} : request.query
+    return renderForm(request, reply, theProposal(request), round, query.lang ? { lang: query.lang } : {}, {}, query.saved)
   })
 
-  app.post<{ Params: { id: string }; Body: TranslationBody }>('/proposals/:id/translate', {
-    schema: { params: idParams, body: translationSchema },
+  app.post('/proposals/:id/translate', {
+    schema: { params: IdPath, body: TranslationForm },
     attachValidation: true,
+    ...translate,
   }, async (request, reply) => {
-    const found = await load(request)
-    if (!found) return reply.callNotFound()
-    const form = request.body ?? {}
+    const [round, proposal] = [translatable(request), theProposal(request)]
+    const form: TranslationBody = request.body ?? {}
     const errors: Record<string, string> = fieldErrors(request.validationError?.validation)
-    const result = readTranslationForm(form, found.proposal.lang)
+    const result = readTranslationForm(form, proposal.lang)
     if ('errors' in result) for (const [field, code] of Object.entries(result.errors)) errors[field] = `translation.error.${code}`
-    if (!('text' in result) || Object.keys(errors).length > 0) return renderForm(request, reply.code(422), found.proposal, found.round, form, errors)
-    await saveTranslation(app.db, { proposalId: found.proposal.id, lang: result.lang, text: result.text, official: request.official! })
-    return reply.redirect(`/official/proposals/${found.proposal.id}/translate?saved=${result.lang}`, 303)
+    if (!('text' in result) || Object.keys(errors).length > 0) return renderForm(request, reply.code(422), proposal, round, form, errors)
+    await saveTranslation(app.db, { proposalId: proposal.id, lang: result.lang, text: result.text, official: request.official! })
+    return reply.redirect(`/official/proposals/${proposal.id}/translate?saved=${result.lang}`, 303)
   })
 }

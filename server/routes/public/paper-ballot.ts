@@ -1,29 +1,26 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import { findRoundBySlug } from '../../data/rounds.js'
-import { listBallotProjects } from '../../data/voting.js'
+import { listBallotProjects } from '../../data/ballots.js'
 import { minimumSpendCents } from '../../domain/ballot.js'
 import { can } from '../../domain/permissions.js'
-import { LANGUAGES, type Lang } from '../../languages.js'
-import { rulesOf } from '../resident/ballot-view.js'
+import { theRound } from '../../plugins/auth.js'
+import { rulesOf } from '../shared/ballot-view.js'
 import { localised } from '../shared/localise.js'
-import { helpDeskView } from './view-models.js'
-
-const params = {
-  type: 'object',
-  properties: { slug: { type: 'string', maxLength: 100 }, lang: { type: 'string', enum: [...LANGUAGES] } },
-  required: ['slug'],
-} as const
+import { helpDeskView } from '../shared/round-view.js'
+import { PaperBallotPath } from './schemas.js'
 
 /**
- * The printable A4 ballot, in the page's language or the one in the path (an official prints a stack per
- * language without changing their own), for
- * residents without a phone and for the community centre; officials enter the returned ones as paper ballots.
+ * The printable A4 ballot, in the page's language or the one in the path, for residents without a
+ * phone and for the community centre; officials enter the returned ones as paper ballots.
  */
-export default async function paperBallotRoutes(app: FastifyInstance) {
-  app.get<{ Params: { slug: string; lang?: Lang } }>('/rounds/:slug/paper-ballot/:lang?', { schema: { params } }, async (request, reply) => {
+export default async function paperBallotRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  app.get('/rounds/:slug/paper-ballot/:lang?', {
+    schema: { params: PaperBallotPath },
+    config: { action: 'ballot.print' },
+  }, async (request, reply) => {
     if (request.params.lang) request.lang = request.params.lang
-    const round = await findRoundBySlug(app.db, request.params.slug)
-    if (!round || round.phase === 'draft') return reply.callNotFound()
+    const round = theRound(request)
     if (!can('resident', 'ballot.print', round.phase)) return reply.redirect(`/rounds/${round.slug}`, 303)
     const rules = rulesOf(round)
     return reply.render('pages/public/paper-ballot.hbs', {

@@ -13,6 +13,8 @@ export const TokenPath = Type.Object({ token: Type.String() })
 export const FilterQuery = Type.Object({ theme: text(40), track: text(40) })
 
 export const LanguagePath = Type.Object({ lang: oneOf(LANGUAGES) })
+/** An official prints a stack per language without changing their own: the path may name the ballot's language. */
+export const PaperBallotPath = Type.Object({ slug: Type.String(), lang: Type.Optional(oneOf(LANGUAGES)) })
 export const NextQuery = Type.Object({ next: text(2000) })
 
 // Open data is read by programs too: they choose the language of the reasons without a cookie.
