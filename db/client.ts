@@ -8,6 +8,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
 import * as schema from './schema.js'
+import { fromRoot } from '../server/paths.js'
 
 /** One typed database, whichever driver is underneath. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
@@ -19,7 +20,7 @@ export interface Database {
   close(): Promise<void>
 }
 
-const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url))
+const migrationsFolder = fileURLToPath(fromRoot('db/migrations'))
 
 /** dataDir undefined means in memory (tests); a path keeps data across restarts. */
 export async function openEmbedded(dataDir?: string): Promise<Database> {

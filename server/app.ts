@@ -1,6 +1,7 @@
 import zlib from 'node:zlib'
 import fastifyCompress from '@fastify/compress'
 import Fastify, { type FastifyInstance } from 'fastify'
+import pinoPretty from 'pino-pretty'
 import type { Db } from '../db/client.js'
 import { DEMO_PRIVACY, type Config } from './config.js'
 import { loggedError } from './domain/redact.js'
@@ -42,9 +43,21 @@ export const serializers = {
   err: loggedError,
 }
 
-export async function buildApp(config: AppConfig, db: Db, logLevel?: string, logStream?: NodeJS.WritableStream): Promise<FastifyInstance> {
+/**
+ * Logs are JSON lines for the municipality's log collector; on a terminal
+ * (someone trying it out) pino-pretty makes them readable lines instead.
+ * `to` is a terminal ('pretty'), a stream of our own (a test reading the lines) or stdout.
+ */
+function logger(level: string | undefined, to: 'pretty' | NodeJS.WritableStream | undefined) {
+  if (!level) return false
+  // Both write synchronously (process.stdout is synchronous on Linux), so log lines keep their order with the banner.
+  const stream = to === 'pretty' ? pinoPretty({ sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }) : to ?? process.stdout
+  return { level, serializers, stream }
+}
+
+export async function buildApp(config: AppConfig, db: Db, logLevel?: string, logTo?: 'pretty' | NodeJS.WritableStream): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: logLevel ? { level: logLevel, serializers, ...(logStream ? { stream: logStream } : {}) } : false,
+    logger: logger(logLevel, logTo),
     trustProxy: config.trustProxy,
     bodyLimit: 100 * 1024,
   })

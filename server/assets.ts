@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs'
+import { fromRoot } from './paths.js'
 
-const versionOf = (packageJson: URL) => (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version
+const versionOf = (packageJson: string) => (JSON.parse(readFileSync(fromRoot(packageJson), 'utf8')) as { version: string }).version
 
-const htmxVersion = versionOf(new URL('../node_modules/htmx.org/package.json', import.meta.url))
+const htmxVersion = versionOf('node_modules/htmx.org/package.json')
 
 /** The version is in the path, so a year of caching never serves a stale htmx. */
 export const HTMX_PATH = `/vendor/htmx/${htmxVersion}/htmx.min.js`
 
 /** Recorded with every published result, so a recount knows which code counted. */
-export const SOFTWARE_VERSION = `wijkbudget ${versionOf(new URL('../package.json', import.meta.url))}`
+export const SOFTWARE_VERSION = `wijkbudget ${versionOf('package.json')}`

@@ -2,12 +2,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import i18next, { type i18n } from 'i18next'
 import { formatNumber } from './formatters.js'
 import { DEFAULT_LANG, LANGUAGES, type Lang } from './languages.js'
+import { fromRoot } from './paths.js'
 
 export { DEFAULT_LANG, isLang, LANGUAGES, type Lang } from './languages.js'
 
 export type Messages = Record<string, string>
 
-const LOCALES = new URL('../views/locales/', import.meta.url)
+const LOCALES = fromRoot('views/locales/')
 
 function flatten(tree: Record<string, unknown>, prefix = '', out: Messages = {}): Messages {
   for (const [key, value] of Object.entries(tree)) {

@@ -38,7 +38,7 @@ async function main() {
   }
 
   const database = await openDatabase(config).catch((error: unknown) => fail(describeDbError(config, error)))
-  const app = await buildApp(config, database.db, config.logLevel)
+  const app = await buildApp(config, database.db, config.logLevel, process.stdout.isTTY ? 'pretty' : undefined)
   if (database.kind === 'embedded') {
     app.log.warn(`embedded PostgreSQL (PGlite) in ${config.dataDir}: fine for trying and testing; production runs on a PostgreSQL server via DATABASE_URL`)
   }
@@ -52,7 +52,11 @@ async function main() {
   })
 
   await app.listen({ host: config.host, port: config.port }).catch((error: Error) => fail(`cannot listen on ${config.host}:${config.port}: ${error.message}`))
-  console.log(`\nWijkbudget runs at ${config.publicUrl}`)
+  // From the process's own start, module loading included: what a restart costs in a deployment.
+  const startupMs = Math.round(process.uptime() * 1000)
+  app.log.info({ startupMs }, 'ready')
+  // The banner goes out after the start-up logs, as plain lines, so it is the last thing on the screen.
+  console.log(`\nWijkbudget runs at ${config.publicUrl} (started in ${(startupMs / 1000).toFixed(1)} s)`)
   if (config.demo) {
     console.log(`Demo accounts (password "${DEMO_PASSWORD}"):`)
     for (const official of DEMO_OFFICIALS) console.log(`  ${official.role.padEnd(9)} ${official.email}`)

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import argon2 from 'argon2'
+import { fromRoot } from './paths.js'
 
 // OWASP's argon2id baseline (19 MiB, 2 passes): about 40 ms here, so login stays cheap to serve and costly to guess.
 const OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const
@@ -29,7 +30,7 @@ export function dummyHash(): Promise<string> {
  * common-password 0.1.2, ISC licence): a new password on it is refused.
  */
 export const COMMON_PASSWORDS: ReadonlySet<string> = new Set(
-  readFileSync(new URL('./common-passwords.txt', import.meta.url), 'utf8').split('\n').filter(Boolean).map((p) => p.toLowerCase()),
+  readFileSync(fromRoot('server/common-passwords.txt'), 'utf8').split('\n').filter(Boolean).map((p) => p.toLowerCase()),
 )
 
 /** For random one-time secrets (invitation links, recovery codes): 80+ random bits need no slow hash. */

@@ -5,6 +5,7 @@ import zlib from 'node:zlib'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { HTMX_PATH } from '../assets.js'
+import { fromRoot } from '../paths.js'
 
 const brotli = promisify(zlib.brotliCompress)
 const gzip = promisify(zlib.gzip)
@@ -64,10 +65,10 @@ function send(asset: Asset, request: FastifyRequest, reply: FastifyReply) {
 }
 
 export default fp(async (app) => {
-  const staticDir = new URL('../../static/', import.meta.url)
+  const staticDir = fromRoot('static/')
   const names = readdirSync(staticDir).filter((name) => !name.startsWith('.'))
   const [htmx, ...files] = await Promise.all([
-    load(new URL('../../node_modules/htmx.org/dist/htmx.min.js', import.meta.url)),
+    load(fromRoot('node_modules/htmx.org/dist/htmx.min.js')),
     ...names.map((name) => load(new URL(name, staticDir))),
   ])
   const assets = new Map(names.map((name, i) => [name, files[i]!]))

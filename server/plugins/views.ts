@@ -8,8 +8,9 @@ import Handlebars from 'handlebars'
 import { formatDate, formatDateTime, formatEuro, formatNumber } from '../formatters.js'
 import { createTranslator, type Translate } from '../i18n.js'
 import { chooseLanguage, DEFAULT_LANG, isLang, language, LANGUAGE_LIST, type Lang } from '../languages.js'
+import { fromRoot } from '../paths.js'
 
-const viewsDir = fileURLToPath(new URL('../../views/', import.meta.url))
+const viewsDir = fileURLToPath(fromRoot('views/'))
 const LAYOUT = 'layouts/main.hbs'
 
 declare module 'fastify' {
