@@ -9,7 +9,8 @@ import { castBallot, listBallotProjects } from '../../server/data/ballots.js'
 import { exportBallotsPb, sha256 } from '../../server/domain/pabulib-export.js'
 import type { ModerationAction } from '../../server/domain/moderation.js'
 import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting-code.js'
-import { TEST_CONFIG, testApp } from '../helpers/app.js'
+import { buildApp } from '../../server/app.js'
+import { TEST_CONFIG, testApp, type Teardown } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
 import { html, msg } from '../helpers/html.js'
 import { createOfficials, signInFrom } from '../helpers/officials.js'
@@ -44,12 +45,22 @@ await decide(3, 'correct-cost', 60, 'Offerte van de leverancier is lager.', { co
 await decide(3, 'approve', 240, null)
 
 const url = '/rounds/noord/transparency'
-const read = async (path = url) => {
-  const res = await new Visitor(app).get(path)
+const read = async (path = url, from = app) => {
+  const res = await new Visitor(from).get(path)
   return { status: res.statusCode, page: html(res) }
 }
 const decisionItems = async () => (await read()).page.all('#decisions + ol.history > li')
 const auditItems = async () => (await read()).page.all('#audit ~ ol.history > li')
+
+/**
+ * A published round's checks are renewed once a minute (PUBLISHED_FRESH_MS): a change made
+ * behind the application's back shows on an instance that has not looked yet, like this new one.
+ */
+async function readAfterRenewal(t: Teardown) {
+  const other = await buildApp(TEST_CONFIG, db)
+  t.teardown(() => other.close())
+  return read(url, other)
+}
 
 t.test('a draft or unknown round has no transparency page', async (t) => {
   t.equal((await read('/rounds/concept/transparency')).status, 404)
@@ -177,7 +188,7 @@ t.test('a ballot changed behind the application\'s back shows as no longer match
   }
   await tamper([ids[3]!])
   t.teardown(() => tamper(first!.projectIds))
-  const { page } = await read()
+  const { page } = await readAfterRenewal(t)
   t.equal(page.text('#check + .alert'), msg('transparency.check.changed', { today: 9, published: 9 }))
   t.equal(page.get('#check + .alert').getAttribute('role'), 'alert')
 })
@@ -189,7 +200,7 @@ t.test('ballots rewritten together with the stored .pb and its stored hash still
   await db.execute(sql`alter table results disable trigger user`)
   await db.update(results).set({ ballotsPb: forged, ballotsSha256: sha256(forged) }).where(eq(results.roundId, roundId))
   await db.execute(sql`alter table results enable trigger user`)
-  const { status, page } = await read()
+  const { status, page } = await readAfterRenewal(t)
   const body = page.text()
   t.equal(status, 200)
   t.match(body, 'Let op: het bestand met de gepubliceerde stemmen past niet meer bij zijn vingerafdruk.')
@@ -205,7 +216,7 @@ t.test('a published round whose stored .pb cannot be read says so instead of fai
   await db.execute(sql`alter table results disable trigger user`)
   await db.update(results).set({ ballotsPb: 'META\nkey;value\n"never closed' }).where(eq(results.roundId, roundId))
   await db.execute(sql`alter table results enable trigger user`)
-  const { status, page } = await read()
+  const { status, page } = await readAfterRenewal(t)
   const body = page.text()
   t.equal(status, 200)
   t.match(body, 'het opgeslagen bestand met de gepubliceerde stemmen is beschadigd en kan niet gelezen worden')
@@ -224,7 +235,7 @@ t.test('an audit entry changed in the database shows the chain broken at that en
   }
   await setActor('someone-else@example.test')
   t.teardown(() => setActor(reject!.actor))
-  const { page } = await read()
+  const { page } = await readAfterRenewal(t)
   const count = (await db.select().from(auditLog)).length
   const alert = page.get('#audit + .alert')
   t.equal(alert.text, msg('transparency.audit.broken', { id: reject!.id, at: '24 nov 2026, 12:00', count }))

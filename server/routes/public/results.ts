@@ -10,15 +10,46 @@ import type { TallyResult } from '../../domain/tally.js'
 import { toCsv } from '../../csv.js'
 import type { Lang } from '../../i18n.js'
 import { theRound } from '../../plugins/auth.js'
+import { createMemo } from '../../memo.js'
 import { localised } from '../shared/localise.js'
 import { resultRows } from '../shared/result-view.js'
 import { LangQuery, SlugPath } from './schemas.js'
-import transparencyRoutes from './transparency.js'
+import transparencyRoutes, { PUBLISHED_FRESH_MS } from './transparency.js'
 
 const euros = (cents: number) => (cents / 100).toFixed(2)
 const CSV_COLUMNS = ['project_id', 'reference', 'title', 'cost_cents', 'cost_euros', 'votes', 'funded', 'reason_kind', 'reason'] as const
 
+/** Everything on the results page that the frozen result decides; progress updates stay live. */
+export async function resultsView(app: Pick<FastifyInstance, 'db' | 'translate'>, round: Round, lang: Lang) {
+  const result = await publishedResult(app.db, round.id)
+  const outcome = result.outcome
+  const rows = resultRows(outcome, await localised(app.db, await listBallotProjects(app.db, round.id), lang), lang)
+  const funded = rows.filter((r) => r.funded)
+  const byVotes = [...rows].sort((a, b) => b.votes - a.votes || Number(b.funded) - Number(a.funded))
+  const titleOf = new Map(rows.map((r) => [String(r.id), r.title]))
+  return {
+    title: app.translate(lang, 'outcome.title', { title: round.title }),
+    round,
+    result,
+    funded,
+    notFunded: rows.filter((r) => !r.funded),
+    rows: byVotes,
+    spent: outcome.totalCost,
+    left: round.budgetCents - outcome.totalCost,
+    chart: barChart(byVotes.map((r) => ({ label: r.title, value: r.votes, highlight: r.funded }))),
+    energy: energyTotals(funded),
+    tracks: spendingPerTrack(funded, TRACKS),
+    themes: spendingPerTheme(funded, THEMES),
+    ties: outcome.ties.map((tie) => ({
+      stage: tie.stage,
+      tied: tie.tied.map((id) => titleOf.get(id) ?? id).join(', '),
+      winner: titleOf.get(tie.winner) ?? tie.winner,
+    })),
+  }
+}
+
 export default async function publicResultsRoutes(fastify: FastifyInstance) {
+  const memo = createMemo(PUBLISHED_FRESH_MS)
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const view = { config: { action: 'results.view' as const } }
 
@@ -30,7 +61,7 @@ export default async function publicResultsRoutes(fastify: FastifyInstance) {
   }
 
   async function openDataRows(round: Round, outcome: TallyResult, lang: Lang) {
-    const rows = resultRows(outcome, await listBallotProjects(app.db, round.id), lang)
+    const rows = resultRows(outcome, await localised(app.db, await listBallotProjects(app.db, round.id), lang), lang)
     const reasonKind = new Map(outcome.projects.map((p) => [p.id, p.reason.kind]))
     return rows.map((r) => ({
       project_id: r.id,
@@ -49,31 +80,12 @@ export default async function publicResultsRoutes(fastify: FastifyInstance) {
     reply.type(type).header('Content-Disposition', `attachment; filename="${filename}"`)
 
   app.get('/rounds/:slug/results', { schema: { params: SlugPath }, ...view }, async (request, reply) => {
-    const found = await published(request)
-    const { round, result, outcome } = found
-    const rows = resultRows(outcome, await localised(app.db, await listBallotProjects(app.db, round.id), request.lang), request.lang)
-    const funded = rows.filter((r) => r.funded)
-    const updates = await listProgressUpdates(app.db, funded.map((r) => r.id))
-    const byVotes = [...rows].sort((a, b) => b.votes - a.votes || Number(b.funded) - Number(a.funded))
-    const titleOf = new Map(rows.map((r) => [String(r.id), r.title]))
+    const round = theRound(request)
+    const page = await memo.get(`results:${round.id}:${request.lang}`, () => resultsView(app, round, request.lang))
+    const updates = await listProgressUpdates(app.db, page.funded.map((r) => r.id))
     return reply.render('pages/public/results.hbs', {
-      title: app.translate(request.lang, 'outcome.title', { title: round.title }),
-      round,
-      result,
-      funded: funded.map((r) => ({ ...r, updates: updates.filter((u) => u.proposalId === r.id) })),
-      notFunded: rows.filter((r) => !r.funded),
-      rows: byVotes,
-      spent: outcome.totalCost,
-      left: round.budgetCents - outcome.totalCost,
-      chart: barChart(byVotes.map((r) => ({ label: r.title, value: r.votes, highlight: r.funded }))),
-      energy: energyTotals(funded),
-      tracks: spendingPerTrack(funded, TRACKS),
-      themes: spendingPerTheme(funded, THEMES),
-      ties: outcome.ties.map((tie) => ({
-        stage: tie.stage,
-        tied: tie.tied.map((id) => titleOf.get(id) ?? id).join(', '),
-        winner: titleOf.get(tie.winner) ?? tie.winner,
-      })),
+      ...page,
+      funded: page.funded.map((r) => ({ ...r, updates: updates.filter((u) => u.proposalId === r.id) })),
       hasUpdates: updates.length > 0,
     })
   })

@@ -4,7 +4,7 @@ import { countedBallots, publishedResult, type Result } from '../../data/results
 import type { Round } from '../../data/rounds.js'
 import { countRevokedBallots, listResponseTimes, listRoundDecisions, loadRoundAudit, type RoundAudit } from '../../data/transparency.js'
 import { listBallotProjects, turnout, turnoutByLanguage } from '../../data/ballots.js'
-import { verifyChain } from '../../domain/audit-chain.js'
+import { verifyChain, type ChainVerdict } from '../../domain/audit-chain.js'
 import { parsePb } from '../../domain/pabulib.js'
 import { sealedHashes } from '../../domain/ballot-seal.js'
 import { ballotsDigest, sha256 } from '../../domain/pabulib-export.js'
@@ -14,12 +14,13 @@ import { median, sameBallots, shareAtMost } from '../../domain/statistics.js'
 import { publicShares, turnoutFigures } from '../../domain/turnout.js'
 import { splitWorkingTime, WORKING_DAY_MINUTES, workingMinutesBetween } from '../../domain/working-hours.js'
 import type { Lang } from '../../i18n.js'
+import { createMemo } from '../../memo.js'
 import { theRound } from '../../plugins/auth.js'
 import { languageTurnoutRows } from '../shared/language-turnout.js'
 import { SlugPath } from './schemas.js'
 
 /** Turnout as the share of issued codes that led to a counted ballot, overall, per group and per channel. */
-async function turnoutView(app: FastifyInstance, round: Round) {
+async function turnoutView(app: Pick<FastifyInstance, 'db'>, round: Round) {
   const { total, groups, showGroups } = turnoutFigures(await turnout(app.db, round.id))
   const [revokedBallots, projects, ballots, languages] = await Promise.all([
     countRevokedBallots(app.db, round.id), listBallotProjects(app.db, round.id), countedBallots(app.db, round.id), turnoutByLanguage(app.db, round.id),
@@ -37,7 +38,7 @@ async function turnoutView(app: FastifyInstance, round: Round) {
 }
 
 /** Working time to the first answer: the median, and how many were answered within Haarlem's one working day. */
-async function responseView(app: FastifyInstance, round: Round) {
+async function responseView(app: Pick<FastifyInstance, 'db'>, round: Round) {
   const rows = await listResponseTimes(app.db, round.id)
   const minutes = rows.flatMap((r) => (r.firstAnsweredAt ? [workingMinutesBetween(r.submittedAt, r.firstAnsweredAt)] : []))
   const middle = median(minutes)
@@ -50,8 +51,7 @@ async function responseView(app: FastifyInstance, round: Round) {
 }
 
 /** The round's audit entries without details, which can hold personal data; actors by role and number, not e-mail. */
-function auditView(app: FastifyInstance, audit: RoundAudit, lang: Lang) {
-  const verdict = verifyChain(audit.chain)
+export function auditView(app: Pick<FastifyInstance, 'translate'>, audit: RoundAudit, verdict: ChainVerdict, lang: Lang) {
   const broken = verdict.ok ? undefined : audit.chain.find((e) => e.id === verdict.brokenAt)
   const actionKey = (action: string) => `transparency.audit.action.${action}`
   return {
@@ -76,7 +76,7 @@ function auditView(app: FastifyInstance, audit: RoundAudit, lang: Lang) {
  * audit chain (at closing and at publishing)? A copy stored beside the result proves nothing:
  * whoever rewrites the ballots can rewrite it too, but not the chain without breaking it.
  */
-async function ballotCheck(app: FastifyInstance, round: Round, result: Result, audit: RoundAudit, chainOk: boolean) {
+async function ballotCheck(app: Pick<FastifyInstance, 'db'>, round: Round, result: Result, audit: RoundAudit, chainOk: boolean) {
   const recorded = chainOk ? sealedHashes(audit.entries, round.id) : {}
   const stored = await countedBallots(app.db, round.id)
   let frozen
@@ -97,27 +97,47 @@ async function ballotCheck(app: FastifyInstance, round: Round, result: Result, a
   }
 }
 
+/**
+ * A published round's figures are frozen, so they are computed once a minute at most rather than
+ * per visit; the audit chain and the ballots check are renewed as often, so the page shows a check
+ * at most a minute old.
+ */
+export const PUBLISHED_FRESH_MS = 60_000
+
+export async function frozenFigures(app: Pick<FastifyInstance, 'db'>, round: Round) {
+  const [decisions, response, turnoutModel] = await Promise.all([
+    listRoundDecisions(app.db, round.id),
+    responseView(app, round),
+    isVotingLocked(round.phase) ? turnoutView(app, round) : undefined,
+  ])
+  return { decisions, response, turnout: turnoutModel }
+}
+
+/** The audit chain verified, and the ballots checked against the fingerprints inside it. */
+export async function checks(app: Pick<FastifyInstance, 'db'>, round: Round, result: Result | undefined) {
+  const audit = await loadRoundAudit(app.db, round.id)
+  const verdict = verifyChain(audit.chain)
+  const check = result ? await ballotCheck(app, round, result, audit, verdict.ok) : undefined
+  return { audit, verdict, check }
+}
+
 export default async function transparencyRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const memo = createMemo(PUBLISHED_FRESH_MS)
+
   app.get('/rounds/:slug/transparency', { schema: { params: SlugPath }, config: { action: 'round.view' } }, async (request, reply) => {
     const round = theRound(request)
-    const result = can('resident', 'results.view', round.phase) ? await publishedResult(app.db, round.id) : undefined
-    const [decisions, response, audit, turnoutModel] = await Promise.all([
-      listRoundDecisions(app.db, round.id),
-      responseView(app, round),
-      loadRoundAudit(app.db, round.id),
-      isVotingLocked(round.phase) ? turnoutView(app, round) : undefined,
-    ])
-    const auditModel = auditView(app, audit, request.lang)
-    const check = result ? await ballotCheck(app, round, result, audit, auditModel.verdict.ok) : undefined
+    const published = can('resident', 'results.view', round.phase)
+    const result = published ? await memo.get(`result:${round.id}`, () => publishedResult(app.db, round.id)) : undefined
+    const [figures, { audit, verdict, check }] = published
+      ? await Promise.all([memo.get(`figures:${round.id}`, () => frozenFigures(app, round)), memo.get(`checks:${round.id}`, () => checks(app, round, result))])
+      : await Promise.all([frozenFigures(app, round), checks(app, round, undefined)])
     return reply.render('pages/public/transparency.hbs', {
       title: app.translate(request.lang, 'transparency.title', { title: round.title }),
       round,
       result,
-      turnout: turnoutModel,
-      decisions,
-      response,
-      audit: auditModel,
+      ...figures,
+      audit: auditView(app, audit, verdict, request.lang),
       check,
     })
   })

@@ -1,0 +1,54 @@
+import t from 'tap'
+import { addProgressUpdate, publishResult } from '../../server/data/results.js'
+import { castBallot, findCode } from '../../server/data/voting.js'
+import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting-code.js'
+import { buildApp } from '../../server/app.js'
+import type { Db } from '../../db/client.js'
+import { TEST_CONFIG } from '../helpers/app.js'
+import { demoRound } from '../helpers/fixtures.js'
+import { setPhase } from '../helpers/voting.js'
+
+const { db, round, projects, codes, officials: { admin } } = await demoRound(t, { phase: 'voting', codes: 12, officials: ['admin'] })
+for (const [i, code] of codes.entries()) {
+  const found = await findCode(db, round.id, hashCode(TEST_CONFIG.codeKey, normaliseCode(code)!))
+  await castBallot(db, { roundId: round.id, codeId: found!.id, channel: 'online', projectIds: [projects[i % 3]!.id], receipt: generateReceipt() })
+}
+await setPhase(db, round.id, 'closed')
+await publishResult(db, round.id, admin, 'test')
+
+// Counts the queries the app builds with drizzle (prepared hot-path statements aside), so a test sees what a visit reads.
+let queries = 0
+const counting = new Proxy(db, {
+  get(target, name, receiver) {
+    const value = Reflect.get(target, name, receiver)
+    if (['select', 'selectDistinct', 'execute', 'transaction'].includes(String(name)) && typeof value === 'function') {
+      return (...args: unknown[]) => (queries++, value.apply(target, args))
+    }
+    return value
+  },
+}) as Db
+const app = await buildApp(TEST_CONFIG, counting)
+t.teardown(() => app.close())
+
+for (const page of ['results', 'transparency']) {
+  t.test(`a published round's ${page} page is computed once, not on every visit`, async (t) => {
+    const url = `/rounds/${round.slug}/${page}`
+    const first = await app.inject(url)
+    t.equal(first.statusCode, 200)
+    const afterFirst = queries
+    const again = await Promise.all(Array.from({ length: 20 }, () => app.inject(url)))
+    t.same(again.map((r) => r.statusCode), Array(20).fill(200))
+    t.same(new Set(again.map((r) => r.body.replace(/name="_csrf" value="[^"]+"/, ''))).size, 1, 'the same page each time')
+    const perVisit = (queries - afterFirst) / 20
+    t.ok(perVisit <= 1, `${perVisit} queries per later visit (the live progress updates at most), against ${afterFirst} for the first`)
+  })
+}
+
+t.test('a progress update posted after the page was first seen shows at once', async (t) => {
+  const url = `/rounds/${round.slug}/results`
+  t.notMatch((await app.inject(url)).body, 'Aannemer gekozen')
+  const funded = await db.query.results.findFirst()
+  const projectId = Number((funded!.outcome as { selected: string[] }).selected[0])
+  await addProgressUpdate(db, { proposalId: projectId, status: 'in_progress', text: 'Aannemer gekozen', on: '2027-01-10', official: admin })
+  t.match((await app.inject(url)).body, 'Aannemer gekozen')
+})
