@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process'
+import type { FastifyInstance } from 'fastify'
 import http from 'node:http'
 import { createServer } from 'node:net'
 
@@ -68,5 +69,15 @@ export function forkServer(entry: URL, args: string[], execArgv: string[] = []):
   return new Promise((resolve, reject) => {
     child.once('message', (message: { port: number }) => resolve({ child, port: message.port }))
     child.once('exit', (code) => reject(new Error(`${entry.pathname} exited with code ${code} before listening`)))
+  })
+}
+
+/** The child's side of forkServer: listen on a free port, tell it over IPC, close cleanly on SIGTERM (so a --cpu-prof profile gets written). */
+export async function serveChild({ server, close }: { server: FastifyInstance; close(): Promise<unknown> }): Promise<void> {
+  await server.listen({ host: '127.0.0.1', port: 0 })
+  const address = server.server.address()
+  process.send!({ port: typeof address === 'object' && address ? address.port : 0 })
+  process.on('SIGTERM', () => {
+    void server.close().then(close).then(() => process.exit(0))
   })
 }

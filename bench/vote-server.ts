@@ -16,6 +16,7 @@ import { checkBallot, type BallotRules } from '../server/domain/ballot.js'
 import { generateReceipt } from '../server/domain/voting-code.js'
 import { chosenIds } from '../server/routes/shared/ballot-view.js'
 import { SECRETS } from './fixture.js'
+import { serveChild } from './http.js'
 
 /** The columns of `rounds` the bare endpoint reads, as postgres.js returns them. */
 interface RoundRow {
@@ -91,11 +92,4 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
   return { server, close: () => sql.end({ timeout: 5 }) }
 }
 
-const running = mode === 'app' ? await app() : await bare()
-const { server } = running
-await server.listen({ host: '127.0.0.1', port: 0 })
-const address = server.server.address()
-process.send!({ port: typeof address === 'object' && address ? address.port : 0 })
-process.on('SIGTERM', () => {
-  void server.close().then(() => running.close()).then(() => process.exit(0))
-})
+await serveChild(mode === 'app' ? await app() : await bare())

@@ -37,8 +37,9 @@ function langOf(options: Handlebars.HelperOptions): Lang {
   return isLang(lang) ? lang : DEFAULT_LANG
 }
 
-function engine(app: FastifyInstance) {
-  const translate = createTranslator((lang, key) => app.log.warn({ lang, key }, 'translation key missing'))
+/** The Handlebars instance with our helpers, and the translator (bench/pages-server.ts renders with it too). */
+export function engine(onMissing?: (lang: Lang, key: string) => void) {
+  const translate = createTranslator(onMissing)
   const hbs = Handlebars.create()
   hbs.registerHelper('t', (key: string, options: Handlebars.HelperOptions) =>
     translate(langOf(options), key, options.hash))
@@ -73,7 +74,7 @@ export function wantsFragment(request: FastifyRequest): boolean {
 }
 
 export default fp(async (app) => {
-  const { hbs, translate } = engine(app)
+  const { hbs, translate } = engine((lang, key) => app.log.warn({ lang, key }, 'translation key missing'))
   const cssPath = app.assetUrl('app.css')
   const errorSummaryPath = app.assetUrl('error-summary.js')
   await app.register(fastifyView, {

@@ -50,6 +50,14 @@ export class Visitor {
     }))
   }
 
+  /** The same browser (cookies, last form token, address) talking to another app instance behind the same load balancer. */
+  on(app: FastifyInstance): Visitor {
+    const other = new Visitor(app, this.ip)
+    other.cookies = this.cookies
+    other.csrf = this.csrf
+    return other
+  }
+
   async login(email: string, password: string) {
     await this.get('/login')
     return this.post('/login', { email, password })

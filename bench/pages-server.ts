@@ -1,0 +1,130 @@
+/**
+ * One server under load for bench/pages.ts: `app` is the real Wijkbudget, `bare` is Fastify with
+ * postgres.js and @fastify/compress (the same brotli setting) rendering the same templates with the
+ * same helpers, with no other plugin: no session, CSRF, security headers, language or logging.
+ * Home, round, proposal and code entry run the route's queries per request. Results and
+ * transparency of a published round are frozen, so the bare endpoint builds their view model once
+ * at start-up, as the app keeps it, and per request reads the round by slug (and, for results, the
+ * live progress updates) before rendering. Tells its port over IPC; SIGTERM closes it cleanly.
+ */
+import zlib from 'node:zlib'
+import fastifyCompress from '@fastify/compress'
+import Fastify, { type FastifyInstance } from 'fastify'
+import postgres from 'postgres'
+import { openServer } from '../db/client.js'
+import { buildApp } from '../server/app.js'
+import { HTMX_PATH } from '../server/assets.js'
+import { findResult } from '../server/data/results.js'
+import { findRoundBySlug, type Round } from '../server/data/rounds.js'
+import { can } from '../server/domain/permissions.js'
+import { engine } from '../server/plugins/views.js'
+import { filterView, figuresView, historyView, listView } from '../server/routes/public/proposal-views.js'
+import { resultsView } from '../server/routes/public/results.js'
+import { auditView, checks, frozenFigures } from '../server/routes/public/transparency.js'
+import { roundView } from '../server/routes/public/view-models.js'
+import { SECRETS } from './fixture.js'
+import { serveChild } from './http.js'
+
+const [mode, url, publishedSlug] = process.argv.slice(2)
+if ((mode !== 'app' && mode !== 'bare') || !url || !publishedSlug) throw new Error('usage: pages-server.ts app|bare DATABASE_URL PUBLISHED_SLUG')
+const POOL = 10
+
+async function app(): Promise<{ server: FastifyInstance; close(): Promise<unknown> }> {
+  const database = await openServer(url!, POOL)
+  const server = await buildApp({ ...SECRETS, publicUrl: 'http://127.0.0.1', trustProxy: false }, database.db)
+  return { server, close: () => database.close() }
+}
+
+/** As the public sees a proposal: without the submitter's contact details and status token. */
+function publicProposal<T extends Record<string, unknown>>(row: T) {
+  const { contactName: _n, contactEmail: _e, contactPhone: _p, contactConsent: _c, statusToken: _s, ...rest } = row
+  return rest
+}
+
+async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unknown> }> {
+  const sql = postgres(url!, {
+    max: POOL, onnotice: () => {}, transform: postgres.camel,
+    types: { bigint: { to: 20, from: [20], serialize: (n: number) => String(n), parse: (s: string) => Number(s) } },
+  })
+  const { hbs, translate } = engine()
+  const views = new URL('../views/', import.meta.url)
+  const compiled = new Map<string, Handlebars.TemplateDelegate>()
+  const { readFileSync, readdirSync } = await import('node:fs')
+  for (const file of readdirSync(new URL('partials/', views), { recursive: true, encoding: 'utf8' })) {
+    if (file.endsWith('.hbs')) hbs.registerPartial(file.replace(/\.hbs$/, ''), readFileSync(new URL(`partials/${file}`, views), 'utf8'))
+  }
+  const template = (name: string) => {
+    let t = compiled.get(name)
+    if (!t) compiled.set(name, (t = hbs.compile(readFileSync(new URL(name, views), 'utf8'))))
+    return t
+  }
+  const css = (await import('node:crypto')).createHash('sha256').update(readFileSync(new URL('../static/app.css', import.meta.url))).digest('base64url').slice(0, 16)
+  const render = (page: string, model: Record<string, unknown>) => {
+    const data = { lang: 'nl', otherLang: 'en', path: '/', htmxPath: HTMX_PATH, cssPath: `/static/app.css?v=${css}`, nextPath: '%2F', csrfToken: '', official: null, ...model }
+    return template('layouts/main.hbs')({ ...data, body: template(page)(data) })
+  }
+  const t = (key: string, vars?: Record<string, unknown>) => translate('nl', key, vars)
+
+  // The published round's frozen view models, built once with the app's own functions.
+  const drizzle = await openServer(url!, 2)
+  const publishedRound = (await findRoundBySlug(drizzle.db, publishedSlug!))!
+  const deps = { db: drizzle.db, translate: (_lang: string, key: string, vars?: Record<string, unknown>) => t(key, vars) } as never
+  const results = await resultsView(deps, publishedRound, 'nl')
+  const result = await findResult(drizzle.db, publishedRound.id)
+  const figures = await frozenFigures(deps, publishedRound)
+  const { audit, check } = await checks(deps, publishedRound, result)
+  const transparency = { title: t('transparency.title', { title: publishedRound.title }), result, ...figures, audit: auditView(deps, audit, 'nl'), check }
+  await drizzle.close()
+
+  const server = Fastify({ logger: false })
+  await server.register(fastifyCompress, { threshold: 1024, encodings: ['br', 'gzip'], brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } } })
+  const html = (body: string) => body
+  const roundBySlug = async (slug: string) => (await sql<Round[]>`select * from rounds where slug = ${slug}`)[0]
+
+  server.get('/', async (_request, reply) => {
+    const rounds = await sql<Round[]>`select * from rounds where phase <> 'draft' order by id`
+    return reply.type('text/html; charset=utf-8').send(html(render('pages/public/home.hbs', { rounds: rounds.map(roundView) })))
+  })
+  server.get<{ Params: { slug: string } }>('/rounds/:slug', async (request, reply) => {
+    const round = await roundBySlug(request.params.slug)
+    if (!round) return reply.code(404).send()
+    const proposals = (await sql`select * from proposals where round_id = ${round.id} order by submitted_at, id`).map(publicProposal)
+    return reply.type('text/html; charset=utf-8').send(render('pages/public/round.hbs', {
+      title: round.title, round: roundView(round), canPropose: can('resident', 'proposal.submit', round.phase), canVote: can('resident', 'ballot.cast', round.phase),
+      filter: filterView({}), list: listView(proposals as never, {}), oob: false,
+    }))
+  })
+  server.get<{ Params: { reference: string } }>('/proposals/:reference', async (request, reply) => {
+    const proposal = (await sql`select * from proposals where reference = ${request.params.reference}`).map(publicProposal)[0]
+    if (!proposal) return reply.code(404).send()
+    const [round] = await sql<Round[]>`select * from rounds where id = ${proposal.roundId}`
+    const [events, mergedInto] = await Promise.all([
+      sql`select * from proposal_events where proposal_id = ${proposal.id} order by at, id`,
+      proposal.duplicateOfId === null ? undefined : sql`select reference, title from proposals where id = ${proposal.duplicateOfId}`.then((r) => r[0]),
+    ])
+    return reply.type('text/html; charset=utf-8').send(render('pages/public/proposal-detail.hbs', {
+      title: proposal.title, proposal, round, mergedInto, figures: figuresView(proposal as never), history: historyView(events as never, 'public'), progress: [],
+    }))
+  })
+  server.get<{ Params: { slug: string } }>('/rounds/:slug/vote', async (request, reply) => {
+    const round = await roundBySlug(request.params.slug)
+    if (!round) return reply.code(404).send()
+    return reply.header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(render('pages/resident/vote-code.hbs', { title: round.title, round, code: '' }))
+  })
+  server.get<{ Params: { slug: string } }>('/rounds/:slug/results', async (request, reply) => {
+    const round = await roundBySlug(request.params.slug)
+    if (!round || round.phase !== 'published') return reply.code(404).send()
+    const updates = await sql`select * from progress_updates where proposal_id = any(${results.funded.map((r) => r.id)}) order by proposal_id, "on", id`
+    return reply.type('text/html; charset=utf-8').send(render('pages/public/results.hbs', {
+      ...results, funded: results.funded.map((r) => ({ ...r, updates: updates.filter((u) => u.proposalId === r.id) })), hasUpdates: updates.length > 0,
+    }))
+  })
+  server.get<{ Params: { slug: string } }>('/rounds/:slug/transparency', async (request, reply) => {
+    const round = await roundBySlug(request.params.slug)
+    if (!round || round.phase !== 'published') return reply.code(404).send()
+    return reply.type('text/html; charset=utf-8').send(render('pages/public/transparency.hbs', { ...transparency, round }))
+  })
+  return { server, close: () => sql.end({ timeout: 5 }) }
+}
+
+await serveChild(mode === 'app' ? await app() : await bare())

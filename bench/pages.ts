@@ -1,0 +1,90 @@
+/**
+ * Requests per second of each public page through the real app, next to a bare Fastify +
+ * postgres.js endpoint rendering the same template (bench/pages-server.ts), in the same run, with
+ * 50 connections asking for brotli as a phone does. Results and transparency are those of a
+ * published round of a city's size (bench/city.ts). Prints the app's peak resident memory.
+ * `npm run bench:pages` (add `-- --profile` for a CPU profile of the app).
+ */
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import autocannon from 'autocannon'
+import { openServer } from '../db/client.js'
+import { SOFTWARE_VERSION } from '../server/assets.js'
+import { publishResult } from '../server/data/results.js'
+import { moveRound } from '../server/data/rounds.js'
+import { CITY_SLUG, seedCityRound } from './city.js'
+import { createBenchDatabase, seedVotingRound, SLUG } from './fixture.js'
+import { forkServer, send } from './http.js'
+import { summariseProfile } from './profile.js'
+
+const CONNECTIONS = 50
+const WARMUP_S = 2
+const DURATION_S = 8
+const PROFILE = process.argv.includes('--profile')
+const PAGES: [name: string, path: string][] = [
+  ['home', '/'],
+  ['round with 30 proposals', `/rounds/${SLUG}`],
+  ['proposal', '/proposals/BEN-0001'],
+  ['code entry', `/rounds/${SLUG}/vote`],
+  ['results (200,000 ballots)', `/rounds/${CITY_SLUG}/results`],
+  ['transparency (200,000 ballots)', `/rounds/${CITY_SLUG}/transparency`],
+]
+const HEADERS = { 'accept-encoding': 'br', 'accept-language': 'nl' }
+
+const kb = (pid: number, field: 'VmHWM' | 'VmRSS') => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1])
+
+const loadBefore = loadavg()[0]!.toFixed(1)
+const database = await createBenchDatabase()
+try {
+  const setup = await openServer(database.url, 10)
+  await setup.migrate()
+  await seedVotingRound(setup.db, 1_000)
+  const city = await seedCityRound(setup.db)
+  await setup.db.transaction((tx) => moveRound(tx, city.roundId, 'voting', 'closed'))
+  await publishResult(setup.db, city.roundId, city.official, SOFTWARE_VERSION)
+  await setup.close()
+  console.log(`setup: a voting round with 30 projects, a published round with 150 projects and 200,000 ballots (${(city.seedMs / 1000).toFixed(0)} s)`)
+
+  const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), 'wijkbudget-prof-')) : undefined
+  const servers = {
+    app: await forkServer(new URL('./pages-server.ts', import.meta.url), ['app', database.url, CITY_SLUG], profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    bare: await forkServer(new URL('./pages-server.ts', import.meta.url), ['bare', database.url, CITY_SLUG]),
+  }
+  const rows: string[][] = [['page', 'app req/s', 'bare req/s', 'app/bare', 'app p99 ms', 'bare p99 ms', 'app KB br', 'bare KB br']]
+  let rssPeakDuringLoad = 0
+  let allMet = true
+  for (const [name, path] of PAGES) {
+    const figures: Record<string, { rps: number; p99: number; bytes: number }> = {}
+    for (const side of ['app', 'bare'] as const) {
+      const base = `http://127.0.0.1:${servers[side].port}`
+      const probe = await send(`${base}${path}`, { headers: HEADERS })
+      if (probe.status !== 200) throw new Error(`${side} ${path} answered ${probe.status}`)
+      await autocannon({ url: `${base}${path}`, connections: CONNECTIONS, duration: WARMUP_S, headers: HEADERS })
+      const sampler = side === 'app' ? setInterval(() => { rssPeakDuringLoad = Math.max(rssPeakDuringLoad, kb(servers.app.child.pid!, 'VmRSS')) }, 200) : undefined
+      const result = await autocannon({ url: `${base}${path}`, connections: CONNECTIONS, duration: DURATION_S, headers: HEADERS })
+      clearInterval(sampler)
+      if (result.non2xx || result.errors) throw new Error(`${side} ${path}: ${result.non2xx} answers not 2xx, ${result.errors} errors`)
+      figures[side] = { rps: result.requests.average, p99: result.latency.p99, bytes: probe.body.length }
+    }
+    const { app, bare } = figures as Record<'app' | 'bare', { rps: number; p99: number; bytes: number }>
+    const ratio = app.rps / bare.rps
+    allMet &&= ratio >= 0.7 && app.p99 < 100
+    rows.push([name, app.rps.toFixed(0), bare.rps.toFixed(0), `${(ratio * 100).toFixed(0)} %`, String(app.p99), String(bare.p99), (app.bytes / 1024).toFixed(1), (bare.bytes / 1024).toFixed(1)])
+  }
+  const peaks = { app: kb(servers.app.child.pid!, 'VmHWM') / 1024, bare: kb(servers.bare.child.pid!, 'VmHWM') / 1024 }
+  for (const { child } of Object.values(servers)) {
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    child.kill('SIGTERM')
+    await exited
+  }
+
+  console.log(`\n${CONNECTIONS} connections, brotli, ${WARMUP_S} s warm-up then ${DURATION_S} s per page and side (${PAGES.length * (WARMUP_S + DURATION_S)} s of load on the app); load average before ${loadBefore}; node ${process.version}, ${cpus().length} cores`)
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
+  for (const row of rows) console.log(row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '))
+  console.log(`peak resident memory: app ${peaks.app.toFixed(0)} MB over the whole run (${(rssPeakDuringLoad / 1024).toFixed(0)} MB sampled under load; target under 200 MB), bare ${peaks.bare.toFixed(0)} MB`)
+  console.log(`${allMet && peaks.app < 200 ? 'MEETS' : 'MISSES'} the target (each page at least 70 % of its bare endpoint, p99 under 100 ms, under 200 MB)`)
+  if (profileDir) summariseProfile(profileDir, 'app')
+} finally {
+  await database.drop()
+}

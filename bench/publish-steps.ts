@@ -1,0 +1,50 @@
+/**
+ * The steps of publishing a city-sized round, in a process of its own so its peak memory is the
+ * steps' alone: close the round, preview both tally rules, publish. Each step is what the admin's
+ * request runs (the same data and domain functions); the route's HTML rendering aside. Reports
+ * time and peak resident memory per step over IPC.
+ */
+import { readFileSync, writeFileSync } from 'node:fs'
+import { openServer } from '../db/client.js'
+import { SOFTWARE_VERSION } from '../server/assets.js'
+import { appendAudit } from '../server/data/audit.js'
+import { loadTallyData, publishResult, tallyRound } from '../server/data/results.js'
+import { findRound, moveRound } from '../server/data/rounds.js'
+import type { TallyRule } from '../server/domain/tally.js'
+import { resultRows } from '../server/routes/shared/result-view.js'
+
+const [url, id, officialId, email] = process.argv.slice(2)
+const roundId = Number(id)
+const official = { id: Number(officialId), email: email! }
+
+const peakKb = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1])
+/** Linux resets the peak resident size when 5 is written here, so each step gets its own peak. */
+const resetPeak = () => writeFileSync('/proc/self/clear_refs', '5')
+
+const database = await openServer(url!, 10)
+const steps: { name: string; ms: number; peakMb: number }[] = []
+async function step(name: string, work: () => Promise<unknown>) {
+  resetPeak()
+  const started = performance.now()
+  await work()
+  steps.push({ name, ms: performance.now() - started, peakMb: peakKb() / 1024 })
+}
+
+const { db } = database
+await step('close the round', () => db.transaction(async (tx) => {
+  if (!(await moveRound(tx, roundId, 'voting', 'closed'))) throw new Error('the round was not in voting')
+  await appendAudit(tx, { officialId: official.id, actor: official.email, action: 'round.advance', object: `round:${roundId}`, details: { from: 'voting', to: 'closed' } })
+}))
+let ballots = 0
+await step('preview both rules', async () => {
+  const round = (await findRound(db, roundId))!
+  const data = await loadTallyData(db, roundId)
+  ballots = data.ballots.length
+  for (const rule of ['equal-shares', 'greedy'] as TallyRule[]) resultRows(tallyRound(round, data, rule), data.projects, 'nl')
+})
+await step('publish (tally, shuffled .pb, hashes, audit)', async () => {
+  const outcome = await publishResult(db, roundId, official, SOFTWARE_VERSION)
+  if (!('published' in outcome)) throw new Error('not published')
+})
+await database.close()
+process.send!({ steps, ballots })

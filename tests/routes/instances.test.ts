@@ -1,0 +1,77 @@
+import t from 'tap'
+import { eq, sql } from 'drizzle-orm'
+import { ballots, rounds } from '../../db/schema.js'
+import { buildApp } from '../../server/app.js'
+import { MAX_FAILED_CODES } from '../../server/routes/resident/vote.js'
+import { TEST_CONFIG } from '../helpers/app.js'
+import { Visitor } from '../helpers/client.js'
+import { demoRound } from '../helpers/fixtures.js'
+import { openServer } from '../../db/client.js'
+import { signInFrom } from '../helpers/officials.js'
+
+// Two instances behind one load balancer share nothing but the PostgreSQL server: only meaningful there.
+if (!process.env.DATABASE_URL) {
+  t.comment('two instances need the PostgreSQL server: set DATABASE_URL to run this file')
+  t.pass('skipped without DATABASE_URL')
+  t.end()
+} else {
+  const { app: a, db, round, byTitle, nextCode } = await demoRound(t, { phase: 'voting', codes: 10, officials: ['admin'] })
+  // Instance B: its own app and its own connection pool on the same database, as a second process would have.
+  const url = new URL(process.env.DATABASE_URL)
+  const [current] = (await db.execute(sql`select current_database() as name`)) as unknown as { name: string }[]
+  url.pathname = `/${current!.name}`
+  const poolB = await openServer(url.toString(), 3)
+  const b = await buildApp(TEST_CONFIG, poolB.db)
+  t.teardown(async () => {
+    await b.close()
+    await poolB.close()
+  })
+  const vote = `/rounds/${round.slug}/vote`
+
+  t.test('a session made on one instance works on the other', async (t) => {
+    const admin = await signInFrom(a, '10.12.1')('admin')
+    const onB = admin.on(b)
+    const page = await onB.get('/official')
+    t.equal(page.statusCode, 200)
+    t.match(page.body, 'Uitloggen')
+    t.equal((await new Visitor(b, '10.12.1.9').get('/official')).statusCode, 303, 'without the cookie B asks to log in')
+  })
+
+  t.test('wrong codes count on both instances together: the limit holds across the load balancer', async (t) => {
+    const resident = new Visitor(a, '10.12.2.1')
+    await resident.get(vote)
+    const statuses: number[] = []
+    for (let i = 0; i < MAX_FAILED_CODES; i++) {
+      const res = await resident.on(i % 2 === 0 ? a : b).post(vote, { code: `WRONG-CODE-${i}` })
+      statuses.push(res.statusCode)
+    }
+    t.same(statuses, Array(MAX_FAILED_CODES).fill(422), `${MAX_FAILED_CODES} wrong codes, half on each instance`)
+    t.equal((await resident.on(a).post(vote, { code: nextCode() })).statusCode, 429, 'then even a right code waits, on A')
+    t.equal((await resident.on(b).post(vote, { code: nextCode() })).statusCode, 429, 'and on B')
+  })
+
+  t.test('the request rate limit is one count over both instances', async (t) => {
+    const resident = new Visitor(a, '10.12.3.1')
+    await resident.get(vote)
+    let lastStatus = 0
+    // The code form allows 60 a minute per address; 61 alternating requests must meet it.
+    for (let i = 0; i < 61; i++) lastStatus = (await resident.on(i % 2 === 0 ? a : b).post(vote, { code: '' })).statusCode
+    t.equal(lastStatus, 429)
+  })
+
+  t.test('after the round closes on one instance, the other acknowledges no ballot', async (t) => {
+    const resident = new Visitor(b, '10.12.4.1')
+    await resident.get(vote)
+    t.equal((await resident.post(vote, { code: nextCode() })).statusCode, 303)
+    await resident.get(`${vote}/ballot`)
+    const admin = await signInFrom(a, '10.12.4')('admin')
+    await admin.get(`/official/rounds/${round.id}/advance`)
+    t.equal((await admin.post(`/official/rounds/${round.id}/advance`, { from: 'voting' })).statusCode, 303, 'closed on A')
+    const [closed] = await db.select({ phase: rounds.phase }).from(rounds).where(eq(rounds.id, round.id))
+    t.equal(closed!.phase, 'closed')
+    const res = await resident.post(`${vote}/ballot`, { projects: [String(byTitle('Energiecoaches').id)], intent: 'submit' })
+    t.not(res.statusCode, 303, 'B sends no receipt')
+    t.notMatch(String(res.headers.location ?? ''), '/receipts/')
+    t.equal((await db.select().from(ballots).where(eq(ballots.roundId, round.id))).length, 0, 'and stored no ballot')
+  })
+}
