@@ -11,6 +11,7 @@ import dbPlugin from './plugins/db.js'
 import errorsPlugin from './plugins/errors.js'
 import inputPlugin from './plugins/input.js'
 import mailPlugin from './plugins/mail.js'
+import metricsPlugin from './plugins/metrics.js'
 import retentionPlugin from './plugins/retention.js'
 import securityEventsPlugin from './plugins/security-events.js'
 import securityPlugin from './plugins/security.js'
@@ -24,7 +25,7 @@ import privacyRoutes from './routes/public/privacy.js'
 import residentRoutes from './routes/resident/index.js'
 
 export type AppConfig = Pick<Config, 'sessionSecret' | 'codeKey' | 'publicUrl' | 'trustProxy'>
-  & Partial<Pick<Config, 'smtp' | 'officialMfa' | 'idleMinutes' | 'contactRetentionDays' | 'privacy'>>
+  & Partial<Pick<Config, 'smtp' | 'officialMfa' | 'idleMinutes' | 'contactRetentionDays' | 'privacy' | 'metricsToken'>>
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -83,6 +84,7 @@ export async function buildApp(config: AppConfig, db: Db, logLevel?: string, log
   await app.register(retentionPlugin, { contactRetentionDays })
   await app.register(closerPlugin)
   await app.register(securityEventsPlugin)
+  await app.register(metricsPlugin, { token: config.metricsToken })
 
   await app.register(publicRoutes)
   await app.register(privacyRoutes, { privacy: config.privacy ?? DEMO_PRIVACY, contactRetentionDays })

@@ -17,6 +17,8 @@ export interface Config {
   /** The proxies whose X-Forwarded-For is believed (addresses and ranges); false for none. */
   readonly trustProxy: false | string[]
   readonly logLevel: string
+  /** Bearer token for /metrics; without it there are no metrics. */
+  readonly metricsToken: string | undefined
   /** Mail to submitters about answers; off when no SMTP host is set. */
   readonly smtp: SmtpConfig | undefined
   /** Whether officials must use a second factor (TOTP) before they reach anything. */
@@ -180,6 +182,13 @@ function secret(env: Env, name: string, dataDir: string, embedded: boolean): str
   return value
 }
 
+function metricsToken(env: Env): string | undefined {
+  const token = env.METRICS_TOKEN
+  if (token === undefined || token === '') return undefined
+  if (token.length < 32) throw new ConfigError('METRICS_TOKEN must be at least 32 characters long')
+  return token
+}
+
 /** The only reader of process.env. */
 export function loadConfig(env: Env = process.env): Config {
   const url = databaseUrl(env)
@@ -207,5 +216,6 @@ export function loadConfig(env: Env = process.env): Config {
     idleMinutes: whole(env, 'OFFICIAL_IDLE_MINUTES', 30, 1, 24 * 60),
     contactRetentionDays: whole(env, 'CONTACT_RETENTION_DAYS', 90, 0, 3650),
     privacy: privacy(env),
+    metricsToken: metricsToken(env),
   })
 }

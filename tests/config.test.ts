@@ -47,6 +47,7 @@ t.test('wrong settings are refused with a message naming the setting', async (t)
     [{ CONTACT_RETENTION_DAYS: '-1' }, /^CONTACT_RETENTION_DAYS must be a whole number/],
     [{ CONTACT_RETENTION_DAYS: '90 days' }, /^CONTACT_RETENTION_DAYS must be a whole number/],
     [{ OFFICIAL_IDLE_MINUTES: '0' }, /^OFFICIAL_IDLE_MINUTES must be a whole number/],
+    [{ METRICS_TOKEN: 'guessable' }, /^METRICS_TOKEN must be at least 32/],
   ]
   for (const [env, message] of table) {
     t.throws(() => loadConfig({ DATA_DIR: dataDir(), ...env }), { message }, JSON.stringify(env))
