@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { officials, proposals, rounds } from '../db/schema.js'
-import { insertCodeBatch } from '../server/data/voting.js'
+import { insertCodeBatch } from '../server/data/voting-codes.js'
 import { generateCode, hashCode, normaliseCode } from '../server/domain/voting-code.js'
 import { SECRETS } from './fixture.js'
 
@@ -14,7 +14,7 @@ const THEMES = ['energy-poverty', 'loneliness', 'ageing', 'safety', 'green', 'jo
 
 export interface CityRound {
   roundId: number
-  official: { id: number; email: string }
+  official: { id: number; email: string; role: 'admin' }
   seedMs: number
 }
 
@@ -59,5 +59,5 @@ export async function seedCityRound(db: Db, size = CITY): Promise<CityRound> {
       md5(c.id::text || random()::text)
     from voting_codes c where c.round_id = ${roundId} order by c.id limit ${size.ballots}`)
   await db.execute(sql`analyze`)
-  return { roundId, official: official!, seedMs: performance.now() - started }
+  return { roundId, official: { id: official!.id, email: official!.email, role: 'admin' }, seedMs: performance.now() - started }
 }

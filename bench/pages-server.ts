@@ -21,7 +21,7 @@ import { engine } from '../server/plugins/views.js'
 import { filterView, figuresView, historyView, listView } from '../server/routes/public/proposal-views.js'
 import { resultsView } from '../server/routes/public/results.js'
 import { auditView, checks, frozenFigures } from '../server/routes/public/transparency.js'
-import { roundView } from '../server/routes/public/view-models.js'
+import { roundView } from '../server/routes/shared/round-view.js'
 import { SECRETS } from './fixture.js'
 import { serveChild } from './http.js'
 

@@ -12,7 +12,7 @@ import autocannon from 'autocannon'
 import { openServer } from '../db/client.js'
 import { SOFTWARE_VERSION } from '../server/assets.js'
 import { publishResult } from '../server/data/results.js'
-import { moveRound } from '../server/data/rounds.js'
+import { advanceRound } from '../server/data/rounds.js'
 import { CITY_SLUG, seedCityRound } from './city.js'
 import { createBenchDatabase, seedVotingRound, SLUG } from './fixture.js'
 import { forkServer, send } from './http.js'
@@ -41,7 +41,7 @@ try {
   await setup.migrate()
   await seedVotingRound(setup.db, 1_000)
   const city = await seedCityRound(setup.db)
-  await setup.db.transaction((tx) => moveRound(tx, city.roundId, 'voting', 'closed'))
+  await advanceRound(setup.db, { id: city.roundId, from: 'voting', official: city.official, confirmedUnreviewed: [], now: new Date() })
   await publishResult(setup.db, city.roundId, city.official, SOFTWARE_VERSION)
   await setup.close()
   console.log(`setup: a voting round with 30 projects, a published round with 150 projects and 200,000 ballots (${(city.seedMs / 1000).toFixed(0)} s)`)

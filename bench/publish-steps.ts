@@ -7,15 +7,14 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { openServer } from '../db/client.js'
 import { SOFTWARE_VERSION } from '../server/assets.js'
-import { appendAudit } from '../server/data/audit.js'
 import { loadTallyData, publishResult, tallyRound } from '../server/data/results.js'
-import { findRound, moveRound } from '../server/data/rounds.js'
+import { advanceRound, findRound } from '../server/data/rounds.js'
 import type { TallyRule } from '../server/domain/tally.js'
 import { resultRows } from '../server/routes/shared/result-view.js'
 
 const [url, id, officialId, email] = process.argv.slice(2)
 const roundId = Number(id)
-const official = { id: Number(officialId), email: email! }
+const official = { id: Number(officialId), email: email!, role: 'admin' as const }
 
 const peakKb = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1])
 /** Linux resets the peak resident size when 5 is written here, so each step gets its own peak. */
@@ -31,10 +30,10 @@ async function step(name: string, work: () => Promise<unknown>) {
 }
 
 const { db } = database
-await step('close the round', () => db.transaction(async (tx) => {
-  if (!(await moveRound(tx, roundId, 'voting', 'closed'))) throw new Error('the round was not in voting')
-  await appendAudit(tx, { officialId: official.id, actor: official.email, action: 'round.advance', object: `round:${roundId}`, details: { from: 'voting', to: 'closed' } })
-}))
+await step('close the round', async () => {
+  const outcome = await advanceRound(db, { id: roundId, from: 'voting', official, confirmedUnreviewed: [], now: new Date() })
+  if (outcome !== 'moved') throw new Error(`the round did not close: ${outcome}`)
+})
 let ballots = 0
 await step('preview both rules', async () => {
   const round = (await findRound(db, roundId))!
