@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomInt } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { officials, proposals, rounds } from '../db/schema.js'
@@ -47,7 +47,7 @@ export async function seedCityRound(db: Db, size = CITY): Promise<CityRound> {
   const perDistrict = Math.ceil(size.codes / size.districts)
   for (let d = 0; d < size.districts; d++) {
     const n = Math.min(perDistrict, size.codes - d * perDistrict)
-    const hashes = Array.from({ length: n }, () => hashCode(SECRETS.codeKey, normaliseCode(generateCode())!))
+    const hashes = Array.from({ length: n }, () => hashCode(SECRETS.codeKey, normaliseCode(generateCode(randomInt))!))
     await insertCodeBatch(db, { roundId, groupLabel: `district ${d + 1}`, hashes, official: official! })
   }
   // Ballots straight in SQL: one to ten random projects each, drawn per row (the row's id keeps the subquery per row).

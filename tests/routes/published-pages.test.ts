@@ -1,6 +1,8 @@
+import { randomInt } from 'node:crypto'
 import t from 'tap'
 import { addProgressUpdate, publishResult } from '../../server/data/results.js'
-import { castBallot, findCode } from '../../server/data/voting.js'
+import { castBallot } from '../../server/data/ballots.js'
+import { findCode } from '../../server/data/voting-codes.js'
 import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting-code.js'
 import { buildApp } from '../../server/app.js'
 import type { Db } from '../../db/client.js'
@@ -11,7 +13,7 @@ import { setPhase } from '../helpers/voting.js'
 const { db, round, projects, codes, officials: { admin } } = await demoRound(t, { phase: 'voting', codes: 12, officials: ['admin'] })
 for (const [i, code] of codes.entries()) {
   const found = await findCode(db, round.id, hashCode(TEST_CONFIG.codeKey, normaliseCode(code)!))
-  await castBallot(db, { roundId: round.id, codeId: found!.id, channel: 'online', projectIds: [projects[i % 3]!.id], receipt: generateReceipt() })
+  await castBallot(db, { roundId: round.id, codeId: found!.id, channel: 'online', projectIds: [projects[i % 3]!.id], receipt: generateReceipt(randomInt) })
 }
 await setPhase(db, round.id, 'closed')
 await publishResult(db, round.id, admin, 'test')
