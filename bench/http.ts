@@ -73,7 +73,7 @@ export function forkServer(entry: URL, args: string[], execArgv: string[] = []):
 }
 
 /** The child's side of forkServer: listen on a free port, tell it over IPC, close cleanly on SIGTERM (so a --cpu-prof profile gets written). */
-export async function serveChild({ server, close }: { server: FastifyInstance; close(): Promise<unknown> }): Promise<void> {
+export async function serveChild({ server, close }: { server: FastifyInstance; close: () => Promise<unknown> }): Promise<void> {
   await server.listen({ host: '127.0.0.1', port: 0 })
   const address = server.server.address()
   process.send!({ port: typeof address === 'object' && address ? address.port : 0 })

@@ -72,8 +72,8 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
   const results = await resultsView(deps, publishedRound, 'nl')
   const result = await findResult(drizzle.db, publishedRound.id)
   const figures = await frozenFigures(deps, publishedRound)
-  const { audit, check } = await checks(deps, publishedRound, result)
-  const transparency = { title: t('transparency.title', { title: publishedRound.title }), result, ...figures, audit: auditView(deps, audit, 'nl'), check }
+  const { audit, verdict, check } = await checks(deps, publishedRound, result)
+  const transparency = { title: t('transparency.title', { title: publishedRound.title }), result, ...figures, audit: auditView(deps, audit, verdict, 'nl'), check }
   await drizzle.close()
 
   const server = Fastify({ logger: false })
@@ -95,7 +95,7 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
     }))
   })
   server.get<{ Params: { reference: string } }>('/proposals/:reference', async (request, reply) => {
-    const proposal = (await sql`select * from proposals where reference = ${request.params.reference}`).map(publicProposal)[0]
+    const proposal = (await sql<{ id: number; roundId: number; title: string; duplicateOfId: number | null }[]>`select * from proposals where reference = ${request.params.reference}`).map(publicProposal)[0]
     if (!proposal) return reply.code(404).send()
     const [round] = await sql<Round[]>`select * from rounds where id = ${proposal.roundId}`
     const [events, mergedInto] = await Promise.all([

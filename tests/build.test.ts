@@ -26,7 +26,7 @@ t.test('production runs the compiled build with plain node: JSON logs, then the 
   const [logs = '', banner = ''] = output.split('\nWijkbudget runs at ')
   const lines = logs.split('\n').filter(Boolean)
   t.ok(lines.length >= 2, 'start-up logs come before the banner')
-  for (const line of lines) t.doesNotThrow(() => JSON.parse(line), `a JSON line: ${line.slice(0, 80)}`)
+  for (const line of lines) t.doesNotThrow(() => JSON.parse(line) as unknown, `a JSON line: ${line.slice(0, 80)}`)
   const ready = lines.map((l) => JSON.parse(l) as { msg: string; startupMs?: number }).find((l) => l.msg === 'ready')
   t.ok(ready && ready.startupMs! > 0, 'the start-up time is logged')
   t.match(banner, /^http:\/\/localhost:\d+ \(started in \d+\.\d s\)\n/, 'the banner says where and how fast')

@@ -2,7 +2,7 @@ import t from 'tap'
 import { eq, sql } from 'drizzle-orm'
 import { ballots, rounds } from '../../db/schema.js'
 import { buildApp } from '../../server/app.js'
-import { MAX_FAILED_CODES } from '../../server/routes/resident/vote.js'
+import { CODE_LIMITS } from '../../server/domain/code-guessing.js'
 import { TEST_CONFIG } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
 import { demoRound } from '../helpers/fixtures.js'
@@ -18,7 +18,8 @@ if (!process.env.DATABASE_URL) {
   const { app: a, db, round, byTitle, nextCode } = await demoRound(t, { phase: 'voting', codes: 10, officials: ['admin'] })
   // Instance B: its own app and its own connection pool on the same database, as a second process would have.
   const url = new URL(process.env.DATABASE_URL)
-  const [current] = (await db.execute(sql`select current_database() as name`)) as unknown as { name: string }[]
+  const rows: unknown = await db.execute(sql`select current_database() as name`)
+  const [current] = rows as { name: string }[]
   url.pathname = `/${current!.name}`
   const poolB = await openServer(url.toString(), 3)
   const b = await buildApp(TEST_CONFIG, poolB.db)
@@ -41,11 +42,11 @@ if (!process.env.DATABASE_URL) {
     const resident = new Visitor(a, '10.12.2.1')
     await resident.get(vote)
     const statuses: number[] = []
-    for (let i = 0; i < MAX_FAILED_CODES; i++) {
+    for (let i = 0; i < CODE_LIMITS.perBrowser; i++) {
       const res = await resident.on(i % 2 === 0 ? a : b).post(vote, { code: `WRONG-CODE-${i}` })
       statuses.push(res.statusCode)
     }
-    t.same(statuses, Array(MAX_FAILED_CODES).fill(422), `${MAX_FAILED_CODES} wrong codes, half on each instance`)
+    t.same(statuses, Array(CODE_LIMITS.perBrowser).fill(422), `${CODE_LIMITS.perBrowser} wrong codes, half on each instance`)
     t.equal((await resident.on(a).post(vote, { code: nextCode() })).statusCode, 429, 'then even a right code waits, on A')
     t.equal((await resident.on(b).post(vote, { code: nextCode() })).statusCode, 429, 'and on B')
   })

@@ -20,15 +20,15 @@ await publishResult(db, round.id, admin, 'test')
 
 // Counts the queries the app builds with drizzle (prepared hot-path statements aside), so a test sees what a visit reads.
 let queries = 0
-const counting = new Proxy(db, {
+const counting = new Proxy<Db>(db, {
   get(target, name, receiver) {
-    const value = Reflect.get(target, name, receiver)
+    const value: unknown = Reflect.get(target, name, receiver)
     if (['select', 'selectDistinct', 'execute', 'transaction'].includes(String(name)) && typeof value === 'function') {
-      return (...args: unknown[]) => (queries++, value.apply(target, args))
+      return (...args: unknown[]): unknown => (queries++, Reflect.apply(value, target, args))
     }
     return value
   },
-}) as Db
+})
 const app = await buildApp(TEST_CONFIG, counting)
 t.teardown(() => app.close())
 
