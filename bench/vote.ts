@@ -150,28 +150,34 @@ async function measure(name: 'app' | 'bare', first: boolean, csrfFrom?: { cookie
   }
 }
 
-/** What a phone downloads for the ballot: the page with 30 projects and every stylesheet and script it links. */
+/**
+ * What a phone downloads for the ballot: the page with 30 projects and every stylesheet and script it
+ * links, in Dutch and in Arabic (the longest script per character, and right to left).
+ */
 async function pageWeight(base: string) {
   const cookie = ballotCookie(signer, round.roundId, spareCode)
-  const page = await send(`${base}/rounds/${SLUG}/vote/ballot`, { headers: { cookie } })
-  if (page.status !== 200) throw new Error(`the ballot page answered ${page.status}`)
-  const html = page.body.toString()
-  const assets = [...html.matchAll(/<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src)="([^"]+)"/g)].map((m) => m[1]!)
-  const rows: string[][] = []
-  const totals = { identity: 0, br: 0, gzip: 0 }
-  for (const path of [`/rounds/${SLUG}/vote/ballot`, ...assets]) {
-    const row = [path.length > 40 ? `…${path.slice(-39)}` : path]
-    for (const encoding of ['identity', 'br', 'gzip'] as const) {
-      const reply = await send(`${base}${path}`, { headers: { cookie, 'accept-encoding': encoding } })
-      const served = reply.headers['content-encoding'] ?? 'identity'
-      totals[encoding] += reply.body.length
-      row.push(`${(reply.body.length / 1024).toFixed(1)} KB${served === encoding ? '' : ` (${served})`}`)
+  for (const lang of ['nl', 'ar']) {
+    const headers = { cookie, 'accept-language': lang }
+    const page = await send(`${base}/rounds/${SLUG}/vote/ballot`, { headers })
+    if (page.status !== 200) throw new Error(`the ballot page answered ${page.status}`)
+    const html = page.body.toString()
+    const assets = [...html.matchAll(/<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src)="([^"]+)"/g)].map((m) => m[1]!)
+    const rows: string[][] = []
+    const totals = { identity: 0, br: 0, gzip: 0 }
+    for (const path of [`/rounds/${SLUG}/vote/ballot`, ...assets]) {
+      const row = [path.length > 40 ? `…${path.slice(-39)}` : path]
+      for (const encoding of ['identity', 'br', 'gzip'] as const) {
+        const reply = await send(`${base}${path}`, { headers: { ...headers, 'accept-encoding': encoding } })
+        const served = reply.headers['content-encoding'] ?? 'identity'
+        totals[encoding] += reply.body.length
+        row.push(`${(reply.body.length / 1024).toFixed(1)} KB${served === encoding ? '' : ` (${served})`}`)
+      }
+      rows.push(row)
     }
-    rows.push(row)
+    rows.push(['total', ...(['identity', 'br', 'gzip'] as const).map((e) => `${(totals[e] / 1024).toFixed(1)} KB`)])
+    console.log(`\nballot page weight in ${lang} (30 projects), bytes on the wire (target: under 50 KB compressed in total)`)
+    table([['resource', 'plain', 'brotli', 'gzip'], ...rows])
   }
-  rows.push(['total', ...(['identity', 'br', 'gzip'] as const).map((e) => `${(totals[e] / 1024).toFixed(1)} KB`)])
-  console.log('\nballot page weight (30 projects), bytes on the wire (target: under 50 KB compressed in total)')
-  table([['resource', 'plain', 'brotli', 'gzip'], ...rows])
 }
 
 function table(rows: string[][]) {
