@@ -1,9 +1,10 @@
 import t from 'tap'
 import { eq } from 'drizzle-orm'
 import type { Page } from 'playwright-core'
-import { ballots, proposals, rounds } from '../../db/schema.js'
+import { ballots, proposals, proposalTranslations, rounds } from '../../db/schema.js'
 import { browserSession } from '../helpers/browser.js'
-import { checkPage } from '../helpers/pages.js'
+import { checkPage, login } from '../helpers/pages.js'
+import { DEMO_OFFICIALS } from '../../server/data/demo.js'
 import { createCodes, setPhase } from '../helpers/voting.js'
 
 const session = await browserSession(t)
@@ -78,5 +79,44 @@ if (session) {
     t.equal(await html(page).getAttribute('dir'), 'rtl')
     await checkPage(t, page)
     await page.context().close()
+  })
+
+  t.test('a language coach and an admin work on the official pages in Arabic at 360 px', async (t) => {
+    await setPhase(db, roundId, 'reviewing')
+    const coach = DEMO_OFFICIALS.find((o) => o.role === 'coach')!
+    const page = await session.newPage()
+    await login(page, coach.email)
+    // The switch is a plain link: the official's choice is remembered like a resident's.
+    await page.goto('/language/ar?next=/official')
+    await page.waitForURL('**/official')
+    t.equal(await html(page).getAttribute('dir'), 'rtl')
+    await checkPage(t, page)
+    await page.goto(`/official/rounds/${roundId}/translations`)
+    t.equal(await html(page).getAttribute('lang'), 'ar')
+    await checkPage(t, page)
+    await page.locator('a[href*="/translate"]').first().click()
+    await page.waitForURL('**/translate**')
+    await checkPage(t, page)
+    await page.locator('#lang').selectOption('pl')
+    await page.locator('#title').fill('Oświetlenie oszczędne na klatkach')
+    await page.locator('#summary').fill('Lampy LED z czujnikiem ruchu.')
+    await page.locator('form[action$="/translate"] button[type="submit"]').click()
+    await page.locator('.alert--ok').waitFor()
+    const saved = await db.select().from(proposalTranslations).where(eq(proposalTranslations.lang, 'pl'))
+    t.ok(saved.some((row) => row.title === 'Oświetlenie oszczędne na klatkach'), 'the coach\'s translation is stored')
+    await checkPage(t, page)
+    await page.context().close()
+
+    const admin = DEMO_OFFICIALS.find((o) => o.role === 'admin')!
+    const desk = await session.newPage()
+    await login(desk, admin.email)
+    await desk.goto('/language/ar?next=/official')
+    await desk.waitForURL('**/official')
+    for (const path of [`/official/rounds/${roundId}`, '/official/moderation', `/official/rounds/${roundId}/turnout`, `/official/rounds/${roundId}/codes`, `/official/rounds/${roundId}/help-desk`]) {
+      await desk.goto(path)
+      t.equal(await html(desk).getAttribute('dir'), 'rtl', path)
+      await checkPage(t, desk)
+    }
+    await desk.context().close()
   })
 }
