@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto'
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { ballots, progressUpdates, proposals, results, rounds, votingCodes } from '../../db/schema.js'
 import { ballotsDigest, exportBallotsPb, sha256, tallyInput, type BallotProjectForTally } from '../domain/pabulib-export.js'
@@ -22,6 +22,35 @@ export async function countedBallots(db: Db, roundId: number): Promise<number[][
     .where(and(eq(ballots.roundId, roundId), isNull(votingCodes.revokedAt)))
     .orderBy(asc(ballots.id))
   return rows.map((r) => r.projectIds)
+}
+
+export interface CountedBallotsDigest {
+  /** ballotsDigest of the counted ballots, as the audit chain records it. */
+  sha256: string
+  ballots: number
+}
+
+/**
+ * The fingerprint of the round's counted ballots (ballotsDigest), computed inside PostgreSQL so
+ * no ballot is loaded for it. With `onlyProjects`, votes for other projects are left out of each
+ * ballot first (the ballot still counts, perhaps empty), as when comparing with a published file.
+ */
+export async function countedBallotsDigest(db: Db, roundId: number, onlyProjects?: readonly number[]): Promise<CountedBallotsDigest> {
+  // An int[] literal as one text parameter; ids that are no 32-bit integer are on no ballot anyway.
+  const kept = onlyProjects && `{${onlyProjects.filter((id) => id === (id | 0)).join(',')}}`
+  const counted = db.select({
+    // Ids in numeric order (the array is integer[]), as ballotLine sorts them.
+    line: sql<string>`coalesce((select string_agg(chosen.id::text, ',' order by chosen.id) from unnest(${ballots.projectIds}) as chosen(id)${kept === undefined ? sql`` : sql` where chosen.id = any(${kept}::integer[])`}), '')`.as('line'),
+  }).from(ballots)
+    .innerJoin(votingCodes, eq(votingCodes.id, ballots.codeId))
+    .where(and(eq(ballots.roundId, roundId), isNull(votingCodes.revokedAt)))
+    .as('counted')
+  // Lines in byte order ("C"), which for digits and commas is JavaScript's default sort; no ballots hash as ''.
+  const [row] = await db.select({
+    sha256: sql<string>`encode(sha256(convert_to(coalesce(string_agg(${counted.line}, E'\n' order by ${counted.line} collate "C"), ''), 'UTF8')), 'hex')`,
+    ballots: sql<number>`count(*)`.mapWith(Number),
+  }).from(counted)
+  return row!
 }
 
 export interface TallyData {

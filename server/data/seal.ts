@@ -1,17 +1,16 @@
 import type { Db } from '../../db/client.js'
 import { SEAL_ACTION } from '../domain/ballot-seal.js'
-import { ballotsDigest } from '../domain/pabulib-export.js'
 import { appendAudit } from './audit.js'
-import { countedBallots } from './results.js'
+import { countedBallotsDigest } from './results.js'
 
 /**
  * Records the fingerprint of the round's counted ballots in the audit chain. Call inside the
  * transaction that closes voting, after the ballots table is locked: nothing can change them in between.
  */
 export async function sealBallots(tx: Db, roundId: number): Promise<void> {
-  const counted = await countedBallots(tx, roundId)
+  const counted = await countedBallotsDigest(tx, roundId)
   await appendAudit(tx, {
     officialId: null, actor: 'system', action: SEAL_ACTION, object: `round:${roundId}`,
-    details: { ballotsSha256: ballotsDigest(counted), ballots: counted.length },
+    details: { ballotsSha256: counted.sha256, ballots: counted.ballots },
   })
 }
