@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { BallotFormat } from './ballot.js'
-import { writePb, type PbElection } from './pabulib.js'
+import { scanPb, writePb, type PbElection } from './pabulib.js'
 import type { TallyInput, TallyRule } from './tally.js'
 import type { Pick } from './voting-code.js'
 
@@ -70,14 +70,44 @@ export function exportBallotsPb(round: RoundForTally, projects: readonly BallotP
   return writePb(election)
 }
 
+/** A ballot as one line of the ballots' fingerprint: its project ids in numeric order, comma-separated. */
+export function ballotLine(ballot: readonly number[]): string {
+  return [...ballot].sort((x, y) => x - y).join(',')
+}
+
+/** The fingerprint of ballots given as their lines (ballotLine): sorted in code-unit order, one per line. Sorts `lines` in place. */
+export function digestOfLines(lines: string[]): string {
+  return sha256(lines.sort().join('\n'))
+}
+
 /**
  * The fingerprint of a set of ballots, whatever order they were stored in: each ballot's
  * project ids sorted, one ballot per line, the lines sorted. Recorded in the audit log when
  * voting closes, so the ballots can be checked against the chain, not against a copy beside them.
+ * The application computes it inside PostgreSQL (countedBallotsDigest); this is its definition.
  */
 export function ballotsDigest(ballots: readonly (readonly number[])[]): string {
-  const lines = ballots.map((b) => [...b].sort((x, y) => x - y).join(',')).sort()
-  return sha256(lines.join('\n'))
+  return digestOfLines(ballots.map(ballotLine))
+}
+
+export interface PbBallotsDigest {
+  /** ballotsDigest of the file's votes, ids read as numbers. */
+  sha256: string
+  ballots: number
+  /** The projects the file lists, as numbers. */
+  projectIds: number[]
+}
+
+/**
+ * The fingerprint of a .pb file's votes in ballotsDigest's form, reading one vote at a time, with
+ * the projects the file lists: a published file is compared with the ballots in the database
+ * (countedBallotsDigest restricted to those projects) without holding either. Throws a
+ * PbFormatError for a file parsePb refuses.
+ */
+export function pbBallotsDigest(text: string): PbBallotsDigest {
+  const lines: string[] = []
+  const { projects, voteCount } = scanPb(text, (v) => lines.push(ballotLine(v.vote.map(Number))))
+  return { sha256: digestOfLines(lines), ballots: voteCount, projectIds: projects.map((p) => Number(p.id)) }
 }
 
 export function sha256(text: string): string {

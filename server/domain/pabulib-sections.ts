@@ -112,9 +112,9 @@ function unclosedQuoteLine(section: Section): number {
   return section.line + lastLine + 1
 }
 
-function parseSection(section: Section): string[][] {
+function parseSection(section: Section, options: Options = {}): string[][] {
   try {
-    return parseCsv(section.text, CSV)
+    return parseCsv(section.text, { ...CSV, ...options })
   } catch (error) {
     if (!(error instanceof CsvError)) throw error
     if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
@@ -161,4 +161,30 @@ export function readRows(section: Section): Rows {
     })
   }
   return result
+}
+
+/**
+ * A section's rows one at a time, none of them kept, checked as readRows checks them: for a
+ * VOTES section of a city's size. `start` is given the header (none: empty, on the section's
+ * own line) and returns what to do with each row after it, with the row's line.
+ */
+export function eachRow(section: Section, start: (header: string[], headerLine: number) => (record: string[], line: number) => void): void {
+  let header: string[] | undefined
+  let visit: ((record: string[], line: number) => void) | undefined
+  parseSection(section, {
+    on_record: (record: string[], context) => {
+      if (!record.some((field) => field.trim() !== '')) return null
+      const line = section.line + context.lines
+      if (!header || !visit) {
+        header = record.map((name) => name.trim())
+        visit = start(header, line)
+      } else if (record.length > header.length) {
+        throw new PbFormatError('wrong-field-count', line, { section: section.name, expected: header.length, found: record.length })
+      } else {
+        visit(record, line)
+      }
+      return null
+    },
+  })
+  if (!header) start([], section.line)
 }

@@ -1,6 +1,6 @@
 import type { TallyInput } from './tally.js'
 import { PbFormatError, type PbSection } from './pabulib-error.js'
-import { readRows, splitSections, type Rows } from './pabulib-sections.js'
+import { eachRow, readRows, splitSections, type Rows } from './pabulib-sections.js'
 
 export { PbFormatError, type PbErrorCode, type PbErrorParams } from './pabulib-error.js'
 export { writePb } from './pabulib-write.js'
@@ -43,7 +43,7 @@ function parseAmount(value: string): number | undefined {
   return Number.isSafeInteger(amount) && amount >= 0 ? amount : undefined
 }
 
-function column(rows: Rows, section: PbSection, name: string): number {
+function column(rows: Pick<Rows, 'header' | 'headerLine'>, section: PbSection, name: string): number {
   const index = rows.header.indexOf(name)
   if (index < 0) throw new PbFormatError('missing-column', rows.headerLine(), { section, column: name })
   return index
@@ -100,15 +100,15 @@ function readPoints(field: string, vote: string[]): number[] | undefined {
   return points.length === vote.length && points.every(Number.isFinite) ? points : undefined
 }
 
-function readVotes(rows: Rows, projectIds: Set<string>): PbVote[] {
+/** Reads VOTES rows one after another against the header and the file's projects: each voter once, each vote for a listed project. */
+function voteReader(rows: Pick<Rows, 'header' | 'headerLine'>, projectIds: Set<string>): (record: string[], line: () => number) => PbVote {
   const voterColumn = column(rows, 'VOTES', 'voter_id')
   const voteColumn = column(rows, 'VOTES', 'vote')
   const pointsColumn = rows.header.indexOf('points')
   const used = [voterColumn, voteColumn, pointsColumn]
   const seen = new Set<string>()
-  return rows.records.map((record, i) => {
+  return (record, line) => {
     const voterId = (record[voterColumn] ?? '').trim()
-    const line = () => rows.lineOf(i)
     if (voterId === '') throw new PbFormatError('missing-id', line(), { section: 'VOTES', column: 'voter_id' })
     if (seen.has(voterId)) throw new PbFormatError('duplicate-voter', line(), { voterId })
     seen.add(voterId)
@@ -123,7 +123,12 @@ function readVotes(rows: Rows, projectIds: Set<string>): PbVote[] {
       parsed.points = points
     }
     return parsed
-  })
+  }
+}
+
+function readVotes(rows: Rows, projectIds: Set<string>): PbVote[] {
+  const read = voteReader(rows, projectIds)
+  return rows.records.map((record, i) => read(record, () => rows.lineOf(i)))
 }
 
 function checkCount(meta: ReturnType<typeof readMeta>, key: 'num_projects' | 'num_votes', actual: number) {
@@ -142,6 +147,28 @@ export function parsePb(text: string): PbElection {
   const votes = readVotes(readRows(sections.VOTES), new Set(projects.map((p) => p.id)))
   checkCount(meta, 'num_votes', votes.length)
   return { meta: meta.meta, projects, votes }
+}
+
+/**
+ * Reads a .pb file as parsePb does and refuses what it refuses (the first fault found may be
+ * another), but hands the votes to `visit` one at a time instead of keeping them all.
+ */
+export function scanPb(text: string, visit: (vote: PbVote) => void): Omit<PbElection, 'votes'> & { voteCount: number } {
+  const sections = splitSections(text)
+  const meta = readMeta(readRows(sections.META))
+  const projects = readProjects(readRows(sections.PROJECTS))
+  checkCount(meta, 'num_projects', projects.length)
+  const projectIds = new Set(projects.map((p) => p.id))
+  let voteCount = 0
+  eachRow(sections.VOTES, (header, headerLine) => {
+    const read = voteReader({ header, headerLine: () => headerLine }, projectIds)
+    return (record, line) => {
+      visit(read(record, () => line))
+      voteCount++
+    }
+  })
+  checkCount(meta, 'num_votes', voteCount)
+  return { meta: meta.meta, projects, voteCount }
 }
 
 /**

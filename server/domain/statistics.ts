@@ -72,21 +72,3 @@ export function spendingPerTrack(projects: readonly FundedFigures[], order: read
 export function spendingPerTheme(projects: readonly FundedFigures[], order: readonly string[] = []): Spending[] {
   return spendingBy(projects, (p) => p.themes, order)
 }
-
-function ballotKey(ballot: readonly number[]): string {
-  return [...ballot].sort((a, b) => a - b).join(',')
-}
-
-/** True when both hold the same ballots the same number of times, whatever the order of ballots or choices. */
-export function sameBallots(a: readonly (readonly number[])[], b: readonly (readonly number[])[]): boolean {
-  if (a.length !== b.length) return false
-  const counts = new Map<string, number>()
-  for (const ballot of a) counts.set(ballotKey(ballot), (counts.get(ballotKey(ballot)) ?? 0) + 1)
-  for (const ballot of b) {
-    const key = ballotKey(ballot)
-    const left = counts.get(key) ?? 0
-    if (left === 0) return false
-    counts.set(key, left - 1)
-  }
-  return true
-}

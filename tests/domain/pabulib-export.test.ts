@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto'
 import t from 'tap'
-import { parsePb, pbTallyInput } from '../../server/domain/pabulib.js'
-import { exportBallotsPb, sha256, tallyInput, type RoundForTally } from '../../server/domain/pabulib-export.js'
+import { parsePb, PbFormatError, pbTallyInput } from '../../server/domain/pabulib.js'
+import { ballotsDigest, exportBallotsPb, pbBallotsDigest, sha256, tallyInput, type RoundForTally } from '../../server/domain/pabulib-export.js'
 import { tally } from '../../server/domain/tally.js'
 
 const round: RoundForTally = { id: 7, title: 'Wijkbudget; "test"', neighbourhood: 'Tussendijken', budgetCents: 100_000_00, ballotFormat: 'knapsack', maxChoices: null, tallyRule: 'equal-shares' }
@@ -60,4 +60,33 @@ t.test('costs with cents are exported in cents and recount the same', async (t) 
   t.equal(parsed.meta['money_unit'], 'cent')
   t.equal(parsed.meta['budget'], '10000000')
   t.same(tally(pbTallyInput(parsed), 'equal-shares').selected, tally(input, 'equal-shares').selected)
+})
+
+t.test('the digest of a .pb\'s votes is ballotsDigest of the ballots exported: in any order, empty ones and multi-digit ids included', async (t) => {
+  const few = [{ id: 9, title: 'Negen', costCents: 100_00 }, { id: 10, title: 'Tien', costCents: 200_00 }, { id: 100, title: 'Honderd', costCents: 300_00 }]
+  const cast = [[10, 9], [], [100, 9, 10], [9], [10, 9], [99, 10], []]
+  const inFile = cast.map((b) => b.filter((id) => id !== 99))
+  const pb = exportBallotsPb(round, few, cast, 'greedy', randomInt)
+  t.same(pbBallotsDigest(pb), { sha256: ballotsDigest(inFile), ballots: 7, projectIds: [9, 10, 100] })
+  t.equal(pbBallotsDigest(exportBallotsPb(round, few, cast, 'greedy', randomInt)).sha256, ballotsDigest(inFile), 'another shuffle, the same digest')
+  t.not(pbBallotsDigest(pb.replace(/\n1;([0-9,]*)\n/, (_, vote: string) => `\n1;${vote === '9' ? '10' : '9'}\n`)).sha256, ballotsDigest(inFile), 'a vote changed in the file')
+  t.same(pbBallotsDigest(exportBallotsPb(round, few, [], 'greedy', randomInt)), { sha256: ballotsDigest([]), ballots: 0, projectIds: [9, 10, 100] }, 'no ballots')
+
+  const many = ballots(300)
+  const listed = new Set(projects.map((p) => p.id))
+  t.equal(pbBallotsDigest(exportBallotsPb(round, projects, many, 'equal-shares', randomInt)).sha256, ballotsDigest(many.map((b) => b.filter((id) => listed.has(id)))))
+})
+
+t.test('a damaged .pb has no votes digest: it throws as parsePb does', async (t) => {
+  t.throws(() => pbBallotsDigest('META\nkey;value\n"never closed'), PbFormatError)
+  const pb = exportBallotsPb(round, projects, ballots(10), 'greedy', randomInt)
+  t.throws(() => pbBallotsDigest(pb.replace(/\n3;/, '\n2;')), { code: 'duplicate-voter' })
+})
+
+t.test('two sets of ballots have the same digest when they hold the same ballots the same number of times', async (t) => {
+  t.equal(ballotsDigest([[1, 2], [3], []]), ballotsDigest([[], [2, 1], [3]]), 'whatever the order of ballots or choices')
+  t.not(ballotsDigest([[1, 2], [1, 2]]), ballotsDigest([[1, 2], [2]]), 'a changed ballot')
+  t.not(ballotsDigest([[1], [1], [2]]), ballotsDigest([[1], [2], [2]]), 'the same ballots in other numbers')
+  t.not(ballotsDigest([[1]]), ballotsDigest([[1], [1]]), 'one ballot more')
+  t.not(ballotsDigest([[12]]), ballotsDigest([[1, 2]]), 'ids stay apart')
 })

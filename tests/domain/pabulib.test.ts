@@ -1,5 +1,5 @@
 import t from 'tap'
-import { parsePb, PbFormatError, writePb, type PbElection } from '../../server/domain/pabulib.js'
+import { parsePb, PbFormatError, scanPb, writePb, type PbElection, type PbVote } from '../../server/domain/pabulib.js'
 import { readPabulib as read } from '../helpers/pabulib.js'
 
 /** A small valid file; line numbers matter to the error cases below. */
@@ -219,6 +219,36 @@ for (const { name, text, code, line, params } of ERRORS) {
     }
   })
 }
+
+/** scanPb over a text, its votes collected: what parsePb would return. */
+function scanned(text: string): PbElection {
+  const votes: PbVote[] = []
+  const { voteCount, ...rest } = scanPb(text, (vote) => votes.push(vote))
+  if (voteCount !== votes.length) throw new Error(`${voteCount} votes counted, ${votes.length} visited`)
+  return { ...rest, votes }
+}
+
+t.test('scanPb hands over, one at a time, the votes parsePb returns, with the same meta and projects', async (t) => {
+  for (const file of ['poland_warszawa_2022_rembertow.pb', 'poland_wieliczka_2023_green-budget.pb', 'france_toulouse_2019_.pb'] as const) {
+    t.same(scanned(read(file)), parsePb(read(file)), file)
+  }
+  for (const text of [variant({}), variant({ 5: 'num_votes;3', 13: 'b;2\nc;' }), variant({ 12: '\n\na;1,2' }).replaceAll('\n', '\r\n')]) {
+    t.same(scanned(text), parsePb(text))
+  }
+  t.same(scanned(variant({ 5: 'num_votes;0', 12: undefined, 13: undefined })).votes, [], 'a header and no votes')
+})
+
+t.test('scanPb refuses every file parsePb refuses, naming the same fault', async (t) => {
+  const more = [
+    { name: 'a vote row wider than its header', text: variant({ 13: 'b;2;x' }), code: 'wrong-field-count', line: 13 },
+    { name: 'a quote never closed among the votes', text: variant({ 13: 'b;"2' }), code: 'csv-syntax', line: 13 },
+    { name: 'a VOTES section without a header', text: variant({ 11: undefined, 12: undefined, 13: undefined }), code: 'missing-column', line: 10 },
+  ]
+  for (const { name, text, code, line } of [...ERRORS, ...more]) {
+    t.throws(() => parsePb(text), { code, line }, `parsePb: ${name}`)
+    t.throws(() => scanPb(text, () => {}), { code, line }, `scanPb: ${name}`)
+  }
+})
 
 const TRICKY: PbElection = {
   meta: { description: 'Wijk; "Bospolder"', budget: '10000000', vote_type: 'approval' },

@@ -1,6 +1,6 @@
 import t from 'tap'
 import {
-  energyTotals, median, percent, sameBallots, shareAtMost, spendingPerTheme, spendingPerTrack, type FundedFigures,
+  energyTotals, median, percent, shareAtMost, spendingPerTheme, spendingPerTrack, type FundedFigures,
 } from '../../server/domain/statistics.js'
 
 t.test('the median is the middle value, or the mean of the two middle ones, and null for nothing', async (t) => {
@@ -65,12 +65,4 @@ t.test('a project with several themes counts in full for each theme, once per th
   ])
   const equal = spendingPerTheme([project({ themes: ['green', 'ageing'] })], ['ageing', 'green'])
   t.same(equal.map((s) => s.key), ['ageing', 'green'], 'equal amounts follow the given order')
-})
-
-t.test('ballots match as multisets: order does not matter, counts do', async (t) => {
-  t.ok(sameBallots([[1, 2], [3], []], [[], [2, 1], [3]]))
-  t.notOk(sameBallots([[1, 2], [1, 2]], [[1, 2], [2]]), 'a changed ballot')
-  t.notOk(sameBallots([[1], [1], [2]], [[1], [2], [2]]), 'the same ballots in other numbers')
-  t.notOk(sameBallots([[1]], [[1], [1]]), 'one ballot more')
-  t.ok(sameBallots([], []))
 })

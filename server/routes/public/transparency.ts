@@ -1,16 +1,15 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import { countedBallots, publishedResult, type Result } from '../../data/results.js'
+import { countedBallots, countedBallotsDigest, publishedResult, type Result } from '../../data/results.js'
 import type { Round } from '../../data/rounds.js'
 import { countRevokedBallots, listResponseTimes, listRoundDecisions, loadRoundAudit, type RoundAudit } from '../../data/transparency.js'
 import { listBallotProjects, turnout, turnoutByLanguage } from '../../data/ballots.js'
 import { verifyChain, type ChainVerdict } from '../../domain/audit-chain.js'
-import { parsePb } from '../../domain/pabulib.js'
 import { sealedHashes } from '../../domain/ballot-seal.js'
-import { ballotsDigest, sha256 } from '../../domain/pabulib-export.js'
+import { pbBallotsDigest, sha256 } from '../../domain/pabulib-export.js'
 import { can } from '../../domain/permissions.js'
 import { isVotingLocked } from '../../domain/phases.js'
-import { median, sameBallots, shareAtMost } from '../../domain/statistics.js'
+import { median, shareAtMost } from '../../domain/statistics.js'
 import { publicShares, turnoutFigures } from '../../domain/turnout.js'
 import { splitWorkingTime, WORKING_DAY_MINUTES, workingMinutesBetween } from '../../domain/working-hours.js'
 import type { Lang } from '../../i18n.js'
@@ -75,24 +74,26 @@ export function auditView(app: Pick<FastifyInstance, 'translate'>, audit: RoundA
  * Do the ballots in the database today still match the fingerprints recorded in the verified
  * audit chain (at closing and at publishing)? A copy stored beside the result proves nothing:
  * whoever rewrites the ballots can rewrite it too, but not the chain without breaking it.
+ * Both sides are compared as fingerprints (ballotsDigest): the database's computed in PostgreSQL,
+ * the published file's read one vote at a time, so no city's worth of ballots is held here.
  */
 async function ballotCheck(app: Pick<FastifyInstance, 'db'>, round: Round, result: Result, audit: RoundAudit, chainOk: boolean) {
   const recorded = chainOk ? sealedHashes(audit.entries, round.id) : {}
-  const stored = await countedBallots(app.db, round.id)
   let frozen
   try {
-    frozen = parsePb(result.ballotsPb)
+    frozen = pbBallotsDigest(result.ballotsPb)
   } catch {
     // The stored file is damaged: say so, never fail the page.
-    return { unreadable: true, today: stored.length, pbSha256: recorded.pb }
+    return { unreadable: true, today: (await countedBallotsDigest(app.db, round.id)).ballots, pbSha256: recorded.pb }
   }
-  const inFile = new Set(frozen.projects.map((p) => Number(p.id)))
-  const today = stored.map((b) => b.filter((id) => inFile.has(id)))
+  // Today's ballots whole, against the chain; and with only the file's projects, against the file.
+  const [stored, today] = await Promise.all([countedBallotsDigest(app.db, round.id), countedBallotsDigest(app.db, round.id, frozen.projectIds)])
   return {
     textIntact: recorded.pb !== undefined && sha256(result.ballotsPb) === recorded.pb,
-    ballotsMatch: recorded.ballots !== undefined && ballotsDigest(stored) === recorded.ballots
-      && sameBallots(today, frozen.votes.map((v) => v.vote.map(Number))),
-    today: today.length,
+    ballotsMatch: recorded.ballots !== undefined && stored.sha256 === recorded.ballots
+      // The count too: one empty ballot has the same fingerprint as none.
+      && today.sha256 === frozen.sha256 && today.ballots === frozen.ballots,
+    today: today.ballots,
     pbSha256: recorded.pb,
   }
 }
