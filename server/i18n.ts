@@ -33,6 +33,9 @@ export function loadLanguage(lang: string): Messages {
   return messages
 }
 
+/** Enough for every text of every page in every language, and the figures of a few rounds. */
+const MAX_KEPT = 20_000
+
 export type Translate = (lang: Lang, key: string, vars?: Record<string, unknown>) => string
 
 /**
@@ -56,10 +59,20 @@ export function createTranslator(onMissing: (lang: Lang, key: string) => void = 
     initAsync: false,
   })
   const fixed = new Map(LANGUAGES.map((lang) => [lang, instance.getFixedT(lang)]))
+  const made = new Map<string, string>()
   return (lang, key, vars = {}) => {
+    // i18next copies its whole options object on every call (a seventh of a busy page's CPU in bench:pages),
+    // while a page asks for the same few hundred texts again and again: each is made once, then kept.
+    const id = `${lang}\u0000${key}\u0000${JSON.stringify(vars)}`
+    let text = made.get(id)
+    if (text !== undefined) return text
     if (!instance.exists(key, { lng: DEFAULT_LANG, ...vars })) onMissing(lang, key)
     // The plural form is chosen from the number; the text shows it formatted for the language.
     const count = typeof vars.count === 'number' ? { count: vars.count, replace: { ...vars, count: formatNumber(vars.count, lang) } } : vars
-    return fixed.get(lang)!(key, count)
+    text = fixed.get(lang)!(key, count)
+    // Texts that quote user input or figures are many: the store starts afresh rather than grow without end.
+    if (made.size >= MAX_KEPT) made.clear()
+    made.set(id, text)
+    return text
   }
 }

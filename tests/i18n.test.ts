@@ -74,6 +74,19 @@ t.test('the translator fills in named values literally, even ones that look like
   t.equal(translate('nl', 'proposal.by', { organisation: '$t(layout.skip) {count} <b>' }), 'Ingediend door $t(layout.skip) {count} <b>')
 })
 
+t.test('a text asked for again comes from what was kept, with its own values and plural form', async (t) => {
+  const translate = createTranslator()
+  for (let i = 0; i < 3; i++) {
+    t.equal(translate('nl', 'moderation.days', { count: 1 }), '1 werkdag')
+    t.equal(translate('nl', 'moderation.days', { count: 2 }), '2 werkdagen')
+    t.equal(translate('en', 'moderation.days', { count: 2 }), '2 working days')
+    t.equal(translate('nl', 'proposal.by', { organisation: `Buurt ${i}` }), `Ingediend door Buurt ${i}`)
+  }
+  // Far more different texts than are kept: the newest are still right.
+  for (let i = 0; i < 25_000; i++) translate('nl', 'proposal.by', { organisation: String(i) })
+  t.equal(translate('nl', 'proposal.by', { organisation: 'Zonnedak' }), 'Ingediend door Zonnedak')
+})
+
 t.test('a key missing in a language falls back to Dutch and is reported', async (t) => {
   const missing: string[] = []
   const translate = createTranslator((lang, key) => missing.push(`${lang}:${key}`))
