@@ -56,6 +56,12 @@ export function engine(onMissing?: (lang: Lang, key: string) => void) {
   return { hbs, translate }
 }
 
+/** A value Handlebars writes out by turning it into text: made then, once, and only if a template uses it. */
+function lazyToken(make: () => string): { toString(): string } {
+  let made: string | undefined
+  return { toString: () => (made ??= make()) }
+}
+
 const YEAR_SECONDS = 365 * 24 * 60 * 60
 
 export function rememberLanguage(reply: FastifyReply, lang: Lang): void {
@@ -108,7 +114,9 @@ export default fp(async (app) => {
       cssPath,
       errorSummaryPath,
       nextPath: encodeURIComponent(request.url),
-      csrfToken: this.generateCsrf(),
+      // Made when a template writes it out (Handlebars turns it into text), so a page without a form that
+      // posts sets no CSRF cookie and costs no secret: the same bytes for every visitor.
+      csrfToken: lazyToken(() => this.generateCsrf()),
       official: request.official ? { name: request.official.name, role: request.official.role } : null,
       ...model,
     }

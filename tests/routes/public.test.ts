@@ -180,3 +180,17 @@ t.test('pages, the stylesheet and htmx go out compressed, and a resident page we
   }
   t.ok(total < 50 * 1024, `round page with CSS and htmx: ${total} bytes compressed`)
 })
+
+t.test('a page without a form that posts sets no CSRF cookie; a page with one sets it and writes its token', async (t) => {
+  const visitor = new Visitor(app)
+  for (const path of ['/', '/rounds/bospolder-tussendijken', '/toegankelijkheid']) {
+    const res = await visitor.get(path)
+    t.equal(res.statusCode, 200, path)
+    t.same((res.cookies as { name: string }[]).map((c) => c.name).filter((n) => n.includes('csrf')), [], `${path} sets no CSRF cookie`)
+    t.equal(html(res).all('input[name="_csrf"]').length, 0, `${path} has no form that posts`)
+  }
+  const form = await visitor.get('/login')
+  t.ok((form.cookies as { name: string }[]).some((c) => c.name === 'csrf'), 'the login form sets the CSRF cookie')
+  const token = html(form).get('input[name="_csrf"]').getAttribute('value')
+  t.ok(token && token.length > 10, 'and writes its token into the form')
+})
