@@ -8,6 +8,7 @@ import Handlebars from 'handlebars'
 import { formatDate, formatDateTime, formatEuro, formatNumber } from '../formatters.js'
 import { createTranslator, type Translate } from '../i18n.js'
 import { chooseLanguage, DEFAULT_LANG, isLang, language, LANGUAGE_LIST, type Lang } from '../languages.js'
+import { encode, sendEncoded, type Encoded } from '../encoded.js'
 import { fromRoot } from '../paths.js'
 
 const viewsDir = fileURLToPath(fromRoot('views/'))
@@ -20,6 +21,11 @@ declare module 'fastify' {
   interface FastifyReply {
     /** Renders a full page, or only `fragment` when htmx asked for a fragment. */
     render(page: string, model?: Record<string, unknown>, options?: { fragment?: string }): Promise<FastifyReply>
+    /**
+     * Renders a page that is the same for every visitor once per language and address, compressed once,
+     * and sends those bytes (with an ETag) until `inputs` are no longer the same values as when it was made.
+     */
+    renderKept(key: string, inputs: readonly unknown[], page: string, model: () => Record<string, unknown>): Promise<FastifyReply>
   }
 }
 
@@ -55,6 +61,12 @@ export function engine(onMissing?: (lang: Lang, key: string) => void) {
   hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''))
   return { hbs, translate }
 }
+
+const MAX_KEPT_URL = 200
+const MAX_KEPT_PAGES = 500
+
+/** A page kept for every visitor must not carry one visitor's CSRF token. */
+const NO_FORM = { toString(): string { throw new Error('a page kept for every visitor has a form that posts') } }
 
 /** A value Handlebars writes out by turning it into text: made then, once, and only if a template uses it. */
 function lazyToken(make: () => string): { toString(): string } {
@@ -101,11 +113,9 @@ export default fp(async (app) => {
 
   app.decorate('translate', translate)
 
-  app.decorateReply('render', async function (this: FastifyReply, page, model = {}, options = {}) {
-    const request = this.request
-    const fragment = options.fragment !== undefined && wantsFragment(request)
-    this.header('Vary', 'HX-Request, Accept-Language, Cookie')
-    const data = {
+  function pageData(reply: FastifyReply, model: Record<string, unknown>, csrfToken: { toString(): string }) {
+    const request = reply.request
+    return {
       lang: request.lang,
       dir: language(request.lang).dir,
       languages: languageSwitch(request.lang),
@@ -114,16 +124,44 @@ export default fp(async (app) => {
       cssPath,
       errorSummaryPath,
       nextPath: encodeURIComponent(request.url),
-      // Made when a template writes it out (Handlebars turns it into text), so a page without a form that
-      // posts sets no CSRF cookie and costs no secret: the same bytes for every visitor.
-      csrfToken: lazyToken(() => this.generateCsrf()),
+      csrfToken,
       official: request.official ? { name: request.official.name, role: request.official.role } : null,
       ...model,
     }
+  }
+
+  app.decorateReply('render', async function (this: FastifyReply, page, model = {}, options = {}) {
+    const fragment = options.fragment !== undefined && wantsFragment(this.request)
+    this.header('Vary', 'HX-Request, Accept-Language, Cookie')
+    // Made when a template writes it out (Handlebars turns it into text), so a page without a form that
+    // posts sets no CSRF cookie and costs no secret: the same bytes for every visitor.
+    const data = pageData(this, model, lazyToken(() => this.generateCsrf()))
     const html = fragment
       ? await this.viewAsync(options.fragment!, data)
       : await this.viewAsync(page, data, { layout: LAYOUT })
     return this.type('text/html; charset=utf-8').send(html)
+  })
+
+  // Whole pages that are the same for every visitor, rendered and compressed once per language and address.
+  const kept = new Map<string, { inputs: readonly unknown[]; body: Promise<Encoded> }>()
+  const sameInputs = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((value, i) => value === b[i])
+  app.decorateReply('renderKept', async function (this: FastifyReply, key, inputs, page, model) {
+    const request = this.request
+    // A signed-in official sees their own menu, and an address of any length would let the store grow: rendered as usual.
+    if (request.official || request.url.length > MAX_KEPT_URL) return this.render(page, model())
+    const id = `${key}\u0000${request.lang}\u0000${request.url}`
+    let entry = kept.get(id)
+    if (!entry || !sameInputs(entry.inputs, inputs)) {
+      if (kept.size >= MAX_KEPT_PAGES) kept.clear()
+      const body = this.viewAsync(page, pageData(this, model(), NO_FORM), { layout: LAYOUT }).then((html) => encode(Buffer.from(html)))
+      entry = { inputs, body }
+      kept.set(id, entry)
+      // A failure is not kept: the next visitor tries again.
+      body.catch(() => kept.delete(id))
+    }
+    const body = await entry.body
+    this.header('Vary', 'Accept-Encoding, Accept-Language, Cookie').type('text/html; charset=utf-8')
+    return sendEncoded(request, this, body)
   })
 }, { name: 'views', dependencies: ['security', 'auth', 'static'] })
 

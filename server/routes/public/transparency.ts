@@ -128,12 +128,7 @@ export default async function transparencyRoutes(fastify: FastifyInstance) {
 
   app.get('/rounds/:slug/transparency', { schema: { params: SlugPath }, config: { action: 'round.view' } }, async (request, reply) => {
     const round = theRound(request)
-    const published = can('resident', 'results.view', round.phase)
-    const result = published ? await memo.get(`result:${round.id}`, () => publishedResult(app.db, round.id)) : undefined
-    const [figures, { audit, verdict, check }] = published
-      ? await Promise.all([memo.get(`figures:${round.id}`, () => frozenFigures(app, round)), memo.get(`checks:${round.id}`, () => checks(app, round, result))])
-      : await Promise.all([frozenFigures(app, round), checks(app, round, undefined)])
-    return reply.render('pages/public/transparency.hbs', {
+    const page = (result: Result | undefined, figures: Awaited<ReturnType<typeof frozenFigures>>, { audit, verdict, check }: Awaited<ReturnType<typeof checks>>) => () => ({
       title: app.translate(request.lang, 'transparency.title', { title: round.title }),
       round,
       result,
@@ -141,5 +136,13 @@ export default async function transparencyRoutes(fastify: FastifyInstance) {
       audit: auditView(app, audit, verdict, request.lang),
       check,
     })
+    if (!can('resident', 'results.view', round.phase)) {
+      const [figures, checked] = await Promise.all([frozenFigures(app, round), checks(app, round, undefined)])
+      return reply.render('pages/public/transparency.hbs', page(undefined, figures, checked)())
+    }
+    // Published: the same page for everyone until the minute's fresh check replaces what it shows.
+    const result = await memo.get(`result:${round.id}`, () => publishedResult(app.db, round.id))
+    const [figures, checked] = await Promise.all([memo.get(`figures:${round.id}`, () => frozenFigures(app, round)), memo.get(`checks:${round.id}`, () => checks(app, round, result))])
+    return reply.renderKept(`transparency:${round.id}`, [result, figures, checked], 'pages/public/transparency.hbs', page(result, figures, checked))
   })
 }
