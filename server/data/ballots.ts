@@ -129,6 +129,25 @@ export async function turnout(db: Db, roundId: number) {
   return { codes, cast }
 }
 
+/**
+ * Counted ballots that name a project no longer on the ballot, and how many such votes they hold:
+ * those votes do not count. Counted in PostgreSQL, so a city's ballots never come into the process.
+ */
+export async function ballotsLeftOut(db: Db, roundId: number, onBallot: readonly number[]): Promise<{ ballots: number; votes: number }> {
+  const listed = `{${onBallot.join(',')}}`
+  const perBallot = db.select({
+    votes: sql<number>`(select count(*) from unnest(${ballots.projectIds}) as chosen(id) where chosen.id <> all(${listed}::integer[]))`.as('votes'),
+  }).from(ballots)
+    .innerJoin(votingCodes, eq(votingCodes.id, ballots.codeId))
+    .where(and(eq(ballots.roundId, roundId), isNull(votingCodes.revokedAt)))
+    .as('per_ballot')
+  const [row] = await db.select({
+    ballots: sql<number>`count(*) filter (where ${perBallot.votes} > 0)`.mapWith(Number),
+    votes: sql<number>`coalesce(sum(${perBallot.votes}), 0)`.mapWith(Number),
+  }).from(perBallot)
+  return row!
+}
+
 async function ballotChannel(db: Db, codeId: number, lock: boolean): Promise<Channel | null> {
   const query = db.select({ channel: ballots.channel }).from(ballots).where(eq(ballots.codeId, codeId))
   const [row] = lock ? await query.for('update') : await query

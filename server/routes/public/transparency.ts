@@ -1,9 +1,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import { countedBallots, countedBallotsDigest, publishedResult, type Result } from '../../data/results.js'
+import { countedBallotsDigest, publishedResult, type Result } from '../../data/results.js'
 import type { Round } from '../../data/rounds.js'
 import { countRevokedBallots, listResponseTimes, listRoundDecisions, loadRoundAudit, type RoundAudit } from '../../data/transparency.js'
-import { listBallotProjects, turnout, turnoutByLanguage } from '../../data/ballots.js'
+import { ballotsLeftOut, listBallotProjects, turnout, turnoutByLanguage } from '../../data/ballots.js'
 import { verifyChain, type ChainVerdict } from '../../domain/audit-chain.js'
 import { sealedHashes } from '../../domain/ballot-seal.js'
 import { pbBallotsDigest, sha256 } from '../../domain/pabulib-export.js'
@@ -21,18 +21,17 @@ import { SlugPath } from './schemas.js'
 /** Turnout as the share of issued codes that led to a counted ballot, overall, per group and per channel. */
 async function turnoutView(app: Pick<FastifyInstance, 'db'>, round: Round) {
   const { total, groups, showGroups } = turnoutFigures(await turnout(app.db, round.id))
-  const [revokedBallots, projects, ballots, languages] = await Promise.all([
-    countRevokedBallots(app.db, round.id), listBallotProjects(app.db, round.id), countedBallots(app.db, round.id), turnoutByLanguage(app.db, round.id),
+  const [revokedBallots, projects, languages] = await Promise.all([
+    countRevokedBallots(app.db, round.id), listBallotProjects(app.db, round.id), turnoutByLanguage(app.db, round.id),
   ])
-  const onBallot = new Set(projects.map((p) => p.id))
-  const touched = ballots.filter((b) => b.some((id) => !onBallot.has(id)))
+  const leftOut = await ballotsLeftOut(app.db, round.id, projects.map((p) => p.id))
   return {
     total: publicShares(total),
     groups: groups.map(publicShares),
     byLanguage: languageTurnoutRows(languages),
     showGroups,
     revokedBallots,
-    leftOut: { ballots: touched.length, votes: touched.reduce((n, b) => n + b.filter((id) => !onBallot.has(id)).length, 0) },
+    leftOut,
   }
 }
 
