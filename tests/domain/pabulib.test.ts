@@ -232,7 +232,7 @@ t.test('scanPb hands over, one at a time, the votes parsePb returns, with the sa
   for (const file of ['poland_warszawa_2022_rembertow.pb', 'poland_wieliczka_2023_green-budget.pb', 'france_toulouse_2019_.pb'] as const) {
     t.same(scanned(read(file)), parsePb(read(file)), file)
   }
-  for (const text of [variant({}), variant({ 5: 'num_votes;3', 13: 'b;2\nc;' }), variant({ 12: '\n\na;1,2' }).replaceAll('\n', '\r\n')]) {
+  for (const text of [variant({}), variant({ 5: 'num_votes;3', 13: 'b;2\nc;' }), variant({ 12: '\n\na;1,2' }).replaceAll('\n', '\r\n'), variant({ 12: ' ; \na;1,2' }), variant({}).trimEnd(), variant({}).trimEnd() + '\r']) {
     t.same(scanned(text), parsePb(text))
   }
   t.same(scanned(variant({ 5: 'num_votes;0', 12: undefined, 13: undefined })).votes, [], 'a header and no votes')
