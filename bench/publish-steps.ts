@@ -5,9 +5,11 @@
  * time and peak resident memory per step over IPC.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
+import { desc, eq } from 'drizzle-orm'
 import { openServer } from '../db/client.js'
+import { auditLog } from '../db/schema.js'
 import { SOFTWARE_VERSION } from '../server/assets.js'
-import { loadTallyData, publishResult, tallyRound } from '../server/data/results.js'
+import { previewResults, publishResult } from '../server/data/results.js'
 import { advanceRound, findRound } from '../server/data/rounds.js'
 import type { TallyRule } from '../server/domain/tally.js'
 import { resultRows } from '../server/routes/shared/result-view.js'
@@ -37,13 +39,17 @@ await step('close the round', async () => {
 let ballots = 0
 await step('preview both rules', async () => {
   const round = (await findRound(db, roundId))!
-  const data = await loadTallyData(db, roundId)
+  // As the route does: both rules counted and kept with the fingerprint of what they counted.
+  const { data, previews } = await previewResults(db, round, ['equal-shares', 'greedy'] as TallyRule[], SOFTWARE_VERSION)
   ballots = data.ballots.length
-  for (const rule of ['equal-shares', 'greedy'] as TallyRule[]) resultRows(tallyRound(round, data, rule), data.projects, 'nl')
+  for (const { outcome } of previews) resultRows(outcome, data.projects, 'nl')
 })
-await step('publish (tally, shuffled .pb, hashes, audit)', async () => {
+await step('publish (count, shuffled .pb, hashes, audit)', async () => {
   const outcome = await publishResult(db, roundId, official, SOFTWARE_VERSION)
   if (!('published' in outcome)) throw new Error('not published')
 })
+// Whether publishing took the previewed count (the audit entry says), read outside the measured step.
+const [entry] = await db.select({ details: auditLog.details }).from(auditLog).where(eq(auditLog.action, 'results.publish')).orderBy(desc(auditLog.id)).limit(1)
+const reusedPreview = entry?.details['reusedPreview'] === true
 await database.close()
-process.send!({ steps, ballots })
+process.send!({ steps, ballots, reusedPreview })

@@ -241,6 +241,21 @@ export const results = pgTable('results', {
   publishedBy: integer('published_by').references(() => officials.id),
 })
 
+/**
+ * The last preview of a closed round's count under each rule, keyed by the fingerprint of all it
+ * counted (tallyInputSha256): publishing takes the outcome instead of counting again only when
+ * that fingerprint is the same at publishing, in whatever process or instance previewed it.
+ */
+export const tallyPreviews = pgTable('tally_previews', {
+  roundId: integer('round_id').notNull().references(() => rounds.id),
+  rule: tallyRuleEnum('rule').notNull(),
+  /** The round, its budget, the projects with their costs in ballot order, the counted ballots' fingerprint and the software version. */
+  inputSha256: text('input_sha256').notNull(),
+  outcome: jsonb('outcome').$type<unknown>().notNull(),
+  outcomeVersion: integer('outcome_version').notNull(),
+  previewedAt: timestamp('previewed_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.roundId, t.rule] })])
+
 export const progressStatusEnum = pgEnum('progress_status', PROGRESS_STATUSES)
 
 /** What happened to a funded project after publication. */

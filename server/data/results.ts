@@ -1,13 +1,13 @@
 import { randomInt } from 'node:crypto'
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { ballots, progressUpdates, proposals, results, rounds, votingCodes } from '../../db/schema.js'
-import { ballotsDigest, exportBallotsPb, sha256, tallyInput, type BallotProjectForTally } from '../domain/pabulib-export.js'
+import { ballots, progressUpdates, proposals, results, rounds, tallyPreviews, votingCodes } from '../../db/schema.js'
+import { ballotsDigest, exportBallotsPb, sha256, tallyInput, tallyInputSha256, type BallotProjectForTally } from '../domain/pabulib-export.js'
 import { tally, type TallyResult, type TallyRule } from '../domain/tally.js'
 import { NO_FACTS, transitionRefusal } from '../domain/phase-transitions.js'
 import type { Role } from '../domain/permissions.js'
 import { appendAudit } from './audit.js'
-import { OUTCOME_VERSION, readOutcome } from './result-outcome.js'
+import { OUTCOME_VERSION, readOutcome, StoredOutcomeError } from './result-outcome.js'
 import type { Round } from './rounds.js'
 import { listBallotProjects } from './ballots.js'
 
@@ -38,18 +38,19 @@ export interface CountedBallotsDigest {
 export async function countedBallotsDigest(db: Db, roundId: number, onlyProjects?: readonly number[]): Promise<CountedBallotsDigest> {
   // An int[] literal as one text parameter; ids that are no 32-bit integer are on no ballot anyway.
   const kept = onlyProjects && `{${onlyProjects.filter((id) => id === (id | 0)).join(',')}}`
-  const counted = db.select({
-    // Ids in numeric order (the array is integer[]), as ballotLine sorts them.
-    line: sql<string>`coalesce((select string_agg(chosen.id::text, ',' order by chosen.id) from unnest(${ballots.projectIds}) as chosen(id)${kept === undefined ? sql`` : sql` where chosen.id = any(${kept}::integer[])`}), '')`.as('line'),
-  }).from(ballots)
-    .innerJoin(votingCodes, eq(votingCodes.id, ballots.codeId))
-    .where(and(eq(ballots.roundId, roundId), isNull(votingCodes.revokedAt)))
-    .as('counted')
-  // Lines in byte order ("C"), which for digits and commas is JavaScript's default sort; no ballots hash as ''.
-  const [row] = await db.select({
-    sha256: sql<string>`encode(sha256(convert_to(coalesce(string_agg(${counted.line}, E'\n' order by ${counted.line} collate "C"), ''), 'UTF8')), 'hex')`,
-    ballots: sql<number>`count(*)`.mapWith(Number),
-  }).from(counted)
+  // Each ballot's ids in numeric order (the array is integer[]), as ballotLine sorts them; an empty ballot is ''.
+  const line = sql`array_to_string(array(select chosen.id from unnest(${ballots.projectIds}) as chosen(id)${kept === undefined ? sql`` : sql` where chosen.id = any(${kept}::integer[])`} order by chosen.id), ',')`
+  // The lines are materialised (inlined, each would be built twice: once more to sort by), then
+  // sorted in byte order ("C"), which for digits and commas is JavaScript's default sort; no ballots hash as ''.
+  const answer: unknown = await db.execute(sql`
+    with counted as materialized (
+      select ${line} as line from ${ballots} inner join ${votingCodes} on ${votingCodes.id} = ${ballots.codeId}
+      where ${ballots.roundId} = ${roundId} and ${votingCodes.revokedAt} is null
+    )
+    select encode(sha256(convert_to(coalesce(string_agg(line, E'\\n' order by line collate "C"), ''), 'UTF8')), 'hex') as sha256, count(*)::integer as ballots
+    from counted`)
+  // postgres.js answers with the rows, PGlite with an object holding them.
+  const [row] = (Array.isArray(answer) ? answer : (answer as { rows: unknown[] }).rows) as CountedBallotsDigest[]
   return row!
 }
 
@@ -67,20 +68,65 @@ export function tallyRound(round: Round, data: TallyData, rule: TallyRule): Tall
   return tally(tallyInput(round, data.projects, data.ballots), rule)
 }
 
+export interface RulePreview {
+  rule: TallyRule
+  outcome: TallyResult
+}
+
+/**
+ * Counts a closed round under each of `rules` for the admin's preview, and keeps each outcome
+ * with the fingerprint of all it counted (tallyInputSha256), so that publishing can take it
+ * instead of counting again. The ballots' fingerprint is taken of the very ballots counted here
+ * (ballotsDigest, the same as countedBallotsDigest gives publishing), not read again beside them.
+ */
+export async function previewResults(db: Db, round: Round, rules: readonly TallyRule[], softwareVersion: string): Promise<{ data: TallyData; previews: RulePreview[] }> {
+  const data = await loadTallyData(db, round.id)
+  const inputSha256 = tallyInputSha256(round, data.projects, ballotsDigest(data.ballots), softwareVersion)
+  const previews = rules.map((rule) => ({ rule, outcome: tallyRound(round, data, rule) }))
+  if (previews.length > 0) {
+    await db.insert(tallyPreviews)
+      .values(previews.map(({ rule, outcome }) => ({ roundId: round.id, rule, inputSha256, outcome, outcomeVersion: OUTCOME_VERSION })))
+      .onConflictDoUpdate({
+        target: [tallyPreviews.roundId, tallyPreviews.rule],
+        set: { inputSha256, outcome: sql`excluded.outcome`, outcomeVersion: OUTCOME_VERSION, previewedAt: sql`now()` },
+      })
+  }
+  return { data, previews }
+}
+
+/** The outcome previewed with the rule for exactly this input, if there is one that reads back in the shape it was stored in. */
+async function previewedOutcome(db: Db, roundId: number, rule: TallyRule, inputSha256: string): Promise<TallyResult | undefined> {
+  const [row] = await db.select({ outcome: tallyPreviews.outcome, outcomeVersion: tallyPreviews.outcomeVersion }).from(tallyPreviews)
+    .where(and(eq(tallyPreviews.roundId, roundId), eq(tallyPreviews.rule, rule), eq(tallyPreviews.inputSha256, inputSha256)))
+  if (!row) return undefined
+  try {
+    return readOutcome(row.outcomeVersion, row.outcome)
+  } catch (error) {
+    // Stored by another version of the software: count again.
+    if (error instanceof StoredOutcomeError) return undefined
+    throw error
+  }
+}
+
 export type PublishOutcome = { published: Result } | { refused: 'notClosed' }
 
 /**
  * Counts with the round's rule, freezes the anonymised ballots with their hash, and moves
  * the round to published, all in one transaction on the locked round row: a second publish
- * finds the round published and changes nothing.
+ * finds the round published and changes nothing. The count is the previewed one when the
+ * preview counted exactly what is counted now (previewResults); otherwise it is done here.
  */
 export async function publishResult(db: Db, roundId: number, official: { id: number; email: string; role: Role }, softwareVersion: string): Promise<PublishOutcome> {
   return db.transaction(async (tx) => {
     const [round] = await tx.select().from(rounds).where(eq(rounds.id, roundId)).for('update')
     if (!round || transitionRefusal(official.role, 'results.publish', round.phase, NO_FACTS)) return { refused: 'notClosed' as const }
-    const data = await loadTallyData(tx, roundId)
-    const input = tallyInput(round, data.projects, data.ballots)
-    const outcome = tally(input, round.tallyRule)
+    // A revocation waits until this commits, and is refused then: the ballots counted, exported
+    // and fingerprinted below, in separate statements, are one and the same. (Ballots themselves
+    // cannot change once voting closed.)
+    await tx.execute(sql`lock table voting_codes in share mode`)
+    const [data, counted] = await Promise.all([loadTallyData(tx, roundId), countedBallotsDigest(tx, roundId)])
+    const previewed = await previewedOutcome(tx, roundId, round.tallyRule, tallyInputSha256(round, data.projects, counted.sha256, softwareVersion))
+    const outcome = previewed ?? tally(tallyInput(round, data.projects, data.ballots), round.tallyRule)
     const ballotsPb = exportBallotsPb(round, data.projects, data.ballots, round.tallyRule, randomInt)
     const ballotsSha256 = sha256(ballotsPb)
     const [published] = await tx.insert(results).values({
@@ -90,7 +136,10 @@ export async function publishResult(db: Db, roundId: number, official: { id: num
     await tx.update(rounds).set({ phase: 'published' }).where(eq(rounds.id, roundId))
     await appendAudit(tx, {
       officialId: official.id, actor: official.email, action: 'results.publish', object: `round:${roundId}`,
-      details: { rule: round.tallyRule, softwareVersion, ballotsSha256, countedBallotsSha256: ballotsDigest(data.ballots), ballots: data.ballots.length, selected: outcome.selected, totalCostCents: outcome.totalCost },
+      details: {
+        rule: round.tallyRule, softwareVersion, ballotsSha256, countedBallotsSha256: counted.sha256, ballots: data.ballots.length,
+        selected: outcome.selected, totalCostCents: outcome.totalCost, reusedPreview: previewed !== undefined,
+      },
     })
     return { published: asResult(published!) }
   })

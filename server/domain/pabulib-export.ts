@@ -32,6 +32,16 @@ export function tallyInput(round: RoundForTally, projects: readonly BallotProjec
   }
 }
 
+/**
+ * The fingerprint of everything a count reads: what tallyInput takes from the round and its
+ * projects (budget, ids and costs in ballot order), the counted ballots' fingerprint
+ * (ballotsDigest) and the software that counts. With the same fingerprint and rule, a count
+ * comes out the same: publishing may take a previewed outcome instead of counting again.
+ */
+export function tallyInputSha256(round: RoundForTally, projects: readonly BallotProjectForTally[], countedBallotsSha256: string, softwareVersion: string): string {
+  return sha256(JSON.stringify({ round: round.id, input: tallyInput(round, projects, []), countedBallotsSha256, softwareVersion }))
+}
+
 /** Fisher–Yates; with a cryptographic `pick` the export's order says nothing about when anyone voted. */
 function shuffled<T>(items: readonly T[], pick: Pick): T[] {
   const out = [...items]

@@ -83,6 +83,7 @@ t.test('publishing freezes the counted result, the anonymised ballots and their 
   t.equal(entry!.details.ballotsSha256, stored!.ballotsSha256)
   t.equal(entry!.details.rule, 'equal-shares')
   t.equal(entry!.details.softwareVersion, stored!.softwareVersion)
+  t.equal(entry!.details.reusedPreview, true, 'the count previewed just before is the one published')
 
   const recount = tally(pbTallyInput(parsePb(stored!.ballotsPb)), 'equal-shares')
   t.same(recount.selected.sort(), [...(stored!.outcome as TallyResult).selected].sort(), 'anyone can recount the export')

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { SOFTWARE_VERSION } from '../../assets.js'
-import { addProgressUpdate, findProposalOfRound, findResult, listProgressUpdates, loadTallyData, publishResult, tallyRound } from '../../data/results.js'
+import { addProgressUpdate, findProposalOfRound, findResult, listProgressUpdates, loadTallyData, previewResults, publishResult } from '../../data/results.js'
 import type { Round } from '../../data/rounds.js'
 import { can } from '../../domain/permissions.js'
 import { checkProgress, type ProgressErrors } from '../../domain/progress.js'
@@ -47,14 +47,15 @@ export default async function resultsRoutes(fastify: FastifyInstance) {
       })
     }
     if (!can(role, 'results.preview', round.phase)) throw new ForbiddenError()
-    const data = await loadTallyData(app.db, round.id)
-    const previews = PREVIEW_ORDER.map((rule) => {
-      const outcome = tallyRound(round, data, rule)
-      return { rule, official: rule === round.tallyRule, totalCost: outcome.totalCost, left: round.budgetCents - outcome.totalCost, ties: outcome.ties.length, rows: resultRows(outcome, data.projects, request.lang) }
-    })
+    // Kept with what it counted: publishing takes the round's rule's outcome if nothing changed since.
+    const { data, previews } = await previewResults(app.db, round, PREVIEW_ORDER, SOFTWARE_VERSION)
     return reply.render('pages/official/results-preview.hbs', {
       title: app.translate(request.lang, 'results.previewTitle'),
-      round, previews, ballots: data.ballots.length, canPublish: can(role, 'results.publish', round.phase),
+      round,
+      previews: previews.map(({ rule, outcome }) => ({
+        rule, official: rule === round.tallyRule, totalCost: outcome.totalCost, left: round.budgetCents - outcome.totalCost, ties: outcome.ties.length, rows: resultRows(outcome, data.projects, request.lang),
+      })),
+      ballots: data.ballots.length, canPublish: can(role, 'results.publish', round.phase),
     })
   }
 
