@@ -50,6 +50,14 @@ export async function openServer(url: string, max = 10): Promise<Database> {
  * A query on a hot path, built and prepared once per database handle: drizzle builds no SQL
  * per request and PostgreSQL parses and plans it once per connection.
  */
+/**
+ * Ids as one PostgreSQL array literal for `= any(…::integer[])`: a prepared statement keeps one
+ * parameter however many ids there are. Only for integers the database gave.
+ */
+export function integerArray(ids: readonly number[]): string {
+  return `{${ids.filter(Number.isSafeInteger).join(',')}}`
+}
+
 export function preparedPer<T>(build: (db: Db) => T): (db: Db) => T {
   const cache = new WeakMap<Db, T>()
   return (db) => {

@@ -1,5 +1,5 @@
-import { asc, eq } from 'drizzle-orm'
-import type { Db } from '../../db/client.js'
+import { asc, eq, sql } from 'drizzle-orm'
+import { preparedPer, type Db } from '../../db/client.js'
 import { proposalEvents } from '../../db/schema.js'
 import type { ProposalEventKind } from '../domain/moderation.js'
 
@@ -13,6 +13,9 @@ export async function addProposalEvent(
 }
 
 /** A proposal's history, oldest first. */
+const eventsOf = preparedPer((db) => db.select().from(proposalEvents).where(eq(proposalEvents.proposalId, sql.placeholder('proposalId')))
+  .orderBy(asc(proposalEvents.at), asc(proposalEvents.id)).prepare('proposal_events_of'))
+
 export function listProposalEvents(db: Db, proposalId: number): Promise<ProposalEvent[]> {
-  return db.select().from(proposalEvents).where(eq(proposalEvents.proposalId, proposalId)).orderBy(asc(proposalEvents.at), asc(proposalEvents.id))
+  return eventsOf(db).execute({ proposalId })
 }

@@ -1,16 +1,19 @@
-import { and, asc, eq, inArray } from 'drizzle-orm'
-import type { Db } from '../../db/client.js'
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { integerArray, preparedPer, type Db } from '../../db/client.js'
 import { officials, proposalTranslations } from '../../db/schema.js'
 import type { TranslatedText } from '../domain/proposal-translation.js'
 import type { Lang } from '../languages.js'
 import { appendAudit } from './audit.js'
 
 /** The translations into one language of the given proposals, by proposal id: one query for a whole page. */
+const translationsOf = preparedPer((db) => db.select({ proposalId: proposalTranslations.proposalId, title: proposalTranslations.title, summary: proposalTranslations.summary })
+  .from(proposalTranslations)
+  .where(and(sql`${proposalTranslations.proposalId} = any(${sql.placeholder('ids')}::integer[])`, eq(proposalTranslations.lang, sql.placeholder('lang'))))
+  .prepare('translations_of'))
+
 export async function translationsIn(db: Db, proposalIds: readonly number[], lang: Lang): Promise<Map<number, TranslatedText>> {
   if (proposalIds.length === 0) return new Map()
-  const rows = await db.select({ proposalId: proposalTranslations.proposalId, title: proposalTranslations.title, summary: proposalTranslations.summary })
-    .from(proposalTranslations)
-    .where(and(inArray(proposalTranslations.proposalId, [...proposalIds]), eq(proposalTranslations.lang, lang)))
+  const rows = await translationsOf(db).execute({ ids: integerArray(proposalIds), lang })
   return new Map(rows.map((r) => [r.proposalId, { title: r.title, summary: r.summary }]))
 }
 

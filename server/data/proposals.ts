@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto'
-import { and, arrayContains, asc, eq, getTableColumns, type SQL } from 'drizzle-orm'
-import type { Db } from '../../db/client.js'
+import { and, arrayContains, asc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm'
+import { preparedPer, type Db } from '../../db/client.js'
 import { proposals, rounds } from '../../db/schema.js'
 import { makeReference, type ProposalFields, type Theme, type Track } from '../domain/proposal-rules.js'
 import { addProposalEvent } from './proposal-events.js'
@@ -33,12 +33,15 @@ export function listPublicProposals(db: Db, roundId: number, filter: ProposalFil
 }
 
 /** A proposal by its reference with its round, as the public sees it. */
+const publicProposal = preparedPer((db) => db
+  .select({ proposal: publicColumns, round: getTableColumns(rounds) })
+  .from(proposals)
+  .innerJoin(rounds, eq(rounds.id, proposals.roundId))
+  .where(eq(proposals.reference, sql.placeholder('reference')))
+  .prepare('public_proposal'))
+
 export async function findPublicProposal(db: Db, reference: string): Promise<{ proposal: PublicProposal; round: Round } | undefined> {
-  const [row] = await db
-    .select({ proposal: publicColumns, round: getTableColumns(rounds) })
-    .from(proposals)
-    .innerJoin(rounds, eq(rounds.id, proposals.roundId))
-    .where(eq(proposals.reference, reference))
+  const [row] = await publicProposal(db).execute({ reference })
   return row
 }
 

@@ -26,8 +26,10 @@ export async function findRoundBySlug(db: Db, slug: string): Promise<Round | und
 }
 
 /** The rounds residents may see (drafts are the admins' own until they open for proposals). */
+const publicRounds = preparedPer((db) => db.select().from(rounds).where(inArray(rounds.phase, phasesWhere('resident', 'round.view'))).orderBy(asc(rounds.id)).prepare('public_rounds'))
+
 export function listPublicRounds(db: Db): Promise<Round[]> {
-  return db.select().from(rounds).where(inArray(rounds.phase, phasesWhere('resident', 'round.view'))).orderBy(asc(rounds.id))
+  return publicRounds(db).execute()
 }
 
 export async function findRound(db: Db, id: number): Promise<Round | undefined> {
