@@ -1,19 +1,19 @@
 /**
- * One server under load for bench/pages.ts: `app` is the real Wijkbudget, `bare` is Fastify with
+ * One server under load for bench/pages.ts: `app` is the real Wijkbudget (compiled), `bare` is Fastify with
  * postgres.js and @fastify/compress (the same brotli setting) rendering the same templates with the
  * same helpers, with no other plugin: no session, CSRF, security headers, language or logging.
  * Home, round, proposal and code entry run the route's queries per request. Results and
- * transparency of a published round are frozen, so the bare endpoint builds their view model once
- * at start-up, as the app keeps it, and per request reads the round by slug (and, for results, the
- * live progress updates) before rendering. Tells its port over IPC; SIGTERM closes it cleanly.
+ * transparency of a published round are frozen, so the bare endpoint, as the app, renders and
+ * compresses them once and per request reads the round by slug (and, for results, the live progress
+ * updates) before sending those bytes. Tells its port over IPC; SIGTERM closes it cleanly.
  */
 import zlib from 'node:zlib'
 import fastifyCompress from '@fastify/compress'
 import Fastify, { type FastifyInstance } from 'fastify'
 import postgres from 'postgres'
 import { openServer } from '../db/client.js'
-import { buildApp } from '../server/app.js'
 import { HTMX_PATH } from '../server/assets.js'
+import { encode, sendEncoded, type Encoded } from '../server/encoded.js'
 import { findResult } from '../server/data/results.js'
 import { findRoundBySlug, type Round } from '../server/data/rounds.js'
 import { can } from '../server/domain/permissions.js'
@@ -29,8 +29,15 @@ const [mode, url, publishedSlug] = process.argv.slice(2)
 if ((mode !== 'app' && mode !== 'bare') || !url || !publishedSlug) throw new Error('usage: pages-server.ts app|bare DATABASE_URL PUBLISHED_SLUG')
 const POOL = 10
 
+/**
+ * The app as production runs it, compiled to build/ (`npm run build`, which the bench script runs first):
+ * its memory is then what a municipality's machine sees, without the TypeScript loader's.
+ */
 async function app(): Promise<{ server: FastifyInstance; close(): Promise<unknown> }> {
-  const database = await openServer(url!, POOL)
+  const built = (path: string) => new URL(`../build/${path}`, import.meta.url).href
+  const { openServer: open } = await import(built('db/client.js')) as typeof import('../db/client.js')
+  const { buildApp } = await import(built('server/app.js')) as typeof import('../server/app.js')
+  const database = await open(url!, POOL)
   const server = await buildApp({ ...SECRETS, publicUrl: 'http://127.0.0.1', trustProxy: false }, database.db)
   return { server, close: () => database.close() }
 }
@@ -111,18 +118,25 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
     if (!round) return reply.code(404).send()
     return reply.header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(render('pages/resident/vote-code.hbs', { title: round.title, round, code: '' }))
   })
+  // As the app keeps them: rendered and compressed once (made again when the progress updates change), sent as bytes.
+  let resultsPage: { updates: string; body: Encoded } | undefined
   server.get<{ Params: { slug: string } }>('/rounds/:slug/results', async (request, reply) => {
     const round = await roundBySlug(request.params.slug)
     if (!round || round.phase !== 'published') return reply.code(404).send()
     const updates = await sql`select * from progress_updates where proposal_id = any(${results.funded.map((r) => r.id)}) order by proposal_id, "on", id`
-    return reply.type('text/html; charset=utf-8').send(render('pages/public/results.hbs', {
-      ...results, funded: results.funded.map((r) => ({ ...r, updates: updates.filter((u) => u.proposalId === r.id) })), hasUpdates: updates.length > 0,
-    }))
+    const version = JSON.stringify(updates)
+    if (resultsPage?.updates !== version) {
+      resultsPage = { updates: version, body: await encode(Buffer.from(render('pages/public/results.hbs', {
+        ...results, funded: results.funded.map((r) => ({ ...r, updates: updates.filter((u) => u.proposalId === r.id) })), hasUpdates: updates.length > 0,
+      }))) }
+    }
+    return sendEncoded(request, reply.type('text/html; charset=utf-8'), resultsPage.body)
   })
+  const transparencyPage = await encode(Buffer.from(render('pages/public/transparency.hbs', { ...transparency, round: publishedRound })))
   server.get<{ Params: { slug: string } }>('/rounds/:slug/transparency', async (request, reply) => {
     const round = await roundBySlug(request.params.slug)
     if (!round || round.phase !== 'published') return reply.code(404).send()
-    return reply.type('text/html; charset=utf-8').send(render('pages/public/transparency.hbs', { ...transparency, round }))
+    return sendEncoded(request, reply.type('text/html; charset=utf-8'), transparencyPage)
   })
   return { server, close: () => sql.end({ timeout: 5 }) }
 }
