@@ -23,9 +23,10 @@ declare module 'fastify' {
     render(page: string, model?: Record<string, unknown>, options?: { fragment?: string }): Promise<FastifyReply>
     /**
      * Renders a page that is the same for every visitor once per language and address, compressed once,
-     * and sends those bytes (with an ETag) until `inputs` are no longer the same values as when it was made.
+     * and sends those bytes (with an ETag) until `inputs` are no longer the same values as when it was made:
+     * the page must follow from them (rows as JSON text, or objects kept as they are) and the address alone.
      */
-    renderKept(key: string, inputs: readonly unknown[], page: string, model: () => Record<string, unknown>): Promise<FastifyReply>
+    renderKept(key: string, inputs: readonly unknown[], page: string, model: () => Record<string, unknown>, options?: { fragment?: string }): Promise<FastifyReply>
   }
 }
 
@@ -63,7 +64,7 @@ export function engine(onMissing?: (lang: Lang, key: string) => void) {
 }
 
 const MAX_KEPT_URL = 200
-const MAX_KEPT_PAGES = 500
+const MAX_KEPT_PAGES = 300
 
 /** A page kept for every visitor must not carry one visitor's CSRF token. */
 const NO_FORM = { toString(): string { throw new Error('a page kept for every visitor has a form that posts') } }
@@ -142,25 +143,30 @@ export default fp(async (app) => {
     return this.type('text/html; charset=utf-8').send(html)
   })
 
-  // Whole pages that are the same for every visitor, rendered and compressed once per language and address.
+  // Whole pages that are the same for every visitor, rendered and compressed once per language and address;
+  // the least recently asked go first when the store is full.
   const kept = new Map<string, { inputs: readonly unknown[]; body: Promise<Encoded> }>()
   const sameInputs = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((value, i) => value === b[i])
-  app.decorateReply('renderKept', async function (this: FastifyReply, key, inputs, page, model) {
+  app.decorateReply('renderKept', async function (this: FastifyReply, key, inputs, page, model, options = {}) {
     const request = this.request
-    // A signed-in official sees their own menu, and an address of any length would let the store grow: rendered as usual.
-    if (request.official || request.url.length > MAX_KEPT_URL) return this.render(page, model())
+    // A signed-in official sees their own menu, htmx asks for a fragment, and an address of any length would
+    // only fill the store: those are rendered as usual.
+    if (request.official || request.url.length > MAX_KEPT_URL || (options.fragment !== undefined && wantsFragment(request))) {
+      return this.render(page, model(), options)
+    }
     const id = `${key}\u0000${request.lang}\u0000${request.url}`
     let entry = kept.get(id)
+    kept.delete(id)
     if (!entry || !sameInputs(entry.inputs, inputs)) {
-      if (kept.size >= MAX_KEPT_PAGES) kept.clear()
       const body = this.viewAsync(page, pageData(this, model(), NO_FORM), { layout: LAYOUT }).then((html) => encode(Buffer.from(html)))
       entry = { inputs, body }
-      kept.set(id, entry)
       // A failure is not kept: the next visitor tries again.
       body.catch(() => kept.delete(id))
     }
+    kept.set(id, entry)
+    if (kept.size > MAX_KEPT_PAGES) kept.delete(kept.keys().next().value!)
     const body = await entry.body
-    this.header('Vary', 'Accept-Encoding, Accept-Language, Cookie').type('text/html; charset=utf-8')
+    this.header('Vary', 'HX-Request, Accept-Encoding, Accept-Language, Cookie').type('text/html; charset=utf-8')
     return sendEncoded(request, this, body)
   })
 }, { name: 'views', dependencies: ['security', 'auth', 'static'] })

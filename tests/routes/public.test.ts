@@ -142,7 +142,8 @@ t.test('pages carry security headers with a CSP that allows no inline script', a
   t.match(csp, "frame-ancestors 'none'")
   t.equal(res.headers['x-content-type-options'], 'nosniff')
   t.equal(res.headers['referrer-policy'], 'no-referrer')
-  t.equal(res.headers.vary, 'HX-Request, Accept-Language, Cookie')
+  const vary = String(res.headers.vary).split(/,\s*/)
+  for (const header of ['HX-Request', 'Accept-Language', 'Cookie']) t.ok(vary.includes(header), `varies by ${header}`)
   const page = html(res)
   t.same(page.all('script').filter((s) => !s.hasAttribute('src') || s.text.trim() !== ''), [], 'no inline script')
   t.same(page.all('*').flatMap((e) => Object.keys(e.attributes).filter((a) => /^on/i.test(a))), [], 'no inline event handlers')
@@ -193,4 +194,22 @@ t.test('a page without a form that posts sets no CSRF cookie; a page with one se
   t.ok((form.cookies as { name: string }[]).some((c) => c.name === 'csrf'), 'the login form sets the CSRF cookie')
   const token = html(form).get('input[name="_csrf"]').getAttribute('value')
   t.ok(token && token.length > 10, 'and writes its token into the form')
+})
+
+t.test('pages kept for every visitor are made again as soon as what they show changes', async (t) => {
+  const visitor = new Visitor(app)
+  const [round] = await db.select().from(rounds).where(eq(rounds.slug, 'bospolder-tussendijken'))
+  const [proposal] = await db.select().from(proposals).where(eq(proposals.roundId, round!.id)).limit(1)
+  const pages = { home: '/', round: `/rounds/${round!.slug}`, proposal: `/proposals/${proposal!.reference}` }
+  const before = Object.fromEntries(await Promise.all(Object.entries(pages).map(async ([name, url]) => [name, (await visitor.get(url)).body] as const)))
+  t.same(Object.fromEntries(await Promise.all(Object.entries(pages).map(async ([name, url]) => [name, (await new Visitor(app).get(url)).body] as const))), before,
+    'another visitor gets the very same pages')
+  await db.update(rounds).set({ title: 'Wijkbudget Energie (hernoemd)' }).where(eq(rounds.id, round!.id))
+  await db.update(proposals).set({ title: 'Zonnepanelen op de sporthal (nieuwe titel)' }).where(eq(proposals.id, proposal!.id))
+  t.match((await visitor.get(pages.home)).body, 'Wijkbudget Energie (hernoemd)')
+  t.match((await visitor.get(pages.round)).body, 'Zonnepanelen op de sporthal (nieuwe titel)')
+  t.match((await visitor.get(pages.proposal)).body, 'Zonnepanelen op de sporthal (nieuwe titel)')
+  t.match((await visitor.get(pages.proposal)).body, 'Wijkbudget Energie (hernoemd)')
+  await db.update(rounds).set({ title: round!.title }).where(eq(rounds.id, round!.id))
+  await db.update(proposals).set({ title: proposal!.title }).where(eq(proposals.id, proposal!.id))
 })

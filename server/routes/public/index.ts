@@ -55,7 +55,7 @@ export default async function publicRoutes(fastify: FastifyInstance) {
 
   app.get('/', async (request, reply) => {
     const rounds = await listPublicRounds(app.db)
-    return reply.render('pages/public/home.hbs', { title: app.translate(request.lang, 'home.title'), rounds: rounds.map(roundView) })
+    return reply.renderKept('home', [JSON.stringify(rounds)], 'pages/public/home.hbs', () => ({ title: app.translate(request.lang, 'home.title'), rounds: rounds.map(roundView) }))
   })
 
   app.get('/rounds/:slug', {
@@ -64,8 +64,8 @@ export default async function publicRoutes(fastify: FastifyInstance) {
   }, async (request, reply) => {
     const round = theRound(request)
     const filter = readFilter(request.query)
-    const proposals = await listPublicProposals(app.db, round.id, filter)
-    return reply.render('pages/public/round.hbs', {
+    const proposals = await localised(app.db, await listPublicProposals(app.db, round.id, filter), request.lang)
+    return reply.renderKept(`round:${round.id}`, [JSON.stringify(round), JSON.stringify(proposals)], 'pages/public/round.hbs', () => ({
       title: round.title,
       round: roundView(round),
       canPropose: can(PUBLIC, 'proposal.submit', round.phase),
@@ -73,10 +73,10 @@ export default async function publicRoutes(fastify: FastifyInstance) {
       canPrintBallot: can(PUBLIC, 'ballot.print', round.phase),
       canSeeResults: can(PUBLIC, 'results.view', round.phase),
       filter: filterView(filter),
-      list: listView(await localised(app.db, proposals, request.lang), filter),
+      list: listView(proposals, filter),
       // The count sits outside the swapped list as a status region, so screen readers hear a filter's effect.
       oob: wantsFragment(request),
-    }, { fragment: 'partials/proposal-list.hbs' })
+    }), { fragment: 'partials/proposal-list.hbs' })
   })
 
   app.get('/language/:lang', {

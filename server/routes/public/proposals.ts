@@ -75,7 +75,7 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
       can('resident', 'results.view', round.phase) ? listProgressUpdates(app.db, [proposal.id]) : [],
     ])
     const [shown] = await localised(app.db, [proposal], request.lang)
-    return reply.render('pages/public/proposal-detail.hbs', {
+    return reply.renderKept(`proposal:${proposal.id}`, [JSON.stringify([shown, round, events, mergedInto, progress])], 'pages/public/proposal-detail.hbs', () => ({
       title: shown!.title,
       proposal: { ...shown!, descriptionLang: writtenIn(proposal.lang) },
       round,
@@ -83,7 +83,7 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
       figures: figuresView(proposal),
       history: historyView(events, 'public'),
       progress,
-    })
+    }))
   })
 
   await app.register(proposalStatusRoutes)
