@@ -1,9 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { PGlite } from '@electric-sql/pglite'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
@@ -22,9 +19,15 @@ export interface Database {
 
 const migrationsFolder = fileURLToPath(fromRoot('db/migrations'))
 
-/** dataDir undefined means in memory (tests); a path keeps data across restarts. */
+/**
+ * dataDir undefined means in memory (tests); a path keeps data across restarts. PGlite and its
+ * drizzle driver are loaded only here, so a server on PostgreSQL never holds them in memory.
+ */
 export async function openEmbedded(dataDir?: string): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true })
+  const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+    import('@electric-sql/pglite'), import('drizzle-orm/pglite'), import('drizzle-orm/pglite/migrator'),
+  ])
   const client = await PGlite.create(dataDir ? { dataDir } : {})
   const db = drizzlePglite(client, { schema })
   return {

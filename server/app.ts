@@ -1,7 +1,6 @@
 import zlib from 'node:zlib'
 import fastifyCompress from '@fastify/compress'
 import Fastify, { type FastifyInstance } from 'fastify'
-import pinoPretty from 'pino-pretty'
 import type { Db } from '../db/client.js'
 import { DEMO_PRIVACY, type Config } from './config.js'
 import { loggedError } from './domain/redact.js'
@@ -49,16 +48,19 @@ export const serializers = {
  * (someone trying it out) pino-pretty makes them readable lines instead.
  * `to` is a terminal ('pretty'), a stream of our own (a test reading the lines) or stdout.
  */
-function logger(level: string | undefined, to: 'pretty' | NodeJS.WritableStream | undefined) {
+async function logger(level: string | undefined, to: 'pretty' | NodeJS.WritableStream | undefined) {
   if (!level) return false
   // Both write synchronously (process.stdout is synchronous on Linux), so log lines keep their order with the banner.
-  const stream = to === 'pretty' ? pinoPretty({ sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }) : to ?? process.stdout
+  // pino-pretty is loaded only for a terminal: a server writing JSON does not hold it.
+  const stream = to === 'pretty'
+    ? (await import('pino-pretty')).default({ sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' })
+    : to ?? process.stdout
   return { level, serializers, stream }
 }
 
 export async function buildApp(config: AppConfig, db: Db, logLevel?: string, logTo?: 'pretty' | NodeJS.WritableStream): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: logger(logLevel, logTo),
+    logger: await logger(logLevel, logTo),
     trustProxy: config.trustProxy,
     bodyLimit: 100 * 1024,
   })

@@ -1,5 +1,4 @@
 import fp from 'fastify-plugin'
-import nodemailer from 'nodemailer'
 import type { SmtpConfig } from '../config.js'
 
 export interface Mail {
@@ -17,8 +16,9 @@ declare module 'fastify' {
 
 export default fp<{ smtp: SmtpConfig | undefined }>(async (app, opts) => {
   const smtp = opts.smtp
+  // Loaded only when mail is configured: without SMTP the library would only take memory.
   const transport = smtp
-    ? nodemailer.createTransport({
+    ? (await import('nodemailer')).default.createTransport({
       host: smtp.host,
       port: smtp.port,
       secure: smtp.secure,

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import QRCode from 'qrcode'
 import { findOfficial } from '../../data/officials.js'
 import { confirmEnrolment, resetSecondFactor, startEnrolment } from '../../data/second-factor.js'
 import { RECOVERY_CODE_COUNT, recoveryCodeFromBytes } from '../../domain/recovery-codes.js'
@@ -27,6 +26,8 @@ export default async function enrolmentRoutes(fastify: FastifyInstance) {
   async function renderEnrol(request: FastifyRequest, reply: FastifyReply, messageKey?: string) {
     const official = request.official!
     const secret = await pendingSecret(official.id)
+    // Loaded when an official enrols, not held by every instance.
+    const { default: QRCode } = await import('qrcode')
     const qr = await QRCode.toDataURL(otpauthUri(secret, official.email, ISSUER), { margin: 2, width: 240, errorCorrectionLevel: 'M' })
     return reply.header('Cache-Control', 'no-store').render('pages/official/account/enrol.hbs', {
       title: app.translate(request.lang, 'enrol.title'),

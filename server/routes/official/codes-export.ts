@@ -1,5 +1,4 @@
 import { strToU8, zipSync, type Zippable } from 'fflate'
-import QRCode from 'qrcode'
 import { toCsv } from '../../csv.js'
 
 export function votingUrl(publicUrl: string, slug: string, code: string): string {
@@ -17,6 +16,7 @@ const nextTurn = () => new Promise((resolve) => setImmediate(resolve))
 export async function codesZip(codes: readonly string[], group: string | null, urlOf: (code: string) => string, withQr: boolean, letter: string): Promise<Uint8Array> {
   const files: Zippable = { 'codes.csv': strToU8(codesCsv(codes, group, urlOf)), 'letter.txt': strToU8(`\uFEFF${letter}`) }
   if (withQr) {
+    const { default: QRCode } = await import('qrcode')
     const qr: Zippable = {}
     for (const [i, code] of codes.entries()) {
       qr[`${code}.svg`] = strToU8(await QRCode.toString(urlOf(code), { type: 'svg', errorCorrectionLevel: 'M' }))
