@@ -4,7 +4,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.data/', '.tap/', 'coverage/', 'static/', 'db/migrations/'] },
+  { ignores: ['node_modules/', 'build/', '.data/', '.tap/', 'coverage/', 'static/', 'db/migrations/'] },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {
