@@ -14,7 +14,7 @@ import postgres from 'postgres'
 import { openServer } from '../db/client.js'
 import { HTMX_PATH } from '../server/assets.js'
 import { encode, sendEncoded, type Encoded } from '../server/encoded.js'
-import { findResult } from '../server/data/results.js'
+import { publishedSummary } from '../server/data/results.js'
 import { findRoundBySlug, type Round } from '../server/data/rounds.js'
 import { can } from '../server/domain/permissions.js'
 import { engine } from '../server/plugins/views.js'
@@ -77,9 +77,9 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
   const publishedRound = (await findRoundBySlug(drizzle.db, publishedSlug!))!
   const deps = { db: drizzle.db, translate: (_lang: string, key: string, vars?: Record<string, unknown>) => t(key, vars) } as never
   const results = await resultsView(deps, publishedRound, 'nl')
-  const result = await findResult(drizzle.db, publishedRound.id)
+  const result = await publishedSummary(drizzle.db, publishedRound.id)
   const figures = await frozenFigures(deps, publishedRound)
-  const { audit, verdict, check } = await checks(deps, publishedRound, result)
+  const { audit, verdict, check } = await checks(deps, publishedRound, true)
   const transparency = { title: t('transparency.title', { title: publishedRound.title }), result, ...figures, audit: auditView(deps, audit, verdict, 'nl'), check }
   await drizzle.close()
 

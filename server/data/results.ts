@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto'
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm'
-import type { Db } from '../../db/client.js'
+import { and, asc, eq, getTableColumns, isNull, sql } from 'drizzle-orm'
+import { integerArray, preparedPer, type Db } from '../../db/client.js'
 import { ballots, progressUpdates, proposals, results, rounds, tallyPreviews, votingCodes } from '../../db/schema.js'
 import { ballotsDigest, exportBallotsPb, sha256, tallyInput, tallyInputSha256, type BallotProjectForTally } from '../domain/pabulib-export.js'
 import { tally, type TallyResult, type TallyRule } from '../domain/tally.js'
@@ -156,6 +156,24 @@ export async function publishedResult(db: Db, roundId: number): Promise<Result> 
   return result
 }
 
+/** A published result as its pages show it: without the anonymised ballots file, megabytes for a city. */
+export type ResultSummary = Omit<Result, 'ballotsPb'>
+
+export async function publishedSummary(db: Db, roundId: number): Promise<ResultSummary> {
+  const { ballotsPb: _file, ...columns } = getTableColumns(results)
+  const [row] = await db.select(columns).from(results).where(eq(results.roundId, roundId))
+  if (!row) throw new Error(`round ${roundId} is published but has no stored result`)
+  const { outcome, outcomeVersion, ...rest } = row
+  return { ...rest, outcome: readOutcome(outcomeVersion, outcome) }
+}
+
+/** The published anonymised ballots file, read when it is needed and not kept. */
+export async function publishedBallotsPb(db: Db, roundId: number): Promise<string> {
+  const [row] = await db.select({ ballotsPb: results.ballotsPb }).from(results).where(eq(results.roundId, roundId))
+  if (!row) throw new Error(`round ${roundId} is published but has no stored result`)
+  return row.ballotsPb
+}
+
 export async function findResult(db: Db, roundId: number): Promise<Result | undefined> {
   const [row] = await db.select().from(results).where(eq(results.roundId, roundId))
   return row && asResult(row)
@@ -172,10 +190,15 @@ export async function addProgressUpdate(db: Db, update: { proposalId: number; st
 }
 
 /** Progress updates of a round's projects, newest first per project. */
-export function listProgressUpdates(db: Db, proposalIds: readonly number[]) {
-  if (proposalIds.length === 0) return Promise.resolve([] as ProgressUpdate[])
-  return db.select().from(progressUpdates).where(inArray(progressUpdates.proposalId, [...proposalIds]))
-    .orderBy(asc(progressUpdates.proposalId), asc(progressUpdates.on), asc(progressUpdates.id))
+const progressOf = preparedPer((db) => db.select().from(progressUpdates)
+  .where(sql`${progressUpdates.proposalId} = any(${sql.placeholder('ids')}::integer[])`)
+  .orderBy(asc(progressUpdates.proposalId), asc(progressUpdates.on), asc(progressUpdates.id))
+  .prepare('progress_updates_of'))
+
+/** Asked on every visit of a results page: one prepared statement, one parameter however many projects. */
+export function listProgressUpdates(db: Db, proposalIds: readonly number[]): Promise<ProgressUpdate[]> {
+  if (proposalIds.length === 0) return Promise.resolve([])
+  return progressOf(db).execute({ ids: integerArray(proposalIds) })
 }
 
 export async function findProposalOfRound(db: Db, roundId: number, proposalId: number) {

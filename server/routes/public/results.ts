@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { listProgressUpdates, publishedResult, type Result } from '../../data/results.js'
+import { listProgressUpdates, publishedResult, publishedSummary, type Result } from '../../data/results.js'
 import type { Round } from '../../data/rounds.js'
 import { listBallotProjects } from '../../data/ballots.js'
 import { barChart } from '../../domain/chart.js'
@@ -21,7 +21,7 @@ const CSV_COLUMNS = ['project_id', 'reference', 'title', 'cost_cents', 'cost_eur
 
 /** Everything on the results page that the frozen result decides; progress updates stay live. */
 export async function resultsView(app: Pick<FastifyInstance, 'db' | 'translate'>, round: Round, lang: Lang) {
-  const result = await publishedResult(app.db, round.id)
+  const result = await publishedSummary(app.db, round.id)
   const outcome = result.outcome
   const rows = resultRows(outcome, await localised(app.db, await listBallotProjects(app.db, round.id), lang), lang)
   const funded = rows.filter((r) => r.funded)

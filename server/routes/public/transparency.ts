@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import { countedBallotsDigest, publishedResult, type Result } from '../../data/results.js'
+import { countedBallotsDigest, publishedBallotsPb, publishedSummary, type ResultSummary } from '../../data/results.js'
 import type { Round } from '../../data/rounds.js'
 import { countRevokedBallots, listResponseTimes, listRoundDecisions, loadRoundAudit, type RoundAudit } from '../../data/transparency.js'
 import { ballotsLeftOut, listBallotProjects, turnout, turnoutByLanguage } from '../../data/ballots.js'
@@ -76,11 +76,12 @@ export function auditView(app: Pick<FastifyInstance, 'translate'>, audit: RoundA
  * Both sides are compared as fingerprints (ballotsDigest): the database's computed in PostgreSQL,
  * the published file's read one vote at a time, so no city's worth of ballots is held here.
  */
-async function ballotCheck(app: Pick<FastifyInstance, 'db'>, round: Round, result: Result, audit: RoundAudit, chainOk: boolean) {
+async function ballotCheck(app: Pick<FastifyInstance, 'db'>, round: Round, audit: RoundAudit, chainOk: boolean) {
+  const ballotsPb = await publishedBallotsPb(app.db, round.id)
   const recorded = chainOk ? sealedHashes(audit.entries, round.id) : {}
   let frozen
   try {
-    frozen = pbBallotsDigest(result.ballotsPb)
+    frozen = pbBallotsDigest(ballotsPb)
   } catch {
     // The stored file is damaged: say so, never fail the page.
     return { unreadable: true, today: (await countedBallotsDigest(app.db, round.id)).ballots, pbSha256: recorded.pb }
@@ -88,7 +89,7 @@ async function ballotCheck(app: Pick<FastifyInstance, 'db'>, round: Round, resul
   // Today's ballots whole, against the chain; and with only the file's projects, against the file.
   const [stored, today] = await Promise.all([countedBallotsDigest(app.db, round.id), countedBallotsDigest(app.db, round.id, frozen.projectIds)])
   return {
-    textIntact: recorded.pb !== undefined && sha256(result.ballotsPb) === recorded.pb,
+    textIntact: recorded.pb !== undefined && sha256(ballotsPb) === recorded.pb,
     ballotsMatch: recorded.ballots !== undefined && stored.sha256 === recorded.ballots
       // The count too: one empty ballot has the same fingerprint as none.
       && today.sha256 === frozen.sha256 && today.ballots === frozen.ballots,
@@ -114,10 +115,10 @@ export async function frozenFigures(app: Pick<FastifyInstance, 'db'>, round: Rou
 }
 
 /** The audit chain verified, and the ballots checked against the fingerprints inside it. */
-export async function checks(app: Pick<FastifyInstance, 'db'>, round: Round, result: Result | undefined) {
+export async function checks(app: Pick<FastifyInstance, 'db'>, round: Round, published: boolean) {
   const audit = await loadRoundAudit(app.db, round.id)
   const verdict = verifyChain(audit.chain)
-  const check = result ? await ballotCheck(app, round, result, audit, verdict.ok) : undefined
+  const check = published ? await ballotCheck(app, round, audit, verdict.ok) : undefined
   return { audit, verdict, check }
 }
 
@@ -127,7 +128,7 @@ export default async function transparencyRoutes(fastify: FastifyInstance) {
 
   app.get('/rounds/:slug/transparency', { schema: { params: SlugPath }, config: { action: 'round.view' } }, async (request, reply) => {
     const round = theRound(request)
-    const page = (result: Result | undefined, figures: Awaited<ReturnType<typeof frozenFigures>>, { audit, verdict, check }: Awaited<ReturnType<typeof checks>>) => () => ({
+    const page = (result: ResultSummary | undefined, figures: Awaited<ReturnType<typeof frozenFigures>>, { audit, verdict, check }: Awaited<ReturnType<typeof checks>>) => () => ({
       title: app.translate(request.lang, 'transparency.title', { title: round.title }),
       round,
       result,
@@ -136,12 +137,12 @@ export default async function transparencyRoutes(fastify: FastifyInstance) {
       check,
     })
     if (!can('resident', 'results.view', round.phase)) {
-      const [figures, checked] = await Promise.all([frozenFigures(app, round), checks(app, round, undefined)])
+      const [figures, checked] = await Promise.all([frozenFigures(app, round), checks(app, round, false)])
       return reply.render('pages/public/transparency.hbs', page(undefined, figures, checked)())
     }
     // Published: the same page for everyone until the minute's fresh check replaces what it shows.
-    const result = await memo.get(`result:${round.id}`, () => publishedResult(app.db, round.id))
-    const [figures, checked] = await Promise.all([memo.get(`figures:${round.id}`, () => frozenFigures(app, round)), memo.get(`checks:${round.id}`, () => checks(app, round, result))])
+    const result = await memo.get(`result:${round.id}`, () => publishedSummary(app.db, round.id))
+    const [figures, checked] = await Promise.all([memo.get(`figures:${round.id}`, () => frozenFigures(app, round)), memo.get(`checks:${round.id}`, () => checks(app, round, true))])
     return reply.renderKept(`transparency:${round.id}`, [result, figures, checked], 'pages/public/transparency.hbs', page(result, figures, checked))
   })
 }
