@@ -66,3 +66,16 @@ t.test('official pages and pages with contact details, a status token or a ballo
   const publicPage = await official.get(`/rounds/${round.slug}`)
   t.not(publicPage.headers['cache-control'], 'no-store', 'a public round page may be cached')
 })
+
+t.test('security headers are on every page, with HSTS only when PUBLIC_URL is https', async (t) => {
+  const secure = await new Visitor(https, '10.92.0.1').get('/')
+  t.match(secure.headers['strict-transport-security'], /max-age=\d+/)
+  t.match(secure.headers['content-security-policy'], 'upgrade-insecure-requests')
+  const plain = await new Visitor(proxied, '10.92.0.2').get('/')
+  t.equal(plain.headers['strict-transport-security'], undefined)
+  t.notMatch(plain.headers['content-security-policy'], 'upgrade-insecure-requests')
+  for (const res of [secure, plain]) {
+    t.equal(res.headers['x-frame-options'], 'SAMEORIGIN')
+    t.match(res.headers['content-security-policy'], "default-src 'self'")
+  }
+})
