@@ -4,8 +4,8 @@
  * same helpers, with no other plugin: no session, CSRF, security headers, language or logging.
  * Home, round, proposal and code entry run the route's queries per request. Results and
  * transparency of a published round are frozen, so the bare endpoint, as the app, renders and
- * compresses them once and per request reads the round by slug (and, for results, the live progress
- * updates) before sending those bytes. Tells its port over IPC; SIGTERM closes it cleanly.
+ * compresses them once (results again when the round's count of progress updates moves) and per
+ * request reads the round by slug before sending those bytes. Tells its port over IPC; SIGTERM closes it cleanly.
  */
 import zlib from 'node:zlib'
 import fastifyCompress from '@fastify/compress'
@@ -118,15 +118,15 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
     if (!round) return reply.code(404).send()
     return reply.header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(render('pages/resident/vote-code.hbs', { title: round.title, round, code: '' }))
   })
-  // As the app keeps them: rendered and compressed once (made again when the progress updates change), sent as bytes.
-  let resultsPage: { updates: string; body: Encoded } | undefined
+  // As the app keeps them: rendered and compressed once, made again (reading the progress updates) when the
+  // round's count of them moves, and sent as bytes.
+  let resultsPage: { posted: number; body: Encoded } | undefined
   server.get<{ Params: { slug: string } }>('/rounds/:slug/results', async (request, reply) => {
     const round = await roundBySlug(request.params.slug)
     if (!round || round.phase !== 'published') return reply.code(404).send()
-    const updates = await sql`select * from progress_updates where proposal_id = any(${results.funded.map((r) => r.id)}) order by proposal_id, "on", id`
-    const version = JSON.stringify(updates)
-    if (resultsPage?.updates !== version) {
-      resultsPage = { updates: version, body: await encode(Buffer.from(render('pages/public/results.hbs', {
+    if (resultsPage?.posted !== round.progressUpdatesPosted) {
+      const updates = await sql`select * from progress_updates where proposal_id = any(${results.funded.map((r) => r.id)}) order by proposal_id, "on", id`
+      resultsPage = { posted: round.progressUpdatesPosted, body: await encode(Buffer.from(render('pages/public/results.hbs', {
         ...results, funded: results.funded.map((r) => ({ ...r, updates: updates.filter((u) => u.proposalId === r.id) })), hasUpdates: updates.length > 0,
       }))) }
     }

@@ -115,6 +115,8 @@ export const rounds = pgTable('rounds', {
   failedCodeAttempts: integer('failed_code_attempts').notNull().default(0),
   /** The round's help desk (server/domain/help-desk.ts), loaded with the round wherever a resident can get stuck. */
   helpDesk: jsonb('help_desk').$type<Record<string, unknown>>(),
+  /** Progress updates posted on the round's projects: a results page kept for everyone is made again when it changes. */
+  progressUpdatesPosted: integer('progress_updates_posted').notNull().default(0),
   createdAt: createdAt(),
 })
 

@@ -182,6 +182,8 @@ export async function findResult(db: Db, roundId: number): Promise<Result | unde
 export async function addProgressUpdate(db: Db, update: { proposalId: number; status: ProgressUpdate['status']; text: string; on: string; official: { id: number; email: string } }): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.insert(progressUpdates).values({ proposalId: update.proposalId, status: update.status, text: update.text, on: update.on, officialId: update.official.id })
+    await tx.update(rounds).set({ progressUpdatesPosted: sql`${rounds.progressUpdatesPosted} + 1` })
+      .where(eq(rounds.id, sql`(select ${proposals.roundId} from ${proposals} where ${proposals.id} = ${update.proposalId})`))
     await appendAudit(tx, {
       officialId: update.official.id, actor: update.official.email, action: 'progress.post', object: `proposal:${update.proposalId}`,
       details: { status: update.status, on: update.on },

@@ -14,6 +14,8 @@ import { fromRoot } from '../paths.js'
 const viewsDir = fileURLToPath(fromRoot('views/'))
 const LAYOUT = 'layouts/main.hbs'
 
+type Model = Record<string, unknown>
+
 declare module 'fastify' {
   interface FastifyRequest {
     lang: Lang
@@ -26,7 +28,7 @@ declare module 'fastify' {
      * and sends those bytes (with an ETag) until `inputs` are no longer the same values as when it was made:
      * the page must follow from them (rows as JSON text, or objects kept as they are) and the address alone.
      */
-    renderKept(key: string, inputs: readonly unknown[], page: string, model: () => Record<string, unknown>, options?: { fragment?: string }): Promise<FastifyReply>
+    renderKept(key: string, inputs: readonly unknown[], page: string, model: () => Model | Promise<Model>, options?: { fragment?: string }): Promise<FastifyReply>
   }
 }
 
@@ -152,13 +154,15 @@ export default fp(async (app) => {
     // A signed-in official sees their own menu, htmx asks for a fragment, and an address of any length would
     // only fill the store: those are rendered as usual.
     if (request.official || request.url.length > MAX_KEPT_URL || (options.fragment !== undefined && wantsFragment(request))) {
-      return this.render(page, model(), options)
+      return this.render(page, await model(), options)
     }
     const id = `${key}\u0000${request.lang}\u0000${request.url}`
     let entry = kept.get(id)
     kept.delete(id)
     if (!entry || !sameInputs(entry.inputs, inputs)) {
-      const body = this.viewAsync(page, pageData(this, model(), NO_FORM), { layout: LAYOUT }).then((html) => encode(Buffer.from(html)))
+      const body = Promise.resolve(model())
+        .then((made) => this.viewAsync(page, pageData(this, made, NO_FORM), { layout: LAYOUT }))
+        .then((html) => encode(Buffer.from(html)))
       entry = { inputs, body }
       // A failure is not kept: the next visitor tries again.
       body.catch(() => kept.delete(id))

@@ -8,7 +8,7 @@ import { isStatusToken } from '../../domain/proposal-rules.js'
 import { rememberLanguage, wantsFragment } from '../../plugins/views.js'
 import { safeRedirect } from '../../domain/redirect.js'
 import { theRound } from '../../plugins/auth.js'
-import { roundView } from '../shared/round-view.js'
+import { roundVersion, roundView } from '../shared/round-view.js'
 import accessibilityRoutes from './accessibility.js'
 import { filterView, listView, readFilter } from './proposal-views.js'
 import paperBallotRoutes from './paper-ballot.js'
@@ -55,7 +55,7 @@ export default async function publicRoutes(fastify: FastifyInstance) {
 
   app.get('/', async (request, reply) => {
     const rounds = await listPublicRounds(app.db)
-    return reply.renderKept('home', [JSON.stringify(rounds)], 'pages/public/home.hbs', () => ({ title: app.translate(request.lang, 'home.title'), rounds: rounds.map(roundView) }))
+    return reply.renderKept('home', rounds.map(roundVersion), 'pages/public/home.hbs', () => ({ title: app.translate(request.lang, 'home.title'), rounds: rounds.map(roundView) }))
   })
 
   app.get('/rounds/:slug', {
@@ -65,7 +65,7 @@ export default async function publicRoutes(fastify: FastifyInstance) {
     const round = theRound(request)
     const filter = readFilter(request.query)
     const proposals = await localised(app.db, await listPublicProposals(app.db, round.id, filter), request.lang)
-    return reply.renderKept(`round:${round.id}`, [JSON.stringify(round), JSON.stringify(proposals)], 'pages/public/round.hbs', () => ({
+    return reply.renderKept(`round:${round.id}`, [roundVersion(round), JSON.stringify(proposals)], 'pages/public/round.hbs', () => ({
       title: round.title,
       round: roundView(round),
       canPropose: can(PUBLIC, 'proposal.submit', round.phase),

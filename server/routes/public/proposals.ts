@@ -10,6 +10,7 @@ import { PROPOSAL_THROTTLE, type ProposalErrors, type ProposalForm } from '../..
 import { writtenIn } from '../../domain/proposal-translation.js'
 import { thePublicProposal, theRound } from '../../plugins/auth.js'
 import { localised } from '../shared/localise.js'
+import { roundVersion } from '../shared/round-view.js'
 import { EMPTY_FORM, formView, readProposalForm, writtenLanguage } from './proposal-form.js'
 import proposalStatusRoutes from './proposal-status.js'
 import { figuresView, historyView } from './proposal-views.js'
@@ -75,7 +76,7 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
       can('resident', 'results.view', round.phase) ? listProgressUpdates(app.db, [proposal.id]) : [],
     ])
     const [shown] = await localised(app.db, [proposal], request.lang)
-    return reply.renderKept(`proposal:${proposal.id}`, [JSON.stringify([shown, round, events, mergedInto, progress])], 'pages/public/proposal-detail.hbs', () => ({
+    return reply.renderKept(`proposal:${proposal.id}`, [roundVersion(round), JSON.stringify([shown, events, mergedInto, progress])], 'pages/public/proposal-detail.hbs', () => ({
       title: shown!.title,
       proposal: { ...shown!, descriptionLang: writtenIn(proposal.lang) },
       round,

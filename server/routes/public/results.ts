@@ -82,13 +82,16 @@ export default async function publicResultsRoutes(fastify: FastifyInstance) {
   app.get('/rounds/:slug/results', { schema: { params: SlugPath }, ...view }, async (request, reply) => {
     const round = theRound(request)
     const page = await memo.get(`results:${round.id}:${request.lang}`, () => resultsView(app, round, request.lang))
-    // Progress updates stay live: the kept page is made again when they change.
-    const updates = await listProgressUpdates(app.db, page.funded.map((r) => r.id))
-    return reply.renderKept(`results:${round.id}`, [page, JSON.stringify(updates)], 'pages/public/results.hbs', () => ({
-      ...page,
-      funded: page.funded.map((r) => ({ ...r, updates: updates.filter((u) => u.proposalId === r.id) })),
-      hasUpdates: updates.length > 0,
-    }))
+    // Progress updates stay live: the round row, read on every visit anyway, counts them, and the kept page is
+    // made again (reading them) when that count moves.
+    return reply.renderKept(`results:${round.id}`, [page, round.progressUpdatesPosted], 'pages/public/results.hbs', async () => {
+      const updates = await listProgressUpdates(app.db, page.funded.map((r) => r.id))
+      return {
+        ...page,
+        funded: page.funded.map((r) => ({ ...r, updates: updates.filter((u) => u.proposalId === r.id) })),
+        hasUpdates: updates.length > 0,
+      }
+    })
   })
 
   app.get('/rounds/:slug/results.csv', {

@@ -4,6 +4,15 @@ import { storedHelpDesk, telHref } from '../../domain/help-desk.js'
 import { PHASES } from '../../domain/phases.js'
 import { language } from '../../languages.js'
 
+/**
+ * What of a round its public pages show, as text to compare: a page kept for everyone is made again
+ * when it changes. The count of wrong codes typed moves with every guess and is on no public page.
+ */
+export function roundVersion(round: Round): string {
+  const { failedCodeAttempts: _guesses, ...shown } = round
+  return JSON.stringify(shown)
+}
+
 /** The phase timeline residents see: each step with its planned date and where the round is now. */
 export function roundView(round: Round) {
   const current = PHASES.indexOf(round.phase)

@@ -1,0 +1,1 @@
+ALTER TABLE "rounds" ADD COLUMN "progress_updates_posted" integer DEFAULT 0 NOT NULL;
