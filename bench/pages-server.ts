@@ -15,6 +15,7 @@ import { openServer } from '../db/client.js'
 import { HTMX_PATH } from '../server/assets.js'
 import { encode, sendEncoded, type Encoded } from '../server/encoded.js'
 import { publishedSummary } from '../server/data/results.js'
+import { listColumns } from '../server/data/proposals.js'
 import { findRoundBySlug, type Round } from '../server/data/rounds.js'
 import { can } from '../server/domain/permissions.js'
 import { engine } from '../server/plugins/views.js'
@@ -86,6 +87,8 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
   const server = Fastify({ logger: false })
   await server.register(fastifyCompress, { threshold: 1024, encodings: ['br', 'gzip'], brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } } })
   const html = (body: string) => body
+  // The columns the app lists a proposal with (no contact details, no description).
+  const listed = Object.values(listColumns).map((column) => `"${column.name}"`).join(', ')
   const roundBySlug = async (slug: string) => (await sql<Round[]>`select * from rounds where slug = ${slug}`)[0]
 
   server.get('/', async (_request, reply) => {
@@ -95,7 +98,7 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
   server.get<{ Params: { slug: string } }>('/rounds/:slug', async (request, reply) => {
     const round = await roundBySlug(request.params.slug)
     if (!round) return reply.code(404).send()
-    const proposals = (await sql`select * from proposals where round_id = ${round.id} order by submitted_at, id`).map(publicProposal)
+    const proposals = await sql.unsafe(`select ${listed} from proposals where round_id = $1 order by submitted_at, id`, [round.id])
     return reply.type('text/html; charset=utf-8').send(render('pages/public/round.hbs', {
       title: round.title, round: roundView(round), canPropose: can('resident', 'proposal.submit', round.phase), canVote: can('resident', 'ballot.cast', round.phase),
       filter: filterView({}), list: listView(proposals as never, {}), oob: false,

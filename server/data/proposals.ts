@@ -20,13 +20,23 @@ export interface ProposalFilter {
   track?: Track
 }
 
+/** A proposal in a list: all the public may see but its description, which only its own page shows (the bulk of a row). */
+export type ListedProposal = Omit<PublicProposal, 'description'>
+const { description: _description, ...listed } = publicColumns
+export const listColumns = listed
+
+const roundProposals = preparedPer((db) => db.select(listColumns).from(proposals)
+  .where(eq(proposals.roundId, sql.placeholder('roundId'))).orderBy(asc(proposals.submittedAt), asc(proposals.id)).prepare('round_proposals'))
+
 /** Every proposal of a round, oldest first: rejected ones too, with their public reason, for transparency. */
-export function listPublicProposals(db: Db, roundId: number, filter: ProposalFilter = {}): Promise<PublicProposal[]> {
+export function listPublicProposals(db: Db, roundId: number, filter: ProposalFilter = {}): Promise<ListedProposal[]> {
+  // The round page without a filter is what most visitors open: its query is prepared once.
+  if (!filter.theme && !filter.track) return roundProposals(db).execute({ roundId })
   const conditions: SQL[] = [eq(proposals.roundId, roundId)]
   if (filter.theme) conditions.push(arrayContains(proposals.themes, [filter.theme]))
   if (filter.track) conditions.push(eq(proposals.track, filter.track))
   return db
-    .select(publicColumns)
+    .select(listColumns)
     .from(proposals)
     .where(and(...conditions))
     .orderBy(asc(proposals.submittedAt), asc(proposals.id))

@@ -1,5 +1,5 @@
 import type { ProposalEvent } from '../../data/proposal-events.js'
-import type { ProposalFilter, PublicProposal } from '../../data/proposals.js'
+import type { ListedProposal, ProposalFilter, PublicProposal } from '../../data/proposals.js'
 import { isTheme, isTrack, messageIsPublic, THEMES, TRACKS } from '../../domain/proposal-rules.js'
 
 /** A proposal's history; the public does not read what was asked of the submitter. */
@@ -37,7 +37,7 @@ export function filterView(filter: ProposalFilter) {
 }
 
 /** Rejected ideas stay visible (transparency) but in their own section after the rest, so they do not crowd the live ones. */
-export function listView<T extends PublicProposal>(proposals: T[], filter: ProposalFilter) {
+export function listView<T extends ListedProposal>(proposals: T[], filter: ProposalFilter) {
   return {
     count: proposals.length,
     filtered: filter.theme !== undefined || filter.track !== undefined,
