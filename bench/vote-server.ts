@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto'
 /**
  * One server under load for bench/vote.ts, in a process of its own so the
- * load generator never shares its event loop: `app` is the real Wijkbudget,
+ * load generator never shares its event loop: `app` is the real Wijkbudget (compiled),
  * `bare` is Fastify and postgres.js doing the same database work with no
  * plugins. Tells its port over IPC; SIGTERM closes it cleanly, so a
  * --cpu-prof profile gets written.
@@ -10,8 +10,7 @@ import { parse as parseQuery } from 'node:querystring'
 import { Signer } from '@fastify/cookie'
 import Fastify, { type FastifyInstance } from 'fastify'
 import postgres from 'postgres'
-import { openServer } from '../db/client.js'
-import { buildApp } from '../server/app.js'
+import { LANGUAGE_SHARDS } from '../server/data/ballots.js'
 import { checkBallot, type BallotRules } from '../server/domain/ballot.js'
 import { generateReceipt } from '../server/domain/voting-code.js'
 import { chosenIds } from '../server/routes/shared/ballot-view.js'
@@ -39,13 +38,17 @@ function cookie(header: string | undefined, name: string): string | undefined {
   return pair === undefined ? undefined : decodeURIComponent(pair.slice(name.length + 1))
 }
 
+/** The app as production runs it, compiled to build/ (`npm run build`, which the bench script runs first). */
 async function app(): Promise<{ server: FastifyInstance; close(): Promise<unknown> }> {
+  const built = (path: string) => new URL(`../build/${path}`, import.meta.url).href
+  const { openServer } = await import(built('db/client.js')) as typeof import('../db/client.js')
+  const { buildApp } = await import(built('server/app.js')) as typeof import('../server/app.js')
   const database = await openServer(url!, POOL)
   const server = await buildApp({ ...SECRETS, publicUrl: 'http://127.0.0.1', trustProxy: false }, database.db)
   return { server, close: () => database.close() }
 }
 
-/** The route's work with nothing around it: form parsing, the signed cookie, three queries, the domain check. */
+/** The route's work with nothing around it: form parsing, the signed cookie, four queries, the domain check. */
 async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unknown> }> {
   const sql = postgres(url!, { max: POOL, onnotice: () => {} })
   const signer = new Signer(SECRETS.sessionSecret)
@@ -77,7 +80,7 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
     const rules: BallotRules = { format: round.ballot_format, budgetCents: Number(round.budget_cents), maxChoices: round.max_choices, minSpendPercent: round.min_spend_percent }
     const verdict = checkBallot(rules, projects, chosenIds(request.body?.projects))
     if (request.body?.intent !== 'submit' || !verdict.ok) return reply.code(422).send('not stored')
-    const [cast] = await sql<{ receipt: string }[]>`
+    const [cast] = await sql<{ receipt: string; replaced: boolean }[]>`
       insert into ballots (round_id, code_id, channel, project_ids, receipt)
       select c.round_id, c.id, ${'online'}::ballot_channel, ${`{${verdict.projectIds.join(',')}}`}::integer[], ${generateReceipt(randomInt)}
       from voting_codes c join rounds r on r.id = c.round_id
@@ -86,6 +89,11 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
         set project_ids = excluded.project_ids, channel = excluded.channel, updated_at = now()
       returning receipt, (xmax <> 0) as replaced`
     if (!cast) return reply.code(409).send('revoked')
+    // Turnout per language of the voting page, counted after the ballot commits, as the route does since issue 10.
+    if (!cast.replaced) {
+      await sql`insert into language_turnout (round_id, lang, shard, ballots) values (${round.id}, ${'nl'}, ${randomInt(LANGUAGE_SHARDS)}, 1)
+        on conflict (round_id, lang, shard) do update set ballots = language_turnout.ballots + 1`
+    }
     reply.header('set-cookie', `ballot=; Max-Age=0; Path=/rounds/${round.slug}/vote; HttpOnly; SameSite=Lax`)
     return reply.redirect(`/receipts/${cast.receipt}?new=1`, 303)
   })
