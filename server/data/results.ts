@@ -77,7 +77,7 @@ export interface RulePreview {
  * Counts a closed round under each of `rules` for the admin's preview, and keeps each outcome
  * with the fingerprint of all it counted (tallyInputSha256), so that publishing can take it
  * instead of counting again. The ballots' fingerprint is taken of the very ballots counted here
- * (ballotsDigest, the same as countedBallotsDigest gives publishing), not read again beside them.
+ * (ballotsDigest, as publishing takes it of the ballots it reads), not read again beside them.
  */
 export async function previewResults(db: Db, round: Round, rules: readonly TallyRule[], softwareVersion: string): Promise<{ data: TallyData; previews: RulePreview[] }> {
   const data = await loadTallyData(db, round.id)
@@ -120,12 +120,11 @@ export async function publishResult(db: Db, roundId: number, official: { id: num
   return db.transaction(async (tx) => {
     const [round] = await tx.select().from(rounds).where(eq(rounds.id, roundId)).for('update')
     if (!round || transitionRefusal(official.role, 'results.publish', round.phase, NO_FACTS)) return { refused: 'notClosed' as const }
-    // A revocation waits until this commits, and is refused then: the ballots counted, exported
-    // and fingerprinted below, in separate statements, are one and the same. (Ballots themselves
-    // cannot change once voting closed.)
-    await tx.execute(sql`lock table voting_codes in share mode`)
-    const [data, counted] = await Promise.all([loadTallyData(tx, roundId), countedBallotsDigest(tx, roundId)])
-    const previewed = await previewedOutcome(tx, roundId, round.tallyRule, tallyInputSha256(round, data.projects, counted.sha256, softwareVersion))
+    // Counted, exported and fingerprinted from the one set of ballots read here, so no revocation
+    // in between can make them differ.
+    const data = await loadTallyData(tx, roundId)
+    const countedSha256 = ballotsDigest(data.ballots)
+    const previewed = await previewedOutcome(tx, roundId, round.tallyRule, tallyInputSha256(round, data.projects, countedSha256, softwareVersion))
     const outcome = previewed ?? tally(tallyInput(round, data.projects, data.ballots), round.tallyRule)
     const ballotsPb = exportBallotsPb(round, data.projects, data.ballots, round.tallyRule, randomInt)
     const ballotsSha256 = sha256(ballotsPb)
@@ -137,7 +136,7 @@ export async function publishResult(db: Db, roundId: number, official: { id: num
     await appendAudit(tx, {
       officialId: official.id, actor: official.email, action: 'results.publish', object: `round:${roundId}`,
       details: {
-        rule: round.tallyRule, softwareVersion, ballotsSha256, countedBallotsSha256: counted.sha256, ballots: data.ballots.length,
+        rule: round.tallyRule, softwareVersion, ballotsSha256, countedBallotsSha256: countedSha256, ballots: data.ballots.length,
         selected: outcome.selected, totalCostCents: outcome.totalCost, reusedPreview: previewed !== undefined,
       },
     })
