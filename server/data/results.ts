@@ -148,29 +148,30 @@ function asResult({ outcome, outcomeVersion, ...row }: typeof results.$inferSele
   return { ...row, outcome: readOutcome(outcomeVersion, outcome) }
 }
 
-/** The result of a round that is published: publishing stores it in the same transaction, so it is always there. */
+/** A published round's stored result: publishing stores it in the same transaction, so it is always there. */
+function stored<T>(row: T | undefined, roundId: number): T {
+  if (!row) throw new Error(`round ${roundId} is published but has no stored result`)
+  return row
+}
+
 export async function publishedResult(db: Db, roundId: number): Promise<Result> {
-  const result = await findResult(db, roundId)
-  if (!result) throw new Error(`round ${roundId} is published but has no stored result`)
-  return result
+  return stored(await findResult(db, roundId), roundId)
 }
 
 /** A published result as its pages show it: without the anonymised ballots file, megabytes for a city. */
 export type ResultSummary = Omit<Result, 'ballotsPb'>
+const { ballotsPb: _file, ...summaryColumns } = getTableColumns(results)
 
 export async function publishedSummary(db: Db, roundId: number): Promise<ResultSummary> {
-  const { ballotsPb: _file, ...columns } = getTableColumns(results)
-  const [row] = await db.select(columns).from(results).where(eq(results.roundId, roundId))
-  if (!row) throw new Error(`round ${roundId} is published but has no stored result`)
-  const { outcome, outcomeVersion, ...rest } = row
+  const [row] = await db.select(summaryColumns).from(results).where(eq(results.roundId, roundId))
+  const { outcome, outcomeVersion, ...rest } = stored(row, roundId)
   return { ...rest, outcome: readOutcome(outcomeVersion, outcome) }
 }
 
 /** The published anonymised ballots file, read when it is needed and not kept. */
 export async function publishedBallotsPb(db: Db, roundId: number): Promise<string> {
   const [row] = await db.select({ ballotsPb: results.ballotsPb }).from(results).where(eq(results.roundId, roundId))
-  if (!row) throw new Error(`round ${roundId} is published but has no stored result`)
-  return row.ballotsPb
+  return stored(row, roundId).ballotsPb
 }
 
 export async function findResult(db: Db, roundId: number): Promise<Result | undefined> {

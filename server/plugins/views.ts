@@ -163,9 +163,10 @@ export default fp(async (app) => {
       const body = Promise.resolve(model())
         .then((made) => this.viewAsync(page, pageData(this, made, NO_FORM), { layout: LAYOUT }))
         .then((html) => encode(Buffer.from(html)))
-      entry = { inputs, body }
-      // A failure is not kept: the next visitor tries again.
-      body.catch(() => kept.delete(id))
+      const made = { inputs, body }
+      entry = made
+      // A failure is not kept (unless a newer page has taken its place): the next visitor tries again.
+      body.catch(() => kept.get(id) === made && kept.delete(id))
     }
     kept.set(id, entry)
     if (kept.size > MAX_KEPT_PAGES) kept.delete(kept.keys().next().value!)
