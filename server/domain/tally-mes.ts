@@ -34,26 +34,32 @@ export interface MesRun {
  * sum over supporters of min(money, x) = cost, or -1 when their money falls
  * short. Found by moving supporters who cannot pay x to "pays all they have"
  * until no one moves; starting from a lower bound (the share before money
- * was last spent) this takes a pass or two rather than a sort.
+ * was last spent) this takes a pass or two rather than a sort. The passes
+ * after the first read only the supporters not yet moved, copied into
+ * `spare`, rather than jumping through the money of all of them again.
  */
-function equalShare(election: Election, money: Float64Array, p: number, lowerBound: number): number {
+function equalShare(election: Election, money: Float64Array, p: number, lowerBound: number, spare: Spare): number {
   const { supStart, supGroups, groupSize } = election
   const cost = election.cost[p]!
   const supporters = election.votes[p]!
-  const first = supStart[p]!
-  const last = supStart[p + 1]!
+  const { money: spareMoney, size: spareSize } = spare
   let total = 0
   let richest = 0
   let poorMoney = 0
   let poor = 0
-  for (let k = first; k < last; k++) {
+  let left = 0
+  for (let k = supStart[p]!; k < supStart[p + 1]!; k++) {
     const g = supGroups[k]!
     const have = money[g]!
-    total += groupSize[g]! * have
+    const size = groupSize[g]!
+    total += size * have
     if (have > richest) richest = have
     if (have < lowerBound) {
-      poorMoney += groupSize[g]! * have
-      poor += groupSize[g]!
+      poorMoney += size * have
+      poor += size
+    } else {
+      spareMoney[left] = have
+      spareSize[left++] = size
     }
   }
   if (total < cost * (1 - TOLERANCE)) return -1
@@ -62,20 +68,27 @@ function equalShare(election: Election, money: Float64Array, p: number, lowerBou
 
   for (;;) {
     const share = (cost - poorMoney) / (supporters - poor)
-    const wasPoor = poor
-    poorMoney = 0
-    poor = 0
-    for (let k = first; k < last; k++) {
-      const g = supGroups[k]!
-      const have = money[g]!
+    let kept = 0
+    for (let i = 0; i < left; i++) {
+      const have = spareMoney[i]!
       if (have < share) {
-        poorMoney += groupSize[g]! * have
-        poor += groupSize[g]!
+        poorMoney += spareSize[i]! * have
+        poor += spareSize[i]!
+      } else {
+        spareMoney[kept] = have
+        spareSize[kept++] = spareSize[i]!
       }
     }
-    if (poor === wasPoor) return share
+    if (kept === left) return share
     if (poor === supporters) return richest
+    left = kept
   }
+}
+
+/** Room for one project's supporters, reused by every pricing in a run. */
+interface Spare {
+  money: Float64Array
+  size: Float64Array
 }
 
 /**
@@ -112,6 +125,9 @@ export function runMes(election: Election, start: number): MesRun {
   const price = new Float64Array(m)
   const share = new Float64Array(m)
   const stale = new Uint8Array(m)
+  let most = 0
+  for (let p = 0; p < m; p++) most = Math.max(most, supStart[p + 1]! - supStart[p]!)
+  const spare = { money: new Float64Array(most), size: new Float64Array(most) }
   const selected: number[] = []
   const purchases = new Map<number, Purchase>()
   const ties: number[][] = []
@@ -147,7 +163,7 @@ export function runMes(election: Election, start: number): MesRun {
         continue
       }
       if (stale[p] === 1) {
-        const s = equalShare(election, money, p, share[p]!)
+        const s = equalShare(election, money, p, share[p]!, spare)
         if (s < 0) continue
         share[p] = s
         price[p] = s / cost[p]!
