@@ -1,7 +1,9 @@
 import { fork, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import http from 'node:http'
 import { createServer } from 'node:net'
+import { SECRETS } from './fixture.js'
 
 export interface Reply {
   status: number
@@ -64,8 +66,16 @@ export async function waitUntilServing(base: string, child: ChildProcess, timeou
 }
 
 /** Starts a TypeScript entry in a child node process (with tsx) and waits for it to report its port over IPC. */
+/** The node flags `npm start` runs the app with (package.json), so a bench's app has the memory settings production has. */
+export function productionFlags(): string[] {
+  const start = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }).scripts.start
+  return start.split(/\s+/).filter((word) => word.startsWith('--'))
+}
+
 export function forkServer(entry: URL, args: string[], execArgv: string[] = []): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(entry, args, { execArgv: ['--import', 'tsx', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  // The compiled app (app-server.js) runs on plain node, as in production; the TypeScript servers through tsx.
+  const loader = entry.pathname.endsWith('.ts') ? ['--import', 'tsx'] : []
+  const child = fork(entry, args, { execArgv: [...loader, ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, SESSION_SECRET: SECRETS.sessionSecret, CODE_KEY: SECRETS.codeKey } })
   return new Promise((resolve, reject) => {
     child.once('message', (message: { port: number }) => resolve({ child, port: message.port }))
     child.once('exit', (code) => reject(new Error(`${entry.pathname} exited with code ${code} before listening`)))

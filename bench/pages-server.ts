@@ -1,5 +1,5 @@
 /**
- * One server under load for bench/pages.ts: `app` is the real Wijkbudget (compiled), `bare` is Fastify with
+ * The bare server for bench/pages.ts (the app runs as app-server.js): Fastify with
  * postgres.js and @fastify/compress (the same brotli setting) rendering the same templates with the
  * same helpers, with no other plugin: no session, CSRF, security headers, language or logging.
  * Home, round, proposal and code entry run the route's queries per request. Results and
@@ -23,25 +23,11 @@ import { filterView, figuresView, historyView, listView } from '../server/routes
 import { resultsView } from '../server/routes/public/results.js'
 import { auditView, checks, frozenFigures } from '../server/routes/public/transparency.js'
 import { roundView } from '../server/routes/shared/round-view.js'
-import { SECRETS } from './fixture.js'
 import { serveChild } from './http.js'
 
-const [mode, url, publishedSlug] = process.argv.slice(2)
-if ((mode !== 'app' && mode !== 'bare') || !url || !publishedSlug) throw new Error('usage: pages-server.ts app|bare DATABASE_URL PUBLISHED_SLUG')
+const [url, publishedSlug] = process.argv.slice(2)
+if (!url || !publishedSlug) throw new Error('usage: pages-server.ts DATABASE_URL PUBLISHED_SLUG')
 const POOL = 10
-
-/**
- * The app as production runs it, compiled to build/ (`npm run build`, which the bench script runs first):
- * its memory is then what a municipality's machine sees, without the TypeScript loader's.
- */
-async function app(): Promise<{ server: FastifyInstance; close(): Promise<unknown> }> {
-  const built = (path: string) => new URL(`../build/${path}`, import.meta.url).href
-  const { openServer: open } = await import(built('db/client.js')) as typeof import('../db/client.js')
-  const { buildApp } = await import(built('server/app.js')) as typeof import('../server/app.js')
-  const database = await open(url!, POOL)
-  const server = await buildApp({ ...SECRETS, publicUrl: 'http://127.0.0.1', trustProxy: false }, database.db)
-  return { server, close: () => database.close() }
-}
 
 /** As the public sees a proposal: without the submitter's contact details and status token. */
 function publicProposal<T extends Record<string, unknown>>(row: T) {
@@ -144,4 +130,4 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
   return { server, close: () => sql.end({ timeout: 5 }) }
 }
 
-await serveChild(mode === 'app' ? await app() : await bare())
+await serveChild(await bare())

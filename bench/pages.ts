@@ -3,7 +3,8 @@
  * postgres.js endpoint rendering the same template (bench/pages-server.ts), in the same run, with
  * 50 connections asking for brotli as a phone does. Results and transparency are those of a
  * published round of a city's size (bench/city.ts). Prints the app's peak resident memory.
- * `npm run bench:pages` (add `-- --profile` for a CPU profile of the app).
+ * `npm run bench:pages` (add `-- --profile` for a CPU profile of the app, `-- --page results` for the
+ * pages whose name holds that word only).
  */
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
@@ -15,7 +16,7 @@ import { publishResult } from '../server/data/results.js'
 import { advanceRound } from '../server/data/rounds.js'
 import { CITY_SLUG, seedCityRound } from './city.js'
 import { createBenchDatabase, seedVotingRound, SLUG } from './fixture.js'
-import { forkServer, send } from './http.js'
+import { forkServer, productionFlags, send } from './http.js'
 import { summariseProfile } from './profile.js'
 
 const CONNECTIONS = 50
@@ -23,7 +24,8 @@ const WARMUP_S = 2
 const DURATION_S = 8
 const TURNS = 2
 const PROFILE = process.argv.includes('--profile')
-const PAGES: [name: string, path: string][] = [
+const ONLY = process.argv.includes('--page') ? process.argv[process.argv.indexOf('--page') + 1] : undefined
+const ALL_PAGES: [name: string, path: string][] = [
   ['home', '/'],
   ['round with 30 proposals', `/rounds/${SLUG}`],
   ['proposal', '/proposals/BEN-0001'],
@@ -31,6 +33,7 @@ const PAGES: [name: string, path: string][] = [
   ['results (200,000 ballots)', `/rounds/${CITY_SLUG}/results`],
   ['transparency (200,000 ballots)', `/rounds/${CITY_SLUG}/transparency`],
 ]
+const PAGES = ALL_PAGES.filter(([name]) => ONLY === undefined || name.includes(ONLY))
 const HEADERS = { 'accept-encoding': 'br', 'accept-language': 'nl' }
 
 const kb = (pid: number, field: 'VmHWM' | 'VmRSS') => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1])
@@ -49,8 +52,8 @@ try {
 
   const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), 'wijkbudget-prof-')) : undefined
   const servers = {
-    app: await forkServer(new URL('./pages-server.ts', import.meta.url), ['app', database.url, CITY_SLUG], profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-    bare: await forkServer(new URL('./pages-server.ts', import.meta.url), ['bare', database.url, CITY_SLUG]),
+    app: await forkServer(new URL('./app-server.js', import.meta.url), [database.url], [...productionFlags(), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])]),
+    bare: await forkServer(new URL('./pages-server.ts', import.meta.url), [database.url, CITY_SLUG]),
   }
   const rows: string[][] = [['page', 'app req/s', 'bare req/s', 'app/bare', 'app p99 ms', 'bare p99 ms', 'app KB br', 'bare KB br']]
   let rssPeakDuringLoad = 0

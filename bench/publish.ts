@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { openServer } from '../db/client.js'
 import { CITY, seedCityRound } from './city.js'
 import { createBenchDatabase } from './fixture.js'
+import { productionFlags } from './http.js'
 import { summariseProfile } from './profile.js'
 
 const PROFILE = process.argv.includes('--profile')
@@ -24,7 +25,7 @@ try {
 
   const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), 'wijkbudget-prof-')) : undefined
   const child = fork(new URL('./publish-steps.ts', import.meta.url), [database.url, String(city.roundId), String(city.official.id), city.official.email], {
-    execArgv: ['--import', 'tsx', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: ['--import', 'tsx', ...productionFlags(), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   const report = await new Promise<{ steps: { name: string; ms: number; peakMb: number }[]; ballots: number; reusedPreview: boolean }>((resolve, reject) => {
     child.once('message', resolve as (m: unknown) => void)

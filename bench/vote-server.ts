@@ -1,9 +1,8 @@
 import { randomInt } from 'node:crypto'
 /**
- * One server under load for bench/vote.ts, in a process of its own so the
- * load generator never shares its event loop: `app` is the real Wijkbudget (compiled),
- * `bare` is Fastify and postgres.js doing the same database work with no
- * plugins. Tells its port over IPC; SIGTERM closes it cleanly, so a
+ * The bare server for bench/vote.ts (the app runs as app-server.js), in a process of its own so the
+ * load generator never shares its event loop: Fastify and postgres.js doing the same database
+ * work as the app with no plugins. Tells its port over IPC; SIGTERM closes it cleanly, so a
  * --cpu-prof profile gets written.
  */
 import { parse as parseQuery } from 'node:querystring'
@@ -28,24 +27,14 @@ interface RoundRow {
   min_spend_percent: number
 }
 
-const [mode, url] = process.argv.slice(2)
-if ((mode !== 'app' && mode !== 'bare') || !url) throw new Error('usage: vote-server.ts app|bare DATABASE_URL')
+const [url] = process.argv.slice(2)
+if (!url) throw new Error('usage: vote-server.ts DATABASE_URL')
 
 const POOL = 10 // the app's own pool size (openServer's default)
 
 function cookie(header: string | undefined, name: string): string | undefined {
   const pair = header?.split(/;\s*/).find((c) => c.startsWith(`${name}=`))
   return pair === undefined ? undefined : decodeURIComponent(pair.slice(name.length + 1))
-}
-
-/** The app as production runs it, compiled to build/ (`npm run build`, which the bench script runs first). */
-async function app(): Promise<{ server: FastifyInstance; close(): Promise<unknown> }> {
-  const built = (path: string) => new URL(`../build/${path}`, import.meta.url).href
-  const { openServer } = await import(built('db/client.js')) as typeof import('../db/client.js')
-  const { buildApp } = await import(built('server/app.js')) as typeof import('../server/app.js')
-  const database = await openServer(url!, POOL)
-  const server = await buildApp({ ...SECRETS, publicUrl: 'http://127.0.0.1', trustProxy: false }, database.db)
-  return { server, close: () => database.close() }
 }
 
 /** The route's work with nothing around it: form parsing, the signed cookie, four queries, the domain check. */
@@ -100,4 +89,4 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
   return { server, close: () => sql.end({ timeout: 5 }) }
 }
 
-await serveChild(mode === 'app' ? await app() : await bare())
+await serveChild(await bare())

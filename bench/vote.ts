@@ -15,7 +15,7 @@ import { sql } from 'drizzle-orm'
 import postgres from 'postgres'
 import { openServer } from '../db/client.js'
 import { ballotBody, ballotCookie, createBenchDatabase, randomBallots, SECRETS, seedVotingRound, SLUG } from './fixture.js'
-import { csrfPair, forkServer, send } from './http.js'
+import { csrfPair, forkServer, productionFlags, send } from './http.js'
 import { summariseProfile } from './profile.js'
 
 const CODES = 200_000
@@ -118,7 +118,7 @@ async function fire(base: string, csrf: { cookie: string; token: string }, secon
 
 async function measure(name: 'app' | 'bare', first: boolean, csrfFrom?: { cookie: string; token: string }): Promise<{ run: Run; csrf: { cookie: string; token: string } }> {
   const profileDir = PROFILE && first ? mkdtempSync(join(tmpdir(), 'wijkbudget-prof-')) : undefined
-  const { child, port } = await forkServer(new URL('./vote-server.ts', import.meta.url), [name, database.url], profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])
+  const { child, port } = await forkServer(new URL(name === 'app' ? './app-server.js' : './vote-server.ts', import.meta.url), [database.url], [...(name === 'app' ? productionFlags() : []), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])])
   const base = `http://127.0.0.1:${port}`
   try {
     const csrf = csrfFrom ?? (await csrfPair(base, SLUG))

@@ -4,14 +4,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
-import { freePort } from '../bench/http.js'
+import { freePort, productionFlags } from '../bench/http.js'
 
 const root = new URL('..', import.meta.url)
 
 t.test('production runs the compiled build with plain node: JSON logs, then the banner with the start-up time', async (t) => {
   await promisify(execFile)('npm', ['run', 'build', '--silent'], { cwd: root })
   const port = await freePort()
-  const child = spawn(process.execPath, ['build/server/main.js'], {
+  // With the memory settings `npm start` gives node (package.json).
+  const child = spawn(process.execPath, [...productionFlags(), 'build/server/main.js'], {
     cwd: root,
     env: { PATH: process.env.PATH, PORT: String(port), LOG_LEVEL: 'info', DEMO: 'off', DATA_DIR: mkdtempSync(join(tmpdir(), 'wb-build-')) },
   })
@@ -23,6 +24,8 @@ t.test('production runs the compiled build with plain node: JSON logs, then the 
   while (!/started in .*\n/.test(output) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100))
 
   t.notMatch(child.spawnargs.join(' '), 'tsx', 'no TypeScript loader')
+  t.match(child.spawnargs.join(' '), '--max-semi-space-size=8', 'the memory settings of npm start')
+  t.notMatch(output, /unrecognized flag|bad option/i, 'node takes every flag')
   const [logs = '', banner = ''] = output.split('\nWijkbudget runs at ')
   const lines = logs.split('\n').filter(Boolean)
   t.ok(lines.length >= 2, 'start-up logs come before the banner')
