@@ -1,3 +1,4 @@
+import { brotliDecompressSync } from 'node:zlib'
 import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { proposals, rounds } from '../../db/schema.js'
@@ -180,6 +181,17 @@ t.test('pages, the stylesheet and htmx go out compressed, and a resident page we
     total += res.rawPayload.length
   }
   t.ok(total < 50 * 1024, `round page with CSS and htmx: ${total} bytes compressed`)
+})
+
+t.test('a page made for one visitor goes out brotli-compressed and reads back whole', async (t) => {
+  const res = await app.inject({ url: '/login', headers: { 'accept-encoding': 'br' } })
+  t.equal(res.statusCode, 200)
+  t.equal(res.headers['content-encoding'], 'br')
+  t.match(res.headers.vary, /accept-encoding/i)
+  const page = brotliDecompressSync(res.rawPayload).toString()
+  t.match(page, /<\/html>\s*$/, 'the whole page')
+  t.ok(html({ body: page }).get('input[name="_csrf"]').getAttribute('value'), 'with its form token')
+  t.ok(res.rawPayload.length < page.length / 2, `${res.rawPayload.length} bytes for ${page.length}`)
 })
 
 t.test('a page without a form that posts sets no CSRF cookie; a page with one sets it and writes its token', async (t) => {
