@@ -1,18 +1,22 @@
 /**
  * The steps of publishing a city-sized round, in a process of its own so its peak memory is the
  * steps' alone: close the round, preview both tally rules, publish. Each step is what the admin's
- * request runs (the same data and domain functions); the route's HTML rendering aside. Reports
+ * request runs (the same data and domain functions, compiled); the route's HTML rendering aside. Reports
  * time and peak resident memory per step over IPC.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { desc, eq } from 'drizzle-orm'
-import { openServer } from '../db/client.js'
-import { auditLog } from '../db/schema.js'
-import { SOFTWARE_VERSION } from '../server/assets.js'
-import { previewResults, publishResult } from '../server/data/results.js'
-import { advanceRound, findRound } from '../server/data/rounds.js'
 import type { TallyRule } from '../server/domain/tally.js'
-import { resultRows } from '../server/routes/shared/result-view.js'
+
+// The compiled app, as production runs it (the bench script builds first): its count's thread then
+// loads plain JavaScript, without the TypeScript loader.
+const built = (path: string) => new URL(`../build/${path}`, import.meta.url).href
+const { openServer } = await import(built('db/client.js')) as typeof import('../db/client.js')
+const { auditLog } = await import(built('db/schema.js')) as typeof import('../db/schema.js')
+const { SOFTWARE_VERSION } = await import(built('server/assets.js')) as typeof import('../server/assets.js')
+const { previewResults, publishResult } = await import(built('server/data/results.js')) as typeof import('../server/data/results.js')
+const { advanceRound, findRound } = await import(built('server/data/rounds.js')) as typeof import('../server/data/rounds.js')
+const { resultRows } = await import(built('server/routes/shared/result-view.js')) as typeof import('../server/routes/shared/result-view.js')
 
 const [url, id, officialId, email] = process.argv.slice(2)
 const roundId = Number(id)

@@ -2,8 +2,9 @@ import { randomInt } from 'node:crypto'
 import { and, asc, eq, getTableColumns, isNull, sql } from 'drizzle-orm'
 import { integerArray, preparedPer, type Db } from '../../db/client.js'
 import { ballots, progressUpdates, proposals, results, rounds, tallyPreviews, votingCodes } from '../../db/schema.js'
-import { ballotsDigest, exportBallotsPb, sha256, tallyInput, tallyInputSha256, type BallotProjectForTally } from '../domain/pabulib-export.js'
-import { tally, type TallyResult, type TallyRule } from '../domain/tally.js'
+import { ballotsDigest, exportBallotsPb, sha256, tallyInputSha256, type BallotProjectForTally } from '../domain/pabulib-export.js'
+import type { TallyResult, TallyRule } from '../domain/tally.js'
+import { tallyInThread } from '../tally-thread.js'
 import { NO_FACTS, transitionRefusal } from '../domain/phase-transitions.js'
 import type { Role } from '../domain/permissions.js'
 import { appendAudit } from './audit.js'
@@ -64,8 +65,8 @@ export async function loadTallyData(db: Db, roundId: number): Promise<TallyData>
   return { projects, ballots: counted }
 }
 
-export function tallyRound(round: Round, data: TallyData, rule: TallyRule): TallyResult {
-  return tally(tallyInput(round, data.projects, data.ballots), rule)
+export function tallyRound(round: Round, data: TallyData, rule: TallyRule): Promise<TallyResult> {
+  return tallyInThread(round, data.projects, data.ballots, rule)
 }
 
 export interface RulePreview {
@@ -82,7 +83,9 @@ export interface RulePreview {
 export async function previewResults(db: Db, round: Round, rules: readonly TallyRule[], softwareVersion: string): Promise<{ data: TallyData; previews: RulePreview[] }> {
   const data = await loadTallyData(db, round.id)
   const inputSha256 = tallyInputSha256(round, data.projects, ballotsDigest(data.ballots), softwareVersion)
-  const previews = rules.map((rule) => ({ rule, outcome: tallyRound(round, data, rule) }))
+  // One rule after the other: each count's thread holds its own copy of the ballots.
+  const previews: RulePreview[] = []
+  for (const rule of rules) previews.push({ rule, outcome: await tallyRound(round, data, rule) })
   if (previews.length > 0) {
     await db.insert(tallyPreviews)
       .values(previews.map(({ rule, outcome }) => ({ roundId: round.id, rule, inputSha256, outcome, outcomeVersion: OUTCOME_VERSION })))
@@ -125,7 +128,7 @@ export async function publishResult(db: Db, roundId: number, official: { id: num
     const data = await loadTallyData(tx, roundId)
     const countedSha256 = ballotsDigest(data.ballots)
     const previewed = await previewedOutcome(tx, roundId, round.tallyRule, tallyInputSha256(round, data.projects, countedSha256, softwareVersion))
-    const outcome = previewed ?? tally(tallyInput(round, data.projects, data.ballots), round.tallyRule)
+    const outcome = previewed ?? await tallyRound(round, data, round.tallyRule)
     const ballotsPb = exportBallotsPb(round, data.projects, data.ballots, round.tallyRule, randomInt)
     const ballotsSha256 = sha256(ballotsPb)
     const [published] = await tx.insert(results).values({

@@ -1,0 +1,45 @@
+import { extname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import type { BallotProjectForTally, RoundForTally } from './domain/pabulib-export.js'
+import type { TallyResult, TallyRule } from './domain/tally.js'
+
+/** The ballots as two flat arrays, handed to the thread without a copy: ballot i is chosen[starts[i] .. starts[i + 1]). */
+export interface CountJob {
+  starts: Int32Array
+  chosen: Int32Array
+}
+
+const compiled = extname(fileURLToPath(import.meta.url)) === '.js'
+
+function startWorker(workerData: object, transferList: ArrayBuffer[]): Worker {
+  if (compiled) return new Worker(new URL('./tally-worker.js', import.meta.url), { workerData, transferList })
+  // Run from the TypeScript sources (dev, tests, benches): Node 20 gives a thread none of the
+  // loader hooks of its parent, so the thread registers tsx before it imports the worker.
+  const tsx = import.meta.resolve('tsx/esm/api')
+  const worker = new URL('./tally-worker.ts', import.meta.url).href
+  return new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(worker)}) })`, { eval: true, workerData, transferList })
+}
+
+/**
+ * Counts a round's ballots (project ids) with the rule, in a thread of its own. A city's equal
+ * shares take seconds of CPU; on the request's thread they would hold up every other request of
+ * the instance for as long, residents' ballots in other rounds included.
+ */
+export function tallyInThread(round: RoundForTally, projects: readonly BallotProjectForTally[], ballots: readonly (readonly number[])[], rule: TallyRule): Promise<TallyResult> {
+  const starts = new Int32Array(ballots.length + 1)
+  ballots.forEach((ballot, i) => (starts[i + 1] = starts[i]! + ballot.length))
+  const chosen = new Int32Array(starts[ballots.length]!)
+  ballots.forEach((ballot, i) => chosen.set(ballot, starts[i]))
+  const job = {
+    round: { id: round.id, title: round.title, neighbourhood: round.neighbourhood, budgetCents: round.budgetCents, ballotFormat: round.ballotFormat, maxChoices: round.maxChoices, tallyRule: round.tallyRule },
+    projects: projects.map(({ id, title, costCents }) => ({ id, title, costCents })),
+    starts, chosen, rule,
+  }
+  return new Promise((resolve, reject) => {
+    const worker = startWorker(job, [starts.buffer, chosen.buffer])
+    worker.once('message', resolve)
+    worker.once('error', reject)
+    worker.once('exit', (code) => reject(new Error(`the count stopped with exit code ${code} before its outcome`)))
+  })
+}
