@@ -6,12 +6,10 @@ import type { Db } from '../db/client.js'
 import { officials, proposals, rounds, votingCodes } from '../db/schema.js'
 import { insertCodeBatch } from '../server/data/voting-codes.js'
 import { generateCode, hashCode, normaliseCode } from '../server/domain/voting-code.js'
+import { SECRETS } from './secrets.js'
 
 export const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-export const SECRETS = {
-  sessionSecret: 'bench-session-secret-at-least-32-characters',
-  codeKey: 'bench-code-key-that-is-at-least-32-characters',
-}
+export { SECRETS }
 export const SLUG = 'wijkbudget-energie-bench'
 const EUR = 100
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import http from 'node:http'
 import { createServer } from 'node:net'
-import { SECRETS } from './fixture.js'
+import { SECRETS } from './secrets.js'
 
 export interface Reply {
   status: number
