@@ -65,15 +65,17 @@ export async function waitUntilServing(base: string, child: ChildProcess, timeou
   throw new Error(`the server did not answer at ${base} within ${timeoutMs / 1000} s`)
 }
 
-/** Starts a TypeScript entry in a child node process (with tsx) and waits for it to report its port over IPC. */
 /** The node flags `npm start` runs the app with (package.json), so a bench's app has the memory settings production has. */
 export function productionFlags(): string[] {
   const start = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }).scripts.start
   return start.split(/\s+/).filter((word) => word.startsWith('--'))
 }
 
+/**
+ * Starts a server entry in a child node process — a TypeScript one through tsx, the compiled app's
+ * app-server.js on plain node — with the bench secrets, and waits for it to report its port over IPC.
+ */
 export function forkServer(entry: URL, args: string[], execArgv: string[] = []): Promise<{ child: ChildProcess; port: number }> {
-  // The compiled app (app-server.js) runs on plain node, as in production; the TypeScript servers through tsx.
   const loader = entry.pathname.endsWith('.ts') ? ['--import', 'tsx'] : []
   const child = fork(entry, args, { execArgv: [...loader, ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, SESSION_SECRET: SECRETS.sessionSecret, CODE_KEY: SECRETS.codeKey } })
   return new Promise((resolve, reject) => {
