@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { officials, proposals, rounds } from '../db/schema.js'
 import { insertCodeBatch } from '../server/data/voting-codes.js'
-import { generateCode, hashCode, normaliseCode } from '../server/domain/voting-code.js'
+import { generateCode, hashCode, normaliseCode } from '../server/domain/voting/codes.js'
 import { SECRETS } from './fixture.js'
 
 export const CITY_SLUG = 'burgerbegroting-stad-bench'

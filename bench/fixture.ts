@@ -5,7 +5,7 @@ import postgres from 'postgres'
 import type { Db } from '../db/client.js'
 import { officials, proposals, rounds, votingCodes } from '../db/schema.js'
 import { insertCodeBatch } from '../server/data/voting-codes.js'
-import { generateCode, hashCode, normaliseCode } from '../server/domain/voting-code.js'
+import { generateCode, hashCode, normaliseCode } from '../server/domain/voting/codes.js'
 import { SECRETS } from './secrets.js'
 
 export const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'

@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { desc, eq } from 'drizzle-orm'
-import type { TallyRule } from '../server/domain/tally.js'
+import type { TallyRule } from '../server/domain/tally/tally.js'
 
 // The compiled app, as production runs it (the bench script builds first): its count's thread then
 // loads plain JavaScript, without the TypeScript loader.

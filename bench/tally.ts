@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { parsePb, pbTallyInput } from '../server/domain/pabulib.js'
-import { equalShares, greedy, type TallyInput, type TallyResult } from '../server/domain/tally.js'
+import { parsePb, pbTallyInput } from '../server/domain/pabulib/read.js'
+import { equalShares, greedy, type TallyInput, type TallyResult } from '../server/domain/tally/tally.js'
 
 // The large elections are not in the repository (tests/fixtures/pabulib holds the small ones).
 const PABULIB = new URL('../../shared/pabulib/', import.meta.url)

@@ -4,14 +4,14 @@ import {
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core'
 
-import { BALLOT_FORMATS } from '../server/domain/ballot.js'
-import { PROPOSAL_EVENT_KINDS, PROPOSAL_STATUSES } from '../server/domain/moderation.js'
-import { ROLES } from '../server/domain/permissions.js'
-import { PHASES } from '../server/domain/phases.js'
-import { PROGRESS_STATUSES } from '../server/domain/progress.js'
-import { TRACKS } from '../server/domain/proposal-rules.js'
-import { TALLY_RULES } from '../server/domain/tally.js'
-import { CHANNELS } from '../server/domain/turnout.js'
+import { BALLOT_FORMATS } from '../server/domain/voting/ballot.js'
+import { PROPOSAL_EVENT_KINDS, PROPOSAL_STATUSES } from '../server/domain/proposals/moderation.js'
+import { ROLES } from '../server/domain/access/permissions.js'
+import { PHASES } from '../server/domain/rounds/phases.js'
+import { PROGRESS_STATUSES } from '../server/domain/results/progress.js'
+import { TRACKS } from '../server/domain/proposals/rules.js'
+import { TALLY_RULES } from '../server/domain/tally/tally.js'
+import { CHANNELS } from '../server/domain/voting/turnout.js'
 
 // The database's enums are the domain's constants: a new value is added there, and drizzle-kit writes the migration.
 export const roleEnum = pgEnum('role', ROLES)

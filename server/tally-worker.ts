@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads'
-import { tallyInput, type BallotProjectForTally, type RoundForTally } from './domain/pabulib-export.js'
-import { tally, type TallyRule } from './domain/tally.js'
+import { tallyInput, type BallotProjectForTally, type RoundForTally } from './domain/pabulib/export.js'
+import { tally, type TallyRule } from './domain/tally/tally.js'
 import type { CountJob } from './tally-thread.js'
 
 // One count per thread (see tally-thread.ts): the job arrives as workerData, the outcome leaves as the one message.

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { tallyInput, type RoundForTally } from '../server/domain/pabulib-export.js'
-import { tally } from '../server/domain/tally.js'
+import { tallyInput, type RoundForTally } from '../server/domain/pabulib/export.js'
+import { tally } from '../server/domain/tally/tally.js'
 import { tallyInThread } from '../server/tally-thread.js'
 
 const round: RoundForTally = {

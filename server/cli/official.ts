@@ -4,8 +4,8 @@ import { openEmbedded, openServer } from '../../db/client.js'
 import { loadConfig } from '../config.js'
 import { appendAudit } from '../data/audit.js'
 import { findOfficialByEmail, insertOfficial } from '../data/officials.js'
-import { isRole, ROLES } from '../domain/permissions.js'
-import { passwordProblem, type PasswordProblem } from '../domain/password-policy.js'
+import { isRole, ROLES } from '../domain/access/permissions.js'
+import { passwordProblem, type PasswordProblem } from '../domain/access/password-policy.js'
 import { COMMON_PASSWORDS, hashPassword } from '../passwords.js'
 
 const PROBLEMS: Record<PasswordProblem, string> = {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { parsePb, pbTallyInput, PbFormatError } from '../domain/pabulib.js'
-import { TALLY_RULES, tally, type ProjectOutcome, type TallyResult, type TallyRule } from '../domain/tally.js'
+import { parsePb, pbTallyInput, PbFormatError } from '../domain/pabulib/read.js'
+import { TALLY_RULES, tally, type ProjectOutcome, type TallyResult, type TallyRule } from '../domain/tally/tally.js'
 
 const USAGE = `usage: npm run tally -- <file.pb> [--rule ${TALLY_RULES.join('|')}] [--json]
 Tallies a Pabulib election (default rule: equal-shares) and explains every project.`

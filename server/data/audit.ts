@@ -1,7 +1,7 @@
 import { asc, desc, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { auditLog } from '../../db/schema.js'
-import { entryHash, GENESIS_HASH, type AuditFields, type ChainedEntry } from '../domain/audit-chain.js'
+import { entryHash, GENESIS_HASH, type AuditFields, type ChainedEntry } from '../domain/security/audit-chain.js'
 
 export type AuditInput = Omit<AuditFields, 'at' | 'details'> & { details?: Record<string, unknown>; at?: Date }
 

@@ -1,7 +1,7 @@
 import { and, asc, count, eq, isNull, not, sql } from 'drizzle-orm'
 import { preparedPer, type Db } from '../../db/client.js'
 import { ballots, languageTurnout, proposals, rounds, votingCodes } from '../../db/schema.js'
-import type { Channel } from '../domain/turnout.js'
+import type { Channel } from '../domain/voting/turnout.js'
 import { appendAudit } from './audit.js'
 import { plannedEndPassed } from './planned-end.js'
 
@@ -189,4 +189,34 @@ export async function enterPaperBallot(db: Db, entry: {
     if (!(error instanceof ArrivedMeanwhile)) throw error
     return { kind: 'confirm', existing: (await ballotChannel(db, entry.codeId, false)) ?? 'online' }
   }
+}
+
+export interface CountedBallotsDigest {
+  /** ballotsDigest of the counted ballots, as the audit chain records it. */
+  sha256: string
+  ballots: number
+}
+
+/**
+ * The fingerprint of the round's counted ballots (ballotsDigest), computed inside PostgreSQL so
+ * no ballot is loaded for it. With `onlyProjects`, votes for other projects are left out of each
+ * ballot first (the ballot still counts, perhaps empty), as when comparing with a published file.
+ */
+export async function countedBallotsDigest(db: Db, roundId: number, onlyProjects?: readonly number[]): Promise<CountedBallotsDigest> {
+  // An int[] literal as one text parameter; ids that are no 32-bit integer are on no ballot anyway.
+  const kept = onlyProjects && `{${onlyProjects.filter((id) => id === (id | 0)).join(',')}}`
+  // Each ballot's ids in numeric order (the array is integer[]), as ballotLine sorts them; an empty ballot is ''.
+  const line = sql`array_to_string(array(select chosen.id from unnest(${ballots.projectIds}) as chosen(id)${kept === undefined ? sql`` : sql` where chosen.id = any(${kept}::integer[])`} order by chosen.id), ',')`
+  // The lines are materialised (inlined, each would be built twice: once more to sort by), then
+  // sorted in byte order ("C"), which for digits and commas is JavaScript's default sort; no ballots hash as ''.
+  const answer: unknown = await db.execute(sql`
+    with counted as materialized (
+      select ${line} as line from ${ballots} inner join ${votingCodes} on ${votingCodes.id} = ${ballots.codeId}
+      where ${ballots.roundId} = ${roundId} and ${votingCodes.revokedAt} is null
+    )
+    select encode(sha256(convert_to(coalesce(string_agg(line, E'\\n' order by line collate "C"), ''), 'UTF8')), 'hex') as sha256, count(*)::integer as ballots
+    from counted`)
+  // postgres.js answers with the rows, PGlite with an object holding them.
+  const [row] = (Array.isArray(answer) ? answer : (answer as { rows: unknown[] }).rows) as CountedBallotsDigest[]
+  return row!
 }

@@ -1,7 +1,7 @@
 import { inArray, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { rateLimits } from '../../db/schema.js'
-import type { AttemptCounts, attemptKeys } from '../domain/code-guessing.js'
+import type { AttemptCounts, attemptKeys } from '../domain/voting/code-guessing.js'
 import { hitRateLimit, peekRateLimit } from './rate-limits.js'
 import { countFailedCodeAttempt } from './voting-codes.js'
 

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { rounds } from '../../db/schema.js'
-import type { HelpDesk } from '../domain/help-desk.js'
+import type { HelpDesk } from '../domain/rounds/help-desk.js'
 import { appendAudit } from './audit.js'
 
 /** Replaces a round's help desk (null removes it), audited with the old and new desk. */

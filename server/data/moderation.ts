@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, isNotNull, notInArray, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { officials, proposalEvents, proposals, rounds } from '../../db/schema.js'
-import { answersSubmitter, eventOf, moderate, type ModerationAction } from '../domain/moderation.js'
+import { answersSubmitter, eventOf, moderate, type ModerationAction } from '../domain/proposals/moderation.js'
 import { appendAudit } from './audit.js'
 import type { Proposal } from './proposals.js'
 

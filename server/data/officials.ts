@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { officials } from '../../db/schema.js'
-import type { Role } from '../domain/permissions.js'
+import type { Role } from '../domain/access/permissions.js'
 import { appendAudit } from './audit.js'
 
 export type Official = typeof officials.$inferSelect

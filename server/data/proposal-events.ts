@@ -1,7 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm'
 import { preparedPer, type Db } from '../../db/client.js'
 import { proposalEvents } from '../../db/schema.js'
-import type { ProposalEventKind } from '../domain/moderation.js'
+import type { ProposalEventKind } from '../domain/proposals/moderation.js'
 
 export type ProposalEvent = typeof proposalEvents.$inferSelect
 

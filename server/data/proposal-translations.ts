@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { integerArray, preparedPer, type Db } from '../../db/client.js'
 import { officials, proposalTranslations } from '../../db/schema.js'
-import type { TranslatedText } from '../domain/proposal-translation.js'
+import type { TranslatedText } from '../domain/proposals/translation.js'
 import type { Lang } from '../languages.js'
 import { appendAudit } from './audit.js'
 

@@ -2,7 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto'
 import { and, arrayContains, asc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm'
 import { preparedPer, type Db } from '../../db/client.js'
 import { proposals, rounds } from '../../db/schema.js'
-import { makeReference, type ProposalFields, type Theme, type Track } from '../domain/proposal-rules.js'
+import { makeReference, type ProposalFields, type Theme, type Track } from '../domain/proposals/rules.js'
 import { addProposalEvent } from './proposal-events.js'
 import type { Round } from './rounds.js'
 

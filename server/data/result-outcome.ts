@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
-import { TALLY_RULES, type TallyResult } from '../domain/tally.js'
+import { TALLY_RULES, type TallyResult } from '../domain/tally/tally.js'
 
 /** The shape results are stored in today; a change to TallyResult raises it and teaches `readOutcome` the old one. */
 export const OUTCOME_VERSION = 1

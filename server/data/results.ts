@@ -2,11 +2,11 @@ import { randomInt } from 'node:crypto'
 import { and, asc, eq, getTableColumns, isNull, sql } from 'drizzle-orm'
 import { integerArray, preparedPer, type Db } from '../../db/client.js'
 import { ballots, progressUpdates, proposals, results, rounds, tallyPreviews, votingCodes } from '../../db/schema.js'
-import { ballotsDigest, exportBallotsPb, sha256, tallyInputSha256, type BallotProjectForTally } from '../domain/pabulib-export.js'
-import type { TallyResult, TallyRule } from '../domain/tally.js'
+import { ballotsDigest, exportBallotsPb, sha256, tallyInputSha256, type BallotProjectForTally } from '../domain/pabulib/export.js'
+import type { TallyResult, TallyRule } from '../domain/tally/tally.js'
 import { tallyInThread } from '../tally-thread.js'
-import { NO_FACTS, transitionRefusal } from '../domain/phase-transitions.js'
-import type { Role } from '../domain/permissions.js'
+import { NO_FACTS, transitionRefusal } from '../domain/rounds/transitions.js'
+import type { Role } from '../domain/access/permissions.js'
 import { appendAudit } from './audit.js'
 import { OUTCOME_VERSION, readOutcome, StoredOutcomeError } from './result-outcome.js'
 import type { Round } from './rounds.js'
@@ -23,36 +23,6 @@ export async function countedBallots(db: Db, roundId: number): Promise<number[][
     .where(and(eq(ballots.roundId, roundId), isNull(votingCodes.revokedAt)))
     .orderBy(asc(ballots.id))
   return rows.map((r) => r.projectIds)
-}
-
-export interface CountedBallotsDigest {
-  /** ballotsDigest of the counted ballots, as the audit chain records it. */
-  sha256: string
-  ballots: number
-}
-
-/**
- * The fingerprint of the round's counted ballots (ballotsDigest), computed inside PostgreSQL so
- * no ballot is loaded for it. With `onlyProjects`, votes for other projects are left out of each
- * ballot first (the ballot still counts, perhaps empty), as when comparing with a published file.
- */
-export async function countedBallotsDigest(db: Db, roundId: number, onlyProjects?: readonly number[]): Promise<CountedBallotsDigest> {
-  // An int[] literal as one text parameter; ids that are no 32-bit integer are on no ballot anyway.
-  const kept = onlyProjects && `{${onlyProjects.filter((id) => id === (id | 0)).join(',')}}`
-  // Each ballot's ids in numeric order (the array is integer[]), as ballotLine sorts them; an empty ballot is ''.
-  const line = sql`array_to_string(array(select chosen.id from unnest(${ballots.projectIds}) as chosen(id)${kept === undefined ? sql`` : sql` where chosen.id = any(${kept}::integer[])`} order by chosen.id), ',')`
-  // The lines are materialised (inlined, each would be built twice: once more to sort by), then
-  // sorted in byte order ("C"), which for digits and commas is JavaScript's default sort; no ballots hash as ''.
-  const answer: unknown = await db.execute(sql`
-    with counted as materialized (
-      select ${line} as line from ${ballots} inner join ${votingCodes} on ${votingCodes.id} = ${ballots.codeId}
-      where ${ballots.roundId} = ${roundId} and ${votingCodes.revokedAt} is null
-    )
-    select encode(sha256(convert_to(coalesce(string_agg(line, E'\\n' order by line collate "C"), ''), 'UTF8')), 'hex') as sha256, count(*)::integer as ballots
-    from counted`)
-  // postgres.js answers with the rows, PGlite with an object holding them.
-  const [row] = (Array.isArray(answer) ? answer : (answer as { rows: unknown[] }).rows) as CountedBallotsDigest[]
-  return row!
 }
 
 export interface TallyData {

@@ -1,7 +1,7 @@
 import { and, inArray, isNotNull, lte, or, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { proposals, results } from '../../db/schema.js'
-import { contactRetentionCutoff } from '../domain/accounts.js'
+import { contactRetentionCutoff } from '../domain/access/accounts.js'
 import { appendAudit } from './audit.js'
 
 // Any constant shared by every instance: two instances running the job at once take turns.

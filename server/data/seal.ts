@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client.js'
-import { SEAL_ACTION } from '../domain/ballot-seal.js'
+import { SEAL_ACTION } from '../domain/voting/seal.js'
 import { appendAudit } from './audit.js'
-import { countedBallotsDigest } from './results.js'
+import { countedBallotsDigest } from './ballots.js'
 
 /**
  * Records the fingerprint of the round's counted ballots in the audit chain. Call inside the

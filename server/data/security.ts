@@ -1,8 +1,8 @@
 import { desc, inArray } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { auditLog, officials } from '../../db/schema.js'
-import { canAtAll, ROLES } from '../domain/permissions.js'
-import { SECURITY_ACTIONS, type SecurityAction } from '../domain/security.js'
+import { canAtAll, ROLES } from '../domain/access/permissions.js'
+import { SECURITY_ACTIONS, type SecurityAction } from '../domain/security/events.js'
 import { recordAudit } from './audit.js'
 
 export interface SecurityEvent {

@@ -1,8 +1,8 @@
 import { and, asc, count, eq, isNotNull, notInArray } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { ballots, officials, proposalEvents, proposals, votingCodes } from '../../db/schema.js'
-import type { ChainedEntry } from '../domain/audit-chain.js'
-import { messageIsPublic } from '../domain/proposal-rules.js'
+import type { ChainedEntry } from '../domain/security/audit-chain.js'
+import { messageIsPublic } from '../domain/proposals/rules.js'
 import { listAudit } from './audit.js'
 
 /** Every moderation decision in a round, oldest first; submissions are not decisions. */

@@ -3,8 +3,8 @@ import fp from 'fastify-plugin'
 import { findOfficial } from '../data/officials.js'
 import type { Proposal, PublicProposal } from '../data/proposals.js'
 import type { Round } from '../data/rounds.js'
-import { canAtAll, type Action, type Actor, type Role } from '../domain/permissions.js'
-import { officialGate, stepUpNeeded, type Gate } from '../domain/second-factor.js'
+import { canAtAll, type Action, type Actor, type Role } from '../domain/access/permissions.js'
+import { officialGate, stepUpNeeded, type Gate } from '../domain/access/second-factor.js'
 import { SecretBox } from '../secret-box.js'
 
 export interface SignedInOfficial {

@@ -1,6 +1,6 @@
 import type { FastifyError } from 'fastify'
 import fp from 'fastify-plugin'
-import { redact } from '../domain/redact.js'
+import { redact } from '../domain/security/redact.js'
 
 /** The message key a status gets; what went wrong inside a 5xx is never shown. */
 function messageKey(error: FastifyError, status: number): string {

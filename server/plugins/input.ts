@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import { hasAddressControl, hasFormControl } from '../domain/text.js'
+import { hasAddressControl, hasFormControl } from '../domain/common/text.js'
 
 /** Input no page can use: refused before any route sees it, so nothing is stored and nothing fails later. */
 export class ControlCharacterError extends Error {

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import { hitRateLimit } from '../data/rate-limits.js'
 import { recordSecurityEvent, securityRecipients, type SecurityEvent } from '../data/security.js'
-import { MAILED_ACTIONS, SECURITY_LIMITS } from '../domain/security.js'
+import { MAILED_ACTIONS, SECURITY_LIMITS } from '../domain/security/events.js'
 import { DEFAULT_LANG } from '../i18n.js'
 
 declare module 'fastify' {

@@ -6,7 +6,7 @@ import fp from 'fastify-plugin'
 import helmet from 'helmet'
 import type { Db } from '../../db/client.js'
 import { hitRateLimit } from '../data/rate-limits.js'
-import { isPrivatePath } from '../domain/security.js'
+import { isPrivatePath } from '../domain/security/events.js'
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 

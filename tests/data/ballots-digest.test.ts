@@ -1,8 +1,9 @@
 import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { ballots, codeBatches, rounds, votingCodes } from '../../db/schema.js'
-import { countedBallots, countedBallotsDigest } from '../../server/data/results.js'
-import { ballotsDigest, sha256 } from '../../server/domain/pabulib-export.js'
+import { countedBallotsDigest } from '../../server/data/ballots.js'
+import { countedBallots } from '../../server/data/results.js'
+import { ballotsDigest, sha256 } from '../../server/domain/pabulib/export.js'
 import { freshDatabase } from '../helpers/db.js'
 
 const database = await freshDatabase()

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { OUTCOME_VERSION, readOutcome, StoredOutcomeError } from '../../server/data/result-outcome.js'
-import { tally } from '../../server/domain/tally.js'
+import { tally } from '../../server/domain/tally/tally.js'
 
 const input = {
   budget: 1000, unit: 100,

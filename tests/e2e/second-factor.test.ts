@@ -2,7 +2,7 @@ import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { officials } from '../../db/schema.js'
 import { DEMO_OFFICIALS } from '../../server/data/demo.js'
-import { codeAt } from '../../server/domain/totp.js'
+import { codeAt } from '../../server/domain/access/totp.js'
 import { browserSession } from '../helpers/browser.js'
 import { checkPage, login } from '../helpers/pages.js'
 

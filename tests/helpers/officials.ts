@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Db } from '../../db/client.js'
 import { insertOfficial, type Official } from '../../server/data/officials.js'
-import type { Role } from '../../server/domain/permissions.js'
+import type { Role } from '../../server/domain/access/permissions.js'
 import { hashPassword } from '../../server/passwords.js'
 import { Visitor } from './client.js'
 

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { rounds } from '../../db/schema.js'
 import { insertCodeBatch } from '../../server/data/voting-codes.js'
-import { generateCode, hashCode, normaliseCode } from '../../server/domain/voting-code.js'
+import { generateCode, hashCode, normaliseCode } from '../../server/domain/voting/codes.js'
 import { TEST_CONFIG } from './app.js'
 import { createOfficial } from './officials.js'
 

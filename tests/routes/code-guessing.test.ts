@@ -1,7 +1,7 @@
 import t from 'tap'
 import { and, eq } from 'drizzle-orm'
 import { auditLog, rounds } from '../../db/schema.js'
-import { CODE_LIMITS } from '../../server/domain/code-guessing.js'
+import { CODE_LIMITS } from '../../server/domain/voting/code-guessing.js'
 import { Visitor } from '../helpers/client.js'
 import { demoRound } from '../helpers/fixtures.js'
 

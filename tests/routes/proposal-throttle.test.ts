@@ -1,7 +1,7 @@
 import t from 'tap'
 import { count } from 'drizzle-orm'
 import { proposals } from '../../db/schema.js'
-import { PROPOSAL_THROTTLE } from '../../server/domain/proposal-rules.js'
+import { PROPOSAL_THROTTLE } from '../../server/domain/proposals/rules.js'
 import { Visitor } from '../helpers/client.js'
 import { demoRound } from '../helpers/fixtures.js'
 

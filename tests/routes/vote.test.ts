@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import { eq } from 'drizzle-orm'
 import { ballots, proposals, rounds, votingCodes } from '../../db/schema.js'
-import { hashCode, normaliseCode } from '../../server/domain/voting-code.js'
+import { hashCode, normaliseCode } from '../../server/domain/voting/codes.js'
 import { TEST_CONFIG } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
 import { html, msg } from '../helpers/html.js'

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { MAX_PASSWORD_LENGTH } from '../../domain/password-policy.js'
+import { MAX_PASSWORD_LENGTH } from '../../domain/access/password-policy.js'
 import { csrf, form, text } from '../schemas.js'
 
 export const NextQuery = Type.Object({ next: text(2000) })

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { findOfficial, recordLogin } from '../../data/officials.js'
 import { unusedRecoveryCodes } from '../../data/second-factor.js'
 import { deleteExpiredSessions } from '../../data/sessions.js'
-import { safeRedirect } from '../../domain/redirect.js'
+import { safeRedirect } from '../../domain/security/redirect.js'
 import { verifySecondFactor } from '../shared/verify-code.js'
 import { CodeForm, CodeQuery } from './schemas.js'
 

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { lastAccessReview, listOfficialsForReview, recordAccessReview } from '../../data/accounts.js'
-import { accessReviewDue } from '../../domain/accounts.js'
+import { accessReviewDue } from '../../domain/access/accounts.js'
 import { ReviewQuery } from './schemas.js'
 
 /** The yearly access review: who can do what, and since when nobody looked. */

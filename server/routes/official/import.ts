@@ -1,10 +1,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { importRound } from '../../data/import.js'
-import { ImportError, importPlan, MAX_PB_CHARS } from '../../domain/import.js'
-import { parsePb, PbFormatError } from '../../domain/pabulib.js'
-import { sha256 } from '../../domain/pabulib-export.js'
-import { TALLY_RULES } from '../../domain/tally.js'
+import { ImportError, importPlan, MAX_PB_CHARS } from '../../domain/pabulib/import.js'
+import { parsePb, PbFormatError } from '../../domain/pabulib/read.js'
+import { sha256 } from '../../domain/pabulib/export.js'
+import { TALLY_RULES } from '../../domain/tally/tally.js'
 import { ImportForm } from './schemas.js'
 
 interface ImportPage {

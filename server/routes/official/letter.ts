@@ -1,5 +1,5 @@
 import type { Round } from '../../data/rounds.js'
-import { storedHelpDesk } from '../../domain/help-desk.js'
+import { storedHelpDesk } from '../../domain/rounds/help-desk.js'
 import { formatDate, formatEuro } from '../../formatters.js'
 import type { Translate } from '../../i18n.js'
 import { DEFAULT_LANG, LANGUAGES } from '../../languages.js'

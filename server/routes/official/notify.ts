@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Proposal } from '../../data/proposals.js'
 import { formatEuro } from '../../formatters.js'
 import { isLang, type Lang } from '../../i18n.js'
-import type { ModerationAction } from '../../domain/moderation.js'
+import type { ModerationAction } from '../../domain/proposals/moderation.js'
 
 /** Tells the submitter, in the language they wrote in, what an official decided; the status page has the rest. */
 export async function notifySubmitter(app: FastifyInstance, proposal: Proposal, action: ModerationAction, message: string | null): Promise<boolean> {

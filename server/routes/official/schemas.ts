@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox'
-import { MODERATION_ACTIONS } from '../../domain/moderation.js'
-import { MAX_PASSWORD_LENGTH } from '../../domain/password-policy.js'
-import { ROLES } from '../../domain/permissions.js'
-import { PHASES } from '../../domain/phases.js'
-import { DATE_FIELDS } from '../../domain/round-rules.js'
+import { MODERATION_ACTIONS } from '../../domain/proposals/moderation.js'
+import { MAX_PASSWORD_LENGTH } from '../../domain/access/password-policy.js'
+import { ROLES } from '../../domain/access/permissions.js'
+import { PHASES } from '../../domain/rounds/phases.js'
+import { DATE_FIELDS } from '../../domain/rounds/settings.js'
 import { csrf, form, IdPath, oneOf, text, ticks } from '../schemas.js'
 
 export { IdPath }

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { turnout, turnoutByLanguage } from '../../data/ballots.js'
-import { turnoutFigures } from '../../domain/turnout.js'
+import { turnoutFigures } from '../../domain/voting/turnout.js'
 import { theRound } from '../../plugins/auth.js'
 import { languageTurnoutRows } from '../shared/language-turnout.js'
 import { IdPath } from './schemas.js'

@@ -1,10 +1,10 @@
 import type { FastifyRequest } from 'fastify'
 import type { Proposal } from '../../data/proposals.js'
-import { centsToInput } from '../../domain/money.js'
+import { centsToInput } from '../../domain/common/money.js'
 import {
   FIGURE_LIMITS, TEXT_LIMITS, THEMES, TRACKS, validateProposal,
   type ProposalErrors, type ProposalField, type ProposalFields, type ProposalForm,
-} from '../../domain/proposal-rules.js'
+} from '../../domain/proposals/rules.js'
 import { isLang, type Lang } from '../../languages.js'
 import { fieldErrors } from '../forms.js'
 

@@ -1,6 +1,6 @@
 import type { ProposalEvent } from '../../data/proposal-events.js'
 import type { ListedProposal, ProposalFilter, PublicProposal } from '../../data/proposals.js'
-import { isTheme, isTrack, messageIsPublic, THEMES, TRACKS } from '../../domain/proposal-rules.js'
+import { isTheme, isTrack, messageIsPublic, THEMES, TRACKS } from '../../domain/proposals/rules.js'
 
 /** A proposal's history; the public does not read what was asked of the submitter. */
 export function historyView(events: ProposalEvent[], audience: 'public' | 'submitter') {

@@ -1,5 +1,5 @@
 import { Type, type TOptional, type TString } from '@sinclair/typebox'
-import { THEMES } from '../../domain/proposal-rules.js'
+import { THEMES } from '../../domain/proposals/rules.js'
 import { LANGUAGES } from '../../i18n.js'
 import { form, oneOf, SlugPath, text } from '../schemas.js'
 import { PROPOSAL_TEXT_FIELDS } from './proposal-form.js'

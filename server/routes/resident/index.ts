@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { findRoundBySlug } from '../../data/rounds.js'
-import { can } from '../../domain/permissions.js'
+import { can } from '../../domain/access/permissions.js'
 import voteRoutes from './vote.js'
 
 /** The folder's one guard: the round the path names, if residents may see it; whether voting is open is the handler's page to show. */

@@ -1,5 +1,5 @@
 import type { Round } from '../../data/rounds.js'
-import { ballotMeter, type BallotError, type BallotRules } from '../../domain/ballot.js'
+import { ballotMeter, type BallotError, type BallotRules } from '../../domain/voting/ballot.js'
 
 export type BallotProjectRow = {
   id: number

@@ -1,4 +1,4 @@
-import { languageShares } from '../../domain/turnout.js'
+import { languageShares } from '../../domain/voting/turnout.js'
 import { isLang, language } from '../../languages.js'
 
 /** Online ballots per language of the voting page, each named in its own language, for the officials' and the public turnout. */

@@ -1,6 +1,6 @@
 import type { Db } from '../../../db/client.js'
 import { translationsIn } from '../../data/proposal-translations.js'
-import { localise, writtenIn } from '../../domain/proposal-translation.js'
+import { localise, writtenIn } from '../../domain/proposals/translation.js'
 import type { Lang } from '../../languages.js'
 
 /** Proposals as a reader of `lang` sees them (see localise): the translations they need come in one query. */

@@ -1,6 +1,6 @@
 import { formatEuro, formatNumber } from '../../formatters.js'
 import type { Lang } from '../../i18n.js'
-import type { ProjectOutcome, TallyResult } from '../../domain/tally.js'
+import type { ProjectOutcome, TallyResult } from '../../domain/tally/tally.js'
 
 export interface ResultProject {
   id: number

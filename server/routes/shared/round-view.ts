@@ -1,7 +1,7 @@
 import type { Round } from '../../data/rounds.js'
-import { phasesWhere } from '../../domain/permissions.js'
-import { storedHelpDesk, telHref } from '../../domain/help-desk.js'
-import { PHASES } from '../../domain/phases.js'
+import { phasesWhere } from '../../domain/access/permissions.js'
+import { storedHelpDesk, telHref } from '../../domain/rounds/help-desk.js'
+import { PHASES } from '../../domain/rounds/phases.js'
 import { language } from '../../languages.js'
 
 /**

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify'
 import { recordAudit } from '../../data/audit.js'
 import { recordFailedLogin, type Official } from '../../data/officials.js'
 import { acceptStep, useRecoveryCode } from '../../data/second-factor.js'
-import { normaliseRecoveryCode } from '../../domain/recovery-codes.js'
-import { checkCode } from '../../domain/totp.js'
+import { normaliseRecoveryCode } from '../../domain/access/recovery-codes.js'
+import { checkCode } from '../../domain/access/totp.js'
 import { sha256 } from '../../passwords.js'
 
 export const MAX_FAILED_LOGINS = 5

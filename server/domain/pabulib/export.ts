@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto'
+import type { BallotFormat } from '../voting/ballot.js'
+import { scanPb, writePb, type PbElection } from './read.js'
+import type { TallyInput, TallyRule } from '../tally/tally.js'
+import type { Pick } from '../voting/codes.js'
+
+export interface RoundForTally {
+  id: number
+  title: string
+  neighbourhood: string
+  budgetCents: number
+  ballotFormat: BallotFormat
+  maxChoices: number | null
+  tallyRule: TallyRule
+}
+
+export interface BallotProjectForTally {
+  id: number
+  title: string
+  costCents: number
+}
+
+/** Projects in submission order (the last tie-breaker), ballots as chosen project ids; money in cents, Add1 by one euro. */
+export function tallyInput(round: RoundForTally, projects: readonly BallotProjectForTally[], ballots: readonly (readonly number[])[]): TallyInput {
+  const onBallot = new Set(projects.map((p) => p.id))
+  return {
+    budget: round.budgetCents,
+    projects: projects.map((p, order) => ({ id: String(p.id), cost: p.costCents, order })),
+    // A vote for a project that is no longer on the ballot is left out; the rest of that ballot counts.
+    ballots: ballots.map((b) => b.filter((id) => onBallot.has(id)).map(String)),
+    unit: 100,
+  }
+}
+
+/**
+ * The fingerprint of everything a count reads: what tallyInput takes from the round and its
+ * projects (budget, ids and costs in ballot order), the counted ballots' fingerprint
+ * (ballotsDigest) and the software that counts. With the same fingerprint and rule, a count
+ * comes out the same: publishing may take a previewed outcome instead of counting again.
+ */
+export function tallyInputSha256(round: RoundForTally, projects: readonly BallotProjectForTally[], countedBallotsSha256: string, softwareVersion: string): string {
+  return sha256(JSON.stringify({ round: round.id, input: tallyInput(round, projects, []), countedBallotsSha256, softwareVersion }))
+}
+
+/** Fisher–Yates; with a cryptographic `pick` the export's order says nothing about when anyone voted. */
+function shuffled<T>(items: readonly T[], pick: Pick): T[] {
+  const out = [...items]
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = pick(i + 1)
+    ;[out[i], out[j]] = [out[j]!, out[i]!]
+  }
+  return out
+}
+
+/**
+ * The anonymised ballots as a Pabulib file: no codes, no receipts, no times, voters in a
+ * random order. Costs are in whole euros, or in cents with `money_unit;cent` when any cost has cents,
+ * so a recount with the same rule gives the same winners.
+ */
+export function exportBallotsPb(round: RoundForTally, projects: readonly BallotProjectForTally[], ballots: readonly (readonly number[])[], rule: TallyRule, pick: Pick): string {
+  const onBallot = new Set(projects.map((p) => p.id))
+  const inCents = round.budgetCents % 100 !== 0 || projects.some((p) => p.costCents % 100 !== 0)
+  const money = (cents: number) => (inCents ? cents : cents / 100)
+  const election: PbElection = {
+    meta: {
+      description: round.title,
+      country: 'Netherlands',
+      unit: round.neighbourhood,
+      instance: String(round.id),
+      budget: String(money(round.budgetCents)),
+      vote_type: 'approval',
+      rule: rule === 'greedy' ? 'greedy' : 'equalshares/add1',
+      ...(round.ballotFormat === 'approval' && round.maxChoices !== null ? { max_length: String(round.maxChoices) } : {}),
+      currency: 'EUR',
+      ...(inCents ? { money_unit: 'cent' } : {}),
+    },
+    projects: projects.map((p) => ({ id: String(p.id), cost: money(p.costCents), category: [], fields: { name: p.title } })),
+    votes: shuffled(ballots, pick).map((vote, i) => ({ voterId: String(i + 1), vote: vote.filter((id) => onBallot.has(id)).map(String), fields: {} })),
+  }
+  return writePb(election)
+}
+
+/** A ballot as one line of the ballots' fingerprint: its project ids in numeric order, comma-separated. */
+export function ballotLine(ballot: readonly number[]): string {
+  return [...ballot].sort((x, y) => x - y).join(',')
+}
+
+/** The fingerprint of ballots given as their lines (ballotLine): sorted in code-unit order, one per line. Sorts `lines` in place. */
+export function digestOfLines(lines: string[]): string {
+  return sha256(lines.sort().join('\n'))
+}
+
+/**
+ * The fingerprint of a set of ballots, whatever order they were stored in: each ballot's
+ * project ids sorted, one ballot per line, the lines sorted. Recorded in the audit log when
+ * voting closes, so the ballots can be checked against the chain, not against a copy beside them.
+ * The application computes it inside PostgreSQL (countedBallotsDigest); this is its definition.
+ */
+export function ballotsDigest(ballots: readonly (readonly number[])[]): string {
+  return digestOfLines(ballots.map(ballotLine))
+}
+
+export interface PbBallotsDigest {
+  /** ballotsDigest of the file's votes, ids read as numbers. */
+  sha256: string
+  ballots: number
+  /** The projects the file lists, as numbers. */
+  projectIds: number[]
+}
+
+/**
+ * The fingerprint of a .pb file's votes in ballotsDigest's form, reading one vote at a time, with
+ * the projects the file lists: a published file is compared with the ballots in the database
+ * (countedBallotsDigest restricted to those projects) without holding either. Throws a
+ * PbFormatError for a file parsePb refuses.
+ */
+export function pbBallotsDigest(text: string): PbBallotsDigest {
+  const lines: string[] = []
+  const { projects, voteCount } = scanPb(text, (v) => lines.push(ballotLine(v.vote.map(Number))))
+  return { sha256: digestOfLines(lines), ballots: voteCount, projectIds: projects.map((p) => Number(p.id)) }
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex')
+}

@@ -1,0 +1,66 @@
+import { can, type Action, type Actor } from '../access/permissions.js'
+import type { Phase } from './phases.js'
+
+/** A proposal still waiting for an official's answer. */
+export interface WaitingProposal {
+  id: number
+  reference: string
+  title: string
+}
+
+/** What the checks beside the table look at; only reviewing → voting needs any of it. */
+export interface TransitionFacts {
+  approvedCount: number
+  waiting: readonly WaitingProposal[]
+  /** The waiting proposals the admin confirmed will get the public answer "not reviewed before voting". */
+  confirmedUnreviewed: readonly number[]
+}
+
+export const NO_FACTS: TransitionFacts = { approvedCount: 0, waiting: [], confirmedUnreviewed: [] }
+
+export type TransitionRefusal = 'final' | 'forbidden' | 'publishFirst' | 'noApproved' | 'unreviewed'
+
+interface Transition {
+  from: Phase
+  to: Phase
+  /** The permission that makes this move: who may is the permission table's answer for it. */
+  by: Action
+  whyNot?: (facts: TransitionFacts) => TransitionRefusal | null
+}
+
+/** Proposals waiting for an answer that the admin did not confirm may go unreviewed. */
+export function unconfirmedWaiting(facts: TransitionFacts): WaitingProposal[] {
+  const confirmed = new Set(facts.confirmedUnreviewed)
+  return facts.waiting.filter((p) => !confirmed.has(p.id))
+}
+
+/**
+ * The phase transition table: each phase has one way forward, and published is final.
+ * Voting needs a project on the ballot, and no proposal may be left waiting without an answer
+ * (unless each is answered "not reviewed before voting"); a round becomes published only by
+ * publishing its counted result.
+ */
+const TRANSITIONS: readonly Transition[] = [
+  { from: 'draft', to: 'proposing', by: 'round.advance' },
+  { from: 'proposing', to: 'reviewing', by: 'round.advance' },
+  {
+    from: 'reviewing', to: 'voting', by: 'round.advance',
+    whyNot: (facts) => (facts.approvedCount === 0 ? 'noApproved' : unconfirmedWaiting(facts).length > 0 ? 'unreviewed' : null),
+  },
+  { from: 'voting', to: 'closed', by: 'round.advance' },
+  { from: 'closed', to: 'published', by: 'results.publish' },
+]
+
+/** The move out of `from`, or undefined for the final phase. */
+export function transitionFrom(from: Phase): { to: Phase; by: Action } | undefined {
+  return TRANSITIONS.find((t) => t.from === from)
+}
+
+/** Why `actor` may not move a round out of `from` by `by` (advancing or publishing), or null when they may. */
+export function transitionRefusal(actor: Actor, by: Action, from: Phase, facts: TransitionFacts): TransitionRefusal | null {
+  const transition = TRANSITIONS.find((t) => t.from === from)
+  if (!transition) return 'final'
+  if (transition.by !== by) return transition.by === 'results.publish' ? 'publishFirst' : 'forbidden'
+  if (!can(actor, by, from)) return 'forbidden'
+  return transition.whyNot?.(facts) ?? null
+}

@@ -1,0 +1,45 @@
+import t from 'tap'
+import { parsePb, pbTallyInput } from '../../../server/domain/pabulib/read.js'
+import {
+  equalShares,
+  greedy,
+  methodOfEqualShares,
+  type TallyInput,
+  type TallyResult,
+} from '../../../server/domain/tally/tally.js'
+
+import { natural, readPabulib, reference, type PabulibFile } from '../../helpers/pabulib.js'
+
+const RULES: Record<string, (input: TallyInput) => TallyResult> = {
+  greedy_votes: greedy,
+  mes_cost: methodOfEqualShares,
+  'mes_cost_add1+greedy_votes': equalShares,
+}
+
+t.test('the fixtures hold reference outcomes for at least two elections', async (t) => {
+  t.ok(Object.keys(reference.instances).length >= 2)
+})
+
+for (const [file, instance] of Object.entries(reference.instances)) {
+  t.test(`${file}: every rule reproduces the reference outcome exactly`, async (t) => {
+    const input = pbTallyInput(parsePb(readPabulib(file as PabulibFile)))
+    t.equal(input.budget, instance.budget, 'budget')
+    t.equal(input.ballots.length, instance.num_voters, 'voters')
+    t.equal(input.projects.length, instance.num_projects, 'projects')
+    for (const [name, reference] of Object.entries(instance.outcomes)) {
+      const rule = RULES[name]
+      if (!rule) throw new Error(`expected.json has a rule this test does not know: ${name}`)
+      const result = rule(input)
+      t.same([...result.selected].sort(natural), reference.selected, `${name}: selected`)
+      t.equal(result.totalCost, reference.total_cost, `${name}: total cost`)
+    }
+  })
+}
+
+t.test('a cumulative election counts every listed project as a vote, whatever the points', async (t) => {
+  const parsed = parsePb(readPabulib('france_toulouse_2019_.pb'))
+  const result = greedy(pbTallyInput(parsed))
+  const listed = new Map<string, number>()
+  for (const vote of parsed.votes) for (const id of vote.vote) listed.set(id, (listed.get(id) ?? 0) + 1)
+  for (const project of result.projects) t.equal(project.votes, listed.get(project.id) ?? 0, project.id)
+})
