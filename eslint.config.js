@@ -16,7 +16,10 @@ export default tseslint.config(
       // async is handed a `done` callback), whether or not their body awaits anything.
       '@typescript-eslint/require-await': 'off',
       // `const { a: _a, ...rest } = x` drops a field on purpose.
-      '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true, varsIgnorePattern: '^_', argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { ignoreRestSiblings: true, varsIgnorePattern: '^_', argsIgnorePattern: '^_' },
+      ],
     },
   },
   {

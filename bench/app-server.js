@@ -17,11 +17,20 @@ if (!url) throw new Error('usage: app-server.js DATABASE_URL')
 const POOL = 10 // openServer's default, as production runs
 
 const database = await openServer(url, POOL)
-const server = await buildApp({
-  sessionSecret: process.env.SESSION_SECRET, codeKey: process.env.CODE_KEY, publicUrl: 'http://127.0.0.1', trustProxy: false,
-}, database.db)
+const server = await buildApp(
+  {
+    sessionSecret: process.env.SESSION_SECRET,
+    codeKey: process.env.CODE_KEY,
+    publicUrl: 'http://127.0.0.1',
+    trustProxy: false,
+  },
+  database.db,
+)
 await server.listen({ host: '127.0.0.1', port: 0 })
 process.send({ port: server.server.address().port })
 process.on('SIGTERM', () => {
-  void server.close().then(() => database.close()).then(() => process.exit(0))
+  void server
+    .close()
+    .then(() => database.close())
+    .then(() => process.exit(0))
 })

@@ -25,25 +25,48 @@ export interface CityRound {
  */
 export async function seedCityRound(db: Db, size = CITY): Promise<CityRound> {
   const started = performance.now()
-  const [official] = await db.insert(officials).values({ email: 'city-bench@example.test', name: 'Bench', role: 'admin', passwordHash: 'not-a-hash' }).returning()
-  const [round] = await db.insert(rounds).values({
-    slug: CITY_SLUG, title: 'Burgerbegroting (bench)', neighbourhood: 'De hele stad',
-    description: 'Een ronde op de schaal van Warschau of Parijs.',
-    budgetCents: 30_000_000 * EUR, phase: 'voting', ballotFormat: 'knapsack', tallyRule: 'equal-shares',
-  }).returning()
+  const [official] = await db
+    .insert(officials)
+    .values({ email: 'city-bench@example.test', name: 'Bench', role: 'admin', passwordHash: 'not-a-hash' })
+    .returning()
+  const [round] = await db
+    .insert(rounds)
+    .values({
+      slug: CITY_SLUG,
+      title: 'Burgerbegroting (bench)',
+      neighbourhood: 'De hele stad',
+      description: 'Een ronde op de schaal van Warschau of Parijs.',
+      budgetCents: 30_000_000 * EUR,
+      phase: 'voting',
+      ballotFormat: 'knapsack',
+      tallyRule: 'equal-shares',
+    })
+    .returning()
   const roundId = round!.id
   const submitted = Date.now() - 90 * 86_400_000
-  await db.insert(proposals).values(Array.from({ length: size.projects }, (_, i) => {
-    const euros = 20_000 + ((i * 7_919) % 99) * 20_000
-    return {
-      roundId, reference: `STAD-${String(i + 1).padStart(4, '0')}`, statusToken: randomBytes(24).toString('base64url'),
-      title: `Project ${i + 1}: ${['zonnedaken', 'warmtenet', 'isolatie', 'groene school', 'deelauto’s', 'buurtbatterij'][i % 6]} in wijk ${1 + (i % 12)}`,
-      summary: 'Een project voor de hele stad, met een samenvatting van een paar regels zoals bewoners die schrijven.',
-      description: 'Beschrijving.', costCents: euros * EUR, track: TRACKS[i % 3]!, themes: [THEMES[i % 6]!, THEMES[(i + 2) % 6]!],
-      kwhPerYear: i % 3 === 0 ? 10_000 + i * 500 : null, co2KgPerYear: i % 3 === 0 ? 4_500 + i * 200 : null, households: i % 2 === 0 ? 100 + i : null,
-      contactName: 'Bewoner', status: 'approved' as const, submittedAt: new Date(submitted + i * 60_000),
-    }
-  }))
+  await db.insert(proposals).values(
+    Array.from({ length: size.projects }, (_, i) => {
+      const euros = 20_000 + ((i * 7_919) % 99) * 20_000
+      return {
+        roundId,
+        reference: `STAD-${String(i + 1).padStart(4, '0')}`,
+        statusToken: randomBytes(24).toString('base64url'),
+        title: `Project ${i + 1}: ${['zonnedaken', 'warmtenet', 'isolatie', 'groene school', 'deelauto’s', 'buurtbatterij'][i % 6]} in wijk ${1 + (i % 12)}`,
+        summary:
+          'Een project voor de hele stad, met een samenvatting van een paar regels zoals bewoners die schrijven.',
+        description: 'Beschrijving.',
+        costCents: euros * EUR,
+        track: TRACKS[i % 3]!,
+        themes: [THEMES[i % 6]!, THEMES[(i + 2) % 6]!],
+        kwhPerYear: i % 3 === 0 ? 10_000 + i * 500 : null,
+        co2KgPerYear: i % 3 === 0 ? 4_500 + i * 200 : null,
+        households: i % 2 === 0 ? 100 + i : null,
+        contactName: 'Bewoner',
+        status: 'approved' as const,
+        submittedAt: new Date(submitted + i * 60_000),
+      }
+    }),
+  )
   const perDistrict = Math.ceil(size.codes / size.districts)
   for (let d = 0; d < size.districts; d++) {
     const n = Math.min(perDistrict, size.codes - d * perDistrict)
@@ -59,5 +82,9 @@ export async function seedCityRound(db: Db, size = CITY): Promise<CityRound> {
       md5(c.id::text || random()::text)
     from voting_codes c where c.round_id = ${roundId} order by c.id limit ${size.ballots}`)
   await db.execute(sql`analyze`)
-  return { roundId, official: { id: official!.id, email: official!.email, role: 'admin' }, seedMs: performance.now() - started }
+  return {
+    roundId,
+    official: { id: official!.id, email: official!.email, role: 'admin' },
+    seedMs: performance.now() - started,
+  }
 }

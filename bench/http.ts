@@ -13,14 +13,23 @@ export interface Reply {
 }
 
 /** One request with node:http, nothing decoded, so sizes are what a phone downloads. */
-export function send(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; agent?: http.Agent } = {}): Promise<Reply> {
+export function send(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string; agent?: http.Agent } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: options.method ?? 'GET', headers: options.headers, agent: options.agent }, (response) => {
-      const chunks: Buffer[] = []
-      response.on('data', (chunk: Buffer) => chunks.push(chunk))
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }))
-      response.on('error', reject)
-    })
+    const request = http.request(
+      url,
+      { method: options.method ?? 'GET', headers: options.headers, agent: options.agent },
+      (response) => {
+        const chunks: Buffer[] = []
+        response.on('data', (chunk: Buffer) => chunks.push(chunk))
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
+        )
+        response.on('error', reject)
+      },
+    )
     request.on('error', reject)
     request.end(options.body)
   })
@@ -67,7 +76,9 @@ export async function waitUntilServing(base: string, child: ChildProcess, timeou
 
 /** The node flags `npm start` runs the app with (package.json), so a bench's app has the memory settings production has. */
 export function productionFlags(): string[] {
-  const start = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }).scripts.start
+  const start = (
+    JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }
+  ).scripts.start
   return start.split(/\s+/).filter((word) => word.startsWith('--'))
 }
 
@@ -75,9 +86,17 @@ export function productionFlags(): string[] {
  * Starts a server entry in a child node process — a TypeScript one through tsx, the compiled app's
  * app-server.js on plain node — with the bench secrets, and waits for it to report its port over IPC.
  */
-export function forkServer(entry: URL, args: string[], execArgv: string[] = []): Promise<{ child: ChildProcess; port: number }> {
+export function forkServer(
+  entry: URL,
+  args: string[],
+  execArgv: string[] = [],
+): Promise<{ child: ChildProcess; port: number }> {
   const loader = entry.pathname.endsWith('.ts') ? ['--import', 'tsx'] : []
-  const child = fork(entry, args, { execArgv: [...loader, ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, SESSION_SECRET: SECRETS.sessionSecret, CODE_KEY: SECRETS.codeKey } })
+  const child = fork(entry, args, {
+    execArgv: [...loader, ...execArgv],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, SESSION_SECRET: SECRETS.sessionSecret, CODE_KEY: SECRETS.codeKey },
+  })
   return new Promise((resolve, reject) => {
     child.once('message', (message: { port: number }) => resolve({ child, port: message.port }))
     child.once('exit', (code) => reject(new Error(`${entry.pathname} exited with code ${code} before listening`)))
@@ -85,11 +104,20 @@ export function forkServer(entry: URL, args: string[], execArgv: string[] = []):
 }
 
 /** The child's side of forkServer: listen on a free port, tell it over IPC, close cleanly on SIGTERM (so a --cpu-prof profile gets written). */
-export async function serveChild({ server, close }: { server: FastifyInstance; close: () => Promise<unknown> }): Promise<void> {
+export async function serveChild({
+  server,
+  close,
+}: {
+  server: FastifyInstance
+  close: () => Promise<unknown>
+}): Promise<void> {
   await server.listen({ host: '127.0.0.1', port: 0 })
   const address = server.server.address()
   process.send!({ port: typeof address === 'object' && address ? address.port : 0 })
   process.on('SIGTERM', () => {
-    void server.close().then(close).then(() => process.exit(0))
+    void server
+      .close()
+      .then(close)
+      .then(() => process.exit(0))
   })
 }

@@ -37,7 +37,9 @@ function publicProposal<T extends Record<string, unknown>>(row: T) {
 
 async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unknown> }> {
   const sql = postgres(url!, {
-    max: POOL, onnotice: () => {}, transform: postgres.camel,
+    max: POOL,
+    onnotice: () => {},
+    transform: postgres.camel,
     types: { bigint: { to: 20, from: [20], serialize: (n: number) => String(n), parse: (s: string) => Number(s) } },
   })
   const { hbs, translate } = engine()
@@ -45,16 +47,31 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
   const compiled = new Map<string, Handlebars.TemplateDelegate>()
   const { readFileSync, readdirSync } = await import('node:fs')
   for (const file of readdirSync(new URL('partials/', views), { recursive: true, encoding: 'utf8' })) {
-    if (file.endsWith('.hbs')) hbs.registerPartial(file.replace(/\.hbs$/, ''), readFileSync(new URL(`partials/${file}`, views), 'utf8'))
+    if (file.endsWith('.hbs'))
+      hbs.registerPartial(file.replace(/\.hbs$/, ''), readFileSync(new URL(`partials/${file}`, views), 'utf8'))
   }
   const template = (name: string) => {
     let t = compiled.get(name)
     if (!t) compiled.set(name, (t = hbs.compile(readFileSync(new URL(name, views), 'utf8'))))
     return t
   }
-  const css = (await import('node:crypto')).createHash('sha256').update(readFileSync(new URL('../static/app.css', import.meta.url))).digest('base64url').slice(0, 16)
+  const css = (await import('node:crypto'))
+    .createHash('sha256')
+    .update(readFileSync(new URL('../static/app.css', import.meta.url)))
+    .digest('base64url')
+    .slice(0, 16)
   const render = (page: string, model: Record<string, unknown>) => {
-    const data = { lang: 'nl', otherLang: 'en', path: '/', htmxPath: HTMX_PATH, cssPath: `/static/app.css?v=${css}`, nextPath: '%2F', csrfToken: '', official: null, ...model }
+    const data = {
+      lang: 'nl',
+      otherLang: 'en',
+      path: '/',
+      htmxPath: HTMX_PATH,
+      cssPath: `/static/app.css?v=${css}`,
+      nextPath: '%2F',
+      csrfToken: '',
+      official: null,
+      ...model,
+    }
     return template('layouts/main.hbs')({ ...data, body: template(page)(data) })
   }
   const t = (key: string, vars?: Record<string, unknown>) => translate('nl', key, vars)
@@ -62,50 +79,94 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
   // The published round's frozen view models, built once with the app's own functions.
   const drizzle = await openServer(url!, 2)
   const publishedRound = (await findRoundBySlug(drizzle.db, publishedSlug!))!
-  const deps = { db: drizzle.db, translate: (_lang: string, key: string, vars?: Record<string, unknown>) => t(key, vars) } as never
+  const deps = {
+    db: drizzle.db,
+    translate: (_lang: string, key: string, vars?: Record<string, unknown>) => t(key, vars),
+  } as never
   const results = await resultsView(deps, publishedRound, 'nl')
   const result = await publishedSummary(drizzle.db, publishedRound.id)
   const figures = await frozenFigures(deps, publishedRound)
   const { audit, verdict, check } = await checks(deps, publishedRound, true)
-  const transparency = { title: t('transparency.title', { title: publishedRound.title }), result, ...figures, audit: auditView(deps, audit, verdict, 'nl'), check }
+  const transparency = {
+    title: t('transparency.title', { title: publishedRound.title }),
+    result,
+    ...figures,
+    audit: auditView(deps, audit, verdict, 'nl'),
+    check,
+  }
   await drizzle.close()
 
   const server = Fastify({ logger: false })
-  await server.register(fastifyCompress, { threshold: 1024, encodings: ['br', 'gzip'], brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } } })
+  await server.register(fastifyCompress, {
+    threshold: 1024,
+    encodings: ['br', 'gzip'],
+    brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } },
+  })
   const html = (body: string) => body
   // The columns the app lists a proposal with (no contact details, no description).
-  const listed = Object.values(listColumns).map((column) => `"${column.name}"`).join(', ')
+  const listed = Object.values(listColumns)
+    .map((column) => `"${column.name}"`)
+    .join(', ')
   const roundBySlug = async (slug: string) => (await sql<Round[]>`select * from rounds where slug = ${slug}`)[0]
 
   server.get('/', async (_request, reply) => {
     const rounds = await sql<Round[]>`select * from rounds where phase <> 'draft' order by id`
-    return reply.type('text/html; charset=utf-8').send(html(render('pages/public/home.hbs', { rounds: rounds.map(roundView) })))
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(html(render('pages/public/home.hbs', { rounds: rounds.map(roundView) })))
   })
   server.get<{ Params: { slug: string } }>('/rounds/:slug', async (request, reply) => {
     const round = await roundBySlug(request.params.slug)
     if (!round) return reply.code(404).send()
-    const proposals = await sql.unsafe(`select ${listed} from proposals where round_id = $1 order by submitted_at, id`, [round.id])
-    return reply.type('text/html; charset=utf-8').send(render('pages/public/round.hbs', {
-      title: round.title, round: roundView(round), canPropose: can('resident', 'proposal.submit', round.phase), canVote: can('resident', 'ballot.cast', round.phase),
-      filter: filterView({}), list: listView(proposals as never, {}), oob: false,
-    }))
+    const proposals = await sql.unsafe(
+      `select ${listed} from proposals where round_id = $1 order by submitted_at, id`,
+      [round.id],
+    )
+    return reply.type('text/html; charset=utf-8').send(
+      render('pages/public/round.hbs', {
+        title: round.title,
+        round: roundView(round),
+        canPropose: can('resident', 'proposal.submit', round.phase),
+        canVote: can('resident', 'ballot.cast', round.phase),
+        filter: filterView({}),
+        list: listView(proposals as never, {}),
+        oob: false,
+      }),
+    )
   })
   server.get<{ Params: { reference: string } }>('/proposals/:reference', async (request, reply) => {
-    const proposal = (await sql<{ id: number; roundId: number; title: string; duplicateOfId: number | null }[]>`select * from proposals where reference = ${request.params.reference}`).map(publicProposal)[0]
+    const proposal = (
+      await sql<
+        { id: number; roundId: number; title: string; duplicateOfId: number | null }[]
+      >`select * from proposals where reference = ${request.params.reference}`
+    ).map(publicProposal)[0]
     if (!proposal) return reply.code(404).send()
     const [round] = await sql<Round[]>`select * from rounds where id = ${proposal.roundId}`
     const [events, mergedInto] = await Promise.all([
       sql`select * from proposal_events where proposal_id = ${proposal.id} order by at, id`,
-      proposal.duplicateOfId === null ? undefined : sql`select reference, title from proposals where id = ${proposal.duplicateOfId}`.then((r) => r[0]),
+      proposal.duplicateOfId === null
+        ? undefined
+        : sql`select reference, title from proposals where id = ${proposal.duplicateOfId}`.then((r) => r[0]),
     ])
-    return reply.type('text/html; charset=utf-8').send(render('pages/public/proposal-detail.hbs', {
-      title: proposal.title, proposal, round, mergedInto, figures: figuresView(proposal as never), history: historyView(events as never, 'public'), progress: [],
-    }))
+    return reply.type('text/html; charset=utf-8').send(
+      render('pages/public/proposal-detail.hbs', {
+        title: proposal.title,
+        proposal,
+        round,
+        mergedInto,
+        figures: figuresView(proposal as never),
+        history: historyView(events as never, 'public'),
+        progress: [],
+      }),
+    )
   })
   server.get<{ Params: { slug: string } }>('/rounds/:slug/vote', async (request, reply) => {
     const round = await roundBySlug(request.params.slug)
     if (!round) return reply.code(404).send()
-    return reply.header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(render('pages/resident/vote-code.hbs', { title: round.title, round, code: '' }))
+    return reply
+      .header('Cache-Control', 'no-store')
+      .type('text/html; charset=utf-8')
+      .send(render('pages/resident/vote-code.hbs', { title: round.title, round, code: '' }))
   })
   // As the app keeps them: rendered and compressed once, made again (reading the progress updates) when the
   // round's count of them moves, and sent as bytes.
@@ -114,14 +175,26 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
     const round = await roundBySlug(request.params.slug)
     if (!round || round.phase !== 'published') return reply.code(404).send()
     if (resultsPage?.posted !== round.progressUpdatesPosted) {
-      const updates = await sql`select * from progress_updates where proposal_id = any(${results.funded.map((r) => r.id)}) order by proposal_id, "on", id`
-      resultsPage = { posted: round.progressUpdatesPosted, body: await encode(Buffer.from(render('pages/public/results.hbs', {
-        ...results, funded: results.funded.map((r) => ({ ...r, updates: updates.filter((u) => u.proposalId === r.id) })), hasUpdates: updates.length > 0,
-      }))) }
+      const updates =
+        await sql`select * from progress_updates where proposal_id = any(${results.funded.map((r) => r.id)}) order by proposal_id, "on", id`
+      resultsPage = {
+        posted: round.progressUpdatesPosted,
+        body: await encode(
+          Buffer.from(
+            render('pages/public/results.hbs', {
+              ...results,
+              funded: results.funded.map((r) => ({ ...r, updates: updates.filter((u) => u.proposalId === r.id) })),
+              hasUpdates: updates.length > 0,
+            }),
+          ),
+        ),
+      }
     }
     return sendEncoded(request, reply.type('text/html; charset=utf-8'), resultsPage.body)
   })
-  const transparencyPage = await encode(Buffer.from(render('pages/public/transparency.hbs', { ...transparency, round: publishedRound })))
+  const transparencyPage = await encode(
+    Buffer.from(render('pages/public/transparency.hbs', { ...transparency, round: publishedRound })),
+  )
   server.get<{ Params: { slug: string } }>('/rounds/:slug/transparency', async (request, reply) => {
     const round = await roundBySlug(request.params.slug)
     if (!round || round.phase !== 'published') return reply.code(404).send()

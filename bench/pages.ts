@@ -36,7 +36,8 @@ const ALL_PAGES: [name: string, path: string][] = [
 const PAGES = ALL_PAGES.filter(([name]) => ONLY === undefined || name.includes(ONLY))
 const HEADERS = { 'accept-encoding': 'br', 'accept-language': 'nl' }
 
-const kb = (pid: number, field: 'VmHWM' | 'VmRSS') => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1])
+const kb = (pid: number, field: 'VmHWM' | 'VmRSS') =>
+  Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1])
 
 const loadBefore = loadavg()[0]!.toFixed(1)
 const database = await createBenchDatabase()
@@ -45,17 +46,31 @@ try {
   await setup.migrate()
   await seedVotingRound(setup.db, 1_000)
   const city = await seedCityRound(setup.db)
-  await advanceRound(setup.db, { id: city.roundId, from: 'voting', official: city.official, confirmedUnreviewed: [], now: new Date() })
+  await advanceRound(setup.db, {
+    id: city.roundId,
+    from: 'voting',
+    official: city.official,
+    confirmedUnreviewed: [],
+    now: new Date(),
+  })
   await publishResult(setup.db, city.roundId, city.official, SOFTWARE_VERSION)
   await setup.close()
-  console.log(`setup: a voting round with 30 projects, a published round with 150 projects and 200,000 ballots (${(city.seedMs / 1000).toFixed(0)} s)`)
+  console.log(
+    `setup: a voting round with 30 projects, a published round with 150 projects and 200,000 ballots (${(city.seedMs / 1000).toFixed(0)} s)`,
+  )
 
   const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), 'wijkbudget-prof-')) : undefined
   const servers = {
-    app: await forkServer(new URL('./app-server.js', import.meta.url), [database.url], [...productionFlags(), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])]),
+    app: await forkServer(
+      new URL('./app-server.js', import.meta.url),
+      [database.url],
+      [...productionFlags(), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+    ),
     bare: await forkServer(new URL('./pages-server.ts', import.meta.url), [database.url, CITY_SLUG]),
   }
-  const rows: string[][] = [['page', 'app req/s', 'bare req/s', 'app/bare', 'app p99 ms', 'bare p99 ms', 'app KB br', 'bare KB br']]
+  const rows: string[][] = [
+    ['page', 'app req/s', 'bare req/s', 'app/bare', 'app p99 ms', 'bare p99 ms', 'app KB br', 'bare KB br'],
+  ]
   let rssPeakDuringLoad = 0
   let allMet = true
   for (const [name, path] of PAGES) {
@@ -68,17 +83,38 @@ try {
         const probe = await send(`${base}${path}`, { headers: HEADERS })
         if (probe.status !== 200) throw new Error(`${side} ${path} answered ${probe.status}`)
         await autocannon({ url: `${base}${path}`, connections: CONNECTIONS, duration: WARMUP_S, headers: HEADERS })
-        const sampler = side === 'app' ? setInterval(() => { rssPeakDuringLoad = Math.max(rssPeakDuringLoad, kb(servers.app.child.pid!, 'VmRSS')) }, 200) : undefined
-        const result = await autocannon({ url: `${base}${path}`, connections: CONNECTIONS, duration: DURATION_S, headers: HEADERS })
+        const sampler =
+          side === 'app'
+            ? setInterval(() => {
+                rssPeakDuringLoad = Math.max(rssPeakDuringLoad, kb(servers.app.child.pid!, 'VmRSS'))
+              }, 200)
+            : undefined
+        const result = await autocannon({
+          url: `${base}${path}`,
+          connections: CONNECTIONS,
+          duration: DURATION_S,
+          headers: HEADERS,
+        })
         clearInterval(sampler)
-        if (result.non2xx || result.errors) throw new Error(`${side} ${path}: ${result.non2xx} answers not 2xx, ${result.errors} errors`)
-        if (!figures[side] || result.requests.average > figures[side].rps) figures[side] = { rps: result.requests.average, p99: result.latency.p99, bytes: probe.body.length }
+        if (result.non2xx || result.errors)
+          throw new Error(`${side} ${path}: ${result.non2xx} answers not 2xx, ${result.errors} errors`)
+        if (!figures[side] || result.requests.average > figures[side].rps)
+          figures[side] = { rps: result.requests.average, p99: result.latency.p99, bytes: probe.body.length }
       }
     }
     const { app, bare } = figures as Record<'app' | 'bare', { rps: number; p99: number; bytes: number }>
     const ratio = app.rps / bare.rps
     allMet &&= ratio >= 0.7 && app.p99 < 100
-    rows.push([name, app.rps.toFixed(0), bare.rps.toFixed(0), `${(ratio * 100).toFixed(0)} %`, String(app.p99), String(bare.p99), (app.bytes / 1024).toFixed(1), (bare.bytes / 1024).toFixed(1)])
+    rows.push([
+      name,
+      app.rps.toFixed(0),
+      bare.rps.toFixed(0),
+      `${(ratio * 100).toFixed(0)} %`,
+      String(app.p99),
+      String(bare.p99),
+      (app.bytes / 1024).toFixed(1),
+      (bare.bytes / 1024).toFixed(1),
+    ])
   }
   const peaks = { app: kb(servers.app.child.pid!, 'VmHWM') / 1024, bare: kb(servers.bare.child.pid!, 'VmHWM') / 1024 }
   for (const { child } of Object.values(servers)) {
@@ -87,11 +123,18 @@ try {
     await exited
   }
 
-  console.log(`\n${CONNECTIONS} connections, brotli, ${WARMUP_S} s warm-up then ${DURATION_S} s per page and side, ${TURNS} turns each, the better counts (${TURNS * PAGES.length * (WARMUP_S + DURATION_S)} s of load on the app); load average before ${loadBefore}; node ${process.version}, ${cpus().length} cores`)
+  console.log(
+    `\n${CONNECTIONS} connections, brotli, ${WARMUP_S} s warm-up then ${DURATION_S} s per page and side, ${TURNS} turns each, the better counts (${TURNS * PAGES.length * (WARMUP_S + DURATION_S)} s of load on the app); load average before ${loadBefore}; node ${process.version}, ${cpus().length} cores`,
+  )
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
-  for (const row of rows) console.log(row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '))
-  console.log(`peak resident memory: app ${peaks.app.toFixed(0)} MB over the whole run (${(rssPeakDuringLoad / 1024).toFixed(0)} MB sampled under load; target under 200 MB), bare ${peaks.bare.toFixed(0)} MB`)
-  console.log(`${allMet && peaks.app < 200 ? 'MEETS' : 'MISSES'} the target (each page at least 70 % of its bare endpoint, p99 under 100 ms, under 200 MB)`)
+  for (const row of rows)
+    console.log(row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '))
+  console.log(
+    `peak resident memory: app ${peaks.app.toFixed(0)} MB over the whole run (${(rssPeakDuringLoad / 1024).toFixed(0)} MB sampled under load; target under 200 MB), bare ${peaks.bare.toFixed(0)} MB`,
+  )
+  console.log(
+    `${allMet && peaks.app < 200 ? 'MEETS' : 'MISSES'} the target (each page at least 70 % of its bare endpoint, p99 under 100 ms, under 200 MB)`,
+  )
   if (profileDir) summariseProfile(profileDir, 'app')
 } finally {
   await database.drop()

@@ -24,9 +24,15 @@ function owner(url: string): string | undefined {
  */
 export function summariseProfile(dir: string, name: string) {
   // Node writes one profile per thread; the main thread's is the first.
-  const file = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort()[0]
+  const file = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .sort()[0]
   if (!file) return console.log(`no profile in ${dir}`)
-  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { nodes: ProfileNode[]; startTime: number; endTime: number }
+  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+    nodes: ProfileNode[]
+    startTime: number
+    endTime: number
+  }
   const byId = new Map(profile.nodes.map((n) => [n.id, n]))
   const parent = new Map<number, number>()
   for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id)
@@ -40,13 +46,16 @@ export function summariseProfile(dir: string, name: string) {
     if (!n.hitCount) continue
     const { functionName, url, lineNumber } = n.callFrame
     let who = functionName.startsWith('(') ? functionName : undefined
-    for (let id: number | undefined = n.id; who === undefined && id !== undefined; id = parent.get(id)) who = owner(byId.get(id)!.callFrame.url)
+    for (let id: number | undefined = n.id; who === undefined && id !== undefined; id = parent.get(id))
+      who = owner(byId.get(id)!.callFrame.url)
     who ??= 'node (no package on the stack)'
     charged.set(who, (charged.get(who) ?? 0) + n.hitCount)
     const fn = `${functionName || '(anonymous)'} ${owner(url) ?? (url || '(native)')}:${lineNumber + 1}`
     self.set(fn, (self.get(fn) ?? 0) + n.hitCount)
   }
-  console.log(`\nCPU profile of ${name}: ${join(dir, file)}, ${total} samples over ${((profile.endTime - profile.startTime) / 1e6).toFixed(1)} s`)
+  console.log(
+    `\nCPU profile of ${name}: ${join(dir, file)}, ${total} samples over ${((profile.endTime - profile.startTime) / 1e6).toFixed(1)} s`,
+  )
   console.log('time charged to the nearest package on the stack:')
   for (const [who, hits] of top(charged, 16)) console.log(`  ${pct(hits)}  ${who}`)
   console.log('self time by function:')

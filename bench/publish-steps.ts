@@ -11,12 +11,18 @@ import type { TallyRule } from '../server/domain/tally/tally.js'
 // The compiled app, as production runs it (the bench script builds first): its count's thread then
 // loads plain JavaScript, without the TypeScript loader.
 const built = (path: string) => new URL(`../build/${path}`, import.meta.url).href
-const { openServer } = await import(built('db/client.js')) as typeof import('../db/client.js')
-const { auditLog } = await import(built('db/schema.js')) as typeof import('../db/schema.js')
-const { SOFTWARE_VERSION } = await import(built('server/assets.js')) as typeof import('../server/assets.js')
-const { previewResults, publishResult } = await import(built('server/data/results.js')) as typeof import('../server/data/results.js')
-const { advanceRound, findRound } = await import(built('server/data/rounds.js')) as typeof import('../server/data/rounds.js')
-const { resultRows } = await import(built('server/routes/shared/result-view.js')) as typeof import('../server/routes/shared/result-view.js')
+const { openServer } = (await import(built('db/client.js'))) as typeof import('../db/client.js')
+const { auditLog } = (await import(built('db/schema.js'))) as typeof import('../db/schema.js')
+const { SOFTWARE_VERSION } = (await import(built('server/assets.js'))) as typeof import('../server/assets.js')
+const { previewResults, publishResult } = (await import(
+  built('server/data/results.js')
+)) as typeof import('../server/data/results.js')
+const { advanceRound, findRound } = (await import(
+  built('server/data/rounds.js')
+)) as typeof import('../server/data/rounds.js')
+const { resultRows } = (await import(
+  built('server/routes/shared/result-view.js')
+)) as typeof import('../server/routes/shared/result-view.js')
 
 const [url, id, officialId, email] = process.argv.slice(2)
 const roundId = Number(id)
@@ -37,14 +43,25 @@ async function step(name: string, work: () => Promise<unknown>) {
 
 const { db } = database
 await step('close the round', async () => {
-  const outcome = await advanceRound(db, { id: roundId, from: 'voting', official, confirmedUnreviewed: [], now: new Date() })
+  const outcome = await advanceRound(db, {
+    id: roundId,
+    from: 'voting',
+    official,
+    confirmedUnreviewed: [],
+    now: new Date(),
+  })
   if (outcome !== 'moved') throw new Error(`the round did not close: ${outcome}`)
 })
 let ballots = 0
 await step('preview both rules', async () => {
   const round = (await findRound(db, roundId))!
   // As the route does: both rules counted and kept with the fingerprint of what they counted.
-  const { data, previews } = await previewResults(db, round, ['equal-shares', 'greedy'] as TallyRule[], SOFTWARE_VERSION)
+  const { data, previews } = await previewResults(
+    db,
+    round,
+    ['equal-shares', 'greedy'] as TallyRule[],
+    SOFTWARE_VERSION,
+  )
   ballots = data.ballots.length
   for (const { outcome } of previews) resultRows(outcome, data.projects, 'nl')
 })
@@ -53,7 +70,12 @@ await step('publish (count, shuffled .pb, hashes, audit)', async () => {
   if (!('published' in outcome)) throw new Error('not published')
 })
 // Whether publishing took the previewed count (the audit entry says), read outside the measured step.
-const [entry] = await db.select({ details: auditLog.details }).from(auditLog).where(eq(auditLog.action, 'results.publish')).orderBy(desc(auditLog.id)).limit(1)
+const [entry] = await db
+  .select({ details: auditLog.details })
+  .from(auditLog)
+  .where(eq(auditLog.action, 'results.publish'))
+  .orderBy(desc(auditLog.id))
+  .limit(1)
 const reusedPreview = entry?.details['reusedPreview'] === true
 await database.close()
 process.send!({ steps, ballots, reusedPreview })

@@ -21,22 +21,45 @@ try {
   await setup.migrate()
   const city = await seedCityRound(setup.db)
   await setup.close()
-  console.log(`setup: ${CITY.projects} projects, ${CITY.codes.toLocaleString('en')} codes, ${CITY.ballots.toLocaleString('en')} ballots in ${(city.seedMs / 1000).toFixed(1)} s (not measured); load average ${loadavg()[0]!.toFixed(1)}, ${cpus().length} cores, node ${process.version}`)
+  console.log(
+    `setup: ${CITY.projects} projects, ${CITY.codes.toLocaleString('en')} codes, ${CITY.ballots.toLocaleString('en')} ballots in ${(city.seedMs / 1000).toFixed(1)} s (not measured); load average ${loadavg()[0]!.toFixed(1)}, ${cpus().length} cores, node ${process.version}`,
+  )
 
   const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), 'wijkbudget-prof-')) : undefined
-  const child = fork(new URL('./publish-steps.ts', import.meta.url), [database.url, String(city.roundId), String(city.official.id), city.official.email], {
-    execArgv: ['--import', 'tsx', ...productionFlags(), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  })
-  const report = await new Promise<{ steps: { name: string; ms: number; peakMb: number }[]; ballots: number; reusedPreview: boolean }>((resolve, reject) => {
+  const child = fork(
+    new URL('./publish-steps.ts', import.meta.url),
+    [database.url, String(city.roundId), String(city.official.id), city.official.email],
+    {
+      execArgv: [
+        '--import',
+        'tsx',
+        ...productionFlags(),
+        ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+      ],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  )
+  const report = await new Promise<{
+    steps: { name: string; ms: number; peakMb: number }[]
+    ballots: number
+    reusedPreview: boolean
+  }>((resolve, reject) => {
     child.once('message', resolve as (m: unknown) => void)
     child.once('exit', (code) => reject(new Error(`the steps exited with code ${code}`)))
   })
   const total = report.steps.reduce((sum, s) => sum + s.ms, 0)
   const peak = Math.max(...report.steps.map((s) => s.peakMb))
-  console.log(`\n${report.ballots.toLocaleString('en')} ballots counted; each step in one process, peak resident memory per step; publishing ${report.reusedPreview ? 'took the previewed count' : 'counted again'}`)
-  const rows = [['step', 'time', 'peak RSS'], ...report.steps.map((s) => [s.name, `${(s.ms / 1000).toFixed(1)} s`, `${s.peakMb.toFixed(0)} MB`]), ['total', `${(total / 1000).toFixed(1)} s`, `${peak.toFixed(0)} MB`]]
+  console.log(
+    `\n${report.ballots.toLocaleString('en')} ballots counted; each step in one process, peak resident memory per step; publishing ${report.reusedPreview ? 'took the previewed count' : 'counted again'}`,
+  )
+  const rows = [
+    ['step', 'time', 'peak RSS'],
+    ...report.steps.map((s) => [s.name, `${(s.ms / 1000).toFixed(1)} s`, `${s.peakMb.toFixed(0)} MB`]),
+    ['total', `${(total / 1000).toFixed(1)} s`, `${peak.toFixed(0)} MB`],
+  ]
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
-  for (const row of rows) console.log(row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '))
+  for (const row of rows)
+    console.log(row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '))
   if (profileDir) {
     // The profile is written when the steps' process exits.
     await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(undefined)))

@@ -42,34 +42,49 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
   const sql = postgres(url!, { max: POOL, onnotice: () => {} })
   const signer = new Signer(SECRETS.sessionSecret)
   const server = Fastify({ logger: false, bodyLimit: 100 * 1024 })
-  server.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, parseQuery(body as string)))
-  server.post<{ Params: { slug: string }; Body: { projects?: string | string[]; intent?: string } }>('/rounds/:slug/vote/ballot', {
-    schema: {
-      params: { type: 'object', properties: { slug: { type: 'string', maxLength: 100 } }, required: ['slug'] },
-      body: {
-        type: 'object',
-        properties: {
-          projects: { anyOf: [{ type: 'string', maxLength: 12 }, { type: 'array', maxItems: 500, items: { type: 'string', maxLength: 12 } }] },
-          intent: { type: 'string', enum: ['check', 'submit'] },
-          _csrf: { type: 'string' },
+  server.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
+    done(null, parseQuery(body as string)),
+  )
+  server.post<{ Params: { slug: string }; Body: { projects?: string | string[]; intent?: string } }>(
+    '/rounds/:slug/vote/ballot',
+    {
+      schema: {
+        params: { type: 'object', properties: { slug: { type: 'string', maxLength: 100 } }, required: ['slug'] },
+        body: {
+          type: 'object',
+          properties: {
+            projects: {
+              anyOf: [
+                { type: 'string', maxLength: 12 },
+                { type: 'array', maxItems: 500, items: { type: 'string', maxLength: 12 } },
+              ],
+            },
+            intent: { type: 'string', enum: ['check', 'submit'] },
+            _csrf: { type: 'string' },
+          },
         },
       },
     },
-  }, async (request, reply) => {
-    const [round] = await sql<RoundRow[]>`select * from rounds where slug = ${request.params.slug}`
-    if (!round || round.phase !== 'voting') return reply.code(409).send('closed')
-    const signed = cookie(request.headers.cookie, 'ballot')
-    const unsigned = signed ? signer.unsign(signed) : undefined
-    const [roundId, codeId] = unsigned?.valid && unsigned.value ? unsigned.value.split('.').map(Number) : []
-    if (roundId !== round.id || !Number.isInteger(codeId)) return reply.redirect(`/rounds/${round.slug}/vote`, 303)
-    const projects = await sql<{ id: number; costCents: number }[]>`
+    async (request, reply) => {
+      const [round] = await sql<RoundRow[]>`select * from rounds where slug = ${request.params.slug}`
+      if (!round || round.phase !== 'voting') return reply.code(409).send('closed')
+      const signed = cookie(request.headers.cookie, 'ballot')
+      const unsigned = signed ? signer.unsign(signed) : undefined
+      const [roundId, codeId] = unsigned?.valid && unsigned.value ? unsigned.value.split('.').map(Number) : []
+      if (roundId !== round.id || !Number.isInteger(codeId)) return reply.redirect(`/rounds/${round.slug}/vote`, 303)
+      const projects = await sql<{ id: number; costCents: number }[]>`
       select id, reference, title, summary, coalesce(corrected_cost_cents, cost_cents)::int as "costCents", themes, track,
         kwh_per_year, co2_kg_per_year, households
       from proposals where round_id = ${round.id} and status = 'approved' order by submitted_at, id`
-    const rules: BallotRules = { format: round.ballot_format, budgetCents: Number(round.budget_cents), maxChoices: round.max_choices, minSpendPercent: round.min_spend_percent }
-    const verdict = checkBallot(rules, projects, chosenIds(request.body?.projects))
-    if (request.body?.intent !== 'submit' || !verdict.ok) return reply.code(422).send('not stored')
-    const [cast] = await sql<{ receipt: string; replaced: boolean }[]>`
+      const rules: BallotRules = {
+        format: round.ballot_format,
+        budgetCents: Number(round.budget_cents),
+        maxChoices: round.max_choices,
+        minSpendPercent: round.min_spend_percent,
+      }
+      const verdict = checkBallot(rules, projects, chosenIds(request.body?.projects))
+      if (request.body?.intent !== 'submit' || !verdict.ok) return reply.code(422).send('not stored')
+      const [cast] = await sql<{ receipt: string; replaced: boolean }[]>`
       insert into ballots (round_id, code_id, channel, project_ids, receipt)
       select c.round_id, c.id, ${'online'}::ballot_channel, ${`{${verdict.projectIds.join(',')}}`}::integer[], ${generateReceipt(randomInt)}
       from voting_codes c join rounds r on r.id = c.round_id
@@ -77,15 +92,16 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
       on conflict (code_id) do update
         set project_ids = excluded.project_ids, channel = excluded.channel, updated_at = now()
       returning receipt, (xmax <> 0) as replaced`
-    if (!cast) return reply.code(409).send('revoked')
-    // Turnout per language of the voting page, counted after the ballot commits, as the route does since issue 10.
-    if (!cast.replaced) {
-      await sql`insert into language_turnout (round_id, lang, shard, ballots) values (${round.id}, ${'nl'}, ${randomInt(LANGUAGE_SHARDS)}, 1)
+      if (!cast) return reply.code(409).send('revoked')
+      // Turnout per language of the voting page, counted after the ballot commits, as the route does since issue 10.
+      if (!cast.replaced) {
+        await sql`insert into language_turnout (round_id, lang, shard, ballots) values (${round.id}, ${'nl'}, ${randomInt(LANGUAGE_SHARDS)}, 1)
         on conflict (round_id, lang, shard) do update set ballots = language_turnout.ballots + 1`
-    }
-    reply.header('set-cookie', `ballot=; Max-Age=0; Path=/rounds/${round.slug}/vote; HttpOnly; SameSite=Lax`)
-    return reply.redirect(`/receipts/${cast.receipt}?new=1`, 303)
-  })
+      }
+      reply.header('set-cookie', `ballot=; Max-Age=0; Path=/rounds/${round.slug}/vote; HttpOnly; SameSite=Lax`)
+      return reply.redirect(`/receipts/${cast.receipt}?new=1`, 303)
+    },
+  )
   return { server, close: () => sql.end({ timeout: 5 }) }
 }
 

@@ -26,7 +26,9 @@ const migrationsFolder = fileURLToPath(fromRoot('db/migrations'))
 export async function openEmbedded(dataDir?: string): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true })
   const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
-    import('@electric-sql/pglite'), import('drizzle-orm/pglite'), import('drizzle-orm/pglite/migrator'),
+    import('@electric-sql/pglite'),
+    import('drizzle-orm/pglite'),
+    import('drizzle-orm/pglite/migrator'),
   ])
   const client = await PGlite.create(dataDir ? { dataDir } : {})
   const db = drizzlePglite(client, { schema })

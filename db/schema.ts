@@ -1,6 +1,19 @@
 import { sql } from 'drizzle-orm'
 import {
-  bigint, bigserial, boolean, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, serial, text, timestamp, uniqueIndex,
+  bigint,
+  bigserial,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core'
 
@@ -23,41 +36,53 @@ export const proposalStatusEnum = pgEnum('proposal_status', PROPOSAL_STATUSES)
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 
-export const officials = pgTable('officials', {
-  id: serial('id').primaryKey(),
-  email: text('email').notNull(),
-  name: text('name').notNull(),
-  role: roleEnum('role').notNull(),
-  /** Null until an invited official sets a password through their invitation link. */
-  passwordHash: text('password_hash'),
-  /** Set for a printed temporary password: nothing but the password change until it is replaced. */
-  mustChangePassword: boolean('must_change_password').notNull().default(false),
-  failedAttempts: integer('failed_attempts').notNull().default(0),
-  lockedUntil: timestamp('locked_until', { withTimezone: true }),
-  active: boolean('active').notNull().default(true),
-  /** The TOTP secret, AES-256-GCM encrypted with a key derived from SESSION_SECRET (server/secret-box.ts). */
-  totpSecret: text('totp_secret'),
-  /** Set once the first code confirmed the enrolment; the second factor is on from then. */
-  totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true }),
-  /** The last accepted 30-second step: a code of that step or earlier is refused (no replay). */
-  totpLastStep: integer('totp_last_step'),
-  lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
-  invitedBy: integer('invited_by').references((): AnyPgColumn => officials.id),
-  createdAt: createdAt(),
-}, (t) => [uniqueIndex('officials_email_key').on(sql`lower(${t.email})`)])
+export const officials = pgTable(
+  'officials',
+  {
+    id: serial('id').primaryKey(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    role: roleEnum('role').notNull(),
+    /** Null until an invited official sets a password through their invitation link. */
+    passwordHash: text('password_hash'),
+    /** Set for a printed temporary password: nothing but the password change until it is replaced. */
+    mustChangePassword: boolean('must_change_password').notNull().default(false),
+    failedAttempts: integer('failed_attempts').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    active: boolean('active').notNull().default(true),
+    /** The TOTP secret, AES-256-GCM encrypted with a key derived from SESSION_SECRET (server/secret-box.ts). */
+    totpSecret: text('totp_secret'),
+    /** Set once the first code confirmed the enrolment; the second factor is on from then. */
+    totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true }),
+    /** The last accepted 30-second step: a code of that step or earlier is refused (no replay). */
+    totpLastStep: integer('totp_last_step'),
+    lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+    invitedBy: integer('invited_by').references((): AnyPgColumn => officials.id),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('officials_email_key').on(sql`lower(${t.email})`)],
+)
 
 /** One-time codes for a lost authenticator: only their SHA-256 is kept (80 random bits each). */
-export const recoveryCodes = pgTable('recovery_codes', {
-  id: serial('id').primaryKey(),
-  officialId: integer('official_id').notNull().references(() => officials.id),
-  codeHash: text('code_hash').notNull(),
-  usedAt: timestamp('used_at', { withTimezone: true }),
-}, (t) => [index('recovery_codes_official_idx').on(t.officialId)])
+export const recoveryCodes = pgTable(
+  'recovery_codes',
+  {
+    id: serial('id').primaryKey(),
+    officialId: integer('official_id')
+      .notNull()
+      .references(() => officials.id),
+    codeHash: text('code_hash').notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [index('recovery_codes_official_idx').on(t.officialId)],
+)
 
 /** A one-time link to set a first password; only its SHA-256 is kept. */
 export const invitations = pgTable('invitations', {
   id: serial('id').primaryKey(),
-  officialId: integer('official_id').notNull().references(() => officials.id),
+  officialId: integer('official_id')
+    .notNull()
+    .references(() => officials.id),
   tokenHash: text('token_hash').notNull().unique(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   usedAt: timestamp('used_at', { withTimezone: true }),
@@ -66,14 +91,18 @@ export const invitations = pgTable('invitations', {
 })
 
 // Officials' sessions only: residents never need one, so a visit costs no write.
-export const sessions = pgTable('sessions', {
-  sid: text('sid').primaryKey(),
-  data: jsonb('data').notNull(),
-  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-  /** Copied from the data on every save, so an official's sessions can be listed and ended at once. */
-  officialId: integer('official_id'),
-  lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
-}, (t) => [index('sessions_expires_at_idx').on(t.expiresAt), index('sessions_official_idx').on(t.officialId)])
+export const sessions = pgTable(
+  'sessions',
+  {
+    sid: text('sid').primaryKey(),
+    data: jsonb('data').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    /** Copied from the data on every save, so an official's sessions can be listed and ended at once. */
+    officialId: integer('official_id'),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+  },
+  (t) => [index('sessions_expires_at_idx').on(t.expiresAt), index('sessions_official_idx').on(t.officialId)],
+)
 
 // Fixed-window counters shared by every app instance (login and code entry limits).
 export const rateLimits = pgTable('rate_limits', {
@@ -120,72 +149,92 @@ export const rounds = pgTable('rounds', {
   createdAt: createdAt(),
 })
 
-export const proposals = pgTable('proposals', {
-  id: serial('id').primaryKey(),
-  roundId: integer('round_id').notNull().references(() => rounds.id),
-  reference: text('reference').notNull().unique(),
-  statusToken: text('status_token').notNull().unique(),
-  title: text('title').notNull(),
-  summary: text('summary').notNull(),
-  description: text('description').notNull(),
-  costCents: bigint('cost_cents', { mode: 'number' }).notNull(),
-  correctedCostCents: bigint('corrected_cost_cents', { mode: 'number' }),
-  costJustification: text('cost_justification'),
-  track: trackEnum('track').notNull(),
-  themes: text('themes').array().notNull(),
-  location: text('location').notNull().default(''),
-  kwhPerYear: integer('kwh_per_year'),
-  co2KgPerYear: integer('co2_kg_per_year'),
-  households: integer('households'),
-  organisation: text('organisation'),
-  contactName: text('contact_name').notNull(),
-  contactEmail: text('contact_email'),
-  contactPhone: text('contact_phone'),
-  contactConsent: boolean('contact_consent').notNull().default(false),
-  status: proposalStatusEnum('status').notNull().default('submitted'),
-  duplicateOfId: integer('duplicate_of_id'),
-  /** The language the submitter wrote in: messages to them go out in it. */
-  lang: text('lang').notNull().default('nl'),
-  submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull().defaultNow(),
-  /** Set while the proposal waits for an official's answer (at submission and resubmission); null once answered. */
-  waitingSince: timestamp('waiting_since', { withTimezone: true }),
-  firstAnsweredAt: timestamp('first_answered_at', { withTimezone: true }),
-}, (t) => [
-  index('proposals_round_status_idx').on(t.roundId, t.status),
-  index('proposals_waiting_idx').on(t.waitingSince),
-])
+export const proposals = pgTable(
+  'proposals',
+  {
+    id: serial('id').primaryKey(),
+    roundId: integer('round_id')
+      .notNull()
+      .references(() => rounds.id),
+    reference: text('reference').notNull().unique(),
+    statusToken: text('status_token').notNull().unique(),
+    title: text('title').notNull(),
+    summary: text('summary').notNull(),
+    description: text('description').notNull(),
+    costCents: bigint('cost_cents', { mode: 'number' }).notNull(),
+    correctedCostCents: bigint('corrected_cost_cents', { mode: 'number' }),
+    costJustification: text('cost_justification'),
+    track: trackEnum('track').notNull(),
+    themes: text('themes').array().notNull(),
+    location: text('location').notNull().default(''),
+    kwhPerYear: integer('kwh_per_year'),
+    co2KgPerYear: integer('co2_kg_per_year'),
+    households: integer('households'),
+    organisation: text('organisation'),
+    contactName: text('contact_name').notNull(),
+    contactEmail: text('contact_email'),
+    contactPhone: text('contact_phone'),
+    contactConsent: boolean('contact_consent').notNull().default(false),
+    status: proposalStatusEnum('status').notNull().default('submitted'),
+    duplicateOfId: integer('duplicate_of_id'),
+    /** The language the submitter wrote in: messages to them go out in it. */
+    lang: text('lang').notNull().default('nl'),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Set while the proposal waits for an official's answer (at submission and resubmission); null once answered. */
+    waitingSince: timestamp('waiting_since', { withTimezone: true }),
+    firstAnsweredAt: timestamp('first_answered_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('proposals_round_status_idx').on(t.roundId, t.status),
+    index('proposals_waiting_idx').on(t.waitingSince),
+  ],
+)
 
 /** A proposal's title and summary in another language, by a language coach or moderator; the original stays. */
-export const proposalTranslations = pgTable('proposal_translations', {
-  id: serial('id').primaryKey(),
-  proposalId: integer('proposal_id').notNull().references(() => proposals.id),
-  lang: text('lang').notNull(),
-  title: text('title').notNull(),
-  summary: text('summary').notNull(),
-  officialId: integer('official_id').references(() => officials.id),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [uniqueIndex('proposal_translations_proposal_lang_key').on(t.proposalId, t.lang)])
+export const proposalTranslations = pgTable(
+  'proposal_translations',
+  {
+    id: serial('id').primaryKey(),
+    proposalId: integer('proposal_id')
+      .notNull()
+      .references(() => proposals.id),
+    lang: text('lang').notNull(),
+    title: text('title').notNull(),
+    summary: text('summary').notNull(),
+    officialId: integer('official_id').references(() => officials.id),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('proposal_translations_proposal_lang_key').on(t.proposalId, t.lang)],
+)
 
 export const proposalEventKindEnum = pgEnum('proposal_event_kind', PROPOSAL_EVENT_KINDS)
 
 /** A proposal's history: every decision with its public reason, shown on the proposal's page. */
-export const proposalEvents = pgTable('proposal_events', {
-  id: serial('id').primaryKey(),
-  proposalId: integer('proposal_id').notNull().references(() => proposals.id),
-  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
-  kind: proposalEventKindEnum('kind').notNull(),
-  officialId: integer('official_id').references(() => officials.id),
-  /** The reason, justification or request, in the official's words. */
-  message: text('message'),
-  details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
-}, (t) => [index('proposal_events_proposal_idx').on(t.proposalId, t.at)])
+export const proposalEvents = pgTable(
+  'proposal_events',
+  {
+    id: serial('id').primaryKey(),
+    proposalId: integer('proposal_id')
+      .notNull()
+      .references(() => proposals.id),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    kind: proposalEventKindEnum('kind').notNull(),
+    officialId: integer('official_id').references(() => officials.id),
+    /** The reason, justification or request, in the official's words. */
+    message: text('message'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [index('proposal_events_proposal_idx').on(t.proposalId, t.at)],
+)
 
 export const channelEnum = pgEnum('ballot_channel', CHANNELS)
 
 /** One generation of voting codes, for the letters of one mail-merge. */
 export const codeBatches = pgTable('code_batches', {
   id: serial('id').primaryKey(),
-  roundId: integer('round_id').notNull().references(() => rounds.id),
+  roundId: integer('round_id')
+    .notNull()
+    .references(() => rounds.id),
   groupLabel: text('group_label'),
   count: integer('count').notNull(),
   createdAt: createdAt(),
@@ -193,42 +242,67 @@ export const codeBatches = pgTable('code_batches', {
 })
 
 /** Only a keyed hash of each code is kept; the group is a non-personal area such as a postcode. */
-export const votingCodes = pgTable('voting_codes', {
-  id: serial('id').primaryKey(),
-  roundId: integer('round_id').notNull().references(() => rounds.id),
-  batchId: integer('batch_id').notNull().references(() => codeBatches.id),
-  codeHash: text('code_hash').notNull().unique(),
-  groupLabel: text('group_label'),
-  revokedAt: timestamp('revoked_at', { withTimezone: true }),
-}, (t) => [index('voting_codes_round_idx').on(t.roundId)])
+export const votingCodes = pgTable(
+  'voting_codes',
+  {
+    id: serial('id').primaryKey(),
+    roundId: integer('round_id')
+      .notNull()
+      .references(() => rounds.id),
+    batchId: integer('batch_id')
+      .notNull()
+      .references(() => codeBatches.id),
+    codeHash: text('code_hash').notNull().unique(),
+    groupLabel: text('group_label'),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [index('voting_codes_round_idx').on(t.roundId)],
+)
 
 /** One code, at most one ballot: the unique code_id makes a changed ballot replace the old one. */
-export const ballots = pgTable('ballots', {
-  id: serial('id').primaryKey(),
-  roundId: integer('round_id').notNull().references(() => rounds.id),
-  codeId: integer('code_id').notNull().unique().references(() => votingCodes.id),
-  channel: channelEnum('channel').notNull(),
-  projectIds: integer('project_ids').array().notNull(),
-  receipt: text('receipt').notNull().unique(),
-  castAt: timestamp('cast_at', { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [index('ballots_round_idx').on(t.roundId)])
+export const ballots = pgTable(
+  'ballots',
+  {
+    id: serial('id').primaryKey(),
+    roundId: integer('round_id')
+      .notNull()
+      .references(() => rounds.id),
+    codeId: integer('code_id')
+      .notNull()
+      .unique()
+      .references(() => votingCodes.id),
+    channel: channelEnum('channel').notNull(),
+    projectIds: integer('project_ids').array().notNull(),
+    receipt: text('receipt').notNull().unique(),
+    castAt: timestamp('cast_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('ballots_round_idx').on(t.roundId)],
+)
 
 /**
  * Online ballots per language of the voting page, counted when a code casts its first ballot.
  * Apart from the ballots on purpose: a ballot row never says its language, so a rare language
  * cannot point at one ballot. Several rows (shards) per language keep concurrent votes from queueing on one row.
  */
-export const languageTurnout = pgTable('language_turnout', {
-  roundId: integer('round_id').notNull().references(() => rounds.id),
-  lang: text('lang').notNull(),
-  shard: integer('shard').notNull(),
-  ballots: integer('ballots').notNull().default(0),
-}, (t) => [primaryKey({ columns: [t.roundId, t.lang, t.shard] })])
+export const languageTurnout = pgTable(
+  'language_turnout',
+  {
+    roundId: integer('round_id')
+      .notNull()
+      .references(() => rounds.id),
+    lang: text('lang').notNull(),
+    shard: integer('shard').notNull(),
+    ballots: integer('ballots').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.roundId, t.lang, t.shard] })],
+)
 
 /** The official result, frozen at publication: what the results page, open data and the council read. */
 export const results = pgTable('results', {
-  roundId: integer('round_id').primaryKey().references(() => rounds.id),
+  roundId: integer('round_id')
+    .primaryKey()
+    .references(() => rounds.id),
   rule: tallyRuleEnum('rule').notNull(),
   /** The tally as computed: selected projects, per-project reasons and ties, read back through server/data/result-outcome.ts. */
   outcome: jsonb('outcome').$type<unknown>().notNull(),
@@ -248,25 +322,37 @@ export const results = pgTable('results', {
  * counted (tallyInputSha256): publishing takes the outcome instead of counting again only when
  * that fingerprint is the same at publishing, in whatever process or instance previewed it.
  */
-export const tallyPreviews = pgTable('tally_previews', {
-  roundId: integer('round_id').notNull().references(() => rounds.id),
-  rule: tallyRuleEnum('rule').notNull(),
-  /** The round, its budget, the projects with their costs in ballot order, the counted ballots' fingerprint and the software version. */
-  inputSha256: text('input_sha256').notNull(),
-  outcome: jsonb('outcome').$type<unknown>().notNull(),
-  outcomeVersion: integer('outcome_version').notNull(),
-  previewedAt: timestamp('previewed_at', { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [primaryKey({ columns: [t.roundId, t.rule] })])
+export const tallyPreviews = pgTable(
+  'tally_previews',
+  {
+    roundId: integer('round_id')
+      .notNull()
+      .references(() => rounds.id),
+    rule: tallyRuleEnum('rule').notNull(),
+    /** The round, its budget, the projects with their costs in ballot order, the counted ballots' fingerprint and the software version. */
+    inputSha256: text('input_sha256').notNull(),
+    outcome: jsonb('outcome').$type<unknown>().notNull(),
+    outcomeVersion: integer('outcome_version').notNull(),
+    previewedAt: timestamp('previewed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.roundId, t.rule] })],
+)
 
 export const progressStatusEnum = pgEnum('progress_status', PROGRESS_STATUSES)
 
 /** What happened to a funded project after publication. */
-export const progressUpdates = pgTable('progress_updates', {
-  id: serial('id').primaryKey(),
-  proposalId: integer('proposal_id').notNull().references(() => proposals.id),
-  status: progressStatusEnum('status').notNull(),
-  text: text('text').notNull(),
-  on: date('on').notNull(),
-  officialId: integer('official_id').references(() => officials.id),
-  createdAt: createdAt(),
-}, (t) => [index('progress_updates_proposal_idx').on(t.proposalId, t.on)])
+export const progressUpdates = pgTable(
+  'progress_updates',
+  {
+    id: serial('id').primaryKey(),
+    proposalId: integer('proposal_id')
+      .notNull()
+      .references(() => proposals.id),
+    status: progressStatusEnum('status').notNull(),
+    text: text('text').notNull(),
+    on: date('on').notNull(),
+    officialId: integer('official_id').references(() => officials.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('progress_updates_proposal_idx').on(t.proposalId, t.on)],
+)

@@ -23,8 +23,8 @@ import publicRoutes from './routes/public/index.js'
 import privacyRoutes from './routes/public/privacy.js'
 import residentRoutes from './routes/resident/index.js'
 
-export type AppConfig = Pick<Config, 'sessionSecret' | 'codeKey' | 'publicUrl' | 'trustProxy'>
-  & Partial<Pick<Config, 'smtp' | 'officialMfa' | 'idleMinutes' | 'contactRetentionDays' | 'privacy' | 'metricsToken'>>
+export type AppConfig = Pick<Config, 'sessionSecret' | 'codeKey' | 'publicUrl' | 'trustProxy'> &
+  Partial<Pick<Config, 'smtp' | 'officialMfa' | 'idleMinutes' | 'contactRetentionDays' | 'privacy' | 'metricsToken'>>
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -52,16 +52,24 @@ async function logger(level: string | undefined, to: 'pretty' | NodeJS.WritableS
   if (!level) return false
   // Both write synchronously (process.stdout is synchronous on Linux), so log lines keep their order with the banner.
   // pino-pretty is loaded only for a terminal: a server writing JSON does not hold it.
-  const stream = to === 'pretty'
-    ? (await import('pino-pretty')).default({ sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' })
-    : to ?? process.stdout
+  const stream =
+    to === 'pretty'
+      ? (await import('pino-pretty')).default({ sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' })
+      : (to ?? process.stdout)
   return { level, serializers, stream }
 }
 
-const sizedFor = (buffer: Buffer, options: zlib.BrotliOptions): zlib.BrotliOptions =>
-  ({ ...options, params: { ...options.params, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: buffer.length } })
+const sizedFor = (buffer: Buffer, options: zlib.BrotliOptions): zlib.BrotliOptions => ({
+  ...options,
+  params: { ...options.params, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: buffer.length },
+})
 
-export async function buildApp(config: AppConfig, db: Db, logLevel?: string, logTo?: 'pretty' | NodeJS.WritableStream): Promise<FastifyInstance> {
+export async function buildApp(
+  config: AppConfig,
+  db: Db,
+  logLevel?: string,
+  logTo?: 'pretty' | NodeJS.WritableStream,
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: await logger(logLevel, logTo),
     trustProxy: config.trustProxy,
@@ -71,10 +79,15 @@ export async function buildApp(config: AppConfig, db: Db, logLevel?: string, log
   // Ecosystem and own plugins, in dependency order.
   // Residents are often on mobile data: pages and htmx go out compressed.
   await app.register(fastifyCompress, {
-    threshold: 1024, encodings: ['br', 'gzip'], brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } },
+    threshold: 1024,
+    encodings: ['br', 'gzip'],
+    brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } },
     // Told each page's size, brotli sizes its tables to the page instead of to its 4 MB default window:
     // a quarter less time per page made for one visitor (bench:pages, code entry).
-    zlib: { brotliCompressSync: (buffer: Buffer, options: zlib.BrotliOptions) => zlib.brotliCompressSync(buffer, sizedFor(buffer, options)) },
+    zlib: {
+      brotliCompressSync: (buffer: Buffer, options: zlib.BrotliOptions) =>
+        zlib.brotliCompressSync(buffer, sizedFor(buffer, options)),
+    },
   })
   await app.register(dbPlugin, { db })
   app.decorate('publicUrl', config.publicUrl)

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { fromRoot } from './paths.js'
 
-const versionOf = (packageJson: string) => (JSON.parse(readFileSync(fromRoot(packageJson), 'utf8')) as { version: string }).version
+const versionOf = (packageJson: string) =>
+  (JSON.parse(readFileSync(fromRoot(packageJson), 'utf8')) as { version: string }).version
 
 const htmxVersion = versionOf('node_modules/htmx.org/package.json')
 

@@ -104,7 +104,9 @@ function smtp(env: Env): SmtpConfig | undefined {
   if (!host) return undefined
   const from = env.SMTP_FROM?.trim()
   if (!from || !/^[^@\s<>]+@[^@\s<>]+$|<[^@\s<>]+@[^@\s<>]+>$/.test(from)) {
-    throw new ConfigError('SMTP_FROM must be the sender address (for example "Wijkbudget <wijkbudget@gemeente.nl>") when SMTP_HOST is set')
+    throw new ConfigError(
+      'SMTP_FROM must be the sender address (for example "Wijkbudget <wijkbudget@gemeente.nl>") when SMTP_HOST is set',
+    )
   }
   return {
     host,
@@ -152,7 +154,10 @@ function isProxyAddress(text: string): boolean {
 function trustProxy(env: Env): false | string[] {
   const raw = env.TRUST_PROXY?.trim() ?? ''
   if (['', 'off', 'false', 'no'].includes(raw.toLowerCase())) return false
-  const proxies = raw.split(',').map((part) => part.trim()).filter((part) => part !== '')
+  const proxies = raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
   const wrong = proxies.find((part) => !isProxyAddress(part))
   if (wrong !== undefined || proxies.length === 0) {
     throw new ConfigError(
@@ -173,7 +178,8 @@ function secret(env: Env, name: string, dataDir: string, embedded: boolean): str
     if (given.length < 32) throw new ConfigError(`${name} must be at least 32 characters long`)
     return given
   }
-  if (!embedded) throw new ConfigError(`${name} is required with DATABASE_URL (at least 32 characters, the same on every instance)`)
+  if (!embedded)
+    throw new ConfigError(`${name} is required with DATABASE_URL (at least 32 characters, the same on every instance)`)
   const file = join(dataDir, name.toLowerCase().replaceAll('_', '-'))
   if (existsSync(file)) return readFileSync(file, 'utf8').trim()
   mkdirSync(dataDir, { recursive: true })

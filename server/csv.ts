@@ -12,7 +12,11 @@ export function defuse(text: string): string {
  * Every CSV the platform writes: RFC 4180 quoting, CRLF line ends, formulas defused; with a byte order
  * mark where spreadsheet programs must read it as UTF-8 (the mail-merge file).
  */
-export function toCsv(header: readonly string[], rows: readonly (readonly (string | number | boolean | null)[])[], options: { bom?: boolean } = {}): string {
+export function toCsv(
+  header: readonly string[],
+  rows: readonly (readonly (string | number | boolean | null)[])[],
+  options: { bom?: boolean } = {},
+): string {
   return stringify([[...header], ...rows.map((row) => [...row])], {
     bom: options.bom ?? false,
     record_delimiter: '\r\n',

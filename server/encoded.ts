@@ -19,12 +19,17 @@ export interface Encoded {
 export async function encode(identity: Buffer): Promise<Encoded> {
   const hash = createHash('sha256').update(identity).digest('base64url').slice(0, 16)
   const [br, gz] = await Promise.all([
-    brotli(identity, { params: {
-      [zlib.constants.BROTLI_PARAM_QUALITY]: zlib.constants.BROTLI_MAX_QUALITY,
-      [zlib.constants.BROTLI_PARAM_SIZE_HINT]: identity.length,
-      // A window no larger than the bytes: the best quality's memory grows with the window, not with the page.
-      [zlib.constants.BROTLI_PARAM_LGWIN]: Math.min(zlib.constants.BROTLI_MAX_WINDOW_BITS, Math.max(zlib.constants.BROTLI_MIN_WINDOW_BITS, Math.ceil(Math.log2(identity.length + 1)))),
-    } }),
+    brotli(identity, {
+      params: {
+        [zlib.constants.BROTLI_PARAM_QUALITY]: zlib.constants.BROTLI_MAX_QUALITY,
+        [zlib.constants.BROTLI_PARAM_SIZE_HINT]: identity.length,
+        // A window no larger than the bytes: the best quality's memory grows with the window, not with the page.
+        [zlib.constants.BROTLI_PARAM_LGWIN]: Math.min(
+          zlib.constants.BROTLI_MAX_WINDOW_BITS,
+          Math.max(zlib.constants.BROTLI_MIN_WINDOW_BITS, Math.ceil(Math.log2(identity.length + 1))),
+        ),
+      },
+    }),
     gzip(identity, { level: zlib.constants.Z_BEST_COMPRESSION }),
   ])
   return { etag: `"${hash}"`, hash, identity, br, gzip: gz }
@@ -32,7 +37,13 @@ export async function encode(identity: Buffer): Promise<Encoded> {
 
 /** The best encoding the client accepts (a q=0 refuses it). */
 export function encodingFor(header: string | undefined): 'br' | 'gzip' | 'identity' {
-  const accepted = new Set((header ?? '').split(',').map((part) => part.trim().toLowerCase()).filter((part) => !/;\s*q=0(\.0*)?$/.test(part)).map((part) => part.split(';')[0]!))
+  const accepted = new Set(
+    (header ?? '')
+      .split(',')
+      .map((part) => part.trim().toLowerCase())
+      .filter((part) => !/;\s*q=0(\.0*)?$/.test(part))
+      .map((part) => part.split(';')[0]!),
+  )
   if (accepted.has('br')) return 'br'
   if (accepted.has('gzip') || accepted.has('*')) return 'gzip'
   return 'identity'

@@ -20,9 +20,16 @@ function once<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, ma
 
 export function formatEuro(cents: number, lang: Lang): string {
   const whole = cents % 100 === 0
-  const format = once(`euro:${lang}:${whole}`, () => new Intl.NumberFormat(locales[lang], {
-    style: 'currency', currency: 'EUR', minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: 2,
-  }))
+  const format = once(
+    `euro:${lang}:${whole}`,
+    () =>
+      new Intl.NumberFormat(locales[lang], {
+        style: 'currency',
+        currency: 'EUR',
+        minimumFractionDigits: whole ? 0 : 2,
+        maximumFractionDigits: 2,
+      }),
+  )
   return format.format(cents / 100)
 }
 
@@ -31,11 +38,17 @@ export function formatNumber(value: number, lang: Lang): string {
 }
 
 export function formatDateTime(value: Date, lang: Lang): string {
-  return once(`datetime:${lang}`, () => new Intl.DateTimeFormat(locales[lang], { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE })).format(value)
+  return once(
+    `datetime:${lang}`,
+    () => new Intl.DateTimeFormat(locales[lang], { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE }),
+  ).format(value)
 }
 
 /** Dates without a time (phase plans) are calendar days, shown as written. */
 export function formatDate(value: string | Date, lang: Lang): string {
   const date = typeof value === 'string' ? new Date(`${value}T12:00:00Z`) : value
-  return once(`date:${lang}`, () => new Intl.DateTimeFormat(locales[lang], { dateStyle: 'long', timeZone: TIME_ZONE })).format(date)
+  return once(
+    `date:${lang}`,
+    () => new Intl.DateTimeFormat(locales[lang], { dateStyle: 'long', timeZone: TIME_ZONE }),
+  ).format(date)
 }

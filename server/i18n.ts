@@ -24,8 +24,12 @@ export function loadLanguage(lang: string): Messages {
   const folder = new URL(`${lang}/`, LOCALES)
   const messages: Messages = {}
   if (!existsSync(folder)) return messages
-  for (const file of readdirSync(folder).filter((f) => f.endsWith('.json')).sort()) {
-    for (const [key, text] of Object.entries(flatten(JSON.parse(readFileSync(new URL(file, folder), 'utf8')) as Record<string, unknown>))) {
+  for (const file of readdirSync(folder)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
+    for (const [key, text] of Object.entries(
+      flatten(JSON.parse(readFileSync(new URL(file, folder), 'utf8')) as Record<string, unknown>),
+    )) {
       if (key in messages) throw new Error(`translation key ${key} is defined twice in views/locales/${lang}`)
       messages[key] = text
     }
@@ -68,7 +72,10 @@ export function createTranslator(onMissing: (lang: Lang, key: string) => void = 
     if (text !== undefined) return text
     if (!instance.exists(key, { lng: DEFAULT_LANG, ...vars })) onMissing(lang, key)
     // The plural form is chosen from the number; the text shows it formatted for the language.
-    const count = typeof vars.count === 'number' ? { count: vars.count, replace: { ...vars, count: formatNumber(vars.count, lang) } } : vars
+    const count =
+      typeof vars.count === 'number'
+        ? { count: vars.count, replace: { ...vars, count: formatNumber(vars.count, lang) } }
+        : vars
     text = fixed.get(lang)!(key, count)
     // Texts that quote user input or figures are many: the store starts afresh rather than grow without end.
     if (made.size >= MAX_KEPT) made.clear()

@@ -39,12 +39,15 @@ export function chooseLanguage(chosen: unknown, linked: unknown, acceptLanguage:
 /** The supported language the browser ranks highest ("tr-TR,tr;q=0.9,en;q=0.8" → tr). */
 export function fromAcceptLanguage(header: string | undefined): Lang | undefined {
   if (!header) return undefined
-  const ranked = header.slice(0, 500).split(',').map((part, index) => {
-    const [tag = '', ...params] = part.trim().split(';')
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='))
-    const weight = q === undefined ? 1 : Number(q.slice(2))
-    return { primary: tag.split('-')[0]!.toLowerCase(), weight: Number.isFinite(weight) ? weight : 0, index }
-  })
+  const ranked = header
+    .slice(0, 500)
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';')
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='))
+      const weight = q === undefined ? 1 : Number(q.slice(2))
+      return { primary: tag.split('-')[0]!.toLowerCase(), weight: Number.isFinite(weight) ? weight : 0, index }
+    })
   ranked.sort((a, b) => b.weight - a.weight || a.index - b.index)
   return ranked.find((r) => r.weight > 0 && isLang(r.primary))?.primary as Lang | undefined
 }

@@ -18,7 +18,9 @@ function describeDbError(config: Config, error: unknown): string {
 }
 
 async function openDatabase(config: Config): Promise<Database> {
-  const database = config.databaseUrl ? await openServer(config.databaseUrl) : await openEmbedded(`${config.dataDir}/pglite`)
+  const database = config.databaseUrl
+    ? await openServer(config.databaseUrl)
+    : await openEmbedded(`${config.dataDir}/pglite`)
   try {
     await database.migrate()
   } catch (error) {
@@ -40,7 +42,9 @@ async function main() {
   const database = await openDatabase(config).catch((error: unknown) => fail(describeDbError(config, error)))
   const app = await buildApp(config, database.db, config.logLevel, process.stdout.isTTY ? 'pretty' : undefined)
   if (database.kind === 'embedded') {
-    app.log.warn(`embedded PostgreSQL (PGlite) in ${config.dataDir}: fine for trying and testing; production runs on a PostgreSQL server via DATABASE_URL`)
+    app.log.warn(
+      `embedded PostgreSQL (PGlite) in ${config.dataDir}: fine for trying and testing; production runs on a PostgreSQL server via DATABASE_URL`,
+    )
   }
   if (config.demo && (await seedDemo(database.db))) app.log.info('demo data loaded')
 
@@ -51,7 +55,9 @@ async function main() {
     await database.close()
   })
 
-  await app.listen({ host: config.host, port: config.port }).catch((error: Error) => fail(`cannot listen on ${config.host}:${config.port}: ${error.message}`))
+  await app
+    .listen({ host: config.host, port: config.port })
+    .catch((error: Error) => fail(`cannot listen on ${config.host}:${config.port}: ${error.message}`))
   // From the process's own start, module loading included: what a restart costs in a deployment.
   const startupMs = Math.round(process.uptime() * 1000)
   app.log.info({ startupMs }, 'ready')

@@ -34,7 +34,9 @@ export function createMemo(freshMs: number, now: () => number = Date.now): Memo 
         entry.refreshing = true
         compute().then(
           (fresh) => entries.set(key, { value: Promise.resolve(fresh), at: now(), refreshing: false }),
-          () => { entry.refreshing = false },
+          () => {
+            entry.refreshing = false
+          },
         )
       }
       return entry.value as Promise<T>

@@ -30,7 +30,10 @@ export function dummyHash(): Promise<string> {
  * common-password 0.1.2, ISC licence): a new password on it is refused.
  */
 export const COMMON_PASSWORDS: ReadonlySet<string> = new Set(
-  readFileSync(fromRoot('server/common-passwords.txt'), 'utf8').split('\n').filter(Boolean).map((p) => p.toLowerCase()),
+  readFileSync(fromRoot('server/common-passwords.txt'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((p) => p.toLowerCase()),
 )
 
 /** For random one-time secrets (invitation links, recovery codes): 80+ random bits need no slow hash. */

@@ -18,7 +18,10 @@ function startWorker(workerData: object, transferList: ArrayBuffer[]): Worker {
   // loader hooks of its parent, so the thread registers tsx before it imports the worker.
   const tsx = import.meta.resolve('tsx/esm/api')
   const worker = new URL('./tally-worker.ts', import.meta.url).href
-  return new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(worker)}) })`, { eval: true, workerData, transferList })
+  return new Worker(
+    `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(worker)}) })`,
+    { eval: true, workerData, transferList },
+  )
 }
 
 /**
@@ -26,15 +29,30 @@ function startWorker(workerData: object, transferList: ArrayBuffer[]): Worker {
  * shares take seconds of CPU; on the request's thread they would hold up every other request of
  * the instance for as long, residents' ballots in other rounds included.
  */
-export function tallyInThread(round: RoundForTally, projects: readonly BallotProjectForTally[], ballots: readonly (readonly number[])[], rule: TallyRule): Promise<TallyResult> {
+export function tallyInThread(
+  round: RoundForTally,
+  projects: readonly BallotProjectForTally[],
+  ballots: readonly (readonly number[])[],
+  rule: TallyRule,
+): Promise<TallyResult> {
   const starts = new Int32Array(ballots.length + 1)
   ballots.forEach((ballot, i) => (starts[i + 1] = starts[i]! + ballot.length))
   const chosen = new Int32Array(starts[ballots.length]!)
   ballots.forEach((ballot, i) => chosen.set(ballot, starts[i]))
   const job = {
-    round: { id: round.id, title: round.title, neighbourhood: round.neighbourhood, budgetCents: round.budgetCents, ballotFormat: round.ballotFormat, maxChoices: round.maxChoices, tallyRule: round.tallyRule },
+    round: {
+      id: round.id,
+      title: round.title,
+      neighbourhood: round.neighbourhood,
+      budgetCents: round.budgetCents,
+      ballotFormat: round.ballotFormat,
+      maxChoices: round.maxChoices,
+      tallyRule: round.tallyRule,
+    },
     projects: projects.map(({ id, title, costCents }) => ({ id, title, costCents })),
-    starts, chosen, rule,
+    starts,
+    chosen,
+    rule,
   }
   return new Promise((resolve, reject) => {
     const worker = startWorker(job, [starts.buffer, chosen.buffer])

@@ -23,9 +23,19 @@ t.test('with nothing set it runs embedded with demo data on port 3000 and keeps 
 
 t.test('with a database server it needs a shared session secret and has demo off by default', async (t) => {
   const env = { DATABASE_URL: 'postgres://u@db.example:5432/wb', DATA_DIR: dataDir() }
-  t.throws(() => loadConfig(env), new ConfigError('SESSION_SECRET is required with DATABASE_URL (at least 32 characters, the same on every instance)'))
+  t.throws(
+    () => loadConfig(env),
+    new ConfigError(
+      'SESSION_SECRET is required with DATABASE_URL (at least 32 characters, the same on every instance)',
+    ),
+  )
   t.throws(() => loadConfig({ ...env, SESSION_SECRET: SECRET }), { message: /^CODE_KEY is required with DATABASE_URL/ })
-  const config = loadConfig({ ...env, SESSION_SECRET: SECRET, CODE_KEY: SECRET, PUBLIC_URL: 'https://wijkbudget.example.nl/' })
+  const config = loadConfig({
+    ...env,
+    SESSION_SECRET: SECRET,
+    CODE_KEY: SECRET,
+    PUBLIC_URL: 'https://wijkbudget.example.nl/',
+  })
   t.equal(config.codeKey, SECRET)
   t.equal(config.demo, false)
   t.equal(config.publicUrl, 'https://wijkbudget.example.nl')
@@ -54,28 +64,48 @@ t.test('wrong settings are refused with a message naming the setting', async (t)
   }
 })
 
-t.test('a second factor is required with a database server and optional on the embedded demo, unless set', async (t) => {
-  const server = { DATABASE_URL: 'postgres://u@db.example:5432/wb', DATA_DIR: dataDir(), SESSION_SECRET: SECRET, CODE_KEY: SECRET }
-  t.equal(loadConfig(server).officialMfa, 'required')
-  t.equal(loadConfig({ DATA_DIR: dataDir() }).officialMfa, 'optional')
-  t.equal(loadConfig({ ...server, OFFICIAL_MFA: 'optional' }).officialMfa, 'optional')
-  t.equal(loadConfig({ DATA_DIR: dataDir(), OFFICIAL_MFA: 'Required' }).officialMfa, 'required')
-})
+t.test(
+  'a second factor is required with a database server and optional on the embedded demo, unless set',
+  async (t) => {
+    const server = {
+      DATABASE_URL: 'postgres://u@db.example:5432/wb',
+      DATA_DIR: dataDir(),
+      SESSION_SECRET: SECRET,
+      CODE_KEY: SECRET,
+    }
+    t.equal(loadConfig(server).officialMfa, 'required')
+    t.equal(loadConfig({ DATA_DIR: dataDir() }).officialMfa, 'optional')
+    t.equal(loadConfig({ ...server, OFFICIAL_MFA: 'optional' }).officialMfa, 'optional')
+    t.equal(loadConfig({ DATA_DIR: dataDir(), OFFICIAL_MFA: 'Required' }).officialMfa, 'required')
+  },
+)
 
-t.test('contact details are kept 90 days after publication unless set, and the privacy statement has demo names', async (t) => {
-  const config = loadConfig({ DATA_DIR: dataDir() })
-  t.equal(config.contactRetentionDays, 90)
-  t.equal(config.idleMinutes, 30)
-  t.equal(loadConfig({ DATA_DIR: dataDir(), CONTACT_RETENTION_DAYS: '30' }).contactRetentionDays, 30)
-  t.match(config.privacy, { controller: /\S/, contactEmail: /@/, officerEmail: /@/ })
-  t.equal(loadConfig({ DATA_DIR: dataDir(), PRIVACY_CONTROLLER: 'Gemeente Rotterdam' }).privacy.controller, 'Gemeente Rotterdam')
-})
+t.test(
+  'contact details are kept 90 days after publication unless set, and the privacy statement has demo names',
+  async (t) => {
+    const config = loadConfig({ DATA_DIR: dataDir() })
+    t.equal(config.contactRetentionDays, 90)
+    t.equal(config.idleMinutes, 30)
+    t.equal(loadConfig({ DATA_DIR: dataDir(), CONTACT_RETENTION_DAYS: '30' }).contactRetentionDays, 30)
+    t.match(config.privacy, { controller: /\S/, contactEmail: /@/, officerEmail: /@/ })
+    t.equal(
+      loadConfig({ DATA_DIR: dataDir(), PRIVACY_CONTROLLER: 'Gemeente Rotterdam' }).privacy.controller,
+      'Gemeente Rotterdam',
+    )
+  },
+)
 
 t.test('TRUST_PROXY names the proxies; "on" (trust anyone) and hop counts are refused', async (t) => {
   const env = { DATA_DIR: dataDir() }
   t.equal(loadConfig(env).trustProxy, false)
   t.equal(loadConfig({ ...env, TRUST_PROXY: 'off' }).trustProxy, false)
-  t.same(loadConfig({ ...env, TRUST_PROXY: '10.0.0.5, 10.1.0.0/16,::1,fd00::/8,loopback' }).trustProxy, ['10.0.0.5', '10.1.0.0/16', '::1', 'fd00::/8', 'loopback'])
+  t.same(loadConfig({ ...env, TRUST_PROXY: '10.0.0.5, 10.1.0.0/16,::1,fd00::/8,loopback' }).trustProxy, [
+    '10.0.0.5',
+    '10.1.0.0/16',
+    '::1',
+    'fd00::/8',
+    'loopback',
+  ])
   for (const wrong of ['on', 'true', '1', '10.0.0.0/33', 'proxy.example']) {
     t.throws(() => loadConfig({ ...env, TRUST_PROXY: wrong }), { message: /^TRUST_PROXY must name the proxies/ }, wrong)
   }

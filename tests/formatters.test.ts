@@ -3,8 +3,12 @@ import t from 'tap'
 // Counts the Intl formatters built, before the module under test makes any.
 const built = { number: 0, dateTime: 0 }
 const { NumberFormat, DateTimeFormat } = Intl
-Intl.NumberFormat = new Proxy(NumberFormat, { construct: (target, args) => (built.number++, new target(...(args as []))) })
-Intl.DateTimeFormat = new Proxy(DateTimeFormat, { construct: (target, args) => (built.dateTime++, new target(...(args as []))) })
+Intl.NumberFormat = new Proxy(NumberFormat, {
+  construct: (target, args) => (built.number++, new target(...(args as []))),
+})
+Intl.DateTimeFormat = new Proxy(DateTimeFormat, {
+  construct: (target, args) => (built.dateTime++, new target(...(args as []))),
+})
 const { formatDate, formatDateTime, formatEuro, formatNumber } = await import('../server/formatters.js')
 
 t.test('a page full of figures and dates builds each formatter once per language', async (t) => {
@@ -23,10 +27,14 @@ t.test('a page full of figures and dates builds each formatter once per language
 
 t.test('money is shown from integer cents in each language', async (t) => {
   const table: [number, 'nl' | 'en', string][] = [
-    [10_000_000, 'nl', '€ 100.000'], [10_000_000, 'en', '€100,000'],
-    [123_456, 'nl', '€ 1.234,56'], [5, 'en', '€0.05'], [0, 'nl', '€ 0'],
+    [10_000_000, 'nl', '€ 100.000'],
+    [10_000_000, 'en', '€100,000'],
+    [123_456, 'nl', '€ 1.234,56'],
+    [5, 'en', '€0.05'],
+    [0, 'nl', '€ 0'],
   ]
-  for (const [cents, lang, shown] of table) t.equal(formatEuro(cents, lang).replace(/\u00a0/g, ' '), shown, `${cents} ${lang}`)
+  for (const [cents, lang, shown] of table)
+    t.equal(formatEuro(cents, lang).replace(/\u00a0/g, ' '), shown, `${cents} ${lang}`)
 })
 
 t.test('times stored in UTC are shown in Amsterdam time, summer and winter', async (t) => {

@@ -34,7 +34,11 @@ for (const { code } of LANGUAGE_LIST) {
     for (const [key, text] of Object.entries(messages)) {
       t.ok(text.trim().length > 0, `${key} is not empty`)
       const base = key.replace(PLURAL, '')
-      const known = new Set(Object.entries(dutch).filter(([k]) => k.replace(PLURAL, '') === base).flatMap(([, v]) => [...placeholders(v)]))
+      const known = new Set(
+        Object.entries(dutch)
+          .filter(([k]) => k.replace(PLURAL, '') === base)
+          .flatMap(([, v]) => [...placeholders(v)]),
+      )
       for (const name of placeholders(text)) t.ok(known.has(name), `${key}: {${name}} is a placeholder Dutch uses`)
     }
   })
@@ -71,7 +75,10 @@ t.test('the translator chooses the plural form by number and shows the number fo
 
 t.test('the translator fills in named values literally, even ones that look like markup or keys', async (t) => {
   const translate = createTranslator()
-  t.equal(translate('nl', 'proposal.by', { organisation: '$t(layout.skip) {count} <b>' }), 'Ingediend door $t(layout.skip) {count} <b>')
+  t.equal(
+    translate('nl', 'proposal.by', { organisation: '$t(layout.skip) {count} <b>' }),
+    'Ingediend door $t(layout.skip) {count} <b>',
+  )
 })
 
 t.test('a text asked for again comes from what was kept, with its own values and plural form', async (t) => {

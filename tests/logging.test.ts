@@ -2,8 +2,14 @@ import t from 'tap'
 import { serializers } from '../server/app.js'
 
 t.test('request logs carry the path only: never a voting code from a QR link, nor a status page token', async (t) => {
-  t.same(serializers.req({ method: 'GET', url: '/rounds/btd/vote?code=ABCD-EFGH-JKMN-PQRS' }), { method: 'GET', path: '/rounds/btd/vote' })
-  t.same(serializers.req({ method: 'GET', url: '/status/s3cr3t-token/edit' }), { method: 'GET', path: '/status/…/edit' })
+  t.same(serializers.req({ method: 'GET', url: '/rounds/btd/vote?code=ABCD-EFGH-JKMN-PQRS' }), {
+    method: 'GET',
+    path: '/rounds/btd/vote',
+  })
+  t.same(serializers.req({ method: 'GET', url: '/status/s3cr3t-token/edit' }), {
+    method: 'GET',
+    path: '/status/…/edit',
+  })
   t.same(serializers.req({ method: 'POST', url: '/login' }), { method: 'POST', path: '/login' })
 })
 

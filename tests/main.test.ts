@@ -22,15 +22,23 @@ function start(env: Record<string, string>) {
     env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env },
   })
   let output = ''
-  child.stdout.on('data', (chunk) => { output += chunk })
-  child.stderr.on('data', (chunk) => { output += chunk })
+  child.stdout.on('data', (chunk) => {
+    output += chunk
+  })
+  child.stderr.on('data', (chunk) => {
+    output += chunk
+  })
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   return { child, exited, output: () => output }
 }
 
 t.test('an unreachable DATABASE_URL names the host and exits with code 1, without a stack trace', async (t) => {
   const port = await freePort()
-  const server = start({ DATABASE_URL: `postgres://nobody@127.0.0.1:${port}/wb`, SESSION_SECRET: 'x'.repeat(40), CODE_KEY: 'k'.repeat(40) })
+  const server = start({
+    DATABASE_URL: `postgres://nobody@127.0.0.1:${port}/wb`,
+    SESSION_SECRET: 'x'.repeat(40),
+    CODE_KEY: 'k'.repeat(40),
+  })
   t.equal(await server.exited, 1)
   t.match(server.output(), `cannot use the database at 127.0.0.1:${port}`)
   t.notMatch(server.output(), /\n\s+at /, 'no stack trace')

@@ -19,7 +19,10 @@ t.test('after the fresh period the old value is served while one new computation
   let release: () => void = () => {}
   const compute = async () => {
     runs++
-    if (runs > 1) await new Promise<void>((resolve) => { release = resolve })
+    if (runs > 1)
+      await new Promise<void>((resolve) => {
+        release = resolve
+      })
     return `check ${runs}`
   }
   t.equal(await memo.get('check', compute), 'check 1')

@@ -4,15 +4,24 @@ import { tally } from '../server/domain/tally/tally.js'
 import { tallyInThread } from '../server/tally-thread.js'
 
 const round: RoundForTally = {
-  id: 1, title: 'Stad', neighbourhood: 'Overal', budgetCents: 2_000_000 * 100,
-  ballotFormat: 'approval', maxChoices: null, tallyRule: 'equal-shares',
+  id: 1,
+  title: 'Stad',
+  neighbourhood: 'Overal',
+  budgetCents: 2_000_000 * 100,
+  ballotFormat: 'approval',
+  maxChoices: null,
+  tallyRule: 'equal-shares',
 }
-const projects = Array.from({ length: 80 }, (_, i) => ({ id: 1000 + i, title: `Project ${i}`, costCents: (10_000 + ((i * 7919) % 50) * 10_000) * 100 }))
+const projects = Array.from({ length: 80 }, (_, i) => ({
+  id: 1000 + i,
+  title: `Project ${i}`,
+  costCents: (10_000 + ((i * 7919) % 50) * 10_000) * 100,
+}))
 
 /** 60,000 ballots of one to six of the 80 projects, from a fixed seed: a second of equal shares, not milliseconds. */
 function ballots(): number[][] {
   let state = 2026
-  const next = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648)
+  const next = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648
   return Array.from({ length: 60_000 }, (_, v) => {
     const chosen = new Set<number>()
     while (chosen.size < 1 + (v % 6)) chosen.add(projects[Math.floor(next() * projects.length)]!.id)
@@ -36,5 +45,8 @@ t.test('a count in its own thread gives the same outcome and leaves the server f
 })
 
 t.test('a count that fails in its thread is a rejected promise, not a crash', async (t) => {
-  await t.rejects(tallyInThread({ ...round, budgetCents: -1 }, projects, ballots(), 'greedy'), /budget must be a non-negative integer/)
+  await t.rejects(
+    tallyInThread({ ...round, budgetCents: -1 }, projects, ballots(), 'greedy'),
+    /budget must be a non-negative integer/,
+  )
 })

@@ -28,7 +28,9 @@ async function main(): Promise<number> {
     return 2
   }
   const config = loadConfig()
-  const database = config.databaseUrl ? await openServer(config.databaseUrl, 1) : await openEmbedded(`${config.dataDir}/pglite`)
+  const database = config.databaseUrl
+    ? await openServer(config.databaseUrl, 1)
+    : await openEmbedded(`${config.dataDir}/pglite`)
   try {
     await database.migrate()
     if (await findOfficialByEmail(database.db, email)) {
@@ -47,7 +49,11 @@ async function main(): Promise<number> {
     await database.db.transaction(async (tx) => {
       const official = await insertOfficial(tx, { email, name: values.name ?? email, role, passwordHash })
       await appendAudit(tx, {
-        officialId: null, actor: 'command line', action: 'official.create', object: `official:${official.id}`, details: { email, role },
+        officialId: null,
+        actor: 'command line',
+        action: 'official.create',
+        object: `official:${official.id}`,
+        details: { email, role },
       })
     })
     console.log(`created ${role} ${email}`)

@@ -28,41 +28,75 @@ export async function inviteOfficial(
   access: { kind: 'link'; tokenHash: string; expiresAt: Date } | { kind: 'password'; passwordHash: string },
 ): Promise<Official | null> {
   return db.transaction(async (tx) => {
-    const [taken] = await tx.select({ id: officials.id }).from(officials).where(sql`lower(${officials.email}) = ${person.email.toLowerCase()}`)
+    const [taken] = await tx
+      .select({ id: officials.id })
+      .from(officials)
+      .where(sql`lower(${officials.email}) = ${person.email.toLowerCase()}`)
     if (taken) return null
-    const [official] = await tx.insert(officials).values({
-      ...person,
-      passwordHash: access.kind === 'password' ? access.passwordHash : null,
-      mustChangePassword: access.kind === 'password',
-      invitedBy: actor.id,
-    }).returning()
+    const [official] = await tx
+      .insert(officials)
+      .values({
+        ...person,
+        passwordHash: access.kind === 'password' ? access.passwordHash : null,
+        mustChangePassword: access.kind === 'password',
+        invitedBy: actor.id,
+      })
+      .returning()
     if (access.kind === 'link') {
-      await tx.insert(invitations).values({ officialId: official!.id, tokenHash: access.tokenHash, expiresAt: access.expiresAt, createdBy: actor.id })
+      await tx
+        .insert(invitations)
+        .values({
+          officialId: official!.id,
+          tokenHash: access.tokenHash,
+          expiresAt: access.expiresAt,
+          createdBy: actor.id,
+        })
     }
     await appendAudit(tx, {
-      officialId: actor.id, actor: actor.email, action: 'official.invited', object: `official:${official!.id}`,
+      officialId: actor.id,
+      actor: actor.email,
+      action: 'official.invited',
+      object: `official:${official!.id}`,
       details: { role: person.role, by: access.kind },
     })
     return official!
   })
 }
 
-export async function findInvitation(db: Db, tokenHash: string): Promise<(Invitation & { email: string; name: string; active: boolean }) | undefined> {
-  const [row] = await db.select({ invitation: invitations, email: officials.email, name: officials.name, active: officials.active })
-    .from(invitations).innerJoin(officials, eq(officials.id, invitations.officialId))
+export async function findInvitation(
+  db: Db,
+  tokenHash: string,
+): Promise<(Invitation & { email: string; name: string; active: boolean }) | undefined> {
+  const [row] = await db
+    .select({ invitation: invitations, email: officials.email, name: officials.name, active: officials.active })
+    .from(invitations)
+    .innerJoin(officials, eq(officials.id, invitations.officialId))
     .where(eq(invitations.tokenHash, tokenHash))
   return row ? { ...row.invitation, email: row.email, name: row.name, active: row.active } : undefined
 }
 
 /** Sets the first password; false when another request used the link first. */
-export async function acceptInvitation(db: Db, invitation: Invitation & { email: string }, passwordHash: string): Promise<boolean> {
+export async function acceptInvitation(
+  db: Db,
+  invitation: Invitation & { email: string },
+  passwordHash: string,
+): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const used = await tx.update(invitations).set({ usedAt: new Date() })
-      .where(and(eq(invitations.id, invitation.id), isNull(invitations.usedAt))).returning({ id: invitations.id })
+    const used = await tx
+      .update(invitations)
+      .set({ usedAt: new Date() })
+      .where(and(eq(invitations.id, invitation.id), isNull(invitations.usedAt)))
+      .returning({ id: invitations.id })
     if (used.length === 0) return false
-    await tx.update(officials).set({ passwordHash, mustChangePassword: false }).where(eq(officials.id, invitation.officialId))
+    await tx
+      .update(officials)
+      .set({ passwordHash, mustChangePassword: false })
+      .where(eq(officials.id, invitation.officialId))
     await appendAudit(tx, {
-      officialId: invitation.officialId, actor: invitation.email, action: 'invitation.accepted', object: `official:${invitation.officialId}`,
+      officialId: invitation.officialId,
+      actor: invitation.email,
+      action: 'invitation.accepted',
+      object: `official:${invitation.officialId}`,
     })
     return true
   })
@@ -73,21 +107,35 @@ export async function acceptInvitation(db: Db, invitation: Invitation & { email:
  * against the admins as they are inside the transaction (row locks: two admins demoting each other
  * at once cannot leave none). A deactivated official's sessions end in the same transaction.
  */
-export async function changeAccount(db: Db, actor: Who, targetId: number, change: AccountChange): Promise<AccountChangeProblem | 'accounts.unknown' | null> {
+export async function changeAccount(
+  db: Db,
+  actor: Who,
+  targetId: number,
+  change: AccountChange,
+): Promise<AccountChangeProblem | 'accounts.unknown' | null> {
   return db.transaction(async (tx) => {
-    const admins = await tx.select({ id: officials.id }).from(officials)
-      .where(and(eq(officials.role, 'admin'), eq(officials.active, true))).for('update')
+    const admins = await tx
+      .select({ id: officials.id })
+      .from(officials)
+      .where(and(eq(officials.role, 'admin'), eq(officials.active, true)))
+      .for('update')
     const [target] = await tx.select().from(officials).where(eq(officials.id, targetId)).for('update')
     if (!target) return 'accounts.unknown'
     const problem = accountChangeProblem(actor.id, target, change, admins.filter((a) => a.id !== target.id).length)
     if (problem) return problem
     if (change.kind === 'role') await tx.update(officials).set({ role: change.role }).where(eq(officials.id, target.id))
     if (change.kind === 'deactivate' || change.kind === 'reactivate') {
-      await tx.update(officials).set({ active: change.kind === 'reactivate' }).where(eq(officials.id, target.id))
+      await tx
+        .update(officials)
+        .set({ active: change.kind === 'reactivate' })
+        .where(eq(officials.id, target.id))
     }
     if (change.kind === 'deactivate') await tx.delete(sessions).where(eq(sessions.officialId, target.id))
     await appendAudit(tx, {
-      officialId: actor.id, actor: actor.email, action: `official.${change.kind}`, object: `official:${target.id}`,
+      officialId: actor.id,
+      actor: actor.email,
+      action: `official.${change.kind}`,
+      object: `official:${target.id}`,
       details: change.kind === 'role' ? { from: target.role, to: change.role } : {},
     })
     return null
@@ -109,32 +157,68 @@ export interface ReviewRow {
 /** Every official, for account management and the yearly access review. */
 export async function listOfficialsForReview(db: Db): Promise<ReviewRow[]> {
   const inviter = alias(officials, 'inviter')
-  const rows = await db.select({
-    id: officials.id, name: officials.name, email: officials.email, role: officials.role, active: officials.active,
-    lastLoginAt: officials.lastLoginAt, enabledAt: officials.totpEnabledAt, invitedBy: inviter.name,
-    mustChangePassword: officials.mustChangePassword,
-  }).from(officials).leftJoin(inviter, eq(inviter.id, officials.invitedBy))
+  const rows = await db
+    .select({
+      id: officials.id,
+      name: officials.name,
+      email: officials.email,
+      role: officials.role,
+      active: officials.active,
+      lastLoginAt: officials.lastLoginAt,
+      enabledAt: officials.totpEnabledAt,
+      invitedBy: inviter.name,
+      mustChangePassword: officials.mustChangePassword,
+    })
+    .from(officials)
+    .leftJoin(inviter, eq(inviter.id, officials.invitedBy))
     .orderBy(desc(officials.active), asc(officials.name))
   return rows.map((row) => ({
-    id: row.id, name: row.name, email: row.email, role: row.role, active: row.active, lastLoginAt: row.lastLoginAt,
-    secondFactor: row.enabledAt !== null, invitedBy: row.invitedBy, mustChangePassword: row.mustChangePassword,
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    role: row.role,
+    active: row.active,
+    lastLoginAt: row.lastLoginAt,
+    secondFactor: row.enabledAt !== null,
+    invitedBy: row.invitedBy,
+    mustChangePassword: row.mustChangePassword,
   }))
 }
 
 export async function lastAccessReview(db: Db): Promise<Date | null> {
-  const [row] = await db.select({ at: auditLog.at }).from(auditLog)
-    .where(eq(auditLog.action, 'access.reviewed')).orderBy(desc(auditLog.id)).limit(1)
+  const [row] = await db
+    .select({ at: auditLog.at })
+    .from(auditLog)
+    .where(eq(auditLog.action, 'access.reviewed'))
+    .orderBy(desc(auditLog.id))
+    .limit(1)
   return row?.at ?? null
 }
 
 export async function recordAccessReview(db: Db, actor: Who, officialCount: number): Promise<void> {
-  await db.transaction((tx) => appendAudit(tx, {
-    officialId: actor.id, actor: actor.email, action: 'access.reviewed', object: 'officials', details: { officials: officialCount },
-  }))
+  await db.transaction((tx) =>
+    appendAudit(tx, {
+      officialId: actor.id,
+      actor: actor.email,
+      action: 'access.reviewed',
+      object: 'officials',
+      details: { officials: officialCount },
+    }),
+  )
 }
 
 /** The whole log, oldest first, for the security officer: residents never appear in it, only officials' actions and security events. */
 export async function auditEntriesForExport(db: Db) {
-  return db.select({ id: auditLog.id, at: auditLog.at, actor: auditLog.actor, action: auditLog.action, object: auditLog.object, details: auditLog.details, hash: auditLog.hash })
-    .from(auditLog).orderBy(asc(auditLog.id))
+  return db
+    .select({
+      id: auditLog.id,
+      at: auditLog.at,
+      actor: auditLog.actor,
+      action: auditLog.action,
+      object: auditLog.object,
+      details: auditLog.details,
+      hash: auditLog.hash,
+    })
+    .from(auditLog)
+    .orderBy(asc(auditLog.id))
 }

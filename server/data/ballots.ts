@@ -5,22 +5,26 @@ import type { Channel } from '../domain/voting/turnout.js'
 import { appendAudit } from './audit.js'
 import { plannedEndPassed } from './planned-end.js'
 
-const ballotProjects = preparedPer((db) => db.select({
-  id: proposals.id,
-  reference: proposals.reference,
-  title: proposals.title,
-  summary: proposals.summary,
-  costCents: sql<number>`coalesce(${proposals.correctedCostCents}, ${proposals.costCents})`.mapWith(Number),
-  themes: proposals.themes,
-  track: proposals.track,
-  kwhPerYear: proposals.kwhPerYear,
-  co2KgPerYear: proposals.co2KgPerYear,
-  households: proposals.households,
-  lang: proposals.lang,
-}).from(proposals)
-  .where(and(eq(proposals.roundId, sql.placeholder('roundId')), eq(proposals.status, 'approved')))
-  .orderBy(asc(proposals.submittedAt), asc(proposals.id))
-  .prepare('ballot_projects'))
+const ballotProjects = preparedPer((db) =>
+  db
+    .select({
+      id: proposals.id,
+      reference: proposals.reference,
+      title: proposals.title,
+      summary: proposals.summary,
+      costCents: sql<number>`coalesce(${proposals.correctedCostCents}, ${proposals.costCents})`.mapWith(Number),
+      themes: proposals.themes,
+      track: proposals.track,
+      kwhPerYear: proposals.kwhPerYear,
+      co2KgPerYear: proposals.co2KgPerYear,
+      households: proposals.households,
+      lang: proposals.lang,
+    })
+    .from(proposals)
+    .where(and(eq(proposals.roundId, sql.placeholder('roundId')), eq(proposals.status, 'approved')))
+    .orderBy(asc(proposals.submittedAt), asc(proposals.id))
+    .prepare('ballot_projects'),
+)
 
 /** The projects on a round's ballot: its approved proposals, at the cost that counts. */
 export function listBallotProjects(db: Db, roundId: number) {
@@ -28,27 +32,41 @@ export function listBallotProjects(db: Db, roundId: number) {
 }
 
 // Built with the query builder so it can be prepared: this is the statement every vote runs.
-const upsertBallot = preparedPer((db) => db.insert(ballots).select(
-  db.select({
-    id: sql<number>`nextval('ballots_id_seq')`.as('id'),
-    roundId: votingCodes.roundId,
-    codeId: votingCodes.id,
-    channel: sql<Channel>`${sql.placeholder('channel')}::ballot_channel`.as('channel'),
-    projectIds: sql<number[]>`${sql.placeholder('projectIds')}::integer[]`.as('project_ids'),
-    receipt: sql<string>`${sql.placeholder('receipt')}::text`.as('receipt'),
-    castAt: sql<Date>`now()`.as('cast_at'),
-    updatedAt: sql<Date>`now()`.as('updated_at'),
-  }).from(votingCodes).innerJoin(rounds, eq(rounds.id, votingCodes.roundId))
-    .where(and(
-      eq(votingCodes.id, sql.placeholder('codeId')), eq(votingCodes.roundId, sql.placeholder('roundId')),
-      isNull(votingCodes.revokedAt), eq(rounds.phase, 'voting'),
-      // The planned end holds even if no closer has run yet: no ballot is acknowledged after it.
-      not(plannedEndPassed),
-    )),
-).onConflictDoUpdate({
-  target: ballots.codeId,
-  set: { projectIds: sql`excluded.project_ids`, channel: sql`excluded.channel`, updatedAt: sql`now()` },
-}).returning({ receipt: ballots.receipt, replaced: sql<boolean>`xmax <> 0` }).prepare('cast_ballot'))
+const upsertBallot = preparedPer((db) =>
+  db
+    .insert(ballots)
+    .select(
+      db
+        .select({
+          id: sql<number>`nextval('ballots_id_seq')`.as('id'),
+          roundId: votingCodes.roundId,
+          codeId: votingCodes.id,
+          channel: sql<Channel>`${sql.placeholder('channel')}::ballot_channel`.as('channel'),
+          projectIds: sql<number[]>`${sql.placeholder('projectIds')}::integer[]`.as('project_ids'),
+          receipt: sql<string>`${sql.placeholder('receipt')}::text`.as('receipt'),
+          castAt: sql<Date>`now()`.as('cast_at'),
+          updatedAt: sql<Date>`now()`.as('updated_at'),
+        })
+        .from(votingCodes)
+        .innerJoin(rounds, eq(rounds.id, votingCodes.roundId))
+        .where(
+          and(
+            eq(votingCodes.id, sql.placeholder('codeId')),
+            eq(votingCodes.roundId, sql.placeholder('roundId')),
+            isNull(votingCodes.revokedAt),
+            eq(rounds.phase, 'voting'),
+            // The planned end holds even if no closer has run yet: no ballot is acknowledged after it.
+            not(plannedEndPassed),
+          ),
+        ),
+    )
+    .onConflictDoUpdate({
+      target: ballots.codeId,
+      set: { projectIds: sql`excluded.project_ids`, channel: sql`excluded.channel`, updatedAt: sql`now()` },
+    })
+    .returning({ receipt: ballots.receipt, replaced: sql<boolean>`xmax <> 0` })
+    .prepare('cast_ballot'),
+)
 
 /**
  * Stores or replaces the ballot of one code in one statement, only while the
@@ -67,12 +85,21 @@ export async function castBallot(
 /** Rows per language and round that first ballots spread over, so concurrent voters rarely wait for each other. */
 export const LANGUAGE_SHARDS = 8
 
-const countLanguageStatement = preparedPer((db) => db.insert(languageTurnout).values({
-  roundId: sql.placeholder('roundId'), lang: sql.placeholder('lang'), shard: sql.placeholder('shard'), ballots: 1,
-}).onConflictDoUpdate({
-  target: [languageTurnout.roundId, languageTurnout.lang, languageTurnout.shard],
-  set: { ballots: sql`${languageTurnout.ballots} + 1` },
-}).prepare('count_language'))
+const countLanguageStatement = preparedPer((db) =>
+  db
+    .insert(languageTurnout)
+    .values({
+      roundId: sql.placeholder('roundId'),
+      lang: sql.placeholder('lang'),
+      shard: sql.placeholder('shard'),
+      ballots: 1,
+    })
+    .onConflictDoUpdate({
+      target: [languageTurnout.roundId, languageTurnout.lang, languageTurnout.shard],
+      set: { ballots: sql`${languageTurnout.ballots} + 1` },
+    })
+    .prepare('count_language'),
+)
 
 /**
  * Counts a code's first ballot under the language of the page it was cast on. Runs after the ballot
@@ -85,9 +112,12 @@ export async function countBallotLanguage(db: Db, roundId: number, lang: string,
 
 /** Online ballots per language of the voting page, largest first. */
 export function turnoutByLanguage(db: Db, roundId: number) {
-  return db.select({ lang: languageTurnout.lang, ballots: sql<number>`sum(${languageTurnout.ballots})`.mapWith(Number) })
-    .from(languageTurnout).where(eq(languageTurnout.roundId, roundId))
-    .groupBy(languageTurnout.lang).orderBy(sql`2 desc`, languageTurnout.lang)
+  return db
+    .select({ lang: languageTurnout.lang, ballots: sql<number>`sum(${languageTurnout.ballots})`.mapWith(Number) })
+    .from(languageTurnout)
+    .where(eq(languageTurnout.roundId, roundId))
+    .groupBy(languageTurnout.lang)
+    .orderBy(sql`2 desc`, languageTurnout.lang)
 }
 
 export async function hasBallot(db: Db, codeId: number): Promise<boolean> {
@@ -97,15 +127,17 @@ export async function hasBallot(db: Db, codeId: number): Promise<boolean> {
 
 /** What a receipt may tell: that a ballot is in the count, never what it chose. */
 export async function findReceipt(db: Db, receipt: string) {
-  const [row] = await db.select({
-    castAt: ballots.castAt,
-    updatedAt: ballots.updatedAt,
-    channel: ballots.channel,
-    revoked: sql<boolean>`${votingCodes.revokedAt} is not null`,
-    roundTitle: rounds.title,
-    roundSlug: rounds.slug,
-    helpDesk: rounds.helpDesk,
-  }).from(ballots)
+  const [row] = await db
+    .select({
+      castAt: ballots.castAt,
+      updatedAt: ballots.updatedAt,
+      channel: ballots.channel,
+      revoked: sql<boolean>`${votingCodes.revokedAt} is not null`,
+      roundTitle: rounds.title,
+      roundSlug: rounds.slug,
+      helpDesk: rounds.helpDesk,
+    })
+    .from(ballots)
     .innerJoin(votingCodes, eq(votingCodes.id, ballots.codeId))
     .innerJoin(rounds, eq(rounds.id, ballots.roundId))
     .where(eq(ballots.receipt, receipt))
@@ -114,16 +146,24 @@ export async function findReceipt(db: Db, receipt: string) {
 
 /** Turnout for officials: counts only, never which code chose what. */
 export async function turnout(db: Db, roundId: number) {
-  const codes = await db.select({
-    group: votingCodes.groupLabel,
-    issued: count(),
-    revoked: sql<number>`count(${votingCodes.revokedAt})`.mapWith(Number),
-  }).from(votingCodes).where(eq(votingCodes.roundId, roundId)).groupBy(votingCodes.groupLabel).orderBy(votingCodes.groupLabel)
-  const cast = await db.select({
-    group: votingCodes.groupLabel,
-    channel: ballots.channel,
-    ballots: count(),
-  }).from(ballots).innerJoin(votingCodes, eq(votingCodes.id, ballots.codeId))
+  const codes = await db
+    .select({
+      group: votingCodes.groupLabel,
+      issued: count(),
+      revoked: sql<number>`count(${votingCodes.revokedAt})`.mapWith(Number),
+    })
+    .from(votingCodes)
+    .where(eq(votingCodes.roundId, roundId))
+    .groupBy(votingCodes.groupLabel)
+    .orderBy(votingCodes.groupLabel)
+  const cast = await db
+    .select({
+      group: votingCodes.groupLabel,
+      channel: ballots.channel,
+      ballots: count(),
+    })
+    .from(ballots)
+    .innerJoin(votingCodes, eq(votingCodes.id, ballots.codeId))
     .where(and(eq(ballots.roundId, roundId), isNull(votingCodes.revokedAt)))
     .groupBy(votingCodes.groupLabel, ballots.channel)
   return { codes, cast }
@@ -133,18 +173,29 @@ export async function turnout(db: Db, roundId: number) {
  * Counted ballots that name a project no longer on the ballot, and how many such votes they hold:
  * those votes do not count. Counted in PostgreSQL, so a city's ballots never come into the process.
  */
-export async function ballotsLeftOut(db: Db, roundId: number, onBallot: readonly number[]): Promise<{ ballots: number; votes: number }> {
+export async function ballotsLeftOut(
+  db: Db,
+  roundId: number,
+  onBallot: readonly number[],
+): Promise<{ ballots: number; votes: number }> {
   const listed = `{${onBallot.join(',')}}`
-  const perBallot = db.select({
-    votes: sql<number>`(select count(*) from unnest(${ballots.projectIds}) as chosen(id) where chosen.id <> all(${listed}::integer[]))`.as('votes'),
-  }).from(ballots)
+  const perBallot = db
+    .select({
+      votes:
+        sql<number>`(select count(*) from unnest(${ballots.projectIds}) as chosen(id) where chosen.id <> all(${listed}::integer[]))`.as(
+          'votes',
+        ),
+    })
+    .from(ballots)
     .innerJoin(votingCodes, eq(votingCodes.id, ballots.codeId))
     .where(and(eq(ballots.roundId, roundId), isNull(votingCodes.revokedAt)))
     .as('per_ballot')
-  const [row] = await db.select({
-    ballots: sql<number>`count(*) filter (where ${perBallot.votes} > 0)`.mapWith(Number),
-    votes: sql<number>`coalesce(sum(${perBallot.votes}), 0)`.mapWith(Number),
-  }).from(perBallot)
+  const [row] = await db
+    .select({
+      ballots: sql<number>`count(*) filter (where ${perBallot.votes} > 0)`.mapWith(Number),
+      votes: sql<number>`coalesce(sum(${perBallot.votes}), 0)`.mapWith(Number),
+    })
+    .from(perBallot)
   return row!
 }
 
@@ -169,18 +220,35 @@ export type PaperOutcome =
  * reports a replacement nobody confirmed and the transaction is undone.
  * `refused` means the code was revoked or voting closed meanwhile.
  */
-export async function enterPaperBallot(db: Db, entry: {
-  roundId: number; codeId: number; projectIds: number[]; receipt: string; confirmed: boolean; official: { id: number; email: string }
-}): Promise<PaperOutcome> {
+export async function enterPaperBallot(
+  db: Db,
+  entry: {
+    roundId: number
+    codeId: number
+    projectIds: number[]
+    receipt: string
+    confirmed: boolean
+    official: { id: number; email: string }
+  },
+): Promise<PaperOutcome> {
   try {
     return await db.transaction(async (tx): Promise<PaperOutcome> => {
       const existing = await ballotChannel(tx, entry.codeId, true)
       if (existing && !entry.confirmed) return { kind: 'confirm', existing }
-      const cast = await castBallot(tx, { roundId: entry.roundId, codeId: entry.codeId, channel: 'paper', projectIds: entry.projectIds, receipt: entry.receipt })
+      const cast = await castBallot(tx, {
+        roundId: entry.roundId,
+        codeId: entry.codeId,
+        channel: 'paper',
+        projectIds: entry.projectIds,
+        receipt: entry.receipt,
+      })
       if (!cast) return { kind: 'refused' }
       if (cast.replaced && !existing) throw new ArrivedMeanwhile()
       await appendAudit(tx, {
-        officialId: entry.official.id, actor: entry.official.email, action: 'ballot.paper', object: `round:${entry.roundId}`,
+        officialId: entry.official.id,
+        actor: entry.official.email,
+        action: 'ballot.paper',
+        object: `round:${entry.roundId}`,
         details: { replaces: existing ?? 'none' },
       })
       return { kind: 'cast', receipt: cast.receipt, replaced: existing }
@@ -202,7 +270,11 @@ export interface CountedBallotsDigest {
  * no ballot is loaded for it. With `onlyProjects`, votes for other projects are left out of each
  * ballot first (the ballot still counts, perhaps empty), as when comparing with a published file.
  */
-export async function countedBallotsDigest(db: Db, roundId: number, onlyProjects?: readonly number[]): Promise<CountedBallotsDigest> {
+export async function countedBallotsDigest(
+  db: Db,
+  roundId: number,
+  onlyProjects?: readonly number[],
+): Promise<CountedBallotsDigest> {
   // An int[] literal as one text parameter; ids that are no 32-bit integer are on no ballot anyway.
   const kept = onlyProjects && `{${onlyProjects.filter((id) => id === (id | 0)).join(',')}}`
   // Each ballot's ids in numeric order (the array is integer[]), as ballotLine sorts them; an empty ballot is ''.

@@ -11,14 +11,19 @@ import { moveRound } from './rounds.js'
  * the one whose update still finds the round voting closes it and writes the audit entries.
  */
 export async function closeDueRounds(db: Db): Promise<number[]> {
-  const due = await db.select({ id: rounds.id, votingUntil: rounds.votingUntil }).from(rounds)
+  const due = await db
+    .select({ id: rounds.id, votingUntil: rounds.votingUntil })
+    .from(rounds)
     .where(and(eq(rounds.phase, 'voting'), plannedEndPassed))
   const closed: number[] = []
   for (const round of due) {
     const moved = await db.transaction(async (tx) => {
       if (!(await moveRound(tx, round.id, 'voting', 'closed'))) return false
       await appendAudit(tx, {
-        officialId: null, actor: 'system', action: 'round.advance', object: `round:${round.id}`,
+        officialId: null,
+        actor: 'system',
+        action: 'round.advance',
+        object: `round:${round.id}`,
         details: { from: 'voting', to: 'closed', automatic: true, votingUntil: round.votingUntil },
       })
       return true

@@ -15,7 +15,9 @@ export async function countCodeAttempt(db: Db, keys: Keys, windowMs: number): Pr
   const expired = sql`${rateLimits.resetAt} <= now()`
   const resetAt = sql`now() + make_interval(secs => ${windowMs / 1000})`
   const [rows, round] = await Promise.all([
-    db.insert(rateLimits).values([keys.browser, keys.address].map((key) => ({ key, count: 1, resetAt })))
+    db
+      .insert(rateLimits)
+      .values([keys.browser, keys.address].map((key) => ({ key, count: 1, resetAt })))
       .onConflictDoUpdate({
         target: rateLimits.key,
         set: {
@@ -32,7 +34,9 @@ export async function countCodeAttempt(db: Db, keys: Keys, windowMs: number): Pr
 
 /** A right code does not count against its browser or address: only wrong ones stay counted. */
 export async function refundCodeAttempt(db: Db, keys: Keys): Promise<void> {
-  await db.update(rateLimits).set({ count: sql`greatest(${rateLimits.count} - 1, 0)` })
+  await db
+    .update(rateLimits)
+    .set({ count: sql`greatest(${rateLimits.count} - 1, 0)` })
     .where(inArray(rateLimits.key, [keys.browser, keys.address]))
 }
 

@@ -26,7 +26,10 @@ async function freshReferences(tx: Db, n: number): Promise<string[]> {
       const reference = makeReference(randomInt)
       if (!chosen.has(reference)) candidates.add(reference)
     }
-    const taken = await tx.select({ reference: proposals.reference }).from(proposals).where(inArray(proposals.reference, [...candidates]))
+    const taken = await tx
+      .select({ reference: proposals.reference })
+      .from(proposals)
+      .where(inArray(proposals.reference, [...candidates]))
     for (const { reference } of taken) candidates.delete(reference)
     for (const reference of candidates) chosen.add(reference)
   }
@@ -45,7 +48,11 @@ function distinct(n: number, make: () => string): string[] {
  * trigger only takes ballots while a round is voting, so the round votes in between and is
  * closed before the commit: nobody ever sees it voting.
  */
-export async function importRound(db: Db, plan: ImportPlan, input: { official: { id: number; email: string }; sha256: string; now: Date }): Promise<Round> {
+export async function importRound(
+  db: Db,
+  plan: ImportPlan,
+  input: { official: { id: number; email: string }; sha256: string; now: Date },
+): Promise<Round> {
   const { official, now } = input
   const round = await db.transaction(async (tx) => {
     const created = await insertRound(tx, plan.settings, slugBase(plan.settings.title))
@@ -53,32 +60,71 @@ export async function importRound(db: Db, plan: ImportPlan, input: { official: {
     const references = await freshReferences(tx, plan.projects.length)
     const projectIds: number[] = []
     for (const part of chunks(plan.projects.map((p, i) => ({ ...p, reference: references[i]! })))) {
-      const rows = await tx.insert(proposals).values(part.map((p) => ({
-        roundId: created.id, reference: p.reference, statusToken: randomBytes(24).toString('base64url'),
-        title: p.title, summary: '', description: `Pabulib project_id ${p.pbId}`, costCents: p.costCents,
-        track: 'social' as const, themes: ['other'], contactName: 'Pabulib', status: 'approved' as const, submittedAt: now,
-      }))).returning({ id: proposals.id })
+      const rows = await tx
+        .insert(proposals)
+        .values(
+          part.map((p) => ({
+            roundId: created.id,
+            reference: p.reference,
+            statusToken: randomBytes(24).toString('base64url'),
+            title: p.title,
+            summary: '',
+            description: `Pabulib project_id ${p.pbId}`,
+            costCents: p.costCents,
+            track: 'social' as const,
+            themes: ['other'],
+            contactName: 'Pabulib',
+            status: 'approved' as const,
+            submittedAt: now,
+          })),
+        )
+        .returning({ id: proposals.id })
       projectIds.push(...rows.map((r) => r.id))
     }
-    const [batch] = await tx.insert(codeBatches).values({ roundId: created.id, groupLabel: 'import', count: plan.ballots.length, createdBy: official.id })
+    const [batch] = await tx
+      .insert(codeBatches)
+      .values({ roundId: created.id, groupLabel: 'import', count: plan.ballots.length, createdBy: official.id })
       .returning({ id: codeBatches.id })
     const hashes = distinct(plan.ballots.length, () => randomBytes(32).toString('base64url'))
     const receipts = distinct(plan.ballots.length, () => generateReceipt(randomInt))
     for (const [n, part] of chunks(plan.ballots).entries()) {
-      const codes = await tx.insert(votingCodes).values(part.map((_, i) => ({
-        roundId: created.id, batchId: batch!.id, codeHash: hashes[n * CHUNK + i]!, groupLabel: 'import',
-      }))).returning({ id: votingCodes.id })
-      await tx.insert(ballots).values(part.map((chosen, i) => ({
-        roundId: created.id, codeId: codes[i]!.id, channel: 'online' as const,
-        projectIds: chosen.map((index) => projectIds[index]!), receipt: receipts[n * CHUNK + i]!, castAt: now, updatedAt: now,
-      })))
+      const codes = await tx
+        .insert(votingCodes)
+        .values(
+          part.map((_, i) => ({
+            roundId: created.id,
+            batchId: batch!.id,
+            codeHash: hashes[n * CHUNK + i]!,
+            groupLabel: 'import',
+          })),
+        )
+        .returning({ id: votingCodes.id })
+      await tx.insert(ballots).values(
+        part.map((chosen, i) => ({
+          roundId: created.id,
+          codeId: codes[i]!.id,
+          channel: 'online' as const,
+          projectIds: chosen.map((index) => projectIds[index]!),
+          receipt: receipts[n * CHUNK + i]!,
+          castAt: now,
+          updatedAt: now,
+        })),
+      )
     }
     await tx.update(rounds).set({ phase: 'closed' }).where(eq(rounds.id, created.id))
     await appendAudit(tx, {
-      officialId: official.id, actor: official.email, action: 'round.import', object: `round:${created.id}`,
+      officialId: official.id,
+      actor: official.email,
+      action: 'round.import',
+      object: `round:${created.id}`,
       details: {
-        slug: created.slug, sha256: input.sha256, voteType: plan.voteType, projects: plan.projects.length,
-        ballots: plan.ballots.length, budgetCents: plan.settings.budgetCents, rule: plan.settings.tallyRule,
+        slug: created.slug,
+        sha256: input.sha256,
+        voteType: plan.voteType,
+        projects: plan.projects.length,
+        ballots: plan.ballots.length,
+        budgetCents: plan.settings.budgetCents,
+        rule: plan.settings.tallyRule,
       },
       at: now,
     })

@@ -18,31 +18,42 @@ const queueColumns = {
 
 /** Proposals waiting for an official's answer, the longest waiting first. */
 export function listWaiting(db: Db) {
-  return db.select(queueColumns).from(proposals).innerJoin(rounds, eq(rounds.id, proposals.roundId))
-    .where(isNotNull(proposals.waitingSince)).orderBy(asc(proposals.waitingSince), asc(proposals.id))
+  return db
+    .select(queueColumns)
+    .from(proposals)
+    .innerJoin(rounds, eq(rounds.id, proposals.roundId))
+    .where(isNotNull(proposals.waitingSince))
+    .orderBy(asc(proposals.waitingSince), asc(proposals.id))
 }
 
 /** Proposals where officials asked for changes and the submitter has not answered yet. */
 export function listAwaitingSubmitter(db: Db) {
-  return db.select(queueColumns).from(proposals).innerJoin(rounds, eq(rounds.id, proposals.roundId))
-    .where(eq(proposals.status, 'needs_changes')).orderBy(asc(proposals.submittedAt))
+  return db
+    .select(queueColumns)
+    .from(proposals)
+    .innerJoin(rounds, eq(rounds.id, proposals.roundId))
+    .where(eq(proposals.status, 'needs_changes'))
+    .orderBy(asc(proposals.submittedAt))
 }
 
 /** The latest decisions, with who took them: what the council checks. */
 export function listRecentDecisions(db: Db, limit = 50) {
-  return db.select({
-    at: proposalEvents.at,
-    kind: proposalEvents.kind,
-    message: proposalEvents.message,
-    proposalId: proposals.id,
-    reference: proposals.reference,
-    title: proposals.title,
-    officialName: officials.name,
-  }).from(proposalEvents)
+  return db
+    .select({
+      at: proposalEvents.at,
+      kind: proposalEvents.kind,
+      message: proposalEvents.message,
+      proposalId: proposals.id,
+      reference: proposals.reference,
+      title: proposals.title,
+      officialName: officials.name,
+    })
+    .from(proposalEvents)
     .innerJoin(proposals, eq(proposals.id, proposalEvents.proposalId))
     .leftJoin(officials, eq(officials.id, proposalEvents.officialId))
     .where(notInArray(proposalEvents.kind, ['submitted', 'resubmitted']))
-    .orderBy(desc(proposalEvents.at), desc(proposalEvents.id)).limit(limit)
+    .orderBy(desc(proposalEvents.at), desc(proposalEvents.id))
+    .limit(limit)
 }
 
 export async function findProposal(db: Db, id: number): Promise<Proposal | undefined> {
@@ -57,8 +68,16 @@ export async function findRoundOf(db: Db, proposal: Proposal) {
 
 /** Other proposals of the same round that a duplicate may be merged into. */
 export function listMergeTargets(db: Db, proposal: Proposal) {
-  return db.select({ id: proposals.id, reference: proposals.reference, title: proposals.title }).from(proposals)
-    .where(and(eq(proposals.roundId, proposal.roundId), sql`${proposals.id} <> ${proposal.id}`, notInArray(proposals.status, ['rejected'])))
+  return db
+    .select({ id: proposals.id, reference: proposals.reference, title: proposals.title })
+    .from(proposals)
+    .where(
+      and(
+        eq(proposals.roundId, proposal.roundId),
+        sql`${proposals.id} <> ${proposal.id}`,
+        notInArray(proposals.status, ['rejected']),
+      ),
+    )
     .orderBy(asc(proposals.reference))
 }
 
@@ -83,12 +102,23 @@ export async function applyModeration(db: Db, input: ModerationInput): Promise<P
   if (status === null) return null
   return db.transaction(async (tx) => {
     const answers = answersSubmitter(action)
-    const [updated] = await tx.update(proposals).set({
-      status,
-      ...(answers ? { waitingSince: null, firstAnsweredAt: sql`coalesce(${proposals.firstAnsweredAt}, ${now.toISOString()}::timestamptz)` } : {}),
-      ...(action === 'correct-cost' ? { correctedCostCents: input.correctedCostCents, costJustification: message } : {}),
-      ...(action === 'merge' ? { duplicateOfId: input.duplicateOf!.id } : {}),
-    }).where(and(eq(proposals.id, proposal.id), eq(proposals.status, proposal.status))).returning()
+    const [updated] = await tx
+      .update(proposals)
+      .set({
+        status,
+        ...(answers
+          ? {
+              waitingSince: null,
+              firstAnsweredAt: sql`coalesce(${proposals.firstAnsweredAt}, ${now.toISOString()}::timestamptz)`,
+            }
+          : {}),
+        ...(action === 'correct-cost'
+          ? { correctedCostCents: input.correctedCostCents, costJustification: message }
+          : {}),
+        ...(action === 'merge' ? { duplicateOfId: input.duplicateOf!.id } : {}),
+      })
+      .where(and(eq(proposals.id, proposal.id), eq(proposals.status, proposal.status)))
+      .returning()
     if (!updated) return null
 
     const details = {
@@ -96,11 +126,22 @@ export async function applyModeration(db: Db, input: ModerationInput): Promise<P
       from: proposal.status,
       to: updated.status,
       ...(message ? { message } : {}),
-      ...(action === 'correct-cost' ? { costCents: proposal.correctedCostCents ?? proposal.costCents, correctedCostCents: input.correctedCostCents } : {}),
+      ...(action === 'correct-cost'
+        ? { costCents: proposal.correctedCostCents ?? proposal.costCents, correctedCostCents: input.correctedCostCents }
+        : {}),
       ...(input.duplicateOf ? { mergedInto: input.duplicateOf.reference } : {}),
     }
-    await tx.insert(proposalEvents).values({ proposalId: proposal.id, kind: eventOf(action), at: now, officialId: official.id, message, details })
-    await appendAudit(tx, { officialId: official.id, actor: official.email, action: `proposal.${action}`, object: `proposal:${proposal.id}`, details, at: now })
+    await tx
+      .insert(proposalEvents)
+      .values({ proposalId: proposal.id, kind: eventOf(action), at: now, officialId: official.id, message, details })
+    await appendAudit(tx, {
+      officialId: official.id,
+      actor: official.email,
+      action: `proposal.${action}`,
+      object: `proposal:${proposal.id}`,
+      details,
+      at: now,
+    })
     return updated
   })
 }

@@ -7,7 +7,10 @@ import { appendAudit } from './audit.js'
 export type Official = typeof officials.$inferSelect
 
 export async function findOfficialByEmail(db: Db, email: string): Promise<Official | undefined> {
-  const [row] = await db.select().from(officials).where(sql`lower(${officials.email}) = ${email.toLowerCase()}`)
+  const [row] = await db
+    .select()
+    .from(officials)
+    .where(sql`lower(${officials.email}) = ${email.toLowerCase()}`)
   return row
 }
 
@@ -18,7 +21,14 @@ export async function findOfficial(db: Db, id: number): Promise<Official | undef
 
 export async function insertOfficial(
   db: Db,
-  values: { email: string; name: string; role: Role; passwordHash: string | null; mustChangePassword?: boolean; invitedBy?: number },
+  values: {
+    email: string
+    name: string
+    role: Role
+    passwordHash: string | null
+    mustChangePassword?: boolean
+    invitedBy?: number
+  },
 ): Promise<Official> {
   const [row] = await db.insert(officials).values(values).returning()
   return row!
@@ -43,16 +53,38 @@ export async function clearFailedLogins(db: Db, id: number): Promise<void> {
 }
 
 /** A login completed (with its second factor where there is one): failures forgotten, time kept for the access review. */
-export async function recordLogin(db: Db, official: Pick<Official, 'id' | 'email'>, details: Record<string, unknown>): Promise<void> {
+export async function recordLogin(
+  db: Db,
+  official: Pick<Official, 'id' | 'email'>,
+  details: Record<string, unknown>,
+): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.update(officials).set({ failedAttempts: 0, lockedUntil: null, lastLoginAt: new Date() }).where(eq(officials.id, official.id))
-    await appendAudit(tx, { officialId: official.id, actor: official.email, action: 'login', object: `official:${official.id}`, details })
+    await tx
+      .update(officials)
+      .set({ failedAttempts: 0, lockedUntil: null, lastLoginAt: new Date() })
+      .where(eq(officials.id, official.id))
+    await appendAudit(tx, {
+      officialId: official.id,
+      actor: official.email,
+      action: 'login',
+      object: `official:${official.id}`,
+      details,
+    })
   })
 }
 
-export async function changePassword(db: Db, official: Pick<Official, 'id' | 'email'>, passwordHash: string): Promise<void> {
+export async function changePassword(
+  db: Db,
+  official: Pick<Official, 'id' | 'email'>,
+  passwordHash: string,
+): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.update(officials).set({ passwordHash, mustChangePassword: false }).where(eq(officials.id, official.id))
-    await appendAudit(tx, { officialId: official.id, actor: official.email, action: 'password.changed', object: `official:${official.id}` })
+    await appendAudit(tx, {
+      officialId: official.id,
+      actor: official.email,
+      action: 'password.changed',
+      object: `official:${official.id}`,
+    })
   })
 }

@@ -6,12 +6,28 @@ import type { Lang } from '../languages.js'
 import { appendAudit } from './audit.js'
 
 /** The translations into one language of the given proposals, by proposal id: one query for a whole page. */
-const translationsOf = preparedPer((db) => db.select({ proposalId: proposalTranslations.proposalId, title: proposalTranslations.title, summary: proposalTranslations.summary })
-  .from(proposalTranslations)
-  .where(and(sql`${proposalTranslations.proposalId} = any(${sql.placeholder('ids')}::integer[])`, eq(proposalTranslations.lang, sql.placeholder('lang'))))
-  .prepare('translations_of'))
+const translationsOf = preparedPer((db) =>
+  db
+    .select({
+      proposalId: proposalTranslations.proposalId,
+      title: proposalTranslations.title,
+      summary: proposalTranslations.summary,
+    })
+    .from(proposalTranslations)
+    .where(
+      and(
+        sql`${proposalTranslations.proposalId} = any(${sql.placeholder('ids')}::integer[])`,
+        eq(proposalTranslations.lang, sql.placeholder('lang')),
+      ),
+    )
+    .prepare('translations_of'),
+)
 
-export async function translationsIn(db: Db, proposalIds: readonly number[], lang: Lang): Promise<Map<number, TranslatedText>> {
+export async function translationsIn(
+  db: Db,
+  proposalIds: readonly number[],
+  lang: Lang,
+): Promise<Map<number, TranslatedText>> {
   if (proposalIds.length === 0) return new Map()
   const rows = await translationsOf(db).execute({ ids: integerArray(proposalIds), lang })
   return new Map(rows.map((r) => [r.proposalId, { title: r.title, summary: r.summary }]))
@@ -19,10 +35,15 @@ export async function translationsIn(db: Db, proposalIds: readonly number[], lan
 
 /** Every translation of one proposal, with who wrote it, for the translation page. */
 export function listTranslations(db: Db, proposalId: number) {
-  return db.select({
-    lang: proposalTranslations.lang, title: proposalTranslations.title, summary: proposalTranslations.summary,
-    updatedAt: proposalTranslations.updatedAt, by: officials.name,
-  }).from(proposalTranslations)
+  return db
+    .select({
+      lang: proposalTranslations.lang,
+      title: proposalTranslations.title,
+      summary: proposalTranslations.summary,
+      updatedAt: proposalTranslations.updatedAt,
+      by: officials.name,
+    })
+    .from(proposalTranslations)
     .leftJoin(officials, eq(officials.id, proposalTranslations.officialId))
     .where(eq(proposalTranslations.proposalId, proposalId))
     .orderBy(asc(proposalTranslations.lang))
@@ -32,8 +53,10 @@ export function listTranslations(db: Db, proposalId: number) {
 export async function translatedLanguages(db: Db, proposalIds: readonly number[]): Promise<Map<number, Set<string>>> {
   const found = new Map<number, Set<string>>()
   if (proposalIds.length === 0) return found
-  const rows = await db.select({ proposalId: proposalTranslations.proposalId, lang: proposalTranslations.lang })
-    .from(proposalTranslations).where(inArray(proposalTranslations.proposalId, [...proposalIds]))
+  const rows = await db
+    .select({ proposalId: proposalTranslations.proposalId, lang: proposalTranslations.lang })
+    .from(proposalTranslations)
+    .where(inArray(proposalTranslations.proposalId, [...proposalIds]))
   for (const row of rows) found.set(row.proposalId, (found.get(row.proposalId) ?? new Set()).add(row.lang))
   return found
 }
@@ -44,18 +67,29 @@ export async function saveTranslation(
   input: { proposalId: number; lang: Lang; text: TranslatedText; official: { id: number; email: string } },
 ): Promise<void> {
   await db.transaction(async (tx) => {
-    const [before] = await tx.select({ title: proposalTranslations.title, summary: proposalTranslations.summary })
+    const [before] = await tx
+      .select({ title: proposalTranslations.title, summary: proposalTranslations.summary })
       .from(proposalTranslations)
       .where(and(eq(proposalTranslations.proposalId, input.proposalId), eq(proposalTranslations.lang, input.lang)))
     const now = new Date()
-    await tx.insert(proposalTranslations)
-      .values({ proposalId: input.proposalId, lang: input.lang, ...input.text, officialId: input.official.id, updatedAt: now })
+    await tx
+      .insert(proposalTranslations)
+      .values({
+        proposalId: input.proposalId,
+        lang: input.lang,
+        ...input.text,
+        officialId: input.official.id,
+        updatedAt: now,
+      })
       .onConflictDoUpdate({
         target: [proposalTranslations.proposalId, proposalTranslations.lang],
         set: { ...input.text, officialId: input.official.id, updatedAt: now },
       })
     await appendAudit(tx, {
-      officialId: input.official.id, actor: input.official.email, action: 'proposal.translate', object: `proposal:${input.proposalId}`,
+      officialId: input.official.id,
+      actor: input.official.email,
+      action: 'proposal.translate',
+      object: `proposal:${input.proposalId}`,
       details: { lang: input.lang, old: before ?? null, new: input.text },
     })
   })

@@ -9,11 +9,19 @@ import type { Round } from './rounds.js'
 export type Proposal = typeof proposals.$inferSelect
 
 const {
-  contactName: _name, contactEmail: _email, contactPhone: _phone, contactConsent: _consent, statusToken: _token, ...publicColumns
+  contactName: _name,
+  contactEmail: _email,
+  contactPhone: _phone,
+  contactConsent: _consent,
+  statusToken: _token,
+  ...publicColumns
 } = getTableColumns(proposals)
 
 /** What the public may see of a proposal: never the submitter's contact details or status token. */
-export type PublicProposal = Omit<Proposal, 'contactName' | 'contactEmail' | 'contactPhone' | 'contactConsent' | 'statusToken'>
+export type PublicProposal = Omit<
+  Proposal,
+  'contactName' | 'contactEmail' | 'contactPhone' | 'contactConsent' | 'statusToken'
+>
 
 export interface ProposalFilter {
   theme?: Theme
@@ -25,8 +33,14 @@ export type ListedProposal = Omit<PublicProposal, 'description'>
 const { description: _description, ...listed } = publicColumns
 export const listColumns = listed
 
-const roundProposals = preparedPer((db) => db.select(listColumns).from(proposals)
-  .where(eq(proposals.roundId, sql.placeholder('roundId'))).orderBy(asc(proposals.submittedAt), asc(proposals.id)).prepare('round_proposals'))
+const roundProposals = preparedPer((db) =>
+  db
+    .select(listColumns)
+    .from(proposals)
+    .where(eq(proposals.roundId, sql.placeholder('roundId')))
+    .orderBy(asc(proposals.submittedAt), asc(proposals.id))
+    .prepare('round_proposals'),
+)
 
 /** Every proposal of a round, oldest first: rejected ones too, with their public reason, for transparency. */
 export function listPublicProposals(db: Db, roundId: number, filter: ProposalFilter = {}): Promise<ListedProposal[]> {
@@ -43,20 +57,28 @@ export function listPublicProposals(db: Db, roundId: number, filter: ProposalFil
 }
 
 /** A proposal by its reference with its round, as the public sees it. */
-const publicProposal = preparedPer((db) => db
-  .select({ proposal: publicColumns, round: getTableColumns(rounds) })
-  .from(proposals)
-  .innerJoin(rounds, eq(rounds.id, proposals.roundId))
-  .where(eq(proposals.reference, sql.placeholder('reference')))
-  .prepare('public_proposal'))
+const publicProposal = preparedPer((db) =>
+  db
+    .select({ proposal: publicColumns, round: getTableColumns(rounds) })
+    .from(proposals)
+    .innerJoin(rounds, eq(rounds.id, proposals.roundId))
+    .where(eq(proposals.reference, sql.placeholder('reference')))
+    .prepare('public_proposal'),
+)
 
-export async function findPublicProposal(db: Db, reference: string): Promise<{ proposal: PublicProposal; round: Round } | undefined> {
+export async function findPublicProposal(
+  db: Db,
+  reference: string,
+): Promise<{ proposal: PublicProposal; round: Round } | undefined> {
   const [row] = await publicProposal(db).execute({ reference })
   return row
 }
 
 /** A proposal by the secret in its submitter's status link, with its round. */
-export async function findProposalByToken(db: Db, statusToken: string): Promise<{ proposal: Proposal; round: Round } | undefined> {
+export async function findProposalByToken(
+  db: Db,
+  statusToken: string,
+): Promise<{ proposal: Proposal; round: Round } | undefined> {
   const [row] = await db
     .select({ proposal: proposals, round: rounds })
     .from(proposals)
@@ -67,7 +89,10 @@ export async function findProposalByToken(db: Db, statusToken: string): Promise<
 
 /** The reference and title of a proposal another was merged into, for a link. */
 export async function findProposalLink(db: Db, id: number): Promise<{ reference: string; title: string } | undefined> {
-  const [row] = await db.select({ reference: proposals.reference, title: proposals.title }).from(proposals).where(eq(proposals.id, id))
+  const [row] = await db
+    .select({ reference: proposals.reference, title: proposals.title })
+    .from(proposals)
+    .where(eq(proposals.id, id))
   return row
 }
 
@@ -89,16 +114,19 @@ export async function createProposal(
       return await db.transaction(async (tx) => {
         const [round] = await tx.select().from(rounds).where(eq(rounds.id, input.roundId)).for('share')
         if (!round || !input.isOpen(round)) return null
-        const [row] = await tx.insert(proposals).values({
-          ...input.fields,
-          roundId: input.roundId,
-          reference,
-          statusToken: randomBytes(24).toString('base64url'),
-          status: 'submitted',
-          lang: input.lang,
-          submittedAt: input.now,
-          waitingSince: input.now,
-        }).returning({ id: proposals.id, reference: proposals.reference, statusToken: proposals.statusToken })
+        const [row] = await tx
+          .insert(proposals)
+          .values({
+            ...input.fields,
+            roundId: input.roundId,
+            reference,
+            statusToken: randomBytes(24).toString('base64url'),
+            status: 'submitted',
+            lang: input.lang,
+            submittedAt: input.now,
+            waitingSince: input.now,
+          })
+          .returning({ id: proposals.id, reference: proposals.reference, statusToken: proposals.statusToken })
         await addProposalEvent(tx, { proposalId: row!.id, kind: 'submitted' })
         return { reference: row!.reference, statusToken: row!.statusToken }
       })
@@ -117,7 +145,8 @@ export async function resubmitProposal(
   input: { statusToken: string; lang: string; fields: ProposalFields; now: Date },
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const updated = await tx.update(proposals)
+    const updated = await tx
+      .update(proposals)
       .set({ ...input.fields, lang: input.lang, status: 'submitted', waitingSince: input.now })
       .where(and(eq(proposals.statusToken, input.statusToken), eq(proposals.status, 'needs_changes')))
       .returning({ id: proposals.id })
@@ -131,7 +160,11 @@ export async function resubmitProposal(
 /** True when `error` (or what it wraps: drizzle wraps the driver's error) broke the named unique constraint. */
 function violates(error: unknown, constraint: string): boolean {
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    const { code, constraint: pglite, constraint_name: server } = e as { code?: string; constraint?: string; constraint_name?: string }
+    const {
+      code,
+      constraint: pglite,
+      constraint_name: server,
+    } = e as { code?: string; constraint?: string; constraint_name?: string }
     if (code === '23505') return (pglite ?? server) === constraint
   }
   return false

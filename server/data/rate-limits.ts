@@ -21,7 +21,9 @@ export async function hitRateLimit(db: Db, key: string, windowMs: number): Promi
 
 /** The count in the current window, without counting this look. */
 export async function peekRateLimit(db: Db, key: string): Promise<number> {
-  const [row] = await db.select({ count: rateLimits.count }).from(rateLimits)
+  const [row] = await db
+    .select({ count: rateLimits.count })
+    .from(rateLimits)
     .where(and(eq(rateLimits.key, key), gt(rateLimits.resetAt, sql`now()`)))
   return row?.count ?? 0
 }

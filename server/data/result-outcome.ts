@@ -10,7 +10,13 @@ const Reason = Type.Union([
   Type.Object({ kind: Type.Literal('no-votes') }),
   Type.Object({ kind: Type.Literal('greedy-funded'), remainingBefore: Amount }),
   Type.Object({ kind: Type.Literal('greedy-did-not-fit'), remaining: Amount, needed: Amount }),
-  Type.Object({ kind: Type.Literal('mes-funded'), round: Amount, payers: Amount, maxShare: Amount, paidAllTheyHad: Amount }),
+  Type.Object({
+    kind: Type.Literal('mes-funded'),
+    round: Amount,
+    payers: Amount,
+    maxShare: Amount,
+    paidAllTheyHad: Amount,
+  }),
   Type.Object({ kind: Type.Literal('mes-too-little-money'), supportersMoney: Amount, needed: Amount }),
   Type.Object({ kind: Type.Literal('completion-funded'), remainingBefore: Amount }),
   Type.Object({ kind: Type.Literal('completion-did-not-fit'), remaining: Amount, needed: Amount }),
@@ -19,19 +25,25 @@ const OutcomeV1 = Type.Object({
   rule: Type.Union([...TALLY_RULES.map((rule) => Type.Literal(rule)), Type.Literal('equal-shares-without-completion')]),
   selected: Type.Array(Type.String()),
   totalCost: Amount,
-  projects: Type.Array(Type.Object({
-    id: Type.String(),
-    votes: Amount,
-    cost: Amount,
-    funded: Type.Boolean(),
-    reason: Reason,
-    mesReason: Type.Optional(Type.Object({ kind: Type.Literal('mes-too-little-money'), supportersMoney: Amount, needed: Amount })),
-  })),
-  ties: Type.Array(Type.Object({
-    stage: Type.Union([Type.Literal('greedy'), Type.Literal('equal-shares'), Type.Literal('completion')]),
-    tied: Type.Array(Type.String()),
-    winner: Type.String(),
-  })),
+  projects: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      votes: Amount,
+      cost: Amount,
+      funded: Type.Boolean(),
+      reason: Reason,
+      mesReason: Type.Optional(
+        Type.Object({ kind: Type.Literal('mes-too-little-money'), supportersMoney: Amount, needed: Amount }),
+      ),
+    }),
+  ),
+  ties: Type.Array(
+    Type.Object({
+      stage: Type.Union([Type.Literal('greedy'), Type.Literal('equal-shares'), Type.Literal('completion')]),
+      tied: Type.Array(Type.String()),
+      winner: Type.String(),
+    }),
+  ),
   add1Steps: Type.Optional(Amount),
 })
 
@@ -48,10 +60,15 @@ export class StoredOutcomeError extends Error {
 
 /** A published result's outcome as stored, checked against the shape of its version: never trusted as a cast. */
 export function readOutcome(version: number, stored: unknown): TallyResult {
-  if (version !== OUTCOME_VERSION) throw new StoredOutcomeError(`a result stored in version ${version} cannot be read (this software reads ${OUTCOME_VERSION})`)
+  if (version !== OUTCOME_VERSION)
+    throw new StoredOutcomeError(
+      `a result stored in version ${version} cannot be read (this software reads ${OUTCOME_VERSION})`,
+    )
   if (!checkV1.Check(stored)) {
     const first = checkV1.Errors(stored).First()
-    throw new StoredOutcomeError(`a stored result does not have the shape of version ${version}: ${first?.path ?? ''} ${first?.message ?? ''}`)
+    throw new StoredOutcomeError(
+      `a stored result does not have the shape of version ${version}: ${first?.path ?? ''} ${first?.message ?? ''}`,
+    )
   }
   return stored
 }

@@ -2,7 +2,13 @@ import { randomInt } from 'node:crypto'
 import { and, asc, eq, getTableColumns, isNull, sql } from 'drizzle-orm'
 import { integerArray, preparedPer, type Db } from '../../db/client.js'
 import { ballots, progressUpdates, proposals, results, rounds, tallyPreviews, votingCodes } from '../../db/schema.js'
-import { ballotsDigest, exportBallotsPb, sha256, tallyInputSha256, type BallotProjectForTally } from '../domain/pabulib/export.js'
+import {
+  ballotsDigest,
+  exportBallotsPb,
+  sha256,
+  tallyInputSha256,
+  type BallotProjectForTally,
+} from '../domain/pabulib/export.js'
 import type { TallyResult, TallyRule } from '../domain/tally/tally.js'
 import { tallyInThread } from '../tally-thread.js'
 import { NO_FACTS, transitionRefusal } from '../domain/rounds/transitions.js'
@@ -18,7 +24,9 @@ export type ProgressUpdate = typeof progressUpdates.$inferSelect
 
 /** The ballots that count: those of codes that were not revoked. */
 export async function countedBallots(db: Db, roundId: number): Promise<number[][]> {
-  const rows = await db.select({ projectIds: ballots.projectIds }).from(ballots)
+  const rows = await db
+    .select({ projectIds: ballots.projectIds })
+    .from(ballots)
     .innerJoin(votingCodes, eq(votingCodes.id, ballots.codeId))
     .where(and(eq(ballots.roundId, roundId), isNull(votingCodes.revokedAt)))
     .orderBy(asc(ballots.id))
@@ -50,15 +58,29 @@ export interface RulePreview {
  * instead of counting again. The ballots' fingerprint is taken of the very ballots counted here
  * (ballotsDigest, as publishing takes it of the ballots it reads), not read again beside them.
  */
-export async function previewResults(db: Db, round: Round, rules: readonly TallyRule[], softwareVersion: string): Promise<{ data: TallyData; previews: RulePreview[] }> {
+export async function previewResults(
+  db: Db,
+  round: Round,
+  rules: readonly TallyRule[],
+  softwareVersion: string,
+): Promise<{ data: TallyData; previews: RulePreview[] }> {
   const data = await loadTallyData(db, round.id)
   const inputSha256 = tallyInputSha256(round, data.projects, ballotsDigest(data.ballots), softwareVersion)
   // One rule after the other: each count's thread holds its own copy of the ballots.
   const previews: RulePreview[] = []
   for (const rule of rules) previews.push({ rule, outcome: await tallyRound(round, data, rule) })
   if (previews.length > 0) {
-    await db.insert(tallyPreviews)
-      .values(previews.map(({ rule, outcome }) => ({ roundId: round.id, rule, inputSha256, outcome, outcomeVersion: OUTCOME_VERSION })))
+    await db
+      .insert(tallyPreviews)
+      .values(
+        previews.map(({ rule, outcome }) => ({
+          roundId: round.id,
+          rule,
+          inputSha256,
+          outcome,
+          outcomeVersion: OUTCOME_VERSION,
+        })),
+      )
       .onConflictDoUpdate({
         target: [tallyPreviews.roundId, tallyPreviews.rule],
         set: { inputSha256, outcome: sql`excluded.outcome`, outcomeVersion: OUTCOME_VERSION, previewedAt: sql`now()` },
@@ -68,9 +90,18 @@ export async function previewResults(db: Db, round: Round, rules: readonly Tally
 }
 
 /** The outcome previewed with the rule for exactly this input, if there is one that reads back in the shape it was stored in. */
-async function previewedOutcome(db: Db, roundId: number, rule: TallyRule, inputSha256: string): Promise<TallyResult | undefined> {
-  const [row] = await db.select({ outcome: tallyPreviews.outcome, outcomeVersion: tallyPreviews.outcomeVersion }).from(tallyPreviews)
-    .where(and(eq(tallyPreviews.roundId, roundId), eq(tallyPreviews.rule, rule), eq(tallyPreviews.inputSha256, inputSha256)))
+async function previewedOutcome(
+  db: Db,
+  roundId: number,
+  rule: TallyRule,
+  inputSha256: string,
+): Promise<TallyResult | undefined> {
+  const [row] = await db
+    .select({ outcome: tallyPreviews.outcome, outcomeVersion: tallyPreviews.outcomeVersion })
+    .from(tallyPreviews)
+    .where(
+      and(eq(tallyPreviews.roundId, roundId), eq(tallyPreviews.rule, rule), eq(tallyPreviews.inputSha256, inputSha256)),
+    )
   if (!row) return undefined
   try {
     return readOutcome(row.outcomeVersion, row.outcome)
@@ -89,28 +120,58 @@ export type PublishOutcome = { published: Result } | { refused: 'notClosed' }
  * finds the round published and changes nothing. The count is the previewed one when the
  * preview counted exactly what is counted now (previewResults); otherwise it is done here.
  */
-export async function publishResult(db: Db, roundId: number, official: { id: number; email: string; role: Role }, softwareVersion: string): Promise<PublishOutcome> {
+export async function publishResult(
+  db: Db,
+  roundId: number,
+  official: { id: number; email: string; role: Role },
+  softwareVersion: string,
+): Promise<PublishOutcome> {
   return db.transaction(async (tx) => {
     const [round] = await tx.select().from(rounds).where(eq(rounds.id, roundId)).for('update')
-    if (!round || transitionRefusal(official.role, 'results.publish', round.phase, NO_FACTS)) return { refused: 'notClosed' as const }
+    if (!round || transitionRefusal(official.role, 'results.publish', round.phase, NO_FACTS))
+      return { refused: 'notClosed' as const }
     // Counted, exported and fingerprinted from the one set of ballots read here, so no revocation
     // in between can make them differ.
     const data = await loadTallyData(tx, roundId)
     const countedSha256 = ballotsDigest(data.ballots)
-    const previewed = await previewedOutcome(tx, roundId, round.tallyRule, tallyInputSha256(round, data.projects, countedSha256, softwareVersion))
-    const outcome = previewed ?? await tallyRound(round, data, round.tallyRule)
+    const previewed = await previewedOutcome(
+      tx,
+      roundId,
+      round.tallyRule,
+      tallyInputSha256(round, data.projects, countedSha256, softwareVersion),
+    )
+    const outcome = previewed ?? (await tallyRound(round, data, round.tallyRule))
     const ballotsPb = exportBallotsPb(round, data.projects, data.ballots, round.tallyRule, randomInt)
     const ballotsSha256 = sha256(ballotsPb)
-    const [published] = await tx.insert(results).values({
-      roundId, rule: round.tallyRule, outcome, outcomeVersion: OUTCOME_VERSION, ballotsPb, ballotsSha256,
-      ballotCount: data.ballots.length, softwareVersion, publishedBy: official.id,
-    }).returning()
+    const [published] = await tx
+      .insert(results)
+      .values({
+        roundId,
+        rule: round.tallyRule,
+        outcome,
+        outcomeVersion: OUTCOME_VERSION,
+        ballotsPb,
+        ballotsSha256,
+        ballotCount: data.ballots.length,
+        softwareVersion,
+        publishedBy: official.id,
+      })
+      .returning()
     await tx.update(rounds).set({ phase: 'published' }).where(eq(rounds.id, roundId))
     await appendAudit(tx, {
-      officialId: official.id, actor: official.email, action: 'results.publish', object: `round:${roundId}`,
+      officialId: official.id,
+      actor: official.email,
+      action: 'results.publish',
+      object: `round:${roundId}`,
       details: {
-        rule: round.tallyRule, softwareVersion, ballotsSha256, countedBallotsSha256: countedSha256, ballots: data.ballots.length,
-        selected: outcome.selected, totalCostCents: outcome.totalCost, reusedPreview: previewed !== undefined,
+        rule: round.tallyRule,
+        softwareVersion,
+        ballotsSha256,
+        countedBallotsSha256: countedSha256,
+        ballots: data.ballots.length,
+        selected: outcome.selected,
+        totalCostCents: outcome.totalCost,
+        reusedPreview: previewed !== undefined,
       },
     })
     return { published: asResult(published!) }
@@ -152,23 +213,54 @@ export async function findResult(db: Db, roundId: number): Promise<Result | unde
   return row && asResult(row)
 }
 
-export async function addProgressUpdate(db: Db, update: { proposalId: number; status: ProgressUpdate['status']; text: string; on: string; official: { id: number; email: string } }): Promise<void> {
+export async function addProgressUpdate(
+  db: Db,
+  update: {
+    proposalId: number
+    status: ProgressUpdate['status']
+    text: string
+    on: string
+    official: { id: number; email: string }
+  },
+): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.insert(progressUpdates).values({ proposalId: update.proposalId, status: update.status, text: update.text, on: update.on, officialId: update.official.id })
-    await tx.update(rounds).set({ progressUpdatesPosted: sql`${rounds.progressUpdatesPosted} + 1` })
-      .where(eq(rounds.id, sql`(select ${proposals.roundId} from ${proposals} where ${proposals.id} = ${update.proposalId})`))
+    await tx
+      .insert(progressUpdates)
+      .values({
+        proposalId: update.proposalId,
+        status: update.status,
+        text: update.text,
+        on: update.on,
+        officialId: update.official.id,
+      })
+    await tx
+      .update(rounds)
+      .set({ progressUpdatesPosted: sql`${rounds.progressUpdatesPosted} + 1` })
+      .where(
+        eq(
+          rounds.id,
+          sql`(select ${proposals.roundId} from ${proposals} where ${proposals.id} = ${update.proposalId})`,
+        ),
+      )
     await appendAudit(tx, {
-      officialId: update.official.id, actor: update.official.email, action: 'progress.post', object: `proposal:${update.proposalId}`,
+      officialId: update.official.id,
+      actor: update.official.email,
+      action: 'progress.post',
+      object: `proposal:${update.proposalId}`,
       details: { status: update.status, on: update.on },
     })
   })
 }
 
 /** Progress updates of a round's projects, newest first per project. */
-const progressOf = preparedPer((db) => db.select().from(progressUpdates)
-  .where(sql`${progressUpdates.proposalId} = any(${sql.placeholder('ids')}::integer[])`)
-  .orderBy(asc(progressUpdates.proposalId), asc(progressUpdates.on), asc(progressUpdates.id))
-  .prepare('progress_updates_of'))
+const progressOf = preparedPer((db) =>
+  db
+    .select()
+    .from(progressUpdates)
+    .where(sql`${progressUpdates.proposalId} = any(${sql.placeholder('ids')}::integer[])`)
+    .orderBy(asc(progressUpdates.proposalId), asc(progressUpdates.on), asc(progressUpdates.id))
+    .prepare('progress_updates_of'),
+)
 
 /** Asked on every visit of a results page: one prepared statement, one parameter however many projects. */
 export function listProgressUpdates(db: Db, proposalIds: readonly number[]): Promise<ProgressUpdate[]> {
@@ -177,7 +269,9 @@ export function listProgressUpdates(db: Db, proposalIds: readonly number[]): Pro
 }
 
 export async function findProposalOfRound(db: Db, roundId: number, proposalId: number) {
-  const [row] = await db.select({ id: proposals.id, title: proposals.title }).from(proposals)
+  const [row] = await db
+    .select({ id: proposals.id, title: proposals.title })
+    .from(proposals)
     .where(and(eq(proposals.id, proposalId), eq(proposals.roundId, roundId)))
   return row
 }

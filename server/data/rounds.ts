@@ -3,7 +3,13 @@ import { preparedPer, type Db } from '../../db/client.js'
 import { auditLog, proposalEvents, proposals, rounds } from '../../db/schema.js'
 import type { ChainedEntry } from '../domain/security/audit-chain.js'
 import type { ProposalStatus } from '../domain/proposals/moderation.js'
-import { transitionFrom, transitionRefusal, type TransitionFacts, type TransitionRefusal, type WaitingProposal } from '../domain/rounds/transitions.js'
+import {
+  transitionFrom,
+  transitionRefusal,
+  type TransitionFacts,
+  type TransitionRefusal,
+  type WaitingProposal,
+} from '../domain/rounds/transitions.js'
 import { phasesWhere, type Role } from '../domain/access/permissions.js'
 import type { Phase } from '../domain/rounds/phases.js'
 import { changedSettings, slugBase, uniqueSlug, type Changes, type RoundSettings } from '../domain/rounds/settings.js'
@@ -18,7 +24,13 @@ export function listRounds(db: Db): Promise<Round[]> {
   return db.select().from(rounds).orderBy(asc(rounds.id))
 }
 
-const roundBySlug = preparedPer((db) => db.select().from(rounds).where(eq(rounds.slug, sql.placeholder('slug'))).prepare('round_by_slug'))
+const roundBySlug = preparedPer((db) =>
+  db
+    .select()
+    .from(rounds)
+    .where(eq(rounds.slug, sql.placeholder('slug')))
+    .prepare('round_by_slug'),
+)
 
 export async function findRoundBySlug(db: Db, slug: string): Promise<Round | undefined> {
   const [row] = await roundBySlug(db).execute({ slug })
@@ -26,7 +38,14 @@ export async function findRoundBySlug(db: Db, slug: string): Promise<Round | und
 }
 
 /** The rounds residents may see (drafts are the admins' own until they open for proposals). */
-const publicRounds = preparedPer((db) => db.select().from(rounds).where(inArray(rounds.phase, phasesWhere('resident', 'round.view'))).orderBy(asc(rounds.id)).prepare('public_rounds'))
+const publicRounds = preparedPer((db) =>
+  db
+    .select()
+    .from(rounds)
+    .where(inArray(rounds.phase, phasesWhere('resident', 'round.view')))
+    .orderBy(asc(rounds.id))
+    .prepare('public_rounds'),
+)
 
 export function listPublicRounds(db: Db): Promise<Round[]> {
   return publicRounds(db).execute()
@@ -49,10 +68,15 @@ const SLUG_LOCK = 72_616_162
 /** Inserts a draft round under the first free slug from `base`. Call inside a transaction. */
 export async function insertRound(tx: Db, settings: RoundSettings, base: string): Promise<Round> {
   await tx.execute(sql`select pg_advisory_xact_lock(${SLUG_LOCK})`)
-  const taken = await tx.select({ slug: rounds.slug }).from(rounds)
+  const taken = await tx
+    .select({ slug: rounds.slug })
+    .from(rounds)
     .where(or(eq(rounds.slug, base), like(rounds.slug, `${base}-%`)))
   const slug = uniqueSlug(base, new Set(taken.map((r) => r.slug)))
-  const [row] = await tx.insert(rounds).values({ ...settings, slug }).returning()
+  const [row] = await tx
+    .insert(rounds)
+    .values({ ...settings, slug })
+    .returning()
   return row!
 }
 
@@ -61,20 +85,29 @@ export async function createRound(db: Db, settings: RoundSettings, official: Off
   return db.transaction(async (tx) => {
     const created = await insertRound(tx, settings, slugBase(settings.title))
     await appendAudit(tx, {
-      officialId: official.id, actor: official.email, action: 'round.create', object: `round:${created.id}`,
+      officialId: official.id,
+      actor: official.email,
+      action: 'round.create',
+      object: `round:${created.id}`,
       details: { slug: created.slug, changes: changedSettings(null, settings) },
     })
     return created
   })
 }
 
-export type EditOutcome<R> = { kind: 'notFound' } | { kind: 'refused'; round: Round; refusal: R } | { kind: 'saved'; round: Round }
+export type EditOutcome<R> =
+  { kind: 'notFound' } | { kind: 'refused'; round: Round; refusal: R } | { kind: 'saved'; round: Round }
 
 /**
  * Edits a round under its row lock, so a phase move cannot slip in between reading and writing:
  * `decide` sees the round as it is now and returns the new settings or why not.
  */
-export async function editRound<R>(db: Db, id: number, official: Official, decide: (round: Round) => { settings: RoundSettings } | { refusal: R }): Promise<EditOutcome<R>> {
+export async function editRound<R>(
+  db: Db,
+  id: number,
+  official: Official,
+  decide: (round: Round) => { settings: RoundSettings } | { refusal: R },
+): Promise<EditOutcome<R>> {
   return db.transaction(async (tx): Promise<EditOutcome<R>> => {
     const round = await lockRound(tx, id)
     if (!round) return { kind: 'notFound' }
@@ -84,7 +117,13 @@ export async function editRound<R>(db: Db, id: number, official: Official, decid
     // Saving an unchanged form changes nothing, so there is nothing to audit.
     if (Object.keys(changes).length > 0) {
       await tx.update(rounds).set(decision.settings).where(eq(rounds.id, round.id))
-      await appendAudit(tx, { officialId: official.id, actor: official.email, action: 'round.edit', object: `round:${round.id}`, details: { changes } })
+      await appendAudit(tx, {
+        officialId: official.id,
+        actor: official.email,
+        action: 'round.edit',
+        object: `round:${round.id}`,
+        details: { changes },
+      })
     }
     return { kind: 'saved', round }
   })
@@ -92,12 +131,19 @@ export async function editRound<R>(db: Db, id: number, official: Official, decid
 
 /** Proposals of the round still waiting for an official's answer, the longest waiting first. */
 function listWaitingOf(db: Db, roundId: number): Promise<WaitingProposal[]> {
-  return db.select({ id: proposals.id, reference: proposals.reference, title: proposals.title }).from(proposals)
-    .where(and(eq(proposals.roundId, roundId), isNotNull(proposals.waitingSince))).orderBy(asc(proposals.waitingSince), asc(proposals.id))
+  return db
+    .select({ id: proposals.id, reference: proposals.reference, title: proposals.title })
+    .from(proposals)
+    .where(and(eq(proposals.roundId, roundId), isNotNull(proposals.waitingSince)))
+    .orderBy(asc(proposals.waitingSince), asc(proposals.id))
 }
 
 /** What the phase transition table's checks look at, for this round now. */
-export async function transitionFacts(db: Db, roundId: number, confirmedUnreviewed: readonly number[] = []): Promise<TransitionFacts> {
+export async function transitionFacts(
+  db: Db,
+  roundId: number,
+  confirmedUnreviewed: readonly number[] = [],
+): Promise<TransitionFacts> {
   const [counts, waiting] = await Promise.all([countProposalsByStatus(db, roundId), listWaitingOf(db, roundId)])
   return { approvedCount: counts.approved ?? 0, waiting, confirmedUnreviewed }
 }
@@ -108,7 +154,10 @@ export type AdvanceOutcome = 'moved' | 'notFound' | 'stale' | TransitionRefusal
  * Moves a round out of `from`, the phase the admin saw, if the transition table allows it now.
  * When voting opens, each proposal the admin confirmed may go unreviewed gets its public answer.
  */
-export async function advanceRound(db: Db, input: { id: number; from: Phase; official: Official; confirmedUnreviewed: readonly number[]; now: Date }): Promise<AdvanceOutcome> {
+export async function advanceRound(
+  db: Db,
+  input: { id: number; from: Phase; official: Official; confirmedUnreviewed: readonly number[]; now: Date },
+): Promise<AdvanceOutcome> {
   const { id, from, official, now } = input
   return db.transaction(async (tx): Promise<AdvanceOutcome> => {
     const [round] = await tx.select().from(rounds).where(eq(rounds.id, id))
@@ -123,7 +172,10 @@ export async function advanceRound(db: Db, input: { id: number; from: Phase; off
     const unreviewed = facts.waiting
     for (const proposal of unreviewed) await answerUnreviewed(tx, proposal.id, official, now)
     await appendAudit(tx, {
-      officialId: official.id, actor: official.email, action: 'round.advance', object: `round:${id}`,
+      officialId: official.id,
+      actor: official.email,
+      action: 'round.advance',
+      object: `round:${id}`,
       details: { from, to, ...(unreviewed.length > 0 ? { unreviewed: unreviewed.map((p) => p.reference) } : {}) },
     })
     return 'moved'
@@ -132,11 +184,17 @@ export async function advanceRound(db: Db, input: { id: number; from: Phase; off
 
 /** Closes a proposal nobody answered in time, with the public answer "not reviewed before voting". */
 async function answerUnreviewed(tx: Db, proposalId: number, official: Official, now: Date): Promise<void> {
-  await tx.update(proposals).set({
-    status: 'not_reviewed', waitingSince: null,
-    firstAnsweredAt: sql`coalesce(${proposals.firstAnsweredAt}, ${now.toISOString()}::timestamptz)`,
-  }).where(eq(proposals.id, proposalId))
-  await tx.insert(proposalEvents).values({ proposalId, kind: 'not_reviewed', at: now, officialId: official.id, details: {} })
+  await tx
+    .update(proposals)
+    .set({
+      status: 'not_reviewed',
+      waitingSince: null,
+      firstAnsweredAt: sql`coalesce(${proposals.firstAnsweredAt}, ${now.toISOString()}::timestamptz)`,
+    })
+    .where(eq(proposals.id, proposalId))
+  await tx
+    .insert(proposalEvents)
+    .values({ proposalId, kind: 'not_reviewed', at: now, officialId: official.id, details: {} })
 }
 
 /** Moves the round one step only if it is still in `from`: a replayed or doubled request finds nothing to move. */
@@ -144,7 +202,9 @@ export async function moveRound(tx: Db, id: number, from: Phase, to: Phase): Pro
   // Closing waits for ballots being stored right now, and ballots after it see the closed phase:
   // no ballot is acknowledged after the round closed.
   if (to === 'closed') await tx.execute(sql`lock table ballots in share row exclusive mode`)
-  const moved = await tx.update(rounds).set({ phase: to })
+  const moved = await tx
+    .update(rounds)
+    .set({ phase: to })
     .where(and(eq(rounds.id, id), eq(rounds.phase, from)))
     .returning({ id: rounds.id })
   if (moved.length === 1 && to === 'closed') await sealBallots(tx, id)
@@ -152,13 +212,23 @@ export async function moveRound(tx: Db, id: number, from: Phase, to: Phase): Pro
 }
 
 /** How many proposals of the round are in each status; statuses without any are absent. */
-export async function countProposalsByStatus(db: Db, roundId: number): Promise<Partial<Record<ProposalStatus, number>>> {
-  const rows = await db.select({ status: proposals.status, n: sql<number>`count(*)::int` })
-    .from(proposals).where(eq(proposals.roundId, roundId)).groupBy(proposals.status)
+export async function countProposalsByStatus(
+  db: Db,
+  roundId: number,
+): Promise<Partial<Record<ProposalStatus, number>>> {
+  const rows = await db
+    .select({ status: proposals.status, n: sql<number>`count(*)::int` })
+    .from(proposals)
+    .where(eq(proposals.roundId, roundId))
+    .groupBy(proposals.status)
   return Object.fromEntries(rows.map((r) => [r.status, r.n]))
 }
 
 /** The audit entries about one round, oldest first: its history on the management page. */
 export function listRoundAudit(db: Db, roundId: number): Promise<ChainedEntry[]> {
-  return db.select().from(auditLog).where(eq(auditLog.object, `round:${roundId}`)).orderBy(asc(auditLog.id))
+  return db
+    .select()
+    .from(auditLog)
+    .where(eq(auditLog.object, `round:${roundId}`))
+    .orderBy(asc(auditLog.id))
 }

@@ -10,7 +10,10 @@ import { countedBallotsDigest } from './ballots.js'
 export async function sealBallots(tx: Db, roundId: number): Promise<void> {
   const counted = await countedBallotsDigest(tx, roundId)
   await appendAudit(tx, {
-    officialId: null, actor: 'system', action: SEAL_ACTION, object: `round:${roundId}`,
+    officialId: null,
+    actor: 'system',
+    action: SEAL_ACTION,
+    object: `round:${roundId}`,
     details: { ballotsSha256: counted.sha256, ballots: counted.ballots },
   })
 }

@@ -20,13 +20,21 @@ export interface SecurityEvent {
 /** A security event joins the audit chain (with its time), so it cannot be quietly removed. */
 export function recordSecurityEvent(db: Db, event: SecurityEvent): Promise<void> {
   return recordAudit(db, {
-    officialId: event.officialId, actor: event.actor, action: event.action, object: event.object,
+    officialId: event.officialId,
+    actor: event.actor,
+    action: event.action,
+    object: event.object,
     details: { origin: event.origin, ...event.details },
   })
 }
 
 export function listSecurityEvents(db: Db, limit = 200) {
-  return db.select().from(auditLog).where(inArray(auditLog.action, [...SECURITY_ACTIONS])).orderBy(desc(auditLog.id)).limit(limit)
+  return db
+    .select()
+    .from(auditLog)
+    .where(inArray(auditLog.action, [...SECURITY_ACTIONS]))
+    .orderBy(desc(auditLog.id))
+    .limit(limit)
 }
 
 /** Who is told about a burst: every official allowed to see the security page. */

@@ -16,13 +16,24 @@ export async function loadSession(db: Db, sid: string): Promise<unknown> {
 /** The signed-in official is copied out of the data, so their sessions can be listed and ended together. */
 export async function saveSession(db: Db, sid: string, data: unknown, expiresAt: Date): Promise<void> {
   const officialId = (data as { officialId?: unknown }).officialId
-  const values = { sid, data, expiresAt, officialId: typeof officialId === 'number' ? officialId : null, lastSeenAt: new Date() }
+  const values = {
+    sid,
+    data,
+    expiresAt,
+    officialId: typeof officialId === 'number' ? officialId : null,
+    lastSeenAt: new Date(),
+  }
   await db
     .insert(sessions)
     .values(values)
     .onConflictDoUpdate({
       target: sessions.sid,
-      set: { data: sql`excluded.data`, expiresAt: sql`excluded.expires_at`, officialId: sql`excluded.official_id`, lastSeenAt: sql`excluded.last_seen_at` },
+      set: {
+        data: sql`excluded.data`,
+        expiresAt: sql`excluded.expires_at`,
+        officialId: sql`excluded.official_id`,
+        lastSeenAt: sql`excluded.last_seen_at`,
+      },
     })
 }
 
@@ -45,7 +56,9 @@ export interface OfficialSession {
 const handleOf = (sid: string) => sha256(`session ${sid}`).slice(0, 24)
 
 export async function listOfficialSessions(db: Db, officialId: number, currentSid: string): Promise<OfficialSession[]> {
-  const rows = await db.select().from(sessions)
+  const rows = await db
+    .select()
+    .from(sessions)
     .where(and(eq(sessions.officialId, officialId), gt(sessions.expiresAt, new Date())))
     .orderBy(desc(sessions.lastSeenAt))
   return rows.map((row) => ({
@@ -67,8 +80,13 @@ export async function endOfficialSession(db: Db, officialId: number, handle: str
 
 /** Ends every session of an official (deactivation, second factor reset), or all but the one in use. */
 export async function endAllOfficialSessions(db: Db, officialId: number, exceptSid?: string): Promise<number> {
-  const ended = await db.delete(sessions)
-    .where(exceptSid ? and(eq(sessions.officialId, officialId), ne(sessions.sid, exceptSid)) : eq(sessions.officialId, officialId))
+  const ended = await db
+    .delete(sessions)
+    .where(
+      exceptSid
+        ? and(eq(sessions.officialId, officialId), ne(sessions.sid, exceptSid))
+        : eq(sessions.officialId, officialId),
+    )
     .returning({ sid: sessions.sid })
   return ended.length
 }

@@ -7,15 +7,17 @@ import { listAudit } from './audit.js'
 
 /** Every moderation decision in a round, oldest first; submissions are not decisions. */
 export async function listRoundDecisions(db: Db, roundId: number) {
-  const rows = await db.select({
-    id: proposalEvents.id,
-    at: proposalEvents.at,
-    kind: proposalEvents.kind,
-    message: proposalEvents.message,
-    details: proposalEvents.details,
-    reference: proposals.reference,
-    title: proposals.title,
-  }).from(proposalEvents)
+  const rows = await db
+    .select({
+      id: proposalEvents.id,
+      at: proposalEvents.at,
+      kind: proposalEvents.kind,
+      message: proposalEvents.message,
+      details: proposalEvents.details,
+      reference: proposals.reference,
+      title: proposals.title,
+    })
+    .from(proposalEvents)
     .innerJoin(proposals, eq(proposals.id, proposalEvents.proposalId))
     .where(and(eq(proposals.roundId, roundId), notInArray(proposalEvents.kind, ['submitted', 'resubmitted'])))
     .orderBy(asc(proposalEvents.at), asc(proposalEvents.id))
@@ -25,13 +27,17 @@ export async function listRoundDecisions(db: Db, roundId: number) {
 
 /** When each proposal of the round came in and when it was first answered (null while it never was). */
 export function listResponseTimes(db: Db, roundId: number) {
-  return db.select({ submittedAt: proposals.submittedAt, firstAnsweredAt: proposals.firstAnsweredAt })
-    .from(proposals).where(eq(proposals.roundId, roundId))
+  return db
+    .select({ submittedAt: proposals.submittedAt, firstAnsweredAt: proposals.firstAnsweredAt })
+    .from(proposals)
+    .where(eq(proposals.roundId, roundId))
 }
 
 /** Ballots kept in the database whose code was revoked afterwards: stored, never counted. */
 export async function countRevokedBallots(db: Db, roundId: number): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(ballots)
+  const [row] = await db
+    .select({ n: count() })
+    .from(ballots)
     .innerJoin(votingCodes, eq(votingCodes.id, ballots.codeId))
     .where(and(eq(ballots.roundId, roundId), isNotNull(votingCodes.revokedAt)))
   return row?.n ?? 0
@@ -53,6 +59,8 @@ export async function loadRoundAudit(db: Db, roundId: number): Promise<RoundAudi
     db.select({ id: officials.id, role: officials.role }).from(officials),
   ])
   const objects = new Set([`round:${roundId}`, ...proposalIds.map((p) => `proposal:${p.id}`)])
-  const entries = chain.filter((e) => objects.has(e.object) || (e.object.startsWith('code:') && e.details.round === roundId))
+  const entries = chain.filter(
+    (e) => objects.has(e.object) || (e.object.startsWith('code:') && e.details.round === roundId),
+  )
   return { chain, entries, roles: new Map(staff.map((o) => [o.id, o.role])) }
 }

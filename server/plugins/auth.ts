@@ -109,41 +109,46 @@ export interface AuthOptions {
   idleMinutes: number
 }
 
-export default fp<AuthOptions>(async (app, opts) => {
-  app.decorate('secretBox', new SecretBox(opts.sessionSecret))
-  app.decorate('officialMfa', opts.officialMfa)
-  app.decorateRequest('official', null)
-  app.decorateRequest('officialGate', 'ok')
-  app.decorateRequest('round', null)
-  app.decorateRequest('proposal', null)
-  app.decorateRequest('publicProposal', null)
+export default fp<AuthOptions>(
+  async (app, opts) => {
+    app.decorate('secretBox', new SecretBox(opts.sessionSecret))
+    app.decorate('officialMfa', opts.officialMfa)
+    app.decorateRequest('official', null)
+    app.decorateRequest('officialGate', 'ok')
+    app.decorateRequest('round', null)
+    app.decorateRequest('proposal', null)
+    app.decorateRequest('publicProposal', null)
 
-  // The one place that decides who is signed in: a deactivated official's session is worth nothing.
-  // Known before the body is read, so a guard on onRequest refuses a stranger's upload unread.
-  app.addHook('onRequest', async (request: FastifyRequest) => {
-    const id = request.session.officialId
-    if (id === undefined) return
-    const row = await findOfficial(app.db, id)
-    if (!row || !row.active) return
-    const now = Date.now()
-    const enrolled = row.totpEnabledAt !== null
-    request.official = { id: row.id, name: row.name, email: row.email, role: row.role, enrolled }
-    request.officialGate = officialGate({
-      mustChangePassword: row.mustChangePassword,
-      enrolled,
-      required: opts.officialMfa === 'required',
-      seenAtMs: request.session.seenAt,
-      nowMs: now,
-      idleMinutes: opts.idleMinutes,
+    // The one place that decides who is signed in: a deactivated official's session is worth nothing.
+    // Known before the body is read, so a guard on onRequest refuses a stranger's upload unread.
+    app.addHook('onRequest', async (request: FastifyRequest) => {
+      const id = request.session.officialId
+      if (id === undefined) return
+      const row = await findOfficial(app.db, id)
+      if (!row || !row.active) return
+      const now = Date.now()
+      const enrolled = row.totpEnabledAt !== null
+      request.official = { id: row.id, name: row.name, email: row.email, role: row.role, enrolled }
+      request.officialGate = officialGate({
+        mustChangePassword: row.mustChangePassword,
+        enrolled,
+        required: opts.officialMfa === 'required',
+        seenAtMs: request.session.seenAt,
+        nowMs: now,
+        idleMinutes: opts.idleMinutes,
+      })
+      // An idle session keeps its old time until a code is confirmed, or the next request would pass.
+      if (request.officialGate !== 'verify') request.session.seenAt = now
     })
-    // An idle session keeps its old time until a code is confirmed, or the next request would pass.
-    if (request.officialGate !== 'verify') request.session.seenAt = now
-  })
 
-  app.decorate('requireFreshSecondFactor', (returnTo: (request: FastifyRequest) => string) =>
-    async (request: FastifyRequest, reply: FastifyReply) => {
-      const official = request.official
-      if (!official || !stepUpNeeded(official.enrolled, request.session.verifiedAt, Date.now())) return
-      return reply.redirect(`/login/code?next=${encodeURIComponent(returnTo(request))}&reason=step-up`, 303)
-    })
-}, { name: 'auth', dependencies: ['session'] })
+    app.decorate(
+      'requireFreshSecondFactor',
+      (returnTo: (request: FastifyRequest) => string) => async (request: FastifyRequest, reply: FastifyReply) => {
+        const official = request.official
+        if (!official || !stepUpNeeded(official.enrolled, request.session.verifiedAt, Date.now())) return
+        return reply.redirect(`/login/code?next=${encodeURIComponent(returnTo(request))}&reason=step-up`, 303)
+      },
+    )
+  },
+  { name: 'auth', dependencies: ['session'] },
+)

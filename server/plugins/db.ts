@@ -7,6 +7,9 @@ declare module 'fastify' {
   }
 }
 
-export default fp<{ db: Db }>(async (app, opts) => {
-  app.decorate('db', opts.db)
-}, { name: 'db' })
+export default fp<{ db: Db }>(
+  async (app, opts) => {
+    app.decorate('db', opts.db)
+  },
+  { name: 'db' },
+)

@@ -14,19 +14,26 @@ function messageKey(error: FastifyError, status: number): string {
   return 'errors.badRequest'
 }
 
-export default fp(async (app) => {
-  app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500
-    // The err serializer redacts (domain/redact.ts): no parameters of a failed query, no contact details.
-    if (status >= 500) request.log.error({ err: error }, 'request failed')
-    else request.log.info({ code: error.code, status }, redact(error.message))
-    reply.code(status)
-    const key = messageKey(error, status)
-    return reply.render('errors/error.hbs', { title: app.translate(request.lang, key), status, messageKey: key })
-  })
+export default fp(
+  async (app) => {
+    app.setErrorHandler(async (error: FastifyError, request, reply) => {
+      const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500
+      // The err serializer redacts (domain/redact.ts): no parameters of a failed query, no contact details.
+      if (status >= 500) request.log.error({ err: error }, 'request failed')
+      else request.log.info({ code: error.code, status }, redact(error.message))
+      reply.code(status)
+      const key = messageKey(error, status)
+      return reply.render('errors/error.hbs', { title: app.translate(request.lang, key), status, messageKey: key })
+    })
 
-  app.setNotFoundHandler(async (request, reply) => {
-    reply.code(404)
-    return reply.render('errors/error.hbs', { title: app.translate(request.lang, 'errors.notFound'), status: 404, messageKey: 'errors.notFound' })
-  })
-}, { name: 'errors', dependencies: ['views'] })
+    app.setNotFoundHandler(async (request, reply) => {
+      reply.code(404)
+      return reply.render('errors/error.hbs', {
+        title: app.translate(request.lang, 'errors.notFound'),
+        status: 404,
+        messageKey: 'errors.notFound',
+      })
+    })
+  },
+  { name: 'errors', dependencies: ['views'] },
+)

@@ -16,11 +16,14 @@ function formHasControl(value: unknown): boolean {
   return false
 }
 
-export default fp(async (app) => {
-  app.addHook('onRequest', async (request) => {
-    if (hasAddressControl(request.url)) throw new ControlCharacterError(400)
-  })
-  app.addHook('preValidation', async (request) => {
-    if (formHasControl(request.body)) throw new ControlCharacterError(422)
-  })
-}, { name: 'input', dependencies: ['errors'] })
+export default fp(
+  async (app) => {
+    app.addHook('onRequest', async (request) => {
+      if (hasAddressControl(request.url)) throw new ControlCharacterError(400)
+    })
+    app.addHook('preValidation', async (request) => {
+      if (formHasControl(request.body)) throw new ControlCharacterError(422)
+    })
+  },
+  { name: 'input', dependencies: ['errors'] },
+)

@@ -14,28 +14,31 @@ declare module 'fastify' {
   }
 }
 
-export default fp<{ smtp: SmtpConfig | undefined }>(async (app, opts) => {
-  const smtp = opts.smtp
-  // Loaded only when mail is configured: without SMTP the library would only take memory.
-  const transport = smtp
-    ? (await import('nodemailer')).default.createTransport({
-      host: smtp.host,
-      port: smtp.port,
-      secure: smtp.secure,
-      auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
-      connectionTimeout: 10_000,
-    })
-    : undefined
+export default fp<{ smtp: SmtpConfig | undefined }>(
+  async (app, opts) => {
+    const smtp = opts.smtp
+    // Loaded only when mail is configured: without SMTP the library would only take memory.
+    const transport = smtp
+      ? (await import('nodemailer')).default.createTransport({
+          host: smtp.host,
+          port: smtp.port,
+          secure: smtp.secure,
+          auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
+          connectionTimeout: 10_000,
+        })
+      : undefined
 
-  app.decorate('sendMail', async (mail: Mail) => {
-    if (!transport || !smtp) return false
-    try {
-      await transport.sendMail({ from: smtp.from, to: mail.to, subject: mail.subject, text: mail.text })
-      return true
-    } catch (error) {
-      app.log.error({ err: error }, 'mail could not be sent')
-      return false
-    }
-  })
-  app.addHook('onClose', async () => transport?.close())
-}, { name: 'mail' })
+    app.decorate('sendMail', async (mail: Mail) => {
+      if (!transport || !smtp) return false
+      try {
+        await transport.sendMail({ from: smtp.from, to: mail.to, subject: mail.subject, text: mail.text })
+        return true
+      } catch (error) {
+        app.log.error({ err: error }, 'mail could not be sent')
+        return false
+      }
+    })
+    app.addHook('onClose', async () => transport?.close())
+  },
+  { name: 'mail' },
+)

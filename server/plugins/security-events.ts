@@ -11,28 +11,45 @@ declare module 'fastify' {
   }
 }
 
-export default fp(async (app) => {
-  app.decorate('securityEvent', async (event: SecurityEvent) => {
-    await recordSecurityEvent(app.db, event)
-    if (!MAILED_ACTIONS.has(event.action)) return
-    const recipients = await securityRecipients(app.db)
-    const vars = { action: app.translate(DEFAULT_LANG, `security.action.${event.action}`), object: event.object, origin: event.origin, url: `${app.publicUrl}/official/security` }
-    await Promise.all(recipients.map((to) => app.sendMail({
-      to, subject: app.translate(DEFAULT_LANG, 'security.mail.subject', vars), text: app.translate(DEFAULT_LANG, 'security.mail.text', vars),
-    })))
-  })
-
-  // A refused request to an official page is worth knowing about; a flood of them from one address is recorded only at its start.
-  // Recorded before the answer leaves (onSend), so the event is in the log by the time anyone can look.
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (reply.statusCode !== 403 || !request.url.startsWith('/official')) return payload
-    const { count } = await hitRateLimit(app.db, `forbidden:${request.ip}`, SECURITY_LIMITS.forbiddenWindowMs)
-    if (count > SECURITY_LIMITS.forbiddenPerAddress) return payload
-    const official = request.official
-    await app.securityEvent({
-      action: 'security.forbidden', officialId: official?.id ?? null, actor: official?.email ?? 'anonymous',
-      object: `path:${request.method} ${request.url.split('?')[0]}`, origin: request.ip,
+export default fp(
+  async (app) => {
+    app.decorate('securityEvent', async (event: SecurityEvent) => {
+      await recordSecurityEvent(app.db, event)
+      if (!MAILED_ACTIONS.has(event.action)) return
+      const recipients = await securityRecipients(app.db)
+      const vars = {
+        action: app.translate(DEFAULT_LANG, `security.action.${event.action}`),
+        object: event.object,
+        origin: event.origin,
+        url: `${app.publicUrl}/official/security`,
+      }
+      await Promise.all(
+        recipients.map((to) =>
+          app.sendMail({
+            to,
+            subject: app.translate(DEFAULT_LANG, 'security.mail.subject', vars),
+            text: app.translate(DEFAULT_LANG, 'security.mail.text', vars),
+          }),
+        ),
+      )
     })
-    return payload
-  })
-}, { name: 'security-events', dependencies: ['db', 'auth', 'mail', 'views'] })
+
+    // A refused request to an official page is worth knowing about; a flood of them from one address is recorded only at its start.
+    // Recorded before the answer leaves (onSend), so the event is in the log by the time anyone can look.
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (reply.statusCode !== 403 || !request.url.startsWith('/official')) return payload
+      const { count } = await hitRateLimit(app.db, `forbidden:${request.ip}`, SECURITY_LIMITS.forbiddenWindowMs)
+      if (count > SECURITY_LIMITS.forbiddenPerAddress) return payload
+      const official = request.official
+      await app.securityEvent({
+        action: 'security.forbidden',
+        officialId: official?.id ?? null,
+        actor: official?.email ?? 'anonymous',
+        object: `path:${request.method} ${request.url.split('?')[0]}`,
+        origin: request.ip,
+      })
+      return payload
+    })
+  },
+  { name: 'security-events', dependencies: ['db', 'auth', 'mail', 'views'] },
+)

@@ -13,7 +13,11 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 /** Rate-limit counters live in PostgreSQL so every app instance sees the same count. */
 function pgStore(db: Db) {
   return class PgRateLimitStore implements FastifyRateLimitStore {
-    incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number) {
+    incr(
+      key: string,
+      callback: (error: Error | null, result?: { current: number; ttl: number }) => void,
+      timeWindow: number,
+    ) {
       hitRateLimit(db, key, timeWindow).then(
         ({ count, resetAt }) => callback(null, { current: count, ttl: Math.max(0, resetAt.getTime() - Date.now()) }),
         (error: Error) => callback(error),
@@ -35,40 +39,45 @@ declare module 'fastify' {
 /** A cookie named `__Host-…` is refused by browsers unless it is Secure, for the whole site, for this host only. */
 export const hostCookie = (name: string, overHttps: boolean) => (overHttps ? `__Host-${name}` : name)
 
-export default fp<{ sessionSecret: string; publicUrl: string }>(async (app, opts) => {
-  const overHttps = opts.publicUrl.startsWith('https:')
-  app.decorate('secureCookies', overHttps)
-  await app.register(fastifyCookie, { secret: opts.sessionSecret })
-  await app.register(fastifyFormbody)
-  // Helmet's middleware is made once here; @fastify/helmet made it again on every request (5 % of a page's CPU).
-  const securityHeaders = helmet({
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        objectSrc: ["'none'"],
-        upgradeInsecureRequests: overHttps ? [] : null,
+export default fp<{ sessionSecret: string; publicUrl: string }>(
+  async (app, opts) => {
+    const overHttps = opts.publicUrl.startsWith('https:')
+    app.decorate('secureCookies', overHttps)
+    await app.register(fastifyCookie, { secret: opts.sessionSecret })
+    await app.register(fastifyFormbody)
+    // Helmet's middleware is made once here; @fastify/helmet made it again on every request (5 % of a page's CPU).
+    const securityHeaders = helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          upgradeInsecureRequests: overHttps ? [] : null,
+        },
       },
-    },
-    strictTransportSecurity: overHttps,
-  })
-  app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)))
-  await app.register(fastifyCsrf, {
-    cookieKey: hostCookie('csrf', overHttps),
-    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: overHttps },
-  })
-  // Official pages and pages with contact details, a status token or a ballot never go into a shared or back-button cache.
-  app.addHook('onSend', async (request, reply) => {
-    if (isPrivatePath(request.url.split('?')[0]!)) reply.header('Cache-Control', 'no-store')
-  })
-  // Checked after the body is parsed, so a plain form's hidden _csrf field counts.
-  app.addHook('preValidation', (request, reply, done) => {
-    if (UNSAFE_METHODS.has(request.method)) app.csrfProtection(request, reply, done)
-    else done()
-  })
-  await app.register(fastifyRateLimit, { global: false, store: pgStore(app.db) })
-}, { name: 'security', dependencies: ['db'] })
+      strictTransportSecurity: overHttps,
+    })
+    app.addHook('onRequest', (request, reply, done) =>
+      securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)),
+    )
+    await app.register(fastifyCsrf, {
+      cookieKey: hostCookie('csrf', overHttps),
+      cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: overHttps },
+    })
+    // Official pages and pages with contact details, a status token or a ballot never go into a shared or back-button cache.
+    app.addHook('onSend', async (request, reply) => {
+      if (isPrivatePath(request.url.split('?')[0]!)) reply.header('Cache-Control', 'no-store')
+    })
+    // Checked after the body is parsed, so a plain form's hidden _csrf field counts.
+    app.addHook('preValidation', (request, reply, done) => {
+      if (UNSAFE_METHODS.has(request.method)) app.csrfProtection(request, reply, done)
+      else done()
+    })
+    await app.register(fastifyRateLimit, { global: false, store: pgStore(app.db) })
+  },
+  { name: 'security', dependencies: ['db'] },
+)

@@ -17,35 +17,47 @@ type Callback = (error?: unknown, result?: unknown) => void
 /** A store on our own table: works on PGlite and on the server, and leaves no state in the process. */
 function pgSessionStore(db: Db) {
   const settle = (promise: Promise<unknown>, callback: Callback) =>
-    promise.then((result) => callback(null, result), (error) => callback(error))
+    promise.then(
+      (result) => callback(null, result),
+      (error) => callback(error),
+    )
   return {
-    get: (sid: string, callback: Callback) => settle(loadSession(db, sid).then((data) => data ?? null), callback),
+    get: (sid: string, callback: Callback) =>
+      settle(
+        loadSession(db, sid).then((data) => data ?? null),
+        callback,
+      ),
     set: (sid: string, session: { cookie: { expires?: Date | null } }, callback: Callback) =>
       settle(saveSession(db, sid, session, session.cookie.expires ?? new Date(Date.now() + EIGHT_HOURS)), callback),
     destroy: (sid: string, callback: Callback) => settle(deleteSession(db, sid), callback),
   }
 }
 
-export default fp<{ sessionSecret: string; publicUrl: string }>(async (app, opts) => {
-  const overHttps = opts.publicUrl.startsWith('https:')
-  await app.register(fastifySession, {
-    secret: opts.sessionSecret,
-    cookieName: hostCookie('sid', overHttps),
-    store: pgSessionStore(app.db) as never,
-    saveUninitialized: false,
-    // Left false here: the session library would drop a Secure cookie on a request that reached us over http
-    // from a TLS-terminating proxy. The hook below marks every cookie Secure instead.
-    cookie: { secure: false, httpOnly: true, sameSite: 'lax', maxAge: EIGHT_HOURS, path: '/' },
-  })
-  // Runs after the cookie and session hooks: with an https PUBLIC_URL every cookie leaves Secure, whatever the proxy says.
-  if (overHttps) {
-    app.addHook('onSend', async (_request, reply) => {
-      const cookies = reply.getHeader('set-cookie')
-      if (cookies === undefined) return
-      const secured = (Array.isArray(cookies) ? cookies : [String(cookies)]).map((c) => (/;\s*secure\s*(;|$)/i.test(c) ? c : `${c}; Secure`))
-      // reply.header adds to set-cookie rather than replacing it.
-      reply.removeHeader('set-cookie')
-      reply.header('set-cookie', secured)
+export default fp<{ sessionSecret: string; publicUrl: string }>(
+  async (app, opts) => {
+    const overHttps = opts.publicUrl.startsWith('https:')
+    await app.register(fastifySession, {
+      secret: opts.sessionSecret,
+      cookieName: hostCookie('sid', overHttps),
+      store: pgSessionStore(app.db) as never,
+      saveUninitialized: false,
+      // Left false here: the session library would drop a Secure cookie on a request that reached us over http
+      // from a TLS-terminating proxy. The hook below marks every cookie Secure instead.
+      cookie: { secure: false, httpOnly: true, sameSite: 'lax', maxAge: EIGHT_HOURS, path: '/' },
     })
-  }
-}, { name: 'session', dependencies: ['db', 'security'] })
+    // Runs after the cookie and session hooks: with an https PUBLIC_URL every cookie leaves Secure, whatever the proxy says.
+    if (overHttps) {
+      app.addHook('onSend', async (_request, reply) => {
+        const cookies = reply.getHeader('set-cookie')
+        if (cookies === undefined) return
+        const secured = (Array.isArray(cookies) ? cookies : [String(cookies)]).map((c) =>
+          /;\s*secure\s*(;|$)/i.test(c) ? c : `${c}; Secure`,
+        )
+        // reply.header adds to set-cookie rather than replacing it.
+        reply.removeHeader('set-cookie')
+        reply.header('set-cookie', secured)
+      })
+    }
+  },
+  { name: 'session', dependencies: ['db', 'security'] },
+)

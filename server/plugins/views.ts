@@ -28,7 +28,13 @@ declare module 'fastify' {
      * and sends those bytes (with an ETag) until `inputs` are no longer the same values as when it was made:
      * the page must follow from them (rows as JSON text, or objects kept as they are) and the address alone.
      */
-    renderKept(key: string, inputs: readonly unknown[], page: string, model: () => Model | Promise<Model>, options?: { fragment?: string }): Promise<FastifyReply>
+    renderKept(
+      key: string,
+      inputs: readonly unknown[],
+      page: string,
+      model: () => Model | Promise<Model>,
+      options?: { fragment?: string },
+    ): Promise<FastifyReply>
   }
 }
 
@@ -42,7 +48,7 @@ function partials(): Record<string, string> {
 }
 
 function langOf(options: Handlebars.HelperOptions): Lang {
-  const lang = ((options.data as { root?: { lang?: unknown } } | undefined)?.root)?.lang
+  const lang = (options.data as { root?: { lang?: unknown } } | undefined)?.root?.lang
   return isLang(lang) ? lang : DEFAULT_LANG
 }
 
@@ -51,13 +57,21 @@ export function engine(onMissing?: (lang: Lang, key: string) => void) {
   const translate = createTranslator(onMissing)
   const hbs = Handlebars.create()
   hbs.registerHelper('t', (key: string, options: Handlebars.HelperOptions) =>
-    translate(langOf(options), key, options.hash))
+    translate(langOf(options), key, options.hash),
+  )
   // For view-models that carry a message as { key, vars }.
-  hbs.registerHelper('tx', (key: string, vars: Record<string, unknown> | undefined, options: Handlebars.HelperOptions) =>
-    translate(langOf(options), key, vars ?? {}))
+  hbs.registerHelper(
+    'tx',
+    (key: string, vars: Record<string, unknown> | undefined, options: Handlebars.HelperOptions) =>
+      translate(langOf(options), key, vars ?? {}),
+  )
   hbs.registerHelper('euro', (cents: number, options: Handlebars.HelperOptions) => formatEuro(cents, langOf(options)))
-  hbs.registerHelper('number', (value: number, options: Handlebars.HelperOptions) => formatNumber(value, langOf(options)))
-  hbs.registerHelper('datetime', (value: Date, options: Handlebars.HelperOptions) => formatDateTime(value, langOf(options)))
+  hbs.registerHelper('number', (value: number, options: Handlebars.HelperOptions) =>
+    formatNumber(value, langOf(options)),
+  )
+  hbs.registerHelper('datetime', (value: Date, options: Handlebars.HelperOptions) =>
+    formatDateTime(value, langOf(options)),
+  )
   hbs.registerHelper('date', (value: string, options: Handlebars.HelperOptions) => formatDate(value, langOf(options)))
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b)
   hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).find(Boolean))
@@ -69,7 +83,11 @@ const MAX_KEPT_URL = 200
 const MAX_KEPT_PAGES = 300
 
 /** A page kept for every visitor must not carry one visitor's CSRF token. */
-const NO_FORM = { toString(): string { throw new Error('a page kept for every visitor has a form that posts') } }
+const NO_FORM = {
+  toString(): string {
+    throw new Error('a page kept for every visitor has a form that posts')
+  },
+}
 
 /** A value Handlebars writes out by turning it into text: made then, once, and only if a template uses it. */
 function lazyToken(make: () => string): { toString(): string } {
@@ -80,7 +98,13 @@ function lazyToken(make: () => string): { toString(): string } {
 const YEAR_SECONDS = 365 * 24 * 60 * 60
 
 export function rememberLanguage(reply: FastifyReply, lang: Lang): void {
-  reply.setCookie('lang', lang, { path: '/', maxAge: YEAR_SECONDS, sameSite: 'lax', httpOnly: true, secure: reply.server.secureCookies })
+  reply.setCookie('lang', lang, {
+    path: '/',
+    maxAge: YEAR_SECONDS,
+    sameSite: 'lax',
+    httpOnly: true,
+    secure: reply.server.secureCookies,
+  })
 }
 
 /** Every language by its own name, the current one marked, for the switch in the page header. */
@@ -94,87 +118,99 @@ export function wantsFragment(request: FastifyRequest): boolean {
   return h['hx-request'] === 'true' && h['hx-boosted'] !== 'true' && h['hx-history-restore-request'] !== 'true'
 }
 
-export default fp(async (app) => {
-  const { hbs, translate } = engine((lang, key) => app.log.warn({ lang, key }, 'translation key missing'))
-  const cssPath = app.assetUrl('app.css')
-  const errorSummaryPath = app.assetUrl('error-summary.js')
-  await app.register(fastifyView, {
-    engine: { handlebars: hbs },
-    root: viewsDir,
-    production: true,
-    options: { partials: partials() },
-  })
+export default fp(
+  async (app) => {
+    const { hbs, translate } = engine((lang, key) => app.log.warn({ lang, key }, 'translation key missing'))
+    const cssPath = app.assetUrl('app.css')
+    const errorSummaryPath = app.assetUrl('error-summary.js')
+    await app.register(fastifyView, {
+      engine: { handlebars: hbs },
+      root: viewsDir,
+      production: true,
+      options: { partials: partials() },
+    })
 
-  app.decorateRequest('lang', DEFAULT_LANG)
-  app.addHook('onRequest', async (request, reply) => {
-    const chosen = request.cookies.lang
-    const linked = (request.query as { lang?: unknown } | undefined)?.lang
-    request.lang = chooseLanguage(chosen, linked, request.headers['accept-language'])
-    // The letter's link names a language once; the pages after it stay in that language.
-    if (!isLang(chosen) && isLang(linked)) rememberLanguage(reply, linked)
-  })
+    app.decorateRequest('lang', DEFAULT_LANG)
+    app.addHook('onRequest', async (request, reply) => {
+      const chosen = request.cookies.lang
+      const linked = (request.query as { lang?: unknown } | undefined)?.lang
+      request.lang = chooseLanguage(chosen, linked, request.headers['accept-language'])
+      // The letter's link names a language once; the pages after it stay in that language.
+      if (!isLang(chosen) && isLang(linked)) rememberLanguage(reply, linked)
+    })
 
-  app.decorate('translate', translate)
+    app.decorate('translate', translate)
 
-  function pageData(reply: FastifyReply, model: Record<string, unknown>, csrfToken: { toString(): string }) {
-    const request = reply.request
-    return {
-      lang: request.lang,
-      dir: language(request.lang).dir,
-      languages: languageSwitch(request.lang),
-      path: request.url,
-      htmxPath: HTMX_PATH,
-      cssPath,
-      errorSummaryPath,
-      nextPath: encodeURIComponent(request.url),
-      csrfToken,
-      official: request.official ? { name: request.official.name, role: request.official.role } : null,
-      ...model,
+    function pageData(reply: FastifyReply, model: Record<string, unknown>, csrfToken: { toString(): string }) {
+      const request = reply.request
+      return {
+        lang: request.lang,
+        dir: language(request.lang).dir,
+        languages: languageSwitch(request.lang),
+        path: request.url,
+        htmxPath: HTMX_PATH,
+        cssPath,
+        errorSummaryPath,
+        nextPath: encodeURIComponent(request.url),
+        csrfToken,
+        official: request.official ? { name: request.official.name, role: request.official.role } : null,
+        ...model,
+      }
     }
-  }
 
-  app.decorateReply('render', async function (this: FastifyReply, page, model = {}, options = {}) {
-    const fragment = options.fragment !== undefined && wantsFragment(this.request)
-    this.header('Vary', 'HX-Request, Accept-Language, Cookie')
-    // Made when a template writes it out (Handlebars turns it into text), so a page without a form that
-    // posts sets no CSRF cookie and costs no secret: the same bytes for every visitor.
-    const data = pageData(this, model, lazyToken(() => this.generateCsrf()))
-    const html = fragment
-      ? await this.viewAsync(options.fragment!, data)
-      : await this.viewAsync(page, data, { layout: LAYOUT })
-    return this.type('text/html; charset=utf-8').send(html)
-  })
+    app.decorateReply('render', async function (this: FastifyReply, page, model = {}, options = {}) {
+      const fragment = options.fragment !== undefined && wantsFragment(this.request)
+      this.header('Vary', 'HX-Request, Accept-Language, Cookie')
+      // Made when a template writes it out (Handlebars turns it into text), so a page without a form that
+      // posts sets no CSRF cookie and costs no secret: the same bytes for every visitor.
+      const data = pageData(
+        this,
+        model,
+        lazyToken(() => this.generateCsrf()),
+      )
+      const html = fragment
+        ? await this.viewAsync(options.fragment!, data)
+        : await this.viewAsync(page, data, { layout: LAYOUT })
+      return this.type('text/html; charset=utf-8').send(html)
+    })
 
-  // Whole pages that are the same for every visitor, rendered and compressed once per language and address;
-  // the least recently asked go first when the store is full.
-  const kept = new Map<string, { inputs: readonly unknown[]; body: Promise<Encoded> }>()
-  const sameInputs = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((value, i) => value === b[i])
-  app.decorateReply('renderKept', async function (this: FastifyReply, key, inputs, page, model, options = {}) {
-    const request = this.request
-    // A signed-in official sees their own menu, htmx asks for a fragment, and an address of any length would
-    // only fill the store: those are rendered as usual.
-    if (request.official || request.url.length > MAX_KEPT_URL || (options.fragment !== undefined && wantsFragment(request))) {
-      return this.render(page, await model(), options)
-    }
-    const id = `${key}\u0000${request.lang}\u0000${request.url}`
-    let entry = kept.get(id)
-    kept.delete(id)
-    if (!entry || !sameInputs(entry.inputs, inputs)) {
-      const body = Promise.resolve(model())
-        .then((made) => this.viewAsync(page, pageData(this, made, NO_FORM), { layout: LAYOUT }))
-        .then((html) => encode(Buffer.from(html)))
-      const made = { inputs, body }
-      entry = made
-      // A failure is not kept (unless a newer page has taken its place): the next visitor tries again.
-      body.catch(() => kept.get(id) === made && kept.delete(id))
-    }
-    kept.set(id, entry)
-    if (kept.size > MAX_KEPT_PAGES) kept.delete(kept.keys().next().value!)
-    const body = await entry.body
-    this.header('Vary', 'HX-Request, Accept-Encoding, Accept-Language, Cookie').type('text/html; charset=utf-8')
-    return sendEncoded(request, this, body)
-  })
-}, { name: 'views', dependencies: ['security', 'auth', 'static'] })
+    // Whole pages that are the same for every visitor, rendered and compressed once per language and address;
+    // the least recently asked go first when the store is full.
+    const kept = new Map<string, { inputs: readonly unknown[]; body: Promise<Encoded> }>()
+    const sameInputs = (a: readonly unknown[], b: readonly unknown[]) =>
+      a.length === b.length && a.every((value, i) => value === b[i])
+    app.decorateReply('renderKept', async function (this: FastifyReply, key, inputs, page, model, options = {}) {
+      const request = this.request
+      // A signed-in official sees their own menu, htmx asks for a fragment, and an address of any length would
+      // only fill the store: those are rendered as usual.
+      if (
+        request.official ||
+        request.url.length > MAX_KEPT_URL ||
+        (options.fragment !== undefined && wantsFragment(request))
+      ) {
+        return this.render(page, await model(), options)
+      }
+      const id = `${key}\u0000${request.lang}\u0000${request.url}`
+      let entry = kept.get(id)
+      kept.delete(id)
+      if (!entry || !sameInputs(entry.inputs, inputs)) {
+        const body = Promise.resolve(model())
+          .then((made) => this.viewAsync(page, pageData(this, made, NO_FORM), { layout: LAYOUT }))
+          .then((html) => encode(Buffer.from(html)))
+        const made = { inputs, body }
+        entry = made
+        // A failure is not kept (unless a newer page has taken its place): the next visitor tries again.
+        body.catch(() => kept.get(id) === made && kept.delete(id))
+      }
+      kept.set(id, entry)
+      if (kept.size > MAX_KEPT_PAGES) kept.delete(kept.keys().next().value!)
+      const body = await entry.body
+      this.header('Vary', 'HX-Request, Accept-Encoding, Accept-Language, Cookie').type('text/html; charset=utf-8')
+      return sendEncoded(request, this, body)
+    })
+  },
+  { name: 'views', dependencies: ['security', 'auth', 'static'] },
+)
 
 declare module 'fastify' {
   interface FastifyInstance {

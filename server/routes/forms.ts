@@ -9,15 +9,17 @@ export type FieldErrors = Record<string, string>
 export function fieldErrors(validation: unknown): FieldErrors {
   const out: FieldErrors = {}
   for (const error of (validation ?? []) as readonly FastifySchemaValidationError[]) {
-    const field = error.keyword === 'required'
-      ? String((error.params as { missingProperty?: string }).missingProperty)
-      : error.instancePath.replace(/^\//, '').split('/')[0] ?? ''
+    const field =
+      error.keyword === 'required'
+        ? String((error.params as { missingProperty?: string }).missingProperty)
+        : (error.instancePath.replace(/^\//, '').split('/')[0] ?? '')
     if (!field || out[field]) continue
-    out[field] = error.keyword === 'maxLength' || error.keyword === 'maximum'
-      ? 'form.tooLong'
-      : error.keyword === 'required' || error.keyword === 'minLength'
-        ? 'form.required'
-        : 'form.invalid'
+    out[field] =
+      error.keyword === 'maxLength' || error.keyword === 'maximum'
+        ? 'form.tooLong'
+        : error.keyword === 'required' || error.keyword === 'minLength'
+          ? 'form.required'
+          : 'form.invalid'
   }
   return out
 }
@@ -38,7 +40,10 @@ export interface SummaryItem {
 }
 
 /** The links of a form's error summary: one per wrong field, in the order the form shows the fields. */
-export function summaryItems(errors: Readonly<Record<string, string | undefined>>, fields: readonly SummaryField[]): SummaryItem[] {
+export function summaryItems(
+  errors: Readonly<Record<string, string | undefined>>,
+  fields: readonly SummaryField[],
+): SummaryItem[] {
   return fields.flatMap(({ name, label, href, vars }) => {
     const message = errors[name]
     return message ? [{ href: href ?? name, label, message, vars }] : []

@@ -20,7 +20,9 @@ function official(args: string[], env: Record<string, string> = {}) {
 }
 
 t.test('creates an official with an argon2id password, audited', async (t) => {
-  const run = official(['--email', 'wethouder@rotterdam.example', '--role', 'admin', '--name', 'Wethouder'], { OFFICIAL_PASSWORD: 'a long enough password' })
+  const run = official(['--email', 'wethouder@rotterdam.example', '--role', 'admin', '--name', 'Wethouder'], {
+    OFFICIAL_PASSWORD: 'a long enough password',
+  })
   t.equal(run.status, 0, run.stderr)
   t.match(run.stdout, 'created admin wethouder@rotterdam.example')
   t.notMatch(run.stdout, 'a long enough password')
@@ -41,7 +43,10 @@ t.test('creates an official with an argon2id password, audited', async (t) => {
   t.match(row?.passwordHash, /^\$argon2id\$/)
   t.ok(await verifyPassword(row!.passwordHash!, 'a long enough password'))
   t.ok(await verifyPassword((await findOfficialByEmail(database.db, 'raad@rotterdam.example'))!.passwordHash!, shown!))
-  t.same((await listAudit(database.db)).map((e) => e.action), ['official.create', 'official.create'])
+  t.same(
+    (await listAudit(database.db)).map((e) => e.action),
+    ['official.create', 'official.create'],
+  )
 })
 
 t.test('bad arguments print the usage and change nothing', async (t) => {

@@ -3,22 +3,39 @@ import { OUTCOME_VERSION, readOutcome, StoredOutcomeError } from '../../server/d
 import { tally } from '../../server/domain/tally/tally.js'
 
 const input = {
-  budget: 1000, unit: 100,
-  projects: [{ id: '1', cost: 600, order: 0 }, { id: '2', cost: 500, order: 1 }, { id: '3', cost: 400, order: 2 }],
+  budget: 1000,
+  unit: 100,
+  projects: [
+    { id: '1', cost: 600, order: 0 },
+    { id: '2', cost: 500, order: 1 },
+    { id: '3', cost: 400, order: 2 },
+  ],
   ballots: [['1', '2'], ['1'], ['2', '3'], ['3']],
 }
 
-t.test('a stored outcome of either rule reads back as it was counted, through JSON as the database keeps it', async (t) => {
-  for (const rule of ['greedy', 'equal-shares'] as const) {
-    const counted = tally(input, rule)
-    t.same(readOutcome(OUTCOME_VERSION, JSON.parse(JSON.stringify(counted))), counted, rule)
-  }
-})
+t.test(
+  'a stored outcome of either rule reads back as it was counted, through JSON as the database keeps it',
+  async (t) => {
+    for (const rule of ['greedy', 'equal-shares'] as const) {
+      const counted = tally(input, rule)
+      t.same(readOutcome(OUTCOME_VERSION, JSON.parse(JSON.stringify(counted))), counted, rule)
+    }
+  },
+)
 
 t.test('an outcome of another shape or version is refused instead of trusted', async (t) => {
   const stored = JSON.parse(JSON.stringify(tally(input, 'greedy'))) as ReturnType<typeof tally>
   t.throws(() => readOutcome(OUTCOME_VERSION + 1, stored), StoredOutcomeError, 'a version this software does not know')
-  t.throws(() => readOutcome(OUTCOME_VERSION, { ...stored, selected: [1, 2] }), StoredOutcomeError, 'ids stored as numbers')
-  t.throws(() => readOutcome(OUTCOME_VERSION, { ...stored, projects: [{ ...stored.projects[0], reason: { kind: 'lottery' } }] }), StoredOutcomeError, 'a reason nobody can explain')
+  t.throws(
+    () => readOutcome(OUTCOME_VERSION, { ...stored, selected: [1, 2] }),
+    StoredOutcomeError,
+    'ids stored as numbers',
+  )
+  t.throws(
+    () =>
+      readOutcome(OUTCOME_VERSION, { ...stored, projects: [{ ...stored.projects[0], reason: { kind: 'lottery' } }] }),
+    StoredOutcomeError,
+    'a reason nobody can explain',
+  )
   t.throws(() => readOutcome(OUTCOME_VERSION, null), StoredOutcomeError)
 })

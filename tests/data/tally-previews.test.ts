@@ -28,7 +28,13 @@ for (const [i, code] of codes.entries()) {
   codeIds.push(found!.id)
   // A spread that gives the Method of Equal Shares something to do, with a few empty ballots.
   const choice = projects.filter((_, j) => (i * 7 + j * 3) % 5 < 1 + (i % 3)).map((p) => p.id)
-  await castBallot(db, { roundId, codeId: found!.id, channel: 'online', projectIds: i % 13 === 0 ? [] : choice, receipt: generateReceipt(randomInt) })
+  await castBallot(db, {
+    roundId,
+    codeId: found!.id,
+    channel: 'online',
+    projectIds: i % 13 === 0 ? [] : choice,
+    receipt: generateReceipt(randomInt),
+  })
 }
 await setPhase(db, roundId, 'closed')
 const admin = await createOfficial(db, 'admin', 'publisher@example.test')
@@ -49,7 +55,12 @@ async function publishRolledBack(version = VERSION): Promise<{ result: Result; d
     await db.transaction(async (tx) => {
       const outcome = await publishResult(tx, roundId, official, version)
       if (!('published' in outcome)) throw new Error('not published')
-      const [entry] = await tx.select().from(auditLog).where(eq(auditLog.action, 'results.publish')).orderBy(desc(auditLog.id)).limit(1)
+      const [entry] = await tx
+        .select()
+        .from(auditLog)
+        .where(eq(auditLog.action, 'results.publish'))
+        .orderBy(desc(auditLog.id))
+        .limit(1)
       seen = { result: outcome.published, details: entry!.details }
       tx.rollback()
     })
@@ -75,29 +86,43 @@ t.beforeEach(async () => {
   await db.delete(tallyPreviews)
 })
 
-t.test('publishing after a preview takes the previewed count and stores what publishing without one stores', async (t) => {
-  const without = await publishRolledBack()
-  t.equal(without.details.reusedPreview, false, 'no preview: counted at publishing')
+t.test(
+  'publishing after a preview takes the previewed count and stores what publishing without one stores',
+  async (t) => {
+    const without = await publishRolledBack()
+    t.equal(without.details.reusedPreview, false, 'no preview: counted at publishing')
 
-  const { data, previews } = await preview()
-  t.same(previews.map((p) => p.rule), ['equal-shares', 'greedy'])
-  t.equal(data.ballots.length, 60)
-  t.equal((await db.select().from(tallyPreviews).where(eq(tallyPreviews.roundId, roundId))).length, 2, 'both rules kept')
-  const withPreview = await publishRolledBack()
-  t.equal(withPreview.details.reusedPreview, true, 'the previewed count taken')
-  t.same(comparable(withPreview), comparable(without), 'the same result, file contents and audit entry')
-  t.same(withPreview.result.outcome, await countNow())
-  t.equal((await theRound()).phase, 'closed', 'rolled back')
+    const { data, previews } = await preview()
+    t.same(
+      previews.map((p) => p.rule),
+      ['equal-shares', 'greedy'],
+    )
+    t.equal(data.ballots.length, 60)
+    t.equal(
+      (await db.select().from(tallyPreviews).where(eq(tallyPreviews.roundId, roundId))).length,
+      2,
+      'both rules kept',
+    )
+    const withPreview = await publishRolledBack()
+    t.equal(withPreview.details.reusedPreview, true, 'the previewed count taken')
+    t.same(comparable(withPreview), comparable(without), 'the same result, file contents and audit entry')
+    t.same(withPreview.result.outcome, await countNow())
+    t.equal((await theRound()).phase, 'closed', 'rolled back')
 
-  await preview()
-  t.equal((await db.select().from(tallyPreviews)).length, 2, 'a second preview replaces the first')
-  t.equal((await publishRolledBack()).details.reusedPreview, true)
-})
+    await preview()
+    t.equal((await db.select().from(tallyPreviews)).length, 2, 'a second preview replaces the first')
+    t.equal((await publishRolledBack()).details.reusedPreview, true)
+  },
+)
 
 t.test('a preview made before a code was revoked is not taken: publishing counts again', async (t) => {
   const { previews } = await preview()
   const before = previews.find((p) => p.rule === 'equal-shares')!.outcome
-  const setRevoked = (at: Date | null) => db.update(votingCodes).set({ revokedAt: at }).where(and(eq(votingCodes.id, codeIds[1]!), eq(votingCodes.roundId, roundId)))
+  const setRevoked = (at: Date | null) =>
+    db
+      .update(votingCodes)
+      .set({ revokedAt: at })
+      .where(and(eq(votingCodes.id, codeIds[1]!), eq(votingCodes.roundId, roundId)))
   await setRevoked(new Date())
   t.teardown(() => setRevoked(null))
   const published = await publishRolledBack()
@@ -110,15 +135,24 @@ t.test('a preview made before a code was revoked is not taken: publishing counts
 t.test('nor one made before the budget or a cost changed, by another version, or under another rule', async (t) => {
   const round = await theRound()
   await preview()
-  await db.update(rounds).set({ budgetCents: round.budgetCents - 100 }).where(eq(rounds.id, roundId))
+  await db
+    .update(rounds)
+    .set({ budgetCents: round.budgetCents - 100 })
+    .where(eq(rounds.id, roundId))
   t.equal((await publishRolledBack()).details.reusedPreview, false, 'the budget')
   await db.update(rounds).set({ budgetCents: round.budgetCents }).where(eq(rounds.id, roundId))
   t.equal((await publishRolledBack()).details.reusedPreview, true, 'the budget as it was previewed')
 
   const [project] = await db.select().from(proposals).where(eq(proposals.id, projects[0]!.id))
-  await db.update(proposals).set({ correctedCostCents: projects[0]!.costCents + 100 }).where(eq(proposals.id, project!.id))
-  t.equal((await publishRolledBack()).details.reusedPreview, false, 'a project\'s cost')
-  await db.update(proposals).set({ correctedCostCents: project!.correctedCostCents }).where(eq(proposals.id, project!.id))
+  await db
+    .update(proposals)
+    .set({ correctedCostCents: projects[0]!.costCents + 100 })
+    .where(eq(proposals.id, project!.id))
+  t.equal((await publishRolledBack()).details.reusedPreview, false, "a project's cost")
+  await db
+    .update(proposals)
+    .set({ correctedCostCents: project!.correctedCostCents })
+    .where(eq(proposals.id, project!.id))
 
   t.equal((await publishRolledBack('wijkbudget 1.2.4')).details.reusedPreview, false, 'another version of the software')
 
@@ -128,10 +162,14 @@ t.test('nor one made before the budget or a cost changed, by another version, or
 
   await preview()
   await db.update(tallyPreviews).set({ outcomeVersion: 99 })
-  t.equal((await publishRolledBack()).details.reusedPreview, false, 'a preview stored in a shape this software cannot read')
+  t.equal(
+    (await publishRolledBack()).details.reusedPreview,
+    false,
+    'a preview stored in a shape this software cannot read',
+  )
 })
 
-t.test('a real publication after a preview: published once, the preview\'s count stored', async (t) => {
+t.test("a real publication after a preview: published once, the preview's count stored", async (t) => {
   const { previews } = await preview()
   const outcome = await publishResult(db, roundId, official, VERSION)
   t.ok('published' in outcome)

@@ -25,32 +25,44 @@ if (session) {
     const main = await text(page)
     t.match(main, /€\s?100\.000/, 'the budget is shown in euro')
     t.match(main, 'Ideeën worden bekeken', 'the phase is shown')
-    t.ok(await page.getByRole('heading', { name: 'Energiecoaches in je eigen taal' }).isVisible(), 'an approved proposal is listed')
-    t.ok(await page.getByRole('heading', { name: 'Groene daken op bushokjes' }).isVisible(), 'a proposal under review is listed')
+    t.ok(
+      await page.getByRole('heading', { name: 'Energiecoaches in je eigen taal' }).isVisible(),
+      'an approved proposal is listed',
+    )
+    t.ok(
+      await page.getByRole('heading', { name: 'Groene daken op bushokjes' }).isVisible(),
+      'a proposal under review is listed',
+    )
     await checkPage(t, page)
     await page.context().close()
   })
 
-  t.test('a resident switches to English with the language switch, and the choice stays on the next page', async (t) => {
-    const page = await session.newPage()
-    await page.goto('/rounds/bospolder-tussendijken')
-    await page.locator('.language-switch summary').click()
-    await page.locator('.language-switch').getByRole('link', { name: 'English' }).click()
-    await page.waitForURL('**/rounds/bospolder-tussendijken')
-    t.equal(await page.locator('html').getAttribute('lang'), 'en')
-    t.ok(await page.getByRole('heading', { name: 'Ideas', exact: true }).isVisible(), 'the proposals heading is in English')
-    t.match(await text(page), 'Ideas being checked', 'the phase is in English')
-    await checkPage(t, page)
+  t.test(
+    'a resident switches to English with the language switch, and the choice stays on the next page',
+    async (t) => {
+      const page = await session.newPage()
+      await page.goto('/rounds/bospolder-tussendijken')
+      await page.locator('.language-switch summary').click()
+      await page.locator('.language-switch').getByRole('link', { name: 'English' }).click()
+      await page.waitForURL('**/rounds/bospolder-tussendijken')
+      t.equal(await page.locator('html').getAttribute('lang'), 'en')
+      t.ok(
+        await page.getByRole('heading', { name: 'Ideas', exact: true }).isVisible(),
+        'the proposals heading is in English',
+      )
+      t.match(await text(page), 'Ideas being checked', 'the phase is in English')
+      await checkPage(t, page)
 
-    await page.getByRole('link', { name: 'Neighbourhood budgets' }).click()
-    await page.waitForURL((url) => url.pathname === '/')
-    t.equal(await page.locator('html').getAttribute('lang'), 'en', 'still English on the next page')
-    t.equal(await page.locator('h1').innerText(), 'Neighbourhood budgets')
-    await page.locator('.language-switch summary').click()
-    t.ok(await page.getByRole('link', { name: 'Nederlands' }).isVisible(), 'the way back to Dutch is offered')
-    await checkPage(t, page)
-    await page.context().close()
-  })
+      await page.getByRole('link', { name: 'Neighbourhood budgets' }).click()
+      await page.waitForURL((url) => url.pathname === '/')
+      t.equal(await page.locator('html').getAttribute('lang'), 'en', 'still English on the next page')
+      t.equal(await page.locator('h1').innerText(), 'Neighbourhood budgets')
+      await page.locator('.language-switch summary').click()
+      t.ok(await page.getByRole('link', { name: 'Nederlands' }).isVisible(), 'the way back to Dutch is offered')
+      await checkPage(t, page)
+      await page.context().close()
+    },
+  )
 
   t.test('the demo admin logs in through the staff link, lands on the dashboard and logs out', async (t) => {
     const page = await session.newPage()
@@ -70,7 +82,10 @@ if (session) {
 
     await page.getByRole('button', { name: 'Uitloggen' }).click()
     await page.waitForURL((url) => url.pathname === '/')
-    t.ok(await page.getByRole('link', { name: 'Inloggen medewerkers' }).isVisible(), 'logged out: the staff link is back')
+    t.ok(
+      await page.getByRole('link', { name: 'Inloggen medewerkers' }).isVisible(),
+      'logged out: the staff link is back',
+    )
     await page.goto('/official')
     t.equal(path(page), '/login', 'the dashboard now asks for a login')
     await page.context().close()
@@ -84,7 +99,15 @@ if (session) {
       const el = document.activeElement as HTMLElement
       const box = el.getBoundingClientRect()
       const style = getComputedStyle(el)
-      return { className: el.className, text: el.innerText, left: box.left, right: box.right, top: box.top, outline: style.outlineStyle, outlineWidth: style.outlineWidth }
+      return {
+        className: el.className,
+        text: el.innerText,
+        left: box.left,
+        right: box.right,
+        top: box.top,
+        outline: style.outlineStyle,
+        outlineWidth: style.outlineWidth,
+      }
     })
     t.equal(focused.className, 'skip-link')
     t.equal(focused.text, 'Direct naar de inhoud')

@@ -21,17 +21,34 @@ const text = (page: Page) => page.locator('main').innerText()
 
 /** A facts-list figure, by its term: the codes page shows how many codes were made and revoked. */
 const fact = (page: Page, term: string) =>
-  page.locator('dl.facts > div').filter({ has: page.getByText(term, { exact: true }) }).locator('dd').innerText()
+  page
+    .locator('dl.facts > div')
+    .filter({ has: page.getByText(term, { exact: true }) })
+    .locator('dd')
+    .innerText()
 /** A row of a table with row headers, by its header: the turnout page's figures. */
 const row = (page: Page, table: number, header: string) =>
   page.locator('main table').nth(table).getByRole('row', { name: header, exact: false }).locator('td').innerText()
 
-interface Letter { code: string; group: string; url: string }
+interface Letter {
+  code: string
+  group: string
+  url: string
+}
 
 /** The mail-merge file: a byte order mark, a header, and one line per letter (codes and groups hold no commas or quotes). */
 function parseCsv(csv: string): { header: string; letters: Letter[] } {
-  const [header, ...lines] = csv.replace(/^\uFEFF/, '').split('\r\n').filter((line) => line !== '')
-  return { header: header!, letters: lines.map((line) => { const [code, group, url] = line.split(','); return { code: code!, group: group!, url: url! } }) }
+  const [header, ...lines] = csv
+    .replace(/^\uFEFF/, '')
+    .split('\r\n')
+    .filter((line) => line !== '')
+  return {
+    header: header!,
+    letters: lines.map((line) => {
+      const [code, group, url] = line.split(',')
+      return { code: code!, group: group!, url: url! }
+    }),
+  }
 }
 
 if (session) {
@@ -45,83 +62,135 @@ if (session) {
   let letters: Letter[] = []
 
   const codeRow = async (code: string) =>
-    (await db.select().from(votingCodes).where(eq(votingCodes.codeHash, hashCode(TEST_CONFIG.codeKey, normaliseCode(code)!))))[0]
+    (
+      await db
+        .select()
+        .from(votingCodes)
+        .where(eq(votingCodes.codeHash, hashCode(TEST_CONFIG.codeKey, normaliseCode(code)!)))
+    )[0]
 
-  t.test('an admin makes five letter codes with QR codes, downloads them once, and revokes a lost letter', async (t) => {
-    const context = await session.browser.newContext({ baseURL: session.baseUrl, viewport: DESKTOP, acceptDownloads: true, locale: 'nl-NL' })
-    const page = await context.newPage()
-    await login(page, admin.email)
-    await page.getByRole('link', { name: roundTitle }).click()
-    await page.waitForURL(`**/official/rounds/${roundId}`)
-    t.equal(await page.locator('h1').innerText(), roundTitle, 'the management page of the round opens')
-    await checkPage(t, page)
+  t.test(
+    'an admin makes five letter codes with QR codes, downloads them once, and revokes a lost letter',
+    async (t) => {
+      const context = await session.browser.newContext({
+        baseURL: session.baseUrl,
+        viewport: DESKTOP,
+        acceptDownloads: true,
+        locale: 'nl-NL',
+      })
+      const page = await context.newPage()
+      await login(page, admin.email)
+      await page.getByRole('link', { name: roundTitle }).click()
+      await page.waitForURL(`**/official/rounds/${roundId}`)
+      t.equal(await page.locator('h1').innerText(), roundTitle, 'the management page of the round opens')
+      await checkPage(t, page)
 
-    await page.getByRole('link', { name: 'Stemcodes', exact: true }).click()
-    await page.waitForURL(`**/official/rounds/${roundId}/codes`)
-    t.equal(await page.locator('h1').innerText(), 'Stemcodes')
-    t.match(await text(page), 'Er zijn nog geen codes gemaakt.', 'no codes yet')
-    await checkPage(t, page)
+      await page.getByRole('link', { name: 'Stemcodes', exact: true }).click()
+      await page.waitForURL(`**/official/rounds/${roundId}/codes`)
+      t.equal(await page.locator('h1').innerText(), 'Stemcodes')
+      t.match(await text(page), 'Er zijn nog geen codes gemaakt.', 'no codes yet')
+      await checkPage(t, page)
 
-    await page.getByLabel('Aantal codes').fill('5')
-    await page.getByLabel('Groep (niet verplicht)').fill(GROUP)
-    const qr = page.getByRole('checkbox', { name: 'Maak ook een QR-code voor elke code' })
-    t.ok(await qr.isChecked(), 'QR codes are on unless switched off')
-    await page.evaluate(() => Object.assign(window, { marker: 'still here' }))
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Codes maken en downloaden' }).click(),
-    ])
-    // The download leaves the page where it is; the totals ask again until they show the new codes.
-    await page.waitForFunction(() => document.querySelector('#code-totals dd')?.textContent === '5')
-    t.equal(await page.evaluate(() => (window as unknown as { marker?: string }).marker), 'still here', 'the count changed without a reload')
-    t.match(download.suggestedFilename(), new RegExp(`^stemcodes-${slug}-\\d{8}T\\d{6}Z\\.zip$`), 'the file is named after the round and the time')
-    const zip = unzipSync(new Uint8Array(await readFile((await download.path()))))
-    const { header, letters: downloaded } = parseCsv(strFromU8(zip['codes.csv']!))
-    letters = downloaded
-    t.equal(header, 'code,group,voting_url', 'codes.csv has the columns for the mail merge')
-    t.equal(letters.length, 5, 'and five letters')
-    t.equal(new Set(letters.map((l) => l.code)).size, 5, 'each with its own code')
-    for (const letter of letters) {
-      t.match(letter, { code: /^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/, group: GROUP, url: `${TEST_CONFIG.publicUrl}/rounds/${slug}/vote?code=${letter.code}` })
-      t.match(strFromU8(zip[`qr/${letter.code}.svg`] ?? new Uint8Array()), /^<svg /, `qr/${letter.code}.svg is a QR image`)
-    }
-    t.equal(Object.keys(zip).filter((name) => name.endsWith('.svg')).length, 5, 'one QR image per code, nothing else')
+      await page.getByLabel('Aantal codes').fill('5')
+      await page.getByLabel('Groep (niet verplicht)').fill(GROUP)
+      const qr = page.getByRole('checkbox', { name: 'Maak ook een QR-code voor elke code' })
+      t.ok(await qr.isChecked(), 'QR codes are on unless switched off')
+      await page.evaluate(() => Object.assign(window, { marker: 'still here' }))
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Codes maken en downloaden' }).click(),
+      ])
+      // The download leaves the page where it is; the totals ask again until they show the new codes.
+      await page.waitForFunction(() => document.querySelector('#code-totals dd')?.textContent === '5')
+      t.equal(
+        await page.evaluate(() => (window as unknown as { marker?: string }).marker),
+        'still here',
+        'the count changed without a reload',
+      )
+      t.match(
+        download.suggestedFilename(),
+        new RegExp(`^stemcodes-${slug}-\\d{8}T\\d{6}Z\\.zip$`),
+        'the file is named after the round and the time',
+      )
+      const zip = unzipSync(new Uint8Array(await readFile(await download.path())))
+      const { header, letters: downloaded } = parseCsv(strFromU8(zip['codes.csv']!))
+      letters = downloaded
+      t.equal(header, 'code,group,voting_url', 'codes.csv has the columns for the mail merge')
+      t.equal(letters.length, 5, 'and five letters')
+      t.equal(new Set(letters.map((l) => l.code)).size, 5, 'each with its own code')
+      for (const letter of letters) {
+        t.match(letter, {
+          code: /^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/,
+          group: GROUP,
+          url: `${TEST_CONFIG.publicUrl}/rounds/${slug}/vote?code=${letter.code}`,
+        })
+        t.match(
+          strFromU8(zip[`qr/${letter.code}.svg`] ?? new Uint8Array()),
+          /^<svg /,
+          `qr/${letter.code}.svg is a QR image`,
+        )
+      }
+      t.equal(Object.keys(zip).filter((name) => name.endsWith('.svg')).length, 5, 'one QR image per code, nothing else')
 
-    const stored = await db.select().from(votingCodes).where(eq(votingCodes.roundId, roundId))
-    t.same(stored.map((c) => c.codeHash).sort(), letters.map((l) => hashCode(TEST_CONFIG.codeKey, normaliseCode(l.code)!)).sort(),
-      'the database holds the five codes, as keyed hashes only')
-    t.ok(stored.every((c) => c.groupLabel === GROUP && c.revokedAt === null), 'in the group, none revoked')
-    const [batch] = await db.select().from(codeBatches).where(eq(codeBatches.roundId, roundId))
-    t.match(batch, { count: 5, groupLabel: GROUP })
+      const stored = await db.select().from(votingCodes).where(eq(votingCodes.roundId, roundId))
+      t.same(
+        stored.map((c) => c.codeHash).sort(),
+        letters.map((l) => hashCode(TEST_CONFIG.codeKey, normaliseCode(l.code)!)).sort(),
+        'the database holds the five codes, as keyed hashes only',
+      )
+      t.ok(
+        stored.every((c) => c.groupLabel === GROUP && c.revokedAt === null),
+        'in the group, none revoked',
+      )
+      const [batch] = await db.select().from(codeBatches).where(eq(codeBatches.roundId, roundId))
+      t.match(batch, { count: 5, groupLabel: GROUP })
 
-    // The batch list is not part of the totals: a reload shows it.
-    await page.reload()
-    t.equal(await fact(page, 'Codes gemaakt'), '5')
-    t.same(await page.locator('main table tbody tr td').allInnerTexts().then((cells) => cells.slice(1)), [GROUP, '5', admin.name],
-      'the batch is listed with its group, size and maker')
-    t.notMatch(await page.content(), letters[0]!.code, 'the codes themselves are never shown again')
-    await checkPage(t, page)
+      // The batch list is not part of the totals: a reload shows it.
+      await page.reload()
+      t.equal(await fact(page, 'Codes gemaakt'), '5')
+      t.same(
+        await page
+          .locator('main table tbody tr td')
+          .allInnerTexts()
+          .then((cells) => cells.slice(1)),
+        [GROUP, '5', admin.name],
+        'the batch is listed with its group, size and maker',
+      )
+      t.notMatch(await page.content(), letters[0]!.code, 'the codes themselves are never shown again')
+      await checkPage(t, page)
 
-    const lost = letters[0]!
-    await page.getByLabel('Stemcode uit de brief').fill(lost.code.toLowerCase())
-    await page.getByRole('button', { name: 'Code intrekken' }).click()
-    await page.waitForURL(`**/official/rounds/${roundId}/codes?notice=revoked`)
-    t.equal(await page.getByRole('status').innerText(),
-      'De code is ingetrokken. Niemand kan er nog mee stemmen. Is er al mee gestemd? Dan telt die stem niet mee.', 'the revocation is confirmed')
-    t.equal(await fact(page, 'Codes ingetrokken'), '1')
-    const revoked = await codeRow(lost.code)
-    t.ok(revoked!.revokedAt, 'the code is revoked in the database')
-    const audit = await db.select().from(auditLog).where(inArray(auditLog.action, ['codes.generate', 'codes.revoke'])).orderBy(asc(auditLog.id))
-    t.same(audit.map((e) => [e.action, e.actor, e.object]), [
-      ['codes.generate', admin.email, `round:${roundId}`],
-      ['codes.revoke', admin.email, `code:${revoked!.id}`],
-    ], 'both actions are in the audit log, by the admin')
-    await checkPage(t, page)
+      const lost = letters[0]!
+      await page.getByLabel('Stemcode uit de brief').fill(lost.code.toLowerCase())
+      await page.getByRole('button', { name: 'Code intrekken' }).click()
+      await page.waitForURL(`**/official/rounds/${roundId}/codes?notice=revoked`)
+      t.equal(
+        await page.getByRole('status').innerText(),
+        'De code is ingetrokken. Niemand kan er nog mee stemmen. Is er al mee gestemd? Dan telt die stem niet mee.',
+        'the revocation is confirmed',
+      )
+      t.equal(await fact(page, 'Codes ingetrokken'), '1')
+      const revoked = await codeRow(lost.code)
+      t.ok(revoked!.revokedAt, 'the code is revoked in the database')
+      const audit = await db
+        .select()
+        .from(auditLog)
+        .where(inArray(auditLog.action, ['codes.generate', 'codes.revoke']))
+        .orderBy(asc(auditLog.id))
+      t.same(
+        audit.map((e) => [e.action, e.actor, e.object]),
+        [
+          ['codes.generate', admin.email, `round:${roundId}`],
+          ['codes.revoke', admin.email, `code:${revoked!.id}`],
+        ],
+        'both actions are in the audit log, by the admin',
+      )
+      await checkPage(t, page)
 
-    await page.setViewportSize(PHONE)
-    await checkPage(t, page)
-    await context.close()
-  })
+      await page.setViewportSize(PHONE)
+      await checkPage(t, page)
+      await context.close()
+    },
+  )
 
   t.test('a moderator enters a paper ballot for another letter and sees one paper ballot in the turnout', async (t) => {
     t.equal(letters.length, 5, 'the codes were made')
@@ -143,12 +212,27 @@ if (session) {
     await ticked.getByRole('checkbox', { name: new RegExp(`^${heatScan!.title}`) }).check()
     await page.getByRole('button', { name: 'Papieren stem opslaan' }).click()
     await page.waitForURL(`**/official/rounds/${roundId}/paper?done=entered&receipt=*`)
-    const [ballot] = await db.select().from(ballots).where(eq(ballots.codeId, (await codeRow(paperLetter.code))!.id))
-    t.match(ballot, { channel: 'paper', projectIds: [coaches!.id, heatScan!.id].sort((a, b) => a - b) }, 'the paper ballot is stored for its code')
+    const [ballot] = await db
+      .select()
+      .from(ballots)
+      .where(eq(ballots.codeId, (await codeRow(paperLetter.code))!.id))
+    t.match(
+      ballot,
+      { channel: 'paper', projectIds: [coaches!.id, heatScan!.id].sort((a, b) => a - b) },
+      'the paper ballot is stored for its code',
+    )
     const confirmation = await page.getByRole('status').innerText()
     t.match(confirmation, 'De papieren stem is opgeslagen.', 'the moderator is told it is stored')
-    t.match(confirmation, `Code van het bewijs van stemmen: ${ballot!.receipt}`, 'with the receipt to hand to the resident')
-    t.equal(await page.getByLabel('Stemcode op het stembiljet').inputValue(), '', 'the form is empty for the next paper ballot')
+    t.match(
+      confirmation,
+      `Code van het bewijs van stemmen: ${ballot!.receipt}`,
+      'with the receipt to hand to the resident',
+    )
+    t.equal(
+      await page.getByLabel('Stemcode op het stembiljet').inputValue(),
+      '',
+      'the form is empty for the next paper ballot',
+    )
     await checkPage(t, page)
 
     await page.getByRole('link', { name: roundTitle }).click()
@@ -176,12 +260,21 @@ if (session) {
     await page.getByRole('button', { name: 'Verder' }).tap()
     await page.waitForURL(`**/rounds/${slug}/vote`)
     const code = page.getByLabel('Uw stemcode')
-    t.same(await page.getByRole('alert').getByRole('link').allInnerTexts(), ['Deze code is ingetrokken. Neem contact op met de gemeente voor een nieuwe brief.'])
+    t.same(await page.getByRole('alert').getByRole('link').allInnerTexts(), [
+      'Deze code is ingetrokken. Neem contact op met de gemeente voor een nieuwe brief.',
+    ])
     t.equal(await code.getAttribute('aria-invalid'), 'true', 'the code is marked as wrong')
     t.match(await code.getAttribute('aria-describedby'), 'code-error', 'and its message is tied to it')
     t.equal(await page.getByRole('heading', { name: 'Kies uw projecten' }).count(), 0, 'no ballot is shown')
     const revoked = await codeRow(lost.code)
-    t.same(await db.select().from(ballots).where(and(eq(ballots.roundId, roundId), eq(ballots.codeId, revoked!.id))), [], 'no ballot is stored')
+    t.same(
+      await db
+        .select()
+        .from(ballots)
+        .where(and(eq(ballots.roundId, roundId), eq(ballots.codeId, revoked!.id))),
+      [],
+      'no ballot is stored',
+    )
     await checkPage(t, page)
     await page.context().close()
   })

@@ -16,8 +16,14 @@ const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
 
 // Debian's Chromium, never a downloaded one; quiet flags keep it off the network.
 const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
 ]
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
@@ -112,7 +118,9 @@ export async function checkA11y(page: Page): Promise<void> {
   }, WCAG_TAGS)
   if (violations.length > 0) {
     // tap prints the message on one line and the extra property as a readable list below it.
-    const error = new Error(`${violations.length} axe violation(s) on ${page.url()}: ${violations.map((v) => v.id).join(', ')}`)
+    const error = new Error(
+      `${violations.length} axe violation(s) on ${page.url()}: ${violations.map((v) => v.id).join(', ')}`,
+    )
     throw Object.assign(error, { violations: violations.map(describe) })
   }
 }

@@ -8,7 +8,10 @@ export class Visitor {
   private cookies = new Map<string, string>()
   private csrf = ''
 
-  constructor(private readonly app: FastifyInstance, private readonly ip = '127.0.0.1') {}
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly ip = '127.0.0.1',
+  ) {}
 
   private remember(response: LightMyRequestResponse) {
     for (const cookie of response.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
@@ -30,7 +33,14 @@ export class Visitor {
   }
 
   async get(url: string, headers: Record<string, string> = {}) {
-    return this.remember(await this.app.inject({ method: 'GET', url, remoteAddress: this.ip, headers: { cookie: this.cookieHeader, ...headers } }))
+    return this.remember(
+      await this.app.inject({
+        method: 'GET',
+        url,
+        remoteAddress: this.ip,
+        headers: { cookie: this.cookieHeader, ...headers },
+      }),
+    )
   }
 
   /** Posts a form; `_csrf` is the token of the last page read unless the form gives its own (or null for none). */
@@ -41,13 +51,15 @@ export class Visitor {
       if (value === null) continue
       for (const v of Array.isArray(value) ? value : [value]) body.append(key, v)
     }
-    return this.remember(await this.app.inject({
-      method: 'POST',
-      url,
-      remoteAddress: this.ip,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: this.cookieHeader, ...headers },
-      payload: body.toString(),
-    }))
+    return this.remember(
+      await this.app.inject({
+        method: 'POST',
+        url,
+        remoteAddress: this.ip,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: this.cookieHeader, ...headers },
+        payload: body.toString(),
+      }),
+    )
   }
 
   /** The same browser (cookies, last form token, address) talking to another app instance behind the same load balancer. */

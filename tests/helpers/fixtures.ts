@@ -48,11 +48,14 @@ export interface DemoRound<R extends Role> {
  * The app on a fresh database with the demo round (Bospolder-Tussendijken) seeded, the officials
  * created after the seed, the round put in `phase`, its ballot projects, and `codes` letter codes.
  */
-export async function demoRound<R extends Role = Role>(t: Teardown, options: DemoRoundOptions<R> = {}): Promise<DemoRound<R>> {
+export async function demoRound<R extends Role = Role>(
+  t: Teardown,
+  options: DemoRoundOptions<R> = {},
+): Promise<DemoRound<R>> {
   const { app, db } = await testApp(t)
   await seedDemo(db)
   const roles: readonly Role[] = options.officials ?? ROLES
-  const officials = await createOfficials(db, roles) as Record<R, Official>
+  const officials = (await createOfficials(db, roles)) as Record<R, Official>
   const [round] = await db.select().from(rounds)
   if (!round) throw new Error('seedDemo made no round')
   const roundId = round.id
@@ -62,7 +65,13 @@ export async function demoRound<R extends Role = Role>(t: Teardown, options: Dem
   let next = 0
   const { ips } = options
   return {
-    app, db, round, roundId, projects, codes, officials,
+    app,
+    db,
+    round,
+    roundId,
+    projects,
+    codes,
+    officials,
     byTitle(start) {
       const project = projects.find((p) => p.title.startsWith(start))
       if (!project) throw new Error(`no ballot project's title starts with ${start}`)
@@ -73,6 +82,10 @@ export async function demoRound<R extends Role = Role>(t: Teardown, options: Dem
       if (code === undefined) throw new Error(`all ${codes.length} codes are handed out; ask demoRound for more`)
       return code
     },
-    signedIn: ips ? signInFrom(app, ips) : async () => { throw new Error('demoRound: give `ips` to sign officials in') },
+    signedIn: ips
+      ? signInFrom(app, ips)
+      : async () => {
+          throw new Error('demoRound: give `ips` to sign officials in')
+        },
   }
 }

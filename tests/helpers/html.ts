@@ -115,7 +115,12 @@ export class Html {
   }
 
   /** The control a field's label points at, with what a user sees about it: its error and whether it is marked invalid. */
-  field(name: string): { value: string | undefined; invalid: boolean; error: string | undefined; describedBy: string[] } {
+  field(name: string): {
+    value: string | undefined
+    invalid: boolean
+    error: string | undefined
+    describedBy: string[]
+  } {
     const element = this.get(`[name="${name}"]`)
     const id = element.getAttribute('id')
     const error = id ? this.find(`#${id}-error`) : null
@@ -141,7 +146,10 @@ const PLURAL_FORMS = ['zero', 'one', 'two', 'few', 'many', 'other']
 /** A key's texts in one language: the key itself, or its plural forms (`key_one`, `key_other`, …). */
 function templates(key: string, lang: Lang): string[] {
   const table = tables[lang]
-  const found = key in table ? [table[key]!] : PLURAL_FORMS.map((form) => table[`${key}_${form}`]).filter((text) => text !== undefined)
+  const found =
+    key in table
+      ? [table[key]!]
+      : PLURAL_FORMS.map((form) => table[`${key}_${form}`]).filter((text) => text !== undefined)
   if (found.length === 0) throw new Error(`no translation key ${key} in ${lang}`)
   return found
 }
@@ -164,7 +172,11 @@ export function msg(key: string, vars: Record<string, unknown> = {}, lang: Lang 
  */
 export function msgPattern(key: string, lang: Lang = 'nl'): RegExp {
   const forms = templates(key, lang).map((text) =>
-    squash(text).split(/\{\w+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+?'))
+    squash(text)
+      .split(/\{\w+\}/)
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.+?'),
+  )
   return new RegExp(`^(?:${forms.join('|')})$`)
 }
 
@@ -175,7 +187,10 @@ export function parseHtml(body: string): HTMLElement {
 
 /** The visible words of an element, spaces folded and no-break spaces made plain. */
 export function words(element: HTMLElement | null | undefined): string {
-  return (element?.textContent ?? '').replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim()
+  return (element?.textContent ?? '')
+    .replace(/\u00a0/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
 }
 
 /** The page title without the site name after it. */
@@ -197,16 +212,24 @@ export function errorSummary(doc: HTMLElement): { links: string[]; problems: str
   const links = summary.querySelectorAll('a')
   for (const link of links) {
     const target = (link.getAttribute('href') ?? '').replace(/^#/, '')
-    if (!doc.querySelector(`[id="${target}"]`)) problems.push(`the summary links to #${target}, which is not on the page`)
+    if (!doc.querySelector(`[id="${target}"]`))
+      problems.push(`the summary links to #${target}, which is not on the page`)
   }
   for (const field of doc.querySelectorAll('[aria-invalid="true"]')) {
     const ids = (field.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean)
     if (ids.length === 0) problems.push(`#${field.id} is invalid but described by nothing`)
-    for (const id of ids) if (!doc.querySelector(`[id="${id}"]`)) problems.push(`#${field.id} is described by #${id}, which is not on the page`)
+    for (const id of ids)
+      if (!doc.querySelector(`[id="${id}"]`))
+        problems.push(`#${field.id} is described by #${id}, which is not on the page`)
   }
-  const described = new Set(doc.querySelectorAll('[aria-invalid="true"]').flatMap((f) => (f.getAttribute('aria-describedby') ?? '').split(/\s+/)))
+  const described = new Set(
+    doc
+      .querySelectorAll('[aria-invalid="true"]')
+      .flatMap((f) => (f.getAttribute('aria-describedby') ?? '').split(/\s+/)),
+  )
   for (const message of doc.querySelectorAll('.field__error')) {
-    if (!message.id || !described.has(message.id)) problems.push(`the message "${words(message)}" describes no field marked aria-invalid`)
+    if (!message.id || !described.has(message.id))
+      problems.push(`the message "${words(message)}" describes no field marked aria-invalid`)
   }
   return { links: links.map((a) => words(a)), problems }
 }

@@ -5,9 +5,7 @@ import { fileURLToPath } from 'node:url'
 export const PABULIB_DIR = fileURLToPath(new URL('../fixtures/pabulib/', import.meta.url))
 
 export type PabulibFile =
-  | 'poland_warszawa_2022_rembertow.pb'
-  | 'poland_wieliczka_2023_green-budget.pb'
-  | 'france_toulouse_2019_.pb'
+  'poland_warszawa_2022_rembertow.pb' | 'poland_wieliczka_2023_green-budget.pb' | 'france_toulouse_2019_.pb'
 
 export const readPabulib = (file: PabulibFile): string => readFileSync(`${PABULIB_DIR}${file}`, 'utf8')
 
@@ -17,7 +15,10 @@ export interface ReferenceOutcome {
 }
 
 export interface Reference {
-  instances: Record<string, { budget: number; num_voters: number; num_projects: number; outcomes: Record<string, ReferenceOutcome> }>
+  instances: Record<
+    string,
+    { budget: number; num_voters: number; num_projects: number; outcomes: Record<string, ReferenceOutcome> }
+  >
 }
 
 export const reference = JSON.parse(readFileSync(`${PABULIB_DIR}expected.json`, 'utf8')) as Reference

@@ -32,7 +32,11 @@ export async function checkPageWithScripts(t: Test, session: BrowserSession, fro
   const url = from.url()
   const html = await from.content()
   const page = await session.newPage()
-  await page.route(url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }), { times: 1 })
+  await page.route(
+    url,
+    (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }),
+    { times: 1 },
+  )
   await page.goto(url)
   await checkPage(t, page)
   await page.context().close()

@@ -14,7 +14,9 @@ import { PASSWORD } from './officials.js'
 export async function enrol(db: Db, officialId: number): Promise<{ secret: string; recovery: string[] }> {
   const secret = secretFromBytes(randomBytes(20))
   const recovery = Array.from({ length: 3 }, () => recoveryCodeFromBytes(randomBytes(16)))
-  await db.update(officials).set({ totpSecret: new SecretBox(TEST_CONFIG.sessionSecret).seal(secret), totpEnabledAt: new Date() })
+  await db
+    .update(officials)
+    .set({ totpSecret: new SecretBox(TEST_CONFIG.sessionSecret).seal(secret), totpEnabledAt: new Date() })
     .where(eq(officials.id, officialId))
   await db.insert(recoveryCodes).values(recovery.map((code) => ({ officialId, codeHash: sha256(code) })))
   return { secret, recovery }

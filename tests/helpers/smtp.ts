@@ -18,7 +18,9 @@ export async function appWithInbox(t: Teardown): Promise<{ app: FastifyInstance;
     disabledCommands: ['STARTTLS'],
     onData(stream, session, callback) {
       let raw = ''
-      stream.on('data', (chunk: Buffer) => { raw += chunk.toString('utf8') })
+      stream.on('data', (chunk: Buffer) => {
+        raw += chunk.toString('utf8')
+      })
       stream.on('end', () => {
         // Undo quoted-printable soft line breaks so assertions read the text a person reads.
         inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: raw.replace(/=\r\n/g, '') })
@@ -29,10 +31,20 @@ export async function appWithInbox(t: Teardown): Promise<{ app: FastifyInstance;
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve))
   const port = (smtp.server.address() as { port: number }).port
   const database = await freshDatabase()
-  const app = await buildApp({
-    ...TEST_CONFIG,
-    smtp: { host: '127.0.0.1', port, from: 'Wijkbudget <wijkbudget@gemeente.example>', secure: false, user: undefined, password: undefined },
-  }, database.db)
+  const app = await buildApp(
+    {
+      ...TEST_CONFIG,
+      smtp: {
+        host: '127.0.0.1',
+        port,
+        from: 'Wijkbudget <wijkbudget@gemeente.example>',
+        secure: false,
+        user: undefined,
+        password: undefined,
+      },
+    },
+    database.db,
+  )
   t.teardown(async () => {
     await app.close()
     await database.close()

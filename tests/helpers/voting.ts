@@ -10,11 +10,19 @@ import { createOfficial } from './officials.js'
 let officialId: number | undefined
 
 /** Letter codes for a round, in plain text as printed, stored only as keyed hashes like the real generator does. */
-export async function createCodes(db: Db, roundId: number, n: number, groupLabel: string | null = null): Promise<string[]> {
+export async function createCodes(
+  db: Db,
+  roundId: number,
+  n: number,
+  groupLabel: string | null = null,
+): Promise<string[]> {
   officialId ??= (await createOfficial(db, 'admin', `codes-${Date.now()}@example.test`)).id
   const codes = Array.from({ length: n }, () => generateCode(randomInt))
   await insertCodeBatch(db, {
-    roundId, groupLabel, hashes: codes.map((c) => hashCode(TEST_CONFIG.codeKey, normaliseCode(c)!)), official: { id: officialId, email: 'codes@example.test' },
+    roundId,
+    groupLabel,
+    hashes: codes.map((c) => hashCode(TEST_CONFIG.codeKey, normaliseCode(c)!)),
+    official: { id: officialId, email: 'codes@example.test' },
   })
   return codes
 }

@@ -27,42 +27,60 @@ async function invite(by: Visitor, form: Record<string, string>) {
   return by.post('/official/accounts', form)
 }
 
-t.test('an invited official opens the one-time link, chooses a password and is signed in; the link then works no more', async (t) => {
-  const a = await signedIn('admin@example.test')
-  const res = await invite(a, { name: 'Nieuwe Moderator', email: 'nieuw@example.test', role: 'moderator', method: 'link' })
-  t.equal(res.statusCode, 200)
-  t.equal(res.headers['cache-control'], 'no-store')
-  const link = /<code class="secret">http:\/\/localhost:3000(\/invite\/[A-Za-z0-9_-]{43})<\/code>/.exec(res.body)?.[1]
-  t.ok(link, 'the link is shown')
-  const [stored] = await db.select().from(invitations)
-  t.notMatch(stored!.tokenHash, link!.slice(8), 'only a hash is stored')
-  t.equal((await row('nieuw@example.test')).invitedBy, admin.id)
+t.test(
+  'an invited official opens the one-time link, chooses a password and is signed in; the link then works no more',
+  async (t) => {
+    const a = await signedIn('admin@example.test')
+    const res = await invite(a, {
+      name: 'Nieuwe Moderator',
+      email: 'nieuw@example.test',
+      role: 'moderator',
+      method: 'link',
+    })
+    t.equal(res.statusCode, 200)
+    t.equal(res.headers['cache-control'], 'no-store')
+    const link = /<code class="secret">http:\/\/localhost:3000(\/invite\/[A-Za-z0-9_-]{43})<\/code>/.exec(res.body)?.[1]
+    t.ok(link, 'the link is shown')
+    const [stored] = await db.select().from(invitations)
+    t.notMatch(stored!.tokenHash, link!.slice(8), 'only a hash is stored')
+    t.equal((await row('nieuw@example.test')).invitedBy, admin.id)
 
-  const newcomer = visitor()
-  t.match((await newcomer.get(link!)).body, 'Welkom, Nieuwe Moderator')
-  const short = await newcomer.post(link!, { password: 'kort', repeat: 'kort' })
-  t.equal(short.statusCode, 422)
-  t.equal((await row('nieuw@example.test')).passwordHash, null, 'a refused password changes nothing')
-  const done = await newcomer.post(link!, { password: NEW_PASSWORD, repeat: NEW_PASSWORD })
-  t.equal(done.headers.location, '/official')
-  t.equal((await newcomer.get('/official')).statusCode, 200)
+    const newcomer = visitor()
+    t.match((await newcomer.get(link!)).body, 'Welkom, Nieuwe Moderator')
+    const short = await newcomer.post(link!, { password: 'kort', repeat: 'kort' })
+    t.equal(short.statusCode, 422)
+    t.equal((await row('nieuw@example.test')).passwordHash, null, 'a refused password changes nothing')
+    const done = await newcomer.post(link!, { password: NEW_PASSWORD, repeat: NEW_PASSWORD })
+    t.equal(done.headers.location, '/official')
+    t.equal((await newcomer.get('/official')).statusCode, 200)
 
-  const later = visitor()
-  const reused = await later.get(link!)
-  t.equal(reused.statusCode, 410)
-  t.match(reused.body, 'al gebruikt')
-  await later.get('/login')
-  const reusedPost = await later.post(link!, { password: 'een ander wachtwoord hier', repeat: 'een ander wachtwoord hier' })
-  t.equal(reusedPost.statusCode, 410)
-  t.equal((await signedIn('nieuw@example.test', NEW_PASSWORD).then((v) => v.get('/official'))).statusCode, 200, 'the password chosen first stays')
-})
+    const later = visitor()
+    const reused = await later.get(link!)
+    t.equal(reused.statusCode, 410)
+    t.match(reused.body, 'al gebruikt')
+    await later.get('/login')
+    const reusedPost = await later.post(link!, {
+      password: 'een ander wachtwoord hier',
+      repeat: 'een ander wachtwoord hier',
+    })
+    t.equal(reusedPost.statusCode, 410)
+    t.equal(
+      (await signedIn('nieuw@example.test', NEW_PASSWORD).then((v) => v.get('/official'))).statusCode,
+      200,
+      'the password chosen first stays',
+    )
+  },
+)
 
 t.test('expired and made-up invitation links are refused with a clear message', async (t) => {
   const a = await signedIn('admin@example.test')
   const res = await invite(a, { name: 'Te Laat', email: 'laat@example.test', role: 'council', method: 'link' })
   const link = /(\/invite\/[A-Za-z0-9_-]{43})<\/code>/.exec(res.body)![1]!
   const late = await row('laat@example.test')
-  await db.update(invitations).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(invitations.officialId, late.id))
+  await db
+    .update(invitations)
+    .set({ expiresAt: new Date(Date.now() - 1000) })
+    .where(eq(invitations.officialId, late.id))
   const expired = await visitor().get(link)
   t.equal(expired.statusCode, 410)
   t.match(expired.body, 'verlopen')
@@ -77,7 +95,12 @@ t.test('expired and made-up invitation links are refused with a clear message', 
 
 t.test('a printed temporary password must be changed before anything else', async (t) => {
   const a = await signedIn('admin@example.test')
-  const res = await invite(a, { name: 'Zonder Mail', email: 'papier@example.test', role: 'moderator', method: 'password' })
+  const res = await invite(a, {
+    name: 'Zonder Mail',
+    email: 'papier@example.test',
+    role: 'moderator',
+    method: 'password',
+  })
   const temporary = /<code class="secret">([A-Za-z0-9]{16})<\/code>/.exec(res.body)![1]!
   const v = await signedIn('papier@example.test', temporary)
   t.equal((await v.get('/official')).headers.location, '/official/account/password')
@@ -87,57 +110,87 @@ t.test('a printed temporary password must be changed before anything else', asyn
   t.equal((await v.get('/official')).statusCode, 200)
 })
 
-t.test('an admin changes roles and deactivates; the deactivated official is out at once and cannot log in', async (t) => {
-  const target = await createOfficial(db, 'moderator', 'target@example.test')
-  const theirs = await signedIn('target@example.test')
-  t.equal((await theirs.get('/official/moderation')).statusCode, 200)
-  const a = await signedIn('admin@example.test')
-  await a.get('/official/accounts')
-  t.equal((await a.post(`/official/accounts/${target.id}/role`, { role: 'council' })).headers.location, '/official/accounts?done=role')
-  t.equal((await row('target@example.test')).role, 'council')
+t.test(
+  'an admin changes roles and deactivates; the deactivated official is out at once and cannot log in',
+  async (t) => {
+    const target = await createOfficial(db, 'moderator', 'target@example.test')
+    const theirs = await signedIn('target@example.test')
+    t.equal((await theirs.get('/official/moderation')).statusCode, 200)
+    const a = await signedIn('admin@example.test')
+    await a.get('/official/accounts')
+    t.equal(
+      (await a.post(`/official/accounts/${target.id}/role`, { role: 'council' })).headers.location,
+      '/official/accounts?done=role',
+    )
+    t.equal((await row('target@example.test')).role, 'council')
 
-  t.equal((await a.post(`/official/accounts/${target.id}/deactivate`, {})).statusCode, 303)
-  const old = await theirs.get('/official/moderation')
-  t.equal(old.statusCode, 303, "the deactivated official's old session opens nothing")
-  t.equal((await theirs.post('/official/rounds', { title: 'x' })).statusCode, 403)
-  const again = visitor()
-  await again.get('/login')
-  t.equal((await again.post('/login', { email: 'target@example.test', password: PASSWORD })).statusCode, 401)
+    t.equal((await a.post(`/official/accounts/${target.id}/deactivate`, {})).statusCode, 303)
+    const old = await theirs.get('/official/moderation')
+    t.equal(old.statusCode, 303, "the deactivated official's old session opens nothing")
+    t.equal((await theirs.post('/official/rounds', { title: 'x' })).statusCode, 403)
+    const again = visitor()
+    await again.get('/login')
+    t.equal((await again.post('/login', { email: 'target@example.test', password: PASSWORD })).statusCode, 401)
 
-  await a.post(`/official/accounts/${target.id}/reactivate`, {})
-  t.equal((await (await signedIn('target@example.test')).get('/official')).statusCode, 200)
-  const actions = (await listAudit(db)).filter((e) => e.object === `official:${target.id}` && e.officialId === admin.id).map((e) => e.action)
-  t.same(actions, ['official.role', 'official.deactivate', 'official.reactivate'])
-})
+    await a.post(`/official/accounts/${target.id}/reactivate`, {})
+    t.equal((await (await signedIn('target@example.test')).get('/official')).statusCode, 200)
+    const actions = (await listAudit(db))
+      .filter((e) => e.object === `official:${target.id}` && e.officialId === admin.id)
+      .map((e) => e.action)
+    t.same(actions, ['official.role', 'official.deactivate', 'official.reactivate'])
+  },
+)
 
-t.test('language coaches fit the accounts pages: offered and named in every role choice, invited and appointed, listed in the review, kept out of account management', async (t) => {
-  const a = await signedIn('admin@example.test')
-  const list = html(await a.get('/official/accounts'))
-  t.ok(list.has('input[name=role][value=coach]'), 'an admin can invite a language coach')
-  t.equal(list.text('label[for=invite-role-coach]'), msg('role.coach'))
-  t.ok(list.all('select[name=role]').every((select) => select.querySelector('option[value=coach]')?.text === msg('role.coach')), 'every role change offers the coach')
-  t.equal((await invite(a, { name: 'Nieuwe Taalcoach', email: 'coach-invite@example.test', role: 'coach', method: 'link' })).statusCode, 200)
-  t.equal((await row('coach-invite@example.test')).role, 'coach')
-  const moderator = await createOfficial(db, 'moderator', 'becomes-coach@example.test')
-  await a.get('/official/accounts')
-  t.equal((await a.post(`/official/accounts/${moderator.id}/role`, { role: 'coach' })).headers.location, '/official/accounts?done=role')
-  t.equal((await row('becomes-coach@example.test')).role, 'coach')
-  const review = html(await a.get('/official/accounts/review'))
-  const coachRow = review.all('tbody tr').find((tr) => tr.querySelector('th')?.text.includes('becomes-coach@example.test'))
-  t.equal(coachRow?.querySelector('td')?.text, msg('role.coach'), 'the review names the role')
-  const inTurkish = html(await a.get('/official/accounts/review?lang=tr'))
-  t.ok(inTurkish.texts('tbody td').includes(msg('role.coach', {}, 'tr')), 'in the page\'s language')
-  await a.get('/language/nl?next=/')
+t.test(
+  'language coaches fit the accounts pages: offered and named in every role choice, invited and appointed, listed in the review, kept out of account management',
+  async (t) => {
+    const a = await signedIn('admin@example.test')
+    const list = html(await a.get('/official/accounts'))
+    t.ok(list.has('input[name=role][value=coach]'), 'an admin can invite a language coach')
+    t.equal(list.text('label[for=invite-role-coach]'), msg('role.coach'))
+    t.ok(
+      list
+        .all('select[name=role]')
+        .every((select) => select.querySelector('option[value=coach]')?.text === msg('role.coach')),
+      'every role change offers the coach',
+    )
+    t.equal(
+      (await invite(a, { name: 'Nieuwe Taalcoach', email: 'coach-invite@example.test', role: 'coach', method: 'link' }))
+        .statusCode,
+      200,
+    )
+    t.equal((await row('coach-invite@example.test')).role, 'coach')
+    const moderator = await createOfficial(db, 'moderator', 'becomes-coach@example.test')
+    await a.get('/official/accounts')
+    t.equal(
+      (await a.post(`/official/accounts/${moderator.id}/role`, { role: 'coach' })).headers.location,
+      '/official/accounts?done=role',
+    )
+    t.equal((await row('becomes-coach@example.test')).role, 'coach')
+    const review = html(await a.get('/official/accounts/review'))
+    const coachRow = review
+      .all('tbody tr')
+      .find((tr) => tr.querySelector('th')?.text.includes('becomes-coach@example.test'))
+    t.equal(coachRow?.querySelector('td')?.text, msg('role.coach'), 'the review names the role')
+    const inTurkish = html(await a.get('/official/accounts/review?lang=tr'))
+    t.ok(inTurkish.texts('tbody td').includes(msg('role.coach', {}, 'tr')), "in the page's language")
+    await a.get('/language/nl?next=/')
 
-  const coach = await signedIn('becomes-coach@example.test')
-  for (const path of ['/official/accounts', '/official/accounts/review']) t.equal((await coach.get(path)).statusCode, 403, path)
-})
+    const coach = await signedIn('becomes-coach@example.test')
+    for (const path of ['/official/accounts', '/official/accounts/review'])
+      t.equal((await coach.get(path)).statusCode, 403, path)
+  },
+)
 
 t.test('an official cannot change their own role or deactivate themselves, and nothing changes', async (t) => {
   const a = await signedIn('admin@example.test')
   await a.get('/official/accounts')
   const before = (await listAudit(db)).length
-  for (const [path, form] of [[`/official/accounts/${admin.id}/role`, { role: 'council' }], [`/official/accounts/${admin.id}/deactivate`, {}], [`/official/accounts/${admin.id}/reset-second-factor`, {}]] as const) {
+  for (const [path, form] of [
+    [`/official/accounts/${admin.id}/role`, { role: 'council' }],
+    [`/official/accounts/${admin.id}/deactivate`, {}],
+    [`/official/accounts/${admin.id}/reset-second-factor`, {}],
+  ] as const) {
     const res = await a.post(path, form)
     t.equal(res.statusCode, 409, path)
     t.match(res.body, 'Je kunt je eigen rol niet wijzigen')
@@ -166,16 +219,25 @@ t.test("an admin resets another official's second factor: audited, their session
   await a.post(`/official/accounts/${other.id}/reset-second-factor`, {})
   t.equal((await row('resetme@example.test')).totpEnabledAt, null)
   t.equal((await theirs.get('/official')).statusCode, 303)
-  const [entry] = await db.select().from(auditLog).where(eq(auditLog.object, `official:${other.id}`)).then((r) => r.filter((e) => e.action === 'second-factor.reset'))
+  const [entry] = await db
+    .select()
+    .from(auditLog)
+    .where(eq(auditLog.object, `official:${other.id}`))
+    .then((r) => r.filter((e) => e.action === 'second-factor.reset'))
   t.equal(entry?.officialId, admin.id)
 })
 
 t.test('moderators and council members cannot manage accounts, review access or export the audit log', async (t) => {
   const council = await createOfficial(db, 'council', 'council@example.test')
   const v = await signedIn('council@example.test')
-  for (const path of ['/official/accounts', '/official/accounts/review', '/official/audit.csv']) t.equal((await v.get(path)).statusCode, 403, path)
+  for (const path of ['/official/accounts', '/official/accounts/review', '/official/audit.csv'])
+    t.equal((await v.get(path)).statusCode, 403, path)
   await v.get('/official')
-  t.equal((await v.post('/official/accounts', { name: 'x', email: 'x@example.test', role: 'admin', method: 'link' })).statusCode, 403)
+  t.equal(
+    (await v.post('/official/accounts', { name: 'x', email: 'x@example.test', role: 'admin', method: 'link' }))
+      .statusCode,
+    403,
+  )
   t.equal((await v.post(`/official/accounts/${council.id}/role`, { role: 'admin' })).statusCode, 403)
   t.equal((await v.post('/official/accounts/review', {})).statusCode, 403)
   t.equal((await row('council@example.test')).role, 'council')
@@ -207,6 +269,9 @@ t.test('admins export the audit log as CSV with spreadsheet formulas defused', a
   t.ok(res.body.startsWith('\uFEFF'), 'spreadsheet programs read it as UTF-8')
   const rows = parse<Record<string, string>>(res.body, { bom: true, columns: true })
   t.same(Object.keys(rows[0]!), ['id', 'at_utc', 'actor', 'action', 'object', 'details', 'hash'])
-  t.ok(rows.some((r) => r.actor === "'=1+1@evil.example" && r.action === 'login.failed'), 'the formula is shown as text')
+  t.ok(
+    rows.some((r) => r.actor === "'=1+1@evil.example" && r.action === 'login.failed'),
+    'the formula is shown as text',
+  )
   t.notOk(rows.some((r) => Object.values(r).some((v) => v.startsWith('='))))
 })

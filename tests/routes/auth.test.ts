@@ -35,7 +35,10 @@ t.test('an official logs in, gets a new session id stored in the database, and s
   t.match(setCookie, /sid=[^;]+;.*HttpOnly/i)
   t.match(setCookie, /SameSite=Lax/i)
   const stored = await db.select().from(sessions)
-  t.ok(stored.some((s) => sid!.startsWith(`${s.sid}.`)), 'the session lives in PostgreSQL')
+  t.ok(
+    stored.some((s) => sid!.startsWith(`${s.sid}.`)),
+    'the session lives in PostgreSQL',
+  )
   const dashboard = await v.get('/official')
   t.equal(dashboard.statusCode, 200)
   const page = html(dashboard)
@@ -110,7 +113,12 @@ t.test('over-long, missing and wrongly typed fields get a clear 4xx message, nev
     ['over-long password', { email: 'admin@example.test', password: 'p'.repeat(5000) }, 'password', 'form.tooLong'],
     ['empty e-mail', { email: '', password: PASSWORD }, 'email', 'form.required'],
     ['missing password', { email: 'admin@example.test' }, 'password', 'form.required'],
-    ['e-mail given twice', { email: ['a@example.test', 'b@example.test'], password: PASSWORD }, 'email', 'form.invalid'],
+    [
+      'e-mail given twice',
+      { email: ['a@example.test', 'b@example.test'], password: PASSWORD },
+      'email',
+      'form.invalid',
+    ],
   ]
   for (const [name, form, field, key] of cases) {
     const res = await v.post('/login', form)
@@ -122,7 +130,12 @@ t.test('over-long, missing and wrongly typed fields get a clear 4xx message, nev
   const huge = await v.post('/login', { email: 'admin@example.test', password: 'p'.repeat(200_000) })
   t.equal(huge.statusCode, 413)
   t.equal(html(huge).text('h1'), msg('errors.tooLarge'))
-  const json = await app.inject({ method: 'POST', url: '/login', headers: { 'content-type': 'application/json', cookie: v.cookieHeader }, payload: '{"email":1}' })
+  const json = await app.inject({
+    method: 'POST',
+    url: '/login',
+    headers: { 'content-type': 'application/json', cookie: v.cookieHeader },
+    payload: '{"email":1}',
+  })
   t.equal(json.statusCode, 403, 'a JSON body without token is refused too')
 })
 
@@ -165,7 +178,8 @@ t.test('login is rate-limited per address', async (t) => {
   const v = visitor()
   await v.get('/login')
   const statuses: number[] = []
-  for (let i = 0; i < 21; i++) statuses.push((await v.post('/login', { email: 'nobody@example.test', password: 'x' })).statusCode)
+  for (let i = 0; i < 21; i++)
+    statuses.push((await v.post('/login', { email: 'nobody@example.test', password: 'x' })).statusCode)
   t.equal(statuses.filter((s) => s === 401).length, 20)
   const last = await v.post('/login', { email: 'admin@example.test', password: PASSWORD })
   t.equal(last.statusCode, 429)
@@ -180,7 +194,10 @@ t.test('every login, logout and failure is in a verified hash chain that refuses
   await v.post('/logout', {})
   const entries = await listAudit(db)
   t.ok(entries.length >= 3)
-  t.match(entries.slice(-3).map((e) => e.action), ['login.failed', 'login', 'logout'])
+  t.match(
+    entries.slice(-3).map((e) => e.action),
+    ['login.failed', 'login', 'logout'],
+  )
   t.same(verifyChain(entries), { ok: true, count: entries.length })
   await t.rejects(db.update(auditLog).set({ actor: 'someone else' }), 'the database refuses updates')
   await t.rejects(db.delete(auditLog), 'and deletes')

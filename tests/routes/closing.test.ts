@@ -18,7 +18,12 @@ import { Visitor } from '../helpers/client.js'
 import { demoRound } from '../helpers/fixtures.js'
 import { setPhase } from '../helpers/voting.js'
 
-const { app, db, round, roundId, byTitle, nextCode, signedIn } = await demoRound(t, { phase: 'voting', codes: 12, officials: ['admin'], ips: '10.83.0' })
+const { app, db, round, roundId, byTitle, nextCode, signedIn } = await demoRound(t, {
+  phase: 'voting',
+  codes: 12,
+  officials: ['admin'],
+  ips: '10.83.0',
+})
 const SLUG = round.slug
 const cafe = byTitle('Energiecafé')
 const plain = (html: string) => html.replace(/\u00a0/g, ' ').replace(/\s+/g, ' ')
@@ -34,34 +39,55 @@ async function resident(code = nextCode()) {
 
 const dayOffset = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
 const setVotingUntil = (day: string | null) => db.update(rounds).set({ votingUntil: day }).where(eq(rounds.id, roundId))
-const phaseOf = async (id = roundId) => (await db.select({ phase: rounds.phase }).from(rounds).where(eq(rounds.id, id)))[0]!.phase
+const phaseOf = async (id = roundId) =>
+  (await db.select({ phase: rounds.phase }).from(rounds).where(eq(rounds.id, id)))[0]!.phase
 const entries = (action: string, id = roundId) =>
-  db.select().from(auditLog).where(and(eq(auditLog.action, action), eq(auditLog.object, `round:${id}`)))
+  db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.action, action), eq(auditLog.object, `round:${id}`)))
 
 t.test('the voting pages show until when and how long a resident can still vote', async (t) => {
   await setVotingUntil(dayOffset(3))
   const v = new Visitor(app, '10.83.8.1')
   const codePage = plain((await v.get(`/rounds/${SLUG}/vote`)).body)
-  t.match(codePage, /Stemmen kan tot en met \d+ \w+ \d{4}, 24:00 uur\. U heeft nog [23] dagen, \d+ uur en \d+ min\./, 'the days as a real plural')
+  t.match(
+    codePage,
+    /Stemmen kan tot en met \d+ \w+ \d{4}, 24:00 uur\. U heeft nog [23] dagen, \d+ uur en \d+ min\./,
+    'the days as a real plural',
+  )
   const ballotPage = plain((await (await resident()).get(`/rounds/${SLUG}/vote/ballot`)).body)
   t.match(ballotPage, /U heeft nog [23] dagen/)
 })
 
-t.test('after the planned end the ballot statement refuses a ballot by itself, before any closer has run', async (t) => {
-  const v = await resident()
-  const code = nextCode()
-  await setVotingUntil(dayOffset(-1))
-  t.equal(await phaseOf(), 'voting', 'the round still says voting')
-  const before = (await db.select().from(ballots)).length
-  const late = await v.post(`/rounds/${SLUG}/vote/ballot`, { projects: [String(cafe.id)], intent: 'submit' })
-  t.equal(late.statusCode, 409)
-  t.match(plain(late.body), 'Het stemmen is gesloten.')
-  const found = await findCode(db, roundId, hashCode(TEST_CONFIG.codeKey, normaliseCode(code)!))
-  const direct = await castBallot(db, { roundId, codeId: found!.id, channel: 'paper', projectIds: [cafe.id], receipt: generateReceipt(randomInt) })
-  t.equal(direct, null, 'a paper ballot is refused by the same statement')
-  t.equal((await db.select().from(ballots)).length, before, 'nothing stored')
-  t.equal((await new Visitor(app, '10.83.8.2').get(`/rounds/${SLUG}/vote`)).statusCode, 409, 'the code page says voting is closed')
-})
+t.test(
+  'after the planned end the ballot statement refuses a ballot by itself, before any closer has run',
+  async (t) => {
+    const v = await resident()
+    const code = nextCode()
+    await setVotingUntil(dayOffset(-1))
+    t.equal(await phaseOf(), 'voting', 'the round still says voting')
+    const before = (await db.select().from(ballots)).length
+    const late = await v.post(`/rounds/${SLUG}/vote/ballot`, { projects: [String(cafe.id)], intent: 'submit' })
+    t.equal(late.statusCode, 409)
+    t.match(plain(late.body), 'Het stemmen is gesloten.')
+    const found = await findCode(db, roundId, hashCode(TEST_CONFIG.codeKey, normaliseCode(code)!))
+    const direct = await castBallot(db, {
+      roundId,
+      codeId: found!.id,
+      channel: 'paper',
+      projectIds: [cafe.id],
+      receipt: generateReceipt(randomInt),
+    })
+    t.equal(direct, null, 'a paper ballot is refused by the same statement')
+    t.equal((await db.select().from(ballots)).length, before, 'nothing stored')
+    t.equal(
+      (await new Visitor(app, '10.83.8.2').get(`/rounds/${SLUG}/vote`)).statusCode,
+      409,
+      'the code page says voting is closed',
+    )
+  },
+)
 
 t.test('the SQL planned end and the domain planned end are the same instant', async (t) => {
   for (const day of ['2026-03-28', '2026-03-29', '2026-10-24', '2026-10-25', '2026-12-31']) {
@@ -71,28 +97,46 @@ t.test('the SQL planned end and the domain planned end are the same instant', as
   }
 })
 
-t.test('the closer closes a round at its planned end once, sealing its ballots, when several instances run it at once', async (t) => {
-  const v = await resident()
-  await setVotingUntil(dayOffset(3))
-  t.equal((await v.post(`/rounds/${SLUG}/vote/ballot`, { projects: [String(cafe.id)], intent: 'submit' })).statusCode, 303)
-  await setVotingUntil(dayOffset(-1))
-  const results = await Promise.all([closeDueRounds(db), closeDueRounds(db), closeDueRounds(db)])
-  t.same(results.flat(), [roundId], 'one of the runs closed it')
-  t.equal(await phaseOf(), 'closed')
-  const closes = (await entries('round.advance')).filter((e) => e.details['to'] === 'closed')
-  t.equal(closes.length, 1, 'one close in the audit log')
-  t.match(closes[0], { actor: 'system', officialId: null, details: { from: 'voting', to: 'closed', automatic: true } })
-  const seals = await entries('ballots.seal')
-  t.equal(seals.length, 1, 'one seal')
-  t.same(seals[0]!.details, { ballotsSha256: ballotsDigest(await countedBallots(db, roundId)), ballots: 1 })
-  t.ok(verifyChain(await listAudit(db)).ok)
-  t.same(await closeDueRounds(db), [], 'a later run finds nothing to do')
-})
+t.test(
+  'the closer closes a round at its planned end once, sealing its ballots, when several instances run it at once',
+  async (t) => {
+    const v = await resident()
+    await setVotingUntil(dayOffset(3))
+    t.equal(
+      (await v.post(`/rounds/${SLUG}/vote/ballot`, { projects: [String(cafe.id)], intent: 'submit' })).statusCode,
+      303,
+    )
+    await setVotingUntil(dayOffset(-1))
+    const results = await Promise.all([closeDueRounds(db), closeDueRounds(db), closeDueRounds(db)])
+    t.same(results.flat(), [roundId], 'one of the runs closed it')
+    t.equal(await phaseOf(), 'closed')
+    const closes = (await entries('round.advance')).filter((e) => e.details['to'] === 'closed')
+    t.equal(closes.length, 1, 'one close in the audit log')
+    t.match(closes[0], {
+      actor: 'system',
+      officialId: null,
+      details: { from: 'voting', to: 'closed', automatic: true },
+    })
+    const seals = await entries('ballots.seal')
+    t.equal(seals.length, 1, 'one seal')
+    t.same(seals[0]!.details, { ballotsSha256: ballotsDigest(await countedBallots(db, roundId)), ballots: 1 })
+    t.ok(verifyChain(await listAudit(db)).ok)
+    t.same(await closeDueRounds(db), [], 'a later run finds nothing to do')
+  },
+)
 
 t.test('an instance closes due rounds when it starts, without any request', async (t) => {
-  const [other] = await db.insert(rounds).values({
-    slug: 'due', title: 'Due', neighbourhood: 'Noord', budgetCents: 1_000_00, phase: 'voting', votingUntil: dayOffset(-2),
-  }).returning()
+  const [other] = await db
+    .insert(rounds)
+    .values({
+      slug: 'due',
+      title: 'Due',
+      neighbourhood: 'Noord',
+      budgetCents: 1_000_00,
+      phase: 'voting',
+      votingUntil: dayOffset(-2),
+    })
+    .returning()
   const second = await buildApp(TEST_CONFIG, db)
   await second.ready()
   t.equal(await phaseOf(other!.id), 'closed')
@@ -100,9 +144,16 @@ t.test('an instance closes due rounds when it starts, without any request', asyn
 })
 
 t.test("an admin's close records the ballots' fingerprint in the audit log", async (t) => {
-  const [other] = await db.insert(rounds).values({
-    slug: 'handmatig', title: 'Handmatig', neighbourhood: 'Zuid', budgetCents: 1_000_00, phase: 'reviewing',
-  }).returning()
+  const [other] = await db
+    .insert(rounds)
+    .values({
+      slug: 'handmatig',
+      title: 'Handmatig',
+      neighbourhood: 'Zuid',
+      budgetCents: 1_000_00,
+      phase: 'reviewing',
+    })
+    .returning()
   await setPhase(db, other!.id, 'voting')
   const admin = await signedIn('admin')
   await admin.get(`/official/rounds/${other!.id}/advance`)

@@ -22,9 +22,21 @@ async function refused(t: Test, response: { statusCode: number; body: string }, 
 }
 
 const PROPOSAL = {
-  title: 'Tochtstrips', summary: 'Buren plakken tochtstrips.', description: 'Twee zaterdagen.', cost: '2500', track: 'social',
-  themes: 'green', location: '', kwhPerYear: '', co2KgPerYear: '', households: '', organisation: '', contactName: 'Fatima',
-  contactEmail: 'fatima@example.net', contactPhone: '', consent: 'yes',
+  title: 'Tochtstrips',
+  summary: 'Buren plakken tochtstrips.',
+  description: 'Twee zaterdagen.',
+  cost: '2500',
+  track: 'social',
+  themes: 'green',
+  location: '',
+  kwhPerYear: '',
+  co2KgPerYear: '',
+  households: '',
+  organisation: '',
+  contactName: 'Fatima',
+  contactEmail: 'fatima@example.net',
+  contactPhone: '',
+  consent: 'yes',
 }
 
 t.test('a control character in any field of the proposal form is refused and nothing is stored', async (t) => {
@@ -69,20 +81,34 @@ t.test('a control character in round settings or a moderation message is refused
   const admin = await signedIn('admin')
   const [round] = await db.select().from(rounds).where(eq(rounds.id, roundId))
   await admin.get(`/official/rounds/${roundId}/edit`)
-  await refused(t, await admin.post(`/official/rounds/${roundId}`, { title: NUL, neighbourhood: 'BTD', budget: '100000' }), 422)
+  await refused(
+    t,
+    await admin.post(`/official/rounds/${roundId}`, { title: NUL, neighbourhood: 'BTD', budget: '100000' }),
+    422,
+  )
   t.same((await db.select().from(rounds).where(eq(rounds.id, roundId)))[0], round, 'the round is unchanged')
 
   const [waiting] = await db.select().from(proposals).where(eq(proposals.status, 'submitted'))
   const before = await rowCounts()
   await admin.get(`/official/proposals/${waiting!.id}`)
-  await refused(t, await admin.post(`/official/proposals/${waiting!.id}/reject`, { message: `Te duur${'\u0000'}` }), 422)
+  await refused(
+    t,
+    await admin.post(`/official/proposals/${waiting!.id}/reject`, { message: `Te duur${'\u0000'}` }),
+    422,
+  )
   t.same(await rowCounts(), before)
   t.equal((await db.select().from(proposals).where(eq(proposals.id, waiting!.id)))[0]!.status, 'submitted')
 })
 
 t.test('a control character in an address, raw or encoded, gets a clear 400', async (t) => {
   const visitor = new Visitor(app)
-  for (const url of [`/rounds/${SLUG}%00`, `/rounds/${SLUG}?theme=%00`, `/status/abc%00def`, `/proposals/BTD-0001%0A`, '/login?next=/official%09']) {
+  for (const url of [
+    `/rounds/${SLUG}%00`,
+    `/rounds/${SLUG}?theme=%00`,
+    `/status/abc%00def`,
+    `/proposals/BTD-0001%0A`,
+    '/login?next=/official%09',
+  ]) {
     await refused(t, await visitor.get(url), 400)
   }
 })

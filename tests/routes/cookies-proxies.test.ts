@@ -45,16 +45,29 @@ t.test('over plain http (development) cookies keep their plain names and are not
 })
 
 t.test('X-Forwarded-For is believed only from a named proxy', async (t) => {
-  const attempt = (remoteAddress: string, forwarded: string) => proxied.inject({
-    method: 'POST', url: '/login', remoteAddress, headers: { 'x-forwarded-for': forwarded, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'email=x',
-  })
+  const attempt = (remoteAddress: string, forwarded: string) =>
+    proxied.inject({
+      method: 'POST',
+      url: '/login',
+      remoteAddress,
+      headers: { 'x-forwarded-for': forwarded, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'email=x',
+    })
   // The login form allows 20 tries per address in 10 minutes.
   for (let i = 0; i < 20; i++) await attempt('10.99.0.1', '192.0.2.1')
   t.equal((await attempt('10.99.0.1', '192.0.2.1')).statusCode, 429, 'the client behind the proxy reached its limit')
   t.not((await attempt('10.99.0.1', '192.0.2.2')).statusCode, 429, 'its neighbour behind the same proxy did not')
-  t.not((await attempt('10.98.0.7', '192.0.2.1')).statusCode, 429, 'a client elsewhere cannot borrow that address with the header')
+  t.not(
+    (await attempt('10.98.0.7', '192.0.2.1')).statusCode,
+    429,
+    'a client elsewhere cannot borrow that address with the header',
+  )
   for (let i = 0; i < 20; i++) await attempt('10.98.0.8', `198.51.100.${i}`)
-  t.equal((await attempt('10.98.0.8', '198.51.100.99')).statusCode, 429, 'nor escape its own limit by changing the header')
+  t.equal(
+    (await attempt('10.98.0.8', '198.51.100.99')).statusCode,
+    429,
+    'nor escape its own limit by changing the header',
+  )
 })
 
 t.test('official pages and pages with contact details, a status token or a ballot are never cached', async (t) => {

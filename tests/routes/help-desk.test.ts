@@ -10,23 +10,26 @@ const slug = round.slug
 /** The help desk box of a page, or '' when it has none. */
 const desk = (html: string) => /<aside class="help-desk"[\s\S]*?<\/aside>/.exec(html)?.[0] ?? ''
 
-t.test('the demo help desk is on the round page, the code page, every voter error, the ballot and the receipt, with a tel: link', async (t) => {
-  const resident = new Visitor(app, '10.61.1.1')
-  const pages: [string, string][] = []
-  pages.push(['round page', (await resident.get(`/rounds/${slug}`)).body])
-  pages.push(['code page', (await resident.get(`/rounds/${slug}/vote`)).body])
-  pages.push(['unknown code', (await resident.post(`/rounds/${slug}/vote`, { code: 'AAAA-BBBB-CCCC-DDDD' })).body])
-  await resident.post(`/rounds/${slug}/vote`, { code: codes[0]! })
-  pages.push(['ballot', (await resident.get(`/rounds/${slug}/vote/ballot`)).body])
-  const cast = await resident.post(`/rounds/${slug}/vote/ballot`, { projects: [], intent: 'submit' })
-  pages.push(['empty ballot refused', cast.body])
-  for (const [name, html] of pages) {
-    const box = desk(html)
-    t.match(box, '<a href="tel:0101234567" dir="ltr">010 - 123 45 67</a>', name)
-    t.match(box, 'mailto:hulp@wijkbudget.test', name)
-    t.match(box, '<span lang="tr">Türkçe</span>', name)
-  }
-})
+t.test(
+  'the demo help desk is on the round page, the code page, every voter error, the ballot and the receipt, with a tel: link',
+  async (t) => {
+    const resident = new Visitor(app, '10.61.1.1')
+    const pages: [string, string][] = []
+    pages.push(['round page', (await resident.get(`/rounds/${slug}`)).body])
+    pages.push(['code page', (await resident.get(`/rounds/${slug}/vote`)).body])
+    pages.push(['unknown code', (await resident.post(`/rounds/${slug}/vote`, { code: 'AAAA-BBBB-CCCC-DDDD' })).body])
+    await resident.post(`/rounds/${slug}/vote`, { code: codes[0]! })
+    pages.push(['ballot', (await resident.get(`/rounds/${slug}/vote/ballot`)).body])
+    const cast = await resident.post(`/rounds/${slug}/vote/ballot`, { projects: [], intent: 'submit' })
+    pages.push(['empty ballot refused', cast.body])
+    for (const [name, html] of pages) {
+      const box = desk(html)
+      t.match(box, '<a href="tel:0101234567" dir="ltr">010 - 123 45 67</a>', name)
+      t.match(box, 'mailto:hulp@wijkbudget.test', name)
+      t.match(box, '<span lang="tr">Türkçe</span>', name)
+    }
+  },
+)
 
 t.test('the receipt and the closed page show the help desk too', async (t) => {
   const resident = new Visitor(app, '10.61.1.2')
@@ -52,7 +55,12 @@ t.test('an admin sets the help desk; the change is audited and residents see it'
   t.equal(form.statusCode, 200)
   t.match(form.body, 'value="010 - 123 45 67"')
   const saved = await admin.post(`/official/rounds/${roundId}/help-desk`, {
-    phone: '+31 (0)10 987 65 43', email: '', address: 'Buurthuis, Schiedamseweg 2', hours: 'di 10–12', languages: ['pl', 'ar'], otherLanguages: '',
+    phone: '+31 (0)10 987 65 43',
+    email: '',
+    address: 'Buurthuis, Schiedamseweg 2',
+    hours: 'di 10–12',
+    languages: ['pl', 'ar'],
+    otherLanguages: '',
   })
   t.equal(saved.statusCode, 303)
   const box = desk((await new Visitor(app, '10.61.1.4').get(`/rounds/${slug}`)).body)
@@ -68,8 +76,18 @@ t.test('a help desk without a usable phone number is refused with the typed inpu
   const admin = await signedIn('admin')
   await admin.get(`/official/rounds/${roundId}/help-desk`)
   const before = await db.select({ helpDesk: rounds.helpDesk }).from(rounds).where(eq(rounds.id, roundId))
-  for (const [phone, email] of [['', 'hulp@example.org'], ['bel ons', ''], ['010 123', 'geen-adres']]) {
-    const res = await admin.post(`/official/rounds/${roundId}/help-desk`, { phone: phone!, email: email!, address: 'Hier', hours: '', otherLanguages: '' })
+  for (const [phone, email] of [
+    ['', 'hulp@example.org'],
+    ['bel ons', ''],
+    ['010 123', 'geen-adres'],
+  ]) {
+    const res = await admin.post(`/official/rounds/${roundId}/help-desk`, {
+      phone: phone!,
+      email: email!,
+      address: 'Hier',
+      hours: '',
+      otherLanguages: '',
+    })
     t.equal(res.statusCode, 422, `${phone} ${email}`)
     t.match(res.body, 'aria-invalid="true"')
     t.match(res.body, 'value="Hier"')
@@ -81,30 +99,37 @@ t.test('only admins edit the help desk', async (t) => {
   const moderator = await signedIn('moderator')
   t.equal((await moderator.get(`/official/rounds/${roundId}/help-desk`)).statusCode, 403)
   t.equal((await moderator.post(`/official/rounds/${roundId}/help-desk`, { phone: '010' })).statusCode, 403)
-  t.equal((await new Visitor(app, '10.61.1.9').post(`/official/rounds/${roundId}/help-desk`, { phone: '010' })).statusCode, 403)
+  t.equal(
+    (await new Visitor(app, '10.61.1.9').post(`/official/rounds/${roundId}/help-desk`, { phone: '010' })).statusCode,
+    403,
+  )
 })
 
-t.test('the paper ballot lists every project with its cost and a box, the budget rule and the help desk, in the chosen language', async (t) => {
-  const res = await new Visitor(app, '10.61.2.1').get(`/rounds/${slug}/paper-ballot/tr`)
-  t.equal(res.statusCode, 200)
-  t.match(res.body, '<html lang="tr" dir="ltr">')
-  const ballot = await db.select().from(rounds).where(eq(rounds.id, roundId))
-  const rows = res.body.match(/<span class="paper-ballot__box"/g) ?? []
-  const projects = /<tbody>([\s\S]*?)<\/tbody>/.exec(res.body)![1]!
-  t.equal(rows.length, (projects.match(/<tr>/g) ?? []).length)
-  t.ok(rows.length >= 5, 'one box per project on the ballot')
-  t.match(projects.replace(/\u00a0/g, ' '), '€18.000')
-  t.match(res.body.replace(/\u00a0/g, ' '), 'Toplam maliyeti €100.000')
-  t.match(res.body, 'class="help-desk"')
-  t.ok(ballot.length === 1)
-  const arabic = await new Visitor(app, '10.61.2.2').get(`/rounds/${slug}/paper-ballot/ar`)
-  t.match(arabic.body, '<html lang="ar" dir="rtl">')
-})
+t.test(
+  'the paper ballot lists every project with its cost and a box, the budget rule and the help desk, in the chosen language',
+  async (t) => {
+    const res = await new Visitor(app, '10.61.2.1').get(`/rounds/${slug}/paper-ballot/tr`)
+    t.equal(res.statusCode, 200)
+    t.match(res.body, '<html lang="tr" dir="ltr">')
+    const ballot = await db.select().from(rounds).where(eq(rounds.id, roundId))
+    const rows = res.body.match(/<span class="paper-ballot__box"/g) ?? []
+    const projects = /<tbody>([\s\S]*?)<\/tbody>/.exec(res.body)![1]!
+    t.equal(rows.length, (projects.match(/<tr>/g) ?? []).length)
+    t.ok(rows.length >= 5, 'one box per project on the ballot')
+    t.match(projects.replace(/\u00a0/g, ' '), '€18.000')
+    t.match(res.body.replace(/\u00a0/g, ' '), 'Toplam maliyeti €100.000')
+    t.match(res.body, 'class="help-desk"')
+    t.ok(ballot.length === 1)
+    const arabic = await new Visitor(app, '10.61.2.2').get(`/rounds/${slug}/paper-ballot/ar`)
+    t.match(arabic.body, '<html lang="ar" dir="rtl">')
+  },
+)
 
 t.test('an official prints a ballot in another language without changing their own', async (t) => {
   const admin = await signedIn('admin')
   const show = await admin.get(`/official/rounds/${roundId}`)
-  for (const lang of ['nl', 'en', 'tr', 'ar', 'pl', 'pt']) t.match(show.body, `href="/rounds/${slug}/paper-ballot/${lang}"`)
+  for (const lang of ['nl', 'en', 'tr', 'ar', 'pl', 'pt'])
+    t.match(show.body, `href="/rounds/${slug}/paper-ballot/${lang}"`)
   await admin.get(`/rounds/${slug}/paper-ballot/pl`)
   t.match((await admin.get('/official')).body, '<html lang="nl"')
   t.equal(admin.cookie('lang'), undefined)
@@ -123,7 +148,13 @@ t.test('there is no paper ballot before the projects are known, nor for a draft'
 t.test('an empty form removes the help desk, and pages show none', async (t) => {
   const admin = await signedIn('admin')
   await admin.get(`/official/rounds/${roundId}/help-desk`)
-  const res = await admin.post(`/official/rounds/${roundId}/help-desk`, { phone: '', email: '', address: '', hours: '', otherLanguages: '' })
+  const res = await admin.post(`/official/rounds/${roundId}/help-desk`, {
+    phone: '',
+    email: '',
+    address: '',
+    hours: '',
+    otherLanguages: '',
+  })
   t.equal(res.statusCode, 303)
   t.equal(desk((await new Visitor(app, '10.61.1.5').get(`/rounds/${slug}`)).body), '')
 })

@@ -15,7 +15,13 @@ if (!process.env.DATABASE_URL) {
   t.pass('skipped without DATABASE_URL')
   t.end()
 } else {
-  const { app: a, db, round, byTitle, nextCode } = await demoRound(t, { phase: 'voting', codes: 10, officials: ['admin'] })
+  const {
+    app: a,
+    db,
+    round,
+    byTitle,
+    nextCode,
+  } = await demoRound(t, { phase: 'voting', codes: 10, officials: ['admin'] })
   // Instance B: its own app and its own connection pool on the same database, as a second process would have.
   const url = new URL(process.env.DATABASE_URL)
   const rows: unknown = await db.execute(sql`select current_database() as name`)
@@ -46,8 +52,16 @@ if (!process.env.DATABASE_URL) {
       const res = await resident.on(i % 2 === 0 ? a : b).post(vote, { code: `WRONG-CODE-${i}` })
       statuses.push(res.statusCode)
     }
-    t.same(statuses, Array(CODE_LIMITS.perBrowser).fill(422), `${CODE_LIMITS.perBrowser} wrong codes, half on each instance`)
-    t.equal((await resident.on(a).post(vote, { code: nextCode() })).statusCode, 429, 'then even a right code waits, on A')
+    t.same(
+      statuses,
+      Array(CODE_LIMITS.perBrowser).fill(422),
+      `${CODE_LIMITS.perBrowser} wrong codes, half on each instance`,
+    )
+    t.equal(
+      (await resident.on(a).post(vote, { code: nextCode() })).statusCode,
+      429,
+      'then even a right code waits, on A',
+    )
     t.equal((await resident.on(b).post(vote, { code: nextCode() })).statusCode, 429, 'and on B')
   })
 
@@ -56,7 +70,8 @@ if (!process.env.DATABASE_URL) {
     await resident.get(vote)
     let lastStatus = 0
     // The code form allows 60 a minute per address; 61 alternating requests must meet it.
-    for (let i = 0; i < 61; i++) lastStatus = (await resident.on(i % 2 === 0 ? a : b).post(vote, { code: '' })).statusCode
+    for (let i = 0; i < 61; i++)
+      lastStatus = (await resident.on(i % 2 === 0 ? a : b).post(vote, { code: '' })).statusCode
     t.equal(lastStatus, 429)
   })
 
@@ -67,10 +82,17 @@ if (!process.env.DATABASE_URL) {
     await resident.get(`${vote}/ballot`)
     const admin = await signInFrom(a, '10.12.4')('admin')
     await admin.get(`/official/rounds/${round.id}/advance`)
-    t.equal((await admin.post(`/official/rounds/${round.id}/advance`, { from: 'voting' })).statusCode, 303, 'closed on A')
+    t.equal(
+      (await admin.post(`/official/rounds/${round.id}/advance`, { from: 'voting' })).statusCode,
+      303,
+      'closed on A',
+    )
     const [closed] = await db.select({ phase: rounds.phase }).from(rounds).where(eq(rounds.id, round.id))
     t.equal(closed!.phase, 'closed')
-    const res = await resident.post(`${vote}/ballot`, { projects: [String(byTitle('Energiecoaches').id)], intent: 'submit' })
+    const res = await resident.post(`${vote}/ballot`, {
+      projects: [String(byTitle('Energiecoaches').id)],
+      intent: 'submit',
+    })
     t.not(res.statusCode, 303, 'B sends no receipt')
     t.notMatch(String(res.headers.location ?? ''), '/receipts/')
     t.equal((await db.select().from(ballots).where(eq(ballots.roundId, round.id))).length, 0, 'and stored no ballot')

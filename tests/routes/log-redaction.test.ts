@@ -9,7 +9,12 @@ import { Visitor } from '../helpers/client.js'
 import { freshDatabase } from '../helpers/db.js'
 
 const lines: string[] = []
-const logStream = new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done() } })
+const logStream = new Writable({
+  write(chunk, _encoding, done) {
+    lines.push(String(chunk))
+    done()
+  },
+})
 const database = await freshDatabase()
 const db = database.db
 const app = await buildApp(TEST_CONFIG, db, 'info', logStream)
@@ -23,18 +28,32 @@ const [round] = await db.select().from(rounds)
 
 t.test('a failing query answers 500, and the log names the statement but none of its values', async (t) => {
   // A constraint the application does not know about makes the insert fail inside the database.
-  await db.execute(sql`alter table proposals add constraint refuse_test check (contact_email is distinct from 'fatima.yilmaz@example.net')`)
+  await db.execute(
+    sql`alter table proposals add constraint refuse_test check (contact_email is distinct from 'fatima.yilmaz@example.net')`,
+  )
   const visitor = new Visitor(app, '10.87.0.1')
   await visitor.get(`/rounds/${round!.slug}/proposals/new`)
   const res = await visitor.post(`/rounds/${round!.slug}/proposals`, {
-    title: 'Tochtstrips', summary: 'Buren plakken tochtstrips.', description: 'Twee zaterdagen.', cost: '2500', track: 'social',
-    themes: 'green', location: '', kwhPerYear: '', co2KgPerYear: '', households: '', organisation: '', contactName: 'Fatima Yilmaz',
-    contactEmail: 'fatima.yilmaz@example.net', contactPhone: '06 12345678', consent: 'yes',
+    title: 'Tochtstrips',
+    summary: 'Buren plakken tochtstrips.',
+    description: 'Twee zaterdagen.',
+    cost: '2500',
+    track: 'social',
+    themes: 'green',
+    location: '',
+    kwhPerYear: '',
+    co2KgPerYear: '',
+    households: '',
+    organisation: '',
+    contactName: 'Fatima Yilmaz',
+    contactEmail: 'fatima.yilmaz@example.net',
+    contactPhone: '06 12345678',
+    consent: 'yes',
   })
   t.equal(res.statusCode, 500)
   const log = lines.join('')
   t.match(log, 'request failed', 'the failure is logged')
-  t.match(log, "Failed query: insert into \\\"proposals\\\"", "with the statement")
+  t.match(log, 'Failed query: insert into \\"proposals\\"', 'with the statement')
   t.match(log, '"sqlState":"23514"', 'and the database error code')
   for (const secret of ['fatima.yilmaz@example.net', 'Fatima Yilmaz', '12345678', 'Tochtstrips']) {
     t.notMatch(log, secret, `the log does not hold ${secret}`)

@@ -84,7 +84,10 @@ t.test('the form is a plain form with labels, hints, grouped choices and no Java
   t.ok(page.has('fieldset input[type=radio][name=track][value=social]'))
   t.ok(page.has('fieldset input[type=checkbox][name=themes][value=green]'))
   t.match(page.text('#cost-hint'), '€ 100.000', 'the hint names the whole budget')
-  t.notOk(Object.keys(form.attributes).some((name) => name.startsWith('hx-')), 'the form needs no htmx')
+  t.notOk(
+    Object.keys(form.attributes).some((name) => name.startsWith('hx-')),
+    'the form needs no htmx',
+  )
   t.equal(await countProposals(), before, 'looking stores nothing')
 })
 
@@ -99,14 +102,32 @@ t.test('a valid idea is stored with its event, and the submitter lands on the pr
   const row = await byToken(token!)
   t.match(row.reference, REFERENCE_PATTERN)
   t.match(row, {
-    roundId: round!.id, status: 'submitted', lang: 'nl', title: VALID.title, summary: VALID.summary, description: VALID.description,
-    costCents: 250_050, correctedCostCents: null, track: 'social', themes: ['energy-poverty', 'green'], location: 'Schiedamseweg',
-    kwhPerYear: 12_000, co2KgPerYear: 5_000, households: 50, organisation: 'Bewonersgroep Schiedamseweg',
-    contactName: 'Fatima Yilmaz', contactEmail: 'fatima@example.net', contactPhone: '06 12345678', contactConsent: true,
+    roundId: round!.id,
+    status: 'submitted',
+    lang: 'nl',
+    title: VALID.title,
+    summary: VALID.summary,
+    description: VALID.description,
+    costCents: 250_050,
+    correctedCostCents: null,
+    track: 'social',
+    themes: ['energy-poverty', 'green'],
+    location: 'Schiedamseweg',
+    kwhPerYear: 12_000,
+    co2KgPerYear: 5_000,
+    households: 50,
+    organisation: 'Bewonersgroep Schiedamseweg',
+    contactName: 'Fatima Yilmaz',
+    contactEmail: 'fatima@example.net',
+    contactPhone: '06 12345678',
+    contactConsent: true,
   })
   t.equal(row.waitingSince?.getTime(), row.submittedAt.getTime())
   t.ok(row.submittedAt.getTime() >= before - 1000)
-  t.same((await eventsOf(row.id)).map((e) => e.kind), ['submitted'])
+  t.same(
+    (await eventsOf(row.id)).map((e) => e.kind),
+    ['submitted'],
+  )
 
   const res2 = await visitor.get(res.headers.location!)
   t.equal(res2.statusCode, 200)
@@ -129,50 +150,72 @@ t.test('an idea sent in from the English pages is stored with lang en', async (t
   const row = await byToken(String(res.headers.location).slice('/status/'.length))
   t.equal(row.lang, 'en')
   t.equal(row.costCents, 150_025)
-  t.equal(html(await visitor.get(res.headers.location!)).get('html').getAttribute('lang'), 'en')
+  t.equal(
+    html(await visitor.get(res.headers.location!))
+      .get('html')
+      .getAttribute('lang'),
+    'en',
+  )
 })
 
-t.test('a cost of zero, below zero, a fraction of a cent, over the budget or absurd is refused and nothing is stored', async (t) => {
-  await inPhase('proposing')
-  const cases: [string, string, Record<string, string>?][] = [
-    ['0', 'proposals.error.costNotPositive'],
-    ['-250', 'proposals.error.costNotPositive'],
-    ['1500,125', 'proposals.error.costFraction'],
-    ['100.000,01', 'proposals.error.costOverBudget', { max: '€ 100.000' }],
-    ['999999999999999', 'proposals.error.costTooLarge'],
-    ['twee euro', 'proposals.error.costInvalid'],
-    ['', 'proposals.error.required'],
-  ]
-  const before = await countProposals()
-  const visitor = new Visitor(app)
-  for (const [cost, key, vars] of cases) {
-    const res = await submit(visitor, { cost })
-    t.equal(res.statusCode, 422, cost)
-    const page = html(res)
-    const field = page.field('cost')
-    t.equal(field.error, msg(key, vars), cost)
-    t.ok(field.invalid, `${cost}: marked invalid`)
-    t.same(field.describedBy, ['cost-hint', 'cost-error'])
-    t.equal(field.value, cost, 'the cost comes back as typed')
-    t.equal(page.field('title').value, VALID.title, 'the other fields come back too')
-    t.ok(page.has('#error-summary a[href="#cost"]'), 'the summary links to the field')
-  }
-  t.equal(await countProposals(), before)
-})
+t.test(
+  'a cost of zero, below zero, a fraction of a cent, over the budget or absurd is refused and nothing is stored',
+  async (t) => {
+    await inPhase('proposing')
+    const cases: [string, string, Record<string, string>?][] = [
+      ['0', 'proposals.error.costNotPositive'],
+      ['-250', 'proposals.error.costNotPositive'],
+      ['1500,125', 'proposals.error.costFraction'],
+      ['100.000,01', 'proposals.error.costOverBudget', { max: '€ 100.000' }],
+      ['999999999999999', 'proposals.error.costTooLarge'],
+      ['twee euro', 'proposals.error.costInvalid'],
+      ['', 'proposals.error.required'],
+    ]
+    const before = await countProposals()
+    const visitor = new Visitor(app)
+    for (const [cost, key, vars] of cases) {
+      const res = await submit(visitor, { cost })
+      t.equal(res.statusCode, 422, cost)
+      const page = html(res)
+      const field = page.field('cost')
+      t.equal(field.error, msg(key, vars), cost)
+      t.ok(field.invalid, `${cost}: marked invalid`)
+      t.same(field.describedBy, ['cost-hint', 'cost-error'])
+      t.equal(field.value, cost, 'the cost comes back as typed')
+      t.equal(page.field('title').value, VALID.title, 'the other fields come back too')
+      t.ok(page.has('#error-summary a[href="#cost"]'), 'the summary links to the field')
+    }
+    t.equal(await countProposals(), before)
+  },
+)
 
 t.test('over-long fields are refused with a message at each one, and everything typed comes back', async (t) => {
   await inPhase('proposing')
   const before = await countProposals()
   const long = (n: number) => 'x'.repeat(n)
   const res = await submit(new Visitor(app), {
-    title: long(121), summary: long(301), description: long(5001), location: long(201), organisation: long(121),
-    contactName: long(121), contactEmail: `${long(250)}@x.nl`, contactPhone: '0'.repeat(31),
+    title: long(121),
+    summary: long(301),
+    description: long(5001),
+    location: long(201),
+    organisation: long(121),
+    contactName: long(121),
+    contactEmail: `${long(250)}@x.nl`,
+    contactPhone: '0'.repeat(31),
   })
   t.equal(res.statusCode, 422)
   const page = html(res)
   t.match(page.title, msg('form.errorTitle', { title: msg('proposals.new.title') }))
-  for (const [field, max] of [['title', '120'], ['summary', '300'], ['description', '5.000'], ['location', '200'], ['organisation', '120'],
-    ['contactName', '120'], ['contactEmail', '254'], ['contactPhone', '30']] as const) {
+  for (const [field, max] of [
+    ['title', '120'],
+    ['summary', '300'],
+    ['description', '5.000'],
+    ['location', '200'],
+    ['organisation', '120'],
+    ['contactName', '120'],
+    ['contactEmail', '254'],
+    ['contactPhone', '30'],
+  ] as const) {
     t.equal(page.field(field).error, msg('proposals.error.tooLong', { max }), field)
     t.ok(page.has(`#error-summary a[href="#${field}"]`), `${field} in the error summary`)
   }
@@ -229,7 +272,10 @@ t.test('without a way to reach the submitter, or without consent, the idea is re
 })
 
 t.test('HTML and script typed in title and description are shown as text on every page', async (t) => {
-  const { token, row } = await submitted({ title: '<script>alert(1)</script>', description: '<img src=x onerror=alert(2)>' })
+  const { token, row } = await submitted({
+    title: '<script>alert(1)</script>',
+    description: '<img src=x onerror=alert(2)>',
+  })
   t.equal(row.title, '<script>alert(1)</script>', 'stored as typed')
   const visitor = new Visitor(app)
   for (const url of [`/status/${token}`, `/proposals/${row.reference}`, `/rounds/${SLUG}`]) {
@@ -237,7 +283,10 @@ t.test('HTML and script typed in title and description are shown as text on ever
     t.equal(res.statusCode, 200, url)
     const page = html(res)
     t.match(page.text('main'), '<script>alert(1)</script>', `${url}: shown as text`)
-    t.notOk(page.all('script').some((s) => s.text.includes('alert(1)')), `${url}: no script element`)
+    t.notOk(
+      page.all('script').some((s) => s.text.includes('alert(1)')),
+      `${url}: no script element`,
+    )
     t.notOk(page.has('img[onerror]'), `${url}: no image with a handler`)
   }
 })
@@ -253,7 +302,10 @@ t.test('outside the proposing phase the form says sending in is closed, and a po
     const page = html(res)
     t.equal(page.text('h1'), msg('proposals.closed.title'))
     t.notOk(page.has('[name=title]'), 'no form')
-    t.notOk(html(await visitor.get(`/rounds/${SLUG}`)).has('a.proposal-button-large[href$="/proposals/new"]'), `no button while ${phase}`)
+    t.notOk(
+      html(await visitor.get(`/rounds/${SLUG}`)).has('a.proposal-button-large[href$="/proposals/new"]'),
+      `no button while ${phase}`,
+    )
     const post = await visitor.post(`/rounds/${SLUG}/proposals`, VALID)
     t.equal(post.statusCode, 409, phase)
     t.equal(html(post).text('h1'), msg('proposals.closed.title'))
@@ -263,7 +315,9 @@ t.test('outside the proposing phase the form says sending in is closed, and a po
 
 t.test('a round that does not exist, or is still a draft, has no form and takes no ideas', async (t) => {
   await inPhase('proposing')
-  await db.insert(rounds).values({ slug: 'concept', title: 'Concept', neighbourhood: 'Oude Westen', budgetCents: 5_000_000 })
+  await db
+    .insert(rounds)
+    .values({ slug: 'concept', title: 'Concept', neighbourhood: 'Oude Westen', budgetCents: 5_000_000 })
   const before = await countProposals()
   const visitor = new Visitor(app)
   for (const slug of ['bestaat-niet', 'concept', 'x'.repeat(100)]) {
@@ -301,7 +355,14 @@ t.test('a guessed, malformed or public reference used as status token is a 404',
   const { token, row } = await submitted()
   const visitor = await withForm()
   const changed = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`
-  for (const guess of [randomBytes(24).toString('base64url'), changed, row.reference, 'abc', 'x'.repeat(99), `${token}x`]) {
+  for (const guess of [
+    randomBytes(24).toString('base64url'),
+    changed,
+    row.reference,
+    'abc',
+    'x'.repeat(99),
+    `${token}x`,
+  ]) {
     const res = await visitor.get(`/status/${guess}`)
     t.equal(res.statusCode, 404, guess)
     const page = html(res)
@@ -318,7 +379,10 @@ t.test('an approved, rejected or waiting idea cannot be edited, and nothing chan
   const visitor = await withForm()
   for (const status of ['submitted', 'approved', 'rejected'] as const) {
     await db.update(proposals).set({ status }).where(eq(proposals.id, row.id))
-    t.notOk(html(await visitor.get(`/status/${token}`)).links.includes(`/status/${token}/edit`), `${status}: no edit button`)
+    t.notOk(
+      html(await visitor.get(`/status/${token}`)).links.includes(`/status/${token}/edit`),
+      `${status}: no edit button`,
+    )
     const edit = await visitor.get(`/status/${token}/edit`)
     t.equal(edit.statusCode, 409, status)
     t.equal(html(edit).text('main p'), msg(`proposals.locked.${status}`))
@@ -328,7 +392,10 @@ t.test('an approved, rejected or waiting idea cannot be edited, and nothing chan
     t.equal(post.headers['cache-control'], 'no-store')
   }
   t.match(await byToken(token), { title: VALID.title, status: 'rejected' })
-  t.same((await eventsOf(row.id)).map((e) => e.kind), ['submitted'])
+  t.same(
+    (await eventsOf(row.id)).map((e) => e.kind),
+    ['submitted'],
+  )
 })
 
 t.test('when changes are asked the submitter edits the idea and it waits for an answer again, once', async (t) => {
@@ -339,7 +406,9 @@ t.test('when changes are asked the submitter edits the idea and it waits for an 
 
   const status = html(await visitor.get(`/status/${token}`))
   t.ok(status.has('.badge--needs_changes'))
-  t.same(status.texts('.proposal-history-item .proposal-text'), [`${msg('proposals.eventMessage.changes_requested')} Hoeveel buren doen al mee?`])
+  t.same(status.texts('.proposal-history-item .proposal-text'), [
+    `${msg('proposals.eventMessage.changes_requested')} Hoeveel buren doen al mee?`,
+  ])
   t.ok(status.links.includes(`/status/${token}/edit`), 'a link to change the idea')
 
   const edit = await visitor.get(`/status/${token}/edit`)
@@ -347,7 +416,12 @@ t.test('when changes are asked the submitter edits the idea and it waits for an 
   t.equal(edit.headers['cache-control'], 'no-store')
   const form = html(edit)
   t.match(form.fields(form.form(`/status/${token}`)), {
-    title: VALID.title, cost: '2500,50', kwhPerYear: '12000', track: 'social', contactEmail: 'fatima@example.net', consent: 'yes',
+    title: VALID.title,
+    cost: '2500,50',
+    kwhPerYear: '12000',
+    track: 'social',
+    contactEmail: 'fatima@example.net',
+    consent: 'yes',
   })
 
   const invalid = await visitor.post(`/status/${token}`, { ...VALID, title: '' })
@@ -361,11 +435,23 @@ t.test('when changes are asked the submitter edits the idea and it waits for an 
   t.equal(saved.statusCode, 303)
   t.equal(saved.headers.location, `/status/${token}`)
   const after = await byToken(token)
-  t.match(after, { status: 'submitted', title: 'Tochtstrips, nu met 20 buren', costCents: 300_000, reference: row.reference })
+  t.match(after, {
+    status: 'submitted',
+    title: 'Tochtstrips, nu met 20 buren',
+    costCents: 300_000,
+    reference: row.reference,
+  })
   t.ok(after.waitingSince && after.waitingSince.getTime() >= beforeSave, 'the waiting clock restarted')
   t.equal(after.submittedAt.getTime(), row.submittedAt.getTime(), 'the first submission date stays')
-  t.same((await eventsOf(row.id)).map((e) => e.kind), ['submitted', 'changes_requested', 'resubmitted'])
-  t.ok(html(await visitor.get(`/status/${token}`)).texts('.proposal-history-item strong').includes(msg('proposals.event.resubmitted')))
+  t.same(
+    (await eventsOf(row.id)).map((e) => e.kind),
+    ['submitted', 'changes_requested', 'resubmitted'],
+  )
+  t.ok(
+    html(await visitor.get(`/status/${token}`))
+      .texts('.proposal-history-item strong')
+      .includes(msg('proposals.event.resubmitted')),
+  )
 
   const replay = await visitor.post(`/status/${token}`, { ...changed, title: 'Nog een keer' })
   t.equal(replay.statusCode, 409)
@@ -385,42 +471,67 @@ t.test('changes asked after the review phase can no longer be made', async (t) =
   t.equal((await byToken(token)).status, 'needs_changes')
 })
 
-t.test('the public page shows status, cost, correction, facts and decisions, but never contact details or the token', async (t) => {
-  const { token, row } = await submitted()
-  await addProposalEvent(db, { proposalId: row.id, kind: 'changes_requested', message: 'PRIVE-VRAAG aan de indiener' })
-  await addProposalEvent(db, { proposalId: row.id, kind: 'cost_corrected', message: 'De offerte van de leverancier is hoger.' })
-  await addProposalEvent(db, { proposalId: row.id, kind: 'approved' })
-  await db.update(proposals).set({
-    status: 'approved', correctedCostCents: 320_000, costJustification: 'De offerte van de leverancier is hoger.',
-  }).where(eq(proposals.id, row.id))
+t.test(
+  'the public page shows status, cost, correction, facts and decisions, but never contact details or the token',
+  async (t) => {
+    const { token, row } = await submitted()
+    await addProposalEvent(db, {
+      proposalId: row.id,
+      kind: 'changes_requested',
+      message: 'PRIVE-VRAAG aan de indiener',
+    })
+    await addProposalEvent(db, {
+      proposalId: row.id,
+      kind: 'cost_corrected',
+      message: 'De offerte van de leverancier is hoger.',
+    })
+    await addProposalEvent(db, { proposalId: row.id, kind: 'approved' })
+    await db
+      .update(proposals)
+      .set({
+        status: 'approved',
+        correctedCostCents: 320_000,
+        costJustification: 'De offerte van de leverancier is hoger.',
+      })
+      .where(eq(proposals.id, row.id))
 
-  const visitor = new Visitor(app)
-  const res = await visitor.get(`/proposals/${row.reference.toLowerCase()}`)
-  t.equal(res.statusCode, 200)
-  const page = html(res)
-  t.equal(page.text('h1'), VALID.title)
-  t.equal(page.get('h1').getAttribute('lang'), 'nl', 'the title carries the language it was written in')
-  t.ok(page.has('.badge--approved'))
-  t.equal(page.text('.proposal-cost'), '€ 3.200')
-  t.ok(page.texts('main p').includes(msg('proposals.detail.correctedFrom', { original: '€ 2.500,50' })), 'the first estimate')
-  t.ok(page.texts('main p').includes(`${msg('proposals.detail.justification')} De offerte van de leverancier is hoger.`), 'why it changed')
-  const facts = Object.fromEntries(page.all('dl.facts > div').map((d) => [d.querySelector('dt')!.text.trim(), d.querySelector('dd')!.text.trim()]))
-  t.match(facts, {
-    [msg('proposal.track')]: msg('track.social'),
-    [msg('proposals.detail.location')]: 'Schiedamseweg',
-    [msg('proposals.detail.kwhPerYear')]: '12.000',
-  })
-  t.ok(page.texts('.tags .tag').includes(msg('theme.energy-poverty')))
-  t.ok(page.texts('main p').includes(msg('proposal.by', { organisation: 'Bewonersgroep Schiedamseweg' })))
-  t.ok(page.texts('.proposal-history-item strong').includes(msg('proposals.event.changes_requested')))
-  t.notMatch(page.text(), 'PRIVE-VRAAG', 'what was asked of the submitter stays private')
-  t.match(html(await visitor.get(`/status/${token}`)).text(), 'PRIVE-VRAAG', 'the submitter reads it')
+    const visitor = new Visitor(app)
+    const res = await visitor.get(`/proposals/${row.reference.toLowerCase()}`)
+    t.equal(res.statusCode, 200)
+    const page = html(res)
+    t.equal(page.text('h1'), VALID.title)
+    t.equal(page.get('h1').getAttribute('lang'), 'nl', 'the title carries the language it was written in')
+    t.ok(page.has('.badge--approved'))
+    t.equal(page.text('.proposal-cost'), '€ 3.200')
+    t.ok(
+      page.texts('main p').includes(msg('proposals.detail.correctedFrom', { original: '€ 2.500,50' })),
+      'the first estimate',
+    )
+    t.ok(
+      page.texts('main p').includes(`${msg('proposals.detail.justification')} De offerte van de leverancier is hoger.`),
+      'why it changed',
+    )
+    const facts = Object.fromEntries(
+      page.all('dl.facts > div').map((d) => [d.querySelector('dt')!.text.trim(), d.querySelector('dd')!.text.trim()]),
+    )
+    t.match(facts, {
+      [msg('proposal.track')]: msg('track.social'),
+      [msg('proposals.detail.location')]: 'Schiedamseweg',
+      [msg('proposals.detail.kwhPerYear')]: '12.000',
+    })
+    t.ok(page.texts('.tags .tag').includes(msg('theme.energy-poverty')))
+    t.ok(page.texts('main p').includes(msg('proposal.by', { organisation: 'Bewonersgroep Schiedamseweg' })))
+    t.ok(page.texts('.proposal-history-item strong').includes(msg('proposals.event.changes_requested')))
+    t.notMatch(page.text(), 'PRIVE-VRAAG', 'what was asked of the submitter stays private')
+    t.match(html(await visitor.get(`/status/${token}`)).text(), 'PRIVE-VRAAG', 'the submitter reads it')
 
-  for (const url of [`/proposals/${row.reference}`, `/rounds/${SLUG}`, `/rounds/${SLUG}?theme=green`]) {
-    const body = (await visitor.get(url)).body
-    for (const secret of [token, 'Fatima Yilmaz', 'fatima@example.net', '06 12345678']) t.notMatch(body, secret, `${url}: ${secret}`)
-  }
-})
+    for (const url of [`/proposals/${row.reference}`, `/rounds/${SLUG}`, `/rounds/${SLUG}?theme=green`]) {
+      const body = (await visitor.get(url)).body
+      for (const secret of [token, 'Fatima Yilmaz', 'fatima@example.net', '06 12345678'])
+        t.notMatch(body, secret, `${url}: ${secret}`)
+    }
+  },
+)
 
 t.test('a rejected or merged idea shows why, with a link to the idea it was merged into', async (t) => {
   const target = await submitted({ title: 'Het grote tochtstrip-plan' })
@@ -430,9 +541,15 @@ t.test('a rejected or merged idea shows why, with a link to the idea it was merg
   const visitor = new Visitor(app)
   for (const url of [`/proposals/${row.reference}`, `/status/${token}`]) {
     const page = html(await visitor.get(url))
-    const merged = page.all('.proposal-history-item').find((li) => li.querySelector('strong')?.text === msg('proposals.event.merged'))
+    const merged = page
+      .all('.proposal-history-item')
+      .find((li) => li.querySelector('strong')?.text === msg('proposals.event.merged'))
     t.ok(merged, `${url}: the merge in the history`)
-    t.equal(merged?.querySelector('.proposal-text')?.text, `${msg('proposals.eventMessage.merged')} Hetzelfde als een ander idee.`, url)
+    t.equal(
+      merged?.querySelector('.proposal-text')?.text,
+      `${msg('proposals.eventMessage.merged')} Hetzelfde als een ander idee.`,
+      url,
+    )
     const link = page.find(`main a[href="/proposals/${target.row.reference}"]`)
     t.equal(link?.text, 'Het grote tochtstrip-plan', `${url}: a link to the idea it joined`)
   }
@@ -447,7 +564,8 @@ t.test('an unknown reference is a 404', async (t) => {
   }
 })
 
-const cardTitles = (page: ReturnType<typeof html>, selector = '#proposal-list') => page.texts(`${selector} .card__title`)
+const cardTitles = (page: ReturnType<typeof html>, selector = '#proposal-list') =>
+  page.texts(`${selector} .card__title`)
 
 t.test('the round page filters ideas by theme and track with a plain GET form', async (t) => {
   await inPhase('proposing')
@@ -455,7 +573,11 @@ t.test('the round page filters ideas by theme and track with a plain GET form', 
   const page = html(await visitor.get(`/rounds/${SLUG}`))
   const form = page.get('form.proposal-filters')
   t.match(form.attributes, {
-    method: 'get', action: `/rounds/${SLUG}`, 'hx-get': `/rounds/${SLUG}`, 'hx-target': '#proposal-list', 'hx-push-url': 'true',
+    method: 'get',
+    action: `/rounds/${SLUG}`,
+    'hx-get': `/rounds/${SLUG}`,
+    'hx-target': '#proposal-list',
+    'hx-push-url': 'true',
   })
   const sections = page.get('#proposal-list').querySelectorAll('ul.cards')
   t.equal(sections.length, 2, 'approved and waiting ideas, then the rejected ones')
@@ -484,7 +606,11 @@ t.test('the round page filters ideas by theme and track with a plain GET form', 
   t.equal(cardTitles(html(unknown)).length, await countProposals())
   t.equal(html(unknown).text('#proposal-count'), msg('proposals.list.count', { count: await countProposals() }))
 
-  t.equal((await visitor.get(`/rounds/${SLUG}?theme=green&theme=social`)).statusCode, 400, 'two values for one filter is not a form we sent')
+  t.equal(
+    (await visitor.get(`/rounds/${SLUG}?theme=green&theme=social`)).statusCode,
+    400,
+    'two values for one filter is not a form we sent',
+  )
 })
 
 t.test('htmx gets only the list partial, and the response varies on HX-Request', async (t) => {
@@ -520,6 +646,9 @@ t.test('a reference already taken is tried again with another; nothing half-stor
   )
   t.equal(created?.reference, 'WB-2345AB')
   const [stored] = await db.select().from(proposals).where(eq(proposals.reference, 'WB-2345AB'))
-  t.same((await eventsOf(stored!.id)).map((e) => e.kind), ['submitted'])
+  t.same(
+    (await eventsOf(stored!.id)).map((e) => e.kind),
+    ['submitted'],
+  )
   t.equal((await db.select().from(proposals).where(eq(proposals.reference, row.reference))).length, 1)
 })

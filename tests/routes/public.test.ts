@@ -27,7 +27,9 @@ t.test('the home page lists the open rounds with budget and phase, in Dutch by d
 })
 
 t.test('a draft round is neither listed nor reachable', async (t) => {
-  await db.insert(rounds).values({ slug: 'concept', title: 'Concept Oude Westen', neighbourhood: 'Oude Westen', budgetCents: 5_000_000 })
+  await db
+    .insert(rounds)
+    .values({ slug: 'concept', title: 'Concept Oude Westen', neighbourhood: 'Oude Westen', budgetCents: 5_000_000 })
   const visitor = new Visitor(app)
   t.notOk(html(await visitor.get('/')).links.includes('/rounds/concept'), 'not on the home page')
   const res = await visitor.get('/rounds/concept')
@@ -42,10 +44,16 @@ t.test('the round page shows budget, timeline and every demo proposal without co
   const all = await db.select().from(proposals)
   const links = page.links
   for (const p of all) t.ok(links.includes(`/proposals/${p.reference}`), `${p.title} is listed`)
-  const card = page.all('.card').find((c) => c.querySelector('.card__title')?.text === 'Zonnepanelen op het dak van het buurthuis')
+  const card = page
+    .all('.card')
+    .find((c) => c.querySelector('.card__title')?.text === 'Zonnepanelen op het dak van het buurthuis')
   t.ok(card?.text.includes(msg('proposal.by', { organisation: 'Stichting Buurthuis BTD' })), 'with the organisation')
   t.match(card?.querySelector('dd')?.text, /€\s28\.000/, 'and its cost')
-  t.equal(page.get('[aria-current=step]').classList.contains('timeline__step'), true, 'the timeline marks the current phase')
+  t.equal(
+    page.get('[aria-current=step]').classList.contains('timeline__step'),
+    true,
+    'the timeline marks the current phase',
+  )
   t.notMatch(res.body, 'example.org', 'no submitter e-mail')
   t.notMatch(res.body, 'Demo bewoner', 'no submitter name')
   for (const p of all) t.notMatch(res.body, p.statusToken, 'no status token')
@@ -54,12 +62,23 @@ t.test('the round page shows budget, timeline and every demo proposal without co
 t.test('user text is escaped, never run', async (t) => {
   const [round] = await db.select().from(rounds).where(eq(rounds.slug, 'bospolder-tussendijken'))
   await db.insert(proposals).values({
-    roundId: round!.id, reference: 'XSS-1', statusToken: 'xss-token', title: '<script>alert(1)</script>', summary: '<img src=x onerror=alert(2)>',
-    description: 'd', costCents: 100, track: 'social', themes: ['other'], contactName: 'x',
+    roundId: round!.id,
+    reference: 'XSS-1',
+    statusToken: 'xss-token',
+    title: '<script>alert(1)</script>',
+    summary: '<img src=x onerror=alert(2)>',
+    description: 'd',
+    costCents: 100,
+    track: 'social',
+    themes: ['other'],
+    contactName: 'x',
   })
   const page = html(await new Visitor(app).get('/rounds/bospolder-tussendijken'))
   t.ok(page.texts('.card__title').includes('<script>alert(1)</script>'), 'shown as text')
-  t.notOk(page.all('script').some((s) => s.text.includes('alert(1)')), 'no script element')
+  t.notOk(
+    page.all('script').some((s) => s.text.includes('alert(1)')),
+    'no script element',
+  )
   t.notOk(page.has('img[onerror]'), 'no image with a handler')
 })
 
@@ -84,45 +103,69 @@ t.test('switching to English is remembered and returns to the same page', async 
   t.ok(page.has('a[href^="/language/nl"][hreflang=nl]'), 'a way back to Dutch')
   const back = await visitor.get('/language/nl?next=/')
   t.equal(back.statusCode, 303)
-  t.equal(html(await visitor.get('/')).get('html').getAttribute('lang'), 'nl')
+  t.equal(
+    html(await visitor.get('/'))
+      .get('html')
+      .getAttribute('lang'),
+    'nl',
+  )
 })
 
-t.test('Arabic pages run right to left, Turkish ones left to right, each with its own numbers and plurals', async (t) => {
-  const arabic = (await new Visitor(app).get('/rounds/bospolder-tussendijken?lang=ar')).body
-  t.match(arabic, '<html lang="ar" dir="rtl">')
-  t.match(arabic, 'ميزانية')
-  const turkish = (await new Visitor(app).get('/rounds/bospolder-tussendijken', { 'accept-language': 'tr-TR,tr;q=0.9' })).body
-  t.match(turkish, '<html lang="tr" dir="ltr">')
-  t.match(turkish.replace(/\u00a0/g, ' '), '€100.000')
-})
+t.test(
+  'Arabic pages run right to left, Turkish ones left to right, each with its own numbers and plurals',
+  async (t) => {
+    const arabic = (await new Visitor(app).get('/rounds/bospolder-tussendijken?lang=ar')).body
+    t.match(arabic, '<html lang="ar" dir="rtl">')
+    t.match(arabic, 'ميزانية')
+    const turkish = (
+      await new Visitor(app).get('/rounds/bospolder-tussendijken', { 'accept-language': 'tr-TR,tr;q=0.9' })
+    ).body
+    t.match(turkish, '<html lang="tr" dir="ltr">')
+    t.match(turkish.replace(/\u00a0/g, ' '), '€100.000')
+  },
+)
 
 t.test('the language switch lists every language by its own name, as links that work without script', async (t) => {
   const page = html(await new Visitor(app).get('/rounds/bospolder-tussendijken?theme=green'))
   const links = page.all('details.language-switch a')
   for (const l of LANGUAGE_LIST) {
     const link = links.find((a) => a.getAttribute('hreflang') === l.code)
-    t.equal(link?.getAttribute('href'), `/language/${l.code}?next=%2Frounds%2Fbospolder-tussendijken%3Ftheme%3Dgreen`, l.code)
+    t.equal(
+      link?.getAttribute('href'),
+      `/language/${l.code}?next=%2Frounds%2Fbospolder-tussendijken%3Ftheme%3Dgreen`,
+      l.code,
+    )
     t.equal(link?.getAttribute('lang'), l.code)
     t.equal(link?.text.trim(), l.name)
   }
-  t.same(links.filter((a) => a.getAttribute('aria-current') === 'true').map((a) => a.text.trim()), ['Nederlands'])
+  t.same(
+    links.filter((a) => a.getAttribute('aria-current') === 'true').map((a) => a.text.trim()),
+    ['Nederlands'],
+  )
 })
 
-t.test('without a choice the page follows the link\'s lang, then the browser, and a link\'s language is remembered', async (t) => {
-  const langOf = (res: { body: string }) => html(res).get('html').getAttribute('lang')
-  const browser = { 'accept-language': 'en-GB,en;q=0.9' }
-  t.equal(langOf(await new Visitor(app).get('/', browser)), 'en')
-  t.equal(langOf(await new Visitor(app).get('/', { 'accept-language': 'fr-FR' })), 'nl')
-  const linked = new Visitor(app)
-  t.equal(langOf(await linked.get('/?lang=en')), 'en')
-  t.equal(linked.cookie('lang'), 'en')
-  t.equal(langOf(await linked.get('/rounds/bospolder-tussendijken')), 'en', 'the next page stays in the letter\'s language')
-  const chosen = new Visitor(app)
-  await chosen.get('/language/nl?next=/')
-  t.equal(langOf(await chosen.get('/?lang=en', browser)), 'nl', 'an explicit choice wins over link and browser')
-  t.equal(chosen.cookie('lang'), 'nl')
-  t.match(String((await chosen.get('/')).headers.vary), /Accept-Language/)
-})
+t.test(
+  "without a choice the page follows the link's lang, then the browser, and a link's language is remembered",
+  async (t) => {
+    const langOf = (res: { body: string }) => html(res).get('html').getAttribute('lang')
+    const browser = { 'accept-language': 'en-GB,en;q=0.9' }
+    t.equal(langOf(await new Visitor(app).get('/', browser)), 'en')
+    t.equal(langOf(await new Visitor(app).get('/', { 'accept-language': 'fr-FR' })), 'nl')
+    const linked = new Visitor(app)
+    t.equal(langOf(await linked.get('/?lang=en')), 'en')
+    t.equal(linked.cookie('lang'), 'en')
+    t.equal(
+      langOf(await linked.get('/rounds/bospolder-tussendijken')),
+      'en',
+      "the next page stays in the letter's language",
+    )
+    const chosen = new Visitor(app)
+    await chosen.get('/language/nl?next=/')
+    t.equal(langOf(await chosen.get('/?lang=en', browser)), 'nl', 'an explicit choice wins over link and browser')
+    t.equal(chosen.cookie('lang'), 'nl')
+    t.match(String((await chosen.get('/')).headers.vary), /Accept-Language/)
+  },
+)
 
 t.test('the language switch refuses to redirect off the site and unknown languages', async (t) => {
   const visitor = new Visitor(app)
@@ -146,8 +189,16 @@ t.test('pages carry security headers with a CSP that allows no inline script', a
   const vary = String(res.headers.vary).split(/,\s*/)
   for (const header of ['HX-Request', 'Accept-Language', 'Cookie']) t.ok(vary.includes(header), `varies by ${header}`)
   const page = html(res)
-  t.same(page.all('script').filter((s) => !s.hasAttribute('src') || s.text.trim() !== ''), [], 'no inline script')
-  t.same(page.all('*').flatMap((e) => Object.keys(e.attributes).filter((a) => /^on/i.test(a))), [], 'no inline event handlers')
+  t.same(
+    page.all('script').filter((s) => !s.hasAttribute('src') || s.text.trim() !== ''),
+    [],
+    'no inline script',
+  )
+  t.same(
+    page.all('*').flatMap((e) => Object.keys(e.attributes).filter((a) => /^on/i.test(a))),
+    [],
+    'no inline event handlers',
+  )
 })
 
 t.test('htmx 2 is served from node_modules with a year of caching', async (t) => {
@@ -194,30 +245,52 @@ t.test('a page made for one visitor goes out brotli-compressed and reads back wh
   t.ok(res.rawPayload.length < page.length / 2, `${res.rawPayload.length} bytes for ${page.length}`)
 })
 
-t.test('a page without a form that posts sets no CSRF cookie; a page with one sets it and writes its token', async (t) => {
-  const visitor = new Visitor(app)
-  for (const path of ['/', '/rounds/bospolder-tussendijken', '/toegankelijkheid']) {
-    const res = await visitor.get(path)
-    t.equal(res.statusCode, 200, path)
-    t.same((res.cookies as { name: string }[]).map((c) => c.name).filter((n) => n.includes('csrf')), [], `${path} sets no CSRF cookie`)
-    t.equal(html(res).all('input[name="_csrf"]').length, 0, `${path} has no form that posts`)
-  }
-  const form = await visitor.get('/login')
-  t.ok((form.cookies as { name: string }[]).some((c) => c.name === 'csrf'), 'the login form sets the CSRF cookie')
-  const token = html(form).get('input[name="_csrf"]').getAttribute('value')
-  t.ok(token && token.length > 10, 'and writes its token into the form')
-})
+t.test(
+  'a page without a form that posts sets no CSRF cookie; a page with one sets it and writes its token',
+  async (t) => {
+    const visitor = new Visitor(app)
+    for (const path of ['/', '/rounds/bospolder-tussendijken', '/toegankelijkheid']) {
+      const res = await visitor.get(path)
+      t.equal(res.statusCode, 200, path)
+      t.same(
+        (res.cookies as { name: string }[]).map((c) => c.name).filter((n) => n.includes('csrf')),
+        [],
+        `${path} sets no CSRF cookie`,
+      )
+      t.equal(html(res).all('input[name="_csrf"]').length, 0, `${path} has no form that posts`)
+    }
+    const form = await visitor.get('/login')
+    t.ok(
+      (form.cookies as { name: string }[]).some((c) => c.name === 'csrf'),
+      'the login form sets the CSRF cookie',
+    )
+    const token = html(form).get('input[name="_csrf"]').getAttribute('value')
+    t.ok(token && token.length > 10, 'and writes its token into the form')
+  },
+)
 
 t.test('pages kept for every visitor are made again as soon as what they show changes', async (t) => {
   const visitor = new Visitor(app)
   const [round] = await db.select().from(rounds).where(eq(rounds.slug, 'bospolder-tussendijken'))
   const [proposal] = await db.select().from(proposals).where(eq(proposals.roundId, round!.id)).limit(1)
   const pages = { home: '/', round: `/rounds/${round!.slug}`, proposal: `/proposals/${proposal!.reference}` }
-  const before = Object.fromEntries(await Promise.all(Object.entries(pages).map(async ([name, url]) => [name, (await visitor.get(url)).body] as const)))
-  t.same(Object.fromEntries(await Promise.all(Object.entries(pages).map(async ([name, url]) => [name, (await new Visitor(app).get(url)).body] as const))), before,
-    'another visitor gets the very same pages')
+  const before = Object.fromEntries(
+    await Promise.all(Object.entries(pages).map(async ([name, url]) => [name, (await visitor.get(url)).body] as const)),
+  )
+  t.same(
+    Object.fromEntries(
+      await Promise.all(
+        Object.entries(pages).map(async ([name, url]) => [name, (await new Visitor(app).get(url)).body] as const),
+      ),
+    ),
+    before,
+    'another visitor gets the very same pages',
+  )
   await db.update(rounds).set({ title: 'Wijkbudget Energie (hernoemd)' }).where(eq(rounds.id, round!.id))
-  await db.update(proposals).set({ title: 'Zonnepanelen op de sporthal (nieuwe titel)' }).where(eq(proposals.id, proposal!.id))
+  await db
+    .update(proposals)
+    .set({ title: 'Zonnepanelen op de sporthal (nieuwe titel)' })
+    .where(eq(proposals.id, proposal!.id))
   t.match((await visitor.get(pages.home)).body, 'Wijkbudget Energie (hernoemd)')
   t.match((await visitor.get(pages.round)).body, 'Zonnepanelen op de sporthal (nieuwe titel)')
   t.match((await visitor.get(pages.proposal)).body, 'Zonnepanelen op de sporthal (nieuwe titel)')

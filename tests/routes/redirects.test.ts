@@ -4,7 +4,15 @@ import { demoRound } from '../helpers/fixtures.js'
 
 const { app } = await demoRound(t, { ips: '10.82.0' })
 
-const HOSTILE = ['//evil.example', '/\\evil.example', '/%5Cevil.example', '/%2F%2Fevil.example', '/caf\u00e9', '/a\u2028b', 'https://evil.example']
+const HOSTILE = [
+  '//evil.example',
+  '/\\evil.example',
+  '/%5Cevil.example',
+  '/%2F%2Fevil.example',
+  '/caf\u00e9',
+  '/a\u2028b',
+  'https://evil.example',
+]
 
 t.test('the language switch sends a browser only to a path on this site, never answering 500', async (t) => {
   const visitor = new Visitor(app)
@@ -22,7 +30,11 @@ t.test('after logging in, a hostile next goes to the dashboard', async (t) => {
   for (const next of HOSTILE) {
     const visitor = new Visitor(app, `10.82.1.${++n}`)
     await visitor.get('/login')
-    const res = await visitor.post('/login', { email: 'admin@example.test', password: 'correct horse battery staple', next })
+    const res = await visitor.post('/login', {
+      email: 'admin@example.test',
+      password: 'correct horse battery staple',
+      next,
+    })
     t.equal(res.statusCode, 303, encodeURIComponent(next))
     t.equal(res.headers.location, '/official', `${encodeURIComponent(next)} goes to the dashboard`)
   }

@@ -12,32 +12,44 @@ import { codeNow, enrol, loginWithCode } from '../helpers/second-factor.js'
 const { app, db } = await testApp(t)
 let ip = 1
 const visitor = (on = app) => new Visitor(on, `10.11.0.${ip++}`)
-const official = async (name: string) => (await db.select().from(officials).where(eq(officials.email, `${name}@example.test`)))[0]!
+const official = async (name: string) =>
+  (
+    await db
+      .select()
+      .from(officials)
+      .where(eq(officials.email, `${name}@example.test`))
+  )[0]!
 
-t.test('an enrolled official needs a code after the password; the dashboard stays closed until it is right', async (t) => {
-  const me = await createOfficial(db, 'moderator', 'enrolled@example.test')
-  const { secret } = await enrol(db, me.id)
-  const v = visitor()
-  const res = await v.login('enrolled@example.test', PASSWORD)
-  t.equal(res.statusCode, 303)
-  t.match(res.headers.location, /^\/login\/code\?next=/)
-  t.equal((await v.get('/official')).headers.location, '/login?next=%2Fofficial', 'the password alone opens nothing')
+t.test(
+  'an enrolled official needs a code after the password; the dashboard stays closed until it is right',
+  async (t) => {
+    const me = await createOfficial(db, 'moderator', 'enrolled@example.test')
+    const { secret } = await enrol(db, me.id)
+    const v = visitor()
+    const res = await v.login('enrolled@example.test', PASSWORD)
+    t.equal(res.statusCode, 303)
+    t.match(res.headers.location, /^\/login\/code\?next=/)
+    t.equal((await v.get('/official')).headers.location, '/login?next=%2Fofficial', 'the password alone opens nothing')
 
-  const page = await v.get('/login/code')
-  t.match(page.body, /<input id="code" name="code" type="text" autocomplete="one-time-code" inputmode="numeric">/)
-  const wrong = await v.post('/login/code', { code: '000000' === codeNow(secret) ? '111111' : '000000' })
-  t.equal(wrong.statusCode, 401)
-  t.match(wrong.body, 'Deze code klopt niet')
-  t.equal((await v.get('/official')).statusCode, 303, 'still not signed in')
+    const page = await v.get('/login/code')
+    t.match(page.body, /<input id="code" name="code" type="text" autocomplete="one-time-code" inputmode="numeric">/)
+    const wrong = await v.post('/login/code', { code: '000000' === codeNow(secret) ? '111111' : '000000' })
+    t.equal(wrong.statusCode, 401)
+    t.match(wrong.body, 'Deze code klopt niet')
+    t.equal((await v.get('/official')).statusCode, 303, 'still not signed in')
 
-  const right = await v.post('/login/code', { code: codeNow(secret), next: '/official' })
-  t.equal(right.statusCode, 303)
-  t.equal(right.headers.location, '/official')
-  t.equal((await v.get('/official')).statusCode, 200)
-  const row = await official('enrolled')
-  t.ok(row.lastLoginAt, 'the login time is kept for the access review')
-  t.same((await listAudit(db)).filter((e) => e.officialId === me.id).map((e) => e.action), ['second-factor.failed', 'login'])
-})
+    const right = await v.post('/login/code', { code: codeNow(secret), next: '/official' })
+    t.equal(right.statusCode, 303)
+    t.equal(right.headers.location, '/official')
+    t.equal((await v.get('/official')).statusCode, 200)
+    const row = await official('enrolled')
+    t.ok(row.lastLoginAt, 'the login time is kept for the access review')
+    t.same(
+      (await listAudit(db)).filter((e) => e.officialId === me.id).map((e) => e.action),
+      ['second-factor.failed', 'login'],
+    )
+  },
+)
 
 t.test('a code is accepted once: the same code in another login is refused and signs nobody in', async (t) => {
   const me = await createOfficial(db, 'moderator', 'replay@example.test')
@@ -90,39 +102,50 @@ t.test('a recovery code logs in once; used again it is refused', async (t) => {
   t.equal(used.filter((c) => c.usedAt).length, 1)
 })
 
-t.test('enrolment shows a QR code and the secret in groups of four; the first right code turns it on with ten recovery codes', async (t) => {
-  const me = await createOfficial(db, 'council', 'newphone@example.test')
-  const v = visitor()
-  await v.login('newphone@example.test', PASSWORD)
-  const page = await v.get('/official/account/second-factor')
-  t.equal(page.statusCode, 200)
-  // Handlebars writes the base64 padding "=" as &#x3D;, which the browser reads back as "=".
-  t.match(page.body, /<img class="enrol-qr" src="data:image\/png;base64,[A-Za-z0-9+/]+(=|&#x3D;)*"/)
-  const secret = /<code class="secret" id="secret">([A-Z2-7 ]+)<\/code>/.exec(page.body)?.[1]?.replaceAll(' ', '') ?? ''
-  t.equal(secret.length, 32, '160 bits in base32')
-  t.match(page.body, /([A-Z2-7]{4} ){7}[A-Z2-7]{4}/)
-  t.match(page.body, 'autocomplete="one-time-code" inputmode="numeric"')
-  t.match((await v.get('/official/account/second-factor')).body, secret.slice(0, 4), 'a reload shows the same secret')
+t.test(
+  'enrolment shows a QR code and the secret in groups of four; the first right code turns it on with ten recovery codes',
+  async (t) => {
+    const me = await createOfficial(db, 'council', 'newphone@example.test')
+    const v = visitor()
+    await v.login('newphone@example.test', PASSWORD)
+    const page = await v.get('/official/account/second-factor')
+    t.equal(page.statusCode, 200)
+    // Handlebars writes the base64 padding "=" as &#x3D;, which the browser reads back as "=".
+    t.match(page.body, /<img class="enrol-qr" src="data:image\/png;base64,[A-Za-z0-9+/]+(=|&#x3D;)*"/)
+    const secret =
+      /<code class="secret" id="secret">([A-Z2-7 ]+)<\/code>/.exec(page.body)?.[1]?.replaceAll(' ', '') ?? ''
+    t.equal(secret.length, 32, '160 bits in base32')
+    t.match(page.body, /([A-Z2-7]{4} ){7}[A-Z2-7]{4}/)
+    t.match(page.body, 'autocomplete="one-time-code" inputmode="numeric"')
+    t.match((await v.get('/official/account/second-factor')).body, secret.slice(0, 4), 'a reload shows the same secret')
 
-  const row = await official('newphone')
-  t.notMatch(row.totpSecret, secret, 'the secret is stored encrypted')
-  t.equal(new SecretBox(TEST_CONFIG.sessionSecret).open(row.totpSecret!), secret)
+    const row = await official('newphone')
+    t.notMatch(row.totpSecret, secret, 'the secret is stored encrypted')
+    t.equal(new SecretBox(TEST_CONFIG.sessionSecret).open(row.totpSecret!), secret)
 
-  const wrong = await v.post('/official/account/second-factor', { code: 'abcdef' })
-  t.equal(wrong.statusCode, 422)
-  t.equal((await official('newphone')).totpEnabledAt, null, 'a wrong code turns nothing on')
+    const wrong = await v.post('/official/account/second-factor', { code: 'abcdef' })
+    t.equal(wrong.statusCode, 422)
+    t.equal((await official('newphone')).totpEnabledAt, null, 'a wrong code turns nothing on')
 
-  const done = await v.post('/official/account/second-factor', { code: codeNow(secret) })
-  t.equal(done.statusCode, 200)
-  t.equal(done.headers['cache-control'], 'no-store')
-  const shown = [...done.body.matchAll(/<li><code>([a-z0-9-]+)<\/code><\/li>/g)].map((m) => m[1]!)
-  t.equal(shown.length, 10)
-  const stored = await db.select().from(recoveryCodes).where(eq(recoveryCodes.officialId, me.id))
-  t.equal(stored.length, 10)
-  t.notOk(stored.some((c) => shown.includes(c.codeHash)), 'only hashes are stored')
-  t.ok((await official('newphone')).totpEnabledAt)
-  t.equal((await v.get('/official/account/second-factor')).headers.location, '/official/account', 'enrolment is not shown again')
-})
+    const done = await v.post('/official/account/second-factor', { code: codeNow(secret) })
+    t.equal(done.statusCode, 200)
+    t.equal(done.headers['cache-control'], 'no-store')
+    const shown = [...done.body.matchAll(/<li><code>([a-z0-9-]+)<\/code><\/li>/g)].map((m) => m[1]!)
+    t.equal(shown.length, 10)
+    const stored = await db.select().from(recoveryCodes).where(eq(recoveryCodes.officialId, me.id))
+    t.equal(stored.length, 10)
+    t.notOk(
+      stored.some((c) => shown.includes(c.codeHash)),
+      'only hashes are stored',
+    )
+    t.ok((await official('newphone')).totpEnabledAt)
+    t.equal(
+      (await v.get('/official/account/second-factor')).headers.location,
+      '/official/account',
+      'enrolment is not shown again',
+    )
+  },
+)
 
 t.test('with the second factor required, an official without one reaches nothing but the enrolment', async (t) => {
   const strict = await buildApp({ ...TEST_CONFIG, officialMfa: 'required' }, db)
@@ -150,7 +173,10 @@ t.test('after the idle time the code is asked again, and the official comes back
   t.equal((await v.get('/official/moderation')).statusCode, 200)
   const hourAgo = Date.now() - 60 * 60 * 1000
   const [row] = await db.select().from(sessions).where(eq(sessions.officialId, me.id))
-  await db.update(sessions).set({ data: { ...(row!.data as object), seenAt: hourAgo } }).where(eq(sessions.sid, row!.sid))
+  await db
+    .update(sessions)
+    .set({ data: { ...(row!.data as object), seenAt: hourAgo } })
+    .where(eq(sessions.sid, row!.sid))
 
   const idle = await v.get('/official/moderation')
   t.equal(idle.headers.location, '/login/code?next=%2Fofficial%2Fmoderation')

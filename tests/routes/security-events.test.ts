@@ -21,9 +21,18 @@ t.test('a 403 on an official route is recorded with actor, object, origin and ti
   t.equal((await stranger.post('/official/proposals/1/approve', {})).statusCode, 403)
   const events = await eventsOf('security.forbidden')
   t.equal(events.length, 2)
-  t.match(events[0], { actor: 'council@example.test', object: 'path:GET /official/rounds/new', details: { origin: '10.86.0.1' } })
+  t.match(events[0], {
+    actor: 'council@example.test',
+    object: 'path:GET /official/rounds/new',
+    details: { origin: '10.86.0.1' },
+  })
   t.ok(events[0]!.at instanceof Date)
-  t.match(events[1], { actor: 'anonymous', officialId: null, object: 'path:POST /official/proposals/1/approve', details: { origin: '10.86.9.9' } })
+  t.match(events[1], {
+    actor: 'anonymous',
+    officialId: null,
+    object: 'path:POST /official/proposals/1/approve',
+    details: { origin: '10.86.9.9' },
+  })
 })
 
 t.test('a flood of 403s from one address is recorded only at its start', async (t) => {
@@ -37,7 +46,11 @@ t.test('a lockout is a security event with its origin', async (t) => {
   const v = new Visitor(app, '10.86.7.1')
   for (let i = 0; i < 5; i++) await v.login('moderator@example.test', 'wrong password')
   const [locked] = await eventsOf('login.failed.locked')
-  t.match(locked, { actor: 'moderator@example.test', object: `official:${moderator.id}`, details: { origin: '10.86.7.1' } })
+  t.match(locked, {
+    actor: 'moderator@example.test',
+    object: `official:${moderator.id}`,
+    details: { origin: '10.86.7.1' },
+  })
 })
 
 t.test('a burst of failed logins is recorded and mailed to admins', async (t) => {

@@ -8,7 +8,10 @@ import { testApp } from '../helpers/app.js'
 let compressions = 0
 for (const name of ['createBrotliCompress', 'brotliCompressSync', 'brotliCompress'] as const) {
   const original = zlib[name] as (...args: unknown[]) => unknown
-  Object.defineProperty(zlib, name, { value: (...args: unknown[]) => (compressions++, original(...args)), configurable: true })
+  Object.defineProperty(zlib, name, {
+    value: (...args: unknown[]) => (compressions++, original(...args)),
+    configurable: true,
+  })
 }
 const { app } = await testApp(t)
 const css = readFileSync(new URL('../../static/app.css', import.meta.url))
@@ -32,15 +35,18 @@ t.test('pages link the stylesheet at a versioned address that is cached for a ye
   t.same(res.rawPayload, css, 'uncompressed when the browser asks for no encoding')
 })
 
-t.test('an address without the current version is cached for an hour only, so a changed file reaches everyone', async (t) => {
-  for (const url of ['/static/app.css', '/static/app.css?v=old']) {
-    const res = await app.inject(url)
-    t.equal(res.statusCode, 200, url)
-    t.equal(res.headers['cache-control'], 'public, max-age=3600', url)
-  }
-  t.equal((await app.inject('/static/nothing.css')).statusCode, 404)
-  t.equal((await app.inject('/static/..%2Fpackage.json')).statusCode, 404)
-})
+t.test(
+  'an address without the current version is cached for an hour only, so a changed file reaches everyone',
+  async (t) => {
+    for (const url of ['/static/app.css', '/static/app.css?v=old']) {
+      const res = await app.inject(url)
+      t.equal(res.statusCode, 200, url)
+      t.equal(res.headers['cache-control'], 'public, max-age=3600', url)
+    }
+    t.equal((await app.inject('/static/nothing.css')).statusCode, 404)
+    t.equal((await app.inject('/static/..%2Fpackage.json')).statusCode, 404)
+  },
+)
 
 t.test('brotli, gzip or plain as the browser asks, each decoding to the file itself', async (t) => {
   const href = await linkedCss()
@@ -51,7 +57,10 @@ t.test('brotli, gzip or plain as the browser asks, each decoding to the file its
   const gz = await app.inject({ url: href, headers: { 'accept-encoding': 'gzip, br;q=0' } })
   t.equal(gz.headers['content-encoding'], 'gzip')
   t.same(zlib.gunzipSync(gz.rawPayload), css)
-  t.ok(br.rawPayload.length < gz.rawPayload.length && gz.rawPayload.length < css.length / 3, `br ${br.rawPayload.length}, gzip ${gz.rawPayload.length}, plain ${css.length} bytes`)
+  t.ok(
+    br.rawPayload.length < gz.rawPayload.length && gz.rawPayload.length < css.length / 3,
+    `br ${br.rawPayload.length}, gzip ${gz.rawPayload.length}, plain ${css.length} bytes`,
+  )
   const plain = await app.inject({ url: href, headers: { 'accept-encoding': 'identity' } })
   t.equal(plain.headers['content-encoding'], undefined)
   t.same(plain.rawPayload, css)
@@ -76,7 +85,10 @@ t.test('a browser holding the current file gets 304 Not Modified by its ETag', a
   for (const url of [await linkedCss(), HTMX_PATH]) {
     const first = await app.inject({ url, headers: { 'accept-encoding': 'br' } })
     t.match(first.headers.etag, /^"[\w-]+"$/, url)
-    const again = await app.inject({ url, headers: { 'accept-encoding': 'br', 'if-none-match': String(first.headers.etag) } })
+    const again = await app.inject({
+      url,
+      headers: { 'accept-encoding': 'br', 'if-none-match': String(first.headers.etag) },
+    })
     t.equal(again.statusCode, 304, url)
     t.equal(again.rawPayload.length, 0, url)
     t.equal((await app.inject({ url, headers: { 'if-none-match': '"stale"' } })).statusCode, 200, url)

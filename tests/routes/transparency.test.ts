@@ -19,7 +19,16 @@ import { createCodes, setPhase } from '../helpers/voting.js'
 const { app, db } = await testApp(t)
 const { moderator } = await createOfficials(db, ['admin', 'moderator'])
 const signedIn = signInFrom(app, '10.8.0')
-const [round] = await db.insert(rounds).values({ slug: 'noord', title: 'Wijkbudget Noord', neighbourhood: 'Noord', budgetCents: 50_000_00, phase: 'reviewing' }).returning()
+const [round] = await db
+  .insert(rounds)
+  .values({
+    slug: 'noord',
+    title: 'Wijkbudget Noord',
+    neighbourhood: 'Noord',
+    budgetCents: 50_000_00,
+    phase: 'reviewing',
+  })
+  .returning()
 const roundId = round!.id
 await db.insert(rounds).values({ slug: 'concept', title: 'Nog geheim', neighbourhood: 'Zuid', budgetCents: 1_00 })
 
@@ -27,15 +36,43 @@ await db.insert(rounds).values({ slug: 'concept', title: 'Nog geheim', neighbour
 const MONDAY_9 = new Date('2026-11-23T08:00:00Z')
 const minutesLater = (m: number) => new Date(MONDAY_9.getTime() + m * 60_000)
 const titles = ['Zonnepanelen school', 'Koffie-ochtend', 'Tuin achter de flat', 'Led in portieken', 'Nog niet bekeken']
-const made = await db.insert(proposals).values(titles.map((title, i) => ({
-  roundId, reference: `NRD-${i + 1}`, statusToken: `token-${i + 1}`.padEnd(32, 'x'), title, summary: 's', description: 'd',
-  costCents: 10_000_00, track: 'social' as const, themes: ['green'], contactName: 'Bewoner', submittedAt: MONDAY_9, waitingSince: MONDAY_9,
-}))).returning()
+const made = await db
+  .insert(proposals)
+  .values(
+    titles.map((title, i) => ({
+      roundId,
+      reference: `NRD-${i + 1}`,
+      statusToken: `token-${i + 1}`.padEnd(32, 'x'),
+      title,
+      summary: 's',
+      description: 'd',
+      costCents: 10_000_00,
+      track: 'social' as const,
+      themes: ['green'],
+      contactName: 'Bewoner',
+      submittedAt: MONDAY_9,
+      waitingSince: MONDAY_9,
+    })),
+  )
+  .returning()
 const ids = made.map((p) => p.id)
 
-async function decide(index: number, action: ModerationAction, minutes: number, message: string | null, extra: { correctedCostCents?: number } = {}) {
+async function decide(
+  index: number,
+  action: ModerationAction,
+  minutes: number,
+  message: string | null,
+  extra: { correctedCostCents?: number } = {},
+) {
   const proposal = (await findProposal(db, ids[index]!))!
-  await applyModeration(db, { proposal, action, official: { id: moderator.id, email: 'moderator@example.test' }, message, now: minutesLater(minutes), ...extra })
+  await applyModeration(db, {
+    proposal,
+    action,
+    official: { id: moderator.id, email: 'moderator@example.test' },
+    message,
+    now: minutesLater(minutes),
+    ...extra,
+  })
 }
 await decide(0, 'approve', 120, null)
 // Monday 9:00 to Tuesday 12:00: one working day and three hours.
@@ -74,20 +111,34 @@ t.test('before voting the page lists every decision with its reason and time, bu
   t.equal(page.get('#turnout').nextElementSibling?.text, msg('transparency.turnout.notYet'))
   const items = await decisionItems()
   const decision = (reference: string, kind: string) =>
-    items.find((li) => li.querySelector(`a[href="/proposals/${reference}"]`) && li.querySelector('strong')?.text === msg(`proposals.event.${kind}`))
+    items.find(
+      (li) =>
+        li.querySelector(`a[href="/proposals/${reference}"]`) &&
+        li.querySelector('strong')?.text === msg(`proposals.event.${kind}`),
+    )
   const approved = decision('NRD-1', 'approved')
   t.ok(approved, 'the approval is listed with a link to the proposal')
   t.equal(approved?.querySelector('a')?.text, 'Zonnepanelen school')
   t.match(approved?.querySelector('.muted')?.text, /\(NRD-1\) · 23 nov 2026, 11:00/, 'with its time in Amsterdam')
-  const messages = (li: typeof approved) => li?.querySelectorAll('.history__message').map((p) => p.text.replace(/\s+/g, ' ').trim())
-  t.same(messages(decision('NRD-2', 'rejected')), [`${msg('proposals.eventMessage.rejected')} Dit past niet bij energie.`])
+  const messages = (li: typeof approved) =>
+    li?.querySelectorAll('.history__message').map((p) => p.text.replace(/\s+/g, ' ').trim())
+  t.same(messages(decision('NRD-2', 'rejected')), [
+    `${msg('proposals.eventMessage.rejected')} Dit past niet bij energie.`,
+  ])
   t.same(messages(decision('NRD-4', 'cost_corrected')), [
     msg('transparency.decisions.cost', { from: '€ 10.000', to: '€ 8.000' }),
     `${msg('proposals.eventMessage.cost_corrected')} Offerte van de leverancier is lager.`,
   ])
-  t.same(messages(decision('NRD-3', 'changes_requested')), [msg('transparency.decisions.private')], 'what was asked of the submitter stays private')
+  t.same(
+    messages(decision('NRD-3', 'changes_requested')),
+    [msg('transparency.decisions.private')],
+    'what was asked of the submitter stays private',
+  )
   t.notMatch(page.text(), 'Dorpsstraat')
-  t.notOk(items.some((li) => li.querySelector('a[href="/proposals/NRD-5"]')), 'a proposal without a decision is not a decision')
+  t.notOk(
+    items.some((li) => li.querySelector('a[href="/proposals/NRD-5"]')),
+    'a proposal without a decision is not a decision',
+  )
 })
 
 t.test('first-response times: the median in working time and the share answered within one working day', async (t) => {
@@ -105,14 +156,21 @@ t.test('the audit log of the round is shown without personal details and its cha
   const entries = await db.select().from(auditLog)
   t.equal(page.text('#audit + .alert'), msg('transparency.audit.ok', { count: entries.length }))
   const [reject] = entries.filter((e) => e.action === 'proposal.reject')
-  const item = (await auditItems()).find((li) => li.querySelector('strong')?.text === msg('transparency.audit.action.proposal.reject'))
+  const item = (await auditItems()).find(
+    (li) => li.querySelector('strong')?.text === msg('transparency.audit.action.proposal.reject'),
+  )
   t.match(item?.querySelector('.muted')?.text, `#${reject!.id} · 24 nov 2026, 12:00`)
-  t.match(item?.text, `${msg('role.moderator')} #${moderator.id} · proposal:${ids[1]}`, 'officials are named by role and number')
+  t.match(
+    item?.text,
+    `${msg('role.moderator')} #${moderator.id} · proposal:${ids[1]}`,
+    'officials are named by role and number',
+  )
   t.notMatch(page.text(), 'moderator@example.test', 'not by e-mail address')
   t.notMatch(page.text(), 'Dorpsstraat', 'details are left out')
 })
 
-const codeId = async (code: string) => (await findCode(db, roundId, hashCode(TEST_CONFIG.codeKey, normaliseCode(code)!)))!.id
+const codeId = async (code: string) =>
+  (await findCode(db, roundId, hashCode(TEST_CONFIG.codeKey, normaliseCode(code)!)))!.id
 const vote = async (code: string, channel: 'online' | 'paper', projectIds: number[]) =>
   castBallot(db, { roundId, codeId: await codeId(code), channel, projectIds, receipt: generateReceipt(randomInt) })
 
@@ -126,7 +184,10 @@ function voted() {
     for (const code of codes.b.slice(0, 3)) await vote(code, 'online', [ids[3]!])
     // A paper ballot that also names the rejected proposal: that vote is left out, the rest counts.
     await vote(codes.b[3]!, 'paper', [ids[0]!, ids[1]!])
-    await db.update(votingCodes).set({ revokedAt: new Date() }).where(eq(votingCodes.id, await codeId(codes.a[0]!)))
+    await db
+      .update(votingCodes)
+      .set({ revokedAt: new Date() })
+      .where(eq(votingCodes.id, await codeId(codes.a[0]!)))
     return codes
   })()
   return voting
@@ -149,38 +210,61 @@ function published() {
 t.test('turnout per group and channel counts against the codes issued and leaves revoked codes out', async (t) => {
   await voted()
   const { page } = await read()
-  t.match(page.facts('#turnout + dl'), {
-    [msg('transparency.turnout.percent')]: '45%',
-    [msg('transparency.turnout.counted')]: '9',
-    [msg('transparency.turnout.issued')]: '20',
-  }, '9 counted ballots of 20 codes issued')
-  t.same(page.rows('table.figures-table:not(.figures-table--wide)'), [[msg('turnout.online'), '8', '40%'], [msg('turnout.paper'), '1', '5%']])
-  t.same(page.rows('table.figures-table--wide'), [['3021', '10', '5', '0', '5', '50%'], ['3022', '10', '3', '1', '4', '40%']])
+  t.match(
+    page.facts('#turnout + dl'),
+    {
+      [msg('transparency.turnout.percent')]: '45%',
+      [msg('transparency.turnout.counted')]: '9',
+      [msg('transparency.turnout.issued')]: '20',
+    },
+    '9 counted ballots of 20 codes issued',
+  )
+  t.same(page.rows('table.figures-table:not(.figures-table--wide)'), [
+    [msg('turnout.online'), '8', '40%'],
+    [msg('turnout.paper'), '1', '5%'],
+  ])
+  t.same(page.rows('table.figures-table--wide'), [
+    ['3021', '10', '5', '0', '5', '50%'],
+    ['3022', '10', '3', '1', '4', '40%'],
+  ])
   t.ok(page.texts('main li').includes(msg('transparency.turnout.revoked', { codes: 1, ballots: 1 })))
   t.ok(page.texts('main li').includes(msg('transparency.turnout.leftOut', { votes: 1, ballots: 1 })))
-  t.equal((await db.select().from(ballots)).length, 10, 'the revoked code\'s ballot is still stored')
+  t.equal((await db.select().from(ballots)).length, 10, "the revoked code's ballot is still stored")
 })
 
-t.test('after publication the page shows that today\'s ballots still match the published hash, and how to recount', async (t) => {
-  await published()
-  const [stored] = await db.select().from(results)
-  const { page } = await read()
-  t.equal(page.text('#check + .alert'), msg('transparency.check.ok', { ballots: 9 }))
-  t.equal(page.text('#check ~ dl dd.hash'), stored!.ballotsSha256)
-  t.ok(page.texts('code').includes('npm run tally -- noord-ballots.pb --rule greedy'))
-  t.ok(page.links.includes('/rounds/noord/results'), 'a link to the results')
-  t.ok(page.links.includes('/rounds/noord/ballots.pb'), 'and to the ballots')
-  const entries = await db.select().from(auditLog)
-  t.equal(page.text('#audit + .alert'), msg('transparency.audit.ok', { count: entries.length }), 'the whole chain is checked, logins too')
-  const listed = (await auditItems()).map((li) => li.querySelector('strong')?.text)
-  t.ok(listed.includes(msg('transparency.audit.action.results.publish')), 'the publication is among the round\'s entries')
-  t.notOk(listed.includes('login'), 'but only the round\'s entries are listed')
-})
+t.test(
+  "after publication the page shows that today's ballots still match the published hash, and how to recount",
+  async (t) => {
+    await published()
+    const [stored] = await db.select().from(results)
+    const { page } = await read()
+    t.equal(page.text('#check + .alert'), msg('transparency.check.ok', { ballots: 9 }))
+    t.equal(page.text('#check ~ dl dd.hash'), stored!.ballotsSha256)
+    t.ok(page.texts('code').includes('npm run tally -- noord-ballots.pb --rule greedy'))
+    t.ok(page.links.includes('/rounds/noord/results'), 'a link to the results')
+    t.ok(page.links.includes('/rounds/noord/ballots.pb'), 'and to the ballots')
+    const entries = await db.select().from(auditLog)
+    t.equal(
+      page.text('#audit + .alert'),
+      msg('transparency.audit.ok', { count: entries.length }),
+      'the whole chain is checked, logins too',
+    )
+    const listed = (await auditItems()).map((li) => li.querySelector('strong')?.text)
+    t.ok(
+      listed.includes(msg('transparency.audit.action.results.publish')),
+      "the publication is among the round's entries",
+    )
+    t.notOk(listed.includes('login'), "but only the round's entries are listed")
+  },
+)
 
-t.test('a ballot changed behind the application\'s back shows as no longer matching the published hash', async (t) => {
+t.test("a ballot changed behind the application's back shows as no longer matching the published hash", async (t) => {
   const codes = await voted()
   await published()
-  const [first] = await db.select().from(ballots).where(eq(ballots.codeId, await codeId(codes.a[1]!)))
+  const [first] = await db
+    .select()
+    .from(ballots)
+    .where(eq(ballots.codeId, await codeId(codes.a[1]!)))
   const tamper = async (projectIds: number[]) => {
     await db.execute(sql`alter table ballots disable trigger user`)
     await db.update(ballots).set({ projectIds }).where(eq(ballots.id, first!.id))
@@ -193,23 +277,38 @@ t.test('a ballot changed behind the application\'s back shows as no longer match
   t.equal(page.get('#check + .alert').getAttribute('role'), 'alert')
 })
 
-t.test('ballots rewritten together with the stored .pb and its stored hash still show as a mismatch with the audit chain', async (t) => {
-  const [stored] = await db.select().from(results)
-  const [row] = await db.select().from(rounds).where(eq(rounds.id, roundId))
-  const forged = exportBallotsPb(row!, await listBallotProjects(db, roundId), await countedBallots(db, roundId), row!.tallyRule, randomInt)
-  await db.execute(sql`alter table results disable trigger user`)
-  await db.update(results).set({ ballotsPb: forged, ballotsSha256: sha256(forged) }).where(eq(results.roundId, roundId))
-  await db.execute(sql`alter table results enable trigger user`)
-  const { status, page } = await readAfterRenewal(t)
-  const body = page.text()
-  t.equal(status, 200)
-  t.match(body, 'Let op: het bestand met de gepubliceerde stemmen past niet meer bij zijn vingerafdruk.')
-  t.notMatch(body, 'precies dezelfde')
-  t.notMatch(body, sha256(forged), 'the hash shown is the one in the audit chain')
-  await db.execute(sql`alter table results disable trigger user`)
-  await db.update(results).set({ ballotsPb: stored!.ballotsPb, ballotsSha256: stored!.ballotsSha256 }).where(eq(results.roundId, roundId))
-  await db.execute(sql`alter table results enable trigger user`)
-})
+t.test(
+  'ballots rewritten together with the stored .pb and its stored hash still show as a mismatch with the audit chain',
+  async (t) => {
+    const [stored] = await db.select().from(results)
+    const [row] = await db.select().from(rounds).where(eq(rounds.id, roundId))
+    const forged = exportBallotsPb(
+      row!,
+      await listBallotProjects(db, roundId),
+      await countedBallots(db, roundId),
+      row!.tallyRule,
+      randomInt,
+    )
+    await db.execute(sql`alter table results disable trigger user`)
+    await db
+      .update(results)
+      .set({ ballotsPb: forged, ballotsSha256: sha256(forged) })
+      .where(eq(results.roundId, roundId))
+    await db.execute(sql`alter table results enable trigger user`)
+    const { status, page } = await readAfterRenewal(t)
+    const body = page.text()
+    t.equal(status, 200)
+    t.match(body, 'Let op: het bestand met de gepubliceerde stemmen past niet meer bij zijn vingerafdruk.')
+    t.notMatch(body, 'precies dezelfde')
+    t.notMatch(body, sha256(forged), 'the hash shown is the one in the audit chain')
+    await db.execute(sql`alter table results disable trigger user`)
+    await db
+      .update(results)
+      .set({ ballotsPb: stored!.ballotsPb, ballotsSha256: stored!.ballotsSha256 })
+      .where(eq(results.roundId, roundId))
+    await db.execute(sql`alter table results enable trigger user`)
+  },
+)
 
 t.test('a published round whose stored .pb cannot be read says so instead of failing', async (t) => {
   const [stored] = await db.select().from(results)

@@ -22,7 +22,8 @@ export function invitationExpiry(now: Date): Date {
   return new Date(now.getTime() + INVITATION_HOURS * 60 * 60 * 1000)
 }
 
-export type AccountChange = { kind: 'role'; role: Role } | { kind: 'deactivate' } | { kind: 'reactivate' } | { kind: 'reset-second-factor' }
+export type AccountChange =
+  { kind: 'role'; role: Role } | { kind: 'deactivate' } | { kind: 'reactivate' } | { kind: 'reset-second-factor' }
 
 export type AccountChangeProblem = 'accounts.self' | 'accounts.lastAdmin' | 'accounts.unchanged'
 
@@ -41,7 +42,9 @@ export function accountChangeProblem(
   if (change.kind === 'role' && change.role === target.role) return 'accounts.unchanged'
   if (change.kind === 'deactivate' && !target.active) return 'accounts.unchanged'
   if (change.kind === 'reactivate' && target.active) return 'accounts.unchanged'
-  const removesAdmin = target.role === 'admin' && target.active &&
+  const removesAdmin =
+    target.role === 'admin' &&
+    target.active &&
     (change.kind === 'deactivate' || (change.kind === 'role' && change.role !== 'admin'))
   if (removesAdmin && otherActiveAdmins === 0) return 'accounts.lastAdmin'
   return null

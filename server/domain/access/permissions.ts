@@ -58,7 +58,7 @@ export const ACTIONS = Object.keys(TABLE) as Action[]
 
 export function can(actor: Actor, action: Action, phase: Phase): boolean {
   const rule: Rule = TABLE[action]
-  const phases = actor === 'resident' ? rule.residents ?? rule.phases : rule.phases
+  const phases = actor === 'resident' ? (rule.residents ?? rule.phases) : rule.phases
   return rule.actors.includes(actor) && phases.includes(phase)
 }
 

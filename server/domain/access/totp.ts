@@ -11,7 +11,14 @@ export function timeStep(nowMs: number): number {
 export type CodeCheck = { ok: true; step: number } | { ok: false; reason: 'format' | 'wrong' | 'replayed' }
 
 function totp(secretBase32: string, label = '', issuer = 'Wijkbudget'): TOTP {
-  return new TOTP({ issuer, label, secret: Secret.fromBase32(secretBase32), algorithm: 'SHA1', digits: 6, period: TOTP_PERIOD_SECONDS })
+  return new TOTP({
+    issuer,
+    label,
+    secret: Secret.fromBase32(secretBase32),
+    algorithm: 'SHA1',
+    digits: 6,
+    period: TOTP_PERIOD_SECONDS,
+  })
 }
 
 /** Spaces and dashes that people type or paste are ignored; anything else but six digits is not a code. */

@@ -13,7 +13,10 @@ export type MoneyError = 'required' | 'invalid' | 'fraction' | 'tooLarge' | 'not
  * Arabic-Indic digits and separators ("١٬٥٠٠٫٥٠", as an Arabic keyboard types) read the same.
  */
 export function parseEuros(input: string): { cents: number } | { error: MoneyError } {
-  const text = westernDigits(input).replace(/[€\s\u00a0\u200e\u200f\u061c]/g, '').replace(/^eur/i, '').replace(/eur$/i, '')
+  const text = westernDigits(input)
+    .replace(/[€\s\u00a0\u200e\u200f\u061c]/g, '')
+    .replace(/^eur/i, '')
+    .replace(/eur$/i, '')
   if (text === '') return { error: 'required' }
   if (text.startsWith('-')) return { error: 'notPositive' }
   if (!/^\d[\d.,]*$/.test(text)) return { error: 'invalid' }

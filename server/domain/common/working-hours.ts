@@ -5,7 +5,13 @@ const DAY_END_HOUR = 17
 export const WORKING_DAY_MINUTES = (DAY_END_HOUR - DAY_START_HOUR) * 60
 
 const parts = new Intl.DateTimeFormat('en-GB', {
-  timeZone: TIME_ZONE, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', hourCycle: 'h23',
+  timeZone: TIME_ZONE,
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  hourCycle: 'h23',
 })
 
 function localFields(instant: number) {

@@ -21,7 +21,11 @@ export interface BallotProjectForTally {
 }
 
 /** Projects in submission order (the last tie-breaker), ballots as chosen project ids; money in cents, Add1 by one euro. */
-export function tallyInput(round: RoundForTally, projects: readonly BallotProjectForTally[], ballots: readonly (readonly number[])[]): TallyInput {
+export function tallyInput(
+  round: RoundForTally,
+  projects: readonly BallotProjectForTally[],
+  ballots: readonly (readonly number[])[],
+): TallyInput {
   const onBallot = new Set(projects.map((p) => p.id))
   return {
     budget: round.budgetCents,
@@ -38,8 +42,15 @@ export function tallyInput(round: RoundForTally, projects: readonly BallotProjec
  * (ballotsDigest) and the software that counts. With the same fingerprint and rule, a count
  * comes out the same: publishing may take a previewed outcome instead of counting again.
  */
-export function tallyInputSha256(round: RoundForTally, projects: readonly BallotProjectForTally[], countedBallotsSha256: string, softwareVersion: string): string {
-  return sha256(JSON.stringify({ round: round.id, input: tallyInput(round, projects, []), countedBallotsSha256, softwareVersion }))
+export function tallyInputSha256(
+  round: RoundForTally,
+  projects: readonly BallotProjectForTally[],
+  countedBallotsSha256: string,
+  softwareVersion: string,
+): string {
+  return sha256(
+    JSON.stringify({ round: round.id, input: tallyInput(round, projects, []), countedBallotsSha256, softwareVersion }),
+  )
 }
 
 /** Fisher–Yates; with a cryptographic `pick` the export's order says nothing about when anyone voted. */
@@ -57,7 +68,13 @@ function shuffled<T>(items: readonly T[], pick: Pick): T[] {
  * random order. Costs are in whole euros, or in cents with `money_unit;cent` when any cost has cents,
  * so a recount with the same rule gives the same winners.
  */
-export function exportBallotsPb(round: RoundForTally, projects: readonly BallotProjectForTally[], ballots: readonly (readonly number[])[], rule: TallyRule, pick: Pick): string {
+export function exportBallotsPb(
+  round: RoundForTally,
+  projects: readonly BallotProjectForTally[],
+  ballots: readonly (readonly number[])[],
+  rule: TallyRule,
+  pick: Pick,
+): string {
   const onBallot = new Set(projects.map((p) => p.id))
   const inCents = round.budgetCents % 100 !== 0 || projects.some((p) => p.costCents % 100 !== 0)
   const money = (cents: number) => (inCents ? cents : cents / 100)
@@ -70,12 +87,23 @@ export function exportBallotsPb(round: RoundForTally, projects: readonly BallotP
       budget: String(money(round.budgetCents)),
       vote_type: 'approval',
       rule: rule === 'greedy' ? 'greedy' : 'equalshares/add1',
-      ...(round.ballotFormat === 'approval' && round.maxChoices !== null ? { max_length: String(round.maxChoices) } : {}),
+      ...(round.ballotFormat === 'approval' && round.maxChoices !== null
+        ? { max_length: String(round.maxChoices) }
+        : {}),
       currency: 'EUR',
       ...(inCents ? { money_unit: 'cent' } : {}),
     },
-    projects: projects.map((p) => ({ id: String(p.id), cost: money(p.costCents), category: [], fields: { name: p.title } })),
-    votes: shuffled(ballots, pick).map((vote, i) => ({ voterId: String(i + 1), vote: vote.filter((id) => onBallot.has(id)).map(String), fields: {} })),
+    projects: projects.map((p) => ({
+      id: String(p.id),
+      cost: money(p.costCents),
+      category: [],
+      fields: { name: p.title },
+    })),
+    votes: shuffled(ballots, pick).map((vote, i) => ({
+      voterId: String(i + 1),
+      vote: vote.filter((id) => onBallot.has(id)).map(String),
+      fields: {},
+    })),
   }
   return writePb(election)
 }

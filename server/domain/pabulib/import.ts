@@ -34,7 +34,12 @@ export class ImportError extends Error {
 
 function cut(text: string, limit: number): string {
   const chars = [...singleLine(text)]
-  return chars.length <= limit ? chars.join('') : `${chars.slice(0, limit - 1).join('').trimEnd()}…`
+  return chars.length <= limit
+    ? chars.join('')
+    : `${chars
+        .slice(0, limit - 1)
+        .join('')
+        .trimEnd()}…`
 }
 
 /**
@@ -43,7 +48,11 @@ function cut(text: string, limit: number): string {
  * an approval ballot. `texts` gives the words the file does not have, in the admin's language: the title
  * marks the round as a replay, since it is listed with the real ones.
  */
-export function importPlan(election: PbElection, rule: TallyRule, texts: { title: (name: string) => string; description: string }): ImportPlan {
+export function importPlan(
+  election: PbElection,
+  rule: TallyRule,
+  texts: { title: (name: string) => string; description: string },
+): ImportPlan {
   const { meta } = election
   if (election.projects.length === 0) throw new ImportError('no-projects')
   const perUnit = meta['money_unit'] === 'cent' ? 1 : 100
@@ -57,8 +66,14 @@ export function importPlan(election: PbElection, rule: TallyRule, texts: { title
   const where = [meta['unit'], meta['subunit'] ?? meta['district']].filter((part) => part && part.trim() !== '')
   return {
     settings: {
-      title: cut(texts.title(cut(meta['description'] || meta['unit'] || 'Pabulib', ROUND_LIMITS.title - 20)), ROUND_LIMITS.title),
-      neighbourhood: cut(where.length > 0 ? [...new Set(where)].join(', ') : (meta['country'] ?? '—'), ROUND_LIMITS.neighbourhood),
+      title: cut(
+        texts.title(cut(meta['description'] || meta['unit'] || 'Pabulib', ROUND_LIMITS.title - 20)),
+        ROUND_LIMITS.title,
+      ),
+      neighbourhood: cut(
+        where.length > 0 ? [...new Set(where)].join(', ') : (meta['country'] ?? '—'),
+        ROUND_LIMITS.neighbourhood,
+      ),
       description: cut(texts.description, ROUND_LIMITS.description),
       budgetCents: cents(Number(meta['budget'])),
       proposingFrom: null,
@@ -67,7 +82,10 @@ export function importPlan(election: PbElection, rule: TallyRule, texts: { title
       votingUntil: null,
       publishOn: null,
       ballotFormat: 'approval',
-      maxChoices: Number.isInteger(maxLength) && maxLength >= 1 ? Math.min(maxLength, election.projects.length) : election.projects.length,
+      maxChoices:
+        Number.isInteger(maxLength) && maxLength >= 1
+          ? Math.min(maxLength, election.projects.length)
+          : election.projects.length,
       minSpendPercent: 0,
       tallyRule: rule,
     },

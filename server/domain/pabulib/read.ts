@@ -77,7 +77,10 @@ function readPoints(field: string, vote: string[]): number[] | undefined {
 }
 
 /** Reads VOTES rows one after another against the header and the file's projects: each voter once, each vote for a listed project. */
-function voteReader(rows: Pick<Rows, 'header' | 'headerLine'>, projectIds: Set<string>): (record: string[], line: () => number) => PbVote {
+function voteReader(
+  rows: Pick<Rows, 'header' | 'headerLine'>,
+  projectIds: Set<string>,
+): (record: string[], line: () => number) => PbVote {
   const voterColumn = column(rows, 'VOTES', 'voter_id')
   const voteColumn = column(rows, 'VOTES', 'vote')
   const pointsColumn = rows.header.indexOf('points')

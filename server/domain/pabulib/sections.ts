@@ -135,7 +135,10 @@ export function readRows(section: Section): Rows {
   const lineOfParsed = (index: number) => {
     if (!lines) {
       const found: number[] = []
-      parseCsv(section.text, { ...CSV, on_record: (record, context) => (found.push(section.line + context.lines), record) })
+      parseCsv(section.text, {
+        ...CSV,
+        on_record: (record, context) => (found.push(section.line + context.lines), record),
+      })
       lines = found
     }
     return lines[index] ?? section.line
@@ -168,7 +171,10 @@ export function readRows(section: Section): Rows {
  * VOTES section of a city's size. `start` is given the header (none: empty, on the section's
  * own line) and returns what to do with each row after it, with the row's line.
  */
-export function eachRow(section: Section, start: (header: string[], headerLine: number) => (record: string[], line: number) => void): void {
+export function eachRow(
+  section: Section,
+  start: (header: string[], headerLine: number) => (record: string[], line: number) => void,
+): void {
   let header: string[] | undefined
   let visit: ((record: string[], line: number) => void) | undefined
   const onRecord = (record: string[], line: number) => {
@@ -177,13 +183,19 @@ export function eachRow(section: Section, start: (header: string[], headerLine: 
       header = record.map((name) => name.trim())
       visit = start(header, line)
     } else if (record.length > header.length) {
-      throw new PbFormatError('wrong-field-count', line, { section: section.name, expected: header.length, found: record.length })
+      throw new PbFormatError('wrong-field-count', line, {
+        section: section.name,
+        expected: header.length,
+        found: record.length,
+      })
     } else {
       visit(record, line)
     }
   }
   if (section.text.includes('"')) {
-    parseSection(section, { on_record: (record: string[], context) => (onRecord(record, section.line + context.lines), null) })
+    parseSection(section, {
+      on_record: (record: string[], context) => (onRecord(record, section.line + context.lines), null),
+    })
   } else {
     // Without a quote every line is one record of fields between semicolons, as csv-parse reads it,
     // at a fraction of its time and memory: a city's VOTES section is such text.

@@ -6,7 +6,14 @@ export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number]
 
 /** What a proposal's history records; each has a public wording in the locales. */
 export const PROPOSAL_EVENT_KINDS = [
-  'submitted', 'resubmitted', 'approved', 'rejected', 'changes_requested', 'cost_corrected', 'merged', 'not_reviewed',
+  'submitted',
+  'resubmitted',
+  'approved',
+  'rejected',
+  'changes_requested',
+  'cost_corrected',
+  'merged',
+  'not_reviewed',
 ] as const
 export type ProposalEventKind = (typeof PROPOSAL_EVENT_KINDS)[number]
 
@@ -14,7 +21,10 @@ export const MODERATION_ACTIONS = ['approve', 'reject', 'request-changes', 'corr
 export type ModerationAction = (typeof MODERATION_ACTIONS)[number]
 
 /** The proposal status machine: where each action may start, where it leaves the proposal, what the history records. */
-const TRANSITIONS: Record<ModerationAction, { from: readonly ProposalStatus[]; to: ProposalStatus | 'same'; event: ProposalEventKind }> = {
+const TRANSITIONS: Record<
+  ModerationAction,
+  { from: readonly ProposalStatus[]; to: ProposalStatus | 'same'; event: ProposalEventKind }
+> = {
   approve: { from: ['submitted', 'needs_changes'], to: 'approved', event: 'approved' },
   reject: { from: ['submitted', 'needs_changes'], to: 'rejected', event: 'rejected' },
   'request-changes': { from: ['submitted'], to: 'needs_changes', event: 'changes_requested' },
@@ -53,8 +63,11 @@ export type DecisionErrors = { message?: 'required'; cost?: MoneyError | 'overBu
 export type Decision = { message: string | null; correctedCostCents?: number }
 
 /** Checks what the official typed with a decision: the message where one is needed, a corrected cost within the budget. */
-export function checkDecision(action: ModerationAction, typed: { message: string; cost: string }, budgetCents: number):
-  { decision: Decision } | { errors: DecisionErrors } {
+export function checkDecision(
+  action: ModerationAction,
+  typed: { message: string; cost: string },
+  budgetCents: number,
+): { decision: Decision } | { errors: DecisionErrors } {
   const message = typed.message.trim() || null
   if (needsMessage(action) && !message) return { errors: { message: 'required' } }
   if (action !== 'correct-cost') return { decision: { message } }

@@ -95,7 +95,11 @@ const PHONE = /^\+?[\d ]+$/
 const MIN_PHONE_DIGITS = 6
 
 const COST_ERRORS = {
-  required: 'required', invalid: 'costInvalid', fraction: 'costFraction', tooLarge: 'costTooLarge', notPositive: 'costNotPositive',
+  required: 'required',
+  invalid: 'costInvalid',
+  fraction: 'costFraction',
+  tooLarge: 'costTooLarge',
+  notPositive: 'costNotPositive',
 } as const
 
 /** Only these keep their line breaks; a title or name is stored on one line (it goes into CSV and .pb files). */
@@ -104,7 +108,10 @@ const MULTILINE_FIELDS: ReadonlySet<keyof typeof TEXT_LIMITS> = new Set(['summar
 const length = (text: string) => [...text].length
 
 /** Checks the whole form at once, so a person sees every problem in one go. */
-export function validateProposal(form: ProposalForm, budgetCents: number): { fields: ProposalFields } | { errors: ProposalErrors } {
+export function validateProposal(
+  form: ProposalForm,
+  budgetCents: number,
+): { fields: ProposalFields } | { errors: ProposalErrors } {
   const errors: ProposalErrors = {}
   const text = (field: keyof typeof TEXT_LIMITS, required: boolean): string => {
     const typed = form[field].replace(/\r\n?/g, '\n').trim()
@@ -144,9 +151,21 @@ export function validateProposal(form: ProposalForm, budgetCents: number): { fie
   if (Object.keys(errors).length > 0) return { errors }
   return {
     fields: {
-      title, summary, description, costCents: costCents!, track: form.track as Track, themes: themes as Theme[], location,
-      kwhPerYear, co2KgPerYear, households, organisation: organisation || null, contactName,
-      contactEmail: contactEmail || null, contactPhone: contactPhone || null, contactConsent: true,
+      title,
+      summary,
+      description,
+      costCents: costCents!,
+      track: form.track as Track,
+      themes: themes as Theme[],
+      location,
+      kwhPerYear,
+      co2KgPerYear,
+      households,
+      organisation: organisation || null,
+      contactName,
+      contactEmail: contactEmail || null,
+      contactPhone: contactPhone || null,
+      contactConsent: true,
     },
   }
 }
@@ -165,7 +184,10 @@ function plausiblePhone(phone: string): boolean {
 }
 
 /** A whole number as people write it ("2500", "2.500", "2,500"); empty means not given. */
-export function parseCount(input: string, max: number): { value: number | null } | { error: 'wholeNumber' | 'numberTooLarge' } {
+export function parseCount(
+  input: string,
+  max: number,
+): { value: number | null } | { error: 'wholeNumber' | 'numberTooLarge' } {
   const text = input.replace(/[\s\u00a0]/g, '')
   if (text === '') return { value: null }
   if (!/^(\d+|\d{1,3}([.,]\d{3})+)$/.test(text)) return { error: 'wholeNumber' }

@@ -32,7 +32,9 @@ export interface FigureTotal {
 }
 
 /** The energy figures the funded projects add up to; a project without a figure adds nothing. */
-export function energyTotals(projects: readonly FundedFigures[]): Record<'kwhPerYear' | 'co2KgPerYear' | 'households', FigureTotal> {
+export function energyTotals(
+  projects: readonly FundedFigures[],
+): Record<'kwhPerYear' | 'co2KgPerYear' | 'households', FigureTotal> {
   const sum = (key: 'kwhPerYear' | 'co2KgPerYear' | 'households'): FigureTotal => {
     const given = projects.map((p) => p[key]).filter((v): v is number => v !== null)
     return { total: given.reduce((a, b) => a + b, 0), projects: given.length }
@@ -46,7 +48,11 @@ export interface Spending {
   projects: number
 }
 
-function spendingBy(projects: readonly FundedFigures[], keysOf: (p: FundedFigures) => readonly string[], order: readonly string[]): Spending[] {
+function spendingBy(
+  projects: readonly FundedFigures[],
+  keysOf: (p: FundedFigures) => readonly string[],
+  order: readonly string[],
+): Spending[] {
   const totals = new Map<string, Spending>()
   for (const project of projects) {
     for (const key of new Set(keysOf(project))) {
@@ -57,7 +63,9 @@ function spendingBy(projects: readonly FundedFigures[], keysOf: (p: FundedFigure
     }
   }
   const rank = (key: string) => (order.includes(key) ? order.indexOf(key) : order.length)
-  return [...totals.values()].sort((a, b) => b.cents - a.cents || rank(a.key) - rank(b.key) || a.key.localeCompare(b.key))
+  return [...totals.values()].sort(
+    (a, b) => b.cents - a.cents || rank(a.key) - rank(b.key) || a.key.localeCompare(b.key),
+  )
 }
 
 /** Money per track: every project has one track, so these add up to the money spent. */

@@ -3,7 +3,6 @@ import { centsToInput, parseEuros, type MoneyError } from '../common/money.js'
 import { TALLY_RULES, type TallyRule } from '../tally/tally.js'
 import { singleLine } from '../common/text.js'
 
-
 export const TEXT_LIMITS = { title: 120, neighbourhood: 120, description: 2000 } as const
 export const MAX_CHOICES_LIMIT = 50
 /** The planned phase dates, in the order the phases follow each other. */
@@ -30,7 +29,15 @@ export type SettingName = keyof RoundSettings
 
 /** The form's field names; each carries what the admin typed. */
 export const FORM_FIELDS = [
-  'title', 'neighbourhood', 'description', 'budget', ...DATE_FIELDS, 'ballotFormat', 'maxChoices', 'minSpendPercent', 'tallyRule',
+  'title',
+  'neighbourhood',
+  'description',
+  'budget',
+  ...DATE_FIELDS,
+  'ballotFormat',
+  'maxChoices',
+  'minSpendPercent',
+  'tallyRule',
 ] as const
 export type FormField = (typeof FORM_FIELDS)[number]
 export type RoundForm = Partial<Record<FormField, unknown>>
@@ -39,7 +46,15 @@ export type RoundForm = Partial<Record<FormField, unknown>>
 export const LOCKED_FIELDS = ['budget', 'ballotFormat', 'maxChoices', 'minSpendPercent', 'tallyRule'] as const
 
 export type RoundError =
-  | 'required' | 'tooLong' | 'invalid' | 'date' | 'dateOrder' | 'choice' | 'maxChoices' | 'minSpend' | 'locked'
+  | 'required'
+  | 'tooLong'
+  | 'invalid'
+  | 'date'
+  | 'dateOrder'
+  | 'choice'
+  | 'maxChoices'
+  | 'minSpend'
+  | 'locked'
   | `amount.${MoneyError}`
 export type RoundErrors = Partial<Record<FormField, RoundError>>
 
@@ -114,8 +129,15 @@ export function readRoundForm(form: RoundForm): FormResult {
   if (Object.keys(errors).length > 0) return { errors, lockedRefused: false }
   return {
     settings: {
-      title, neighbourhood, description, budgetCents, ...dates,
-      ballotFormat: ballotFormat!, maxChoices: maxChoices as number | null, minSpendPercent: minSpendPercent as number, tallyRule: tallyRule!,
+      title,
+      neighbourhood,
+      description,
+      budgetCents,
+      ...dates,
+      ballotFormat: ballotFormat!,
+      maxChoices: maxChoices as number | null,
+      minSpendPercent: minSpendPercent as number,
+      tallyRule: tallyRule!,
     },
   }
 }
@@ -197,7 +219,8 @@ export function slugBase(title: string): string {
   const ascii = title.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase()
   const words = ascii.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')
   // Cut at a word boundary, so a long title does not end in half a word.
-  const cut = words.length <= SLUG_MAX ? words : words.slice(0, SLUG_MAX + 1).replace(/-?[^-]*$/, '') || words.slice(0, SLUG_MAX)
+  const cut =
+    words.length <= SLUG_MAX ? words : words.slice(0, SLUG_MAX + 1).replace(/-?[^-]*$/, '') || words.slice(0, SLUG_MAX)
   return cut.replace(/-+$/, '') || 'ronde'
 }
 

@@ -44,8 +44,11 @@ const TRANSITIONS: readonly Transition[] = [
   { from: 'draft', to: 'proposing', by: 'round.advance' },
   { from: 'proposing', to: 'reviewing', by: 'round.advance' },
   {
-    from: 'reviewing', to: 'voting', by: 'round.advance',
-    whyNot: (facts) => (facts.approvedCount === 0 ? 'noApproved' : unconfirmedWaiting(facts).length > 0 ? 'unreviewed' : null),
+    from: 'reviewing',
+    to: 'voting',
+    by: 'round.advance',
+    whyNot: (facts) =>
+      facts.approvedCount === 0 ? 'noApproved' : unconfirmedWaiting(facts).length > 0 ? 'unreviewed' : null,
   },
   { from: 'voting', to: 'closed', by: 'round.advance' },
   { from: 'closed', to: 'published', by: 'results.publish' },
@@ -57,7 +60,12 @@ export function transitionFrom(from: Phase): { to: Phase; by: Action } | undefin
 }
 
 /** Why `actor` may not move a round out of `from` by `by` (advancing or publishing), or null when they may. */
-export function transitionRefusal(actor: Actor, by: Action, from: Phase, facts: TransitionFacts): TransitionRefusal | null {
+export function transitionRefusal(
+  actor: Actor,
+  by: Action,
+  from: Phase,
+  facts: TransitionFacts,
+): TransitionRefusal | null {
   const transition = TRANSITIONS.find((t) => t.from === from)
   if (!transition) return 'final'
   if (transition.by !== by) return transition.by === 'results.publish' ? 'publishFirst' : 'forbidden'

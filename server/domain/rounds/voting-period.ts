@@ -19,7 +19,10 @@ export function votingIsOver(votingUntil: string | null, now: Date): boolean {
 }
 
 /** The time left to vote, rounded down to whole minutes; null when there is no planned end or it has passed. */
-export function timeLeft(votingUntil: string | null, now: Date): { days: number; hours: number; minutes: number } | null {
+export function timeLeft(
+  votingUntil: string | null,
+  now: Date,
+): { days: number; hours: number; minutes: number } | null {
   const end = votingEndsAt(votingUntil)
   if (end === null || now.getTime() >= end.getTime()) return null
   const minutes = Math.floor((end.getTime() - now.getTime()) / MINUTE)

@@ -30,7 +30,14 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function entryHash(prevHash: string, entry: AuditFields): string {
-  const body = canonicalJson([entry.at.toISOString(), entry.officialId, entry.actor, entry.action, entry.object, entry.details])
+  const body = canonicalJson([
+    entry.at.toISOString(),
+    entry.officialId,
+    entry.actor,
+    entry.action,
+    entry.object,
+    entry.details,
+  ])
   return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex')
 }
 

@@ -35,7 +35,12 @@ export type LoggedError = {
 /** An error as a log may hold it: redacted message, stack frames only, codes kept, causes' texts left out. */
 export function loggedError(error: unknown): LoggedError {
   if (!(error instanceof Error)) return { type: typeof error, message: redact(String(error)), stack: '' }
-  const { code, statusCode, cause, query } = error as Error & { code?: unknown; statusCode?: unknown; cause?: { code?: unknown }; query?: unknown }
+  const { code, statusCode, cause, query } = error as Error & {
+    code?: unknown
+    statusCode?: unknown
+    cause?: { code?: unknown }
+    query?: unknown
+  }
   // drizzle keeps the statement apart from its parameters: log the statement alone.
   const message = typeof query === 'string' ? `Failed query: ${query}` : error.message
   // The stack's first lines repeat the message (values included); the frames say where.

@@ -4,7 +4,17 @@ import { tallyEqualShares, tallyPlainEqualShares } from './equal-shares.js'
 
 import type { TallyInput, TallyResult, TallyRule } from './types.js'
 export { TALLY_RULES } from './types.js'
-export type { TallyRule, TallyProject, TallyInput, ProjectReason, MesShortfall, ProjectOutcome, TieStage, Tie, TallyResult } from './types.js'
+export type {
+  TallyRule,
+  TallyProject,
+  TallyInput,
+  ProjectReason,
+  MesShortfall,
+  ProjectOutcome,
+  TieStage,
+  Tie,
+  TallyResult,
+} from './types.js'
 
 export function tally(input: TallyInput, rule: TallyRule): TallyResult {
   return rule === 'greedy' ? greedy(input) : equalShares(input)

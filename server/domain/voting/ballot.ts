@@ -18,8 +18,7 @@ export interface BallotProject {
 export type BallotError = 'empty' | 'unknown-project' | 'duplicate' | 'over-budget' | 'under-minimum' | 'too-many'
 
 export type BallotCheck =
-  | { ok: true; projectIds: number[]; spentCents: number }
-  | { ok: false; error: BallotError; spentCents: number }
+  { ok: true; projectIds: number[]; spentCents: number } | { ok: false; error: BallotError; spentCents: number }
 
 /** The least a knapsack ballot must spend, rounded up to whole cents. */
 export function minimumSpendCents(rules: BallotRules): number {
@@ -31,7 +30,11 @@ export function minimumSpendCents(rules: BallotRules): number {
  * must be on this round's ballot, once; a knapsack ballot fits the budget and
  * spends at least the minimum; an approval ballot chooses at most K.
  */
-export function checkBallot(rules: BallotRules, projects: readonly BallotProject[], chosen: readonly number[]): BallotCheck {
+export function checkBallot(
+  rules: BallotRules,
+  projects: readonly BallotProject[],
+  chosen: readonly number[],
+): BallotCheck {
   const costs = new Map(projects.map((p) => [p.id, p.costCents]))
   let spentCents = 0
   for (const id of chosen) spentCents += costs.get(id) ?? 0
@@ -59,7 +62,11 @@ export interface BallotMeter {
 }
 
 /** What the resident sees while choosing: what is spent and left, and which projects no longer fit. */
-export function ballotMeter(rules: BallotRules, projects: readonly BallotProject[], chosen: readonly number[]): BallotMeter {
+export function ballotMeter(
+  rules: BallotRules,
+  projects: readonly BallotProject[],
+  chosen: readonly number[],
+): BallotMeter {
   const picked = new Set(chosen)
   let spentCents = 0
   for (const p of projects) if (picked.has(p.id)) spentCents += p.costCents
@@ -67,8 +74,10 @@ export function ballotMeter(rules: BallotRules, projects: readonly BallotProject
   const blocked: BallotMeter['blocked'] = new Map()
   for (const p of projects) {
     if (picked.has(p.id)) continue
-    if (rules.format === 'knapsack' && p.costCents > leftCents) blocked.set(p.id, { shortCents: p.costCents - Math.max(leftCents, 0) })
-    if (rules.format === 'approval' && rules.maxChoices !== null && picked.size >= rules.maxChoices) blocked.set(p.id, { full: true })
+    if (rules.format === 'knapsack' && p.costCents > leftCents)
+      blocked.set(p.id, { shortCents: p.costCents - Math.max(leftCents, 0) })
+    if (rules.format === 'approval' && rules.maxChoices !== null && picked.size >= rules.maxChoices)
+      blocked.set(p.id, { full: true })
   }
   return {
     spentCents,

@@ -28,8 +28,11 @@ export function parseGroupLabel(typed: string): { label: string | null } | { err
 export type BatchErrors = { count?: 'countInvalid'; group?: GroupError; qr?: 'qrTooMany' }
 
 /** A batch request as typed: how many letters, for which group, with QR images or not. */
-export function checkBatch(typed: { count: string; group: string; qr: boolean }):
-  { batch: { count: number; group: string | null; qr: boolean } } | { errors: BatchErrors } {
+export function checkBatch(typed: {
+  count: string
+  group: string
+  qr: boolean
+}): { batch: { count: number; group: string | null; qr: boolean } } | { errors: BatchErrors } {
   const errors: BatchErrors = {}
   const count = parseCodeCount(typed.count)
   const group = parseGroupLabel(typed.group)

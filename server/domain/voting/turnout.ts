@@ -30,7 +30,10 @@ function figures(issued: number, revoked: number, online: number, paper: number)
 export function turnoutFigures(counts: TurnoutCounts) {
   const castOf = (group: string | null, channel: Channel) =>
     counts.cast.filter((c) => c.group === group && c.channel === channel).reduce((sum, c) => sum + c.ballots, 0)
-  const groups = counts.codes.map((g) => ({ label: g.group, ...figures(g.issued, g.revoked, castOf(g.group, 'online'), castOf(g.group, 'paper')) }))
+  const groups = counts.codes.map((g) => ({
+    label: g.group,
+    ...figures(g.issued, g.revoked, castOf(g.group, 'online'), castOf(g.group, 'paper')),
+  }))
   const sum = (key: 'issued' | 'revoked' | 'online' | 'paper') => groups.reduce((total, g) => total + g[key], 0)
   return {
     total: figures(sum('issued'), sum('revoked'), sum('online'), sum('paper')),
@@ -42,7 +45,12 @@ export function turnoutFigures(counts: TurnoutCounts) {
 
 /** The public shares: of every issued code (revoked ones included), how many led to a counted ballot, and through which channel. */
 export function publicShares<T extends { issued: number; cast: number; online: number; paper: number }>(f: T) {
-  return { ...f, percent: percent(f.cast, f.issued), onlinePercent: percent(f.online, f.issued), paperPercent: percent(f.paper, f.issued) }
+  return {
+    ...f,
+    percent: percent(f.cast, f.issued),
+    onlinePercent: percent(f.online, f.issued),
+    paperPercent: percent(f.paper, f.issued),
+  }
 }
 
 /** Online ballots per language of the voting page, each with its share of all counted online ballots. */

@@ -16,72 +16,99 @@ import secondFactorRoutes, { startSession } from './second-factor.js'
 
 export default async function authRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  app.get('/login', {
-    schema: { querystring: NextQuery },
-  }, async (request, reply) => {
-    return reply.render('pages/auth/login.hbs', { title: app.translate(request.lang, 'login.title'), next: safeRedirect(request.query.next, '') })
-  })
-
-  app.post('/login', {
-    schema: { body: LoginForm },
-    attachValidation: true,
-    config: { rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` } },
-  }, async (request, reply) => {
-    // With a validation error attached the body is whatever arrived, so each field is checked before use.
-    const body: Partial<Record<keyof Static<typeof LoginForm>, unknown>> = request.body ?? {}
-    const rerender = (status: number, errors: Record<string, string>, messageKey?: string) =>
-      reply.code(status).render('pages/auth/login.hbs', {
+  app.get(
+    '/login',
+    {
+      schema: { querystring: NextQuery },
+    },
+    async (request, reply) => {
+      return reply.render('pages/auth/login.hbs', {
         title: app.translate(request.lang, 'login.title'),
-        email: typeof body.email === 'string' ? body.email.slice(0, 254) : '',
-        next: safeRedirect(body.next, ''),
-        errors,
-        messageKey,
+        next: safeRedirect(request.query.next, ''),
       })
-    if (request.validationError) return rerender(422, fieldErrors(request.validationError.validation))
+    },
+  )
 
-    const { email, password } = request.body
-    const found = await findOfficialByEmail(app.db, email.trim())
-    // A deactivated account, or one whose invitation was never used, logs in as little as an unknown one.
-    const official = found?.active && found.passwordHash ? found : undefined
-    const locked = official?.lockedUntil != null && official.lockedUntil > new Date()
-    const passwordOk = await verifyPassword(official?.passwordHash ?? (await dummyHash()), password)
+  app.post(
+    '/login',
+    {
+      schema: { body: LoginForm },
+      attachValidation: true,
+      config: { rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` } },
+    },
+    async (request, reply) => {
+      // With a validation error attached the body is whatever arrived, so each field is checked before use.
+      const body: Partial<Record<keyof Static<typeof LoginForm>, unknown>> = request.body ?? {}
+      const rerender = (status: number, errors: Record<string, string>, messageKey?: string) =>
+        reply.code(status).render('pages/auth/login.hbs', {
+          title: app.translate(request.lang, 'login.title'),
+          email: typeof body.email === 'string' ? body.email.slice(0, 254) : '',
+          next: safeRedirect(body.next, ''),
+          errors,
+          messageKey,
+        })
+      if (request.validationError) return rerender(422, fieldErrors(request.validationError.validation))
 
-    if (!official || locked || !passwordOk) {
-      const nowLocked = official && !locked && !passwordOk
-        ? await recordFailedLogin(app.db, official.id, MAX_FAILED_LOGINS, LOCK_MINUTES)
-        : false
-      await recordAudit(app.db, {
-        officialId: found?.id ?? null,
-        actor: found ? found.email : 'anonymous',
-        action: nowLocked ? 'login.failed.locked' : 'login.failed',
-        object: found ? `official:${found.id}` : 'official:unknown',
-        details: { reason: !found ? 'unknown-email' : !official ? 'inactive' : locked ? 'locked' : 'wrong-password', origin: request.ip },
-      })
-      const { count: failures } = await hitRateLimit(app.db, 'loginfail:all', SECURITY_LIMITS.loginWindowMs)
-      if (failures === SECURITY_LIMITS.loginBurst) {
-        await app.securityEvent({ action: 'security.login-burst', officialId: null, actor: 'anonymous', object: 'login', origin: request.ip, details: { failures } })
+      const { email, password } = request.body
+      const found = await findOfficialByEmail(app.db, email.trim())
+      // A deactivated account, or one whose invitation was never used, logs in as little as an unknown one.
+      const official = found?.active && found.passwordHash ? found : undefined
+      const locked = official?.lockedUntil != null && official.lockedUntil > new Date()
+      const passwordOk = await verifyPassword(official?.passwordHash ?? (await dummyHash()), password)
+
+      if (!official || locked || !passwordOk) {
+        const nowLocked =
+          official && !locked && !passwordOk
+            ? await recordFailedLogin(app.db, official.id, MAX_FAILED_LOGINS, LOCK_MINUTES)
+            : false
+        await recordAudit(app.db, {
+          officialId: found?.id ?? null,
+          actor: found ? found.email : 'anonymous',
+          action: nowLocked ? 'login.failed.locked' : 'login.failed',
+          object: found ? `official:${found.id}` : 'official:unknown',
+          details: {
+            reason: !found ? 'unknown-email' : !official ? 'inactive' : locked ? 'locked' : 'wrong-password',
+            origin: request.ip,
+          },
+        })
+        const { count: failures } = await hitRateLimit(app.db, 'loginfail:all', SECURITY_LIMITS.loginWindowMs)
+        if (failures === SECURITY_LIMITS.loginBurst) {
+          await app.securityEvent({
+            action: 'security.login-burst',
+            officialId: null,
+            actor: 'anonymous',
+            object: 'login',
+            origin: request.ip,
+            details: { failures },
+          })
+        }
+        // The same words for every failure, so the form never tells which e-mail addresses exist.
+        return rerender(401, {}, 'login.failed')
       }
-      // The same words for every failure, so the form never tells which e-mail addresses exist.
-      return rerender(401, {}, 'login.failed')
-    }
 
-    await request.session.regenerate()
-    const next = safeRedirect(body.next, '/official')
-    if (official.totpEnabledAt) {
-      request.session.pendingOfficialId = official.id
-      request.session.pendingSince = Date.now()
-      return reply.redirect(`/login/code?next=${encodeURIComponent(next)}`, 303)
-    }
-    startSession(request, official.id, undefined)
-    await recordLogin(app.db, official, { secondFactor: 'none' })
-    await deleteExpiredSessions(app.db)
-    return reply.redirect(next, 303)
-  })
+      await request.session.regenerate()
+      const next = safeRedirect(body.next, '/official')
+      if (official.totpEnabledAt) {
+        request.session.pendingOfficialId = official.id
+        request.session.pendingSince = Date.now()
+        return reply.redirect(`/login/code?next=${encodeURIComponent(next)}`, 303)
+      }
+      startSession(request, official.id, undefined)
+      await recordLogin(app.db, official, { secondFactor: 'none' })
+      await deleteExpiredSessions(app.db)
+      return reply.redirect(next, 303)
+    },
+  )
 
   app.post('/logout', async (request, reply) => {
     const official = request.official
     if (official) {
-      await recordAudit(app.db, { officialId: official.id, actor: official.email, action: 'logout', object: `official:${official.id}` })
+      await recordAudit(app.db, {
+        officialId: official.id,
+        actor: official.email,
+        action: 'logout',
+        object: `official:${official.id}`,
+      })
     }
     await request.session.destroy()
     return reply.redirect('/', 303)

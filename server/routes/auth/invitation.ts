@@ -20,13 +20,21 @@ export default async function invitationRoutes(fastify: FastifyInstance) {
   }
 
   const refused = (request: FastifyRequest, reply: FastifyReply, messageKey: string) =>
-    reply.code(410).header('Cache-Control', 'no-store').render('pages/auth/invitation.hbs', {
-      title: app.translate(request.lang, 'invitation.title'), messageKey,
-    })
+    reply
+      .code(410)
+      .header('Cache-Control', 'no-store')
+      .render('pages/auth/invitation.hbs', {
+        title: app.translate(request.lang, 'invitation.title'),
+        messageKey,
+      })
 
   const form = (request: FastifyRequest, reply: FastifyReply, name: string, errors: FieldErrors = {}) =>
     reply.header('Cache-Control', 'no-store').render('pages/auth/invitation.hbs', {
-      title: app.translate(request.lang, 'invitation.title'), name, errors, action: request.url, open: true,
+      title: app.translate(request.lang, 'invitation.title'),
+      name,
+      errors,
+      action: request.url,
+      open: true,
     })
 
   app.get('/invite/:token', { schema: { params: TokenPath } }, async (request, reply) => {
@@ -35,31 +43,48 @@ export default async function invitationRoutes(fastify: FastifyInstance) {
     return form(request, reply, invitation.name)
   })
 
-  app.post('/invite/:token', {
-    schema: { params: TokenPath, body: NewPasswordForm },
-    attachValidation: true,
-    config: { rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` } },
-  }, async (request, reply) => {
-    const { invitation, problem } = await load(request.params.token)
-    if (problem || !invitation) {
-      await recordAudit(app.db, {
-        officialId: invitation?.officialId ?? null, actor: invitation?.email ?? 'anonymous', action: 'invitation.refused',
-        object: invitation ? `official:${invitation.officialId}` : 'official:unknown', details: { reason: problem },
-      })
-      return refused(request, reply, problem ?? 'invitation.unknown')
-    }
-    if (request.validationError) return form(request, reply.code(422), invitation.name, { password: 'password.tooLong' })
-    const { password = '', repeat = '' } = request.body
-    const bad = passwordProblem(password, COMMON_PASSWORDS, invitation.email)
-    if (bad || password !== repeat) {
-      return form(request, reply.code(422), invitation.name, bad ? { password: bad } : { repeat: 'password.mismatch' })
-    }
-    if (!(await acceptInvitation(app.db, invitation, await hashPassword(password)))) {
-      return refused(request, reply, 'invitation.used')
-    }
-    await request.session.regenerate()
-    startSession(request, invitation.officialId, undefined)
-    await recordLogin(app.db, { id: invitation.officialId, email: invitation.email }, { secondFactor: 'none', via: 'invitation' })
-    return reply.redirect('/official', 303)
-  })
+  app.post(
+    '/invite/:token',
+    {
+      schema: { params: TokenPath, body: NewPasswordForm },
+      attachValidation: true,
+      config: { rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` } },
+    },
+    async (request, reply) => {
+      const { invitation, problem } = await load(request.params.token)
+      if (problem || !invitation) {
+        await recordAudit(app.db, {
+          officialId: invitation?.officialId ?? null,
+          actor: invitation?.email ?? 'anonymous',
+          action: 'invitation.refused',
+          object: invitation ? `official:${invitation.officialId}` : 'official:unknown',
+          details: { reason: problem },
+        })
+        return refused(request, reply, problem ?? 'invitation.unknown')
+      }
+      if (request.validationError)
+        return form(request, reply.code(422), invitation.name, { password: 'password.tooLong' })
+      const { password = '', repeat = '' } = request.body
+      const bad = passwordProblem(password, COMMON_PASSWORDS, invitation.email)
+      if (bad || password !== repeat) {
+        return form(
+          request,
+          reply.code(422),
+          invitation.name,
+          bad ? { password: bad } : { repeat: 'password.mismatch' },
+        )
+      }
+      if (!(await acceptInvitation(app.db, invitation, await hashPassword(password)))) {
+        return refused(request, reply, 'invitation.used')
+      }
+      await request.session.regenerate()
+      startSession(request, invitation.officialId, undefined)
+      await recordLogin(
+        app.db,
+        { id: invitation.officialId, email: invitation.email },
+        { secondFactor: 'none', via: 'invitation' },
+      )
+      return reply.redirect('/official', 303)
+    },
+  )
 }

@@ -26,8 +26,11 @@ export default async function secondFactorRoutes(fastify: FastifyInstance) {
   /** Who is confirming a code: someone halfway through logging in, or a signed-in official asked again. */
   const whoIsConfirming = async (request: FastifyRequest) => {
     const { pendingOfficialId, pendingSince } = request.session
-    const id = request.official?.id ??
-      (pendingOfficialId !== undefined && pendingSince !== undefined && Date.now() - pendingSince < PENDING_MS ? pendingOfficialId : undefined)
+    const id =
+      request.official?.id ??
+      (pendingOfficialId !== undefined && pendingSince !== undefined && Date.now() - pendingSince < PENDING_MS
+        ? pendingOfficialId
+        : undefined)
     if (id === undefined) return undefined
     const official = await findOfficial(app.db, id)
     return official?.active && official.totpEnabledAt ? official : undefined
@@ -46,38 +49,49 @@ export default async function secondFactorRoutes(fastify: FastifyInstance) {
     })
   })
 
-  app.post('/login/code', {
-    schema: { body: CodeForm },
-    attachValidation: true,
-    config: { rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` } },
-  }, async (request, reply) => {
-    const official = await whoIsConfirming(request)
-    if (!official) return reply.redirect('/login', 303)
-    const body = (request.body ?? {})
-    const next = safeRedirect(body.next, '/official')
-    const result = request.validationError
-      ? { ok: false as const, messageKey: 'secondFactor.wrong' }
-      : await verifySecondFactor(app, official, body.recoveryCode !== undefined ? { recoveryCode: body.recoveryCode } : { code: body.code ?? '' })
-    if (!result.ok) {
-      return reply.code(401).render('pages/auth/code.hbs', {
-        title: title(request), next, again: request.official !== null, messageKey: result.messageKey,
-        recoveryOpen: body.recoveryCode !== undefined,
-      })
-    }
-    if (request.official) {
-      request.session.verifiedAt = Date.now()
-      request.session.seenAt = Date.now()
-    } else {
-      await request.session.regenerate()
-      startSession(request, official.id, Date.now())
-      await recordLogin(app.db, official, { secondFactor: result.via })
-      await deleteExpiredSessions(app.db)
-    }
-    if (result.via === 'recovery-code') {
-      // After a recovery code the official sees how many are left and can set up a new authenticator.
-      const left = await unusedRecoveryCodes(app.db, official.id)
-      return reply.redirect(`/official/account?recovery=${left}`, 303)
-    }
-    return reply.redirect(next, 303)
-  })
+  app.post(
+    '/login/code',
+    {
+      schema: { body: CodeForm },
+      attachValidation: true,
+      config: { rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` } },
+    },
+    async (request, reply) => {
+      const official = await whoIsConfirming(request)
+      if (!official) return reply.redirect('/login', 303)
+      const body = request.body ?? {}
+      const next = safeRedirect(body.next, '/official')
+      const result = request.validationError
+        ? { ok: false as const, messageKey: 'secondFactor.wrong' }
+        : await verifySecondFactor(
+            app,
+            official,
+            body.recoveryCode !== undefined ? { recoveryCode: body.recoveryCode } : { code: body.code ?? '' },
+          )
+      if (!result.ok) {
+        return reply.code(401).render('pages/auth/code.hbs', {
+          title: title(request),
+          next,
+          again: request.official !== null,
+          messageKey: result.messageKey,
+          recoveryOpen: body.recoveryCode !== undefined,
+        })
+      }
+      if (request.official) {
+        request.session.verifiedAt = Date.now()
+        request.session.seenAt = Date.now()
+      } else {
+        await request.session.regenerate()
+        startSession(request, official.id, Date.now())
+        await recordLogin(app.db, official, { secondFactor: result.via })
+        await deleteExpiredSessions(app.db)
+      }
+      if (result.via === 'recovery-code') {
+        // After a recovery code the official sees how many are left and can set up a new authenticator.
+        const left = await unusedRecoveryCodes(app.db, official.id)
+        return reply.redirect(`/official/account?recovery=${left}`, 303)
+      }
+      return reply.redirect(next, 303)
+    },
+  )
 }

@@ -7,19 +7,23 @@ import { ReviewQuery } from './schemas.js'
 /** The yearly access review: who can do what, and since when nobody looked. */
 export default async function reviewRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  app.get('/accounts/review', {
-    config: { action: 'officials.review' },
-    schema: { querystring: ReviewQuery },
-  }, async (request, reply) => {
-    const last = await lastAccessReview(app.db)
-    return reply.header('Cache-Control', 'no-store').render('pages/official/accounts/review.hbs', {
-      title: app.translate(request.lang, 'review.title'),
-      officials: await listOfficialsForReview(app.db),
-      last,
-      due: accessReviewDue(last, new Date()),
-      done: request.query.done === '1',
-    })
-  })
+  app.get(
+    '/accounts/review',
+    {
+      config: { action: 'officials.review' },
+      schema: { querystring: ReviewQuery },
+    },
+    async (request, reply) => {
+      const last = await lastAccessReview(app.db)
+      return reply.header('Cache-Control', 'no-store').render('pages/official/accounts/review.hbs', {
+        title: app.translate(request.lang, 'review.title'),
+        officials: await listOfficialsForReview(app.db),
+        last,
+        due: accessReviewDue(last, new Date()),
+        done: request.query.done === '1',
+      })
+    },
+  )
 
   app.post('/accounts/review', { config: { action: 'officials.review' } }, async (request, reply) => {
     const officials = await listOfficialsForReview(app.db)

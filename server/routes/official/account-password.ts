@@ -21,29 +21,36 @@ export default async function passwordRoutes(fastify: FastifyInstance) {
 
   app.get('/account/password', { config: { action: 'account.own' } }, async (request, reply) => render(request, reply))
 
-  app.post('/account/password', {
-    schema: { body: PasswordChangeForm },
-    attachValidation: true,
-    config: { action: 'account.own', rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` } },
-  }, async (request, reply) => {
-    const official = request.official!
-    // Passwords are never re-rendered: a refused form comes back with its fields empty.
-    if (request.validationError) return render(request, reply.code(422), { password: 'password.tooLong' })
-    const { current = '', password = '', repeat = '' } = request.body
-    const row = (await findOfficial(app.db, official.id))!
-    const errors: FieldErrors = {}
-    if (!row.passwordHash || !(await verifyPassword(row.passwordHash, current))) {
-      await recordFailedLogin(app.db, official.id, MAX_FAILED_LOGINS, LOCK_MINUTES)
-      errors.current = 'account.password.currentWrong'
-    }
-    const problem = passwordProblem(password, COMMON_PASSWORDS, official.email)
-    if (problem) errors.password = problem
-    else if (password !== repeat) errors.repeat = 'password.mismatch'
-    if (Object.keys(errors).length > 0) return render(request, reply.code(422), errors)
+  app.post(
+    '/account/password',
+    {
+      schema: { body: PasswordChangeForm },
+      attachValidation: true,
+      config: {
+        action: 'account.own',
+        rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` },
+      },
+    },
+    async (request, reply) => {
+      const official = request.official!
+      // Passwords are never re-rendered: a refused form comes back with its fields empty.
+      if (request.validationError) return render(request, reply.code(422), { password: 'password.tooLong' })
+      const { current = '', password = '', repeat = '' } = request.body
+      const row = (await findOfficial(app.db, official.id))!
+      const errors: FieldErrors = {}
+      if (!row.passwordHash || !(await verifyPassword(row.passwordHash, current))) {
+        await recordFailedLogin(app.db, official.id, MAX_FAILED_LOGINS, LOCK_MINUTES)
+        errors.current = 'account.password.currentWrong'
+      }
+      const problem = passwordProblem(password, COMMON_PASSWORDS, official.email)
+      if (problem) errors.password = problem
+      else if (password !== repeat) errors.repeat = 'password.mismatch'
+      if (Object.keys(errors).length > 0) return render(request, reply.code(422), errors)
 
-    await changePassword(app.db, official, await hashPassword(password))
-    // Anyone who knew the old password is out; this browser stays signed in.
-    await endAllOfficialSessions(app.db, official.id, request.session.sessionId)
-    return reply.redirect('/official/account?done=password', 303)
-  })
+      await changePassword(app.db, official, await hashPassword(password))
+      // Anyone who knew the old password is out; this browser stays signed in.
+      await endAllOfficialSessions(app.db, official.id, request.session.sessionId)
+      return reply.redirect('/official/account?done=password', 303)
+    },
+  )
 }

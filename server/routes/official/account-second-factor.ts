@@ -28,7 +28,11 @@ export default async function enrolmentRoutes(fastify: FastifyInstance) {
     const secret = await pendingSecret(official.id)
     // Loaded when an official enrols, not held by every instance.
     const { default: QRCode } = await import('qrcode')
-    const qr = await QRCode.toDataURL(otpauthUri(secret, official.email, ISSUER), { margin: 2, width: 240, errorCorrectionLevel: 'M' })
+    const qr = await QRCode.toDataURL(otpauthUri(secret, official.email, ISSUER), {
+      margin: 2,
+      width: 240,
+      errorCorrectionLevel: 'M',
+    })
     return reply.header('Cache-Control', 'no-store').render('pages/official/account/enrol.hbs', {
       title: app.translate(request.lang, 'enrol.title'),
       qr,
@@ -43,46 +47,67 @@ export default async function enrolmentRoutes(fastify: FastifyInstance) {
     return renderEnrol(request, reply)
   })
 
-  app.post('/account/second-factor', {
-    schema: { body: EnrolForm },
-    config: { action: 'account.own' },
-    attachValidation: true,
-  }, async (request, reply) => {
-    const official = request.official!
-    if (official.enrolled) return reply.redirect('/official/account', 303)
-    const secret = await pendingSecret(official.id)
-    const check = checkCode(secret, request.validationError ? '' : request.body.code ?? '', Date.now(), null)
-    if (!check.ok) return renderEnrol(request, reply.code(422), 'enrol.wrong')
+  app.post(
+    '/account/second-factor',
+    {
+      schema: { body: EnrolForm },
+      config: { action: 'account.own' },
+      attachValidation: true,
+    },
+    async (request, reply) => {
+      const official = request.official!
+      if (official.enrolled) return reply.redirect('/official/account', 303)
+      const secret = await pendingSecret(official.id)
+      const check = checkCode(secret, request.validationError ? '' : (request.body.code ?? ''), Date.now(), null)
+      if (!check.ok) return renderEnrol(request, reply.code(422), 'enrol.wrong')
 
-    const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => recoveryCodeFromBytes(randomBytes(16)))
-    if (!(await confirmEnrolment(app.db, official, check.step, codes.map(sha256)))) return reply.redirect('/official/account', 303)
-    request.session.verifiedAt = Date.now()
-    // Shown once, in this response only: only their hashes are stored.
-    return reply.header('Cache-Control', 'no-store').render('pages/official/account/recovery-codes.hbs', {
-      title: app.translate(request.lang, 'enrol.codesTitle'),
-      codes,
-    })
-  })
-
-  app.post('/account/second-factor/reset', {
-    schema: { body: RecoveryForm },
-    attachValidation: true,
-    config: { action: 'account.own', rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` } },
-  }, async (request, reply) => {
-    const official = request.official!
-    const row = (await findOfficial(app.db, official.id))!
-    if (!row.totpEnabledAt) return reply.redirect('/official/account/second-factor', 303)
-    const result = await verifySecondFactor(app, row, { recoveryCode: request.validationError ? '' : request.body.recoveryCode ?? '' })
-    if (!result.ok) {
-      return reply.code(422).header('Cache-Control', 'no-store').render('pages/official/account/reset.hbs', {
-        title: app.translate(request.lang, 'account.reset.title'), messageKey: result.messageKey,
+      const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => recoveryCodeFromBytes(randomBytes(16)))
+      if (!(await confirmEnrolment(app.db, official, check.step, codes.map(sha256))))
+        return reply.redirect('/official/account', 303)
+      request.session.verifiedAt = Date.now()
+      // Shown once, in this response only: only their hashes are stored.
+      return reply.header('Cache-Control', 'no-store').render('pages/official/account/recovery-codes.hbs', {
+        title: app.translate(request.lang, 'enrol.codesTitle'),
+        codes,
       })
-    }
-    await resetSecondFactor(app.db, official, official, request.session.sessionId)
-    delete request.session.verifiedAt
-    return reply.redirect('/official/account/second-factor', 303)
-  })
+    },
+  )
+
+  app.post(
+    '/account/second-factor/reset',
+    {
+      schema: { body: RecoveryForm },
+      attachValidation: true,
+      config: {
+        action: 'account.own',
+        rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` },
+      },
+    },
+    async (request, reply) => {
+      const official = request.official!
+      const row = (await findOfficial(app.db, official.id))!
+      if (!row.totpEnabledAt) return reply.redirect('/official/account/second-factor', 303)
+      const result = await verifySecondFactor(app, row, {
+        recoveryCode: request.validationError ? '' : (request.body.recoveryCode ?? ''),
+      })
+      if (!result.ok) {
+        return reply
+          .code(422)
+          .header('Cache-Control', 'no-store')
+          .render('pages/official/account/reset.hbs', {
+            title: app.translate(request.lang, 'account.reset.title'),
+            messageKey: result.messageKey,
+          })
+      }
+      await resetSecondFactor(app.db, official, official, request.session.sessionId)
+      delete request.session.verifiedAt
+      return reply.redirect('/official/account/second-factor', 303)
+    },
+  )
 
   app.get('/account/second-factor/reset', { config: { action: 'account.own' } }, async (request, reply) =>
-    reply.header('Cache-Control', 'no-store').render('pages/official/account/reset.hbs', { title: app.translate(request.lang, 'account.reset.title') }))
+    reply
+      .header('Cache-Control', 'no-store')
+      .render('pages/official/account/reset.hbs', { title: app.translate(request.lang, 'account.reset.title') }),
+  )
 }

@@ -10,40 +10,59 @@ import { AccountQuery, EndSessionForm } from './schemas.js'
 /** An official's own account: password, second factor, sessions. */
 export default async function accountRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  app.get('/account', {
-    config: { action: 'account.own' },
-    schema: { querystring: AccountQuery },
-    attachValidation: true,
-  }, async (request, reply) => {
-    const official = request.official!
-    const query = request.validationError ? {} : request.query
-    const sessions = await listOfficialSessions(app.db, official.id, request.session.sessionId)
-    return reply.header('Cache-Control', 'no-store').render('pages/official/account/index.hbs', {
-      title: app.translate(request.lang, 'account.title'),
-      me: official,
-      sessions,
-      others: sessions.some((s) => !s.current),
-      recoveryLeft: official.enrolled ? await unusedRecoveryCodes(app.db, official.id) : undefined,
-      done: query.done,
-      afterRecovery: query.recovery,
-    })
-  })
+  app.get(
+    '/account',
+    {
+      config: { action: 'account.own' },
+      schema: { querystring: AccountQuery },
+      attachValidation: true,
+    },
+    async (request, reply) => {
+      const official = request.official!
+      const query = request.validationError ? {} : request.query
+      const sessions = await listOfficialSessions(app.db, official.id, request.session.sessionId)
+      return reply.header('Cache-Control', 'no-store').render('pages/official/account/index.hbs', {
+        title: app.translate(request.lang, 'account.title'),
+        me: official,
+        sessions,
+        others: sessions.some((s) => !s.current),
+        recoveryLeft: official.enrolled ? await unusedRecoveryCodes(app.db, official.id) : undefined,
+        done: query.done,
+        afterRecovery: query.recovery,
+      })
+    },
+  )
 
-  app.post('/account/sessions/end', {
-    config: { action: 'account.own' },
-    schema: { body: EndSessionForm },
-  }, async (request, reply) => {
-    const official = request.official!
-    if (await endOfficialSession(app.db, official.id, request.body.session)) {
-      await recordAudit(app.db, { officialId: official.id, actor: official.email, action: 'session.ended', object: `official:${official.id}` })
-    }
-    return reply.redirect('/official/account?done=session', 303)
-  })
+  app.post(
+    '/account/sessions/end',
+    {
+      config: { action: 'account.own' },
+      schema: { body: EndSessionForm },
+    },
+    async (request, reply) => {
+      const official = request.official!
+      if (await endOfficialSession(app.db, official.id, request.body.session)) {
+        await recordAudit(app.db, {
+          officialId: official.id,
+          actor: official.email,
+          action: 'session.ended',
+          object: `official:${official.id}`,
+        })
+      }
+      return reply.redirect('/official/account?done=session', 303)
+    },
+  )
 
   app.post('/account/sessions/end-others', { config: { action: 'account.own' } }, async (request, reply) => {
     const official = request.official!
     const ended = await endAllOfficialSessions(app.db, official.id, request.session.sessionId)
-    await recordAudit(app.db, { officialId: official.id, actor: official.email, action: 'session.ended', object: `official:${official.id}`, details: { count: ended } })
+    await recordAudit(app.db, {
+      officialId: official.id,
+      actor: official.email,
+      action: 'session.ended',
+      object: `official:${official.id}`,
+      details: { count: ended },
+    })
     return reply.redirect('/official/account?done=others', 303)
   })
 

@@ -5,14 +5,18 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { changeAccount, inviteOfficial, listOfficialsForReview } from '../../data/accounts.js'
 import { findOfficial } from '../../data/officials.js'
 import { resetSecondFactor } from '../../data/second-factor.js'
-import { accountChangeProblem, invitationExpiry, INVITED_ROLE, type AccountChange } from '../../domain/access/accounts.js'
+import {
+  accountChangeProblem,
+  invitationExpiry,
+  INVITED_ROLE,
+  type AccountChange,
+} from '../../domain/access/accounts.js'
 import { isRole, ROLES } from '../../domain/access/permissions.js'
 import { hashPassword, sha256, temporaryPassword } from '../../passwords.js'
 import { fieldErrors, type FieldErrors } from '../forms.js'
 import auditExportRoutes from './audit-export.js'
 import reviewRoutes from './access-review.js'
 import { AccountChangePath, INVITE_METHODS, InviteForm, OfficialPath, RoleForm } from './schemas.js'
-
 
 /** Admins manage officials: invite, change role, deactivate and reactivate, reset a second factor. */
 export default async function accountsRoutes(fastify: FastifyInstance) {
@@ -32,36 +36,47 @@ export default async function accountsRoutes(fastify: FastifyInstance) {
 
   app.get('/accounts', { config: { action: 'officials.manage' } }, async (request, reply) => renderList(request, reply))
 
-  app.post('/accounts', { schema: { body: InviteForm }, attachValidation: true, config: { action: 'officials.manage' } }, async (request, reply) => {
-    // With a validation error attached the body is whatever arrived, so each field is checked before use.
-    const body: Partial<Record<keyof Static<typeof InviteForm>, unknown>> = request.body ?? {}
-    const typed = (value: unknown, max: number) => (typeof value === 'string' ? value.slice(0, max) : undefined)
-    const form = { name: typed(body.name, 120), email: typed(body.email, 254), role: typed(body.role, 20), method: typed(body.method, 20) }
-    const refuse = (errors: FieldErrors) => renderList(request, reply.code(422), { form, errors })
-    if (request.validationError) return refuse(fieldErrors(request.validationError.validation))
-    const { name, email, role, method } = request.body
-    const person = { name: name.trim(), email: email.trim(), role }
-    const token = randomBytes(32).toString('base64url')
-    const password = temporaryPassword()
-    const access = method === 'link'
-      ? { kind: 'link' as const, tokenHash: sha256(token), expiresAt: invitationExpiry(new Date()) }
-      : { kind: 'password' as const, passwordHash: await hashPassword(password) }
-    const official = await inviteOfficial(app.db, request.official!, person, access)
-    if (!official) return refuse({ email: 'accounts.emailTaken' })
-    // The link or password is shown in this response only; the database keeps a hash.
-    return reply.header('Cache-Control', 'no-store').render('pages/official/accounts/invited.hbs', {
-      title: app.translate(request.lang, 'accounts.invited.title'),
-      person,
-      link: access.kind === 'link' ? `${app.publicUrl}/invite/${token}` : undefined,
-      password: access.kind === 'password' ? password : undefined,
-    })
-  })
+  app.post(
+    '/accounts',
+    { schema: { body: InviteForm }, attachValidation: true, config: { action: 'officials.manage' } },
+    async (request, reply) => {
+      // With a validation error attached the body is whatever arrived, so each field is checked before use.
+      const body: Partial<Record<keyof Static<typeof InviteForm>, unknown>> = request.body ?? {}
+      const typed = (value: unknown, max: number) => (typeof value === 'string' ? value.slice(0, max) : undefined)
+      const form = {
+        name: typed(body.name, 120),
+        email: typed(body.email, 254),
+        role: typed(body.role, 20),
+        method: typed(body.method, 20),
+      }
+      const refuse = (errors: FieldErrors) => renderList(request, reply.code(422), { form, errors })
+      if (request.validationError) return refuse(fieldErrors(request.validationError.validation))
+      const { name, email, role, method } = request.body
+      const person = { name: name.trim(), email: email.trim(), role }
+      const token = randomBytes(32).toString('base64url')
+      const password = temporaryPassword()
+      const access =
+        method === 'link'
+          ? { kind: 'link' as const, tokenHash: sha256(token), expiresAt: invitationExpiry(new Date()) }
+          : { kind: 'password' as const, passwordHash: await hashPassword(password) }
+      const official = await inviteOfficial(app.db, request.official!, person, access)
+      if (!official) return refuse({ email: 'accounts.emailTaken' })
+      // The link or password is shown in this response only; the database keeps a hash.
+      return reply.header('Cache-Control', 'no-store').render('pages/official/accounts/invited.hbs', {
+        title: app.translate(request.lang, 'accounts.invited.title'),
+        person,
+        link: access.kind === 'link' ? `${app.publicUrl}/invite/${token}` : undefined,
+        password: access.kind === 'password' ? password : undefined,
+      })
+    },
+  )
 
   async function change(request: FastifyRequest, reply: FastifyReply, targetId: number, what: AccountChange) {
     const me = request.official!
-    const problem = what.kind === 'reset-second-factor'
-      ? await resetOther(me, targetId)
-      : await changeAccount(app.db, me, targetId, what)
+    const problem =
+      what.kind === 'reset-second-factor'
+        ? await resetOther(me, targetId)
+        : await changeAccount(app.db, me, targetId, what)
     if (problem === 'accounts.unknown') return reply.callNotFound()
     if (problem) return renderList(request, reply.code(409), { messageKey: problem })
     return reply.redirect(`/official/accounts?done=${what.kind}`, 303)
@@ -77,19 +92,27 @@ export default async function accountsRoutes(fastify: FastifyInstance) {
     return null
   }
 
-  app.post('/accounts/:official/role', {
-    config: { action: 'officials.manage' },
-    schema: { params: OfficialPath, body: RoleForm },
-  }, async (request, reply) => {
-    const role = request.body.role
-    if (!isRole(role)) return renderList(request, reply.code(422), { messageKey: 'form.invalid' })
-    return change(request, reply, request.params.official, { kind: 'role', role })
-  })
+  app.post(
+    '/accounts/:official/role',
+    {
+      config: { action: 'officials.manage' },
+      schema: { params: OfficialPath, body: RoleForm },
+    },
+    async (request, reply) => {
+      const role = request.body.role
+      if (!isRole(role)) return renderList(request, reply.code(422), { messageKey: 'form.invalid' })
+      return change(request, reply, request.params.official, { kind: 'role', role })
+    },
+  )
 
-  app.post('/accounts/:official/:change', {
-    config: { action: 'officials.manage' },
-    schema: { params: AccountChangePath },
-  }, async (request, reply) => change(request, reply, request.params.official, { kind: request.params.change }))
+  app.post(
+    '/accounts/:official/:change',
+    {
+      config: { action: 'officials.manage' },
+      schema: { params: AccountChangePath },
+    },
+    async (request, reply) => change(request, reply, request.params.official, { kind: request.params.change }),
+  )
 
   await app.register(reviewRoutes)
   await app.register(auditExportRoutes)

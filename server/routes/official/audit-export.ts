@@ -6,7 +6,15 @@ import { auditEntriesForExport } from '../../data/accounts.js'
 export default async function auditExportRoutes(app: FastifyInstance) {
   app.get('/audit.csv', { config: { action: 'audit.export' } }, async (request, reply) => {
     const entries = await auditEntriesForExport(app.db)
-    const rows = entries.map((e) => [e.id, e.at.toISOString(), e.actor, e.action, e.object, JSON.stringify(e.details), e.hash])
+    const rows = entries.map((e) => [
+      e.id,
+      e.at.toISOString(),
+      e.actor,
+      e.action,
+      e.object,
+      JSON.stringify(e.details),
+      e.hash,
+    ])
     const csv = toCsv(['id', 'at_utc', 'actor', 'action', 'object', 'details', 'hash'], rows, { bom: true })
     const day = new Date().toISOString().slice(0, 10)
     return reply

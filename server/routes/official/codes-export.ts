@@ -7,14 +7,27 @@ export function votingUrl(publicUrl: string, slug: string, code: string): string
 
 /** The mail-merge file. The byte order mark makes spreadsheet programs read it as UTF-8. */
 export function codesCsv(codes: readonly string[], group: string | null, urlOf: (code: string) => string): string {
-  return toCsv(['code', 'group', 'voting_url'], codes.map((code) => [code, group ?? '', urlOf(code)]), { bom: true })
+  return toCsv(
+    ['code', 'group', 'voting_url'],
+    codes.map((code) => [code, group ?? '', urlOf(code)]),
+    { bom: true },
+  )
 }
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve))
 
 /** The one-time download: codes.csv, the letter's text, and with `withQr` one SVG per code that points to its voting page. */
-export async function codesZip(codes: readonly string[], group: string | null, urlOf: (code: string) => string, withQr: boolean, letter: string): Promise<Uint8Array> {
-  const files: Zippable = { 'codes.csv': strToU8(codesCsv(codes, group, urlOf)), 'letter.txt': strToU8(`\uFEFF${letter}`) }
+export async function codesZip(
+  codes: readonly string[],
+  group: string | null,
+  urlOf: (code: string) => string,
+  withQr: boolean,
+  letter: string,
+): Promise<Uint8Array> {
+  const files: Zippable = {
+    'codes.csv': strToU8(codesCsv(codes, group, urlOf)),
+    'letter.txt': strToU8(`\uFEFF${letter}`),
+  }
   if (withQr) {
     const { default: QRCode } = await import('qrcode')
     const qr: Zippable = {}

@@ -4,7 +4,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { countCodes, listCodeBatches } from '../../data/voting-codes.js'
 import { findRound, type Round } from '../../data/rounds.js'
 import { insertCodeBatch, revokeCode } from '../../data/voting-codes.js'
-import { checkBatch, MAX_CODES, MAX_GROUP_LENGTH, MAX_QR_CODES, parseCodeCount } from '../../domain/voting/code-batch.js'
+import {
+  checkBatch,
+  MAX_CODES,
+  MAX_GROUP_LENGTH,
+  MAX_QR_CODES,
+  parseCodeCount,
+} from '../../domain/voting/code-batch.js'
 import { can } from '../../domain/access/permissions.js'
 import { generateCode, hashCode, normaliseCode } from '../../domain/voting/codes.js'
 import { formatNumber } from '../../formatters.js'
@@ -59,85 +65,115 @@ export default async function codesRoutes(fastify: FastifyInstance, opts: { code
     })
   }
 
-  app.get('/rounds/:id/codes', {
-    schema: { params: IdPath, querystring: CodesQuery },
-    attachValidation: true,
-    config: { action: 'codes.manage' },
-  }, async (request, reply) =>
-    renderCodes(request, reply, theRound(request), { notice: request.query.notice === 'revoked' ? 'revoked' : undefined }))
+  app.get(
+    '/rounds/:id/codes',
+    {
+      schema: { params: IdPath, querystring: CodesQuery },
+      attachValidation: true,
+      config: { action: 'codes.manage' },
+    },
+    async (request, reply) =>
+      renderCodes(request, reply, theRound(request), {
+        notice: request.query.notice === 'revoked' ? 'revoked' : undefined,
+      }),
+  )
 
   // The totals alone, for the page that just started a download: asks again while the new codes are not counted yet.
-  app.get('/rounds/:id/codes/totals', {
-    schema: { params: IdPath, querystring: TotalsQuery },
-    config: { action: 'codes.manage' },
-  }, async (request, reply) => {
-    const round = theRound(request)
-    const totals = await countCodes(app.db, round.id)
-    const { before = totals.issued, tries = 0 } = request.query
-    const expected = before + (parseCodeCount(request.query.count ?? '') ?? 0)
-    const waiting = totals.issued < expected && tries > 0
-    const poll = waiting ? { trigger: 'load delay:2s', before, tries: tries - 1 } : { trigger: AFTER_SUBMIT, before: totals.issued, tries: POLL_TRIES }
-    const model = { round, totals, poll }
-    reply.header('Cache-Control', 'no-store')
-    return wantsFragment(request) ? reply.render('partials/code-totals.hbs', model, { fragment: 'partials/code-totals.hbs' }) : reply.redirect(`/official/rounds/${round.id}/codes`, 303)
-  })
+  app.get(
+    '/rounds/:id/codes/totals',
+    {
+      schema: { params: IdPath, querystring: TotalsQuery },
+      config: { action: 'codes.manage' },
+    },
+    async (request, reply) => {
+      const round = theRound(request)
+      const totals = await countCodes(app.db, round.id)
+      const { before = totals.issued, tries = 0 } = request.query
+      const expected = before + (parseCodeCount(request.query.count ?? '') ?? 0)
+      const waiting = totals.issued < expected && tries > 0
+      const poll = waiting
+        ? { trigger: 'load delay:2s', before, tries: tries - 1 }
+        : { trigger: AFTER_SUBMIT, before: totals.issued, tries: POLL_TRIES }
+      const model = { round, totals, poll }
+      reply.header('Cache-Control', 'no-store')
+      return wantsFragment(request)
+        ? reply.render('partials/code-totals.hbs', model, { fragment: 'partials/code-totals.hbs' })
+        : reply.redirect(`/official/rounds/${round.id}/codes`, 303)
+    },
+  )
 
-  app.post('/rounds/:id/codes', {
-    schema: { params: IdPath, body: GenerateForm },
-    attachValidation: true,
-    config: { action: 'codes.manage' },
-  }, async (request, reply) => {
-    const round = theRound(request)
-    const body = request.body ?? {}
-    const values = { count: asText(body.count), group: asText(body.group), qr: body.qr !== undefined }
-    const refuse = (status: number, errors: Record<string, string>, messageKey = 'codes.generate.summary') =>
-      renderCodes(request, reply.code(status), round, { generate: { values, errors }, messageKey })
-    if (!mayManage(request, round)) return refuse(409, {}, 'codes.closedPhase')
+  app.post(
+    '/rounds/:id/codes',
+    {
+      schema: { params: IdPath, body: GenerateForm },
+      attachValidation: true,
+      config: { action: 'codes.manage' },
+    },
+    async (request, reply) => {
+      const round = theRound(request)
+      const body = request.body ?? {}
+      const values = { count: asText(body.count), group: asText(body.group), qr: body.qr !== undefined }
+      const refuse = (status: number, errors: Record<string, string>, messageKey = 'codes.generate.summary') =>
+        renderCodes(request, reply.code(status), round, { generate: { values, errors }, messageKey })
+      if (!mayManage(request, round)) return refuse(409, {}, 'codes.closedPhase')
 
-    // The precise reason where there is one; the schema's general one for anything else.
-    const errors = fieldErrors(request.validationError?.validation)
-    const checked = checkBatch(values)
-    if ('errors' in checked) for (const [field, error] of Object.entries(checked.errors)) errors[field] = `codes.generate.${error}`
-    if (!('batch' in checked) || Object.keys(errors).length > 0) return refuse(422, errors)
-    const { count, group, qr } = checked.batch
+      // The precise reason where there is one; the schema's general one for anything else.
+      const errors = fieldErrors(request.validationError?.validation)
+      const checked = checkBatch(values)
+      if ('errors' in checked)
+        for (const [field, error] of Object.entries(checked.errors)) errors[field] = `codes.generate.${error}`
+      if (!('batch' in checked) || Object.keys(errors).length > 0) return refuse(422, errors)
+      const { count, group, qr } = checked.batch
 
-    const codes = new Set<string>()
-    while (codes.size < count) codes.add(generateCode(randomInt))
-    const list = [...codes]
-    const urlOf = (code: string) => votingUrl(app.publicUrl, round.slug, code)
-    // The file is made before anything is stored, so a failure there leaves no codes behind.
-    const zip = await codesZip(list, group, urlOf, qr, letterText(app.translate, round, app.publicUrl))
-    // Drawing a large batch takes seconds: voting may have closed meanwhile.
-    const current = (await findRound(app.db, round.id))!
-    if (!mayManage(request, current)) {
-      return renderCodes(request, reply.code(409), current, { generate: { values, errors: {} }, messageKey: 'codes.closedPhase' })
-    }
-    const hashes = list.map((code) => hashCode(opts.codeKey, normaliseCode(code)!))
-    await insertCodeBatch(app.db, { roundId: round.id, groupLabel: group, hashes, official: request.official! })
-    const stamp = new Date().toISOString().replace(/[-:]|\.\d+/g, '')
-    return reply
-      .header('Cache-Control', 'no-store')
-      .header('Content-Type', 'application/zip')
-      .header('Content-Disposition', `attachment; filename="stemcodes-${round.slug}-${stamp}.zip"`)
-      .send(Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength))
-  })
+      const codes = new Set<string>()
+      while (codes.size < count) codes.add(generateCode(randomInt))
+      const list = [...codes]
+      const urlOf = (code: string) => votingUrl(app.publicUrl, round.slug, code)
+      // The file is made before anything is stored, so a failure there leaves no codes behind.
+      const zip = await codesZip(list, group, urlOf, qr, letterText(app.translate, round, app.publicUrl))
+      // Drawing a large batch takes seconds: voting may have closed meanwhile.
+      const current = (await findRound(app.db, round.id))!
+      if (!mayManage(request, current)) {
+        return renderCodes(request, reply.code(409), current, {
+          generate: { values, errors: {} },
+          messageKey: 'codes.closedPhase',
+        })
+      }
+      const hashes = list.map((code) => hashCode(opts.codeKey, normaliseCode(code)!))
+      await insertCodeBatch(app.db, { roundId: round.id, groupLabel: group, hashes, official: request.official! })
+      const stamp = new Date().toISOString().replace(/[-:]|\.\d+/g, '')
+      return reply
+        .header('Cache-Control', 'no-store')
+        .header('Content-Type', 'application/zip')
+        .header('Content-Disposition', `attachment; filename="stemcodes-${round.slug}-${stamp}.zip"`)
+        .send(Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength))
+    },
+  )
 
-  app.post('/rounds/:id/codes/revoke', {
-    schema: { params: IdPath, body: RevokeForm },
-    attachValidation: true,
-    config: { action: 'codes.manage' },
-  }, async (request, reply) => {
-    const round = theRound(request)
-    const typed = asText(request.body?.code)
-    const refuse = (status: number, errorKey?: string, messageKey?: string) =>
-      renderCodes(request, reply.code(status), round, { revoke: { values: { code: typed }, errors: errorKey ? { code: errorKey } : {} }, messageKey })
-    if (!mayManage(request, round)) return refuse(409, undefined, 'codes.closedPhase')
-    if (request.validationError) return refuse(422, fieldErrors(request.validationError.validation).code ?? 'form.invalid')
-    const normalised = normaliseCode(typed)
-    if (!normalised) return refuse(422, typed.trim() === '' ? 'codes.revoke.required' : 'codes.revoke.notACode')
-    const outcome = await revokeCode(app.db, round.id, hashCode(opts.codeKey, normalised), request.official!)
-    if (outcome === 'unknown') return refuse(422, 'codes.revoke.unknown')
-    if (outcome === 'already') return refuse(422, 'codes.revoke.already')
-    return reply.redirect(`/official/rounds/${round.id}/codes?notice=revoked`, 303)
-  })
+  app.post(
+    '/rounds/:id/codes/revoke',
+    {
+      schema: { params: IdPath, body: RevokeForm },
+      attachValidation: true,
+      config: { action: 'codes.manage' },
+    },
+    async (request, reply) => {
+      const round = theRound(request)
+      const typed = asText(request.body?.code)
+      const refuse = (status: number, errorKey?: string, messageKey?: string) =>
+        renderCodes(request, reply.code(status), round, {
+          revoke: { values: { code: typed }, errors: errorKey ? { code: errorKey } : {} },
+          messageKey,
+        })
+      if (!mayManage(request, round)) return refuse(409, undefined, 'codes.closedPhase')
+      if (request.validationError)
+        return refuse(422, fieldErrors(request.validationError.validation).code ?? 'form.invalid')
+      const normalised = normaliseCode(typed)
+      if (!normalised) return refuse(422, typed.trim() === '' ? 'codes.revoke.required' : 'codes.revoke.notACode')
+      const outcome = await revokeCode(app.db, round.id, hashCode(opts.codeKey, normalised), request.official!)
+      if (outcome === 'unknown') return refuse(422, 'codes.revoke.unknown')
+      if (outcome === 'already') return refuse(422, 'codes.revoke.already')
+      return reply.redirect(`/official/rounds/${round.id}/codes?notice=revoked`, 303)
+    },
+  )
 }

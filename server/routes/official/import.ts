@@ -40,44 +40,59 @@ export default async function importRoutes(fastify: FastifyInstance) {
     return reply.code(413).render('errors/error.hbs', { status: 413, messageKey: 'import.tooLarge' })
   }
 
-  app.get('/rounds/import', { config: { action: 'round.create' } }, async (request, reply) => renderForm(request, reply, EMPTY))
+  app.get('/rounds/import', { config: { action: 'round.create' } }, async (request, reply) =>
+    renderForm(request, reply, EMPTY),
+  )
 
-  app.post('/rounds/import', {
-    bodyLimit: BODY_LIMIT,
-    schema: { body: ImportForm },
-    attachValidation: true,
-    // The large body limit serves only an official who may import: the folder's guard runs before the body is read.
-    config: { action: 'round.create' },
-    // Only a body over the limit is this route's own business; every other error goes to the app's handler.
-    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- fastify awaits the promise a route's errorHandler returns, whatever its type says
-    errorHandler: (error: FastifyError, request, reply) => {
-      if (error.code !== 'FST_ERR_CTP_BODY_TOO_LARGE') throw error
-      return tooLarge(reply)
+  app.post(
+    '/rounds/import',
+    {
+      bodyLimit: BODY_LIMIT,
+      schema: { body: ImportForm },
+      attachValidation: true,
+      // The large body limit serves only an official who may import: the folder's guard runs before the body is read.
+      config: { action: 'round.create' },
+      // Only a body over the limit is this route's own business; every other error goes to the app's handler.
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises -- fastify awaits the promise a route's errorHandler returns, whatever its type says
+      errorHandler: (error: FastifyError, request, reply) => {
+        if (error.code !== 'FST_ERR_CTP_BODY_TOO_LARGE') throw error
+        return tooLarge(reply)
+      },
     },
-  }, async (request, reply) => {
-    const body = request.body ?? {}
-    const values = { pb: typeof body.pb === 'string' ? body.pb : '', tallyRule: typeof body.tallyRule === 'string' ? body.tallyRule : '' }
-    if (values.pb.length > MAX_PB_CHARS) return tooLarge(reply)
-    const errors: ImportPage['errors'] = {}
-    const rule = TALLY_RULES.find((r) => r === values.tallyRule)
-    if (!rule) errors.tallyRule = { key: 'import.error.rule', vars: {} }
-    if (values.pb.trim() === '') errors.pb = { key: 'form.required', vars: {} }
-    let plan
-    if (!errors.pb) {
-      try {
-        const election = parsePb(values.pb)
-        plan = importPlan(election, rule ?? 'equal-shares', {
-          title: (name) => app.translate(request.lang, 'import.roundTitle', { name }),
-          description: app.translate(request.lang, 'import.roundDescription', { voteType: election.meta['vote_type'] || 'approval' }),
-        })
-      } catch (error) {
-        if (error instanceof PbFormatError) errors.pb = pbError(error as PbFormatError)
-        else if (error instanceof ImportError) errors.pb = { key: `import.error.${error.problem}`, vars: {} }
-        else throw error
+    async (request, reply) => {
+      const body = request.body ?? {}
+      const values = {
+        pb: typeof body.pb === 'string' ? body.pb : '',
+        tallyRule: typeof body.tallyRule === 'string' ? body.tallyRule : '',
       }
-    }
-    if (!plan || Object.keys(errors).length > 0) return renderForm(request, reply.code(422), { values, errors })
-    const round = await importRound(app.db, plan, { official: request.official!, sha256: sha256(values.pb), now: new Date() })
-    return reply.redirect(`/official/rounds/${round.id}/results`, 303)
-  })
+      if (values.pb.length > MAX_PB_CHARS) return tooLarge(reply)
+      const errors: ImportPage['errors'] = {}
+      const rule = TALLY_RULES.find((r) => r === values.tallyRule)
+      if (!rule) errors.tallyRule = { key: 'import.error.rule', vars: {} }
+      if (values.pb.trim() === '') errors.pb = { key: 'form.required', vars: {} }
+      let plan
+      if (!errors.pb) {
+        try {
+          const election = parsePb(values.pb)
+          plan = importPlan(election, rule ?? 'equal-shares', {
+            title: (name) => app.translate(request.lang, 'import.roundTitle', { name }),
+            description: app.translate(request.lang, 'import.roundDescription', {
+              voteType: election.meta['vote_type'] || 'approval',
+            }),
+          })
+        } catch (error) {
+          if (error instanceof PbFormatError) errors.pb = pbError(error as PbFormatError)
+          else if (error instanceof ImportError) errors.pb = { key: `import.error.${error.problem}`, vars: {} }
+          else throw error
+        }
+      }
+      if (!plan || Object.keys(errors).length > 0) return renderForm(request, reply.code(422), { values, errors })
+      const round = await importRound(app.db, plan, {
+        official: request.official!,
+        sha256: sha256(values.pb),
+        now: new Date(),
+      })
+      return reply.redirect(`/official/rounds/${round.id}/results`, 303)
+    },
+  )
 }

@@ -64,7 +64,10 @@ export default async function officialRoutes(fastify: FastifyInstance, opts: { c
     return reply.render('pages/official/dashboard.hbs', {
       title: app.translate(request.lang, 'dashboard.title'),
       // Drafts have no public page yet; every other round shows the address residents use.
-      rounds: rounds.map((round) => ({ ...roundView(round), publicAddress: can('resident', 'round.view', round.phase) ? `${app.publicUrl}/rounds/${round.slug}` : null })),
+      rounds: rounds.map((round) => ({
+        ...roundView(round),
+        publicAddress: can('resident', 'round.view', round.phase) ? `${app.publicUrl}/rounds/${round.slug}` : null,
+      })),
       canCreateRound: canAtAll(role, 'round.create'),
       canManageOfficials: canAtAll(role, 'officials.manage'),
       reviewDue: canReview && accessReviewDue(await lastAccessReview(app.db), new Date()),

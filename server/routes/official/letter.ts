@@ -26,7 +26,9 @@ export function letterText(translate: Translate, round: Round, publicUrl: string
     ...(desk ? [nl('letter.help', { phone: desk.phone })] : []),
     '',
     nl('letter.languages'),
-    ...LANGUAGES.filter((lang) => lang !== DEFAULT_LANG).map((lang) => translate(lang, 'letter.inLanguage', { url: `${voteUrl}?lang=${lang}` })),
+    ...LANGUAGES.filter((lang) => lang !== DEFAULT_LANG).map((lang) =>
+      translate(lang, 'letter.inLanguage', { url: `${voteUrl}?lang=${lang}` }),
+    ),
   ]
   return `${lines.join('\r\n')}\r\n`
 }

@@ -2,7 +2,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { listProposalEvents } from '../../data/proposal-events.js'
 import {
-  applyModeration, findProposal, listAwaitingSubmitter, listMergeTargets, listRecentDecisions, listWaiting, type ModerationInput,
+  applyModeration,
+  findProposal,
+  listAwaitingSubmitter,
+  listMergeTargets,
+  listRecentDecisions,
+  listWaiting,
+  type ModerationInput,
 } from '../../data/moderation.js'
 import type { Proposal } from '../../data/proposals.js'
 import type { Round } from '../../data/rounds.js'
@@ -18,8 +24,13 @@ type Typed = { message: string; cost: string; target: string }
 
 /** The fields of each decision's form as the error summary names them; the ids are those the page gives them. */
 function summaryFields(action: string | undefined): SummaryField[] {
-  if (action === 'reject' || action === 'request-changes') return [{ name: 'message', label: `moderation.${action}Message`, href: `${action}-message` }]
-  if (action === 'correct-cost') return [{ name: 'cost', label: 'moderation.newCost' }, { name: 'message', label: 'moderation.justification' }]
+  if (action === 'reject' || action === 'request-changes')
+    return [{ name: 'message', label: `moderation.${action}Message`, href: `${action}-message` }]
+  if (action === 'correct-cost')
+    return [
+      { name: 'cost', label: 'moderation.newCost' },
+      { name: 'message', label: 'moderation.justification' },
+    ]
   if (action === 'merge') return [{ name: 'target', label: 'moderation.mergeInto' }]
   return []
 }
@@ -32,7 +43,9 @@ function waitedView(since: Date, now: Date) {
 function decisionErrorKeys(errors: DecisionErrors): Record<string, string> {
   return {
     ...(errors.message ? { message: 'moderation.messageRequired' } : {}),
-    ...(errors.cost ? { cost: errors.cost === 'overBudget' ? 'moderation.costOverBudget' : `money.${errors.cost}` } : {}),
+    ...(errors.cost
+      ? { cost: errors.cost === 'overBudget' ? 'moderation.costOverBudget' : `money.${errors.cost}` }
+      : {}),
   }
 }
 
@@ -41,7 +54,11 @@ export default async function moderationRoutes(fastify: FastifyInstance) {
 
   app.get('/moderation', { config: { action: 'moderation.view' } }, async (request, reply) => {
     const now = new Date()
-    const [waiting, awaitingSubmitter, decisions] = await Promise.all([listWaiting(app.db), listAwaitingSubmitter(app.db), listRecentDecisions(app.db)])
+    const [waiting, awaitingSubmitter, decisions] = await Promise.all([
+      listWaiting(app.db),
+      listAwaitingSubmitter(app.db),
+      listRecentDecisions(app.db),
+    ])
     return reply.render('pages/official/moderation-queue.hbs', {
       title: app.translate(request.lang, 'moderation.title'),
       waiting: waiting.map((p) => ({ ...p, waited: waitedView(p.waitingSince!, now) })),
@@ -51,12 +68,22 @@ export default async function moderationRoutes(fastify: FastifyInstance) {
     })
   })
 
-  async function renderProposal(request: FastifyRequest, reply: FastifyReply, proposal: Proposal, round: Round, form: { action?: string; done?: string; errors?: Record<string, string>; values?: Partial<Typed> } = {}) {
+  async function renderProposal(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    proposal: Proposal,
+    round: Round,
+    form: { action?: string; done?: string; errors?: Record<string, string>; values?: Partial<Typed> } = {},
+  ) {
     const role = request.official!.role
     const allowed = can(role, 'proposal.moderate', round.phase)
-    const actions = Object.fromEntries(MODERATION_ACTIONS.map((a) => [a, allowed && moderate(proposal.status, a) !== null]))
+    const actions = Object.fromEntries(
+      MODERATION_ACTIONS.map((a) => [a, allowed && moderate(proposal.status, a) !== null]),
+    )
     const [events, targets, waiting] = await Promise.all([
-      listProposalEvents(app.db, proposal.id), listMergeTargets(app.db, proposal), form.done ? listWaiting(app.db) : [],
+      listProposalEvents(app.db, proposal.id),
+      listMergeTargets(app.db, proposal),
+      form.done ? listWaiting(app.db) : [],
     ])
     const summary = summaryItems(form.errors ?? {}, summaryFields(form.action))
     const failed = summary.length > 0 || form.errors?.form !== undefined
@@ -78,45 +105,64 @@ export default async function moderationRoutes(fastify: FastifyInstance) {
     })
   }
 
-  app.get('/proposals/:id', {
-    schema: { params: IdPath, querystring: ModerationQuery },
-    config: { action: 'moderation.view' },
-  }, async (request, reply) =>
-    renderProposal(request, reply, theProposal(request), theRound(request), { done: request.query.done }))
+  app.get(
+    '/proposals/:id',
+    {
+      schema: { params: IdPath, querystring: ModerationQuery },
+      config: { action: 'moderation.view' },
+    },
+    async (request, reply) =>
+      renderProposal(request, reply, theProposal(request), theRound(request), { done: request.query.done }),
+  )
 
-  app.post('/proposals/:id/:action', {
-    schema: { params: ModerationPath, body: ModerationForm },
-    attachValidation: true,
-    config: { action: 'proposal.moderate' },
-  }, async (request, reply) => {
-    const { action } = request.params
-    const [proposal, round] = [theProposal(request), theRound(request)]
-    const body = request.body ?? {}
-    const text = (value: unknown) => (typeof value === 'string' ? value : '')
-    const values: Typed = { message: text(body.message), cost: text(body.cost), target: text(body.target) }
-    const refuse = (status: number, errors: Record<string, string>) =>
-      renderProposal(request, reply.code(status), proposal, round, { action, errors, values })
+  app.post(
+    '/proposals/:id/:action',
+    {
+      schema: { params: ModerationPath, body: ModerationForm },
+      attachValidation: true,
+      config: { action: 'proposal.moderate' },
+    },
+    async (request, reply) => {
+      const { action } = request.params
+      const [proposal, round] = [theProposal(request), theRound(request)]
+      const body = request.body ?? {}
+      const text = (value: unknown) => (typeof value === 'string' ? value : '')
+      const values: Typed = { message: text(body.message), cost: text(body.cost), target: text(body.target) }
+      const refuse = (status: number, errors: Record<string, string>) =>
+        renderProposal(request, reply.code(status), proposal, round, { action, errors, values })
 
-    if (!can(request.official!.role, 'proposal.moderate', round.phase)) return refuse(409, { form: 'moderation.closedPhase' })
-    if (moderate(proposal.status, action) === null) return refuse(409, { form: 'moderation.alreadyDecided' })
-    if (request.validationError) return refuse(422, fieldErrors(request.validationError.validation))
+      if (!can(request.official!.role, 'proposal.moderate', round.phase))
+        return refuse(409, { form: 'moderation.closedPhase' })
+      if (moderate(proposal.status, action) === null) return refuse(409, { form: 'moderation.alreadyDecided' })
+      if (request.validationError) return refuse(422, fieldErrors(request.validationError.validation))
 
-    const checked = checkDecision(action, values, round.budgetCents)
-    if ('errors' in checked) return refuse(422, decisionErrorKeys(checked.errors))
-    const input: ModerationInput = { proposal, action, official: request.official!, ...checked.decision, now: new Date() }
-    if (action === 'merge') {
-      const target = (await listMergeTargets(app.db, proposal)).find((p) => String(p.id) === values.target)
-      if (!target) return refuse(422, { target: 'moderation.targetRequired' })
-      input.duplicateOf = target
-    }
+      const checked = checkDecision(action, values, round.budgetCents)
+      if ('errors' in checked) return refuse(422, decisionErrorKeys(checked.errors))
+      const input: ModerationInput = {
+        proposal,
+        action,
+        official: request.official!,
+        ...checked.decision,
+        now: new Date(),
+      }
+      if (action === 'merge') {
+        const target = (await listMergeTargets(app.db, proposal)).find((p) => String(p.id) === values.target)
+        if (!target) return refuse(422, { target: 'moderation.targetRequired' })
+        input.duplicateOf = target
+      }
 
-    const updated = await applyModeration(app.db, input)
-    if (!updated) {
-      // Another official answered first: show the proposal as it is now.
-      const current = (await findProposal(app.db, proposal.id))!
-      return renderProposal(request, reply.code(409), current, round, { action, errors: { form: 'moderation.alreadyDecided' }, values })
-    }
-    await notifySubmitter(app, updated, action, input.message)
-    return reply.redirect(`/official/proposals/${proposal.id}?done=${action}`, 303)
-  })
+      const updated = await applyModeration(app.db, input)
+      if (!updated) {
+        // Another official answered first: show the proposal as it is now.
+        const current = (await findProposal(app.db, proposal.id))!
+        return renderProposal(request, reply.code(409), current, round, {
+          action,
+          errors: { form: 'moderation.alreadyDecided' },
+          values,
+        })
+      }
+      await notifySubmitter(app, updated, action, input.message)
+      return reply.redirect(`/official/proposals/${proposal.id}?done=${action}`, 303)
+    },
+  )
 }

@@ -5,7 +5,12 @@ import { isLang, type Lang } from '../../i18n.js'
 import type { ModerationAction } from '../../domain/proposals/moderation.js'
 
 /** Tells the submitter, in the language they wrote in, what an official decided; the status page has the rest. */
-export async function notifySubmitter(app: FastifyInstance, proposal: Proposal, action: ModerationAction, message: string | null): Promise<boolean> {
+export async function notifySubmitter(
+  app: FastifyInstance,
+  proposal: Proposal,
+  action: ModerationAction,
+  message: string | null,
+): Promise<boolean> {
   if (!proposal.contactEmail) return false
   const lang: Lang = isLang(proposal.lang) ? proposal.lang : 'nl'
   const t = (key: string, vars?: Record<string, unknown>) => app.translate(lang, key, vars)
@@ -13,7 +18,11 @@ export async function notifySubmitter(app: FastifyInstance, proposal: Proposal, 
   const lines = [
     t('mail.greeting', { name: proposal.contactName }),
     '',
-    t(`mail.decision.${action}`, { title: proposal.title, reference: proposal.reference, cost: formatEuro(cost, lang) }),
+    t(`mail.decision.${action}`, {
+      title: proposal.title,
+      reference: proposal.reference,
+      cost: formatEuro(cost, lang),
+    }),
     ...(message ? ['', t('mail.message'), message] : []),
     '',
     t('mail.statusLink'),

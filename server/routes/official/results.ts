@@ -1,7 +1,15 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { SOFTWARE_VERSION } from '../../assets.js'
-import { addProgressUpdate, findProposalOfRound, findResult, listProgressUpdates, loadTallyData, previewResults, publishResult } from '../../data/results.js'
+import {
+  addProgressUpdate,
+  findProposalOfRound,
+  findResult,
+  listProgressUpdates,
+  loadTallyData,
+  previewResults,
+  publishResult,
+} from '../../data/results.js'
 import type { Round } from '../../data/rounds.js'
 import { can } from '../../domain/access/permissions.js'
 import { checkProgress, type ProgressErrors } from '../../domain/results/progress.js'
@@ -14,7 +22,10 @@ import { IdPath, ProgressForm, ResultsQuery } from './schemas.js'
 /** The round's own rule first in the preview, then the other. */
 const PREVIEW_ORDER: readonly TallyRule[] = ['equal-shares', 'greedy']
 const PROGRESS_ERROR_KEYS: Record<NonNullable<ProgressErrors[keyof ProgressErrors]>, string> = {
-  chooseProject: 'results.progress.chooseProject', chooseStatus: 'results.progress.chooseStatus', required: 'form.required', chooseDate: 'results.progress.chooseDate',
+  chooseProject: 'results.progress.chooseProject',
+  chooseStatus: 'results.progress.chooseStatus',
+  required: 'form.required',
+  chooseDate: 'results.progress.chooseDate',
 }
 
 type Typed = { proposal: string; status: string; text: string; on: string }
@@ -23,23 +34,35 @@ export default async function resultsRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
 
   /** Both rules side by side before publishing; after, the frozen result with its progress updates. */
-  async function renderResults(request: FastifyRequest, reply: FastifyReply, round: Round, form: { errors?: Record<string, string>; values?: Typed; done?: boolean } = {}) {
+  async function renderResults(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    round: Round,
+    form: { errors?: Record<string, string>; values?: Typed; done?: boolean } = {},
+  ) {
     const role = request.official!.role
     const published = can(role, 'results.view', round.phase) ? await findResult(app.db, round.id) : undefined
     if (published) {
       const data = await loadTallyData(app.db, round.id)
       const rows = resultRows(published.outcome, data.projects, request.lang)
-      const updates = await listProgressUpdates(app.db, rows.filter((r) => r.funded).map((r) => r.id))
+      const updates = await listProgressUpdates(
+        app.db,
+        rows.filter((r) => r.funded).map((r) => r.id),
+      )
       const titles = new Map(rows.map((r) => [r.id, r.title]))
       const summary = summaryItems(form.errors ?? {}, [
-        { name: 'proposal', label: 'results.project' }, { name: 'status', label: 'results.progress.statusLabel' },
-        { name: 'text', label: 'results.progress.text' }, { name: 'on', label: 'results.progress.date' },
+        { name: 'proposal', label: 'results.project' },
+        { name: 'status', label: 'results.progress.statusLabel' },
+        { name: 'text', label: 'results.progress.text' },
+        { name: 'on', label: 'results.progress.date' },
       ])
       const title = app.translate(request.lang, 'results.title')
       return reply.render('pages/official/results.hbs', {
         title: summary.length > 0 ? app.translate(request.lang, 'form.errorTitle', { title }) : title,
         summary,
-        round, published, rows,
+        round,
+        published,
+        rows,
         funded: rows.filter((r) => r.funded),
         updates: updates.map((u) => ({ ...u, projectTitle: titles.get(u.proposalId) })),
         canPost: can(role, 'progress.post', round.phase),
@@ -53,57 +76,93 @@ export default async function resultsRoutes(fastify: FastifyInstance) {
       title: app.translate(request.lang, 'results.previewTitle'),
       round,
       previews: previews.map(({ rule, outcome }) => ({
-        rule, official: rule === round.tallyRule, totalCost: outcome.totalCost, left: round.budgetCents - outcome.totalCost, ties: outcome.ties.length, rows: resultRows(outcome, data.projects, request.lang),
+        rule,
+        official: rule === round.tallyRule,
+        totalCost: outcome.totalCost,
+        left: round.budgetCents - outcome.totalCost,
+        ties: outcome.ties.length,
+        rows: resultRows(outcome, data.projects, request.lang),
       })),
-      ballots: data.ballots.length, canPublish: can(role, 'results.publish', round.phase),
+      ballots: data.ballots.length,
+      canPublish: can(role, 'results.publish', round.phase),
     })
   }
 
-  app.get('/rounds/:id/results', {
-    schema: { params: IdPath, querystring: ResultsQuery },
-    config: { action: 'results.view' },
-  }, async (request, reply) => renderResults(request, reply, theRound(request), { done: request.query.done === '1' }))
+  app.get(
+    '/rounds/:id/results',
+    {
+      schema: { params: IdPath, querystring: ResultsQuery },
+      config: { action: 'results.view' },
+    },
+    async (request, reply) => renderResults(request, reply, theRound(request), { done: request.query.done === '1' }),
+  )
 
-  app.post('/rounds/:id/publish', {
-    schema: { params: IdPath },
-    config: { action: 'results.publish' },
-    // A frozen result cannot be taken back: the second factor is asked again first.
-    preHandler: app.requireFreshSecondFactor((request) => `/official/rounds/${theRound(request).id}/results`),
-  }, async (request, reply) => {
-    const round = theRound(request)
-    const outcome = await publishResult(app.db, round.id, request.official!, SOFTWARE_VERSION)
-    if ('refused' in outcome) {
-      reply.code(409)
-      return reply.render('errors/error.hbs', { title: app.translate(request.lang, 'results.notClosed'), status: 409, messageKey: 'results.notClosed' })
-    }
-    return reply.redirect(`/official/rounds/${round.id}/results`, 303)
-  })
+  app.post(
+    '/rounds/:id/publish',
+    {
+      schema: { params: IdPath },
+      config: { action: 'results.publish' },
+      // A frozen result cannot be taken back: the second factor is asked again first.
+      preHandler: app.requireFreshSecondFactor((request) => `/official/rounds/${theRound(request).id}/results`),
+    },
+    async (request, reply) => {
+      const round = theRound(request)
+      const outcome = await publishResult(app.db, round.id, request.official!, SOFTWARE_VERSION)
+      if ('refused' in outcome) {
+        reply.code(409)
+        return reply.render('errors/error.hbs', {
+          title: app.translate(request.lang, 'results.notClosed'),
+          status: 409,
+          messageKey: 'results.notClosed',
+        })
+      }
+      return reply.redirect(`/official/rounds/${round.id}/results`, 303)
+    },
+  )
 
-  app.post('/rounds/:id/progress', {
-    schema: { params: IdPath, body: ProgressForm },
-    attachValidation: true,
-    config: { action: 'progress.post' },
-  }, async (request, reply) => {
-    const round = theRound(request)
-    if (!can(request.official!.role, 'progress.post', round.phase)) {
-      reply.code(409)
-      return reply.render('errors/error.hbs', { title: app.translate(request.lang, 'results.notPublished'), status: 409, messageKey: 'results.notPublished' })
-    }
-    const body = request.body ?? {}
-    const values: Typed = { proposal: String(body.proposal ?? ''), status: String(body.status ?? ''), text: String(body.text ?? ''), on: String(body.on ?? '') }
-    const result = await findResult(app.db, round.id)
-    const checked = checkProgress(values, new Set(result?.outcome.selected ?? []))
-    const errors: Record<string, string> = {}
-    if ('errors' in checked) for (const [field, error] of Object.entries(checked.errors)) errors[field] = PROGRESS_ERROR_KEYS[error]
-    // The schema's complaint wins for the fields it covers, except the date, whose own message says what to do.
-    Object.assign(errors, fieldErrors(request.validationError?.validation))
-    if ('errors' in checked && checked.errors.on) errors.on = PROGRESS_ERROR_KEYS.chooseDate
-    const proposal = 'update' in checked ? await findProposalOfRound(app.db, round.id, checked.update.proposalId) : undefined
-    if ('update' in checked && !proposal) errors.proposal = PROGRESS_ERROR_KEYS.chooseProject
-    if (!('update' in checked) || !proposal || Object.keys(errors).length > 0) {
-      return renderResults(request, reply.code(422), round, { errors, values: { ...values, text: values.text.trim() } })
-    }
-    await addProgressUpdate(app.db, { ...checked.update, proposalId: proposal.id, official: request.official! })
-    return reply.redirect(`/official/rounds/${round.id}/results?done=1`, 303)
-  })
+  app.post(
+    '/rounds/:id/progress',
+    {
+      schema: { params: IdPath, body: ProgressForm },
+      attachValidation: true,
+      config: { action: 'progress.post' },
+    },
+    async (request, reply) => {
+      const round = theRound(request)
+      if (!can(request.official!.role, 'progress.post', round.phase)) {
+        reply.code(409)
+        return reply.render('errors/error.hbs', {
+          title: app.translate(request.lang, 'results.notPublished'),
+          status: 409,
+          messageKey: 'results.notPublished',
+        })
+      }
+      const body = request.body ?? {}
+      const values: Typed = {
+        proposal: String(body.proposal ?? ''),
+        status: String(body.status ?? ''),
+        text: String(body.text ?? ''),
+        on: String(body.on ?? ''),
+      }
+      const result = await findResult(app.db, round.id)
+      const checked = checkProgress(values, new Set(result?.outcome.selected ?? []))
+      const errors: Record<string, string> = {}
+      if ('errors' in checked)
+        for (const [field, error] of Object.entries(checked.errors)) errors[field] = PROGRESS_ERROR_KEYS[error]
+      // The schema's complaint wins for the fields it covers, except the date, whose own message says what to do.
+      Object.assign(errors, fieldErrors(request.validationError?.validation))
+      if ('errors' in checked && checked.errors.on) errors.on = PROGRESS_ERROR_KEYS.chooseDate
+      const proposal =
+        'update' in checked ? await findProposalOfRound(app.db, round.id, checked.update.proposalId) : undefined
+      if ('update' in checked && !proposal) errors.proposal = PROGRESS_ERROR_KEYS.chooseProject
+      if (!('update' in checked) || !proposal || Object.keys(errors).length > 0) {
+        return renderResults(request, reply.code(422), round, {
+          errors,
+          values: { ...values, text: values.text.trim() },
+        })
+      }
+      await addProgressUpdate(app.db, { ...checked.update, proposalId: proposal.id, official: request.official! })
+      return reply.redirect(`/official/rounds/${round.id}/results?done=1`, 303)
+    },
+  )
 }

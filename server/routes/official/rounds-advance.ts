@@ -8,17 +8,31 @@ import { chosenIds } from '../shared/ballot-view.js'
 import { AdvanceForm, IdPath } from './schemas.js'
 
 const REFUSAL_STATUS: Record<Exclude<AdvanceOutcome, 'moved' | 'notFound'>, number> = {
-  final: 409, noApproved: 422, unreviewed: 422, publishFirst: 409, stale: 409, forbidden: 403,
+  final: 409,
+  noApproved: 422,
+  unreviewed: 422,
+  publishFirst: 409,
+  stale: 409,
+  forbidden: 403,
 }
 
 export default async function advanceRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
 
   /** The confirmation: from which phase to which, what that means for residents, and what still stands in the way. */
-  async function renderConfirm(request: FastifyRequest, reply: FastifyReply, round: Round, messageKey?: string, confirmed: readonly number[] = []) {
+  async function renderConfirm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    round: Round,
+    messageKey?: string,
+    confirmed: readonly number[] = [],
+  ) {
     const next = transitionFrom(round.phase)?.to
     const facts = await transitionFacts(app.db, round.id, confirmed)
-    const refusal = transitionRefusal(request.official!.role, 'round.advance', round.phase, { ...facts, confirmedUnreviewed: facts.waiting.map((p) => p.id) })
+    const refusal = transitionRefusal(request.official!.role, 'round.advance', round.phase, {
+      ...facts,
+      confirmedUnreviewed: facts.waiting.map((p) => p.id),
+    })
     const phaseName = (phase: Phase) => app.translate(request.lang, `phase.${phase}`)
     const open = new Set(unconfirmedWaiting(facts).map((p) => p.id))
     return reply.render('pages/official/round-advance.hbs', {
@@ -28,31 +42,46 @@ export default async function advanceRoutes(fastify: FastifyInstance) {
       round,
       next,
       // Proposals still waiting can be answered "not reviewed before voting" only by ticking each one.
-      unreviewed: refusal === null && next === 'voting' && facts.waiting.length > 0
-        ? facts.waiting.map((p) => ({ ...p, checked: !open.has(p.id) }))
-        : undefined,
+      unreviewed:
+        refusal === null && next === 'voting' && facts.waiting.length > 0
+          ? facts.waiting.map((p) => ({ ...p, checked: !open.has(p.id) }))
+          : undefined,
       refusalKey: refusal ? `rounds.advance.refused.${refusal}` : undefined,
       messageKey,
     })
   }
 
-  app.get('/rounds/:id/advance', {
-    schema: { params: IdPath },
-    config: { action: 'round.advance' },
-  }, async (request, reply) => renderConfirm(request, reply, theRound(request)))
+  app.get(
+    '/rounds/:id/advance',
+    {
+      schema: { params: IdPath },
+      config: { action: 'round.advance' },
+    },
+    async (request, reply) => renderConfirm(request, reply, theRound(request)),
+  )
 
-  app.post('/rounds/:id/advance', {
-    schema: { params: IdPath, body: AdvanceForm },
-    config: { action: 'round.advance' },
-  }, async (request, reply) => {
-    const { id } = theRound(request)
-    const { from } = request.body
-    const confirmedUnreviewed = chosenIds(request.body.unreviewed).filter((n) => n > 0)
-    const outcome = await advanceRound(app.db, { id, from, official: request.official!, confirmedUnreviewed, now: new Date() })
-    if (outcome === 'moved') return reply.redirect(`/official/rounds/${id}?notice=advanced`, 303)
-    const current = await findRound(app.db, id)
-    if (outcome === 'notFound' || !current) return reply.callNotFound()
-    const messageKey = outcome === 'stale' ? 'rounds.advance.stale' : `rounds.advance.refused.${outcome}`
-    return renderConfirm(request, reply.code(REFUSAL_STATUS[outcome]), current, messageKey, confirmedUnreviewed)
-  })
+  app.post(
+    '/rounds/:id/advance',
+    {
+      schema: { params: IdPath, body: AdvanceForm },
+      config: { action: 'round.advance' },
+    },
+    async (request, reply) => {
+      const { id } = theRound(request)
+      const { from } = request.body
+      const confirmedUnreviewed = chosenIds(request.body.unreviewed).filter((n) => n > 0)
+      const outcome = await advanceRound(app.db, {
+        id,
+        from,
+        official: request.official!,
+        confirmedUnreviewed,
+        now: new Date(),
+      })
+      if (outcome === 'moved') return reply.redirect(`/official/rounds/${id}?notice=advanced`, 303)
+      const current = await findRound(app.db, id)
+      if (outcome === 'notFound' || !current) return reply.callNotFound()
+      const messageKey = outcome === 'stale' ? 'rounds.advance.stale' : `rounds.advance.refused.${outcome}`
+      return renderConfirm(request, reply.code(REFUSAL_STATUS[outcome]), current, messageKey, confirmedUnreviewed)
+    },
+  )
 }

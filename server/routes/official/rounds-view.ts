@@ -8,7 +8,13 @@ import { can, canAtAll, type Role } from '../../domain/access/permissions.js'
 import { transitionFrom } from '../../domain/rounds/transitions.js'
 import { isPhase } from '../../domain/rounds/phases.js'
 import {
-  DATE_FIELDS, FORM_FIELDS, type FormField, type RoundErrors, type RoundForm, type RoundSettings, type SettingName,
+  DATE_FIELDS,
+  FORM_FIELDS,
+  type FormField,
+  type RoundErrors,
+  type RoundForm,
+  type RoundSettings,
+  type SettingName,
 } from '../../domain/rounds/settings.js'
 import type { Lang } from '../../i18n.js'
 import { fieldErrors } from '../forms.js'
@@ -18,20 +24,38 @@ export function roundSettings(round: Round): RoundSettings {
   const { title, neighbourhood, description, budgetCents, ballotFormat, maxChoices, minSpendPercent, tallyRule } = round
   const { proposingFrom, reviewingFrom, votingFrom, votingUntil, publishOn } = round
   return {
-    title, neighbourhood, description, budgetCents, proposingFrom, reviewingFrom, votingFrom, votingUntil, publishOn,
-    ballotFormat, maxChoices, minSpendPercent, tallyRule,
+    title,
+    neighbourhood,
+    description,
+    budgetCents,
+    proposingFrom,
+    reviewingFrom,
+    votingFrom,
+    votingUntil,
+    publishOn,
+    ballotFormat,
+    maxChoices,
+    minSpendPercent,
+    tallyRule,
   }
 }
 
 /** What the admin typed, as text to put back in the form; anything that is not text is dropped. */
 export function typedValues(form: RoundForm): Record<FormField, string> {
-  return Object.fromEntries(FORM_FIELDS.map((field) => {
-    const value = form[field]
-    return [field, typeof value === 'string' ? value : '']
-  })) as Record<FormField, string>
+  return Object.fromEntries(
+    FORM_FIELDS.map((field) => {
+      const value = form[field]
+      return [field, typeof value === 'string' ? value : '']
+    }),
+  ) as Record<FormField, string>
 }
 
-export const NEW_ROUND_VALUES = { ...typedValues({}), ballotFormat: 'knapsack', tallyRule: 'greedy', minSpendPercent: '0' }
+export const NEW_ROUND_VALUES = {
+  ...typedValues({}),
+  ballotFormat: 'knapsack',
+  tallyRule: 'greedy',
+  minSpendPercent: '0',
+}
 
 export function storedValues(round: Round, lang: Lang): Record<FormField, string> {
   const s = roundSettings(round)
@@ -54,20 +78,36 @@ export function errorKeys(request: FastifyRequest, domain: RoundErrors): Record<
 }
 
 const KIND: Partial<Record<SettingName, string>> = {
-  budgetCents: 'money', ballotFormat: 'choice', tallyRule: 'choice',
+  budgetCents: 'money',
+  ballotFormat: 'choice',
+  tallyRule: 'choice',
   ...Object.fromEntries(DATE_FIELDS.map((field) => [field, 'date'])),
 }
 // jsonb keeps its own key order; history shows changes in the order of the form.
 const SETTING_ORDER: readonly string[] = [
-  'title', 'neighbourhood', 'description', 'budgetCents', 'ballotFormat', 'maxChoices', 'minSpendPercent', 'tallyRule', ...DATE_FIELDS,
+  'title',
+  'neighbourhood',
+  'description',
+  'budgetCents',
+  'ballotFormat',
+  'maxChoices',
+  'minSpendPercent',
+  'tallyRule',
+  ...DATE_FIELDS,
 ]
-const byFormOrder = ([a]: [string, unknown], [b]: [string, unknown]) => SETTING_ORDER.indexOf(a) - SETTING_ORDER.indexOf(b)
+const byFormOrder = ([a]: [string, unknown], [b]: [string, unknown]) =>
+  SETTING_ORDER.indexOf(a) - SETTING_ORDER.indexOf(b)
 
 /** Every action the audit log records against a round, by the name of its text; anything newer reads as "another action", never as its key. */
 const ACTION_KEYS: Record<string, string> = {
-  'round.create': 'rounds.history.create', 'round.edit': 'rounds.history.edit', 'round.advance': 'rounds.history.advance',
-  'round.import': 'rounds.history.import', 'codes.generate': 'rounds.history.codesGenerate', 'codes.revoke': 'rounds.history.codesRevoke',
-  'ballot.paper': 'rounds.history.ballotPaper', 'results.publish': 'rounds.history.resultsPublish',
+  'round.create': 'rounds.history.create',
+  'round.edit': 'rounds.history.edit',
+  'round.advance': 'rounds.history.advance',
+  'round.import': 'rounds.history.import',
+  'codes.generate': 'rounds.history.codesGenerate',
+  'codes.revoke': 'rounds.history.codesRevoke',
+  'ballot.paper': 'rounds.history.ballotPaper',
+  'results.publish': 'rounds.history.resultsPublish',
 }
 
 /** A stored value with how to show it: money, a day, a choice, plain text, or nothing. */
@@ -77,16 +117,25 @@ function shown(field: string, value: unknown) {
 }
 
 function historyView(entry: ChainedEntry) {
-  const { changes, from, to, count } = entry.details as { changes?: Record<string, { old: unknown; new: unknown }>; from?: unknown; to?: unknown; count?: unknown }
+  const { changes, from, to, count } = entry.details as {
+    changes?: Record<string, { old: unknown; new: unknown }>
+    from?: unknown
+    to?: unknown
+    count?: unknown
+  }
   return {
     at: entry.at,
     actor: entry.actor,
     actionKey: ACTION_KEYS[entry.action] ?? 'rounds.history.other',
     count: typeof count === 'number' ? count : null,
     move: isPhase(from) && isPhase(to) ? { from, to } : null,
-    changes: Object.entries(changes ?? {}).sort(byFormOrder).map(([field, change]) => ({
-      labelKey: `rounds.setting.${field}`, old: shown(field, change.old), new: shown(field, change.new),
-    })),
+    changes: Object.entries(changes ?? {})
+      .sort(byFormOrder)
+      .map(([field, change]) => ({
+        labelKey: `rounds.setting.${field}`,
+        old: shown(field, change.old),
+        new: shown(field, change.new),
+      })),
   }
 }
 

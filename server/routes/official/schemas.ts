@@ -11,9 +11,18 @@ export { IdPath }
 export const NoticeQuery = Type.Object({ notice: text(20) })
 
 export const RoundForm = form({
-  title: text(1000), neighbourhood: text(1000), description: text(20_000), budget: text(100),
-  ...Object.fromEntries(DATE_FIELDS.map((field) => [field, text(100)])) as Record<(typeof DATE_FIELDS)[number], ReturnType<typeof text>>,
-  ballotFormat: text(100), maxChoices: text(100), minSpendPercent: text(100), tallyRule: text(100),
+  title: text(1000),
+  neighbourhood: text(1000),
+  description: text(20_000),
+  budget: text(100),
+  ...(Object.fromEntries(DATE_FIELDS.map((field) => [field, text(100)])) as Record<
+    (typeof DATE_FIELDS)[number],
+    ReturnType<typeof text>
+  >),
+  ballotFormat: text(100),
+  maxChoices: text(100),
+  minSpendPercent: text(100),
+  tallyRule: text(100),
 })
 
 export const AdvanceForm = Type.Object({
@@ -27,7 +36,9 @@ export const CodesQuery = Type.Object({ notice: text(20) })
 /** How often the totals ask again after a submit, two seconds apart: long enough for the largest batch. */
 export const POLL_TRIES = 90
 export const TotalsQuery = Type.Object({
-  before: Type.Optional(Type.Integer({ minimum: 0 })), tries: Type.Optional(Type.Integer({ minimum: 0, maximum: POLL_TRIES })), count: text(40),
+  before: Type.Optional(Type.Integer({ minimum: 0 })),
+  tries: Type.Optional(Type.Integer({ minimum: 0, maximum: POLL_TRIES })),
+  count: text(40),
 })
 export const GenerateForm = form({ count: text(40), group: text(400), qr: text(10) })
 export const RevokeForm = form({ code: text(64) })
@@ -46,7 +57,11 @@ export const ProgressForm = form({ proposal: text(12), status: text(20), text: t
 /** Saved once: the page says so. */
 export const SavedQuery = Type.Object({ saved: text(1) })
 export const HelpDeskForm = form({
-  phone: text(1000), email: text(1000), address: text(2000), hours: text(2000), otherLanguages: text(2000),
+  phone: text(1000),
+  email: text(1000),
+  address: text(2000),
+  hours: text(2000),
+  otherLanguages: text(2000),
   languages: ticks(10, 50),
 })
 
@@ -58,12 +73,17 @@ export const ImportForm = form({ pb: Type.Optional(Type.String()), tallyRule: te
 
 export const ACCOUNT_DONE = ['password', 'session', 'others'] as const
 export const AccountQuery = Type.Object({
-  done: Type.Optional(oneOf(ACCOUNT_DONE)), recovery: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
+  done: Type.Optional(oneOf(ACCOUNT_DONE)),
+  recovery: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
 })
 export const EndSessionForm = Type.Object({ session: Type.String({ maxLength: 64 }), ...csrf })
 /** Typed passwords are bounded generously: the policy's own message says what is too long. */
 const typedPassword = text(MAX_PASSWORD_LENGTH * 4)
-export const PasswordChangeForm = form({ current: text(MAX_PASSWORD_LENGTH), password: typedPassword, repeat: typedPassword })
+export const PasswordChangeForm = form({
+  current: text(MAX_PASSWORD_LENGTH),
+  password: typedPassword,
+  repeat: typedPassword,
+})
 export const EnrolForm = form({ code: text(20) })
 export const RecoveryForm = form({ recoveryCode: text(40) })
 

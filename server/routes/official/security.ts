@@ -7,7 +7,11 @@ export default async function securityRoutes(app: FastifyInstance) {
     return reply.render('pages/official/security.hbs', {
       title: app.translate(request.lang, 'security.title'),
       events: events.map((e) => ({
-        id: e.id, at: e.at, action: e.action, actor: e.actor, object: e.object,
+        id: e.id,
+        at: e.at,
+        action: e.action,
+        actor: e.actor,
+        object: e.object,
         origin: typeof e.details['origin'] === 'string' ? e.details['origin'] : '—',
       })),
     })

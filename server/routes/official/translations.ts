@@ -26,59 +26,111 @@ export default async function translationRoutes(fastify: FastifyInstance) {
 
   app.get('/rounds/:id/translations', { schema: { params: IdPath }, ...translate }, async (request, reply) => {
     const round = translatable(request)
-    const proposals = (await listPublicProposals(app.db, round.id)).filter((p) => p.status !== 'rejected' && p.duplicateOfId === null)
-    const done = await translatedLanguages(app.db, proposals.map((p) => p.id))
+    const proposals = (await listPublicProposals(app.db, round.id)).filter(
+      (p) => p.status !== 'rejected' && p.duplicateOfId === null,
+    )
+    const done = await translatedLanguages(
+      app.db,
+      proposals.map((p) => p.id),
+    )
     return reply.render('pages/official/translations.hbs', {
       title: app.translate(request.lang, 'translation.listTitle', { title: round.title }),
       round,
       proposals: proposals.map((p) => ({
         ...p,
         textLang: writtenIn(p.lang),
-        languages: LANGUAGE_LIST.map((l) => ({ code: l.code, name: l.name, original: l.code === writtenIn(p.lang), done: done.get(p.id)?.has(l.code) ?? false })),
+        languages: LANGUAGE_LIST.map((l) => ({
+          code: l.code,
+          name: l.name,
+          original: l.code === writtenIn(p.lang),
+          done: done.get(p.id)?.has(l.code) ?? false,
+        })),
       })),
     })
   })
 
-  async function renderForm(request: FastifyRequest, reply: FastifyReply, proposal: Proposal, round: Round, form: TranslationBody = {}, errors: Record<string, string> = {}, saved?: string) {
+  async function renderForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    proposal: Proposal,
+    round: Round,
+    form: TranslationBody = {},
+    errors: Record<string, string> = {},
+    saved?: string,
+  ) {
     const original = writtenIn(proposal.lang)
     const existing = await listTranslations(app.db, proposal.id)
-    const chosen = form.lang ?? LANGUAGE_LIST.find((l) => l.code !== original && !existing.some((e) => e.lang === l.code))?.code ?? ''
+    const chosen =
+      form.lang ??
+      LANGUAGE_LIST.find((l) => l.code !== original && !existing.some((e) => e.lang === l.code))?.code ??
+      ''
     const current = existing.find((e) => e.lang === chosen)
     return reply.render('pages/official/translate.hbs', {
       title: app.translate(request.lang, 'translation.formTitle', { title: proposal.title }),
       proposal: { ...proposal, textLang: original, languageName: language(original).name },
       round,
       existing: existing.map((e) => ({ ...e, name: language(writtenIn(e.lang)).name })),
-      languages: LANGUAGE_LIST.filter((l) => l.code !== original).map((l) => ({ code: l.code, name: l.name, selected: l.code === chosen })),
-      values: { lang: chosen, title: form.title ?? current?.title ?? '', summary: form.summary ?? current?.summary ?? '' },
+      languages: LANGUAGE_LIST.filter((l) => l.code !== original).map((l) => ({
+        code: l.code,
+        name: l.name,
+        selected: l.code === chosen,
+      })),
+      values: {
+        lang: chosen,
+        title: form.title ?? current?.title ?? '',
+        summary: form.summary ?? current?.summary ?? '',
+      },
       errors,
       hasErrors: Object.keys(errors).length > 0,
       saved: isLang(saved) ? language(saved).name : null,
     })
   }
 
-  app.get('/proposals/:id/translate', {
-    schema: { params: IdPath, querystring: TranslateQuery },
-    attachValidation: true,
-    ...translate,
-  }, async (request, reply) => {
-    const round = translatable(request)
-    const query = request.validationError ? {} : request.query
-    return renderForm(request, reply, theProposal(request), round, query.lang ? { lang: query.lang } : {}, {}, query.saved)
-  })
+  app.get(
+    '/proposals/:id/translate',
+    {
+      schema: { params: IdPath, querystring: TranslateQuery },
+      attachValidation: true,
+      ...translate,
+    },
+    async (request, reply) => {
+      const round = translatable(request)
+      const query = request.validationError ? {} : request.query
+      return renderForm(
+        request,
+        reply,
+        theProposal(request),
+        round,
+        query.lang ? { lang: query.lang } : {},
+        {},
+        query.saved,
+      )
+    },
+  )
 
-  app.post('/proposals/:id/translate', {
-    schema: { params: IdPath, body: TranslationForm },
-    attachValidation: true,
-    ...translate,
-  }, async (request, reply) => {
-    const [round, proposal] = [translatable(request), theProposal(request)]
-    const form: TranslationBody = request.body ?? {}
-    const errors: Record<string, string> = fieldErrors(request.validationError?.validation)
-    const result = readTranslationForm(form, proposal.lang)
-    if ('errors' in result) for (const [field, code] of Object.entries(result.errors)) errors[field] = `translation.error.${code}`
-    if (!('text' in result) || Object.keys(errors).length > 0) return renderForm(request, reply.code(422), proposal, round, form, errors)
-    await saveTranslation(app.db, { proposalId: proposal.id, lang: result.lang, text: result.text, official: request.official! })
-    return reply.redirect(`/official/proposals/${proposal.id}/translate?saved=${result.lang}`, 303)
-  })
+  app.post(
+    '/proposals/:id/translate',
+    {
+      schema: { params: IdPath, body: TranslationForm },
+      attachValidation: true,
+      ...translate,
+    },
+    async (request, reply) => {
+      const [round, proposal] = [translatable(request), theProposal(request)]
+      const form: TranslationBody = request.body ?? {}
+      const errors: Record<string, string> = fieldErrors(request.validationError?.validation)
+      const result = readTranslationForm(form, proposal.lang)
+      if ('errors' in result)
+        for (const [field, code] of Object.entries(result.errors)) errors[field] = `translation.error.${code}`
+      if (!('text' in result) || Object.keys(errors).length > 0)
+        return renderForm(request, reply.code(422), proposal, round, form, errors)
+      await saveTranslation(app.db, {
+        proposalId: proposal.id,
+        lang: result.lang,
+        text: result.text,
+        official: request.official!,
+      })
+      return reply.redirect(`/official/proposals/${proposal.id}/translate?saved=${result.lang}`, 303)
+    },
+  )
 }

@@ -8,18 +8,22 @@ import { IdPath } from './schemas.js'
 
 export default async function turnoutRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  app.get('/rounds/:id/turnout', {
-    schema: { params: IdPath },
-    config: { action: 'turnout.view' },
-  }, async (request, reply) => {
-    const round = theRound(request)
-    const [counts, languages] = await Promise.all([turnout(app.db, round.id), turnoutByLanguage(app.db, round.id)])
-    return reply.render('pages/official/turnout.hbs', {
-      title: app.translate(request.lang, 'turnout.title', { title: round.title }),
-      round,
-      ...turnoutFigures(counts),
-      failedCodeAttempts: round.failedCodeAttempts,
-      byLanguage: languageTurnoutRows(languages),
-    })
-  })
+  app.get(
+    '/rounds/:id/turnout',
+    {
+      schema: { params: IdPath },
+      config: { action: 'turnout.view' },
+    },
+    async (request, reply) => {
+      const round = theRound(request)
+      const [counts, languages] = await Promise.all([turnout(app.db, round.id), turnoutByLanguage(app.db, round.id)])
+      return reply.render('pages/official/turnout.hbs', {
+        title: app.translate(request.lang, 'turnout.title', { title: round.title }),
+        round,
+        ...turnoutFigures(counts),
+        failedCodeAttempts: round.failedCodeAttempts,
+        byLanguage: languageTurnoutRows(languages),
+      })
+    },
+  )
 }

@@ -13,5 +13,6 @@ export default async function accessibilityRoutes(app: FastifyInstance) {
       tested: TESTED,
       notTested: NOT_TESTED,
       gaps: GAPS,
-    }))
+    }),
+  )
 }

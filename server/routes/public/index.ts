@@ -55,36 +55,53 @@ export default async function publicRoutes(fastify: FastifyInstance) {
 
   app.get('/', async (request, reply) => {
     const rounds = await listPublicRounds(app.db)
-    return reply.renderKept('home', rounds.map(roundVersion), 'pages/public/home.hbs', () => ({ title: app.translate(request.lang, 'home.title'), rounds: rounds.map(roundView) }))
+    return reply.renderKept('home', rounds.map(roundVersion), 'pages/public/home.hbs', () => ({
+      title: app.translate(request.lang, 'home.title'),
+      rounds: rounds.map(roundView),
+    }))
   })
 
-  app.get('/rounds/:slug', {
-    schema: { params: SlugPath, querystring: FilterQuery },
-    config: { action: 'round.view' },
-  }, async (request, reply) => {
-    const round = theRound(request)
-    const filter = readFilter(request.query)
-    const proposals = await localised(app.db, await listPublicProposals(app.db, round.id, filter), request.lang)
-    return reply.renderKept(`round:${round.id}`, [roundVersion(round), JSON.stringify(proposals)], 'pages/public/round.hbs', () => ({
-      title: round.title,
-      round: roundView(round),
-      canPropose: can(PUBLIC, 'proposal.submit', round.phase),
-      canVote: can(PUBLIC, 'ballot.cast', round.phase),
-      canPrintBallot: can(PUBLIC, 'ballot.print', round.phase),
-      canSeeResults: can(PUBLIC, 'results.view', round.phase),
-      filter: filterView(filter),
-      list: listView(proposals, filter),
-      // The count sits outside the swapped list as a status region, so screen readers hear a filter's effect.
-      oob: wantsFragment(request),
-    }), { fragment: 'partials/proposal-list.hbs' })
-  })
+  app.get(
+    '/rounds/:slug',
+    {
+      schema: { params: SlugPath, querystring: FilterQuery },
+      config: { action: 'round.view' },
+    },
+    async (request, reply) => {
+      const round = theRound(request)
+      const filter = readFilter(request.query)
+      const proposals = await localised(app.db, await listPublicProposals(app.db, round.id, filter), request.lang)
+      return reply.renderKept(
+        `round:${round.id}`,
+        [roundVersion(round), JSON.stringify(proposals)],
+        'pages/public/round.hbs',
+        () => ({
+          title: round.title,
+          round: roundView(round),
+          canPropose: can(PUBLIC, 'proposal.submit', round.phase),
+          canVote: can(PUBLIC, 'ballot.cast', round.phase),
+          canPrintBallot: can(PUBLIC, 'ballot.print', round.phase),
+          canSeeResults: can(PUBLIC, 'results.view', round.phase),
+          filter: filterView(filter),
+          list: listView(proposals, filter),
+          // The count sits outside the swapped list as a status region, so screen readers hear a filter's effect.
+          oob: wantsFragment(request),
+        }),
+        { fragment: 'partials/proposal-list.hbs' },
+      )
+    },
+  )
 
-  app.get('/language/:lang', {
-    schema: { params: LanguagePath, querystring: NextQuery },
-  }, async (request, reply) => {
-    rememberLanguage(reply, request.params.lang)
-    return reply.redirect(safeRedirect(request.query.next, '/'), 303)
-  })
+  app.get(
+    '/language/:lang',
+    {
+      schema: { params: LanguagePath, querystring: NextQuery },
+    },
+    async (request, reply) => {
+      rememberLanguage(reply, request.params.lang)
+      return reply.redirect(safeRedirect(request.query.next, '/'), 303)
+    },
+  )
 
   app.get('/healthz', async (request, reply) => {
     try {

@@ -15,22 +15,26 @@ import { PaperBallotPath } from './schemas.js'
  */
 export default async function paperBallotRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  app.get('/rounds/:slug/paper-ballot/:lang?', {
-    schema: { params: PaperBallotPath },
-    config: { action: 'ballot.print' },
-  }, async (request, reply) => {
-    if (request.params.lang) request.lang = request.params.lang
-    const round = theRound(request)
-    if (!can('resident', 'ballot.print', round.phase)) return reply.redirect(`/rounds/${round.slug}`, 303)
-    const rules = rulesOf(round)
-    return reply.render('pages/public/paper-ballot.hbs', {
-      title: app.translate(request.lang, 'paperBallot.title', { title: round.title }),
-      round,
-      knapsack: rules.format === 'knapsack',
-      minimumCents: minimumSpendCents(rules),
-      projects: await localised(app.db, await listBallotProjects(app.db, round.id), request.lang),
-      helpDesk: helpDeskView(round.helpDesk),
-      printPage: true,
-    })
-  })
+  app.get(
+    '/rounds/:slug/paper-ballot/:lang?',
+    {
+      schema: { params: PaperBallotPath },
+      config: { action: 'ballot.print' },
+    },
+    async (request, reply) => {
+      if (request.params.lang) request.lang = request.params.lang
+      const round = theRound(request)
+      if (!can('resident', 'ballot.print', round.phase)) return reply.redirect(`/rounds/${round.slug}`, 303)
+      const rules = rulesOf(round)
+      return reply.render('pages/public/paper-ballot.hbs', {
+        title: app.translate(request.lang, 'paperBallot.title', { title: round.title }),
+        round,
+        knapsack: rules.format === 'knapsack',
+        minimumCents: minimumSpendCents(rules),
+        projects: await localised(app.db, await listBallotProjects(app.db, round.id), request.lang),
+        helpDesk: helpDeskView(round.helpDesk),
+        printPage: true,
+      })
+    },
+  )
 }

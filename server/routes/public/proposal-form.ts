@@ -2,25 +2,62 @@ import type { FastifyRequest } from 'fastify'
 import type { Proposal } from '../../data/proposals.js'
 import { centsToInput } from '../../domain/common/money.js'
 import {
-  FIGURE_LIMITS, TEXT_LIMITS, THEMES, TRACKS, validateProposal,
-  type ProposalErrors, type ProposalField, type ProposalFields, type ProposalForm,
+  FIGURE_LIMITS,
+  TEXT_LIMITS,
+  THEMES,
+  TRACKS,
+  validateProposal,
+  type ProposalErrors,
+  type ProposalField,
+  type ProposalFields,
+  type ProposalForm,
 } from '../../domain/proposals/rules.js'
 import { isLang, type Lang } from '../../languages.js'
 import { fieldErrors } from '../forms.js'
 
 /** Fields in the order the form shows them: the error summary follows the same order. */
 const FIELDS = [
-  'title', 'summary', 'description', 'cost', 'track', 'themes', 'location', 'kwhPerYear', 'co2KgPerYear', 'households',
-  'organisation', 'contactName', 'contactEmail', 'contactPhone', 'consent', 'writtenIn',
+  'title',
+  'summary',
+  'description',
+  'cost',
+  'track',
+  'themes',
+  'location',
+  'kwhPerYear',
+  'co2KgPerYear',
+  'households',
+  'organisation',
+  'contactName',
+  'contactEmail',
+  'contactPhone',
+  'consent',
+  'writtenIn',
 ] as const satisfies readonly ProposalField[]
 /** The optional part of the form, folded away in a <details> until it holds something. */
 const MORE: readonly ProposalField[] = ['location', 'kwhPerYear', 'co2KgPerYear', 'households', 'organisation']
 /** The fields typed as text; themes are a list and consent a tick. */
-export const PROPOSAL_TEXT_FIELDS = FIELDS.filter((f): f is Exclude<ProposalField, 'themes' | 'consent'> => f !== 'themes' && f !== 'consent')
+export const PROPOSAL_TEXT_FIELDS = FIELDS.filter(
+  (f): f is Exclude<ProposalField, 'themes' | 'consent'> => f !== 'themes' && f !== 'consent',
+)
 
 export const EMPTY_FORM: ProposalForm = {
-  title: '', summary: '', description: '', cost: '', track: '', themes: [], location: '', kwhPerYear: '', co2KgPerYear: '',
-  households: '', organisation: '', contactName: '', contactEmail: '', contactPhone: '', consent: false, writtenIn: '',
+  title: '',
+  summary: '',
+  description: '',
+  cost: '',
+  track: '',
+  themes: [],
+  location: '',
+  kwhPerYear: '',
+  co2KgPerYear: '',
+  households: '',
+  organisation: '',
+  contactName: '',
+  contactEmail: '',
+  contactPhone: '',
+  consent: false,
+  writtenIn: '',
 }
 
 /** What the person typed, whatever the browser sent: a value of the wrong type counts as empty. */
@@ -37,13 +74,16 @@ function formFromBody(body: unknown): ProposalForm {
 }
 
 /** Reads and checks a posted proposal form; schema errors (wrong types) count as wrong fields too. */
-export function readProposalForm(request: FastifyRequest, budgetCents: number):
-  { form: ProposalForm; errors: ProposalErrors; fields?: ProposalFields } {
+export function readProposalForm(
+  request: FastifyRequest,
+  budgetCents: number,
+): { form: ProposalForm; errors: ProposalErrors; fields?: ProposalFields } {
   const form = formFromBody(request.body)
   const result = validateProposal(form, budgetCents)
   const errors: ProposalErrors = 'errors' in result ? { ...result.errors } : {}
   for (const field of Object.keys(fieldErrors(request.validationError?.validation))) {
-    if ((FIELDS as readonly string[]).includes(field)) errors[field as ProposalField] = field === 'themes' ? 'themesInvalid' : 'invalid'
+    if ((FIELDS as readonly string[]).includes(field))
+      errors[field as ProposalField] = field === 'themes' ? 'themesInvalid' : 'invalid'
   }
   if (Object.keys(errors).length > 0 || !('fields' in result)) return { form, errors }
   return { form, errors, fields: result.fields }
@@ -82,7 +122,13 @@ function anchor(field: ProposalField): string {
 }
 
 /** The view-model of the proposal form partial. */
-export function formView(form: ProposalForm, errors: ProposalErrors, budgetCents: number, action: string, submitLabel: string) {
+export function formView(
+  form: ProposalForm,
+  errors: ProposalErrors,
+  budgetCents: number,
+  action: string,
+  submitLabel: string,
+) {
   return {
     action,
     submitLabel,

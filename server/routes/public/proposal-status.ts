@@ -27,7 +27,13 @@ export default async function proposalStatusRoutes(fastify: FastifyInstance) {
     })
   }
 
-  function editForm(reply: FastifyReply, found: { proposal: Proposal; round: Round }, values: ProposalForm, errors: ProposalErrors, status: number) {
+  function editForm(
+    reply: FastifyReply,
+    found: { proposal: Proposal; round: Round },
+    values: ProposalForm,
+    errors: ProposalErrors,
+    status: number,
+  ) {
     const { proposal, round } = found
     const lang = reply.request.lang
     const title = app.translate(lang, 'proposals.edit.title')
@@ -47,8 +53,12 @@ export default async function proposalStatusRoutes(fastify: FastifyInstance) {
     return reply.render('pages/public/status.hbs', {
       title: app.translate(request.lang, 'proposals.status.title'),
       proposal: {
-        reference: proposal.reference, title: proposal.title, status: proposal.status, costCents: proposal.costCents,
-        correctedCostCents: proposal.correctedCostCents, costJustification: proposal.costJustification,
+        reference: proposal.reference,
+        title: proposal.title,
+        status: proposal.status,
+        costCents: proposal.costCents,
+        correctedCostCents: proposal.correctedCostCents,
+        costJustification: proposal.costJustification,
       },
       round: { slug: round.slug, title: round.title },
       statusUrl: `${app.publicUrl}/status/${proposal.statusToken}`,
@@ -64,19 +74,28 @@ export default async function proposalStatusRoutes(fastify: FastifyInstance) {
     return editForm(reply, found, formFromProposal(found.proposal, request.lang), {}, 200)
   })
 
-  app.post('/status/:token', {
-    schema: { params: TokenPath, body: ProposalBody },
-    attachValidation: true,
-  }, async (request, reply) => {
-    const found = { proposal: theProposal(request), round: theRound(request) }
-    if (!resubmissionOpen(found.proposal.status, found.round.phase)) return locked(reply, found.proposal)
-    const { form, errors, fields } = readProposalForm(request, found.round.budgetCents)
-    if (!fields) return editForm(reply, found, form, errors, 422)
-    const saved = await resubmitProposal(app.db, { statusToken: found.proposal.statusToken, lang: writtenLanguage(form, request.lang), fields, now: new Date() })
-    if (!saved) {
-      const now = await findProposalByToken(app.db, found.proposal.statusToken)
-      return locked(reply, now?.proposal ?? found.proposal)
-    }
-    return reply.redirect(`/status/${found.proposal.statusToken}`, 303)
-  })
+  app.post(
+    '/status/:token',
+    {
+      schema: { params: TokenPath, body: ProposalBody },
+      attachValidation: true,
+    },
+    async (request, reply) => {
+      const found = { proposal: theProposal(request), round: theRound(request) }
+      if (!resubmissionOpen(found.proposal.status, found.round.phase)) return locked(reply, found.proposal)
+      const { form, errors, fields } = readProposalForm(request, found.round.budgetCents)
+      if (!fields) return editForm(reply, found, form, errors, 422)
+      const saved = await resubmitProposal(app.db, {
+        statusToken: found.proposal.statusToken,
+        lang: writtenLanguage(form, request.lang),
+        fields,
+        now: new Date(),
+      })
+      if (!saved) {
+        const now = await findProposalByToken(app.db, found.proposal.statusToken)
+        return locked(reply, now?.proposal ?? found.proposal)
+      }
+      return reply.redirect(`/status/${found.proposal.statusToken}`, 303)
+    },
+  )
 }

@@ -39,53 +39,76 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
     })
   }
 
-  app.get('/rounds/:slug/proposals/new', {
-    schema: { params: SlugPath },
-    config: { action: 'proposal.submit' },
-  }, async (request, reply) => {
-    const round = theRound(request)
-    if (!acceptsProposals(round)) return closed(reply, round)
-    return form(reply, round, EMPTY_FORM, {}, 200)
-  })
+  app.get(
+    '/rounds/:slug/proposals/new',
+    {
+      schema: { params: SlugPath },
+      config: { action: 'proposal.submit' },
+    },
+    async (request, reply) => {
+      const round = theRound(request)
+      if (!acceptsProposals(round)) return closed(reply, round)
+      return form(reply, round, EMPTY_FORM, {}, 200)
+    },
+  )
 
-  app.post('/rounds/:slug/proposals', {
-    schema: { params: SlugPath, body: ProposalBody },
-    attachValidation: true,
-    config: { action: 'proposal.submit' },
-  }, async (request, reply) => {
-    const round = theRound(request)
-    if (!acceptsProposals(round)) return closed(reply, round)
-    const { form: values, errors, fields } = readProposalForm(request, round.budgetCents)
-    if (!fields) return form(reply, round, values, errors, 422)
-    // Only a complete proposal counts, so a community centre's typos use up nothing.
-    const { count } = await hitRateLimit(app.db, `proposal:${request.ip}`, PROPOSAL_THROTTLE.windowMs)
-    if (count > PROPOSAL_THROTTLE.perAddress) return form(reply, round, values, {}, 429)
-    const created = await createProposal(app.db, { roundId: round.id, isOpen: acceptsProposals, lang: writtenLanguage(values, request.lang), fields, now: new Date() })
-    if (!created) return closed(reply, round)
-    return reply.redirect(`/status/${created.statusToken}`, 303)
-  })
+  app.post(
+    '/rounds/:slug/proposals',
+    {
+      schema: { params: SlugPath, body: ProposalBody },
+      attachValidation: true,
+      config: { action: 'proposal.submit' },
+    },
+    async (request, reply) => {
+      const round = theRound(request)
+      if (!acceptsProposals(round)) return closed(reply, round)
+      const { form: values, errors, fields } = readProposalForm(request, round.budgetCents)
+      if (!fields) return form(reply, round, values, errors, 422)
+      // Only a complete proposal counts, so a community centre's typos use up nothing.
+      const { count } = await hitRateLimit(app.db, `proposal:${request.ip}`, PROPOSAL_THROTTLE.windowMs)
+      if (count > PROPOSAL_THROTTLE.perAddress) return form(reply, round, values, {}, 429)
+      const created = await createProposal(app.db, {
+        roundId: round.id,
+        isOpen: acceptsProposals,
+        lang: writtenLanguage(values, request.lang),
+        fields,
+        now: new Date(),
+      })
+      if (!created) return closed(reply, round)
+      return reply.redirect(`/status/${created.statusToken}`, 303)
+    },
+  )
 
-  app.get('/proposals/:reference', {
-    schema: { params: ReferencePath },
-    config: { action: 'round.view' },
-  }, async (request, reply) => {
-    const [proposal, round] = [thePublicProposal(request), theRound(request)]
-    const [events, mergedInto, progress] = await Promise.all([
-      listProposalEvents(app.db, proposal.id),
-      proposal.duplicateOfId === null ? undefined : findProposalLink(app.db, proposal.duplicateOfId),
-      can('resident', 'results.view', round.phase) ? listProgressUpdates(app.db, [proposal.id]) : [],
-    ])
-    const [shown] = await localised(app.db, [proposal], request.lang)
-    return reply.renderKept(`proposal:${proposal.id}`, [roundVersion(round), JSON.stringify([shown, events, mergedInto, progress])], 'pages/public/proposal-detail.hbs', () => ({
-      title: shown!.title,
-      proposal: { ...shown!, descriptionLang: writtenIn(proposal.lang) },
-      round,
-      mergedInto,
-      figures: figuresView(proposal),
-      history: historyView(events, 'public'),
-      progress,
-    }))
-  })
+  app.get(
+    '/proposals/:reference',
+    {
+      schema: { params: ReferencePath },
+      config: { action: 'round.view' },
+    },
+    async (request, reply) => {
+      const [proposal, round] = [thePublicProposal(request), theRound(request)]
+      const [events, mergedInto, progress] = await Promise.all([
+        listProposalEvents(app.db, proposal.id),
+        proposal.duplicateOfId === null ? undefined : findProposalLink(app.db, proposal.duplicateOfId),
+        can('resident', 'results.view', round.phase) ? listProgressUpdates(app.db, [proposal.id]) : [],
+      ])
+      const [shown] = await localised(app.db, [proposal], request.lang)
+      return reply.renderKept(
+        `proposal:${proposal.id}`,
+        [roundVersion(round), JSON.stringify([shown, events, mergedInto, progress])],
+        'pages/public/proposal-detail.hbs',
+        () => ({
+          title: shown!.title,
+          proposal: { ...shown!, descriptionLang: writtenIn(proposal.lang) },
+          round,
+          mergedInto,
+          figures: figuresView(proposal),
+          history: historyView(events, 'public'),
+          progress,
+        }),
+      )
+    },
+  )
 
   await app.register(proposalStatusRoutes)
 }

@@ -17,7 +17,17 @@ import { LangQuery, SlugPath } from './schemas.js'
 import transparencyRoutes, { PUBLISHED_FRESH_MS } from './transparency.js'
 
 const euros = (cents: number) => (cents / 100).toFixed(2)
-const CSV_COLUMNS = ['project_id', 'reference', 'title', 'cost_cents', 'cost_euros', 'votes', 'funded', 'reason_kind', 'reason'] as const
+const CSV_COLUMNS = [
+  'project_id',
+  'reference',
+  'title',
+  'cost_cents',
+  'cost_euros',
+  'votes',
+  'funded',
+  'reason_kind',
+  'reason',
+] as const
 
 /** Everything on the results page that the frozen result decides; progress updates stay live. */
 export async function resultsView(app: Pick<FastifyInstance, 'db' | 'translate'>, round: Round, lang: Lang) {
@@ -84,50 +94,75 @@ export default async function publicResultsRoutes(fastify: FastifyInstance) {
     const page = await memo.get(`results:${round.id}:${request.lang}`, () => resultsView(app, round, request.lang))
     // Progress updates stay live: the round row, read on every visit anyway, counts them, and the kept page is
     // made again (reading them) when that count moves.
-    return reply.renderKept(`results:${round.id}`, [page, round.progressUpdatesPosted], 'pages/public/results.hbs', async () => {
-      const updates = await listProgressUpdates(app.db, page.funded.map((r) => r.id))
-      return {
-        ...page,
-        funded: page.funded.map((r) => ({ ...r, updates: updates.filter((u) => u.proposalId === r.id) })),
-        hasUpdates: updates.length > 0,
-      }
-    })
-  })
-
-  app.get('/rounds/:slug/results.csv', {
-    schema: { params: SlugPath, querystring: LangQuery }, ...view,
-  }, async (request, reply) => {
-    const found = await published(request)
-    const rows = await openDataRows(found.round, found.outcome, request.query.lang ?? request.lang)
-    const csv = toCsv(CSV_COLUMNS, rows.map((row) => CSV_COLUMNS.map((column) => row[column])))
-    return download(reply, 'text/csv; charset=utf-8', `${found.round.slug}-results.csv`).send(csv)
-  })
-
-  app.get('/rounds/:slug/results.json', {
-    schema: { params: SlugPath, querystring: LangQuery }, ...view,
-  }, async (request, reply) => {
-    const found = await published(request)
-    const { round, result, outcome } = found
-    const lang = request.query.lang ?? request.lang
-    return download(reply, 'application/json; charset=utf-8', `${round.slug}-results.json`).send({
-      round: {
-        slug: round.slug, title: round.title, neighbourhood: round.neighbourhood,
-        budget_cents: round.budgetCents, budget_euros: euros(round.budgetCents),
-        ballot_format: round.ballotFormat, max_choices: round.maxChoices,
+    return reply.renderKept(
+      `results:${round.id}`,
+      [page, round.progressUpdatesPosted],
+      'pages/public/results.hbs',
+      async () => {
+        const updates = await listProgressUpdates(
+          app.db,
+          page.funded.map((r) => r.id),
+        )
+        return {
+          ...page,
+          funded: page.funded.map((r) => ({ ...r, updates: updates.filter((u) => u.proposalId === r.id) })),
+          hasUpdates: updates.length > 0,
+        }
       },
-      rule: result.rule,
-      published_at: result.publishedAt.toISOString(),
-      ballot_count: result.ballotCount,
-      ballots_sha256: result.ballotsSha256,
-      ballots_url: `/rounds/${round.slug}/ballots.pb`,
-      software_version: result.softwareVersion,
-      language: lang,
-      total_cost_cents: outcome.totalCost,
-      total_cost_euros: euros(outcome.totalCost),
-      projects: await openDataRows(round, outcome, lang),
-      ties: outcome.ties,
-    })
+    )
   })
+
+  app.get(
+    '/rounds/:slug/results.csv',
+    {
+      schema: { params: SlugPath, querystring: LangQuery },
+      ...view,
+    },
+    async (request, reply) => {
+      const found = await published(request)
+      const rows = await openDataRows(found.round, found.outcome, request.query.lang ?? request.lang)
+      const csv = toCsv(
+        CSV_COLUMNS,
+        rows.map((row) => CSV_COLUMNS.map((column) => row[column])),
+      )
+      return download(reply, 'text/csv; charset=utf-8', `${found.round.slug}-results.csv`).send(csv)
+    },
+  )
+
+  app.get(
+    '/rounds/:slug/results.json',
+    {
+      schema: { params: SlugPath, querystring: LangQuery },
+      ...view,
+    },
+    async (request, reply) => {
+      const found = await published(request)
+      const { round, result, outcome } = found
+      const lang = request.query.lang ?? request.lang
+      return download(reply, 'application/json; charset=utf-8', `${round.slug}-results.json`).send({
+        round: {
+          slug: round.slug,
+          title: round.title,
+          neighbourhood: round.neighbourhood,
+          budget_cents: round.budgetCents,
+          budget_euros: euros(round.budgetCents),
+          ballot_format: round.ballotFormat,
+          max_choices: round.maxChoices,
+        },
+        rule: result.rule,
+        published_at: result.publishedAt.toISOString(),
+        ballot_count: result.ballotCount,
+        ballots_sha256: result.ballotsSha256,
+        ballots_url: `/rounds/${round.slug}/ballots.pb`,
+        software_version: result.softwareVersion,
+        language: lang,
+        total_cost_cents: outcome.totalCost,
+        total_cost_euros: euros(outcome.totalCost),
+        projects: await openDataRows(round, outcome, lang),
+        ties: outcome.ties,
+      })
+    },
+  )
 
   app.get('/rounds/:slug/ballots.pb', { schema: { params: SlugPath }, ...view }, async (request, reply) => {
     const found = await published(request)

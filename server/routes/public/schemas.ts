@@ -25,7 +25,10 @@ export const LangQuery = Type.Object({ lang: Type.Optional(oneOf(LANGUAGES)) })
  * A single ticked theme arrives as a string; Fastify's coercion turns it into a list.
  */
 export const ProposalBody = form({
-  ...Object.fromEntries(PROPOSAL_TEXT_FIELDS.map((field) => [field, Type.Optional(Type.String())])) as Record<(typeof PROPOSAL_TEXT_FIELDS)[number], TOptional<TString>>,
+  ...(Object.fromEntries(PROPOSAL_TEXT_FIELDS.map((field) => [field, Type.Optional(Type.String())])) as Record<
+    (typeof PROPOSAL_TEXT_FIELDS)[number],
+    TOptional<TString>
+  >),
   themes: Type.Optional(Type.Array(Type.String(), { maxItems: THEMES.length })),
   consent: Type.Optional(Type.String()),
 })

@@ -3,7 +3,13 @@ import type { FastifyInstance } from 'fastify'
 import { countedBallotsDigest } from '../../data/ballots.js'
 import { publishedBallotsPb, publishedSummary, type ResultSummary } from '../../data/results.js'
 import type { Round } from '../../data/rounds.js'
-import { countRevokedBallots, listResponseTimes, listRoundDecisions, loadRoundAudit, type RoundAudit } from '../../data/transparency.js'
+import {
+  countRevokedBallots,
+  listResponseTimes,
+  listRoundDecisions,
+  loadRoundAudit,
+  type RoundAudit,
+} from '../../data/transparency.js'
 import { ballotsLeftOut, listBallotProjects, turnout, turnoutByLanguage } from '../../data/ballots.js'
 import { verifyChain, type ChainVerdict } from '../../domain/security/audit-chain.js'
 import { sealedHashes } from '../../domain/voting/seal.js'
@@ -23,9 +29,15 @@ import { SlugPath } from './schemas.js'
 async function turnoutView(app: Pick<FastifyInstance, 'db'>, round: Round) {
   const { total, groups, showGroups } = turnoutFigures(await turnout(app.db, round.id))
   const [revokedBallots, projects, languages] = await Promise.all([
-    countRevokedBallots(app.db, round.id), listBallotProjects(app.db, round.id), turnoutByLanguage(app.db, round.id),
+    countRevokedBallots(app.db, round.id),
+    listBallotProjects(app.db, round.id),
+    turnoutByLanguage(app.db, round.id),
   ])
-  const leftOut = await ballotsLeftOut(app.db, round.id, projects.map((p) => p.id))
+  const leftOut = await ballotsLeftOut(
+    app.db,
+    round.id,
+    projects.map((p) => p.id),
+  )
   return {
     total: publicShares(total),
     groups: groups.map(publicShares),
@@ -39,7 +51,9 @@ async function turnoutView(app: Pick<FastifyInstance, 'db'>, round: Round) {
 /** Working time to the first answer: the median, and how many were answered within Haarlem's one working day. */
 async function responseView(app: Pick<FastifyInstance, 'db'>, round: Round) {
   const rows = await listResponseTimes(app.db, round.id)
-  const minutes = rows.flatMap((r) => (r.firstAnsweredAt ? [workingMinutesBetween(r.submittedAt, r.firstAnsweredAt)] : []))
+  const minutes = rows.flatMap((r) =>
+    r.firstAnsweredAt ? [workingMinutesBetween(r.submittedAt, r.firstAnsweredAt)] : [],
+  )
   const middle = median(minutes)
   return {
     answered: minutes.length,
@@ -50,7 +64,12 @@ async function responseView(app: Pick<FastifyInstance, 'db'>, round: Round) {
 }
 
 /** The round's audit entries without details, which can hold personal data; actors by role and number, not e-mail. */
-export function auditView(app: Pick<FastifyInstance, 'translate'>, audit: RoundAudit, verdict: ChainVerdict, lang: Lang) {
+export function auditView(
+  app: Pick<FastifyInstance, 'translate'>,
+  audit: RoundAudit,
+  verdict: ChainVerdict,
+  lang: Lang,
+) {
   const broken = verdict.ok ? undefined : audit.chain.find((e) => e.id === verdict.brokenAt)
   const actionKey = (action: string) => `transparency.audit.action.${action}`
   return {
@@ -88,12 +107,18 @@ async function ballotCheck(app: Pick<FastifyInstance, 'db'>, round: Round, audit
     return { unreadable: true, today: (await countedBallotsDigest(app.db, round.id)).ballots, pbSha256: recorded.pb }
   }
   // Today's ballots whole, against the chain; and with only the file's projects, against the file.
-  const [stored, today] = await Promise.all([countedBallotsDigest(app.db, round.id), countedBallotsDigest(app.db, round.id, frozen.projectIds)])
+  const [stored, today] = await Promise.all([
+    countedBallotsDigest(app.db, round.id),
+    countedBallotsDigest(app.db, round.id, frozen.projectIds),
+  ])
   return {
     textIntact: recorded.pb !== undefined && sha256(ballotsPb) === recorded.pb,
-    ballotsMatch: recorded.ballots !== undefined && stored.sha256 === recorded.ballots
+    ballotsMatch:
+      recorded.ballots !== undefined &&
+      stored.sha256 === recorded.ballots &&
       // The count too: one empty ballot has the same fingerprint as none.
-      && today.sha256 === frozen.sha256 && today.ballots === frozen.ballots,
+      today.sha256 === frozen.sha256 &&
+      today.ballots === frozen.ballots,
     today: today.ballots,
     pbSha256: recorded.pb,
   }
@@ -127,23 +152,41 @@ export default async function transparencyRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const memo = createMemo(PUBLISHED_FRESH_MS)
 
-  app.get('/rounds/:slug/transparency', { schema: { params: SlugPath }, config: { action: 'round.view' } }, async (request, reply) => {
-    const round = theRound(request)
-    const page = (result: ResultSummary | undefined, figures: Awaited<ReturnType<typeof frozenFigures>>, { audit, verdict, check }: Awaited<ReturnType<typeof checks>>) => () => ({
-      title: app.translate(request.lang, 'transparency.title', { title: round.title }),
-      round,
-      result,
-      ...figures,
-      audit: auditView(app, audit, verdict, request.lang),
-      check,
-    })
-    if (!can('resident', 'results.view', round.phase)) {
-      const [figures, checked] = await Promise.all([frozenFigures(app, round), checks(app, round, false)])
-      return reply.render('pages/public/transparency.hbs', page(undefined, figures, checked)())
-    }
-    // Published: the same page for everyone until the minute's fresh check replaces what it shows.
-    const result = await memo.get(`result:${round.id}`, () => publishedSummary(app.db, round.id))
-    const [figures, checked] = await Promise.all([memo.get(`figures:${round.id}`, () => frozenFigures(app, round)), memo.get(`checks:${round.id}`, () => checks(app, round, true))])
-    return reply.renderKept(`transparency:${round.id}`, [result, figures, checked], 'pages/public/transparency.hbs', page(result, figures, checked))
-  })
+  app.get(
+    '/rounds/:slug/transparency',
+    { schema: { params: SlugPath }, config: { action: 'round.view' } },
+    async (request, reply) => {
+      const round = theRound(request)
+      const page =
+        (
+          result: ResultSummary | undefined,
+          figures: Awaited<ReturnType<typeof frozenFigures>>,
+          { audit, verdict, check }: Awaited<ReturnType<typeof checks>>,
+        ) =>
+        () => ({
+          title: app.translate(request.lang, 'transparency.title', { title: round.title }),
+          round,
+          result,
+          ...figures,
+          audit: auditView(app, audit, verdict, request.lang),
+          check,
+        })
+      if (!can('resident', 'results.view', round.phase)) {
+        const [figures, checked] = await Promise.all([frozenFigures(app, round), checks(app, round, false)])
+        return reply.render('pages/public/transparency.hbs', page(undefined, figures, checked)())
+      }
+      // Published: the same page for everyone until the minute's fresh check replaces what it shows.
+      const result = await memo.get(`result:${round.id}`, () => publishedSummary(app.db, round.id))
+      const [figures, checked] = await Promise.all([
+        memo.get(`figures:${round.id}`, () => frozenFigures(app, round)),
+        memo.get(`checks:${round.id}`, () => checks(app, round, true)),
+      ])
+      return reply.renderKept(
+        `transparency:${round.id}`,
+        [result, figures, checked],
+        'pages/public/transparency.hbs',
+        page(result, figures, checked),
+      )
+    },
+  )
 }

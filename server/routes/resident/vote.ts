@@ -4,9 +4,22 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { findRoundBySlug, type Round } from '../../data/rounds.js'
 import { countCodeAttempt, countWrongCode, refundCodeAttempt } from '../../data/code-attempts.js'
 import { findCode } from '../../data/voting-codes.js'
-import { castBallot, countBallotLanguage, findReceipt, hasBallot, LANGUAGE_SHARDS, listBallotProjects } from '../../data/ballots.js'
+import {
+  castBallot,
+  countBallotLanguage,
+  findReceipt,
+  hasBallot,
+  LANGUAGE_SHARDS,
+  listBallotProjects,
+} from '../../data/ballots.js'
 import { checkBallot } from '../../domain/voting/ballot.js'
-import { attemptAllowed, attemptKeys, CODE_LIMITS, crossesAddressLimit, crossesBurst } from '../../domain/voting/code-guessing.js'
+import {
+  attemptAllowed,
+  attemptKeys,
+  CODE_LIMITS,
+  crossesAddressLimit,
+  crossesBurst,
+} from '../../domain/voting/code-guessing.js'
 import { can } from '../../domain/access/permissions.js'
 import { timeLeft, votingIsOver } from '../../domain/rounds/voting-period.js'
 import { generateReceipt, hashCode, normaliseCode, normaliseReceipt } from '../../domain/voting/codes.js'
@@ -27,7 +40,8 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
   const cast = { config: { action: 'ballot.cast' as const } }
 
   /** Voting is open in the voting phase until its planned end, even before the closer has moved the round on. */
-  const votingOpen = (round: Round) => can('resident', 'ballot.cast', round.phase) && !votingIsOver(round.votingUntil, new Date())
+  const votingOpen = (round: Round) =>
+    can('resident', 'ballot.cast', round.phase) && !votingIsOver(round.votingUntil, new Date())
   const ends = (round: Round) => ({ endsOn: round.votingUntil, left: timeLeft(round.votingUntil, new Date()) })
 
   /** A page title names the page first and the round after it, so a tab or a screen reader says where one is. */
@@ -37,8 +51,11 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
   }
 
   /** What every voting page shows: its title, the round, and its help desk for a resident who gets stuck. */
-  const page = (request: FastifyRequest, key: string, round: Round, failed = false) =>
-    ({ title: pageTitle(request, key, round, failed), round, helpDesk: helpDeskView(round.helpDesk) })
+  const page = (request: FastifyRequest, key: string, round: Round, failed = false) => ({
+    title: pageTitle(request, key, round, failed),
+    round,
+    helpDesk: helpDeskView(round.helpDesk),
+  })
 
   function renderClosed(reply: FastifyReply, round: Round) {
     const over = round.phase === 'closed' || round.phase === 'published' || votingIsOver(round.votingUntil, new Date())
@@ -62,61 +79,103 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
     return roundId === round.id && Number.isInteger(codeId) ? codeId! : null
   }
 
-  app.get('/rounds/:slug/vote', {
-    schema: { params: SlugPath, querystring: CodeQuery }, ...cast,
-  }, async (request, reply) => {
-    const round = theRound(request)
-    if (!votingOpen(round)) return renderClosed(reply, round)
-    if (!browserId(request)) {
-      reply.setCookie(BROWSER_COOKIE, randomBytes(12).toString('base64url'), {
-        signed: true, httpOnly: true, sameSite: 'lax', secure: app.secureCookies, path: '/rounds', maxAge: 30 * 24 * 60 * 60,
-      })
-    }
-    // A scanned letter arrives with its code in the address; it is only put back in the form.
-    return reply.render('pages/resident/vote-code.hbs', {
-      ...page(request, 'vote.pageTitle.code', round), code: request.query.code ?? '', ...ends(round),
-    })
-  })
-
-  app.post('/rounds/:slug/vote', {
-    schema: { params: SlugPath, body: CodeForm },
-    attachValidation: true,
-    config: { action: 'ballot.cast', rateLimit: { max: 60, timeWindow: 60_000, keyGenerator: (request) => `vote:${request.ip}` } },
-  }, async (request, reply) => {
-    const round = theRound(request)
-    if (!votingOpen(round)) return renderClosed(reply, round)
-    const typed = typeof request.body?.code === 'string' ? request.body.code : ''
-    const refuse = (status: number, errorKey: string) =>
-      reply.code(status).render('pages/resident/vote-code.hbs', { ...page(request, 'vote.pageTitle.code', round, true), code: typed, errorKey, ...ends(round) })
-
-    if (typed.trim() === '') return refuse(422, 'vote.codeRequired')
-    // Counted before the look-up, in one statement: simultaneous guesses cannot all slip under the limit.
-    const keys = attemptKeys(round.id, request.ip, browserId(request))
-    const counts = await countCodeAttempt(app.db, keys, CODE_LIMITS.windowMs)
-    if (!attemptAllowed(counts)) {
-      if (crossesAddressLimit(counts)) {
-        await app.securityEvent({ action: 'security.code-lockout', officialId: null, actor: 'anonymous', object: `round:${round.id}`, origin: request.ip })
-      }
-      return refuse(429, 'vote.tooManyCodes')
-    }
-    const normalised = normaliseCode(typed)
-    const code = normalised ? await findCode(app.db, round.id, hashCode(opts.codeKey, normalised)) : undefined
-    if (!code) {
-      const wrongCodes = await countWrongCode(app.db, round.id, keys, CODE_LIMITS.roundWindowMs)
-      if (crossesBurst(wrongCodes)) {
-        await app.securityEvent({
-          action: 'security.code-guessing', officialId: null, actor: 'anonymous', object: `round:${round.id}`, origin: request.ip, details: { wrongCodes },
+  app.get(
+    '/rounds/:slug/vote',
+    {
+      schema: { params: SlugPath, querystring: CodeQuery },
+      ...cast,
+    },
+    async (request, reply) => {
+      const round = theRound(request)
+      if (!votingOpen(round)) return renderClosed(reply, round)
+      if (!browserId(request)) {
+        reply.setCookie(BROWSER_COOKIE, randomBytes(12).toString('base64url'), {
+          signed: true,
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: app.secureCookies,
+          path: '/rounds',
+          maxAge: 30 * 24 * 60 * 60,
         })
       }
-      return refuse(422, 'vote.codeUnknown')
-    }
-    await refundCodeAttempt(app.db, keys)
-    if (code.revokedAt) return refuse(422, 'vote.codeRevoked')
-    reply.setCookie(BALLOT_COOKIE, `${round.id}.${code.id}`, {
-      signed: true, httpOnly: true, sameSite: 'lax', secure: app.secureCookies, path: votePath(round), maxAge: 60 * 60,
-    })
-    return reply.redirect(`${votePath(round)}/ballot`, 303)
-  })
+      // A scanned letter arrives with its code in the address; it is only put back in the form.
+      return reply.render('pages/resident/vote-code.hbs', {
+        ...page(request, 'vote.pageTitle.code', round),
+        code: request.query.code ?? '',
+        ...ends(round),
+      })
+    },
+  )
+
+  app.post(
+    '/rounds/:slug/vote',
+    {
+      schema: { params: SlugPath, body: CodeForm },
+      attachValidation: true,
+      config: {
+        action: 'ballot.cast',
+        rateLimit: { max: 60, timeWindow: 60_000, keyGenerator: (request) => `vote:${request.ip}` },
+      },
+    },
+    async (request, reply) => {
+      const round = theRound(request)
+      if (!votingOpen(round)) return renderClosed(reply, round)
+      const typed = typeof request.body?.code === 'string' ? request.body.code : ''
+      const refuse = (status: number, errorKey: string) =>
+        reply
+          .code(status)
+          .render('pages/resident/vote-code.hbs', {
+            ...page(request, 'vote.pageTitle.code', round, true),
+            code: typed,
+            errorKey,
+            ...ends(round),
+          })
+
+      if (typed.trim() === '') return refuse(422, 'vote.codeRequired')
+      // Counted before the look-up, in one statement: simultaneous guesses cannot all slip under the limit.
+      const keys = attemptKeys(round.id, request.ip, browserId(request))
+      const counts = await countCodeAttempt(app.db, keys, CODE_LIMITS.windowMs)
+      if (!attemptAllowed(counts)) {
+        if (crossesAddressLimit(counts)) {
+          await app.securityEvent({
+            action: 'security.code-lockout',
+            officialId: null,
+            actor: 'anonymous',
+            object: `round:${round.id}`,
+            origin: request.ip,
+          })
+        }
+        return refuse(429, 'vote.tooManyCodes')
+      }
+      const normalised = normaliseCode(typed)
+      const code = normalised ? await findCode(app.db, round.id, hashCode(opts.codeKey, normalised)) : undefined
+      if (!code) {
+        const wrongCodes = await countWrongCode(app.db, round.id, keys, CODE_LIMITS.roundWindowMs)
+        if (crossesBurst(wrongCodes)) {
+          await app.securityEvent({
+            action: 'security.code-guessing',
+            officialId: null,
+            actor: 'anonymous',
+            object: `round:${round.id}`,
+            origin: request.ip,
+            details: { wrongCodes },
+          })
+        }
+        return refuse(422, 'vote.codeUnknown')
+      }
+      await refundCodeAttempt(app.db, keys)
+      if (code.revokedAt) return refuse(422, 'vote.codeRevoked')
+      reply.setCookie(BALLOT_COOKIE, `${round.id}.${code.id}`, {
+        signed: true,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: app.secureCookies,
+        path: votePath(round),
+        maxAge: 60 * 60,
+      })
+      return reply.redirect(`${votePath(round)}/ballot`, 303)
+    },
+  )
 
   app.get('/rounds/:slug/vote/ballot', { schema: { params: SlugPath }, ...cast }, async (request, reply) => {
     const round = theRound(request)
@@ -124,68 +183,122 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
     const codeId = signedCodeId(request, round)
     if (codeId === null) return reply.redirect(votePath(round), 303)
     const [projects, votedBefore] = await Promise.all([listBallotProjects(app.db, round.id), hasBallot(app.db, codeId)])
-    return reply.render('pages/resident/vote-ballot.hbs', {
-      ...page(request, 'vote.pageTitle.ballot', round), votedBefore, ballot: ballotView(round, await localised(app.db, projects, request.lang), []), ...ends(round),
-    }, { fragment: 'partials/ballot-form.hbs' })
+    return reply.render(
+      'pages/resident/vote-ballot.hbs',
+      {
+        ...page(request, 'vote.pageTitle.ballot', round),
+        votedBefore,
+        ballot: ballotView(round, await localised(app.db, projects, request.lang), []),
+        ...ends(round),
+      },
+      { fragment: 'partials/ballot-form.hbs' },
+    )
   })
 
-  app.post('/rounds/:slug/vote/ballot', {
-    schema: { params: SlugPath, body: BallotForm }, ...cast,
-  }, async (request, reply) => {
-    const round = theRound(request)
-    // A tick sent by htmx cannot show a whole page in the ballot's place: it asks the browser to load it.
-    const htmx = wantsFragment(request)
-    if (!votingOpen(round)) return htmx ? reply.header('HX-Refresh', 'true').send() : renderClosed(reply, round)
-    const codeId = signedCodeId(request, round)
-    if (codeId === null) return htmx ? reply.header('HX-Redirect', votePath(round)).send() : reply.redirect(votePath(round), 303)
+  app.post(
+    '/rounds/:slug/vote/ballot',
+    {
+      schema: { params: SlugPath, body: BallotForm },
+      ...cast,
+    },
+    async (request, reply) => {
+      const round = theRound(request)
+      // A tick sent by htmx cannot show a whole page in the ballot's place: it asks the browser to load it.
+      const htmx = wantsFragment(request)
+      if (!votingOpen(round)) return htmx ? reply.header('HX-Refresh', 'true').send() : renderClosed(reply, round)
+      const codeId = signedCodeId(request, round)
+      if (codeId === null)
+        return htmx ? reply.header('HX-Redirect', votePath(round)).send() : reply.redirect(votePath(round), 303)
 
-    const projects = await listBallotProjects(app.db, round.id)
-    const chosen = chosenIds(request.body?.projects)
-    const render = async (status: number, error?: Parameters<typeof ballotView>[3]) =>
-      reply.code(status).render('pages/resident/vote-ballot.hbs', {
-        ...page(request, 'vote.pageTitle.ballot', round, error !== undefined), ballot: ballotView(round, await localised(app.db, projects, request.lang), chosen.filter((id) => id > 0), error), announce: htmx, ...ends(round),
-      }, { fragment: 'partials/ballot-form.hbs' })
+      const projects = await listBallotProjects(app.db, round.id)
+      const chosen = chosenIds(request.body?.projects)
+      const render = async (status: number, error?: Parameters<typeof ballotView>[3]) =>
+        reply.code(status).render(
+          'pages/resident/vote-ballot.hbs',
+          {
+            ...page(request, 'vote.pageTitle.ballot', round, error !== undefined),
+            ballot: ballotView(
+              round,
+              await localised(app.db, projects, request.lang),
+              chosen.filter((id) => id > 0),
+              error,
+            ),
+            announce: htmx,
+            ...ends(round),
+          },
+          { fragment: 'partials/ballot-form.hbs' },
+        )
 
-    const intent = request.body?.intent
-    // A tick (htmx) only updates the meter; "check my choice" also says what the server would refuse.
-    if (intent === undefined) return render(200)
-    const verdict = checkBallot(rulesOf(round), projects, chosen)
-    if (intent === 'check') return render(200, verdict.ok ? undefined : verdict.error)
-    if (!verdict.ok) return render(422, verdict.error)
-    const stored = await castBallot(app.db, { roundId: round.id, codeId, channel: 'online', projectIds: verdict.projectIds, receipt: generateReceipt(randomInt) })
-    if (!stored) {
-      // The round closed or the code was revoked between showing the ballot and storing it.
-      const now = await findRoundBySlug(app.db, round.slug)
-      if (now && !votingOpen(now)) return renderClosed(reply, now)
+      const intent = request.body?.intent
+      // A tick (htmx) only updates the meter; "check my choice" also says what the server would refuse.
+      if (intent === undefined) return render(200)
+      const verdict = checkBallot(rulesOf(round), projects, chosen)
+      if (intent === 'check') return render(200, verdict.ok ? undefined : verdict.error)
+      if (!verdict.ok) return render(422, verdict.error)
+      const stored = await castBallot(app.db, {
+        roundId: round.id,
+        codeId,
+        channel: 'online',
+        projectIds: verdict.projectIds,
+        receipt: generateReceipt(randomInt),
+      })
+      if (!stored) {
+        // The round closed or the code was revoked between showing the ballot and storing it.
+        const now = await findRoundBySlug(app.db, round.slug)
+        if (now && !votingOpen(now)) return renderClosed(reply, now)
+        reply.clearCookie(BALLOT_COOKIE, { path: votePath(round) })
+        return reply
+          .code(409)
+          .render('pages/resident/vote-code.hbs', {
+            ...page(request, 'vote.pageTitle.code', round, true),
+            code: '',
+            errorKey: 'vote.codeRevoked',
+          })
+      }
       reply.clearCookie(BALLOT_COOKIE, { path: votePath(round) })
-      return reply.code(409).render('pages/resident/vote-code.hbs', { ...page(request, 'vote.pageTitle.code', round, true), code: '', errorKey: 'vote.codeRevoked' })
-    }
-    reply.clearCookie(BALLOT_COOKIE, { path: votePath(round) })
-    if (!stored.replaced) await countBallotLanguage(app.db, round.id, request.lang, randomInt(LANGUAGE_SHARDS))
-    return reply.redirect(`/receipts/${stored.receipt}?new=1`, 303)
-  })
+      if (!stored.replaced) await countBallotLanguage(app.db, round.id, request.lang, randomInt(LANGUAGE_SHARDS))
+      return reply.redirect(`/receipts/${stored.receipt}?new=1`, 303)
+    },
+  )
 
   const receiptTitle = (request: FastifyRequest, notFound: boolean) =>
     app.translate(request.lang, notFound ? 'receipt.notFoundTitle' : 'receipt.title')
 
-  app.get('/receipts', {
-    schema: { querystring: ReceiptQuery },
-  }, async (request, reply) => {
-    const typed = request.query.receipt
-    if (typed === undefined) return reply.render('pages/resident/receipt.hbs', { title: receiptTitle(request, false) })
-    const receipt = normaliseReceipt(typed)
-    if (!receipt) return reply.code(422).render('pages/resident/receipt.hbs', { title: receiptTitle(request, true), typed, notFound: true })
-    return reply.redirect(`/receipts/${receipt}`, 303)
-  })
+  app.get(
+    '/receipts',
+    {
+      schema: { querystring: ReceiptQuery },
+    },
+    async (request, reply) => {
+      const typed = request.query.receipt
+      if (typed === undefined)
+        return reply.render('pages/resident/receipt.hbs', { title: receiptTitle(request, false) })
+      const receipt = normaliseReceipt(typed)
+      if (!receipt)
+        return reply
+          .code(422)
+          .render('pages/resident/receipt.hbs', { title: receiptTitle(request, true), typed, notFound: true })
+      return reply.redirect(`/receipts/${receipt}`, 303)
+    },
+  )
 
-  app.get('/receipts/:receipt', {
-    schema: { params: ReceiptPath, querystring: NewQuery },
-  }, async (request, reply) => {
-    const receipt = normaliseReceipt(request.params.receipt)
-    const found = receipt ? await findReceipt(app.db, receipt) : undefined
-    return reply.code(found ? 200 : 404).render('pages/resident/receipt.hbs', {
-      title: receiptTitle(request, !found), typed: request.params.receipt, receipt, found, justCast: request.query.new === '1', notFound: !found,
-      helpDesk: found ? helpDeskView(found.helpDesk) : null,
-    })
-  })
+  app.get(
+    '/receipts/:receipt',
+    {
+      schema: { params: ReceiptPath, querystring: NewQuery },
+    },
+    async (request, reply) => {
+      const receipt = normaliseReceipt(request.params.receipt)
+      const found = receipt ? await findReceipt(app.db, receipt) : undefined
+      return reply.code(found ? 200 : 404).render('pages/resident/receipt.hbs', {
+        title: receiptTitle(request, !found),
+        typed: request.params.receipt,
+        receipt,
+        found,
+        justCast: request.query.new === '1',
+        notFound: !found,
+        helpDesk: found ? helpDeskView(found.helpDesk) : null,
+      })
+    },
+  )
 }

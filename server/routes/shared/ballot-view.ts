@@ -30,7 +30,12 @@ export function chosenIds(raw: unknown): number[] {
 }
 
 /** The ballot as the resident sees it: each project with whether it is chosen or can no longer be added. */
-export function ballotView(round: Round, projects: readonly BallotProjectRow[], chosen: readonly number[], error?: BallotError) {
+export function ballotView(
+  round: Round,
+  projects: readonly BallotProjectRow[],
+  chosen: readonly number[],
+  error?: BallotError,
+) {
   const rules = rulesOf(round)
   const meter = ballotMeter(rules, projects, chosen)
   const picked = new Set(chosen)

@@ -20,11 +20,24 @@ export function explain(outcome: ProjectOutcome, lang: Lang): { key: string; var
   const r = outcome.reason
   const votes = formatNumber(outcome.votes, lang)
   switch (r.kind) {
-    case 'no-votes': return { key: 'results.reason.no-votes', vars: {} }
-    case 'greedy-funded': case 'completion-funded': return { key: `results.reason.${r.kind}`, vars: { votes, left: euro(r.remainingBefore) } }
-    case 'greedy-did-not-fit': case 'completion-did-not-fit': return { key: `results.reason.${r.kind}`, vars: { votes, left: euro(r.remaining), needed: euro(r.needed) } }
-    case 'mes-funded': return { key: 'results.reason.mes-funded', vars: { votes, payers: formatNumber(r.payers, lang), share: euro(r.maxShare) } }
-    case 'mes-too-little-money': return { key: 'results.reason.mes-too-little-money', vars: { votes, had: euro(r.supportersMoney), needed: euro(r.needed) } }
+    case 'no-votes':
+      return { key: 'results.reason.no-votes', vars: {} }
+    case 'greedy-funded':
+    case 'completion-funded':
+      return { key: `results.reason.${r.kind}`, vars: { votes, left: euro(r.remainingBefore) } }
+    case 'greedy-did-not-fit':
+    case 'completion-did-not-fit':
+      return { key: `results.reason.${r.kind}`, vars: { votes, left: euro(r.remaining), needed: euro(r.needed) } }
+    case 'mes-funded':
+      return {
+        key: 'results.reason.mes-funded',
+        vars: { votes, payers: formatNumber(r.payers, lang), share: euro(r.maxShare) },
+      }
+    case 'mes-too-little-money':
+      return {
+        key: 'results.reason.mes-too-little-money',
+        vars: { votes, had: euro(r.supportersMoney), needed: euro(r.needed) },
+      }
   }
 }
 

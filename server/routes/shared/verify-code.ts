@@ -39,12 +39,23 @@ export async function verifySecondFactor(
   const locked = await recordFailedLogin(app.db, official.id, MAX_FAILED_LOGINS, LOCK_MINUTES)
   await audit(app, official, reason, locked)
   if (locked) return { ok: false, messageKey: 'secondFactor.locked' }
-  return { ok: false, messageKey: reason === 'replayed' ? 'secondFactor.replayed' : reason.startsWith('recovery') ? 'secondFactor.recoveryWrong' : 'secondFactor.wrong' }
+  return {
+    ok: false,
+    messageKey:
+      reason === 'replayed'
+        ? 'secondFactor.replayed'
+        : reason.startsWith('recovery')
+          ? 'secondFactor.recoveryWrong'
+          : 'secondFactor.wrong',
+  }
 }
 
 function audit(app: FastifyInstance, official: Official, reason: string, nowLocked = false) {
   return recordAudit(app.db, {
-    officialId: official.id, actor: official.email, action: nowLocked ? 'second-factor.failed.locked' : 'second-factor.failed',
-    object: `official:${official.id}`, details: { reason },
+    officialId: official.id,
+    actor: official.email,
+    action: nowLocked ? 'second-factor.failed.locked' : 'second-factor.failed',
+    object: `official:${official.id}`,
+    details: { reason },
   })
 }

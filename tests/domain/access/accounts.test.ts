@@ -1,5 +1,12 @@
 import t from 'tap'
-import { accessReviewDue, accountChangeProblem, contactRetentionCutoff, invitationExpiry, invitationProblem, type AccountChange } from '../../../server/domain/access/accounts.js'
+import {
+  accessReviewDue,
+  accountChangeProblem,
+  contactRetentionCutoff,
+  invitationExpiry,
+  invitationProblem,
+  type AccountChange,
+} from '../../../server/domain/access/accounts.js'
 import { passwordProblem } from '../../../server/domain/access/password-policy.js'
 import type { Role } from '../../../server/domain/access/permissions.js'
 import { officialGate, stepUpNeeded } from '../../../server/domain/access/second-factor.js'
@@ -30,22 +37,32 @@ t.test('nobody changes their own role or deactivates themselves, and the last ac
     ['deactivate a moderator', 1, moderator, { kind: 'deactivate' }, 1, null],
     ['reactivate an active one', 1, moderator, { kind: 'reactivate' }, 1, 'accounts.unchanged'],
     ['reactivate an inactive one', 1, { ...moderator, active: false }, { kind: 'reactivate' }, 1, null],
-    ['deactivate an inactive admin, none other active', 2, { ...admin, active: false }, { kind: 'deactivate' }, 0, 'accounts.unchanged'],
+    [
+      'deactivate an inactive admin, none other active',
+      2,
+      { ...admin, active: false },
+      { kind: 'deactivate' },
+      0,
+      'accounts.unchanged',
+    ],
   ]
   for (const [name, actor, target, change, others, expected] of table) {
     t.equal(accountChangeProblem(actor, target, change, others), expected, name)
   }
 })
 
-t.test('a password has at least 12 characters, is not among the common ones and is not the e-mail address', async (t) => {
-  const common = new Set(['password1234', 'qwertyuiop12'])
-  t.equal(passwordProblem('kort', common), 'password.tooShort')
-  t.equal(passwordProblem('ééééééééééé', common), 'password.tooShort', 'eleven characters, more bytes')
-  t.equal(passwordProblem('PassWord1234', common), 'password.common')
-  t.equal(passwordProblem('a'.repeat(1025), common), 'password.tooLong')
-  t.equal(passwordProblem('Lead@Gemeente.nl', common, 'lead@gemeente.nl'), 'password.sameAsEmail')
-  t.equal(passwordProblem('paars fietsrek onder de brug', common, 'lead@gemeente.nl'), null)
-})
+t.test(
+  'a password has at least 12 characters, is not among the common ones and is not the e-mail address',
+  async (t) => {
+    const common = new Set(['password1234', 'qwertyuiop12'])
+    t.equal(passwordProblem('kort', common), 'password.tooShort')
+    t.equal(passwordProblem('ééééééééééé', common), 'password.tooShort', 'eleven characters, more bytes')
+    t.equal(passwordProblem('PassWord1234', common), 'password.common')
+    t.equal(passwordProblem('a'.repeat(1025), common), 'password.tooLong')
+    t.equal(passwordProblem('Lead@Gemeente.nl', common, 'lead@gemeente.nl'), 'password.sameAsEmail')
+    t.equal(passwordProblem('paars fietsrek onder de brug', common, 'lead@gemeente.nl'), null)
+  },
+)
 
 t.test('the access review is due when none was recorded or the last is over a year old', async (t) => {
   t.equal(accessReviewDue(null, now), true)
@@ -59,13 +76,24 @@ t.test('contact details of rounds published more than the retention days ago are
 })
 
 t.test('the gate: a temporary password first, then enrolment when required, then a code after idling', async (t) => {
-  const base = { mustChangePassword: false, enrolled: true, required: true, seenAtMs: 0, nowMs: 10 * 60_000, idleMinutes: 30 }
+  const base = {
+    mustChangePassword: false,
+    enrolled: true,
+    required: true,
+    seenAtMs: 0,
+    nowMs: 10 * 60_000,
+    idleMinutes: 30,
+  }
   t.equal(officialGate(base), 'ok')
   t.equal(officialGate({ ...base, mustChangePassword: true }), 'change-password')
   t.equal(officialGate({ ...base, enrolled: false }), 'enrol')
   t.equal(officialGate({ ...base, enrolled: false, required: false }), 'ok')
   t.equal(officialGate({ ...base, nowMs: 31 * 60_000 }), 'verify')
-  t.equal(officialGate({ ...base, enrolled: false, required: false, nowMs: 31 * 60_000 }), 'ok', 'without a second factor there is nothing to ask')
+  t.equal(
+    officialGate({ ...base, enrolled: false, required: false, nowMs: 31 * 60_000 }),
+    'ok',
+    'without a second factor there is nothing to ask',
+  )
   t.equal(stepUpNeeded(true, 0, 4 * 60_000), false)
   t.equal(stepUpNeeded(true, 0, 6 * 60_000), true)
   t.equal(stepUpNeeded(true, undefined, 0), true)

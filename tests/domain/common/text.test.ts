@@ -4,12 +4,14 @@ import { hasAddressControl, hasFormControl, singleLine } from '../../../server/d
 t.test('a form value may hold tabs and line breaks, no other control character', async (t) => {
   t.notOk(hasFormControl('Zonnepanelen\r\nop het dak\tnu'))
   t.notOk(hasFormControl('مشروع \u200f 🌳'))
-  for (const code of [0, 1, 8, 11, 12, 14, 27, 31, 127]) t.ok(hasFormControl(`a${String.fromCharCode(code)}b`), `U+${code.toString(16)}`)
+  for (const code of [0, 1, 8, 11, 12, 14, 27, 31, 127])
+    t.ok(hasFormControl(`a${String.fromCharCode(code)}b`), `U+${code.toString(16)}`)
 })
 
 t.test('an address may hold no control character, raw or percent-encoded', async (t) => {
   t.notOk(hasAddressControl('/rounds/btd?theme=green&q=caf%C3%A9%20bar'))
-  for (const url of ['/a%00', '/a%0A', '/a%0d', '/a%7F', '/a?x=%09', '/a\u0000', '/a\tb']) t.ok(hasAddressControl(url), url)
+  for (const url of ['/a%00', '/a%0A', '/a%0d', '/a%7F', '/a?x=%09', '/a\u0000', '/a\tb'])
+    t.ok(hasAddressControl(url), url)
 })
 
 t.test('a one-line field joins its lines with single spaces', async (t) => {

@@ -1,10 +1,25 @@
 import { randomInt } from 'node:crypto'
 import t from 'tap'
 import { parsePb, PbFormatError, pbTallyInput } from '../../../server/domain/pabulib/read.js'
-import { ballotsDigest, exportBallotsPb, pbBallotsDigest, sha256, tallyInput, type RoundForTally } from '../../../server/domain/pabulib/export.js'
+import {
+  ballotsDigest,
+  exportBallotsPb,
+  pbBallotsDigest,
+  sha256,
+  tallyInput,
+  type RoundForTally,
+} from '../../../server/domain/pabulib/export.js'
 import { tally } from '../../../server/domain/tally/tally.js'
 
-const round: RoundForTally = { id: 7, title: 'Wijkbudget; "test"', neighbourhood: 'Tussendijken', budgetCents: 100_000_00, ballotFormat: 'knapsack', maxChoices: null, tallyRule: 'equal-shares' }
+const round: RoundForTally = {
+  id: 7,
+  title: 'Wijkbudget; "test"',
+  neighbourhood: 'Tussendijken',
+  budgetCents: 100_000_00,
+  ballotFormat: 'knapsack',
+  maxChoices: null,
+  tallyRule: 'equal-shares',
+}
 const projects = [
   { id: 11, title: 'Energiecoaches', costCents: 18_000_00 },
   { id: 12, title: 'Warmtescan', costCents: 9_500_00 },
@@ -26,7 +41,13 @@ function ballots(n: number): number[][] {
 t.test('the exported ballots, parsed back and recounted with either rule, give the same winners', async (t) => {
   const cast = ballots(400)
   const input = tallyInput(round, projects, cast)
-  const pb = exportBallotsPb(round, projects, input.ballots.map((b) => b.map(Number)), 'equal-shares', randomInt)
+  const pb = exportBallotsPb(
+    round,
+    projects,
+    input.ballots.map((b) => b.map(Number)),
+    'equal-shares',
+    randomInt,
+  )
   const parsed = parsePb(pb)
   t.equal(parsed.votes.length, 400)
   t.equal(parsed.meta['budget'], '100000', 'whole euros')
@@ -35,7 +56,10 @@ t.test('the exported ballots, parsed back and recounted with either rule, give t
   for (const rule of ['greedy', 'equal-shares'] as const) {
     t.same(tally(pbTallyInput(parsed), rule).selected, tally(input, rule).selected, rule)
   }
-  t.ok(parsed.votes.every((v) => !v.vote.includes('99')), 'a withdrawn project is not in the export')
+  t.ok(
+    parsed.votes.every((v) => !v.vote.includes('99')),
+    'a withdrawn project is not in the export',
+  )
 })
 
 t.test('voters are shuffled, so the order reveals nothing; the hash fingerprints the file', async (t) => {
@@ -44,10 +68,17 @@ t.test('voters are shuffled, so the order reveals nothing; the hash fingerprints
   const two = exportBallotsPb(round, projects, cast, 'greedy', randomInt)
   t.not(one, two, 'two exports order voters differently')
   const fixed = () => 0
-  t.equal(exportBallotsPb(round, projects, cast, 'greedy', fixed), exportBallotsPb(round, projects, cast, 'greedy', fixed), 'the order comes from the source of randomness alone')
+  t.equal(
+    exportBallotsPb(round, projects, cast, 'greedy', fixed),
+    exportBallotsPb(round, projects, cast, 'greedy', fixed),
+    'the order comes from the source of randomness alone',
+  )
   t.equal(sha256(one), sha256(one))
   t.match(sha256(one), /^[0-9a-f]{64}$/)
-  const sorted = (pb: string) => parsePb(pb).votes.map((v) => v.vote.join(',')).sort()
+  const sorted = (pb: string) =>
+    parsePb(pb)
+      .votes.map((v) => v.vote.join(','))
+      .sort()
   t.same(sorted(one), sorted(two), 'the same ballots')
 })
 
@@ -55,27 +86,55 @@ t.test('costs with cents are exported in cents and recount the same', async (t) 
   const cents = projects.map((p, i) => ({ ...p, costCents: p.costCents + i * 37 }))
   const cast = ballots(150)
   const input = tallyInput(round, cents, cast)
-  const pb = exportBallotsPb(round, cents, input.ballots.map((b) => b.map(Number)), 'equal-shares', randomInt)
+  const pb = exportBallotsPb(
+    round,
+    cents,
+    input.ballots.map((b) => b.map(Number)),
+    'equal-shares',
+    randomInt,
+  )
   const parsed = parsePb(pb)
   t.equal(parsed.meta['money_unit'], 'cent')
   t.equal(parsed.meta['budget'], '10000000')
   t.same(tally(pbTallyInput(parsed), 'equal-shares').selected, tally(input, 'equal-shares').selected)
 })
 
-t.test('the digest of a .pb\'s votes is ballotsDigest of the ballots exported: in any order, empty ones and multi-digit ids included', async (t) => {
-  const few = [{ id: 9, title: 'Negen', costCents: 100_00 }, { id: 10, title: 'Tien', costCents: 200_00 }, { id: 100, title: 'Honderd', costCents: 300_00 }]
-  const cast = [[10, 9], [], [100, 9, 10], [9], [10, 9], [99, 10], []]
-  const inFile = cast.map((b) => b.filter((id) => id !== 99))
-  const pb = exportBallotsPb(round, few, cast, 'greedy', randomInt)
-  t.same(pbBallotsDigest(pb), { sha256: ballotsDigest(inFile), ballots: 7, projectIds: [9, 10, 100] })
-  t.equal(pbBallotsDigest(exportBallotsPb(round, few, cast, 'greedy', randomInt)).sha256, ballotsDigest(inFile), 'another shuffle, the same digest')
-  t.not(pbBallotsDigest(pb.replace(/\n1;([0-9,]*)\n/, (_, vote: string) => `\n1;${vote === '9' ? '10' : '9'}\n`)).sha256, ballotsDigest(inFile), 'a vote changed in the file')
-  t.same(pbBallotsDigest(exportBallotsPb(round, few, [], 'greedy', randomInt)), { sha256: ballotsDigest([]), ballots: 0, projectIds: [9, 10, 100] }, 'no ballots')
+t.test(
+  "the digest of a .pb's votes is ballotsDigest of the ballots exported: in any order, empty ones and multi-digit ids included",
+  async (t) => {
+    const few = [
+      { id: 9, title: 'Negen', costCents: 100_00 },
+      { id: 10, title: 'Tien', costCents: 200_00 },
+      { id: 100, title: 'Honderd', costCents: 300_00 },
+    ]
+    const cast = [[10, 9], [], [100, 9, 10], [9], [10, 9], [99, 10], []]
+    const inFile = cast.map((b) => b.filter((id) => id !== 99))
+    const pb = exportBallotsPb(round, few, cast, 'greedy', randomInt)
+    t.same(pbBallotsDigest(pb), { sha256: ballotsDigest(inFile), ballots: 7, projectIds: [9, 10, 100] })
+    t.equal(
+      pbBallotsDigest(exportBallotsPb(round, few, cast, 'greedy', randomInt)).sha256,
+      ballotsDigest(inFile),
+      'another shuffle, the same digest',
+    )
+    t.not(
+      pbBallotsDigest(pb.replace(/\n1;([0-9,]*)\n/, (_, vote: string) => `\n1;${vote === '9' ? '10' : '9'}\n`)).sha256,
+      ballotsDigest(inFile),
+      'a vote changed in the file',
+    )
+    t.same(
+      pbBallotsDigest(exportBallotsPb(round, few, [], 'greedy', randomInt)),
+      { sha256: ballotsDigest([]), ballots: 0, projectIds: [9, 10, 100] },
+      'no ballots',
+    )
 
-  const many = ballots(300)
-  const listed = new Set(projects.map((p) => p.id))
-  t.equal(pbBallotsDigest(exportBallotsPb(round, projects, many, 'equal-shares', randomInt)).sha256, ballotsDigest(many.map((b) => b.filter((id) => listed.has(id)))))
-})
+    const many = ballots(300)
+    const listed = new Set(projects.map((p) => p.id))
+    t.equal(
+      pbBallotsDigest(exportBallotsPb(round, projects, many, 'equal-shares', randomInt)).sha256,
+      ballotsDigest(many.map((b) => b.filter((id) => listed.has(id)))),
+    )
+  },
+)
 
 t.test('a damaged .pb has no votes digest: it throws as parsePb does', async (t) => {
   t.throws(() => pbBallotsDigest('META\nkey;value\n"never closed'), PbFormatError)
@@ -83,10 +142,24 @@ t.test('a damaged .pb has no votes digest: it throws as parsePb does', async (t)
   t.throws(() => pbBallotsDigest(pb.replace(/\n3;/, '\n2;')), { code: 'duplicate-voter' })
 })
 
-t.test('two sets of ballots have the same digest when they hold the same ballots the same number of times', async (t) => {
-  t.equal(ballotsDigest([[1, 2], [3], []]), ballotsDigest([[], [2, 1], [3]]), 'whatever the order of ballots or choices')
-  t.not(ballotsDigest([[1, 2], [1, 2]]), ballotsDigest([[1, 2], [2]]), 'a changed ballot')
-  t.not(ballotsDigest([[1], [1], [2]]), ballotsDigest([[1], [2], [2]]), 'the same ballots in other numbers')
-  t.not(ballotsDigest([[1]]), ballotsDigest([[1], [1]]), 'one ballot more')
-  t.not(ballotsDigest([[12]]), ballotsDigest([[1, 2]]), 'ids stay apart')
-})
+t.test(
+  'two sets of ballots have the same digest when they hold the same ballots the same number of times',
+  async (t) => {
+    t.equal(
+      ballotsDigest([[1, 2], [3], []]),
+      ballotsDigest([[], [2, 1], [3]]),
+      'whatever the order of ballots or choices',
+    )
+    t.not(
+      ballotsDigest([
+        [1, 2],
+        [1, 2],
+      ]),
+      ballotsDigest([[1, 2], [2]]),
+      'a changed ballot',
+    )
+    t.not(ballotsDigest([[1], [1], [2]]), ballotsDigest([[1], [2], [2]]), 'the same ballots in other numbers')
+    t.not(ballotsDigest([[1]]), ballotsDigest([[1], [1]]), 'one ballot more')
+    t.not(ballotsDigest([[12]]), ballotsDigest([[1, 2]]), 'ids stay apart')
+  },
+)

@@ -6,21 +6,51 @@ const texts = { title: (name: string) => `${name} (import)`, description: 'Nages
 const file = (meta: string, projects = '1;600;Speeltuin\n2;400;Bankjes', votes = 'v1;1,2\nv2;2,2,1\nv3;') =>
   parsePb(`META\nkey;value\n${meta}\nPROJECTS\nproject_id;cost;name\n${projects}\nVOTES\nvoter_id;vote\n${votes}\n`)
 
-t.test('a file in whole units becomes cents, projects keep the file order and each ballot names a project once', async (t) => {
-  const plan = importPlan(file('description;Speelplein Oost\nunit;Gent\nsubunit;Oost\nbudget;1000\nmax_length;5'), 'greedy', texts)
-  t.match(plan.settings, { title: 'Speelplein Oost (import)', neighbourhood: 'Gent, Oost', budgetCents: 100_000, tallyRule: 'greedy', ballotFormat: 'approval', maxChoices: 2 })
-  t.same(plan.projects, [{ pbId: '1', title: 'Speeltuin', costCents: 60_000 }, { pbId: '2', title: 'Bankjes', costCents: 40_000 }])
-  t.same(plan.ballots, [[0, 1], [0, 1], []], 'a doubled choice counts once; an empty ballot is still a voter')
-  t.equal(plan.voteType, 'approval')
-})
+t.test(
+  'a file in whole units becomes cents, projects keep the file order and each ballot names a project once',
+  async (t) => {
+    const plan = importPlan(
+      file('description;Speelplein Oost\nunit;Gent\nsubunit;Oost\nbudget;1000\nmax_length;5'),
+      'greedy',
+      texts,
+    )
+    t.match(plan.settings, {
+      title: 'Speelplein Oost (import)',
+      neighbourhood: 'Gent, Oost',
+      budgetCents: 100_000,
+      tallyRule: 'greedy',
+      ballotFormat: 'approval',
+      maxChoices: 2,
+    })
+    t.same(plan.projects, [
+      { pbId: '1', title: 'Speeltuin', costCents: 60_000 },
+      { pbId: '2', title: 'Bankjes', costCents: 40_000 },
+    ])
+    t.same(plan.ballots, [[0, 1], [0, 1], []], 'a doubled choice counts once; an empty ballot is still a voter')
+    t.equal(plan.voteType, 'approval')
+  },
+)
 
-t.test('a file that says money_unit;cent keeps its amounts; a missing name or description has a fallback', async (t) => {
-  const plan = importPlan(file('budget;100050\nmoney_unit;cent\nvote_type;cumulative', '7;600;\n8;400;Bankjes', 'v1;7,8'), 'equal-shares', texts)
-  t.equal(plan.settings.budgetCents, 100_050)
-  t.same(plan.projects.map((p) => [p.title, p.costCents]), [['Project 7', 600], ['Bankjes', 400]])
-  t.equal(plan.settings.title, 'Pabulib (import)')
-  t.equal(plan.voteType, 'cumulative')
-})
+t.test(
+  'a file that says money_unit;cent keeps its amounts; a missing name or description has a fallback',
+  async (t) => {
+    const plan = importPlan(
+      file('budget;100050\nmoney_unit;cent\nvote_type;cumulative', '7;600;\n8;400;Bankjes', 'v1;7,8'),
+      'equal-shares',
+      texts,
+    )
+    t.equal(plan.settings.budgetCents, 100_050)
+    t.same(
+      plan.projects.map((p) => [p.title, p.costCents]),
+      [
+        ['Project 7', 600],
+        ['Bankjes', 400],
+      ],
+    )
+    t.equal(plan.settings.title, 'Pabulib (import)')
+    t.equal(plan.voteType, 'cumulative')
+  },
+)
 
 t.test('long titles are cut to what a round and a proposal can hold', async (t) => {
   const long = 'x'.repeat(300)
@@ -31,5 +61,8 @@ t.test('long titles are cut to what a round and a proposal can hold', async (t) 
 
 t.test('a file without projects or with an amount too large to hold in cents is refused', async (t) => {
   t.throws(() => importPlan(file('budget;10', '', ''), 'greedy', texts), new ImportError('no-projects'))
-  t.throws(() => importPlan(file(`budget;${Number.MAX_SAFE_INTEGER}`), 'greedy', texts), new ImportError('amount-too-large'))
+  t.throws(
+    () => importPlan(file(`budget;${Number.MAX_SAFE_INTEGER}`), 'greedy', texts),
+    new ImportError('amount-too-large'),
+  )
 })

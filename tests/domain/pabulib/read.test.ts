@@ -1,5 +1,12 @@
 import t from 'tap'
-import { parsePb, PbFormatError, scanPb, writePb, type PbElection, type PbVote } from '../../../server/domain/pabulib/read.js'
+import {
+  parsePb,
+  PbFormatError,
+  scanPb,
+  writePb,
+  type PbElection,
+  type PbVote,
+} from '../../../server/domain/pabulib/read.js'
 import { readPabulib as read } from '../../helpers/pabulib.js'
 
 /** A small valid file; line numbers matter to the error cases below. */
@@ -229,10 +236,21 @@ function scanned(text: string): PbElection {
 }
 
 t.test('scanPb hands over, one at a time, the votes parsePb returns, with the same meta and projects', async (t) => {
-  for (const file of ['poland_warszawa_2022_rembertow.pb', 'poland_wieliczka_2023_green-budget.pb', 'france_toulouse_2019_.pb'] as const) {
+  for (const file of [
+    'poland_warszawa_2022_rembertow.pb',
+    'poland_wieliczka_2023_green-budget.pb',
+    'france_toulouse_2019_.pb',
+  ] as const) {
     t.same(scanned(read(file)), parsePb(read(file)), file)
   }
-  for (const text of [variant({}), variant({ 5: 'num_votes;3', 13: 'b;2\nc;' }), variant({ 12: '\n\na;1,2' }).replaceAll('\n', '\r\n'), variant({ 12: ' ; \na;1,2' }), variant({}).trimEnd(), variant({}).trimEnd() + '\r']) {
+  for (const text of [
+    variant({}),
+    variant({ 5: 'num_votes;3', 13: 'b;2\nc;' }),
+    variant({ 12: '\n\na;1,2' }).replaceAll('\n', '\r\n'),
+    variant({ 12: ' ; \na;1,2' }),
+    variant({}).trimEnd(),
+    variant({}).trimEnd() + '\r',
+  ]) {
     t.same(scanned(text), parsePb(text))
   }
   t.same(scanned(variant({ 5: 'num_votes;0', 12: undefined, 13: undefined })).votes, [], 'a header and no votes')
@@ -242,7 +260,12 @@ t.test('scanPb refuses every file parsePb refuses, naming the same fault', async
   const more = [
     { name: 'a vote row wider than its header', text: variant({ 13: 'b;2;x' }), code: 'wrong-field-count', line: 13 },
     { name: 'a quote never closed among the votes', text: variant({ 13: 'b;"2' }), code: 'csv-syntax', line: 13 },
-    { name: 'a VOTES section without a header', text: variant({ 11: undefined, 12: undefined, 13: undefined }), code: 'missing-column', line: 10 },
+    {
+      name: 'a VOTES section without a header',
+      text: variant({ 11: undefined, 12: undefined, 13: undefined }),
+      code: 'missing-column',
+      line: 10,
+    },
   ]
   for (const { name, text, code, line } of [...ERRORS, ...more]) {
     t.throws(() => parsePb(text), { code, line }, `parsePb: ${name}`)

@@ -1,6 +1,11 @@
 import t from 'tap'
 import { parsePb, pbTallyInput, writePb, type PbElection } from '../../../server/domain/pabulib/read.js'
-import { exportBallotsPb, tallyInput, type BallotProjectForTally, type RoundForTally } from '../../../server/domain/pabulib/export.js'
+import {
+  exportBallotsPb,
+  tallyInput,
+  type BallotProjectForTally,
+  type RoundForTally,
+} from '../../../server/domain/pabulib/export.js'
 import { tally, type TallyRule } from '../../../server/domain/tally/tally.js'
 
 /** A small seeded generator (mulberry32), so a failing case can be replayed from its seed. */
@@ -18,9 +23,37 @@ function random(seed: number) {
 
 /** Pieces a resident can type that break naive CSV or section handling. */
 const HOSTILE = [
-  'VOTES', 'PROJECTS', 'META', 'VOTES ', 'voter_id;vote', '1;2,3', ';', ';;', '"', '""', '"VOTES"', '"\nVOTES\n"',
-  '\n', '\r\n', '\r', '\nVOTES\n', '\n\nMETA\nkey;value\n', '\u200f', '\u202e', 'مشروع', '🌳', '👩🏽‍🔧', ',', 'a"b', ' ',
-  '\t', 'Zonnepanelen', "l'école", '=SUM(A1)', '\u2028', '\u00a0',
+  'VOTES',
+  'PROJECTS',
+  'META',
+  'VOTES ',
+  'voter_id;vote',
+  '1;2,3',
+  ';',
+  ';;',
+  '"',
+  '""',
+  '"VOTES"',
+  '"\nVOTES\n"',
+  '\n',
+  '\r\n',
+  '\r',
+  '\nVOTES\n',
+  '\n\nMETA\nkey;value\n',
+  '\u200f',
+  '\u202e',
+  'مشروع',
+  '🌳',
+  '👩🏽‍🔧',
+  ',',
+  'a"b',
+  ' ',
+  '\t',
+  'Zonnepanelen',
+  "l'école",
+  '=SUM(A1)',
+  '\u2028',
+  '\u00a0',
 ]
 
 function hostileText(rnd: ReturnType<typeof random>): string {
@@ -32,11 +65,18 @@ function hostileText(rnd: ReturnType<typeof random>): string {
 
 function hostileRound(rnd: ReturnType<typeof random>) {
   const round: RoundForTally = {
-    id: 1 + rnd.int(1000), title: hostileText(rnd), neighbourhood: hostileText(rnd), budgetCents: (1 + rnd.int(100)) * 1000 * 100,
-    ballotFormat: 'knapsack', maxChoices: null, tallyRule: rnd.pick(['greedy', 'equal-shares'] as const),
+    id: 1 + rnd.int(1000),
+    title: hostileText(rnd),
+    neighbourhood: hostileText(rnd),
+    budgetCents: (1 + rnd.int(100)) * 1000 * 100,
+    ballotFormat: 'knapsack',
+    maxChoices: null,
+    tallyRule: rnd.pick(['greedy', 'equal-shares'] as const),
   }
   const projects: BallotProjectForTally[] = Array.from({ length: 1 + rnd.int(8) }, (_, i) => ({
-    id: 10 + i, title: hostileText(rnd), costCents: (1 + rnd.int(40)) * 1000 * 100 + (rnd.int(3) === 0 ? rnd.int(100) : 0),
+    id: 10 + i,
+    title: hostileText(rnd),
+    costCents: (1 + rnd.int(40)) * 1000 * 100 + (rnd.int(3) === 0 ? rnd.int(100) : 0),
   }))
   const ballots = Array.from({ length: rnd.int(40) }, () => projects.filter(() => rnd.int(3) === 0).map((p) => p.id))
   return { round, projects, ballots }
@@ -57,11 +97,13 @@ t.test('hostile titles survive write → parse, and the recount picks the same w
     }
     const names = new Map(election.projects.map((p) => [Number(p.id), p.fields['name']]))
     const badName = projects.find((p) => names.get(p.id) !== p.title)
-    if (badName) t.fail(`seed ${seed}: project ${badName.id}'s title changed to ${JSON.stringify(names.get(badName.id))}`)
+    if (badName)
+      t.fail(`seed ${seed}: project ${badName.id}'s title changed to ${JSON.stringify(names.get(badName.id))}`)
     if (election.meta['description'] !== round.title.trim()) t.fail(`seed ${seed}: the round's title changed`)
     const original = tally(tallyInput(round, projects, ballots), rule).selected
     const recount = tally(pbTallyInput(election), rule).selected
-    if (JSON.stringify(recount) !== JSON.stringify(original)) t.fail(`seed ${seed}: the recount picks ${recount.join(',')} instead of ${original.join(',')}`)
+    if (JSON.stringify(recount) !== JSON.stringify(original))
+      t.fail(`seed ${seed}: the recount picks ${recount.join(',')} instead of ${original.join(',')}`)
   }
   t.pass('300 hostile elections checked')
 })
@@ -79,14 +121,19 @@ t.test('a title holding a line that reads exactly VOTES stays one field', async 
 })
 
 t.test('a line holding only a section name inside a quoted field is not a section marker', async (t) => {
-  const text = 'META\nkey;value\nbudget;100\nPROJECTS\nproject_id;cost;name\n1;50;"first\nPROJECTS\nVOTES\nlast"\nVOTES\nvoter_id;vote\na;1\n'
+  const text =
+    'META\nkey;value\nbudget;100\nPROJECTS\nproject_id;cost;name\n1;50;"first\nPROJECTS\nVOTES\nlast"\nVOTES\nvoter_id;vote\na;1\n'
   const parsed = parsePb(text)
   t.equal(parsed.projects[0]!.fields['name'], 'first\nPROJECTS\nVOTES\nlast')
-  t.same(parsed.votes.map((v) => v.vote), [['1']])
+  t.same(
+    parsed.votes.map((v) => v.vote),
+    [['1']],
+  )
 })
 
 t.test('a quote in the middle of an unquoted field does not start a quoted field', async (t) => {
-  const text = 'META\nkey;value\nbudget;100\nPROJECTS\nproject_id;cost;name\n1;50;5" screen\nVOTES\nvoter_id;vote\na;1\n'
+  const text =
+    'META\nkey;value\nbudget;100\nPROJECTS\nproject_id;cost;name\n1;50;5" screen\nVOTES\nvoter_id;vote\na;1\n'
   const parsed = parsePb(text)
   t.equal(parsed.projects[0]!.fields['name'], '5" screen')
   t.equal(parsed.votes.length, 1)

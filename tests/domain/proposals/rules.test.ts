@@ -2,16 +2,37 @@ import t from 'tap'
 import { PROPOSAL_STATUSES } from '../../../server/domain/proposals/moderation.js'
 import { PHASES } from '../../../server/domain/rounds/phases.js'
 import {
-  isStatusToken, makeReference, messageIsPublic, parseCount, REFERENCE_ALPHABET, REFERENCE_PATTERN, resubmissionOpen, THEMES, TRACKS,
-  validateProposal, type ProposalForm,
+  isStatusToken,
+  makeReference,
+  messageIsPublic,
+  parseCount,
+  REFERENCE_ALPHABET,
+  REFERENCE_PATTERN,
+  resubmissionOpen,
+  THEMES,
+  TRACKS,
+  validateProposal,
+  type ProposalForm,
 } from '../../../server/domain/proposals/rules.js'
 import { loadLanguage } from '../../../server/i18n.js'
 
 const BUDGET = 10_000_000
 const FORM: ProposalForm = {
-  title: '  Tochtstrips  ', summary: 'Buren helpen buren.', description: 'Regel een\r\nRegel twee', cost: '2.500', track: 'social',
-  themes: ['green', 'energy-poverty', 'green'], location: '', kwhPerYear: '12.000', co2KgPerYear: '', households: '0',
-  organisation: '', contactName: 'Fatima', contactEmail: '', contactPhone: '+31 6 1234 5678', consent: true,
+  title: '  Tochtstrips  ',
+  summary: 'Buren helpen buren.',
+  description: 'Regel een\r\nRegel twee',
+  cost: '2.500',
+  track: 'social',
+  themes: ['green', 'energy-poverty', 'green'],
+  location: '',
+  kwhPerYear: '12.000',
+  co2KgPerYear: '',
+  households: '0',
+  organisation: '',
+  contactName: 'Fatima',
+  contactEmail: '',
+  contactPhone: '+31 6 1234 5678',
+  consent: true,
 }
 
 const errorsOf = (changes: Partial<ProposalForm>, budget = BUDGET) => {
@@ -23,22 +44,57 @@ t.test('a valid form becomes trimmed fields with cents, whole numbers and nulls 
   const result = validateProposal(FORM, BUDGET)
   t.same(result, {
     fields: {
-      title: 'Tochtstrips', summary: 'Buren helpen buren.', description: 'Regel een\nRegel twee', costCents: 250_000, track: 'social',
-      themes: ['green', 'energy-poverty'], location: '', kwhPerYear: 12_000, co2KgPerYear: null, households: 0, organisation: null,
-      contactName: 'Fatima', contactEmail: null, contactPhone: '+31 6 1234 5678', contactConsent: true,
+      title: 'Tochtstrips',
+      summary: 'Buren helpen buren.',
+      description: 'Regel een\nRegel twee',
+      costCents: 250_000,
+      track: 'social',
+      themes: ['green', 'energy-poverty'],
+      location: '',
+      kwhPerYear: 12_000,
+      co2KgPerYear: null,
+      households: 0,
+      organisation: null,
+      contactName: 'Fatima',
+      contactEmail: null,
+      contactPhone: '+31 6 1234 5678',
+      contactConsent: true,
     },
   })
 })
 
 t.test('a title, location or name is stored on one line; summary and description keep their lines', async (t) => {
-  const result = validateProposal({
-    ...FORM, title: 'Buurtkas\r\nVOTES\r\n', summary: 'Een\nTwee', location: 'Straat\n12', organisation: 'Stichting\r\nBTD', contactName: 'Fa\ntima',
-  }, BUDGET)
-  t.match(result, { fields: { title: 'Buurtkas VOTES', summary: 'Een\nTwee', location: 'Straat 12', organisation: 'Stichting BTD', contactName: 'Fa tima' } })
+  const result = validateProposal(
+    {
+      ...FORM,
+      title: 'Buurtkas\r\nVOTES\r\n',
+      summary: 'Een\nTwee',
+      location: 'Straat\n12',
+      organisation: 'Stichting\r\nBTD',
+      contactName: 'Fa\ntima',
+    },
+    BUDGET,
+  )
+  t.match(result, {
+    fields: {
+      title: 'Buurtkas VOTES',
+      summary: 'Een\nTwee',
+      location: 'Straat 12',
+      organisation: 'Stichting BTD',
+      contactName: 'Fa tima',
+    },
+  })
 })
 
 t.test('every text field has its limit, counted in characters, the limit itself allowed', async (t) => {
-  const limits = { title: 120, summary: 300, description: 5000, location: 200, organisation: 120, contactName: 120 } as const
+  const limits = {
+    title: 120,
+    summary: 300,
+    description: 5000,
+    location: 200,
+    organisation: 120,
+    contactName: 120,
+  } as const
   for (const [field, max] of Object.entries(limits)) {
     t.same(errorsOf({ [field]: 'é'.repeat(max) }), {}, `${field} at ${max}`)
     t.same(errorsOf({ [field]: '😀'.repeat(max) }), {}, `${field} at ${max} emoji`)
@@ -50,16 +106,29 @@ t.test('every text field has its limit, counted in characters, the limit itself 
 
 t.test('required fields may not be empty or only spaces', async (t) => {
   t.same(errorsOf({ title: ' ', summary: '', description: '\n', contactName: '' }), {
-    title: 'required', summary: 'required', description: 'required', contactName: 'required',
+    title: 'required',
+    summary: 'required',
+    description: 'required',
+    contactName: 'required',
   })
 })
 
 t.test('the cost must be a positive amount in whole cents within the round budget', async (t) => {
   const table: [string, string | null][] = [
-    ['1', null], ['100.000', null], ['100000,00', null], ['0,01', null],
-    ['', 'required'], ['0', 'costNotPositive'], ['0,00', 'costNotPositive'], ['-5', 'costNotPositive'],
-    ['1500,125', 'costFraction'], ['100.000,01', 'costOverBudget'], ['250000', 'costOverBudget'],
-    ['999999999999999', 'costTooLarge'], ['1e6', 'costInvalid'], ['vijf', 'costInvalid'],
+    ['1', null],
+    ['100.000', null],
+    ['100000,00', null],
+    ['0,01', null],
+    ['', 'required'],
+    ['0', 'costNotPositive'],
+    ['0,00', 'costNotPositive'],
+    ['-5', 'costNotPositive'],
+    ['1500,125', 'costFraction'],
+    ['100.000,01', 'costOverBudget'],
+    ['250000', 'costOverBudget'],
+    ['999999999999999', 'costTooLarge'],
+    ['1e6', 'costInvalid'],
+    ['vijf', 'costInvalid'],
   ]
   for (const [cost, error] of table) t.same(errorsOf({ cost }), error ? { cost: error } : {}, cost)
 })
@@ -75,15 +144,27 @@ t.test('track and themes come from the closed lists', async (t) => {
 
 t.test('energy figures are optional whole numbers up to a sane maximum', async (t) => {
   const table: [string, number | null | string][] = [
-    ['', null], ['0', 0], ['2500', 2500], ['2.500', 2500], ['2,500', 2500], ['1 000', 1000],
-    ['-1', 'wholeNumber'], ['2,5', 'wholeNumber'], ['1.5', 'wholeNumber'], ['12.34.5', 'wholeNumber'], ['veel', 'wholeNumber'],
-    ['100001', 'numberTooLarge'], ['9'.repeat(40), 'numberTooLarge'],
+    ['', null],
+    ['0', 0],
+    ['2500', 2500],
+    ['2.500', 2500],
+    ['2,500', 2500],
+    ['1 000', 1000],
+    ['-1', 'wholeNumber'],
+    ['2,5', 'wholeNumber'],
+    ['1.5', 'wholeNumber'],
+    ['12.34.5', 'wholeNumber'],
+    ['veel', 'wholeNumber'],
+    ['100001', 'numberTooLarge'],
+    ['9'.repeat(40), 'numberTooLarge'],
   ]
   for (const [input, expected] of table) {
     t.same(parseCount(input, 100_000), typeof expected === 'string' ? { error: expected } : { value: expected }, input)
   }
   t.same(errorsOf({ kwhPerYear: '50000001', co2KgPerYear: 'x', households: '100001' }), {
-    kwhPerYear: 'numberTooLarge', co2KgPerYear: 'wholeNumber', households: 'numberTooLarge',
+    kwhPerYear: 'numberTooLarge',
+    co2KgPerYear: 'wholeNumber',
+    households: 'numberTooLarge',
   })
 })
 
@@ -100,33 +181,71 @@ t.test('the submitter must be reachable by a plausible e-mail or phone, and must
 })
 
 t.test('every problem is reported at once', async (t) => {
-  const result = validateProposal({ ...FORM, title: '', cost: '0', track: 'x', themes: [], contactPhone: '', consent: false }, BUDGET)
+  const result = validateProposal(
+    { ...FORM, title: '', cost: '0', track: 'x', themes: [], contactPhone: '', consent: false },
+    BUDGET,
+  )
   t.same(result, {
     errors: {
-      title: 'required', cost: 'costNotPositive', track: 'trackInvalid', themes: 'themesRequired',
-      contactEmail: 'contactRequired', consent: 'consentRequired',
+      title: 'required',
+      cost: 'costNotPositive',
+      track: 'trackInvalid',
+      themes: 'themesRequired',
+      contactEmail: 'contactRequired',
+      consent: 'consentRequired',
     },
   })
 })
 
 t.test('every error has a message in both languages', async (t) => {
   const messages = { nl: loadLanguage('nl'), en: loadLanguage('en') }
-  const codes = ['required', 'tooLong', 'invalid', 'costInvalid', 'costFraction', 'costNotPositive', 'costTooLarge', 'costOverBudget',
-    'trackRequired', 'trackInvalid', 'themesRequired', 'themesInvalid', 'wholeNumber', 'numberTooLarge', 'contactRequired',
-    'emailInvalid', 'phoneInvalid', 'consentRequired']
+  const codes = [
+    'required',
+    'tooLong',
+    'invalid',
+    'costInvalid',
+    'costFraction',
+    'costNotPositive',
+    'costTooLarge',
+    'costOverBudget',
+    'trackRequired',
+    'trackInvalid',
+    'themesRequired',
+    'themesInvalid',
+    'wholeNumber',
+    'numberTooLarge',
+    'contactRequired',
+    'emailInvalid',
+    'phoneInvalid',
+    'consentRequired',
+  ]
   for (const code of codes) {
     for (const lang of ['nl', 'en'] as const) t.ok(messages[lang][`proposals.error.${code}`], `${lang} ${code}`)
   }
-  for (const key of [...TRACKS.map((x) => `track.${x}`), ...THEMES.map((x) => `theme.${x}`)]) t.ok(messages.en[key], key)
+  for (const key of [...TRACKS.map((x) => `track.${x}`), ...THEMES.map((x) => `theme.${x}`)])
+    t.ok(messages.en[key], key)
 })
 
 t.test('references are easy to read aloud: WB- and six characters without 0, O, 1, I or L', async (t) => {
   t.notMatch(REFERENCE_ALPHABET, /[01OIL]/)
-  t.equal(makeReference(() => 0), 'WB-222222')
-  t.equal(makeReference((n) => n - 1), 'WB-ZZZZZZ')
+  t.equal(
+    makeReference(() => 0),
+    'WB-222222',
+  )
+  t.equal(
+    makeReference((n) => n - 1),
+    'WB-ZZZZZZ',
+  )
   let i = 0
-  t.equal(makeReference(() => [5, 12, 1, 18, 7, 22][i++]!), 'WB-7E3M9R')
-  for (let k = 0; k < 200; k++) t.match(makeReference((n) => Math.floor(Math.random() * n)), REFERENCE_PATTERN)
+  t.equal(
+    makeReference(() => [5, 12, 1, 18, 7, 22][i++]!),
+    'WB-7E3M9R',
+  )
+  for (let k = 0; k < 200; k++)
+    t.match(
+      makeReference((n) => Math.floor(Math.random() * n)),
+      REFERENCE_PATTERN,
+    )
   t.notMatch('WB-7K3M9O', REFERENCE_PATTERN)
 })
 
@@ -147,5 +266,8 @@ t.test('a submitter may resubmit only when changes were asked and officials can 
 
 t.test('what an official asked of the submitter stays private; reasons and justifications are public', async (t) => {
   const kinds = ['submitted', 'resubmitted', 'approved', 'rejected', 'changes_requested', 'cost_corrected', 'merged']
-  t.same(kinds.filter((kind) => !messageIsPublic(kind)), ['changes_requested'])
+  t.same(
+    kinds.filter((kind) => !messageIsPublic(kind)),
+    ['changes_requested'],
+  )
 })

@@ -1,11 +1,21 @@
 import t from 'tap'
 import {
-  energyTotals, median, percent, shareAtMost, spendingPerTheme, spendingPerTrack, type FundedFigures,
+  energyTotals,
+  median,
+  percent,
+  shareAtMost,
+  spendingPerTheme,
+  spendingPerTrack,
+  type FundedFigures,
 } from '../../../server/domain/results/statistics.js'
 
 t.test('the median is the middle value, or the mean of the two middle ones, and null for nothing', async (t) => {
   const table: [number[], number | null][] = [
-    [[], null], [[7], 7], [[3, 1, 2], 2], [[4, 1, 3, 2], 2.5], [[480, 0, 10, 10_000, 30], 30],
+    [[], null],
+    [[7], 7],
+    [[3, 1, 2], 2],
+    [[4, 1, 3, 2], 2.5],
+    [[480, 0, 10, 10_000, 30], 30],
   ]
   for (const [values, expected] of table) t.equal(median(values), expected, JSON.stringify(values))
 })
@@ -24,7 +34,13 @@ t.test('the share within a limit counts values equal to the limit', async (t) =>
 })
 
 const project = (over: Partial<FundedFigures>): FundedFigures => ({
-  costCents: 100_00, track: 'social', themes: [], kwhPerYear: null, co2KgPerYear: null, households: null, ...over,
+  costCents: 100_00,
+  track: 'social',
+  themes: [],
+  kwhPerYear: null,
+  co2KgPerYear: null,
+  households: null,
+  ...over,
 })
 
 t.test('energy totals add up the figures that were given and say how many projects gave one', async (t) => {
@@ -54,15 +70,22 @@ t.test('spending per track adds up to the money spent, largest first', async (t)
 })
 
 t.test('a project with several themes counts in full for each theme, once per theme', async (t) => {
-  const spent = spendingPerTheme([
-    project({ costCents: 18_000_00, themes: ['energy-poverty', 'jobs-language'] }),
-    project({ costCents: 4_500_00, themes: ['ageing', 'energy-poverty', 'energy-poverty'] }),
-  ], ['energy-poverty', 'ageing', 'jobs-language'])
+  const spent = spendingPerTheme(
+    [
+      project({ costCents: 18_000_00, themes: ['energy-poverty', 'jobs-language'] }),
+      project({ costCents: 4_500_00, themes: ['ageing', 'energy-poverty', 'energy-poverty'] }),
+    ],
+    ['energy-poverty', 'ageing', 'jobs-language'],
+  )
   t.same(spent, [
     { key: 'energy-poverty', cents: 22_500_00, projects: 2 },
     { key: 'jobs-language', cents: 18_000_00, projects: 1 },
     { key: 'ageing', cents: 4_500_00, projects: 1 },
   ])
   const equal = spendingPerTheme([project({ themes: ['green', 'ageing'] })], ['ageing', 'green'])
-  t.same(equal.map((s) => s.key), ['ageing', 'green'], 'equal amounts follow the given order')
+  t.same(
+    equal.map((s) => s.key),
+    ['ageing', 'green'],
+    'equal amounts follow the given order',
+  )
 })

@@ -1,30 +1,67 @@
 import t from 'tap'
 import {
-  changedSettings, isCalendarDay, readLockedRoundForm, readRoundForm, slugBase, uniqueSlug,
-  type RoundForm, type RoundSettings,
+  changedSettings,
+  isCalendarDay,
+  readLockedRoundForm,
+  readRoundForm,
+  slugBase,
+  uniqueSlug,
+  type RoundForm,
+  type RoundSettings,
 } from '../../../server/domain/rounds/settings.js'
 
 const VALID: RoundForm = {
-  title: '  Wijkbudget Energie  ', neighbourhood: 'Bospolder', description: '', budget: '100.000',
-  ballotFormat: 'knapsack', maxChoices: '', minSpendPercent: '', tallyRule: 'greedy',
-  proposingFrom: '2027-01-10', reviewingFrom: '', votingFrom: '2027-03-01', votingUntil: '2027-03-21', publishOn: '',
+  title: '  Wijkbudget Energie  ',
+  neighbourhood: 'Bospolder',
+  description: '',
+  budget: '100.000',
+  ballotFormat: 'knapsack',
+  maxChoices: '',
+  minSpendPercent: '',
+  tallyRule: 'greedy',
+  proposingFrom: '2027-01-10',
+  reviewingFrom: '',
+  votingFrom: '2027-03-01',
+  votingUntil: '2027-03-21',
+  publishOn: '',
 }
 
 const STORED: RoundSettings = {
-  title: 'Wijkbudget Energie', neighbourhood: 'Bospolder', description: '', budgetCents: 10_000_000,
-  proposingFrom: '2027-01-10', reviewingFrom: null, votingFrom: '2027-03-01', votingUntil: '2027-03-21', publishOn: null,
-  ballotFormat: 'knapsack', maxChoices: null, minSpendPercent: 0, tallyRule: 'greedy',
+  title: 'Wijkbudget Energie',
+  neighbourhood: 'Bospolder',
+  description: '',
+  budgetCents: 10_000_000,
+  proposingFrom: '2027-01-10',
+  reviewingFrom: null,
+  votingFrom: '2027-03-01',
+  votingUntil: '2027-03-21',
+  publishOn: null,
+  ballotFormat: 'knapsack',
+  maxChoices: null,
+  minSpendPercent: 0,
+  tallyRule: 'greedy',
 }
 
-t.test('a complete form becomes settings: trimmed text, cents, days, and defaults for what is left empty', async (t) => {
-  t.same(readRoundForm(VALID), { settings: STORED })
-  const approval = readRoundForm({ ...VALID, ballotFormat: 'approval', maxChoices: ' 5 ', minSpendPercent: 'not used', tallyRule: 'equal-shares' })
-  t.same(approval, { settings: { ...STORED, ballotFormat: 'approval', maxChoices: 5, minSpendPercent: 0, tallyRule: 'equal-shares' } })
-  const knapsack = readRoundForm({ ...VALID, maxChoices: 'not used', minSpendPercent: '80 %' })
-  t.same(knapsack, { settings: { ...STORED, minSpendPercent: 80 } })
-})
+t.test(
+  'a complete form becomes settings: trimmed text, cents, days, and defaults for what is left empty',
+  async (t) => {
+    t.same(readRoundForm(VALID), { settings: STORED })
+    const approval = readRoundForm({
+      ...VALID,
+      ballotFormat: 'approval',
+      maxChoices: ' 5 ',
+      minSpendPercent: 'not used',
+      tallyRule: 'equal-shares',
+    })
+    t.same(approval, {
+      settings: { ...STORED, ballotFormat: 'approval', maxChoices: 5, minSpendPercent: 0, tallyRule: 'equal-shares' },
+    })
+    const knapsack = readRoundForm({ ...VALID, maxChoices: 'not used', minSpendPercent: '80 %' })
+    t.same(knapsack, { settings: { ...STORED, minSpendPercent: 80 } })
+  },
+)
 
-t.test('a round\'s title and neighbourhood are stored on one line, its description keeps its lines', async (t) => {
+t.test("a round's title and neighbourhood are stored on one line, its description keeps its lines", async (t) => {
   t.match(readRoundForm({ ...VALID, title: 'Wijk\r\nVOTES', neighbourhood: 'Bos\npolder', description: 'Een\nTwee' }), {
     settings: { title: 'Wijk VOTES', neighbourhood: 'Bos polder', description: 'Een\nTwee' },
   })
@@ -68,18 +105,28 @@ t.test('each wrong field gets its own reason', async (t) => {
 t.test('all wrong fields are reported at once', async (t) => {
   const result = readRoundForm({})
   t.same('errors' in result && result.errors, {
-    title: 'required', neighbourhood: 'required', budget: 'amount.required', ballotFormat: 'choice', tallyRule: 'choice',
+    title: 'required',
+    neighbourhood: 'required',
+    budget: 'amount.required',
+    ballotFormat: 'choice',
+    tallyRule: 'choice',
   })
 })
 
 t.test('after voting opens, the stored rules are kept and any change to them refuses the edit', async (t) => {
   const { budget: _b, ballotFormat: _f, maxChoices: _k, minSpendPercent: _m, tallyRule: _r, ...withoutRules } = VALID
   t.same(readLockedRoundForm({ ...withoutRules, title: 'Nieuw' }, STORED), { settings: { ...STORED, title: 'Nieuw' } })
-  t.same(readLockedRoundForm({ ...VALID, budget: '100000,00' }, STORED), { settings: STORED }, 'the same amount written otherwise')
+  t.same(
+    readLockedRoundForm({ ...VALID, budget: '100000,00' }, STORED),
+    { settings: STORED },
+    'the same amount written otherwise',
+  )
   const table: [string, RoundForm, string][] = [
-    ['budget', { budget: '1' }, 'budget'], ['budget not an amount', { budget: 'abc' }, 'budget'],
+    ['budget', { budget: '1' }, 'budget'],
+    ['budget not an amount', { budget: 'abc' }, 'budget'],
     ['ballot format', { ballotFormat: 'approval', maxChoices: '3' }, 'ballotFormat'],
-    ['minimum spend', { minSpendPercent: '50' }, 'minSpendPercent'], ['tally rule', { tallyRule: 'equal-shares' }, 'tallyRule'],
+    ['minimum spend', { minSpendPercent: '50' }, 'minSpendPercent'],
+    ['tally rule', { tallyRule: 'equal-shares' }, 'tallyRule'],
   ]
   for (const [name, change, field] of table) {
     const result = readLockedRoundForm({ ...withoutRules, title: 'Nieuw', ...change }, STORED)
@@ -88,14 +135,19 @@ t.test('after voting opens, the stored rules are kept and any change to them ref
   }
   const approval = { ...STORED, ballotFormat: 'approval' as const, maxChoices: 4 }
   const odd = { ...approval, minSpendPercent: 30 }
-  t.same(readLockedRoundForm(withoutRules, odd), { settings: odd }, 'a stored value the form would not produce is kept as it is')
+  t.same(
+    readLockedRoundForm(withoutRules, odd),
+    { settings: odd },
+    'a stored value the form would not produce is kept as it is',
+  )
   const k = readLockedRoundForm({ ...withoutRules, maxChoices: '5' }, approval)
   t.same('errors' in k && k.errors, { maxChoices: 'locked' }, 'K of an approval ballot is locked too')
 })
 
 t.test('changes list only what differs, with old and new values', async (t) => {
   t.same(changedSettings(STORED, { ...STORED, title: 'B', budgetCents: 1 }), {
-    title: { old: 'Wijkbudget Energie', new: 'B' }, budgetCents: { old: 10_000_000, new: 1 },
+    title: { old: 'Wijkbudget Energie', new: 'B' },
+    budgetCents: { old: 10_000_000, new: 1 },
   })
   t.same(changedSettings(STORED, STORED), {})
   t.same(changedSettings(null, STORED).title, { old: null, new: 'Wijkbudget Energie' })
@@ -103,9 +155,13 @@ t.test('changes list only what differs, with old and new values', async (t) => {
 
 t.test('the slug is lowercase ascii with dashes, and numbered when taken', async (t) => {
   const table: [string, string][] = [
-    ['Wijkbudget Energie BTD 2027', 'wijkbudget-energie-btd-2027'], ['  Café à la Crème!  ', 'cafe-a-la-creme'],
-    ['<script>alert(1)</script>', 'script-alert-1-script'], ['طاقة', 'ronde'], ['---', 'ronde'],
-    [`${'woord '.repeat(20)}`, 'woord-woord-woord-woord-woord-woord-woord-woord-woord-woord'], ['x'.repeat(70), 'x'.repeat(60)],
+    ['Wijkbudget Energie BTD 2027', 'wijkbudget-energie-btd-2027'],
+    ['  Café à la Crème!  ', 'cafe-a-la-creme'],
+    ['<script>alert(1)</script>', 'script-alert-1-script'],
+    ['طاقة', 'ronde'],
+    ['---', 'ronde'],
+    [`${'woord '.repeat(20)}`, 'woord-woord-woord-woord-woord-woord-woord-woord-woord-woord'],
+    ['x'.repeat(70), 'x'.repeat(60)],
   ]
   for (const [title, slug] of table) t.equal(slugBase(title), slug, title)
   t.equal(uniqueSlug('btd', new Set()), 'btd')
@@ -115,5 +171,6 @@ t.test('the slug is lowercase ascii with dashes, and numbered when taken', async
 
 t.test('calendar days are real days within reach', async (t) => {
   for (const day of ['2027-01-31', '2028-02-29', '2000-01-01']) t.ok(isCalendarDay(day), day)
-  for (const day of ['2027-02-29', '2027-13-01', '27-01-01', '2027-1-1', '1999-12-31', '2101-01-01', '']) t.notOk(isCalendarDay(day), day)
+  for (const day of ['2027-02-29', '2027-13-01', '27-01-01', '2027-1-1', '1999-12-31', '2101-01-01', ''])
+    t.notOk(isCalendarDay(day), day)
 })

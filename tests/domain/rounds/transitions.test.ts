@@ -1,42 +1,82 @@
 import t from 'tap'
-import { NO_FACTS, transitionFrom, transitionRefusal, unconfirmedWaiting, type TransitionFacts } from '../../../server/domain/rounds/transitions.js'
+import {
+  NO_FACTS,
+  transitionFrom,
+  transitionRefusal,
+  unconfirmedWaiting,
+  type TransitionFacts,
+} from '../../../server/domain/rounds/transitions.js'
 import { PHASES } from '../../../server/domain/rounds/phases.js'
 
 const withApproved: TransitionFacts = { ...NO_FACTS, approvedCount: 1 }
-const waiting = [{ id: 7, reference: 'WB-AAAAAA', title: 'Zonnepanelen' }, { id: 9, reference: 'WB-BBBBBB', title: 'Bankjes' }]
+const waiting = [
+  { id: 7, reference: 'WB-AAAAAA', title: 'Zonnepanelen' },
+  { id: 9, reference: 'WB-BBBBBB', title: 'Bankjes' },
+]
 
 t.test('each phase has one way forward and published is final', async (t) => {
-  t.same(PHASES.map((phase) => transitionFrom(phase)?.to ?? null), ['proposing', 'reviewing', 'voting', 'closed', 'published', null])
+  t.same(
+    PHASES.map((phase) => transitionFrom(phase)?.to ?? null),
+    ['proposing', 'reviewing', 'voting', 'closed', 'published', null],
+  )
   t.equal(transitionFrom('closed')?.by, 'results.publish', 'a round is published only by publishing its result')
 })
 
-t.test('an admin moves a round on unless it is published, or voting would open without an approved proposal', async (t) => {
-  t.equal(transitionRefusal('admin', 'round.advance', 'draft', NO_FACTS), null)
-  t.equal(transitionRefusal('admin', 'round.advance', 'proposing', NO_FACTS), null)
-  t.equal(transitionRefusal('admin', 'round.advance', 'reviewing', NO_FACTS), 'noApproved')
-  t.equal(transitionRefusal('admin', 'round.advance', 'reviewing', withApproved), null)
-  t.equal(transitionRefusal('admin', 'round.advance', 'voting', NO_FACTS), null)
-  t.equal(transitionRefusal('admin', 'round.advance', 'closed', NO_FACTS), 'publishFirst')
-  t.equal(transitionRefusal('admin', 'results.publish', 'closed', NO_FACTS), null)
-  t.equal(transitionRefusal('admin', 'round.advance', 'published', withApproved), 'final')
-  t.equal(transitionRefusal('admin', 'results.publish', 'published', NO_FACTS), 'final')
-})
+t.test(
+  'an admin moves a round on unless it is published, or voting would open without an approved proposal',
+  async (t) => {
+    t.equal(transitionRefusal('admin', 'round.advance', 'draft', NO_FACTS), null)
+    t.equal(transitionRefusal('admin', 'round.advance', 'proposing', NO_FACTS), null)
+    t.equal(transitionRefusal('admin', 'round.advance', 'reviewing', NO_FACTS), 'noApproved')
+    t.equal(transitionRefusal('admin', 'round.advance', 'reviewing', withApproved), null)
+    t.equal(transitionRefusal('admin', 'round.advance', 'voting', NO_FACTS), null)
+    t.equal(transitionRefusal('admin', 'round.advance', 'closed', NO_FACTS), 'publishFirst')
+    t.equal(transitionRefusal('admin', 'results.publish', 'closed', NO_FACTS), null)
+    t.equal(transitionRefusal('admin', 'round.advance', 'published', withApproved), 'final')
+    t.equal(transitionRefusal('admin', 'results.publish', 'published', NO_FACTS), 'final')
+  },
+)
 
 t.test('only admins move rounds: the permission table says who may', async (t) => {
   for (const actor of ['moderator', 'council', 'resident'] as const) {
-    for (const phase of ['draft', 'proposing', 'voting'] as const) t.equal(transitionRefusal(actor, 'round.advance', phase, withApproved), 'forbidden', `${actor} ${phase}`)
+    for (const phase of ['draft', 'proposing', 'voting'] as const)
+      t.equal(transitionRefusal(actor, 'round.advance', phase, withApproved), 'forbidden', `${actor} ${phase}`)
     t.equal(transitionRefusal(actor, 'results.publish', 'closed', NO_FACTS), 'forbidden', `${actor} publish`)
   }
-  t.equal(transitionRefusal('admin', 'results.publish', 'voting', NO_FACTS), 'forbidden', 'publishing is no way out of voting')
+  t.equal(
+    transitionRefusal('admin', 'results.publish', 'voting', NO_FACTS),
+    'forbidden',
+    'publishing is no way out of voting',
+  )
 })
 
-t.test('voting does not open while proposals wait for an answer, unless each is confirmed to go unreviewed', async (t) => {
-  const facts = { ...withApproved, waiting }
-  t.equal(transitionRefusal('admin', 'round.advance', 'reviewing', facts), 'unreviewed')
-  t.same(unconfirmedWaiting(facts).map((p) => p.id), [7, 9])
-  const partly = { ...facts, confirmedUnreviewed: [7] }
-  t.equal(transitionRefusal('admin', 'round.advance', 'reviewing', partly), 'unreviewed', 'a proposal that started waiting after the confirmation still stops it')
-  t.same(unconfirmedWaiting(partly).map((p) => p.id), [9])
-  t.equal(transitionRefusal('admin', 'round.advance', 'reviewing', { ...facts, confirmedUnreviewed: [9, 7] }), null)
-  t.equal(transitionRefusal('admin', 'round.advance', 'reviewing', { ...facts, approvedCount: 0, confirmedUnreviewed: [7, 9] }), 'noApproved')
-})
+t.test(
+  'voting does not open while proposals wait for an answer, unless each is confirmed to go unreviewed',
+  async (t) => {
+    const facts = { ...withApproved, waiting }
+    t.equal(transitionRefusal('admin', 'round.advance', 'reviewing', facts), 'unreviewed')
+    t.same(
+      unconfirmedWaiting(facts).map((p) => p.id),
+      [7, 9],
+    )
+    const partly = { ...facts, confirmedUnreviewed: [7] }
+    t.equal(
+      transitionRefusal('admin', 'round.advance', 'reviewing', partly),
+      'unreviewed',
+      'a proposal that started waiting after the confirmation still stops it',
+    )
+    t.same(
+      unconfirmedWaiting(partly).map((p) => p.id),
+      [9],
+    )
+    t.equal(transitionRefusal('admin', 'round.advance', 'reviewing', { ...facts, confirmedUnreviewed: [9, 7] }), null)
+    t.equal(
+      transitionRefusal('admin', 'round.advance', 'reviewing', {
+        ...facts,
+        approvedCount: 0,
+        confirmedUnreviewed: [7, 9],
+      }),
+      'noApproved',
+    )
+  },
+)

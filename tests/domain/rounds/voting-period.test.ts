@@ -4,8 +4,16 @@ import { timeLeft, votingEndsAt, votingIsOver } from '../../../server/domain/rou
 t.test('voting ends at midnight in Amsterdam after its last day, summer and winter time alike', async (t) => {
   t.same(votingEndsAt('2026-05-31'), new Date('2026-05-31T22:00:00Z'))
   t.same(votingEndsAt('2026-12-31'), new Date('2026-12-31T23:00:00Z'))
-  t.same(votingEndsAt('2026-03-28'), new Date('2026-03-28T23:00:00Z'), 'the night the clocks go forward starts in winter time')
-  t.same(votingEndsAt('2026-10-24'), new Date('2026-10-24T22:00:00Z'), 'the night the clocks go back starts in summer time')
+  t.same(
+    votingEndsAt('2026-03-28'),
+    new Date('2026-03-28T23:00:00Z'),
+    'the night the clocks go forward starts in winter time',
+  )
+  t.same(
+    votingEndsAt('2026-10-24'),
+    new Date('2026-10-24T22:00:00Z'),
+    'the night the clocks go back starts in summer time',
+  )
   t.equal(votingEndsAt(null), null)
 })
 

@@ -1,11 +1,24 @@
 import t from 'tap'
-import { canonicalJson, entryHash, GENESIS_HASH, verifyChain, type ChainedEntry } from '../../../server/domain/security/audit-chain.js'
+import {
+  canonicalJson,
+  entryHash,
+  GENESIS_HASH,
+  verifyChain,
+  type ChainedEntry,
+} from '../../../server/domain/security/audit-chain.js'
 
 function chain(n: number): ChainedEntry[] {
   const entries: ChainedEntry[] = []
   let prev = GENESIS_HASH
   for (let i = 1; i <= n; i++) {
-    const fields = { at: new Date(Date.UTC(2026, 10, 1, 9, i)), officialId: i % 2 ? 1 : null, actor: `a${i}`, action: 'login', object: `official:${i}`, details: { n: i, nested: { b: 2, a: 1 } } }
+    const fields = {
+      at: new Date(Date.UTC(2026, 10, 1, 9, i)),
+      officialId: i % 2 ? 1 : null,
+      actor: `a${i}`,
+      action: 'login',
+      object: `official:${i}`,
+      details: { n: i, nested: { b: 2, a: 1 } },
+    }
     const hash = entryHash(prev, fields)
     entries.push({ ...fields, id: i, prevHash: prev, hash })
     prev = hash
@@ -37,10 +50,27 @@ t.test('any edit, deletion or reordering is found at the first broken entry', as
 })
 
 t.test('the hash does not depend on the key order jsonb gives back', async (t) => {
-  t.equal(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: null } }), '{"a":{"c":null,"d":[1,{"y":2,"z":1}]},"b":1}')
+  t.equal(
+    canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: null } }),
+    '{"a":{"c":null,"d":[1,{"y":2,"z":1}]},"b":1}',
+  )
   const at = new Date()
-  const one = entryHash(GENESIS_HASH, { at, officialId: 1, actor: 'x', action: 'y', object: 'z', details: { a: 1, b: 2 } })
-  const two = entryHash(GENESIS_HASH, { at, officialId: 1, actor: 'x', action: 'y', object: 'z', details: { b: 2, a: 1 } })
+  const one = entryHash(GENESIS_HASH, {
+    at,
+    officialId: 1,
+    actor: 'x',
+    action: 'y',
+    object: 'z',
+    details: { a: 1, b: 2 },
+  })
+  const two = entryHash(GENESIS_HASH, {
+    at,
+    officialId: 1,
+    actor: 'x',
+    action: 'y',
+    object: 'z',
+    details: { b: 2, a: 1 },
+  })
   t.equal(one, two)
   t.match(one, /^[0-9a-f]{64}$/)
 })

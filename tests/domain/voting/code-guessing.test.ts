@@ -1,5 +1,11 @@
 import t from 'tap'
-import { attemptAllowed, attemptKeys, CODE_LIMITS, crossesAddressLimit, crossesBurst } from '../../../server/domain/voting/code-guessing.js'
+import {
+  attemptAllowed,
+  attemptKeys,
+  CODE_LIMITS,
+  crossesAddressLimit,
+  crossesBurst,
+} from '../../../server/domain/voting/code-guessing.js'
 
 const { perBrowser, perAddress, roundBurst } = CODE_LIMITS
 
@@ -8,7 +14,10 @@ t.test('a browser gets a few tries, its address many, and every address only a f
   t.notOk(attemptAllowed({ browser: perBrowser + 1, address: 1, round: 0 }), 'one browser over its limit')
   t.notOk(attemptAllowed({ browser: 1, address: perAddress + 1, round: 0 }), 'an address over its limit')
   t.ok(attemptAllowed({ browser: 1, address: perBrowser, round: roundBurst }))
-  t.notOk(attemptAllowed({ browser: 1, address: perBrowser + 1, round: roundBurst }), 'during a burst the address limit tightens')
+  t.notOk(
+    attemptAllowed({ browser: 1, address: perBrowser + 1, round: roundBurst }),
+    'during a burst the address limit tightens',
+  )
 })
 
 t.test('the lockout and the burst are each reported by exactly one attempt', async (t) => {

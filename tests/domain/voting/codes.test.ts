@@ -1,6 +1,13 @@
 import { randomInt } from 'node:crypto'
 import t from 'tap'
-import { CODE_ALPHABET, CODE_BITS, formatCode, generateCode, hashCode, normaliseCode } from '../../../server/domain/voting/codes.js'
+import {
+  CODE_ALPHABET,
+  CODE_BITS,
+  formatCode,
+  generateCode,
+  hashCode,
+  normaliseCode,
+} from '../../../server/domain/voting/codes.js'
 
 t.test('a code has at least 60 random bits in an alphabet without look-alikes, grouped for reading', async (t) => {
   t.ok(CODE_BITS >= 60, `${CODE_BITS} bits`)

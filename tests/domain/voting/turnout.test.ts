@@ -6,8 +6,14 @@ t.test('each language of the voting page gets its share of the online ballots co
     { rows: [], expected: [] },
     { rows: [{ lang: 'nl', ballots: 3 }], expected: [{ lang: 'nl', ballots: 3, percent: 100 }] },
     {
-      rows: [{ lang: 'nl', ballots: 2 }, { lang: 'ar', ballots: 1 }],
-      expected: [{ lang: 'nl', ballots: 2, percent: 66.7 }, { lang: 'ar', ballots: 1, percent: 33.3 }],
+      rows: [
+        { lang: 'nl', ballots: 2 },
+        { lang: 'ar', ballots: 1 },
+      ],
+      expected: [
+        { lang: 'nl', ballots: 2, percent: 66.7 },
+        { lang: 'ar', ballots: 1, percent: 33.3 },
+      ],
     },
     { rows: [{ lang: 'tr', ballots: 0 }], expected: [{ lang: 'tr', ballots: 0, percent: 0 }] },
   ]
