@@ -16,6 +16,8 @@ export default tseslint.config(
       // async is handed a `done` callback), whether or not their body awaits anything.
       '@typescript-eslint/require-await': 'off',
       // `const { a: _a, ...rest } = x` drops a field on purpose.
+      // Prettier owns the layout and breaks a long chain before `[`, which this rule misreads.
+      'no-unexpected-multiline': 'off',
       '@typescript-eslint/no-unused-vars': [
         'error',
         { ignoreRestSiblings: true, varsIgnorePattern: '^_', argsIgnorePattern: '^_' },
