@@ -43,14 +43,12 @@ export async function inviteOfficial(
       })
       .returning()
     if (access.kind === 'link') {
-      await tx
-        .insert(invitations)
-        .values({
-          officialId: official!.id,
-          tokenHash: access.tokenHash,
-          expiresAt: access.expiresAt,
-          createdBy: actor.id,
-        })
+      await tx.insert(invitations).values({
+        officialId: official!.id,
+        tokenHash: access.tokenHash,
+        expiresAt: access.expiresAt,
+        createdBy: actor.id,
+      })
     }
     await appendAudit(tx, {
       officialId: actor.id,

@@ -224,15 +224,13 @@ export async function addProgressUpdate(
   },
 ): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx
-      .insert(progressUpdates)
-      .values({
-        proposalId: update.proposalId,
-        status: update.status,
-        text: update.text,
-        on: update.on,
-        officialId: update.official.id,
-      })
+    await tx.insert(progressUpdates).values({
+      proposalId: update.proposalId,
+      status: update.status,
+      text: update.text,
+      on: update.on,
+      officialId: update.official.id,
+    })
     await tx
       .update(rounds)
       .set({ progressUpdatesPosted: sql`${rounds.progressUpdatesPosted} + 1` })

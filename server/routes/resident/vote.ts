@@ -122,14 +122,12 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
       if (!votingOpen(round)) return renderClosed(reply, round)
       const typed = typeof request.body?.code === 'string' ? request.body.code : ''
       const refuse = (status: number, errorKey: string) =>
-        reply
-          .code(status)
-          .render('pages/resident/vote-code.hbs', {
-            ...page(request, 'vote.pageTitle.code', round, true),
-            code: typed,
-            errorKey,
-            ...ends(round),
-          })
+        reply.code(status).render('pages/resident/vote-code.hbs', {
+          ...page(request, 'vote.pageTitle.code', round, true),
+          code: typed,
+          errorKey,
+          ...ends(round),
+        })
 
       if (typed.trim() === '') return refuse(422, 'vote.codeRequired')
       // Counted before the look-up, in one statement: simultaneous guesses cannot all slip under the limit.
@@ -247,13 +245,11 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
         const now = await findRoundBySlug(app.db, round.slug)
         if (now && !votingOpen(now)) return renderClosed(reply, now)
         reply.clearCookie(BALLOT_COOKIE, { path: votePath(round) })
-        return reply
-          .code(409)
-          .render('pages/resident/vote-code.hbs', {
-            ...page(request, 'vote.pageTitle.code', round, true),
-            code: '',
-            errorKey: 'vote.codeRevoked',
-          })
+        return reply.code(409).render('pages/resident/vote-code.hbs', {
+          ...page(request, 'vote.pageTitle.code', round, true),
+          code: '',
+          errorKey: 'vote.codeRevoked',
+        })
       }
       reply.clearCookie(BALLOT_COOKIE, { path: votePath(round) })
       if (!stored.replaced) await countBallotLanguage(app.db, round.id, request.lang, randomInt(LANGUAGE_SHARDS))
