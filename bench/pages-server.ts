@@ -17,7 +17,7 @@ import { encode, sendEncoded, type Encoded } from '../server/encoded.js'
 import { publishedSummary } from '../server/data/results.js'
 import { listColumns } from '../server/data/proposals.js'
 import { findRoundBySlug, type Round } from '../server/data/rounds.js'
-import { can } from '../server/domain/access/permissions.js'
+import { can, RESIDENT } from '../server/domain/access/permissions.js'
 import { engine } from '../server/plugins/views.js'
 import { filterView, figuresView, historyView, listView } from '../server/routes/public/proposal-views.js'
 import { resultsView } from '../server/routes/public/results.js'
@@ -126,8 +126,8 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
       render('pages/public/round.hbs', {
         title: round.title,
         round: roundView(round),
-        canPropose: can('resident', 'proposal.submit', round.phase),
-        canVote: can('resident', 'ballot.cast', round.phase),
+        canPropose: can(RESIDENT, 'proposal.submit', round.phase),
+        canVote: can(RESIDENT, 'ballot.cast', round.phase),
         filter: filterView({}),
         list: listView(proposals as never, {}),
         oob: false,

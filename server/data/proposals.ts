@@ -5,6 +5,7 @@ import { proposals, rounds } from '../../db/schema.js'
 import { makeReference, type ProposalFields, type Theme, type Track } from '../domain/proposals/rules.js'
 import { addProposalEvent } from './proposal-events.js'
 import type { Round } from './rounds.js'
+import type { Phase } from '../domain/rounds/phases.js'
 
 export type Proposal = typeof proposals.$inferSelect
 
@@ -99,13 +100,13 @@ export async function findProposalLink(db: Db, id: number): Promise<{ reference:
 const REFERENCE_TRIES = 5
 
 /**
- * Stores a new proposal and its 'submitted' event in one transaction, if the round still takes
- * proposals (its row is share-locked, so a phase move waits for the insert or goes first).
+ * Stores a new proposal and its 'submitted' event in one transaction, if the round is still in
+ * one of `openIn` (its row is share-locked, so a phase move waits for the insert or goes first).
  * References are short enough to read aloud, so two may collide: then the insert is tried again.
  */
 export async function createProposal(
   db: Db,
-  input: { roundId: number; isOpen: (round: Round) => boolean; lang: string; fields: ProposalFields; now: Date },
+  input: { roundId: number; openIn: readonly Phase[]; lang: string; fields: ProposalFields; now: Date },
   newReference: () => string = () => makeReference(randomInt),
 ): Promise<{ reference: string; statusToken: string } | null> {
   for (let attempt = 1; ; attempt++) {
@@ -113,7 +114,7 @@ export async function createProposal(
     try {
       return await db.transaction(async (tx) => {
         const [round] = await tx.select().from(rounds).where(eq(rounds.id, input.roundId)).for('share')
-        if (!round || !input.isOpen(round)) return null
+        if (!round || !input.openIn.includes(round.phase)) return null
         const [row] = await tx
           .insert(proposals)
           .values({

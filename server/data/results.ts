@@ -12,7 +12,7 @@ import {
 import type { TallyResult, TallyRule } from '../domain/tally/tally.js'
 import { tallyInThread } from '../tally-thread.js'
 import { NO_FACTS, transitionRefusal } from '../domain/rounds/transitions.js'
-import type { Role } from '../domain/access/permissions.js'
+import { official as asOfficial, type Role } from '../domain/access/permissions.js'
 import { appendAudit } from './audit.js'
 import { OUTCOME_VERSION, readOutcome, StoredOutcomeError } from './result-outcome.js'
 import type { Round } from './rounds.js'
@@ -128,7 +128,7 @@ export async function publishResult(
 ): Promise<PublishOutcome> {
   return db.transaction(async (tx) => {
     const [round] = await tx.select().from(rounds).where(eq(rounds.id, roundId)).for('update')
-    if (!round || transitionRefusal(official.role, 'results.publish', round.phase, NO_FACTS))
+    if (!round || transitionRefusal(asOfficial(official.role, official.id), 'results.publish', round.phase, NO_FACTS))
       return { refused: 'notClosed' as const }
     // Counted, exported and fingerprinted from the one set of ballots read here, so no revocation
     // in between can make them differ.

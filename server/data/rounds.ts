@@ -10,7 +10,7 @@ import {
   type TransitionRefusal,
   type WaitingProposal,
 } from '../domain/rounds/transitions.js'
-import { phasesWhere, type Role } from '../domain/access/permissions.js'
+import { official as asOfficial, phasesWhere, RESIDENT, type Role } from '../domain/access/permissions.js'
 import type { Phase } from '../domain/rounds/phases.js'
 import { changedSettings, slugBase, uniqueSlug, type Changes, type RoundSettings } from '../domain/rounds/settings.js'
 import { appendAudit } from './audit.js'
@@ -42,7 +42,7 @@ const publicRounds = preparedPer((db) =>
   db
     .select()
     .from(rounds)
-    .where(inArray(rounds.phase, phasesWhere('resident', 'round.view')))
+    .where(inArray(rounds.phase, phasesWhere(RESIDENT, 'round.view')))
     .orderBy(asc(rounds.id))
     .prepare('public_rounds'),
 )
@@ -57,7 +57,7 @@ export async function findRound(db: Db, id: number): Promise<Round | undefined> 
 }
 
 /** Reads a round inside a transaction and holds it until commit, so an edit and a phase move never cross. */
-async function lockRound(tx: Db, id: number): Promise<Round | undefined> {
+export async function lockRound(tx: Db, id: number): Promise<Round | undefined> {
   const [row] = await tx.select().from(rounds).where(eq(rounds.id, id)).for('update')
   return row
 }
@@ -95,37 +95,23 @@ export async function createRound(db: Db, settings: RoundSettings, official: Off
   })
 }
 
-export type EditOutcome<R> =
-  { kind: 'notFound' } | { kind: 'refused'; round: Round; refusal: R } | { kind: 'saved'; round: Round }
-
-/**
- * Edits a round under its row lock, so a phase move cannot slip in between reading and writing:
- * `decide` sees the round as it is now and returns the new settings or why not.
- */
-export async function editRound<R>(
-  db: Db,
-  id: number,
+/** Stores a round's changed settings with their audit entry. Call inside the transaction that locked the round. */
+export async function saveRoundSettings(
+  tx: Db,
+  round: Round,
+  settings: RoundSettings,
   official: Official,
-  decide: (round: Round) => { settings: RoundSettings } | { refusal: R },
-): Promise<EditOutcome<R>> {
-  return db.transaction(async (tx): Promise<EditOutcome<R>> => {
-    const round = await lockRound(tx, id)
-    if (!round) return { kind: 'notFound' }
-    const decision = decide(round)
-    if ('refusal' in decision) return { kind: 'refused', round, refusal: decision.refusal }
-    const changes: Changes = changedSettings(round, decision.settings)
-    // Saving an unchanged form changes nothing, so there is nothing to audit.
-    if (Object.keys(changes).length > 0) {
-      await tx.update(rounds).set(decision.settings).where(eq(rounds.id, round.id))
-      await appendAudit(tx, {
-        officialId: official.id,
-        actor: official.email,
-        action: 'round.edit',
-        object: `round:${round.id}`,
-        details: { changes },
-      })
-    }
-    return { kind: 'saved', round }
+): Promise<void> {
+  const changes: Changes = changedSettings(round, settings)
+  // Saving an unchanged form changes nothing, so there is nothing to audit.
+  if (Object.keys(changes).length === 0) return
+  await tx.update(rounds).set(settings).where(eq(rounds.id, round.id))
+  await appendAudit(tx, {
+    officialId: official.id,
+    actor: official.email,
+    action: 'round.edit',
+    object: `round:${round.id}`,
+    details: { changes },
   })
 }
 
@@ -164,7 +150,7 @@ export async function advanceRound(
     if (!round) return 'notFound'
     if (round.phase !== from) return 'stale'
     const facts = await transitionFacts(tx, id, input.confirmedUnreviewed)
-    const refusal = transitionRefusal(official.role, 'round.advance', from, facts)
+    const refusal = transitionRefusal(asOfficial(official.role, official.id), 'round.advance', from, facts)
     if (refusal) return refusal
     const to = transitionFrom(from)!.to
     // The form says which phase the admin saw: only a round still there moves, so a replay finds nothing to do.

@@ -1,7 +1,7 @@
 import { desc, inArray } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { auditLog, officials } from '../../db/schema.js'
-import { canAtAll, ROLES } from '../domain/access/permissions.js'
+import { canAtAll, official, ROLES } from '../domain/access/permissions.js'
 import { SECURITY_ACTIONS, type SecurityAction } from '../domain/security/events.js'
 import { recordAudit } from './audit.js'
 
@@ -39,7 +39,7 @@ export function listSecurityEvents(db: Db, limit = 200) {
 
 /** Who is told about a burst: every official allowed to see the security page. */
 export async function securityRecipients(db: Db): Promise<string[]> {
-  const roles = ROLES.filter((role) => canAtAll(role, 'security.view'))
+  const roles = ROLES.filter((role) => canAtAll(official(role), 'security.view'))
   const rows = await db.select({ email: officials.email }).from(officials).where(inArray(officials.role, roles))
   return rows.map((r) => r.email)
 }

@@ -3,7 +3,17 @@ import fp from 'fastify-plugin'
 import { findOfficial } from '../data/officials.js'
 import type { Proposal, PublicProposal } from '../data/proposals.js'
 import type { Round } from '../data/rounds.js'
-import { canAtAll, type Action, type Actor, type Role } from '../domain/access/permissions.js'
+import {
+  can,
+  canAtAll,
+  isView,
+  official,
+  RESIDENT,
+  type Action,
+  type Actor,
+  type Role,
+} from '../domain/access/permissions.js'
+import { phaseAt } from '../domain/rounds/phases.js'
 import { officialGate, stepUpNeeded, type Gate } from '../domain/access/second-factor.js'
 import { SecretBox } from '../secret-box.js'
 
@@ -32,6 +42,8 @@ declare module 'fastify' {
     official: SignedInOfficial | null
     /** What a signed-in official must do before anything else ('ok' when nothing). */
     officialGate: Gate
+    /** Who is asking, as the route folder's guard sees them: the signed-in official, or a resident. */
+    actor: Actor
     /** What the path names, loaded by the route folder's guard before the handler runs. */
     round: Round | null
     proposal: Proposal | null
@@ -44,8 +56,14 @@ declare module 'fastify' {
     officialMfa: 'required' | 'optional'
   }
   interface FastifyContextConfig {
-    /** The permission this route needs; its folder's guard asks the permission table about it. */
-    action?: Action
+    /** The permission this route needs (or one of several); its folder's guard asks the permission table about it. */
+    action?: Action | readonly Action[]
+    /**
+     * The answer when the guard refuses the action for the round the path names: a page that says
+     * why (voting closed, proposals closed). Without one, a page to read does not exist (404) and
+     * an action is forbidden (403).
+     */
+    refuse?: (request: FastifyRequest, reply: FastifyReply) => unknown
   }
 }
 
@@ -61,9 +79,10 @@ const GATE_PAGES: Record<Exclude<Gate, 'ok'>, string> = {
   verify: '/login/code',
 }
 
-/** Who is asking: the signed-in official's role, or a resident. */
-export function actorOf(request: FastifyRequest): Actor {
-  return request.official?.role ?? 'resident'
+/** The signed-in official; the official folder's guard admits no one else. */
+export function theOfficial(request: FastifyRequest): SignedInOfficial {
+  if (!request.official) throw new Error(`no official signed in for ${request.routeOptions.url}`)
+  return request.official
 }
 
 /** The round the guard loaded; a route under a round's path always has one. */
@@ -86,7 +105,10 @@ export function thePublicProposal(request: FastifyRequest): PublicProposal {
  * The official folder's admission, before any body is read: signed in, past the gate (a password
  * to change, an app to enrol, a code to confirm), and allowed `action` in some phase.
  */
-export async function admitOfficial(request: FastifyRequest, reply: FastifyReply, action: Action) {
+const anyOf = (action: Action | readonly Action[]): readonly Action[] =>
+  typeof action === 'string' ? [action] : action
+
+export async function admitOfficial(request: FastifyRequest, reply: FastifyReply, action: Action | readonly Action[]) {
   const isPage = request.method === 'GET' || request.method === 'HEAD'
   if (!request.official) {
     // A page asks the person to log in; an action by someone not logged in is simply forbidden.
@@ -100,7 +122,44 @@ export async function admitOfficial(request: FastifyRequest, reply: FastifyReply
     if (!isPage) throw new ForbiddenError()
     return reply.redirect(gate === 'verify' ? `${page}?next=${encodeURIComponent(request.url)}` : page, 303)
   }
-  if (!canAtAll(request.official.role, action)) throw new ForbiddenError()
+  if (!anyOf(action).some((one) => canAtAll(request.actor, one))) throw new ForbiddenError()
+}
+
+/**
+ * Whether the asker may do `action` now to what the guard loaded: the round in the phase it is in
+ * at this moment, and the proposal where ownership matters. Also what a page's links are shown by.
+ */
+export function allowed(request: FastifyRequest, action: Action, now = new Date()): boolean {
+  const round = theRound(request)
+  const proposalId = request.proposal?.id ?? request.publicProposal?.id
+  return can(request.actor, action, phaseAt(round, now), { proposalId })
+}
+
+/** Whether the asker may do `action` in some round: the menus and pages not tied to one round. */
+export function allowedAtAll(request: FastifyRequest, action: Action): boolean {
+  return canAtAll(request.actor, action)
+}
+
+/** What any resident may do in `round` now: the links a page offers to the public. */
+export function residentsMay(round: Round, action: Action, now = new Date()): boolean {
+  return can(RESIDENT, action, phaseAt(round, now))
+}
+
+/**
+ * The last step of every folder's guard, once what the path names is loaded: the route's declared
+ * action, asked of the permission table once. Refused, the route's declared page answers; without
+ * one, a page to read does not exist and an action is forbidden.
+ */
+export async function decide(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+  const { action, refuse } = request.routeOptions.config
+  if (!action || !request.round || anyOf(action).some((one) => allowed(request, one))) return
+  if (refuse) {
+    await refuse(request, reply)
+    return reply
+  }
+  if (!anyOf(action).every(isView) && request.actor.kind === 'official') throw new ForbiddenError()
+  reply.callNotFound()
+  return reply
 }
 
 export interface AuthOptions {
@@ -115,6 +174,8 @@ export default fp<AuthOptions>(
     app.decorate('officialMfa', opts.officialMfa)
     app.decorateRequest('official', null)
     app.decorateRequest('officialGate', 'ok')
+    // Set on every request by the hook below (a decorated object would be shared by all requests).
+    app.decorateRequest('actor', null as never)
     app.decorateRequest('round', null)
     app.decorateRequest('proposal', null)
     app.decorateRequest('publicProposal', null)
@@ -122,6 +183,7 @@ export default fp<AuthOptions>(
     // The one place that decides who is signed in: a deactivated official's session is worth nothing.
     // Known before the body is read, so a guard on onRequest refuses a stranger's upload unread.
     app.addHook('onRequest', async (request: FastifyRequest) => {
+      request.actor = RESIDENT
       const id = request.session.officialId
       if (id === undefined) return
       const row = await findOfficial(app.db, id)
@@ -129,6 +191,7 @@ export default fp<AuthOptions>(
       const now = Date.now()
       const enrolled = row.totpEnabledAt !== null
       request.official = { id: row.id, name: row.name, email: row.email, role: row.role, enrolled }
+      request.actor = official(row.role, row.id)
       request.officialGate = officialGate({
         mustChangePassword: row.mustChangePassword,
         enrolled,

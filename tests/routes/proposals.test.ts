@@ -641,7 +641,7 @@ t.test('a reference already taken is tried again with another; nothing half-stor
   const offered = [row.reference, 'WB-2345AB']
   const created = await createProposal(
     db,
-    { roundId: round!.id, isOpen: () => true, lang: 'nl', fields: result.fields, now: new Date() },
+    { roundId: round!.id, openIn: [round!.phase], lang: 'nl', fields: result.fields, now: new Date() },
     () => offered.shift()!,
   )
   t.equal(created?.reference, 'WB-2345AB')

@@ -2,52 +2,82 @@ import { PHASES, type Phase } from '../rounds/phases.js'
 
 export const ROLES = ['admin', 'moderator', 'coach', 'council'] as const
 export type Role = (typeof ROLES)[number]
-export type Actor = Role | 'resident'
+
+/** What a resident holds that makes something theirs: today the secret status link of a proposal they sent in. */
+export interface Holding {
+  statusLinkOf: number
+}
+
+/**
+ * Who is asking: a signed-in official with a role, or a resident (an anonymous visitor holds nothing).
+ * Officials reading public pages ask as residents: they see what every resident sees.
+ */
+export type Actor = { kind: 'official'; id: number; role: Role } | { kind: 'resident'; holds?: Holding }
+
+export const RESIDENT: Actor = { kind: 'resident' }
+
+export function official(role: Role, id = 0): Actor {
+  return { kind: 'official', id, role }
+}
+
+/** What an action is done to, where ownership matters. */
+export interface Subject {
+  proposalId?: number
+}
+
+/** Who a rule names: a role, any resident, or the resident holding the subject proposal's status link. */
+type Party = Role | 'resident' | 'submitter'
 
 const ANY_PHASE = PHASES
 const BEFORE_PUBLISHED: readonly Phase[] = ['draft', 'proposing', 'reviewing', 'voting', 'closed']
 // A draft is the admins' own until it opens for proposals: residents cannot even see that it exists.
 const PUBLIC_PHASES: readonly Phase[] = ['proposing', 'reviewing', 'voting', 'closed', 'published']
-const STAFF: readonly Actor[] = ['admin', 'moderator']
-const OFFICIALS: readonly Actor[] = ROLES
-const EVERYONE: readonly Actor[] = [...ROLES, 'resident']
+const STAFF: readonly Party[] = ['admin', 'moderator']
+const OFFICIALS: readonly Party[] = ROLES
+const EVERYONE: readonly Party[] = [...ROLES, 'resident']
 
 /** Who may do what, in which phase: the one permission table. */
 const TABLE = {
-  'dashboard.view': { actors: OFFICIALS, phases: ANY_PHASE },
-  'audit.view': { actors: OFFICIALS, phases: ANY_PHASE },
-  'account.own': { actors: OFFICIALS, phases: ANY_PHASE },
-  'security.view': { actors: ['admin'], phases: ANY_PHASE },
-  'round.view': { actors: EVERYONE, phases: ANY_PHASE, residents: PUBLIC_PHASES },
-  'moderation.view': { actors: OFFICIALS, phases: ANY_PHASE },
+  'dashboard.view': { parties: OFFICIALS, phases: ANY_PHASE },
+  'audit.view': { parties: OFFICIALS, phases: ANY_PHASE },
+  'account.own': { parties: OFFICIALS, phases: ANY_PHASE },
+  'security.view': { parties: ['admin'], phases: ANY_PHASE },
+  'round.view': { parties: EVERYONE, phases: ANY_PHASE, residents: PUBLIC_PHASES },
+  'moderation.view': { parties: OFFICIALS, phases: ANY_PHASE },
   // Submitters' names, e-mail addresses and phone numbers are for those who answer them.
-  'contact.view': { actors: STAFF, phases: ANY_PHASE },
-  'turnout.view': { actors: OFFICIALS, phases: ANY_PHASE },
+  'contact.view': { parties: STAFF, phases: ANY_PHASE },
+  'turnout.view': { parties: OFFICIALS, phases: ANY_PHASE },
   // Nobody, officials included, sees a result before it is published; admins preview the count when voting closed.
-  'results.view': { actors: EVERYONE, phases: ['published'] },
-  'officials.manage': { actors: ['admin'], phases: ANY_PHASE },
-  'officials.review': { actors: ['admin'], phases: ANY_PHASE },
-  'audit.export': { actors: ['admin'], phases: ANY_PHASE },
-  'round.create': { actors: ['admin'], phases: ANY_PHASE },
-  'round.edit': { actors: ['admin'], phases: BEFORE_PUBLISHED },
-  'helpdesk.edit': { actors: ['admin'], phases: ANY_PHASE },
-  'round.advance': { actors: ['admin'], phases: BEFORE_PUBLISHED },
-  'proposal.submit': { actors: ['resident'], phases: ['proposing'] },
-  'proposal.moderate': { actors: STAFF, phases: ['proposing', 'reviewing'] },
-  'codes.manage': { actors: ['admin'], phases: ['draft', 'proposing', 'reviewing', 'voting'] },
-  'ballot.cast': { actors: ['resident'], phases: ['voting'] },
+  'results.view': { parties: EVERYONE, phases: ['published'] },
+  'officials.manage': { parties: ['admin'], phases: ANY_PHASE },
+  'officials.review': { parties: ['admin'], phases: ANY_PHASE },
+  'audit.export': { parties: ['admin'], phases: ANY_PHASE },
+  'round.create': { parties: ['admin'], phases: ANY_PHASE },
+  'round.edit': { parties: ['admin'], phases: BEFORE_PUBLISHED },
+  'helpdesk.edit': { parties: ['admin'], phases: ANY_PHASE },
+  'round.advance': { parties: ['admin'], phases: BEFORE_PUBLISHED },
+  'proposal.submit': { parties: ['resident'], phases: ['proposing'] },
+  // The submitter follows their proposal through its secret link in every phase...
+  'proposal.follow': { parties: ['submitter'], phases: ANY_PHASE },
+  // ...and answers a request for changes while moderators can still take the answer.
+  'proposal.resubmit': { parties: ['submitter'], phases: ['proposing', 'reviewing'] },
+  'proposal.moderate': { parties: STAFF, phases: ['proposing', 'reviewing'] },
+  'codes.view': { parties: ['admin'], phases: ANY_PHASE },
+  'codes.manage': { parties: ['admin'], phases: ['draft', 'proposing', 'reviewing', 'voting'] },
+  'ballot.cast': { parties: ['resident'], phases: ['voting'] },
   // The paper ballot can be printed for the community centre before voting opens.
-  'ballot.print': { actors: ['resident'], phases: ['reviewing', 'voting'] },
-  'ballot.enter-paper': { actors: STAFF, phases: ['voting'] },
-  'results.preview': { actors: ['admin'], phases: ['closed'] },
-  'results.publish': { actors: ['admin'], phases: ['closed'] },
+  'ballot.print': { parties: ['resident'], phases: ['reviewing', 'voting'] },
+  'paper.view': { parties: STAFF, phases: ANY_PHASE },
+  'ballot.enter-paper': { parties: STAFF, phases: ['voting'] },
+  'results.preview': { parties: ['admin'], phases: ['closed'] },
+  'results.publish': { parties: ['admin'], phases: ['closed'] },
   // Language coaches and moderators translate proposals' titles and summaries once they are public.
-  'proposal.translate': { actors: ['moderator', 'coach'], phases: PUBLIC_PHASES },
-  'progress.post': { actors: STAFF, phases: ['published'] },
+  'proposal.translate': { parties: ['moderator', 'coach'], phases: PUBLIC_PHASES },
+  'progress.post': { parties: STAFF, phases: ['published'] },
 } as const satisfies Record<string, Rule>
 
 interface Rule {
-  actors: readonly Actor[]
+  parties: readonly Party[]
   phases: readonly Phase[]
   /** Where residents' phases differ from officials' (what the public may see of a round). */
   residents?: readonly Phase[]
@@ -56,15 +86,22 @@ interface Rule {
 export type Action = keyof typeof TABLE
 export const ACTIONS = Object.keys(TABLE) as Action[]
 
-export function can(actor: Actor, action: Action, phase: Phase): boolean {
-  const rule: Rule = TABLE[action]
-  const phases = actor === 'resident' ? (rule.residents ?? rule.phases) : rule.phases
-  return rule.actors.includes(actor) && phases.includes(phase)
+function plays(actor: Actor, party: Party, subject: Subject | undefined): boolean {
+  if (actor.kind === 'official') return actor.role === party
+  if (party === 'resident') return true
+  return party === 'submitter' && subject?.proposalId !== undefined && actor.holds?.statusLinkOf === subject.proposalId
 }
 
-/** For routes that are not tied to one round's phase (dashboards, accounts). */
-export function canAtAll(actor: Actor, action: Action): boolean {
-  return PHASES.some((phase) => can(actor, action, phase))
+/** Whether `actor` may do `action` in a round in `phase`, to `subject` where the action is about what someone holds. */
+export function can(actor: Actor, action: Action, phase: Phase, subject?: Subject): boolean {
+  const rule: Rule = TABLE[action]
+  const phases = actor.kind === 'resident' ? (rule.residents ?? rule.phases) : rule.phases
+  return phases.includes(phase) && rule.parties.some((party) => plays(actor, party, subject))
+}
+
+/** For what is not tied to one round's phase (dashboards, accounts). */
+export function canAtAll(actor: Actor, action: Action, subject?: Subject): boolean {
+  return PHASES.some((phase) => can(actor, action, phase, subject))
 }
 
 /** Reading, not acting: refused, a page to read does not exist for whoever asks. */

@@ -1,8 +1,5 @@
 import { parseEuros } from '../common/money.js'
-import { canResubmit, type ProposalStatus } from './moderation.js'
-import { can } from '../access/permissions.js'
 import { singleLine } from '../common/text.js'
-import type { Phase } from '../rounds/phases.js'
 
 export const TRACKS = ['financial-technical', 'social', 'spatial'] as const
 export type Track = (typeof TRACKS)[number]
@@ -211,11 +208,6 @@ export function makeReference(pick: (n: number) => number): string {
 /** Status tokens are 24 random bytes in base64url; anything else cannot be one, so it is not looked up. */
 export function isStatusToken(value: string): boolean {
   return /^[A-Za-z0-9_-]{32}$/.test(value)
-}
-
-/** The submitter may fix their idea only while officials can still review it, or it would wait for ever. */
-export function resubmissionOpen(status: ProposalStatus, phase: Phase): boolean {
-  return canResubmit(status) && can('moderator', 'proposal.moderate', phase)
 }
 
 /**

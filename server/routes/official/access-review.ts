@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { lastAccessReview, listOfficialsForReview, recordAccessReview } from '../../data/accounts.js'
 import { accessReviewDue } from '../../domain/access/accounts.js'
 import { ReviewQuery } from './schemas.js'
+import { theOfficial } from '../../plugins/auth.js'
 
 /** The yearly access review: who can do what, and since when nobody looked. */
 export default async function reviewRoutes(fastify: FastifyInstance) {
@@ -27,7 +28,7 @@ export default async function reviewRoutes(fastify: FastifyInstance) {
 
   app.post('/accounts/review', { config: { action: 'officials.review' } }, async (request, reply) => {
     const officials = await listOfficialsForReview(app.db)
-    await recordAccessReview(app.db, request.official!, officials.length)
+    await recordAccessReview(app.db, theOfficial(request), officials.length)
     return reply.redirect('/official/accounts/review?done=1', 303)
   })
 }

@@ -7,11 +7,12 @@ import { COMMON_PASSWORDS, hashPassword, verifyPassword } from '../../passwords.
 import { LOCK_MINUTES, MAX_FAILED_LOGINS } from '../shared/verify-code.js'
 import type { FieldErrors } from '../forms.js'
 import { PasswordChangeForm } from './schemas.js'
+import { theOfficial } from '../../plugins/auth.js'
 
 export default async function passwordRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const render = async (request: FastifyRequest, reply: FastifyReply, errors: FieldErrors = {}) => {
-    const row = await findOfficial(app.db, request.official!.id)
+    const row = await findOfficial(app.db, theOfficial(request).id)
     return reply.render('pages/official/account/password.hbs', {
       title: app.translate(request.lang, 'account.password.title'),
       temporary: row?.mustChangePassword ?? false,
@@ -32,7 +33,7 @@ export default async function passwordRoutes(fastify: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const official = request.official!
+      const official = theOfficial(request)
       // Passwords are never re-rendered: a refused form comes back with its fields empty.
       if (request.validationError) return render(request, reply.code(422), { password: 'password.tooLong' })
       const { current = '', password = '', repeat = '' } = request.body

@@ -8,6 +8,7 @@ import { checkCode, groupsOfFour, otpauthUri, secretFromBytes } from '../../doma
 import { sha256 } from '../../passwords.js'
 import { verifySecondFactor } from '../shared/verify-code.js'
 import { EnrolForm, RecoveryForm } from './schemas.js'
+import { theOfficial } from '../../plugins/auth.js'
 
 const ISSUER = 'Wijkbudget'
 
@@ -24,7 +25,7 @@ export default async function enrolmentRoutes(fastify: FastifyInstance) {
   }
 
   async function renderEnrol(request: FastifyRequest, reply: FastifyReply, messageKey?: string) {
-    const official = request.official!
+    const official = theOfficial(request)
     const secret = await pendingSecret(official.id)
     // Loaded when an official enrols, not held by every instance.
     const { default: QRCode } = await import('qrcode')
@@ -43,7 +44,7 @@ export default async function enrolmentRoutes(fastify: FastifyInstance) {
   }
 
   app.get('/account/second-factor', { config: { action: 'account.own' } }, async (request, reply) => {
-    if (request.official!.enrolled) return reply.redirect('/official/account', 303)
+    if (theOfficial(request).enrolled) return reply.redirect('/official/account', 303)
     return renderEnrol(request, reply)
   })
 
@@ -55,7 +56,7 @@ export default async function enrolmentRoutes(fastify: FastifyInstance) {
       attachValidation: true,
     },
     async (request, reply) => {
-      const official = request.official!
+      const official = theOfficial(request)
       if (official.enrolled) return reply.redirect('/official/account', 303)
       const secret = await pendingSecret(official.id)
       const check = checkCode(secret, request.validationError ? '' : (request.body.code ?? ''), Date.now(), null)
@@ -84,7 +85,7 @@ export default async function enrolmentRoutes(fastify: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const official = request.official!
+      const official = theOfficial(request)
       const row = (await findOfficial(app.db, official.id))!
       if (!row.totpEnabledAt) return reply.redirect('/official/account/second-factor', 303)
       const result = await verifySecondFactor(app, row, {

@@ -6,6 +6,7 @@ import { endAllOfficialSessions, endOfficialSession, listOfficialSessions } from
 import passwordRoutes from './account-password.js'
 import enrolmentRoutes from './account-second-factor.js'
 import { AccountQuery, EndSessionForm } from './schemas.js'
+import { theOfficial } from '../../plugins/auth.js'
 
 /** An official's own account: password, second factor, sessions. */
 export default async function accountRoutes(fastify: FastifyInstance) {
@@ -18,7 +19,7 @@ export default async function accountRoutes(fastify: FastifyInstance) {
       attachValidation: true,
     },
     async (request, reply) => {
-      const official = request.official!
+      const official = theOfficial(request)
       const query = request.validationError ? {} : request.query
       const sessions = await listOfficialSessions(app.db, official.id, request.session.sessionId)
       return reply.header('Cache-Control', 'no-store').render('pages/official/account/index.hbs', {
@@ -40,7 +41,7 @@ export default async function accountRoutes(fastify: FastifyInstance) {
       schema: { body: EndSessionForm },
     },
     async (request, reply) => {
-      const official = request.official!
+      const official = theOfficial(request)
       if (await endOfficialSession(app.db, official.id, request.body.session)) {
         await recordAudit(app.db, {
           officialId: official.id,
@@ -54,7 +55,7 @@ export default async function accountRoutes(fastify: FastifyInstance) {
   )
 
   app.post('/account/sessions/end-others', { config: { action: 'account.own' } }, async (request, reply) => {
-    const official = request.official!
+    const official = theOfficial(request)
     const ended = await endAllOfficialSessions(app.db, official.id, request.session.sessionId)
     await recordAudit(app.db, {
       officialId: official.id,

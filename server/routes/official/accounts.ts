@@ -17,12 +17,13 @@ import { fieldErrors, type FieldErrors } from '../forms.js'
 import auditExportRoutes from './audit-export.js'
 import reviewRoutes from './access-review.js'
 import { AccountChangePath, INVITE_METHODS, InviteForm, OfficialPath, RoleForm } from './schemas.js'
+import { theOfficial } from '../../plugins/auth.js'
 
 /** Admins manage officials: invite, change role, deactivate and reactivate, reset a second factor. */
 export default async function accountsRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   async function renderList(request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) {
-    const me = request.official!
+    const me = theOfficial(request)
     const rows = await listOfficialsForReview(app.db)
     return reply.header('Cache-Control', 'no-store').render('pages/official/accounts/index.hbs', {
       title: app.translate(request.lang, 'accounts.title'),
@@ -59,7 +60,7 @@ export default async function accountsRoutes(fastify: FastifyInstance) {
         method === 'link'
           ? { kind: 'link' as const, tokenHash: sha256(token), expiresAt: invitationExpiry(new Date()) }
           : { kind: 'password' as const, passwordHash: await hashPassword(password) }
-      const official = await inviteOfficial(app.db, request.official!, person, access)
+      const official = await inviteOfficial(app.db, theOfficial(request), person, access)
       if (!official) return refuse({ email: 'accounts.emailTaken' })
       // The link or password is shown in this response only; the database keeps a hash.
       return reply.header('Cache-Control', 'no-store').render('pages/official/accounts/invited.hbs', {
@@ -72,7 +73,7 @@ export default async function accountsRoutes(fastify: FastifyInstance) {
   )
 
   async function change(request: FastifyRequest, reply: FastifyReply, targetId: number, what: AccountChange) {
-    const me = request.official!
+    const me = theOfficial(request)
     const problem =
       what.kind === 'reset-second-factor'
         ? await resetOther(me, targetId)

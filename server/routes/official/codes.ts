@@ -2,8 +2,9 @@ import { randomInt } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { countCodes, listCodeBatches } from '../../data/voting-codes.js'
-import { findRound, type Round } from '../../data/rounds.js'
-import { insertCodeBatch, revokeCode } from '../../data/voting-codes.js'
+import type { Round } from '../../data/rounds.js'
+import { revokeCode } from '../../data/voting-codes.js'
+import { issueCodeBatch } from '../../usecases/codes.js'
 import {
   checkBatch,
   MAX_CODES,
@@ -11,10 +12,9 @@ import {
   MAX_QR_CODES,
   parseCodeCount,
 } from '../../domain/voting/code-batch.js'
-import { can } from '../../domain/access/permissions.js'
 import { generateCode, hashCode, normaliseCode } from '../../domain/voting/codes.js'
 import { formatNumber } from '../../formatters.js'
-import { theRound } from '../../plugins/auth.js'
+import { allowed, theOfficial, theRound } from '../../plugins/auth.js'
 import { wantsFragment } from '../../plugins/views.js'
 import { fieldErrors, summaryItems } from '../forms.js'
 import { codesZip, votingUrl } from './codes-export.js'
@@ -33,7 +33,10 @@ const AFTER_SUBMIT = 'submit from:body delay:2s'
 
 export default async function codesRoutes(fastify: FastifyInstance, opts: { codeKey: string }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  const mayManage = (request: FastifyRequest, round: Round) => can(request.official!.role, 'codes.manage', round.phase)
+  /** Voting has closed (or the codes are otherwise out of reach): the page says so, with what was typed. */
+  const refuseClosed = (request: FastifyRequest, reply: FastifyReply) =>
+    renderCodes(request, reply.code(409), theRound(request), { messageKey: 'codes.closedPhase' })
+  const manage = { action: 'codes.manage' as const, refuse: refuseClosed }
 
   async function renderCodes(request: FastifyRequest, reply: FastifyReply, round: Round, forms: CodesForms = {}) {
     const [batches, totals] = await Promise.all([listCodeBatches(app.db, round.id), countCodes(app.db, round.id)])
@@ -54,7 +57,7 @@ export default async function codesRoutes(fastify: FastifyInstance, opts: { code
       batches,
       totals,
       poll: { trigger: AFTER_SUBMIT, before: totals.issued, tries: POLL_TRIES },
-      canManage: mayManage(request, round),
+      canManage: allowed(request, 'codes.manage'),
       maxCodes: MAX_CODES,
       maxQr: MAX_QR_CODES,
       maxGroup: MAX_GROUP_LENGTH,
@@ -70,7 +73,7 @@ export default async function codesRoutes(fastify: FastifyInstance, opts: { code
     {
       schema: { params: IdPath, querystring: CodesQuery },
       attachValidation: true,
-      config: { action: 'codes.manage' },
+      config: { action: 'codes.view' },
     },
     async (request, reply) =>
       renderCodes(request, reply, theRound(request), {
@@ -83,7 +86,7 @@ export default async function codesRoutes(fastify: FastifyInstance, opts: { code
     '/rounds/:id/codes/totals',
     {
       schema: { params: IdPath, querystring: TotalsQuery },
-      config: { action: 'codes.manage' },
+      config: { action: 'codes.view' },
     },
     async (request, reply) => {
       const round = theRound(request)
@@ -107,7 +110,7 @@ export default async function codesRoutes(fastify: FastifyInstance, opts: { code
     {
       schema: { params: IdPath, body: GenerateForm },
       attachValidation: true,
-      config: { action: 'codes.manage' },
+      config: manage,
     },
     async (request, reply) => {
       const round = theRound(request)
@@ -115,7 +118,6 @@ export default async function codesRoutes(fastify: FastifyInstance, opts: { code
       const values = { count: asText(body.count), group: asText(body.group), qr: body.qr !== undefined }
       const refuse = (status: number, errors: Record<string, string>, messageKey = 'codes.generate.summary') =>
         renderCodes(request, reply.code(status), round, { generate: { values, errors }, messageKey })
-      if (!mayManage(request, round)) return refuse(409, {}, 'codes.closedPhase')
 
       // The precise reason where there is one; the schema's general one for anything else.
       const errors = fieldErrors(request.validationError?.validation)
@@ -131,16 +133,20 @@ export default async function codesRoutes(fastify: FastifyInstance, opts: { code
       const urlOf = (code: string) => votingUrl(app.publicUrl, round.slug, code)
       // The file is made before anything is stored, so a failure there leaves no codes behind.
       const zip = await codesZip(list, group, urlOf, qr, letterText(app.translate, round, app.publicUrl))
-      // Drawing a large batch takes seconds: voting may have closed meanwhile.
-      const current = (await findRound(app.db, round.id))!
-      if (!mayManage(request, current)) {
-        return renderCodes(request, reply.code(409), current, {
+      const outcome = await issueCodeBatch(app.db, {
+        round,
+        actor: request.actor,
+        official: theOfficial(request),
+        groupLabel: group,
+        hashes: list.map((code) => hashCode(opts.codeKey, normaliseCode(code)!)),
+        now: new Date(),
+      })
+      if ('closed' in outcome) {
+        return renderCodes(request, reply.code(409), outcome.closed, {
           generate: { values, errors: {} },
           messageKey: 'codes.closedPhase',
         })
       }
-      const hashes = list.map((code) => hashCode(opts.codeKey, normaliseCode(code)!))
-      await insertCodeBatch(app.db, { roundId: round.id, groupLabel: group, hashes, official: request.official! })
       const stamp = new Date().toISOString().replace(/[-:]|\.\d+/g, '')
       return reply
         .header('Cache-Control', 'no-store')
@@ -155,7 +161,7 @@ export default async function codesRoutes(fastify: FastifyInstance, opts: { code
     {
       schema: { params: IdPath, body: RevokeForm },
       attachValidation: true,
-      config: { action: 'codes.manage' },
+      config: manage,
     },
     async (request, reply) => {
       const round = theRound(request)
@@ -165,12 +171,11 @@ export default async function codesRoutes(fastify: FastifyInstance, opts: { code
           revoke: { values: { code: typed }, errors: errorKey ? { code: errorKey } : {} },
           messageKey,
         })
-      if (!mayManage(request, round)) return refuse(409, undefined, 'codes.closedPhase')
       if (request.validationError)
         return refuse(422, fieldErrors(request.validationError.validation).code ?? 'form.invalid')
       const normalised = normaliseCode(typed)
       if (!normalised) return refuse(422, typed.trim() === '' ? 'codes.revoke.required' : 'codes.revoke.notACode')
-      const outcome = await revokeCode(app.db, round.id, hashCode(opts.codeKey, normalised), request.official!)
+      const outcome = await revokeCode(app.db, round.id, hashCode(opts.codeKey, normalised), theOfficial(request))
       if (outcome === 'unknown') return refuse(422, 'codes.revoke.unknown')
       if (outcome === 'already') return refuse(422, 'codes.revoke.already')
       return reply.redirect(`/official/rounds/${round.id}/codes?notice=revoked`, 303)

@@ -4,7 +4,7 @@ import { saveHelpDesk } from '../../data/help-desk.js'
 import type { Round } from '../../data/rounds.js'
 import { readHelpDeskForm, storedHelpDesk, type HelpDeskForm as HelpDeskInput } from '../../domain/rounds/help-desk.js'
 import { LANGUAGE_LIST } from '../../languages.js'
-import { theRound } from '../../plugins/auth.js'
+import { theRound, theOfficial } from '../../plugins/auth.js'
 import { fieldErrors } from '../forms.js'
 import { HelpDeskForm, IdPath, SavedQuery } from './schemas.js'
 
@@ -84,7 +84,7 @@ export default async function helpDeskRoutes(fastify: FastifyInstance) {
         for (const [field, code] of Object.entries(result.errors)) errors[field] = `help.form.error.${code}`
       if (!('helpDesk' in result) || Object.keys(errors).length > 0)
         return render(request, reply.code(422), round, form, errors)
-      await saveHelpDesk(app.db, round.id, result.helpDesk, request.official!)
+      await saveHelpDesk(app.db, round.id, result.helpDesk, theOfficial(request))
       return reply.redirect(`/official/rounds/${round.id}/help-desk?saved=1`, 303)
     },
   )

@@ -6,6 +6,7 @@ import { parsePb, PbFormatError } from '../../domain/pabulib/read.js'
 import { sha256 } from '../../domain/pabulib/export.js'
 import { TALLY_RULES } from '../../domain/tally/tally.js'
 import { ImportForm } from './schemas.js'
+import { theOfficial } from '../../plugins/auth.js'
 
 interface ImportPage {
   values: { pb: string; tallyRule: string }
@@ -88,7 +89,7 @@ export default async function importRoutes(fastify: FastifyInstance) {
       }
       if (!plan || Object.keys(errors).length > 0) return renderForm(request, reply.code(422), { values, errors })
       const round = await importRound(app.db, plan, {
-        official: request.official!,
+        official: theOfficial(request),
         sha256: sha256(values.pb),
         now: new Date(),
       })

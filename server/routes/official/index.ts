@@ -4,8 +4,7 @@ import { lastAccessReview } from '../../data/accounts.js'
 import { findProposal, findRoundOf } from '../../data/moderation.js'
 import { findRound, listRounds } from '../../data/rounds.js'
 import { accessReviewDue } from '../../domain/access/accounts.js'
-import { can, canAtAll } from '../../domain/access/permissions.js'
-import { admitOfficial } from '../../plugins/auth.js'
+import { admitOfficial, allowedAtAll, decide, residentsMay } from '../../plugins/auth.js'
 import { parseId } from '../schemas.js'
 import { roundView } from '../shared/round-view.js'
 import accountRoutes from './account.js'
@@ -31,8 +30,8 @@ async function admit(request: FastifyRequest, reply: FastifyReply) {
 }
 
 /**
- * Then what the path names, loaded (404 when it names nothing). Whether the action fits the
- * round's phase now is the handler's to explain, with a page of its own.
+ * Then what the path names, loaded (404 when it names nothing), and the route's action asked once
+ * for that round in its phase now: refused, the route's declared page answers, or 403.
  */
 async function load(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
   // A wrong moderation action in the address is a bad request; a wrong id names nothing (below).
@@ -50,6 +49,7 @@ async function load(this: FastifyInstance, request: FastifyRequest, reply: Fasti
     if (!round) return reply.callNotFound()
     request.round = round
   }
+  return decide(request, reply)
 }
 
 export default async function officialRoutes(fastify: FastifyInstance, opts: { codeKey: string }) {
@@ -59,19 +59,18 @@ export default async function officialRoutes(fastify: FastifyInstance, opts: { c
 
   app.get('/', async (request, reply) => {
     const rounds = await listRounds(app.db)
-    const role = request.official!.role
-    const canReview = canAtAll(role, 'officials.review')
+    const canReview = allowedAtAll(request, 'officials.review')
     return reply.render('pages/official/dashboard.hbs', {
       title: app.translate(request.lang, 'dashboard.title'),
       // Drafts have no public page yet; every other round shows the address residents use.
       rounds: rounds.map((round) => ({
         ...roundView(round),
-        publicAddress: can('resident', 'round.view', round.phase) ? `${app.publicUrl}/rounds/${round.slug}` : null,
+        publicAddress: residentsMay(round, 'round.view') ? `${app.publicUrl}/rounds/${round.slug}` : null,
       })),
-      canCreateRound: canAtAll(role, 'round.create'),
-      canManageOfficials: canAtAll(role, 'officials.manage'),
+      canCreateRound: allowedAtAll(request, 'round.create'),
+      canManageOfficials: allowedAtAll(request, 'officials.manage'),
       reviewDue: canReview && accessReviewDue(await lastAccessReview(app.db), new Date()),
-      canViewSecurity: canAtAll(role, 'security.view'),
+      canViewSecurity: allowedAtAll(request, 'security.view'),
     })
   })
 

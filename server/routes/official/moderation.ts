@@ -13,9 +13,8 @@ import {
 import type { Proposal } from '../../data/proposals.js'
 import type { Round } from '../../data/rounds.js'
 import { checkDecision, moderate, MODERATION_ACTIONS, type DecisionErrors } from '../../domain/proposals/moderation.js'
-import { can } from '../../domain/access/permissions.js'
 import { isOverdue, splitWorkingTime, workingMinutesBetween } from '../../domain/common/working-hours.js'
-import { theProposal, theRound } from '../../plugins/auth.js'
+import { allowed, theOfficial, theProposal, theRound } from '../../plugins/auth.js'
 import { fieldErrors, summaryItems, type SummaryField } from '../forms.js'
 import { notifySubmitter } from './notify.js'
 import { IdPath, ModerationForm, ModerationPath, ModerationQuery } from './schemas.js'
@@ -75,10 +74,9 @@ export default async function moderationRoutes(fastify: FastifyInstance) {
     round: Round,
     form: { action?: string; done?: string; errors?: Record<string, string>; values?: Partial<Typed> } = {},
   ) {
-    const role = request.official!.role
-    const allowed = can(role, 'proposal.moderate', round.phase)
+    const open = allowed(request, 'proposal.moderate')
     const actions = Object.fromEntries(
-      MODERATION_ACTIONS.map((a) => [a, allowed && moderate(proposal.status, a) !== null]),
+      MODERATION_ACTIONS.map((a) => [a, open && moderate(proposal.status, a) !== null]),
     )
     const [events, targets, waiting] = await Promise.all([
       listProposalEvents(app.db, proposal.id),
@@ -94,7 +92,7 @@ export default async function moderationRoutes(fastify: FastifyInstance) {
       next: waiting.find((p) => p.id !== proposal.id),
       proposal,
       round,
-      showContact: can(role, 'contact.view', round.phase),
+      showContact: allowed(request, 'contact.view'),
       events,
       targets,
       actions,
@@ -120,7 +118,15 @@ export default async function moderationRoutes(fastify: FastifyInstance) {
     {
       schema: { params: ModerationPath, body: ModerationForm },
       attachValidation: true,
-      config: { action: 'proposal.moderate' },
+      config: {
+        action: 'proposal.moderate',
+        // The round moved past reviewing while the page was open: the page says so, as it is now.
+        refuse: (request: FastifyRequest, reply: FastifyReply) =>
+          renderProposal(request, reply.code(409), theProposal(request), theRound(request), {
+            action: (request.params as { action?: string }).action,
+            errors: { form: 'moderation.closedPhase' },
+          }),
+      },
     },
     async (request, reply) => {
       const { action } = request.params
@@ -131,8 +137,6 @@ export default async function moderationRoutes(fastify: FastifyInstance) {
       const refuse = (status: number, errors: Record<string, string>) =>
         renderProposal(request, reply.code(status), proposal, round, { action, errors, values })
 
-      if (!can(request.official!.role, 'proposal.moderate', round.phase))
-        return refuse(409, { form: 'moderation.closedPhase' })
       if (moderate(proposal.status, action) === null) return refuse(409, { form: 'moderation.alreadyDecided' })
       if (request.validationError) return refuse(422, fieldErrors(request.validationError.validation))
 
@@ -141,7 +145,7 @@ export default async function moderationRoutes(fastify: FastifyInstance) {
       const input: ModerationInput = {
         proposal,
         action,
-        official: request.official!,
+        official: theOfficial(request),
         ...checked.decision,
         now: new Date(),
       }

@@ -1,15 +1,14 @@
 import { randomInt } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { enterPaperBallot } from '../../data/ballots.js'
-import { findRound, type Round } from '../../data/rounds.js'
+import type { Round } from '../../data/rounds.js'
 import { findCode } from '../../data/voting-codes.js'
 import { listBallotProjects } from '../../data/ballots.js'
 import { checkBallot, type BallotError } from '../../domain/voting/ballot.js'
-import { can } from '../../domain/access/permissions.js'
 import type { Channel } from '../../domain/voting/turnout.js'
 import { generateReceipt, hashCode, normaliseCode, normaliseReceipt } from '../../domain/voting/codes.js'
-import { theRound } from '../../plugins/auth.js'
+import { allowed, theOfficial, theRound } from '../../plugins/auth.js'
+import { enterPaper } from '../../usecases/ballots.js'
 import { ballotView, chosenIds, rulesOf } from '../shared/ballot-view.js'
 import { IdPath, PaperForm, PaperQuery } from './schemas.js'
 
@@ -27,7 +26,6 @@ interface PaperPage {
 
 export default async function paperRoutes(fastify: FastifyInstance, opts: { codeKey: string }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  const open = (request: FastifyRequest, round: Round) => can(request.official!.role, 'ballot.enter-paper', round.phase)
 
   async function renderPaper(request: FastifyRequest, reply: FastifyReply, round: Round, page: PaperPage = {}) {
     const projects = await listBallotProjects(app.db, round.id)
@@ -36,7 +34,7 @@ export default async function paperRoutes(fastify: FastifyInstance, opts: { code
         title: round.title,
       }),
       round,
-      open: open(request, round),
+      open: allowed(request, 'ballot.enter-paper'),
       ballot: ballotView(round, projects, page.chosen ?? [], page.ballotError),
       ...page,
     })
@@ -47,7 +45,7 @@ export default async function paperRoutes(fastify: FastifyInstance, opts: { code
     {
       schema: { params: IdPath, querystring: PaperQuery },
       attachValidation: true,
-      config: { action: 'ballot.enter-paper' },
+      config: { action: 'paper.view' },
     },
     async (request, reply) => {
       const receipt = request.validationError ? null : normaliseReceipt(request.query.receipt ?? '')
@@ -63,7 +61,11 @@ export default async function paperRoutes(fastify: FastifyInstance, opts: { code
     {
       schema: { params: IdPath, body: PaperForm },
       attachValidation: true,
-      config: { action: 'ballot.enter-paper' },
+      config: {
+        action: 'ballot.enter-paper',
+        refuse: (request: FastifyRequest, reply: FastifyReply) =>
+          renderPaper(request, reply.code(409), theRound(request), { messageKey: 'paper.closed' }),
+      },
     },
     async (request, reply) => {
       const round = theRound(request)
@@ -74,7 +76,6 @@ export default async function paperRoutes(fastify: FastifyInstance, opts: { code
       const chosen = chosenIds(body.projects).filter((id) => id > 0)
       const refuse = (status: number, page: PaperPage) =>
         renderPaper(request, reply.code(status), round, { code, chosen, ...page })
-      if (!open(request, round)) return refuse(409, { messageKey: 'paper.closed' })
 
       const normalised = normaliseCode(code)
       if (!normalised) return refuse(422, { codeError: code.trim() === '' ? 'paper.codeRequired' : 'paper.notACode' })
@@ -84,22 +85,23 @@ export default async function paperRoutes(fastify: FastifyInstance, opts: { code
       const verdict = checkBallot(rulesOf(round), await listBallotProjects(app.db, round.id), chosenIds(body.projects))
       if (!verdict.ok) return refuse(422, { messageKey: 'paper.summary', ballotError: verdict.error })
 
-      const outcome = await enterPaperBallot(app.db, {
-        roundId: round.id,
+      const outcome = await enterPaper(app.db, {
+        round,
+        actor: request.actor,
+        now: new Date(),
         codeId: found.id,
         projectIds: verdict.projectIds,
         receipt: generateReceipt(randomInt),
         // A confirmation holds only for the code it was given for.
         confirmed: body.replace_online === normalised,
-        official: request.official!,
+        official: theOfficial(request),
       })
-      if (outcome.kind === 'confirm') return refuse(409, { existing: outcome.existing, confirmFor: normalised })
-      if (outcome.kind === 'refused') {
-        const now = await findRound(app.db, round.id)
-        return now && open(request, now)
+      if ('refused' in outcome) {
+        return outcome.refused === 'revoked'
           ? refuse(422, { codeError: 'paper.codeRevoked' })
-          : renderPaper(request, reply.code(409), now ?? round, { code, chosen, messageKey: 'paper.closed' })
+          : renderPaper(request, reply.code(409), outcome.round, { code, chosen, messageKey: 'paper.closed' })
       }
+      if (outcome.kind === 'confirm') return refuse(409, { existing: outcome.existing, confirmFor: normalised })
       const done = outcome.replaced ? 'replaced' : 'entered'
       return reply.redirect(`/official/rounds/${round.id}/paper?done=${done}&receipt=${outcome.receipt}`, 303)
     },

@@ -11,10 +11,9 @@ import {
   publishResult,
 } from '../../data/results.js'
 import type { Round } from '../../data/rounds.js'
-import { can } from '../../domain/access/permissions.js'
 import { checkProgress, type ProgressErrors } from '../../domain/results/progress.js'
 import type { TallyRule } from '../../domain/tally/tally.js'
-import { ForbiddenError, theRound } from '../../plugins/auth.js'
+import { allowed, theOfficial, theRound } from '../../plugins/auth.js'
 import { fieldErrors, summaryItems } from '../forms.js'
 import { resultRows } from '../shared/result-view.js'
 import { IdPath, ProgressForm, ResultsQuery } from './schemas.js'
@@ -33,6 +32,14 @@ type Typed = { proposal: string; status: string; text: string; on: string }
 export default async function resultsRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
 
+  /** What a refused action gets: a page that says which phase it needs. */
+  const wrongPhase = (messageKey: string) => (request: FastifyRequest, reply: FastifyReply) =>
+    reply.code(409).render('errors/error.hbs', {
+      title: app.translate(request.lang, messageKey),
+      status: 409,
+      messageKey,
+    })
+
   /** Both rules side by side before publishing; after, the frozen result with its progress updates. */
   async function renderResults(
     request: FastifyRequest,
@@ -40,8 +47,7 @@ export default async function resultsRoutes(fastify: FastifyInstance) {
     round: Round,
     form: { errors?: Record<string, string>; values?: Typed; done?: boolean } = {},
   ) {
-    const role = request.official!.role
-    const published = can(role, 'results.view', round.phase) ? await findResult(app.db, round.id) : undefined
+    const published = allowed(request, 'results.view') ? await findResult(app.db, round.id) : undefined
     if (published) {
       const data = await loadTallyData(app.db, round.id)
       const rows = resultRows(published.outcome, data.projects, request.lang)
@@ -65,11 +71,10 @@ export default async function resultsRoutes(fastify: FastifyInstance) {
         rows,
         funded: rows.filter((r) => r.funded),
         updates: updates.map((u) => ({ ...u, projectTitle: titles.get(u.proposalId) })),
-        canPost: can(role, 'progress.post', round.phase),
+        canPost: allowed(request, 'progress.post'),
         form: { errors: form.errors ?? {}, values: form.values ?? {}, done: form.done },
       })
     }
-    if (!can(role, 'results.preview', round.phase)) throw new ForbiddenError()
     // Kept with what it counted: publishing takes the round's rule's outcome if nothing changed since.
     const { data, previews } = await previewResults(app.db, round, PREVIEW_ORDER, SOFTWARE_VERSION)
     return reply.render('pages/official/results-preview.hbs', {
@@ -84,7 +89,7 @@ export default async function resultsRoutes(fastify: FastifyInstance) {
         rows: resultRows(outcome, data.projects, request.lang),
       })),
       ballots: data.ballots.length,
-      canPublish: can(role, 'results.publish', round.phase),
+      canPublish: allowed(request, 'results.publish'),
     })
   }
 
@@ -92,7 +97,8 @@ export default async function resultsRoutes(fastify: FastifyInstance) {
     '/rounds/:id/results',
     {
       schema: { params: IdPath, querystring: ResultsQuery },
-      config: { action: 'results.view' },
+      // The published result, or before it the admins' preview of the count.
+      config: { action: ['results.view', 'results.preview'] },
     },
     async (request, reply) => renderResults(request, reply, theRound(request), { done: request.query.done === '1' }),
   )
@@ -101,21 +107,14 @@ export default async function resultsRoutes(fastify: FastifyInstance) {
     '/rounds/:id/publish',
     {
       schema: { params: IdPath },
-      config: { action: 'results.publish' },
+      config: { action: 'results.publish', refuse: wrongPhase('results.notClosed') },
       // A frozen result cannot be taken back: the second factor is asked again first.
       preHandler: app.requireFreshSecondFactor((request) => `/official/rounds/${theRound(request).id}/results`),
     },
     async (request, reply) => {
       const round = theRound(request)
-      const outcome = await publishResult(app.db, round.id, request.official!, SOFTWARE_VERSION)
-      if ('refused' in outcome) {
-        reply.code(409)
-        return reply.render('errors/error.hbs', {
-          title: app.translate(request.lang, 'results.notClosed'),
-          status: 409,
-          messageKey: 'results.notClosed',
-        })
-      }
+      const outcome = await publishResult(app.db, round.id, theOfficial(request), SOFTWARE_VERSION)
+      if ('refused' in outcome) return wrongPhase('results.notClosed')(request, reply)
       return reply.redirect(`/official/rounds/${round.id}/results`, 303)
     },
   )
@@ -125,18 +124,10 @@ export default async function resultsRoutes(fastify: FastifyInstance) {
     {
       schema: { params: IdPath, body: ProgressForm },
       attachValidation: true,
-      config: { action: 'progress.post' },
+      config: { action: 'progress.post', refuse: wrongPhase('results.notPublished') },
     },
     async (request, reply) => {
       const round = theRound(request)
-      if (!can(request.official!.role, 'progress.post', round.phase)) {
-        reply.code(409)
-        return reply.render('errors/error.hbs', {
-          title: app.translate(request.lang, 'results.notPublished'),
-          status: 409,
-          messageKey: 'results.notPublished',
-        })
-      }
       const body = request.body ?? {}
       const values: Typed = {
         proposal: String(body.proposal ?? ''),
@@ -161,7 +152,7 @@ export default async function resultsRoutes(fastify: FastifyInstance) {
           values: { ...values, text: values.text.trim() },
         })
       }
-      await addProgressUpdate(app.db, { ...checked.update, proposalId: proposal.id, official: request.official! })
+      await addProgressUpdate(app.db, { ...checked.update, proposalId: proposal.id, official: theOfficial(request) })
       return reply.redirect(`/official/rounds/${round.id}/results?done=1`, 303)
     },
   )

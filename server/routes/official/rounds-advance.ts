@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { advanceRound, findRound, transitionFacts, type AdvanceOutcome, type Round } from '../../data/rounds.js'
 import { transitionFrom, transitionRefusal, unconfirmedWaiting } from '../../domain/rounds/transitions.js'
 import type { Phase } from '../../domain/rounds/phases.js'
-import { theRound } from '../../plugins/auth.js'
+import { theRound, theOfficial } from '../../plugins/auth.js'
 import { chosenIds } from '../shared/ballot-view.js'
 import { AdvanceForm, IdPath } from './schemas.js'
 
@@ -29,7 +29,7 @@ export default async function advanceRoutes(fastify: FastifyInstance) {
   ) {
     const next = transitionFrom(round.phase)?.to
     const facts = await transitionFacts(app.db, round.id, confirmed)
-    const refusal = transitionRefusal(request.official!.role, 'round.advance', round.phase, {
+    const refusal = transitionRefusal(request.actor, 'round.advance', round.phase, {
       ...facts,
       confirmedUnreviewed: facts.waiting.map((p) => p.id),
     })
@@ -73,7 +73,7 @@ export default async function advanceRoutes(fastify: FastifyInstance) {
       const outcome = await advanceRound(app.db, {
         id,
         from,
-        official: request.official!,
+        official: theOfficial(request),
         confirmedUnreviewed,
         now: new Date(),
       })

@@ -4,7 +4,7 @@ import { countProposalsByStatus, listRoundAudit, type Round } from '../../data/r
 import type { ChainedEntry } from '../../domain/security/audit-chain.js'
 import { PROPOSAL_STATUSES } from '../../domain/proposals/moderation.js'
 import { centsToInput } from '../../domain/common/money.js'
-import { can, canAtAll, type Role } from '../../domain/access/permissions.js'
+import { allowed, allowedAtAll, residentsMay } from '../../plugins/auth.js'
 import { transitionFrom } from '../../domain/rounds/transitions.js'
 import { isPhase } from '../../domain/rounds/phases.js'
 import {
@@ -13,32 +13,12 @@ import {
   type FormField,
   type RoundErrors,
   type RoundForm,
-  type RoundSettings,
   type SettingName,
 } from '../../domain/rounds/settings.js'
 import type { Lang } from '../../i18n.js'
 import { fieldErrors } from '../forms.js'
+import { roundSettings } from '../../usecases/rounds.js'
 import { roundView } from '../shared/round-view.js'
-
-export function roundSettings(round: Round): RoundSettings {
-  const { title, neighbourhood, description, budgetCents, ballotFormat, maxChoices, minSpendPercent, tallyRule } = round
-  const { proposingFrom, reviewingFrom, votingFrom, votingUntil, publishOn } = round
-  return {
-    title,
-    neighbourhood,
-    description,
-    budgetCents,
-    proposingFrom,
-    reviewingFrom,
-    votingFrom,
-    votingUntil,
-    publishOn,
-    ballotFormat,
-    maxChoices,
-    minSpendPercent,
-    tallyRule,
-  }
-}
 
 /** What the admin typed, as text to put back in the form; anything that is not text is dropped. */
 export function typedValues(form: RoundForm): Record<FormField, string> {
@@ -140,23 +120,23 @@ function historyView(entry: ChainedEntry) {
 }
 
 /** The management page: settings, timeline, proposals per status, history, and what this official may do. */
-export async function managementModel(db: Db, round: Round, role: Role) {
+export async function managementModel(db: Db, request: FastifyRequest, round: Round) {
   const [counts, audit] = await Promise.all([countProposalsByStatus(db, round.id), listRoundAudit(db, round.id)])
   return {
     title: round.title,
     round: roundView(round),
     counts: PROPOSAL_STATUSES.map((status) => ({ status, count: counts[status] ?? 0 })),
     next: transitionFrom(round.phase)?.to ?? null,
-    publicPage: can('resident', 'round.view', round.phase),
-    canEdit: can(role, 'round.edit', round.phase),
-    canAdvance: can(role, 'round.advance', round.phase),
-    canManageCodes: canAtAll(role, 'codes.manage'),
-    canEnterPaper: can(role, 'ballot.enter-paper', round.phase),
-    canEditHelpDesk: can(role, 'helpdesk.edit', round.phase),
-    canTranslate: can(role, 'proposal.translate', round.phase),
-    canPrintBallot: can('resident', 'ballot.print', round.phase),
-    canSeeResults: can(role, 'results.view', round.phase) || can(role, 'results.preview', round.phase),
-    canImport: canAtAll(role, 'round.create'),
+    publicPage: residentsMay(round, 'round.view'),
+    canEdit: allowed(request, 'round.edit'),
+    canAdvance: allowed(request, 'round.advance'),
+    canManageCodes: allowedAtAll(request, 'codes.manage'),
+    canEnterPaper: allowed(request, 'ballot.enter-paper'),
+    canEditHelpDesk: allowed(request, 'helpdesk.edit'),
+    canTranslate: allowed(request, 'proposal.translate'),
+    canPrintBallot: residentsMay(round, 'ballot.print'),
+    canSeeResults: allowed(request, 'results.view') || allowed(request, 'results.preview'),
+    canImport: allowedAtAll(request, 'round.create'),
     history: audit.map(historyView).reverse(),
   }
 }

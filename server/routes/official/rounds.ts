@@ -1,29 +1,15 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { createRound, editRound, type Round } from '../../data/rounds.js'
-import { BALLOT_FORMATS } from '../../domain/voting/ballot.js'
-import { can } from '../../domain/access/permissions.js'
+import { createRound, type Round } from '../../data/rounds.js'
+import { editRoundSettings } from '../../usecases/rounds.js'
 import { isVotingLocked } from '../../domain/rounds/phases.js'
-import {
-  DATE_FIELDS,
-  LOCKED_FIELDS,
-  readLockedRoundForm,
-  readRoundForm,
-  TEXT_LIMITS,
-  type FormField,
-} from '../../domain/rounds/settings.js'
+import { BALLOT_FORMATS } from '../../domain/voting/ballot.js'
+import { DATE_FIELDS, LOCKED_FIELDS, readRoundForm, TEXT_LIMITS, type FormField } from '../../domain/rounds/settings.js'
 import { TALLY_RULES } from '../../domain/tally/tally.js'
-import { theRound } from '../../plugins/auth.js'
+import { theOfficial, theRound } from '../../plugins/auth.js'
 import { summaryItems, type SummaryField } from '../forms.js'
 import advanceRoutes from './rounds-advance.js'
-import {
-  errorKeys,
-  managementModel,
-  NEW_ROUND_VALUES,
-  roundSettings,
-  storedValues,
-  typedValues,
-} from './rounds-view.js'
+import { errorKeys, managementModel, NEW_ROUND_VALUES, storedValues, typedValues } from './rounds-view.js'
 import { IdPath, NoticeQuery, RoundForm } from './schemas.js'
 
 const NOTICES = ['created', 'saved', 'advanced'] as const
@@ -41,8 +27,6 @@ const SUMMARY_FIELDS: readonly SummaryField[] = [
   ...DATE_FIELDS.map((name) => ({ name, label: `rounds.setting.${name}` })),
 ]
 const UNLOCKED_SUMMARY_FIELDS = SUMMARY_FIELDS.filter((f) => !(LOCKED_FIELDS as readonly string[]).includes(f.name))
-
-type EditRefusal = { kind: 'published' } | { kind: 'invalid'; errors: Record<string, string>; lockedRefused: boolean }
 
 interface FormPage {
   round?: Round
@@ -80,10 +64,14 @@ export default async function roundsRoutes(fastify: FastifyInstance) {
     extra: Record<string, unknown> = {},
   ) {
     return reply.render('pages/official/round-show.hbs', {
-      ...(await managementModel(app.db, round, request.official!.role)),
+      ...(await managementModel(app.db, request, round)),
       ...extra,
     })
   }
+
+  /** A published round's settings are final: its page says so. */
+  const refusePublished = (request: FastifyRequest, reply: FastifyReply) =>
+    renderManagement(request, reply.code(409), theRound(request), { messageKey: 'rounds.error.published' })
 
   app.get('/rounds/new', { config: { action: 'round.create' } }, async (request, reply) =>
     renderForm(request, reply, { values: NEW_ROUND_VALUES }),
@@ -107,7 +95,7 @@ export default async function roundsRoutes(fastify: FastifyInstance) {
           messageKey: 'rounds.error.summary',
         })
       }
-      const round = await createRound(app.db, result.settings, request.official!)
+      const round = await createRound(app.db, result.settings, theOfficial(request))
       return reply.redirect(`/official/rounds/${round.id}?notice=created`, 303)
     },
   )
@@ -129,13 +117,10 @@ export default async function roundsRoutes(fastify: FastifyInstance) {
     '/rounds/:id/edit',
     {
       schema: { params: IdPath },
-      config: { action: 'round.edit' },
+      config: { action: 'round.edit', refuse: refusePublished },
     },
     async (request, reply) => {
       const round = theRound(request)
-      if (!can(request.official!.role, 'round.edit', round.phase)) {
-        return renderManagement(request, reply.code(409), round, { messageKey: 'rounds.error.published' })
-      }
       return renderForm(request, reply, { round, values: storedValues(round, request.lang) })
     },
   )
@@ -145,35 +130,26 @@ export default async function roundsRoutes(fastify: FastifyInstance) {
     {
       schema: { params: IdPath, body: RoundForm },
       attachValidation: true,
-      config: { action: 'round.edit' },
+      config: { action: 'round.edit', refuse: refusePublished },
     },
     async (request, reply) => {
       const form = request.body ?? {}
-      const who = request.official!
-      // The round is read again under its lock: a phase move may have come in since the guard loaded it.
-      const outcome = await editRound<EditRefusal>(app.db, theRound(request).id, who, (round) => {
-        if (!can(who.role, 'round.edit', round.phase)) return { refusal: { kind: 'published' } }
-        const result = isVotingLocked(round.phase)
-          ? readLockedRoundForm(form, roundSettings(round))
-          : readRoundForm(form)
-        const errors = errorKeys(request, 'errors' in result ? result.errors : {})
-        if (!('settings' in result) || Object.keys(errors).length > 0) {
-          return {
-            refusal: { kind: 'invalid', errors, lockedRefused: 'lockedRefused' in result && result.lockedRefused },
-          }
-        }
-        return { settings: result.settings }
+      const outcome = await editRoundSettings(app.db, {
+        roundId: theRound(request).id,
+        actor: request.actor,
+        official: theOfficial(request),
+        form,
+        now: new Date(),
       })
       if (outcome.kind === 'notFound') return reply.callNotFound()
       if (outcome.kind === 'saved') return reply.redirect(`/official/rounds/${outcome.round.id}?notice=saved`, 303)
-      const { refusal, round } = outcome
-      if (refusal.kind === 'published')
-        return renderManagement(request, reply.code(409), round, { messageKey: 'rounds.error.published' })
+      if (outcome.kind === 'published')
+        return renderManagement(request, reply.code(409), outcome.round, { messageKey: 'rounds.error.published' })
       return renderForm(request, reply.code(422), {
-        round,
+        round: outcome.round,
         values: typedValues(form),
-        errors: refusal.errors,
-        messageKey: refusal.lockedRefused ? 'rounds.error.lockedRefused' : 'rounds.error.summary',
+        errors: errorKeys(request, outcome.errors),
+        messageKey: outcome.lockedRefused ? 'rounds.error.lockedRefused' : 'rounds.error.summary',
       })
     },
   )

@@ -3,9 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { listTranslations, saveTranslation, translatedLanguages } from '../../data/proposal-translations.js'
 import { listPublicProposals, type Proposal } from '../../data/proposals.js'
 import type { Round } from '../../data/rounds.js'
-import { can } from '../../domain/access/permissions.js'
 import { readTranslationForm, writtenIn, type TranslationField } from '../../domain/proposals/translation.js'
-import { ForbiddenError, theProposal, theRound } from '../../plugins/auth.js'
+import { theOfficial, theProposal, theRound } from '../../plugins/auth.js'
 import { isLang, language, LANGUAGE_LIST } from '../../languages.js'
 import { fieldErrors } from '../forms.js'
 import { IdPath, TranslateQuery, TranslationForm } from './schemas.js'
@@ -17,15 +16,8 @@ export default async function translationRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const translate = { config: { action: 'proposal.translate' as const } }
 
-  /** The round the guard loaded, if its proposals may be translated now (public ones only: never a draft's). */
-  function translatable(request: FastifyRequest): Round {
-    const round = theRound(request)
-    if (!can(request.official!.role, 'proposal.translate', round.phase)) throw new ForbiddenError()
-    return round
-  }
-
   app.get('/rounds/:id/translations', { schema: { params: IdPath }, ...translate }, async (request, reply) => {
-    const round = translatable(request)
+    const round = theRound(request)
     const proposals = (await listPublicProposals(app.db, round.id)).filter(
       (p) => p.status !== 'rejected' && p.duplicateOfId === null,
     )
@@ -94,7 +86,7 @@ export default async function translationRoutes(fastify: FastifyInstance) {
       ...translate,
     },
     async (request, reply) => {
-      const round = translatable(request)
+      const round = theRound(request)
       const query = request.validationError ? {} : request.query
       return renderForm(
         request,
@@ -116,7 +108,7 @@ export default async function translationRoutes(fastify: FastifyInstance) {
       ...translate,
     },
     async (request, reply) => {
-      const [round, proposal] = [translatable(request), theProposal(request)]
+      const [round, proposal] = [theRound(request), theProposal(request)]
       const form: TranslationBody = request.body ?? {}
       const errors: Record<string, string> = fieldErrors(request.validationError?.validation)
       const result = readTranslationForm(form, proposal.lang)
@@ -128,7 +120,7 @@ export default async function translationRoutes(fastify: FastifyInstance) {
         proposalId: proposal.id,
         lang: result.lang,
         text: result.text,
-        official: request.official!,
+        official: theOfficial(request),
       })
       return reply.redirect(`/official/proposals/${proposal.id}/translate?saved=${result.lang}`, 303)
     },

@@ -2,12 +2,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { sql } from 'drizzle-orm'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { findProposalByToken, findPublicProposal, listPublicProposals } from '../../data/proposals.js'
-import { findRoundBySlug, listPublicRounds, type Round } from '../../data/rounds.js'
-import { can, isView, type Actor } from '../../domain/access/permissions.js'
+import { findRoundBySlug, listPublicRounds } from '../../data/rounds.js'
+import { RESIDENT } from '../../domain/access/permissions.js'
 import { isStatusToken } from '../../domain/proposals/rules.js'
 import { rememberLanguage, wantsFragment } from '../../plugins/views.js'
 import { safeRedirect } from '../../domain/security/redirect.js'
-import { theRound } from '../../plugins/auth.js'
+import { allowed, decide, theRound } from '../../plugins/auth.js'
 import { roundVersion, roundView } from '../shared/round-view.js'
 import accessibilityRoutes from './accessibility.js'
 import { filterView, listView, readFilter } from './proposal-views.js'
@@ -17,36 +17,34 @@ import publicResultsRoutes from './results.js'
 import { FilterQuery, LanguagePath, NextQuery, SlugPath } from './schemas.js'
 import { localised } from '../shared/localise.js'
 
-/** These pages are the public's: an official reading them sees what every resident sees. */
-const PUBLIC: Actor = 'resident'
-
-/** A round the public may see, and for a page to read (results), that page too; refused, it does not exist. */
-function visible(request: FastifyRequest, round: Round): boolean {
-  const action = request.routeOptions.config.action ?? 'round.view'
-  return can(PUBLIC, 'round.view', round.phase) && (!isView(action) || can(PUBLIC, action, round.phase))
-}
-
 /**
- * The folder's one guard: loads the round (or the proposal) the path names, and answers 404 for what
- * the public may not see. A status link's token is the submitter's secret: a wrong one says no more than that.
+ * The folder's one guard: loads the round (or the proposal) the path names and asks the route's
+ * action once. These pages are the public's: an official reading them asks as a resident and sees
+ * what every resident sees. A status link's token is the submitter's secret: holding it makes the
+ * proposal theirs, and a wrong one says no more than that it names nothing.
  */
 async function guard(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+  request.actor = RESIDENT
   const { slug, reference, token } = request.params as { slug?: string; reference?: string; token?: string }
   if (token !== undefined) {
     const found = isStatusToken(token) ? await findProposalByToken(this.db, token) : undefined
     if (!found) return reply.callNotFound()
+    request.actor = { kind: 'resident', holds: { statusLinkOf: found.proposal.id } }
     request.round = found.round
     request.proposal = found.proposal
   } else if (slug !== undefined) {
     const round = await findRoundBySlug(this.db, slug)
-    if (!round || !visible(request, round)) return reply.callNotFound()
+    if (!round) return reply.callNotFound()
     request.round = round
   } else if (reference !== undefined) {
     const found = reference.length <= 40 ? await findPublicProposal(this.db, reference.toUpperCase()) : undefined
-    if (!found || !visible(request, found.round)) return reply.callNotFound()
+    if (!found) return reply.callNotFound()
     request.round = found.round
     request.publicProposal = found.proposal
-  }
+  } else return
+  // A round the public may not see does not exist, whatever the route would do in it.
+  if (!allowed(request, 'round.view')) return reply.callNotFound()
+  return decide(request, reply)
 }
 
 export default async function publicRoutes(fastify: FastifyInstance) {
@@ -78,10 +76,10 @@ export default async function publicRoutes(fastify: FastifyInstance) {
         () => ({
           title: round.title,
           round: roundView(round),
-          canPropose: can(PUBLIC, 'proposal.submit', round.phase),
-          canVote: can(PUBLIC, 'ballot.cast', round.phase),
-          canPrintBallot: can(PUBLIC, 'ballot.print', round.phase),
-          canSeeResults: can(PUBLIC, 'results.view', round.phase),
+          canPropose: allowed(request, 'proposal.submit'),
+          canVote: allowed(request, 'ballot.cast'),
+          canPrintBallot: allowed(request, 'ballot.print'),
+          canSeeResults: allowed(request, 'results.view'),
           filter: filterView(filter),
           list: listView(proposals, filter),
           // The count sits outside the swapped list as a status region, so screen readers hear a filter's effect.

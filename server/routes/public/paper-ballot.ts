@@ -1,8 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { listBallotProjects } from '../../data/ballots.js'
 import { minimumSpendCents } from '../../domain/voting/ballot.js'
-import { can } from '../../domain/access/permissions.js'
 import { theRound } from '../../plugins/auth.js'
 import { rulesOf } from '../shared/ballot-view.js'
 import { localised } from '../shared/localise.js'
@@ -19,12 +18,16 @@ export default async function paperBallotRoutes(fastify: FastifyInstance) {
     '/rounds/:slug/paper-ballot/:lang?',
     {
       schema: { params: PaperBallotPath },
-      config: { action: 'ballot.print' },
+      // Before the ballot can be printed (or after voting), the round's page says what there is.
+      config: {
+        action: 'ballot.print',
+        refuse: (request: FastifyRequest, reply: FastifyReply) =>
+          reply.redirect(`/rounds/${theRound(request).slug}`, 303),
+      },
     },
     async (request, reply) => {
       if (request.params.lang) request.lang = request.params.lang
       const round = theRound(request)
-      if (!can('resident', 'ballot.print', round.phase)) return reply.redirect(`/rounds/${round.slug}`, 303)
       const rules = rulesOf(round)
       return reply.render('pages/public/paper-ballot.hbs', {
         title: app.translate(request.lang, 'paperBallot.title', { title: round.title }),

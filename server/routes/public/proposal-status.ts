@@ -1,10 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { listProposalEvents } from '../../data/proposal-events.js'
 import { findProposalByToken, findProposalLink, resubmitProposal, type Proposal } from '../../data/proposals.js'
-import { theProposal, theRound } from '../../plugins/auth.js'
+import { allowed, theProposal, theRound } from '../../plugins/auth.js'
 import type { Round } from '../../data/rounds.js'
-import { resubmissionOpen, type ProposalErrors, type ProposalForm } from '../../domain/proposals/rules.js'
+import type { ProposalErrors, ProposalForm } from '../../domain/proposals/rules.js'
+import { canResubmit } from '../../domain/proposals/moderation.js'
 import { formFromProposal, formView, readProposalForm, writtenLanguage } from './proposal-form.js'
 import { historyView } from './proposal-views.js'
 import { ProposalBody, TokenPath } from './schemas.js'
@@ -27,6 +28,12 @@ export default async function proposalStatusRoutes(fastify: FastifyInstance) {
     })
   }
 
+  /** The submitter may fix their idea only while officials can still review it, or it would wait for ever. */
+  const resubmit = {
+    action: 'proposal.resubmit' as const,
+    refuse: (request: FastifyRequest, reply: FastifyReply) => locked(reply, theProposal(request)),
+  }
+
   function editForm(
     reply: FastifyReply,
     found: { proposal: Proposal; round: Round },
@@ -44,33 +51,40 @@ export default async function proposalStatusRoutes(fastify: FastifyInstance) {
     })
   }
 
-  app.get('/status/:token', { schema: { params: TokenPath } }, async (request, reply) => {
-    const [proposal, round] = [theProposal(request), theRound(request)]
-    const [events, mergedInto] = await Promise.all([
-      listProposalEvents(app.db, proposal.id),
-      proposal.duplicateOfId === null ? undefined : findProposalLink(app.db, proposal.duplicateOfId),
-    ])
-    return reply.render('pages/public/status.hbs', {
-      title: app.translate(request.lang, 'proposals.status.title'),
-      proposal: {
-        reference: proposal.reference,
-        title: proposal.title,
-        status: proposal.status,
-        costCents: proposal.costCents,
-        correctedCostCents: proposal.correctedCostCents,
-        costJustification: proposal.costJustification,
-      },
-      round: { slug: round.slug, title: round.title },
-      statusUrl: `${app.publicUrl}/status/${proposal.statusToken}`,
-      editPath: resubmissionOpen(proposal.status, round.phase) ? `/status/${proposal.statusToken}/edit` : null,
-      mergedInto,
-      history: historyView(events, 'submitter'),
-    })
-  })
+  app.get(
+    '/status/:token',
+    { schema: { params: TokenPath }, config: { action: 'proposal.follow' } },
+    async (request, reply) => {
+      const [proposal, round] = [theProposal(request), theRound(request)]
+      const [events, mergedInto] = await Promise.all([
+        listProposalEvents(app.db, proposal.id),
+        proposal.duplicateOfId === null ? undefined : findProposalLink(app.db, proposal.duplicateOfId),
+      ])
+      return reply.render('pages/public/status.hbs', {
+        title: app.translate(request.lang, 'proposals.status.title'),
+        proposal: {
+          reference: proposal.reference,
+          title: proposal.title,
+          status: proposal.status,
+          costCents: proposal.costCents,
+          correctedCostCents: proposal.correctedCostCents,
+          costJustification: proposal.costJustification,
+        },
+        round: { slug: round.slug, title: round.title },
+        statusUrl: `${app.publicUrl}/status/${proposal.statusToken}`,
+        editPath:
+          allowed(request, 'proposal.resubmit') && canResubmit(proposal.status)
+            ? `/status/${proposal.statusToken}/edit`
+            : null,
+        mergedInto,
+        history: historyView(events, 'submitter'),
+      })
+    },
+  )
 
-  app.get('/status/:token/edit', { schema: { params: TokenPath } }, async (request, reply) => {
+  app.get('/status/:token/edit', { schema: { params: TokenPath }, config: resubmit }, async (request, reply) => {
     const found = { proposal: theProposal(request), round: theRound(request) }
-    if (!resubmissionOpen(found.proposal.status, found.round.phase)) return locked(reply, found.proposal)
+    if (!canResubmit(found.proposal.status)) return locked(reply, found.proposal)
     return editForm(reply, found, formFromProposal(found.proposal, request.lang), {}, 200)
   })
 
@@ -79,10 +93,11 @@ export default async function proposalStatusRoutes(fastify: FastifyInstance) {
     {
       schema: { params: TokenPath, body: ProposalBody },
       attachValidation: true,
+      config: resubmit,
     },
     async (request, reply) => {
       const found = { proposal: theProposal(request), round: theRound(request) }
-      if (!resubmissionOpen(found.proposal.status, found.round.phase)) return locked(reply, found.proposal)
+      if (!canResubmit(found.proposal.status)) return locked(reply, found.proposal)
       const { form, errors, fields } = readProposalForm(request, found.round.budgetCents)
       if (!fields) return editForm(reply, found, form, errors, 422)
       const saved = await resubmitProposal(app.db, {

@@ -1,22 +1,20 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { listProposalEvents } from '../../data/proposal-events.js'
-import { createProposal, findProposalLink } from '../../data/proposals.js'
+import { findProposalLink } from '../../data/proposals.js'
+import { submitProposal } from '../../usecases/proposals.js'
 import { listProgressUpdates } from '../../data/results.js'
 import { hitRateLimit } from '../../data/rate-limits.js'
 import type { Round } from '../../data/rounds.js'
-import { can } from '../../domain/access/permissions.js'
 import { PROPOSAL_THROTTLE, type ProposalErrors, type ProposalForm } from '../../domain/proposals/rules.js'
 import { writtenIn } from '../../domain/proposals/translation.js'
-import { thePublicProposal, theRound } from '../../plugins/auth.js'
+import { allowed, thePublicProposal, theRound } from '../../plugins/auth.js'
 import { localised } from '../shared/localise.js'
 import { roundVersion } from '../shared/round-view.js'
 import { EMPTY_FORM, formView, readProposalForm, writtenLanguage } from './proposal-form.js'
 import proposalStatusRoutes from './proposal-status.js'
 import { figuresView, historyView } from './proposal-views.js'
 import { ProposalBody, ReferencePath, SlugPath } from './schemas.js'
-
-const acceptsProposals = (round: Round) => can('resident', 'proposal.submit', round.phase)
 
 export default async function proposalsRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
@@ -26,6 +24,12 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
       title: app.translate(reply.request.lang, 'proposals.closed.title'),
       round,
     })
+  }
+
+  /** A round that no longer (or not yet) takes proposals: its page says so. */
+  const submit = {
+    action: 'proposal.submit' as const,
+    refuse: (request: FastifyRequest, reply: FastifyReply) => closed(reply, theRound(request)),
   }
 
   function form(reply: FastifyReply, round: Round, values: ProposalForm, errors: ProposalErrors, status: number) {
@@ -43,11 +47,10 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
     '/rounds/:slug/proposals/new',
     {
       schema: { params: SlugPath },
-      config: { action: 'proposal.submit' },
+      config: submit,
     },
     async (request, reply) => {
       const round = theRound(request)
-      if (!acceptsProposals(round)) return closed(reply, round)
       return form(reply, round, EMPTY_FORM, {}, 200)
     },
   )
@@ -57,19 +60,18 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
     {
       schema: { params: SlugPath, body: ProposalBody },
       attachValidation: true,
-      config: { action: 'proposal.submit' },
+      config: submit,
     },
     async (request, reply) => {
       const round = theRound(request)
-      if (!acceptsProposals(round)) return closed(reply, round)
       const { form: values, errors, fields } = readProposalForm(request, round.budgetCents)
       if (!fields) return form(reply, round, values, errors, 422)
       // Only a complete proposal counts, so a community centre's typos use up nothing.
       const { count } = await hitRateLimit(app.db, `proposal:${request.ip}`, PROPOSAL_THROTTLE.windowMs)
       if (count > PROPOSAL_THROTTLE.perAddress) return form(reply, round, values, {}, 429)
-      const created = await createProposal(app.db, {
-        roundId: round.id,
-        isOpen: acceptsProposals,
+      const created = await submitProposal(app.db, {
+        round,
+        actor: request.actor,
         lang: writtenLanguage(values, request.lang),
         fields,
         now: new Date(),
@@ -90,7 +92,7 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
       const [events, mergedInto, progress] = await Promise.all([
         listProposalEvents(app.db, proposal.id),
         proposal.duplicateOfId === null ? undefined : findProposalLink(app.db, proposal.duplicateOfId),
-        can('resident', 'results.view', round.phase) ? listProgressUpdates(app.db, [proposal.id]) : [],
+        allowed(request, 'results.view') ? listProgressUpdates(app.db, [proposal.id]) : [],
       ])
       const [shown] = await localised(app.db, [proposal], request.lang)
       return reply.renderKept(

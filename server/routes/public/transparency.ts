@@ -14,14 +14,13 @@ import { ballotsLeftOut, listBallotProjects, turnout, turnoutByLanguage } from '
 import { verifyChain, type ChainVerdict } from '../../domain/security/audit-chain.js'
 import { sealedHashes } from '../../domain/voting/seal.js'
 import { pbBallotsDigest, sha256 } from '../../domain/pabulib/export.js'
-import { can } from '../../domain/access/permissions.js'
 import { isVotingLocked } from '../../domain/rounds/phases.js'
 import { median, shareAtMost } from '../../domain/results/statistics.js'
 import { publicShares, turnoutFigures } from '../../domain/voting/turnout.js'
 import { splitWorkingTime, WORKING_DAY_MINUTES, workingMinutesBetween } from '../../domain/common/working-hours.js'
 import type { Lang } from '../../i18n.js'
 import { createMemo } from '../../memo.js'
-import { theRound } from '../../plugins/auth.js'
+import { allowed, theRound } from '../../plugins/auth.js'
 import { languageTurnoutRows } from '../shared/language-turnout.js'
 import { SlugPath } from './schemas.js'
 
@@ -171,7 +170,7 @@ export default async function transparencyRoutes(fastify: FastifyInstance) {
           audit: auditView(app, audit, verdict, request.lang),
           check,
         })
-      if (!can('resident', 'results.view', round.phase)) {
+      if (!allowed(request, 'results.view')) {
         const [figures, checked] = await Promise.all([frozenFigures(app, round), checks(app, round, false)])
         return reply.render('pages/public/transparency.hbs', page(undefined, figures, checked)())
       }

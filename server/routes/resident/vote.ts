@@ -1,17 +1,10 @@
 import { randomBytes, randomInt } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { findRoundBySlug, type Round } from '../../data/rounds.js'
+import type { Round } from '../../data/rounds.js'
 import { countCodeAttempt, countWrongCode, refundCodeAttempt } from '../../data/code-attempts.js'
 import { findCode } from '../../data/voting-codes.js'
-import {
-  castBallot,
-  countBallotLanguage,
-  findReceipt,
-  hasBallot,
-  LANGUAGE_SHARDS,
-  listBallotProjects,
-} from '../../data/ballots.js'
+import { countBallotLanguage, findReceipt, hasBallot, LANGUAGE_SHARDS, listBallotProjects } from '../../data/ballots.js'
 import { checkBallot } from '../../domain/voting/ballot.js'
 import {
   attemptAllowed,
@@ -20,8 +13,9 @@ import {
   crossesAddressLimit,
   crossesBurst,
 } from '../../domain/voting/code-guessing.js'
-import { can } from '../../domain/access/permissions.js'
-import { timeLeft, votingIsOver } from '../../domain/rounds/voting-period.js'
+import { timeLeft } from '../../domain/rounds/voting-period.js'
+import { isPastVoting, phaseAt } from '../../domain/rounds/phases.js'
+import { castOnlineBallot } from '../../usecases/ballots.js'
 import { generateReceipt, hashCode, normaliseCode, normaliseReceipt } from '../../domain/voting/codes.js'
 import { theRound } from '../../plugins/auth.js'
 import { wantsFragment } from '../../plugins/views.js'
@@ -37,11 +31,9 @@ const BROWSER_COOKIE = 'voter'
 export default async function voteRoutes(fastify: FastifyInstance, opts: { codeKey: string }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const votePath = (round: Round) => `/rounds/${round.slug}/vote`
-  const cast = { config: { action: 'ballot.cast' as const } }
-
-  /** Voting is open in the voting phase until its planned end, even before the closer has moved the round on. */
-  const votingOpen = (round: Round) =>
-    can('resident', 'ballot.cast', round.phase) && !votingIsOver(round.votingUntil, new Date())
+  /** Voting is open in the voting phase until its planned end; before and after, the page says which. */
+  const refuseClosed = (request: FastifyRequest, reply: FastifyReply) => renderClosed(reply, theRound(request))
+  const cast = { config: { action: 'ballot.cast' as const, refuse: refuseClosed } }
   const ends = (round: Round) => ({ endsOn: round.votingUntil, left: timeLeft(round.votingUntil, new Date()) })
 
   /** A page title names the page first and the round after it, so a tab or a screen reader says where one is. */
@@ -58,7 +50,7 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
   })
 
   function renderClosed(reply: FastifyReply, round: Round) {
-    const over = round.phase === 'closed' || round.phase === 'published' || votingIsOver(round.votingUntil, new Date())
+    const over = isPastVoting(phaseAt(round, new Date()))
     const key = over ? 'vote.pageTitle.closed' : 'vote.pageTitle.notYet'
     return reply.code(409).render('pages/resident/vote-closed.hbs', { ...page(reply.request, key, round), over })
   }
@@ -87,7 +79,6 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
     },
     async (request, reply) => {
       const round = theRound(request)
-      if (!votingOpen(round)) return renderClosed(reply, round)
       if (!browserId(request)) {
         reply.setCookie(BROWSER_COOKIE, randomBytes(12).toString('base64url'), {
           signed: true,
@@ -113,13 +104,12 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
       schema: { params: SlugPath, body: CodeForm },
       attachValidation: true,
       config: {
-        action: 'ballot.cast',
+        ...cast.config,
         rateLimit: { max: 60, timeWindow: 60_000, keyGenerator: (request) => `vote:${request.ip}` },
       },
     },
     async (request, reply) => {
       const round = theRound(request)
-      if (!votingOpen(round)) return renderClosed(reply, round)
       const typed = typeof request.body?.code === 'string' ? request.body.code : ''
       const refuse = (status: number, errorKey: string) =>
         reply.code(status).render('pages/resident/vote-code.hbs', {
@@ -177,7 +167,6 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
 
   app.get('/rounds/:slug/vote/ballot', { schema: { params: SlugPath }, ...cast }, async (request, reply) => {
     const round = theRound(request)
-    if (!votingOpen(round)) return renderClosed(reply, round)
     const codeId = signedCodeId(request, round)
     if (codeId === null) return reply.redirect(votePath(round), 303)
     const [projects, votedBefore] = await Promise.all([listBallotProjects(app.db, round.id), hasBallot(app.db, codeId)])
@@ -197,13 +186,16 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
     '/rounds/:slug/vote/ballot',
     {
       schema: { params: SlugPath, body: BallotForm },
-      ...cast,
+      config: {
+        action: 'ballot.cast',
+        // A tick sent by htmx cannot show a whole page in the ballot's place: it asks the browser to load it.
+        refuse: (request: FastifyRequest, reply: FastifyReply) =>
+          wantsFragment(request) ? reply.header('HX-Refresh', 'true').send() : refuseClosed(request, reply),
+      },
     },
     async (request, reply) => {
       const round = theRound(request)
-      // A tick sent by htmx cannot show a whole page in the ballot's place: it asks the browser to load it.
       const htmx = wantsFragment(request)
-      if (!votingOpen(round)) return htmx ? reply.header('HX-Refresh', 'true').send() : renderClosed(reply, round)
       const codeId = signedCodeId(request, round)
       if (codeId === null)
         return htmx ? reply.header('HX-Redirect', votePath(round)).send() : reply.redirect(votePath(round), 303)
@@ -233,17 +225,17 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
       const verdict = checkBallot(rulesOf(round), projects, chosen)
       if (intent === 'check') return render(200, verdict.ok ? undefined : verdict.error)
       if (!verdict.ok) return render(422, verdict.error)
-      const stored = await castBallot(app.db, {
-        roundId: round.id,
+      const stored = await castOnlineBallot(app.db, {
+        round,
+        actor: request.actor,
         codeId,
-        channel: 'online',
         projectIds: verdict.projectIds,
         receipt: generateReceipt(randomInt),
+        now: new Date(),
       })
-      if (!stored) {
+      if ('refused' in stored) {
         // The round closed or the code was revoked between showing the ballot and storing it.
-        const now = await findRoundBySlug(app.db, round.slug)
-        if (now && !votingOpen(now)) return renderClosed(reply, now)
+        if (stored.refused === 'closed') return renderClosed(reply, stored.round)
         reply.clearCookie(BALLOT_COOKIE, { path: votePath(round) })
         return reply.code(409).render('pages/resident/vote-code.hbs', {
           ...page(request, 'vote.pageTitle.code', round, true),

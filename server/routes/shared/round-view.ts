@@ -1,5 +1,5 @@
 import type { Round } from '../../data/rounds.js'
-import { phasesWhere } from '../../domain/access/permissions.js'
+import { phasesWhere, RESIDENT } from '../../domain/access/permissions.js'
 import { storedHelpDesk, telHref } from '../../domain/rounds/help-desk.js'
 import { PHASES } from '../../domain/rounds/phases.js'
 import { language } from '../../languages.js'
@@ -26,7 +26,7 @@ export function roundView(round: Round) {
   return {
     ...round,
     helpDesk: helpDeskView(round.helpDesk),
-    timeline: phasesWhere('resident', 'round.view').map((phase) => ({
+    timeline: phasesWhere(RESIDENT, 'round.view').map((phase) => ({
       phase,
       date: planned[phase],
       done: PHASES.indexOf(phase) < current,

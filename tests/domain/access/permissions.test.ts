@@ -7,15 +7,28 @@ import {
   isView,
   phasesWhere,
   ROLES,
+  official,
+  RESIDENT,
   type Action,
   type Actor,
+  type Role,
 } from '../../../server/domain/access/permissions.js'
 import { PHASES, type Phase } from '../../../server/domain/rounds/phases.js'
 
-const ACTORS: Actor[] = [...ROLES, 'resident']
+/** Who asks, by name: each role, a resident holding nothing, and the submitter of proposal 7 (asking about 7, then about 8). */
+type Asker = Role | 'resident' | 'submitter' | 'other-submitter'
+const ASKERS: Asker[] = [...ROLES, 'resident', 'submitter', 'other-submitter']
+const SUBJECT = { proposalId: 7 }
+function actorOf(asker: Asker): Actor {
+  if (asker === 'resident') return RESIDENT
+  if (asker === 'submitter') return { kind: 'resident', holds: { statusLinkOf: 7 } }
+  if (asker === 'other-submitter') return { kind: 'resident', holds: { statusLinkOf: 8 } }
+  return official(asker, 1)
+}
 
-/** The expected answer for every actor, action and phase, written out independently of the table. */
-function expected(actor: Actor, action: Action, phase: Phase): boolean {
+/** The expected answer for every asker, action and phase, written out independently of the table. */
+function expected(asker: Asker, action: Action, phase: Phase): boolean {
+  const actor = asker === 'submitter' || asker === 'other-submitter' ? 'resident' : asker
   const staff = actor === 'admin' || actor === 'moderator'
   const official = actor !== 'resident'
   switch (action) {
@@ -43,6 +56,14 @@ function expected(actor: Actor, action: Action, phase: Phase): boolean {
       return actor === 'admin' && phase !== 'published'
     case 'proposal.submit':
       return actor === 'resident' && phase === 'proposing'
+    case 'proposal.follow':
+      return asker === 'submitter'
+    case 'proposal.resubmit':
+      return asker === 'submitter' && (phase === 'proposing' || phase === 'reviewing')
+    case 'codes.view':
+      return actor === 'admin'
+    case 'paper.view':
+      return staff
     case 'proposal.moderate':
       return staff && (phase === 'proposing' || phase === 'reviewing')
     case 'codes.manage':
@@ -65,22 +86,26 @@ function expected(actor: Actor, action: Action, phase: Phase): boolean {
 
 t.test('the permission table answers every actor, action and phase as intended', async (t) => {
   let checked = 0
-  for (const actor of ACTORS) {
+  for (const asker of ASKERS) {
     for (const action of ACTIONS) {
       for (const phase of PHASES) {
-        t.equal(can(actor, action, phase), expected(actor, action, phase), `${actor} ${action} ${phase}`)
+        t.equal(
+          can(actorOf(asker), action, phase, SUBJECT),
+          expected(asker, action, phase),
+          `${asker} ${action} ${phase}`,
+        )
         checked++
       }
     }
   }
-  t.equal(checked, ACTORS.length * ACTIONS.length * PHASES.length)
+  t.equal(checked, ASKERS.length * ACTIONS.length * PHASES.length)
 })
 
 t.test('council members can read but never act', async (t) => {
   // Their own account (password, second factor, sessions) is theirs to look after.
   const acting = ACTIONS.filter((a) => !isView(a) && a !== 'account.own')
-  for (const action of acting) t.notOk(canAtAll('council', action), action)
-  t.ok(canAtAll('council', 'dashboard.view'))
+  for (const action of acting) t.notOk(canAtAll(official('council'), action), action)
+  t.ok(canAtAll(official('council'), 'dashboard.view'))
 })
 
 t.test('roles are exactly admin, moderator, coach and council', async (t) => {
@@ -90,23 +115,32 @@ t.test('roles are exactly admin, moderator, coach and council', async (t) => {
 })
 
 t.test('a draft round is invisible to residents, and results to everyone until published', async (t) => {
-  t.same(phasesWhere('resident', 'round.view'), ['proposing', 'reviewing', 'voting', 'closed', 'published'])
-  t.same(phasesWhere('council', 'round.view'), PHASES)
-  for (const actor of ACTORS) t.same(phasesWhere(actor, 'results.view'), ['published'], actor)
+  t.same(phasesWhere(RESIDENT, 'round.view'), ['proposing', 'reviewing', 'voting', 'closed', 'published'])
+  t.same(phasesWhere(official('council'), 'round.view'), PHASES)
+  for (const asker of ASKERS) t.same(phasesWhere(actorOf(asker), 'results.view'), ['published'], asker)
 })
 
 t.test('language coaches translate public proposals and otherwise only read', async (t) => {
   const acting = ACTIONS.filter((a) => !isView(a) && a !== 'account.own')
   t.same(
-    acting.filter((action) => canAtAll('coach', action)),
+    acting.filter((action) => canAtAll(official('coach'), action)),
     ['proposal.translate'],
   )
-  t.same(phasesWhere('coach', 'proposal.translate'), phasesWhere('resident', 'round.view'))
+  t.same(phasesWhere(official('coach'), 'proposal.translate'), phasesWhere(RESIDENT, 'round.view'))
 })
 
 t.test('only those who answer submitters see their contact details', async (t) => {
   t.same(
-    ACTORS.filter((actor) => canAtAll(actor, 'contact.view')),
+    ASKERS.filter((asker) => canAtAll(actorOf(asker), 'contact.view')),
     ['admin', 'moderator'],
   )
+})
+
+t.test("a status link makes only its own proposal the resident's", async (t) => {
+  const holder = actorOf('submitter')
+  t.ok(can(holder, 'proposal.resubmit', 'reviewing', { proposalId: 7 }))
+  t.notOk(can(holder, 'proposal.resubmit', 'reviewing', { proposalId: 8 }), 'another proposal')
+  t.notOk(can(holder, 'proposal.resubmit', 'reviewing'), 'no subject named')
+  t.notOk(can(RESIDENT, 'proposal.follow', 'voting', { proposalId: 7 }), 'holding nothing')
+  t.notOk(can(official('admin'), 'proposal.resubmit', 'reviewing', { proposalId: 7 }), 'an official is no submitter')
 })

@@ -1,6 +1,4 @@
 import t from 'tap'
-import { PROPOSAL_STATUSES } from '../../../server/domain/proposals/moderation.js'
-import { PHASES } from '../../../server/domain/rounds/phases.js'
 import {
   isStatusToken,
   makeReference,
@@ -8,7 +6,6 @@ import {
   parseCount,
   REFERENCE_ALPHABET,
   REFERENCE_PATTERN,
-  resubmissionOpen,
   THEMES,
   TRACKS,
   validateProposal,
@@ -254,14 +251,6 @@ t.test('only 32 base64url characters can be a status token', async (t) => {
   for (const token of ['', 'a'.repeat(31), 'a'.repeat(33), `${'a'.repeat(31)}=`, `${'a'.repeat(31)}/`, 'WB-7K3M9Q']) {
     t.notOk(isStatusToken(token), token)
   }
-})
-
-t.test('a submitter may resubmit only when changes were asked and officials can still review', async (t) => {
-  const open: string[] = []
-  for (const status of PROPOSAL_STATUSES) {
-    for (const phase of PHASES) if (resubmissionOpen(status, phase)) open.push(`${status}/${phase}`)
-  }
-  t.same(open, ['needs_changes/proposing', 'needs_changes/reviewing'])
 })
 
 t.test('what an official asked of the submitter stays private; reasons and justifications are public', async (t) => {

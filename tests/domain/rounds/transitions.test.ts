@@ -7,6 +7,9 @@ import {
   type TransitionFacts,
 } from '../../../server/domain/rounds/transitions.js'
 import { PHASES } from '../../../server/domain/rounds/phases.js'
+import { official, RESIDENT } from '../../../server/domain/access/permissions.js'
+
+const ADMIN = official('admin')
 
 const withApproved: TransitionFacts = { ...NO_FACTS, approvedCount: 1 }
 const waiting = [
@@ -25,26 +28,27 @@ t.test('each phase has one way forward and published is final', async (t) => {
 t.test(
   'an admin moves a round on unless it is published, or voting would open without an approved proposal',
   async (t) => {
-    t.equal(transitionRefusal('admin', 'round.advance', 'draft', NO_FACTS), null)
-    t.equal(transitionRefusal('admin', 'round.advance', 'proposing', NO_FACTS), null)
-    t.equal(transitionRefusal('admin', 'round.advance', 'reviewing', NO_FACTS), 'noApproved')
-    t.equal(transitionRefusal('admin', 'round.advance', 'reviewing', withApproved), null)
-    t.equal(transitionRefusal('admin', 'round.advance', 'voting', NO_FACTS), null)
-    t.equal(transitionRefusal('admin', 'round.advance', 'closed', NO_FACTS), 'publishFirst')
-    t.equal(transitionRefusal('admin', 'results.publish', 'closed', NO_FACTS), null)
-    t.equal(transitionRefusal('admin', 'round.advance', 'published', withApproved), 'final')
-    t.equal(transitionRefusal('admin', 'results.publish', 'published', NO_FACTS), 'final')
+    t.equal(transitionRefusal(ADMIN, 'round.advance', 'draft', NO_FACTS), null)
+    t.equal(transitionRefusal(ADMIN, 'round.advance', 'proposing', NO_FACTS), null)
+    t.equal(transitionRefusal(ADMIN, 'round.advance', 'reviewing', NO_FACTS), 'noApproved')
+    t.equal(transitionRefusal(ADMIN, 'round.advance', 'reviewing', withApproved), null)
+    t.equal(transitionRefusal(ADMIN, 'round.advance', 'voting', NO_FACTS), null)
+    t.equal(transitionRefusal(ADMIN, 'round.advance', 'closed', NO_FACTS), 'publishFirst')
+    t.equal(transitionRefusal(ADMIN, 'results.publish', 'closed', NO_FACTS), null)
+    t.equal(transitionRefusal(ADMIN, 'round.advance', 'published', withApproved), 'final')
+    t.equal(transitionRefusal(ADMIN, 'results.publish', 'published', NO_FACTS), 'final')
   },
 )
 
 t.test('only admins move rounds: the permission table says who may', async (t) => {
-  for (const actor of ['moderator', 'council', 'resident'] as const) {
+  for (const actor of [official('moderator'), official('council'), RESIDENT]) {
+    const who = actor.kind === 'official' ? actor.role : 'resident'
     for (const phase of ['draft', 'proposing', 'voting'] as const)
-      t.equal(transitionRefusal(actor, 'round.advance', phase, withApproved), 'forbidden', `${actor} ${phase}`)
-    t.equal(transitionRefusal(actor, 'results.publish', 'closed', NO_FACTS), 'forbidden', `${actor} publish`)
+      t.equal(transitionRefusal(actor, 'round.advance', phase, withApproved), 'forbidden', `${who} ${phase}`)
+    t.equal(transitionRefusal(actor, 'results.publish', 'closed', NO_FACTS), 'forbidden', `${who} publish`)
   }
   t.equal(
-    transitionRefusal('admin', 'results.publish', 'voting', NO_FACTS),
+    transitionRefusal(ADMIN, 'results.publish', 'voting', NO_FACTS),
     'forbidden',
     'publishing is no way out of voting',
   )
@@ -54,14 +58,14 @@ t.test(
   'voting does not open while proposals wait for an answer, unless each is confirmed to go unreviewed',
   async (t) => {
     const facts = { ...withApproved, waiting }
-    t.equal(transitionRefusal('admin', 'round.advance', 'reviewing', facts), 'unreviewed')
+    t.equal(transitionRefusal(ADMIN, 'round.advance', 'reviewing', facts), 'unreviewed')
     t.same(
       unconfirmedWaiting(facts).map((p) => p.id),
       [7, 9],
     )
     const partly = { ...facts, confirmedUnreviewed: [7] }
     t.equal(
-      transitionRefusal('admin', 'round.advance', 'reviewing', partly),
+      transitionRefusal(ADMIN, 'round.advance', 'reviewing', partly),
       'unreviewed',
       'a proposal that started waiting after the confirmation still stops it',
     )
@@ -69,9 +73,9 @@ t.test(
       unconfirmedWaiting(partly).map((p) => p.id),
       [9],
     )
-    t.equal(transitionRefusal('admin', 'round.advance', 'reviewing', { ...facts, confirmedUnreviewed: [9, 7] }), null)
+    t.equal(transitionRefusal(ADMIN, 'round.advance', 'reviewing', { ...facts, confirmedUnreviewed: [9, 7] }), null)
     t.equal(
-      transitionRefusal('admin', 'round.advance', 'reviewing', {
+      transitionRefusal(ADMIN, 'round.advance', 'reviewing', {
         ...facts,
         approvedCount: 0,
         confirmedUnreviewed: [7, 9],
