@@ -12,8 +12,8 @@ import { join } from 'node:path'
 import autocannon from 'autocannon'
 import { openServer } from '../db/client.js'
 import { SOFTWARE_VERSION } from '../server/assets.js'
-import { publishResult } from '../server/data/results.js'
-import { advanceRound } from '../server/data/rounds.js'
+import { publishResult } from '../server/usecases/results.js'
+import { advanceRound } from '../server/usecases/phases.js'
 import { CITY_SLUG, seedCityRound } from './city.js'
 import { createBenchDatabase, seedVotingRound, SLUG } from './fixture.js'
 import { forkServer, productionFlags, send } from './http.js'
@@ -49,11 +49,17 @@ try {
   await advanceRound(setup.db, {
     id: city.roundId,
     from: 'voting',
+    actor: { kind: 'official', id: city.official.id, role: 'admin' },
     official: city.official,
     confirmedUnreviewed: [],
     now: new Date(),
   })
-  await publishResult(setup.db, city.roundId, city.official, SOFTWARE_VERSION)
+  await publishResult(setup.db, {
+    roundId: city.roundId,
+    actor: { kind: 'official', id: city.official.id, role: 'admin' },
+    official: city.official,
+    softwareVersion: SOFTWARE_VERSION,
+  })
   await setup.close()
   console.log(
     `setup: a voting round with 30 projects, a published round with 150 projects and 200,000 ballots (${(city.seedMs / 1000).toFixed(0)} s)`,

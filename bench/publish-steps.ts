@@ -14,12 +14,14 @@ const built = (path: string) => new URL(`../build/${path}`, import.meta.url).hre
 const { openServer } = (await import(built('db/client.js'))) as typeof import('../db/client.js')
 const { auditLog } = (await import(built('db/schema.js'))) as typeof import('../db/schema.js')
 const { SOFTWARE_VERSION } = (await import(built('server/assets.js'))) as typeof import('../server/assets.js')
-const { previewResults, publishResult } = (await import(
-  built('server/data/results.js')
-)) as typeof import('../server/data/results.js')
-const { advanceRound, findRound } = (await import(
-  built('server/data/rounds.js')
-)) as typeof import('../server/data/rounds.js')
+const { previewResults } = (await import(built('server/data/results.js'))) as typeof import('../server/data/results.js')
+const { findRound } = (await import(built('server/data/rounds.js'))) as typeof import('../server/data/rounds.js')
+const { advanceRound } = (await import(
+  built('server/usecases/phases.js')
+)) as typeof import('../server/usecases/phases.js')
+const { publishResult } = (await import(
+  built('server/usecases/results.js')
+)) as typeof import('../server/usecases/results.js')
 const { resultRows } = (await import(
   built('server/routes/shared/result-view.js')
 )) as typeof import('../server/routes/shared/result-view.js')
@@ -27,6 +29,7 @@ const { resultRows } = (await import(
 const [url, id, officialId, email] = process.argv.slice(2)
 const roundId = Number(id)
 const official = { id: Number(officialId), email: email!, role: 'admin' as const }
+const actor = { kind: 'official' as const, id: official.id, role: official.role }
 
 const peakKb = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1])
 /** Linux resets the peak resident size when 5 is written here, so each step gets its own peak. */
@@ -46,6 +49,7 @@ await step('close the round', async () => {
   const outcome = await advanceRound(db, {
     id: roundId,
     from: 'voting',
+    actor,
     official,
     confirmedUnreviewed: [],
     now: new Date(),
@@ -66,7 +70,7 @@ await step('preview both rules', async () => {
   for (const { outcome } of previews) resultRows(outcome, data.projects, 'nl')
 })
 await step('publish (count, shuffled .pb, hashes, audit)', async () => {
-  const outcome = await publishResult(db, roundId, official, SOFTWARE_VERSION)
+  const outcome = await publishResult(db, { roundId, actor, official, softwareVersion: SOFTWARE_VERSION })
   if (!('published' in outcome)) throw new Error('not published')
 })
 // Whether publishing took the previewed count (the audit entry says), read outside the measured step.

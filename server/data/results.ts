@@ -1,18 +1,9 @@
-import { randomInt } from 'node:crypto'
 import { and, asc, eq, getTableColumns, isNull, sql } from 'drizzle-orm'
 import { integerArray, preparedPer, type Db } from '../../db/client.js'
 import { ballots, progressUpdates, proposals, results, rounds, tallyPreviews, votingCodes } from '../../db/schema.js'
-import {
-  ballotsDigest,
-  exportBallotsPb,
-  sha256,
-  tallyInputSha256,
-  type BallotProjectForTally,
-} from '../domain/pabulib/export.js'
+import { ballotsDigest, tallyInputSha256, type BallotProjectForTally } from '../domain/pabulib/export.js'
 import type { TallyResult, TallyRule } from '../domain/tally/tally.js'
 import { tallyInThread } from '../tally-thread.js'
-import { NO_FACTS, transitionRefusal } from '../domain/rounds/transitions.js'
-import { official as asOfficial, type Role } from '../domain/access/permissions.js'
 import { appendAudit } from './audit.js'
 import { OUTCOME_VERSION, readOutcome, StoredOutcomeError } from './result-outcome.js'
 import type { Round } from './rounds.js'
@@ -90,7 +81,7 @@ export async function previewResults(
 }
 
 /** The outcome previewed with the rule for exactly this input, if there is one that reads back in the shape it was stored in. */
-async function previewedOutcome(
+export async function previewedOutcome(
   db: Db,
   roundId: number,
   rule: TallyRule,
@@ -112,70 +103,24 @@ async function previewedOutcome(
   }
 }
 
-export type PublishOutcome = { published: Result } | { refused: 'notClosed' }
+/** What publishing stores: the outcome with the anonymised ballots and their fingerprints. */
+export interface ResultRow {
+  roundId: number
+  rule: TallyRule
+  outcome: TallyResult
+  ballotsPb: string
+  ballotsSha256: string
+  ballotCount: number
+  softwareVersion: string
+  publishedBy: number
+}
 
-/**
- * Counts with the round's rule, freezes the anonymised ballots with their hash, and moves
- * the round to published, all in one transaction on the locked round row: a second publish
- * finds the round published and changes nothing. The count is the previewed one when the
- * preview counted exactly what is counted now (previewResults); otherwise it is done here.
- */
-export async function publishResult(
-  db: Db,
-  roundId: number,
-  official: { id: number; email: string; role: Role },
-  softwareVersion: string,
-): Promise<PublishOutcome> {
-  return db.transaction(async (tx) => {
-    const [round] = await tx.select().from(rounds).where(eq(rounds.id, roundId)).for('update')
-    if (!round || transitionRefusal(asOfficial(official.role, official.id), 'results.publish', round.phase, NO_FACTS))
-      return { refused: 'notClosed' as const }
-    // Counted, exported and fingerprinted from the one set of ballots read here, so no revocation
-    // in between can make them differ.
-    const data = await loadTallyData(tx, roundId)
-    const countedSha256 = ballotsDigest(data.ballots)
-    const previewed = await previewedOutcome(
-      tx,
-      roundId,
-      round.tallyRule,
-      tallyInputSha256(round, data.projects, countedSha256, softwareVersion),
-    )
-    const outcome = previewed ?? (await tallyRound(round, data, round.tallyRule))
-    const ballotsPb = exportBallotsPb(round, data.projects, data.ballots, round.tallyRule, randomInt)
-    const ballotsSha256 = sha256(ballotsPb)
-    const [published] = await tx
-      .insert(results)
-      .values({
-        roundId,
-        rule: round.tallyRule,
-        outcome,
-        outcomeVersion: OUTCOME_VERSION,
-        ballotsPb,
-        ballotsSha256,
-        ballotCount: data.ballots.length,
-        softwareVersion,
-        publishedBy: official.id,
-      })
-      .returning()
-    await tx.update(rounds).set({ phase: 'published' }).where(eq(rounds.id, roundId))
-    await appendAudit(tx, {
-      officialId: official.id,
-      actor: official.email,
-      action: 'results.publish',
-      object: `round:${roundId}`,
-      details: {
-        rule: round.tallyRule,
-        softwareVersion,
-        ballotsSha256,
-        countedBallotsSha256: countedSha256,
-        ballots: data.ballots.length,
-        selected: outcome.selected,
-        totalCostCents: outcome.totalCost,
-        reusedPreview: previewed !== undefined,
-      },
-    })
-    return { published: asResult(published!) }
-  })
+export async function insertResult(tx: Db, row: ResultRow): Promise<Result> {
+  const [published] = await tx
+    .insert(results)
+    .values({ ...row, outcomeVersion: OUTCOME_VERSION })
+    .returning()
+  return asResult(published!)
 }
 
 function asResult({ outcome, outcomeVersion, ...row }: typeof results.$inferSelect): Result {

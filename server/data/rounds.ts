@@ -3,18 +3,11 @@ import { preparedPer, type Db } from '../../db/client.js'
 import { auditLog, proposalEvents, proposals, rounds } from '../../db/schema.js'
 import type { ChainedEntry } from '../domain/security/audit-chain.js'
 import type { ProposalStatus } from '../domain/proposals/moderation.js'
-import {
-  transitionFrom,
-  transitionRefusal,
-  type TransitionFacts,
-  type TransitionRefusal,
-  type WaitingProposal,
-} from '../domain/rounds/transitions.js'
-import { official as asOfficial, phasesWhere, RESIDENT, type Role } from '../domain/access/permissions.js'
+import type { TransitionFacts, WaitingProposal } from '../domain/rounds/transitions.js'
+import { phasesWhere, RESIDENT, type Role } from '../domain/access/permissions.js'
 import type { Phase } from '../domain/rounds/phases.js'
 import { changedSettings, slugBase, uniqueSlug, type Changes, type RoundSettings } from '../domain/rounds/settings.js'
 import { appendAudit } from './audit.js'
-import { sealBallots } from './seal.js'
 
 type Official = { id: number; email: string; role: Role }
 
@@ -134,42 +127,8 @@ export async function transitionFacts(
   return { approvedCount: counts.approved ?? 0, waiting, confirmedUnreviewed }
 }
 
-export type AdvanceOutcome = 'moved' | 'notFound' | 'stale' | TransitionRefusal
-
-/**
- * Moves a round out of `from`, the phase the admin saw, if the transition table allows it now.
- * When voting opens, each proposal the admin confirmed may go unreviewed gets its public answer.
- */
-export async function advanceRound(
-  db: Db,
-  input: { id: number; from: Phase; official: Official; confirmedUnreviewed: readonly number[]; now: Date },
-): Promise<AdvanceOutcome> {
-  const { id, from, official, now } = input
-  return db.transaction(async (tx): Promise<AdvanceOutcome> => {
-    const [round] = await tx.select().from(rounds).where(eq(rounds.id, id))
-    if (!round) return 'notFound'
-    if (round.phase !== from) return 'stale'
-    const facts = await transitionFacts(tx, id, input.confirmedUnreviewed)
-    const refusal = transitionRefusal(asOfficial(official.role, official.id), 'round.advance', from, facts)
-    if (refusal) return refusal
-    const to = transitionFrom(from)!.to
-    // The form says which phase the admin saw: only a round still there moves, so a replay finds nothing to do.
-    if (!(await moveRound(tx, id, from, to))) return 'stale'
-    const unreviewed = facts.waiting
-    for (const proposal of unreviewed) await answerUnreviewed(tx, proposal.id, official, now)
-    await appendAudit(tx, {
-      officialId: official.id,
-      actor: official.email,
-      action: 'round.advance',
-      object: `round:${id}`,
-      details: { from, to, ...(unreviewed.length > 0 ? { unreviewed: unreviewed.map((p) => p.reference) } : {}) },
-    })
-    return 'moved'
-  })
-}
-
 /** Closes a proposal nobody answered in time, with the public answer "not reviewed before voting". */
-async function answerUnreviewed(tx: Db, proposalId: number, official: Official, now: Date): Promise<void> {
+export async function answerUnreviewed(tx: Db, proposalId: number, official: { id: number }, now: Date): Promise<void> {
   await tx
     .update(proposals)
     .set({
@@ -183,7 +142,10 @@ async function answerUnreviewed(tx: Db, proposalId: number, official: Official, 
     .values({ proposalId, kind: 'not_reviewed', at: now, officialId: official.id, details: {} })
 }
 
-/** Moves the round one step only if it is still in `from`: a replayed or doubled request finds nothing to move. */
+/**
+ * Moves the round one step only if it is still in `from`: a replayed or doubled request finds
+ * nothing to move. Call inside a transaction, after the transition table allowed the move.
+ */
 export async function moveRound(tx: Db, id: number, from: Phase, to: Phase): Promise<boolean> {
   // Closing waits for ballots being stored right now, and ballots after it see the closed phase:
   // no ballot is acknowledged after the round closed.
@@ -193,7 +155,6 @@ export async function moveRound(tx: Db, id: number, from: Phase, to: Phase): Pro
     .set({ phase: to })
     .where(and(eq(rounds.id, id), eq(rounds.phase, from)))
     .returning({ id: rounds.id })
-  if (moved.length === 1 && to === 'closed') await sealBallots(tx, id)
   return moved.length === 1
 }
 

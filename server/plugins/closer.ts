@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import { closeDueRounds } from '../data/closing.js'
+import { closeDueRounds } from '../usecases/phases.js'
 
 /** Often enough that the phase follows the planned end closely; the ballot statement refuses late ballots in between. */
 const EVERY_MS = 30_000
@@ -10,7 +10,7 @@ export default fp(
     let timer: NodeJS.Timeout | undefined
     let running: Promise<void> = Promise.resolve()
     const run = () => {
-      running = closeDueRounds(app.db).then(
+      running = closeDueRounds(app.db, new Date()).then(
         (closed) => {
           if (closed.length > 0) app.log.info({ rounds: closed }, 'voting closed at its planned end')
         },

@@ -5,7 +5,8 @@ import { auditLog, proposals, rounds, tallyPreviews, votingCodes } from '../../d
 import { castBallot, listBallotProjects } from '../../server/data/ballots.js'
 import { seedDemo } from '../../server/data/demo.js'
 import { findCode } from '../../server/data/voting-codes.js'
-import { loadTallyData, previewResults, publishResult, tallyRound, type Result } from '../../server/data/results.js'
+import { loadTallyData, previewResults, tallyRound, type Result } from '../../server/data/results.js'
+import { publishResult } from '../../server/usecases/results.js'
 import { pbBallotsDigest } from '../../server/domain/pabulib/export.js'
 import type { TallyRule } from '../../server/domain/tally/tally.js'
 import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting/codes.js'
@@ -39,6 +40,7 @@ for (const [i, code] of codes.entries()) {
 await setPhase(db, roundId, 'closed')
 const admin = await createOfficial(db, 'admin', 'publisher@example.test')
 const official = { id: admin.id, email: admin.email, role: 'admin' as const }
+const actor = { kind: 'official' as const, id: admin.id, role: 'admin' as const }
 const VERSION = 'wijkbudget 1.2.3'
 const theRound = async () => (await db.select().from(rounds).where(eq(rounds.id, roundId)))[0]!
 
@@ -53,7 +55,7 @@ async function publishRolledBack(version = VERSION): Promise<{ result: Result; d
   let seen: { result: Result; details: Record<string, unknown> } | undefined
   try {
     await db.transaction(async (tx) => {
-      const outcome = await publishResult(tx, roundId, official, version)
+      const outcome = await publishResult(tx, { roundId, actor, official, softwareVersion: version })
       if (!('published' in outcome)) throw new Error('not published')
       const [entry] = await tx
         .select()
@@ -171,10 +173,10 @@ t.test('nor one made before the budget or a cost changed, by another version, or
 
 t.test("a real publication after a preview: published once, the preview's count stored", async (t) => {
   const { previews } = await preview()
-  const outcome = await publishResult(db, roundId, official, VERSION)
+  const outcome = await publishResult(db, { roundId, actor, official, softwareVersion: VERSION })
   t.ok('published' in outcome)
   if (!('published' in outcome)) return
   t.same(outcome.published.outcome, previews.find((p) => p.rule === 'equal-shares')!.outcome)
   t.equal((await theRound()).phase, 'published')
-  t.same(await publishResult(db, roundId, official, VERSION), { refused: 'notClosed' })
+  t.same(await publishResult(db, { roundId, actor, official, softwareVersion: VERSION }), { refused: 'notClosed' })
 })

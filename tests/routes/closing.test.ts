@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm'
 import { auditLog, ballots, rounds } from '../../db/schema.js'
 import { buildApp } from '../../server/app.js'
 import { listAudit } from '../../server/data/audit.js'
-import { closeDueRounds } from '../../server/data/closing.js'
+import { closeDueRounds } from '../../server/usecases/phases.js'
 import { plannedEnd } from '../../server/data/planned-end.js'
 import { countedBallots } from '../../server/data/results.js'
 import { findCode } from '../../server/data/voting-codes.js'
@@ -107,7 +107,11 @@ t.test(
       303,
     )
     await setVotingUntil(dayOffset(-1))
-    const results = await Promise.all([closeDueRounds(db), closeDueRounds(db), closeDueRounds(db)])
+    const results = await Promise.all([
+      closeDueRounds(db, new Date()),
+      closeDueRounds(db, new Date()),
+      closeDueRounds(db, new Date()),
+    ])
     t.same(results.flat(), [roundId], 'one of the runs closed it')
     t.equal(await phaseOf(), 'closed')
     const closes = (await entries('round.advance')).filter((e) => e.details['to'] === 'closed')
@@ -121,7 +125,7 @@ t.test(
     t.equal(seals.length, 1, 'one seal')
     t.same(seals[0]!.details, { ballotsSha256: ballotsDigest(await countedBallots(db, roundId)), ballots: 1 })
     t.ok(verifyChain(await listAudit(db)).ok)
-    t.same(await closeDueRounds(db), [], 'a later run finds nothing to do')
+    t.same(await closeDueRounds(db, new Date()), [], 'a later run finds nothing to do')
   },
 )
 

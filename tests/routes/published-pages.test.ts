@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import t from 'tap'
-import { addProgressUpdate, publishResult } from '../../server/data/results.js'
+import { addProgressUpdate } from '../../server/data/results.js'
+import { publishResult } from '../../server/usecases/results.js'
 import { castBallot } from '../../server/data/ballots.js'
 import { findCode } from '../../server/data/voting-codes.js'
 import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting/codes.js'
@@ -31,7 +32,12 @@ for (const [i, code] of codes.entries()) {
   })
 }
 await setPhase(db, round.id, 'closed')
-await publishResult(db, round.id, admin, 'test')
+await publishResult(db, {
+  roundId: round.id,
+  actor: { kind: 'official', id: admin.id, role: 'admin' },
+  official: admin,
+  softwareVersion: 'test',
+})
 
 // Counts the queries the app builds with drizzle (prepared hot-path statements aside), so a test sees what a visit reads.
 let queries = 0

@@ -9,12 +9,15 @@ export interface Holding {
 }
 
 /**
- * Who is asking: a signed-in official with a role, or a resident (an anonymous visitor holds nothing).
- * Officials reading public pages ask as residents: they see what every resident sees.
+ * Who is asking: a signed-in official with a role, a resident (an anonymous visitor holds nothing),
+ * or the platform itself keeping a round's planned dates. Officials reading public pages ask as
+ * residents: they see what every resident sees.
  */
-export type Actor = { kind: 'official'; id: number; role: Role } | { kind: 'resident'; holds?: Holding }
+export type Actor =
+  { kind: 'official'; id: number; role: Role } | { kind: 'resident'; holds?: Holding } | { kind: 'system' }
 
 export const RESIDENT: Actor = { kind: 'resident' }
+export const SYSTEM: Actor = { kind: 'system' }
 
 export function official(role: Role, id = 0): Actor {
   return { kind: 'official', id, role }
@@ -26,7 +29,7 @@ export interface Subject {
 }
 
 /** Who a rule names: a role, any resident, or the resident holding the subject proposal's status link. */
-type Party = Role | 'resident' | 'submitter'
+type Party = Role | 'resident' | 'submitter' | 'system'
 
 const ANY_PHASE = PHASES
 const BEFORE_PUBLISHED: readonly Phase[] = ['draft', 'proposing', 'reviewing', 'voting', 'closed']
@@ -56,6 +59,8 @@ const TABLE = {
   'round.edit': { parties: ['admin'], phases: BEFORE_PUBLISHED },
   'helpdesk.edit': { parties: ['admin'], phases: ANY_PHASE },
   'round.advance': { parties: ['admin'], phases: BEFORE_PUBLISHED },
+  // Voting closes by itself at the end of its last planned day.
+  'voting.close-due': { parties: ['system'], phases: ['voting'] },
   'proposal.submit': { parties: ['resident'], phases: ['proposing'] },
   // The submitter follows their proposal through its secret link in every phase...
   'proposal.follow': { parties: ['submitter'], phases: ANY_PHASE },
@@ -88,6 +93,7 @@ export const ACTIONS = Object.keys(TABLE) as Action[]
 
 function plays(actor: Actor, party: Party, subject: Subject | undefined): boolean {
   if (actor.kind === 'official') return actor.role === party
+  if (actor.kind === 'system') return party === 'system'
   if (party === 'resident') return true
   return party === 'submitter' && subject?.proposalId !== undefined && actor.holds?.statusLinkOf === subject.proposalId
 }

@@ -14,18 +14,22 @@ export interface TransitionFacts {
   waiting: readonly WaitingProposal[]
   /** The waiting proposals the admin confirmed will get the public answer "not reviewed before voting". */
   confirmedUnreviewed: readonly number[]
+  /** Whether the planned end of voting has passed: what lets voting close by itself. */
+  votingOver?: boolean
 }
 
 export const NO_FACTS: TransitionFacts = { approvedCount: 0, waiting: [], confirmedUnreviewed: [] }
 
-export type TransitionRefusal = 'final' | 'forbidden' | 'publishFirst' | 'noApproved' | 'unreviewed'
+export type TransitionRefusal = 'final' | 'forbidden' | 'publishFirst' | 'noApproved' | 'unreviewed' | 'notDue'
 
 interface Transition {
   from: Phase
   to: Phase
   /** The permission that makes this move: who may is the permission table's answer for it. */
   by: Action
-  whyNot?: (facts: TransitionFacts) => TransitionRefusal | null
+  /** Another permission that makes the same move (voting also closes by itself). */
+  orBy?: Action
+  whyNot?: (facts: TransitionFacts, by: Action) => TransitionRefusal | null
 }
 
 /** Proposals waiting for an answer that the admin did not confirm may go unreviewed. */
@@ -50,7 +54,13 @@ const TRANSITIONS: readonly Transition[] = [
     whyNot: (facts) =>
       facts.approvedCount === 0 ? 'noApproved' : unconfirmedWaiting(facts).length > 0 ? 'unreviewed' : null,
   },
-  { from: 'voting', to: 'closed', by: 'round.advance' },
+  {
+    from: 'voting',
+    to: 'closed',
+    by: 'round.advance',
+    orBy: 'voting.close-due',
+    whyNot: (facts, by) => (by === 'voting.close-due' && !facts.votingOver ? 'notDue' : null),
+  },
   { from: 'closed', to: 'published', by: 'results.publish' },
 ]
 
@@ -68,7 +78,8 @@ export function transitionRefusal(
 ): TransitionRefusal | null {
   const transition = TRANSITIONS.find((t) => t.from === from)
   if (!transition) return 'final'
-  if (transition.by !== by) return transition.by === 'results.publish' ? 'publishFirst' : 'forbidden'
+  if (transition.by !== by && transition.orBy !== by)
+    return transition.by === 'results.publish' ? 'publishFirst' : 'forbidden'
   if (!can(actor, by, from)) return 'forbidden'
-  return transition.whyNot?.(facts) ?? null
+  return transition.whyNot?.(facts, by) ?? null
 }

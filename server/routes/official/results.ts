@@ -8,12 +8,12 @@ import {
   listProgressUpdates,
   loadTallyData,
   previewResults,
-  publishResult,
 } from '../../data/results.js'
 import type { Round } from '../../data/rounds.js'
 import { checkProgress, type ProgressErrors } from '../../domain/results/progress.js'
 import type { TallyRule } from '../../domain/tally/tally.js'
 import { allowed, theOfficial, theRound } from '../../plugins/auth.js'
+import { publishResult } from '../../usecases/results.js'
 import { fieldErrors, summaryItems } from '../forms.js'
 import { resultRows } from '../shared/result-view.js'
 import { IdPath, ProgressForm, ResultsQuery } from './schemas.js'
@@ -113,7 +113,12 @@ export default async function resultsRoutes(fastify: FastifyInstance) {
     },
     async (request, reply) => {
       const round = theRound(request)
-      const outcome = await publishResult(app.db, round.id, theOfficial(request), SOFTWARE_VERSION)
+      const outcome = await publishResult(app.db, {
+        roundId: round.id,
+        actor: request.actor,
+        official: theOfficial(request),
+        softwareVersion: SOFTWARE_VERSION,
+      })
       if ('refused' in outcome) return wrongPhase('results.notClosed')(request, reply)
       return reply.redirect(`/official/rounds/${round.id}/results`, 303)
     },

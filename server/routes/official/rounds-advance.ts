@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { advanceRound, findRound, transitionFacts, type AdvanceOutcome, type Round } from '../../data/rounds.js'
+import { findRound, transitionFacts, type Round } from '../../data/rounds.js'
+import { advanceRound, type AdvanceOutcome } from '../../usecases/phases.js'
 import { transitionFrom, transitionRefusal, unconfirmedWaiting } from '../../domain/rounds/transitions.js'
 import type { Phase } from '../../domain/rounds/phases.js'
 import { theRound, theOfficial } from '../../plugins/auth.js'
@@ -14,6 +15,7 @@ const REFUSAL_STATUS: Record<Exclude<AdvanceOutcome, 'moved' | 'notFound'>, numb
   publishFirst: 409,
   stale: 409,
   forbidden: 403,
+  notDue: 409,
 }
 
 export default async function advanceRoutes(fastify: FastifyInstance) {
@@ -73,6 +75,7 @@ export default async function advanceRoutes(fastify: FastifyInstance) {
       const outcome = await advanceRound(app.db, {
         id,
         from,
+        actor: request.actor,
         official: theOfficial(request),
         confirmedUnreviewed,
         now: new Date(),

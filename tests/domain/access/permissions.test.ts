@@ -9,6 +9,7 @@ import {
   ROLES,
   official,
   RESIDENT,
+  SYSTEM,
   type Action,
   type Actor,
   type Role,
@@ -81,6 +82,8 @@ function expected(asker: Asker, action: Action, phase: Phase): boolean {
       return (actor === 'moderator' || actor === 'coach') && phase !== 'draft'
     case 'progress.post':
       return staff && phase === 'published'
+    case 'voting.close-due':
+      return false
   }
 }
 
@@ -143,4 +146,13 @@ t.test("a status link makes only its own proposal the resident's", async (t) => 
   t.notOk(can(holder, 'proposal.resubmit', 'reviewing'), 'no subject named')
   t.notOk(can(RESIDENT, 'proposal.follow', 'voting', { proposalId: 7 }), 'holding nothing')
   t.notOk(can(official('admin'), 'proposal.resubmit', 'reviewing', { proposalId: 7 }), 'an official is no submitter')
+})
+
+t.test('voting closes by itself only in the voting phase, and only the platform closes it so', async (t) => {
+  t.same(phasesWhere(SYSTEM, 'voting.close-due'), ['voting'])
+  t.same(
+    ACTIONS.filter((action) => canAtAll(SYSTEM, action)),
+    ['voting.close-due'],
+    'the platform itself may do nothing else',
+  )
 })

@@ -7,7 +7,7 @@ import {
   type TransitionFacts,
 } from '../../../server/domain/rounds/transitions.js'
 import { PHASES } from '../../../server/domain/rounds/phases.js'
-import { official, RESIDENT } from '../../../server/domain/access/permissions.js'
+import { official, RESIDENT, SYSTEM } from '../../../server/domain/access/permissions.js'
 
 const ADMIN = official('admin')
 
@@ -84,3 +84,12 @@ t.test(
     )
   },
 )
+
+t.test('voting closes by itself once its planned end has passed, through the same table', async (t) => {
+  const over = { ...NO_FACTS, votingOver: true }
+  t.equal(transitionRefusal(SYSTEM, 'voting.close-due', 'voting', over), null)
+  t.equal(transitionRefusal(SYSTEM, 'voting.close-due', 'voting', NO_FACTS), 'notDue', 'not before its end')
+  t.equal(transitionRefusal(SYSTEM, 'voting.close-due', 'closed', over), 'publishFirst', 'nothing else moves so')
+  t.equal(transitionRefusal(SYSTEM, 'round.advance', 'voting', over), 'forbidden', 'the platform is no admin')
+  t.equal(transitionRefusal(ADMIN, 'voting.close-due', 'voting', over), 'forbidden', 'an admin closes by advancing')
+})
