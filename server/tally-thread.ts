@@ -1,7 +1,7 @@
 import { extname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import type { BallotProjectForTally, RoundForTally } from './domain/pabulib/export.js'
+import type { BallotProjectForTally, RoundForTally } from './domain/tally/input.js'
 import type { TallyResult, TallyRule } from './domain/tally/tally.js'
 
 /** The ballots as two flat arrays, handed to the thread without a copy: ballot i is chosen[starts[i] .. starts[i + 1]). */

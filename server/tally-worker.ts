@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads'
-import { tallyInput, type BallotProjectForTally, type RoundForTally } from './domain/pabulib/export.js'
+import { tallyInput, type BallotProjectForTally, type RoundForTally } from './domain/tally/input.js'
 import { tally, type TallyRule } from './domain/tally/tally.js'
 import type { CountJob } from './tally-thread.js'
 

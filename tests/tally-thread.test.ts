@@ -1,5 +1,5 @@
 import t from 'tap'
-import { tallyInput, type RoundForTally } from '../server/domain/pabulib/export.js'
+import { tallyInput, type RoundForTally } from '../server/domain/tally/input.js'
 import { tally } from '../server/domain/tally/tally.js'
 import { tallyInThread } from '../server/tally-thread.js'
 

@@ -48,10 +48,6 @@ export async function recordFailedLogin(db: Db, id: number, limit: number, lockM
   return row?.lockedUntil != null && row.lockedUntil > new Date()
 }
 
-export async function clearFailedLogins(db: Db, id: number): Promise<void> {
-  await db.update(officials).set({ failedAttempts: 0, lockedUntil: null }).where(eq(officials.id, id))
-}
-
 /** A login completed (with its second factor where there is one): failures forgotten, time kept for the access review. */
 export async function recordLogin(
   db: Db,

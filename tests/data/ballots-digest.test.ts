@@ -3,7 +3,8 @@ import { eq } from 'drizzle-orm'
 import { ballots, codeBatches, rounds, votingCodes } from '../../db/schema.js'
 import { countedBallotsDigest } from '../../server/data/ballots.js'
 import { countedBallots } from '../../server/data/results.js'
-import { ballotsDigest, sha256 } from '../../server/domain/pabulib/export.js'
+import { ballotsDigest } from '../../server/domain/pabulib/export.js'
+import { sha256 } from '../../server/domain/common/digest.js'
 import { freshDatabase } from '../helpers/db.js'
 
 const database = await freshDatabase()

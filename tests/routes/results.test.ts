@@ -5,7 +5,7 @@ import { auditLog, ballots, progressUpdates, results, rounds, votingCodes } from
 import { findCode } from '../../server/data/voting-codes.js'
 import { castBallot } from '../../server/data/ballots.js'
 import { parsePb, pbTallyInput } from '../../server/domain/pabulib/read.js'
-import { sha256 } from '../../server/domain/pabulib/export.js'
+import { sha256 } from '../../server/domain/common/digest.js'
 import { tally, type TallyResult } from '../../server/domain/tally/tally.js'
 import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting/codes.js'
 import { TEST_CONFIG } from '../helpers/app.js'

@@ -1,57 +1,8 @@
-import { createHash } from 'node:crypto'
-import type { BallotFormat } from '../voting/ballot.js'
 import { scanPb, writePb, type PbElection } from './read.js'
-import type { TallyInput, TallyRule } from '../tally/tally.js'
+import type { TallyRule } from '../tally/tally.js'
+import { sha256 } from '../common/digest.js'
+import type { BallotProjectForTally, RoundForTally } from '../tally/input.js'
 import type { Pick } from '../voting/codes.js'
-
-export interface RoundForTally {
-  id: number
-  title: string
-  neighbourhood: string
-  budgetCents: number
-  ballotFormat: BallotFormat
-  maxChoices: number | null
-  tallyRule: TallyRule
-}
-
-export interface BallotProjectForTally {
-  id: number
-  title: string
-  costCents: number
-}
-
-/** Projects in submission order (the last tie-breaker), ballots as chosen project ids; money in cents, Add1 by one euro. */
-export function tallyInput(
-  round: RoundForTally,
-  projects: readonly BallotProjectForTally[],
-  ballots: readonly (readonly number[])[],
-): TallyInput {
-  const onBallot = new Set(projects.map((p) => p.id))
-  return {
-    budget: round.budgetCents,
-    projects: projects.map((p, order) => ({ id: String(p.id), cost: p.costCents, order })),
-    // A vote for a project that is no longer on the ballot is left out; the rest of that ballot counts.
-    ballots: ballots.map((b) => b.filter((id) => onBallot.has(id)).map(String)),
-    unit: 100,
-  }
-}
-
-/**
- * The fingerprint of everything a count reads: what tallyInput takes from the round and its
- * projects (budget, ids and costs in ballot order), the counted ballots' fingerprint
- * (ballotsDigest) and the software that counts. With the same fingerprint and rule, a count
- * comes out the same: publishing may take a previewed outcome instead of counting again.
- */
-export function tallyInputSha256(
-  round: RoundForTally,
-  projects: readonly BallotProjectForTally[],
-  countedBallotsSha256: string,
-  softwareVersion: string,
-): string {
-  return sha256(
-    JSON.stringify({ round: round.id, input: tallyInput(round, projects, []), countedBallotsSha256, softwareVersion }),
-  )
-}
 
 /** Fisher–Yates; with a cryptographic `pick` the export's order says nothing about when anyone voted. */
 function shuffled<T>(items: readonly T[], pick: Pick): T[] {
@@ -146,8 +97,4 @@ export function pbBallotsDigest(text: string): PbBallotsDigest {
   const lines: string[] = []
   const { projects, voteCount } = scanPb(text, (v) => lines.push(ballotLine(v.vote.map(Number))))
   return { sha256: digestOfLines(lines), ballots: voteCount, projectIds: projects.map((p) => Number(p.id)) }
-}
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex')
 }

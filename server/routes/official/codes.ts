@@ -17,7 +17,7 @@ import { formatNumber } from '../../formatters.js'
 import { allowed, theOfficial, theRound } from '../../plugins/auth.js'
 import { wantsFragment } from '../../plugins/views.js'
 import { fieldErrors, summaryItems } from '../forms.js'
-import { codesZip, votingUrl } from './codes-export.js'
+import { codesZip, votingUrl } from '../../domain/voting/code-files.js'
 import { letterText } from './letter.js'
 import { CodesQuery, GenerateForm, IdPath, POLL_TRIES, RevokeForm, TotalsQuery } from './schemas.js'
 

@@ -3,7 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { importRound } from '../../data/import.js'
 import { ImportError, importPlan, MAX_PB_CHARS } from '../../domain/pabulib/import.js'
 import { parsePb, PbFormatError } from '../../domain/pabulib/read.js'
-import { sha256 } from '../../domain/pabulib/export.js'
+import { sha256 } from '../../domain/common/digest.js'
 import { TALLY_RULES } from '../../domain/tally/tally.js'
 import { ImportForm } from './schemas.js'
 import { theOfficial } from '../../plugins/auth.js'

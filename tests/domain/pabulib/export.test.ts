@@ -1,14 +1,9 @@
 import { randomInt } from 'node:crypto'
 import t from 'tap'
 import { parsePb, PbFormatError, pbTallyInput } from '../../../server/domain/pabulib/read.js'
-import {
-  ballotsDigest,
-  exportBallotsPb,
-  pbBallotsDigest,
-  sha256,
-  tallyInput,
-  type RoundForTally,
-} from '../../../server/domain/pabulib/export.js'
+import { ballotsDigest, exportBallotsPb, pbBallotsDigest } from '../../../server/domain/pabulib/export.js'
+import { sha256 } from '../../../server/domain/common/digest.js'
+import { tallyInput, type RoundForTally } from '../../../server/domain/tally/input.js'
 import { tally } from '../../../server/domain/tally/tally.js'
 
 const round: RoundForTally = {

@@ -1,11 +1,7 @@
 import t from 'tap'
 import { parsePb, pbTallyInput, writePb, type PbElection } from '../../../server/domain/pabulib/read.js'
-import {
-  exportBallotsPb,
-  tallyInput,
-  type BallotProjectForTally,
-  type RoundForTally,
-} from '../../../server/domain/pabulib/export.js'
+import { exportBallotsPb } from '../../../server/domain/pabulib/export.js'
+import { tallyInput, type BallotProjectForTally, type RoundForTally } from '../../../server/domain/tally/input.js'
 import { tally, type TallyRule } from '../../../server/domain/tally/tally.js'
 
 /** A small seeded generator (mulberry32), so a failing case can be replayed from its seed. */
