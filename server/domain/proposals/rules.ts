@@ -1,4 +1,5 @@
 import { parseEuros } from '../common/money.js'
+import { readWholeNumber } from '../common/numbers.js'
 import { singleLine } from '../common/text.js'
 
 export const TRACKS = ['financial-technical', 'social', 'spatial'] as const
@@ -185,12 +186,10 @@ export function parseCount(
   input: string,
   max: number,
 ): { value: number | null } | { error: 'wholeNumber' | 'numberTooLarge' } {
-  const text = input.replace(/[\s\u00a0]/g, '')
-  if (text === '') return { value: null }
-  if (!/^(\d+|\d{1,3}([.,]\d{3})+)$/.test(text)) return { error: 'wholeNumber' }
-  const digits = text.replace(/[.,]/g, '')
-  if (digits.length > 15 || Number(digits) > max) return { error: 'numberTooLarge' }
-  return { value: Number(digits) }
+  const n = readWholeNumber(input)
+  if (n === 'empty') return { value: null }
+  if (n === 'invalid') return { error: 'wholeNumber' }
+  return n > max ? { error: 'numberTooLarge' } : { value: n }
 }
 
 /** Letters and digits that cannot be mistaken for each other when read aloud or copied by hand: no 0/O, 1/I/L. */

@@ -1,4 +1,5 @@
 import { BALLOT_FORMATS, type BallotFormat } from '../voting/ballot.js'
+import { readWholeNumber } from '../common/numbers.js'
 import { centsToInput, parseEuros, type MoneyError } from '../common/money.js'
 import { TALLY_RULES, type TallyRule } from '../tally/tally.js'
 import { singleLine } from '../common/text.js'
@@ -81,11 +82,9 @@ export function isCalendarDay(text: string): boolean {
 
 function readWhole(value: unknown, min: number, max: number, fallback: number | null): number | null | 'bad' {
   if (value !== undefined && typeof value !== 'string') return 'bad'
-  const text = (value ?? '').trim().replace(/\s*%$/, '')
-  if (text === '') return fallback ?? 'bad'
-  if (!/^\d{1,4}$/.test(text)) return 'bad'
-  const n = Number(text)
-  return n >= min && n <= max ? n : 'bad'
+  const n = readWholeNumber((value ?? '').trim().replace(/\s*%$/, ''))
+  if (n === 'empty') return fallback ?? 'bad'
+  return typeof n === 'number' && n >= min && n <= max ? n : 'bad'
 }
 
 const oneOf = <T extends string>(options: readonly T[], value: unknown): T | undefined =>
