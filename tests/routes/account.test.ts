@@ -4,8 +4,8 @@ import { officials, results, sessions } from '../../db/schema.js'
 import { verifyPassword } from '../../server/passwords.js'
 import { Visitor } from '../helpers/client.js'
 import { demoRound } from '../helpers/fixtures.js'
-import { createOfficial, PASSWORD } from '../helpers/officials.js'
-import { codeNow, enrol, loginWithCode } from '../helpers/second-factor.js'
+import { createOfficial, PASSWORD, signIn } from '../helpers/officials.js'
+import { codeNow, enrol } from '../helpers/second-factor.js'
 
 const { app, db, roundId } = await demoRound(t, { phase: 'closed', officials: [] })
 let ip = 1
@@ -17,7 +17,7 @@ t.test(
   async (t) => {
     const me = await createOfficial(db, 'moderator', 'pw@example.test')
     const v = visitor()
-    await v.login('pw@example.test', PASSWORD)
+    await signIn(v, 'pw@example.test')
     await v.get('/official/account/password')
     const before = await hashOf(me.id)
     const table: [Record<string, string>, string, string][] = [
@@ -47,9 +47,9 @@ t.test(
 t.test('changing the password keeps this session and ends every other one', async (t) => {
   const me = await createOfficial(db, 'moderator', 'change@example.test')
   const other = visitor()
-  await other.login('change@example.test', PASSWORD)
+  await signIn(other, 'change@example.test')
   const v = visitor()
-  await v.login('change@example.test', PASSWORD)
+  await signIn(v, 'change@example.test')
   await v.get('/official/account/password')
   const res = await v.post('/official/account/password', {
     current: PASSWORD,
@@ -74,7 +74,7 @@ t.test(
       { 'user-agent': 'Phone Browser 1.0' },
     )
     const desk = visitor()
-    await desk.login('sessions@example.test', PASSWORD)
+    await signIn(desk, 'sessions@example.test')
     const page = await desk.get('/official/account')
     t.match(page.body, 'Phone Browser 1.0')
     t.match(page.body, 'Deze sessie')
@@ -83,7 +83,7 @@ t.test(
 
     await createOfficial(db, 'council', 'stranger@example.test')
     const stranger = visitor()
-    await stranger.login('stranger@example.test', PASSWORD)
+    await signIn(stranger, 'stranger@example.test')
     await stranger.get('/official/account')
     await stranger.post('/official/account/sessions/end', { session: handle })
     t.equal((await phone.get('/official')).statusCode, 200, "a stranger cannot end someone's session")
@@ -98,7 +98,7 @@ t.test('publishing asks for a fresh code first and publishes nothing until then'
   const admin = await createOfficial(db, 'admin', 'publisher@example.test')
   const { secret } = await enrol(db, admin.id)
   const v = visitor()
-  await loginWithCode(v, 'publisher@example.test', codeNow(secret))
+  await signIn(v, 'publisher@example.test', { code: codeNow(secret) })
   const [row] = await db.select().from(sessions).where(eq(sessions.officialId, admin.id))
   await db
     .update(sessions)

@@ -1,13 +1,12 @@
 import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { auditLog, officials, sessions } from '../../db/schema.js'
-import { buildApp } from '../../server/app.js'
 import { listAudit } from '../../server/data/audit.js'
 import { verifyChain } from '../../server/domain/security/audit-chain.js'
-import { testApp, TEST_CONFIG } from '../helpers/app.js'
+import { testApp } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
 import { html, msg } from '../helpers/html.js'
-import { createOfficial, PASSWORD } from '../helpers/officials.js'
+import { createOfficial, PASSWORD, signIn } from '../helpers/officials.js'
 
 const { app, db } = await testApp(t)
 await createOfficial(db, 'admin')
@@ -49,7 +48,7 @@ t.test('an official logs in, gets a new session id stored in the database, and s
 
 t.test('the session id changes at login, and the old one stops working', async (t) => {
   const v = visitor()
-  await v.login('council@example.test', PASSWORD)
+  await signIn(v, 'council@example.test')
   const before = v.cookie('sid')
   t.ok(before)
   await v.get('/login')
@@ -152,7 +151,7 @@ t.test('login redirects back to where the official was going, but only on this s
 
 t.test('a council member can read the dashboard; logging out ends the session everywhere', async (t) => {
   const v = visitor()
-  await v.login('council@example.test', PASSWORD)
+  await signIn(v, 'council@example.test')
   const dashboard = await v.get('/official')
   t.equal(dashboard.statusCode, 200)
   t.equal(html(dashboard).text('main .badge'), msg('role.council'))
@@ -165,10 +164,9 @@ t.test('a council member can read the dashboard; logging out ends the session ev
 })
 
 t.test('two app instances on one database share sessions', async (t) => {
-  const second = await buildApp(TEST_CONFIG, db)
-  t.teardown(() => second.close())
+  const { app: second } = await testApp(t, { db })
   const v = visitor()
-  await v.login('admin@example.test', PASSWORD)
+  await signIn(v, 'admin@example.test')
   const res = await second.inject({ url: '/official', headers: { cookie: v.cookieHeader } })
   t.equal(res.statusCode, 200)
   t.match(html(res).text('main p'), msg('dashboard.welcome', { name: 'Test admin' }))
@@ -189,8 +187,8 @@ t.test('login is rate-limited per address', async (t) => {
 
 t.test('every login, logout and failure is in a verified hash chain that refuses edits', async (t) => {
   const v = visitor()
-  await v.login('admin@example.test', 'wrong password')
-  await v.login('admin@example.test', PASSWORD)
+  await signIn(v, 'admin@example.test', { password: 'wrong password' })
+  await signIn(v, 'admin@example.test')
   await v.post('/logout', {})
   const entries = await listAudit(db)
   t.ok(entries.length >= 3)

@@ -2,7 +2,6 @@ import { randomInt } from 'node:crypto'
 import t from 'tap'
 import { and, eq } from 'drizzle-orm'
 import { auditLog, ballots, rounds } from '../../db/schema.js'
-import { buildApp } from '../../server/app.js'
 import { listAudit } from '../../server/data/audit.js'
 import { closeDueRounds } from '../../server/data/closing.js'
 import { plannedEnd } from '../../server/data/planned-end.js'
@@ -13,7 +12,7 @@ import { verifyChain } from '../../server/domain/security/audit-chain.js'
 import { ballotsDigest } from '../../server/domain/pabulib/export.js'
 import { votingEndsAt } from '../../server/domain/rounds/voting-period.js'
 import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting/codes.js'
-import { TEST_CONFIG } from '../helpers/app.js'
+import { TEST_CONFIG, testApp } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
 import { demoRound } from '../helpers/fixtures.js'
 import { setPhase } from '../helpers/voting.js'
@@ -22,7 +21,6 @@ const { app, db, round, roundId, byTitle, nextCode, signedIn } = await demoRound
   phase: 'voting',
   codes: 12,
   officials: ['admin'],
-  ips: '10.83.0',
 })
 const SLUG = round.slug
 const cafe = byTitle('Energiecafé')
@@ -137,10 +135,9 @@ t.test('an instance closes due rounds when it starts, without any request', asyn
       votingUntil: dayOffset(-2),
     })
     .returning()
-  const second = await buildApp(TEST_CONFIG, db)
+  const { app: second } = await testApp(t, { db })
   await second.ready()
   t.equal(await phaseOf(other!.id), 'closed')
-  await second.close()
 })
 
 t.test("an admin's close records the ballots' fingerprint in the audit log", async (t) => {

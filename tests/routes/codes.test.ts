@@ -11,7 +11,7 @@ import { html, msg } from '../helpers/html.js'
 import { demoRound } from '../helpers/fixtures.js'
 import { createCodes, setPhase } from '../helpers/voting.js'
 
-const { app, db, roundId, projects, signedIn } = await demoRound(t, { ips: '10.4.0' })
+const { app, db, roundId, projects, signedIn } = await demoRound(t)
 const codesUrl = `/official/rounds/${roundId}/codes`
 const admin = await signedIn('admin')
 

@@ -4,7 +4,7 @@ import { auditLog, proposalEvents, proposals, rounds } from '../../db/schema.js'
 import { Visitor } from '../helpers/client.js'
 import { demoRound } from '../helpers/fixtures.js'
 
-const { app, db, roundId, signedIn } = await demoRound(t, { phase: 'proposing', ips: '10.81.0' })
+const { app, db, roundId, signedIn } = await demoRound(t, { phase: 'proposing' })
 const SLUG = 'bospolder-tussendijken'
 const NUL = 'a\u0000b'
 const MESSAGE = 'Hierin staat een onzichtbaar stuurteken'

@@ -4,7 +4,7 @@ import { auditLog, rounds } from '../../db/schema.js'
 import { Visitor } from '../helpers/client.js'
 import { demoRound } from '../helpers/fixtures.js'
 
-const { app, db, round, roundId, codes, signedIn } = await demoRound(t, { phase: 'voting', codes: 3, ips: '10.61.0' })
+const { app, db, round, roundId, codes, signedIn } = await demoRound(t, { phase: 'voting', codes: 3 })
 const slug = round.slug
 
 /** The help desk box of a page, or '' when it has none. */

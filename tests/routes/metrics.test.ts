@@ -1,6 +1,5 @@
 import t from 'tap'
-import { buildApp } from '../../server/app.js'
-import { TEST_CONFIG } from '../helpers/app.js'
+import { testApp } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
 import { demoRound } from '../helpers/fixtures.js'
 
@@ -12,8 +11,7 @@ const {
   byTitle,
   nextCode,
 } = await demoRound(t, { phase: 'voting', codes: 3, officials: [] })
-const app = await buildApp({ ...TEST_CONFIG, metricsToken: TOKEN }, db)
-t.teardown(() => app.close())
+const { app } = await testApp(t, { db, config: { metricsToken: TOKEN } })
 const scrape = (authorization?: string) =>
   app.inject({ url: '/metrics', headers: authorization ? { authorization } : {} })
 

@@ -13,7 +13,6 @@ const { app, db, round, roundId, projects, byTitle, nextCode, signedIn } = await
   phase: 'voting',
   codes: 40,
   group: '3024',
-  ips: '10.5.0',
 })
 const paperUrl = `/official/rounds/${roundId}/paper`
 const coaches = byTitle('Energiecoaches')

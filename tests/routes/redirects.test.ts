@@ -2,7 +2,7 @@ import t from 'tap'
 import { Visitor } from '../helpers/client.js'
 import { demoRound } from '../helpers/fixtures.js'
 
-const { app } = await demoRound(t, { ips: '10.82.0' })
+const { app } = await demoRound(t)
 
 const HOSTILE = [
   '//evil.example',

@@ -8,12 +8,11 @@ import { ballotsDigest } from '../../server/domain/pabulib/export.js'
 import { testApp } from '../helpers/app.js'
 import { html, msg } from '../helpers/html.js'
 import { Visitor } from '../helpers/client.js'
-import { createOfficials, signInFrom } from '../helpers/officials.js'
+import { createOfficials, signedIn } from '../helpers/officials.js'
 
 const { app, db } = await testApp(t)
 await createOfficials(db, ['admin', 'moderator', 'council'])
-const signedIn = signInFrom(app, '10.1.0')
-const admin = await signedIn('admin')
+const admin = await signedIn(app, 'admin')
 
 const FORM = {
   title: 'Wijkbudget Energie Oude Noorden',
@@ -521,7 +520,7 @@ t.test(
   async (t) => {
     const round = await insertRound('proposing', { title: 'Alleen beheerders' })
     await addProposal(round.id, 'approved')
-    const visitors = { moderator: await signedIn('moderator'), council: await signedIn('council') }
+    const visitors = { moderator: await signedIn(app, 'moderator'), council: await signedIn(app, 'council') }
     const before = { rounds: await roundCount(), audit: await actionCount() }
     for (const [role, v] of Object.entries(visitors)) {
       for (const url of [
@@ -614,8 +613,8 @@ t.test(
 t.test('the management page links to what each role may do in this phase, by the permission table', async (t) => {
   const voting = await insertRound('voting', { title: 'Links tijdens stemmen' })
   const closed = await insertRound('closed', { title: 'Links na sluiten' })
-  const moderator = await signedIn('moderator')
-  const council = await signedIn('council')
+  const moderator = await signedIn(app, 'moderator')
+  const council = await signedIn(app, 'council')
   const links = async (v: typeof admin, id: number) => {
     const hrefs = html(await v.get(`/official/rounds/${id}`)).links
     return ['codes', 'paper', 'turnout', 'results'].filter((page) => hrefs.includes(`/official/rounds/${id}/${page}`))

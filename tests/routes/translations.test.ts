@@ -7,7 +7,6 @@ import { demoRound } from '../helpers/fixtures.js'
 const { app, db, round, roundId, byTitle, nextCode, signedIn } = await demoRound(t, {
   phase: 'voting',
   codes: 6,
-  ips: '10.62.0',
 })
 const slug = round.slug
 const cafe = byTitle('Energiecafé')
