@@ -8,15 +8,13 @@ import { createOfficial, PASSWORD, signIn } from '../helpers/officials.js'
 import { codeNow, enrol } from '../helpers/second-factor.js'
 
 const { app, db, roundId } = await demoRound(t, { phase: 'closed', officials: [] })
-let ip = 1
-const visitor = () => new Visitor(app, `10.12.0.${ip++}`)
 const hashOf = async (id: number) => (await db.select().from(officials).where(eq(officials.id, id)))[0]!.passwordHash!
 
 t.test(
   'a new password that is short, common, mistyped or given with a wrong current password is refused and nothing changes',
   async (t) => {
     const me = await createOfficial(db, 'moderator', 'pw@example.test')
-    const v = visitor()
+    const v = new Visitor(app)
     await signIn(v, 'pw@example.test')
     await v.get('/official/account/password')
     const before = await hashOf(me.id)
@@ -46,9 +44,9 @@ t.test(
 
 t.test('changing the password keeps this session and ends every other one', async (t) => {
   const me = await createOfficial(db, 'moderator', 'change@example.test')
-  const other = visitor()
+  const other = new Visitor(app)
   await signIn(other, 'change@example.test')
-  const v = visitor()
+  const v = new Visitor(app)
   await signIn(v, 'change@example.test')
   await v.get('/official/account/password')
   const res = await v.post('/official/account/password', {
@@ -66,14 +64,14 @@ t.test(
   'an official sees their sessions with device and last use, and ends one; a handle of someone else ends nothing',
   async (t) => {
     await createOfficial(db, 'council', 'sessions@example.test')
-    const phone = visitor()
+    const phone = new Visitor(app)
     await phone.get('/login')
     await phone.post(
       '/login',
       { email: 'sessions@example.test', password: PASSWORD },
       { 'user-agent': 'Phone Browser 1.0' },
     )
-    const desk = visitor()
+    const desk = new Visitor(app)
     await signIn(desk, 'sessions@example.test')
     const page = await desk.get('/official/account')
     t.match(page.body, 'Phone Browser 1.0')
@@ -82,7 +80,7 @@ t.test(
     const handle = /name="session" value="([0-9a-f]+)"/.exec(page.body)![1]!
 
     await createOfficial(db, 'council', 'stranger@example.test')
-    const stranger = visitor()
+    const stranger = new Visitor(app)
     await signIn(stranger, 'stranger@example.test')
     await stranger.get('/official/account')
     await stranger.post('/official/account/sessions/end', { session: handle })
@@ -97,7 +95,7 @@ t.test(
 t.test('publishing asks for a fresh code first and publishes nothing until then', async (t) => {
   const admin = await createOfficial(db, 'admin', 'publisher@example.test')
   const { secret } = await enrol(db, admin.id)
-  const v = visitor()
+  const v = new Visitor(app)
   await signIn(v, 'publisher@example.test', { code: codeNow(secret) })
   const [row] = await db.select().from(sessions).where(eq(sessions.officialId, admin.id))
   await db

@@ -12,8 +12,6 @@ import { codeNow, enrol } from '../helpers/second-factor.js'
 
 const { app, db } = await testApp(t)
 const admin = await createOfficial(db, 'admin')
-let ip = 1
-const visitor = () => new Visitor(app, `10.13.0.${ip++}`)
 const row = async (email: string) => (await db.select().from(officials).where(eq(officials.email, email)))[0]!
 const NEW_PASSWORD = 'paars fietsrek onder de brug'
 
@@ -40,7 +38,7 @@ t.test(
     t.notMatch(stored!.tokenHash, link!.slice(8), 'only a hash is stored')
     t.equal((await row('nieuw@example.test')).invitedBy, admin.id)
 
-    const newcomer = visitor()
+    const newcomer = new Visitor(app)
     t.match((await newcomer.get(link!)).body, 'Welkom, Nieuwe Moderator')
     const short = await newcomer.post(link!, { password: 'kort', repeat: 'kort' })
     t.equal(short.statusCode, 422)
@@ -49,7 +47,7 @@ t.test(
     t.equal(done.headers.location, '/official')
     t.equal((await newcomer.get('/official')).statusCode, 200)
 
-    const later = visitor()
+    const later = new Visitor(app)
     const reused = await later.get(link!)
     t.equal(reused.statusCode, 410)
     t.match(reused.body, 'al gebruikt')
@@ -77,14 +75,14 @@ t.test('expired and made-up invitation links are refused with a clear message', 
     .update(invitations)
     .set({ expiresAt: new Date(Date.now() - 1000) })
     .where(eq(invitations.officialId, late.id))
-  const expired = await visitor().get(link)
+  const expired = await new Visitor(app).get(link)
   t.equal(expired.statusCode, 410)
   t.match(expired.body, 'verlopen')
-  const v = visitor()
+  const v = new Visitor(app)
   await v.get('/login')
   t.equal((await v.post(link, { password: NEW_PASSWORD, repeat: NEW_PASSWORD })).statusCode, 410)
   t.equal((await row('laat@example.test')).passwordHash, null)
-  const madeUp = await visitor().get('/invite/not-a-real-token')
+  const madeUp = await new Visitor(app).get('/invite/not-a-real-token')
   t.equal(madeUp.statusCode, 410)
   t.match(madeUp.body, 'bestaat niet')
 })
@@ -124,7 +122,7 @@ t.test(
     const old = await theirs.get('/official/moderation')
     t.equal(old.statusCode, 303, "the deactivated official's old session opens nothing")
     t.equal((await theirs.post('/official/rounds', { title: 'x' })).statusCode, 403)
-    const again = visitor()
+    const again = new Visitor(app)
     await again.get('/login')
     t.equal((await again.post('/login', { email: 'target@example.test', password: PASSWORD })).statusCode, 401)
 
@@ -208,7 +206,7 @@ t.test('the last active admin is never removed, even when two admins demote each
 t.test("an admin resets another official's second factor: audited, their sessions end, they enrol again", async (t) => {
   const other = await createOfficial(db, 'moderator', 'resetme@example.test')
   const { secret } = await enrol(db, other.id)
-  const theirs = visitor()
+  const theirs = new Visitor(app)
   await signIn(theirs, 'resetme@example.test', { code: codeNow(secret) })
   const a = await signedIn(app, 'admin@example.test')
   t.match((await a.get('/official/accounts')).body, `/official/accounts/${other.id}/reset-second-factor`)
@@ -255,7 +253,7 @@ t.test('the access review lists every official and records the review; the dashb
 t.test('admins export the audit log as CSV with spreadsheet formulas defused', async (t) => {
   const a = await signedIn(app, 'admin@example.test')
   await invite(a, { name: 'Formule', email: '=1+1@evil.example', role: 'council', method: 'password' })
-  const v = visitor()
+  const v = new Visitor(app)
   await v.get('/login')
   await v.post('/login', { email: '=1+1@evil.example', password: 'wrong password' })
   const res = await a.get('/official/audit.csv')

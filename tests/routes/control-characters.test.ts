@@ -69,7 +69,7 @@ t.test('a control character in the edit form of a proposal that needs changes is
 })
 
 t.test('a control character on the login form is refused', async (t) => {
-  const visitor = new Visitor(app, '10.81.1.1')
+  const visitor = new Visitor(app)
   await visitor.get('/login')
   const before = await rowCounts()
   await refused(t, await visitor.post('/login', { email: `admin@example.test${'\u0000'}`, password: 'x' }), 422)

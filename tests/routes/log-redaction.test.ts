@@ -23,7 +23,7 @@ t.test('a failing query answers 500, and the log names the statement but none of
   await db.execute(
     sql`alter table proposals add constraint refuse_test check (contact_email is distinct from 'fatima.yilmaz@example.net')`,
   )
-  const visitor = new Visitor(app, '10.87.0.1')
+  const visitor = new Visitor(app)
   await visitor.get(`/rounds/${round!.slug}/proposals/new`)
   const res = await visitor.post(`/rounds/${round!.slug}/proposals`, {
     title: 'Tochtstrips',

@@ -31,7 +31,7 @@ t.test('the metrics are not public: no token or a wrong one gets 401', async (t)
 t.test(
   'Prometheus reads request latencies per route pattern, ballots acknowledged, database connections and process figures',
   async (t) => {
-    const resident = new Visitor(app, '10.13.0.1')
+    const resident = new Visitor(app)
     await resident.get(`/rounds/${round.slug}`)
     await resident.get(`/rounds/${round.slug}/vote`)
     t.equal((await resident.post(`/rounds/${round.slug}/vote`, { code: nextCode() })).statusCode, 303)

@@ -241,7 +241,7 @@ t.test(
   'residents are sent to login for pages and get 403 for every moderation action; a POST without CSRF is refused',
   async (t) => {
     const p = await waitingProposal('No entry')
-    const resident = new Visitor(app, '10.2.0.1')
+    const resident = new Visitor(app)
     t.equal((await resident.get('/official/moderation')).statusCode, 303)
     await resident.get('/login')
     for (const action of ['approve', 'reject', 'request-changes', 'correct-cost', 'merge']) {

@@ -9,8 +9,6 @@ import { createOfficial, signIn } from '../helpers/officials.js'
 import { codeNow, enrol } from '../helpers/second-factor.js'
 
 const { app, db } = await testApp(t)
-let ip = 1
-const visitor = (on = app) => new Visitor(on, `10.11.0.${ip++}`)
 const official = async (name: string) =>
   (
     await db
@@ -24,7 +22,7 @@ t.test(
   async (t) => {
     const me = await createOfficial(db, 'moderator', 'enrolled@example.test')
     const { secret } = await enrol(db, me.id)
-    const v = visitor()
+    const v = new Visitor(app)
     const res = await signIn(v, 'enrolled@example.test')
     t.equal(res.statusCode, 303)
     t.match(res.headers.location, /^\/login\/code\?next=/)
@@ -54,8 +52,8 @@ t.test('a code is accepted once: the same code in another login is refused and s
   const me = await createOfficial(db, 'moderator', 'replay@example.test')
   const { secret } = await enrol(db, me.id)
   const code = codeNow(secret)
-  t.equal((await signIn(visitor(), 'replay@example.test', { code })).headers.location, '/official')
-  const thief = visitor()
+  t.equal((await signIn(new Visitor(app), 'replay@example.test', { code })).headers.location, '/official')
+  const thief = new Visitor(app)
   const replay = await signIn(thief, 'replay@example.test', { code })
   t.equal(replay.statusCode, 401)
   t.match(replay.body, 'Deze code is al gebruikt')
@@ -67,7 +65,7 @@ t.test('a code is accepted once: the same code in another login is refused and s
 t.test('wrong codes count towards the lockout: after five, even the right code is refused', async (t) => {
   const me = await createOfficial(db, 'moderator', 'guesser@example.test')
   const { secret } = await enrol(db, me.id)
-  const v = visitor()
+  const v = new Visitor(app)
   await signIn(v, 'guesser@example.test')
   await v.get('/login/code')
   const wrong = String((Number(codeNow(secret)) + 500_000) % 1_000_000).padStart(6, '0')
@@ -82,7 +80,7 @@ t.test('wrong codes count towards the lockout: after five, even the right code i
 t.test('a recovery code logs in once; used again it is refused', async (t) => {
   const me = await createOfficial(db, 'moderator', 'lostphone@example.test')
   const { recovery } = await enrol(db, me.id)
-  const v = visitor()
+  const v = new Visitor(app)
   await signIn(v, 'lostphone@example.test')
   await v.get('/login/code')
   const res = await v.post('/login/code', { recoveryCode: recovery[0]!.toUpperCase().replaceAll('-', ' ') })
@@ -90,7 +88,7 @@ t.test('a recovery code logs in once; used again it is refused', async (t) => {
   t.equal(res.headers.location, '/official/account?recovery=2')
   t.match((await v.get(res.headers.location as string)).body, 'nog 2 over')
 
-  const again = visitor()
+  const again = new Visitor(app)
   await signIn(again, 'lostphone@example.test')
   await again.get('/login/code')
   const twice = await again.post('/login/code', { recoveryCode: recovery[0]! })
@@ -105,7 +103,7 @@ t.test(
   'enrolment shows a QR code and the secret in groups of four; the first right code turns it on with ten recovery codes',
   async (t) => {
     const me = await createOfficial(db, 'council', 'newphone@example.test')
-    const v = visitor()
+    const v = new Visitor(app)
     await signIn(v, 'newphone@example.test')
     const page = await v.get('/official/account/second-factor')
     t.equal(page.statusCode, 200)
@@ -149,7 +147,7 @@ t.test(
 t.test('with the second factor required, an official without one reaches nothing but the enrolment', async (t) => {
   const { app: strict } = await testApp(t, { db, config: { officialMfa: 'required' } })
   await createOfficial(db, 'admin', 'strict@example.test')
-  const v = visitor(strict)
+  const v = new Visitor(strict)
   await signIn(v, 'strict@example.test')
   for (const path of ['/official', '/official/moderation', '/official/rounds/new', '/official/account']) {
     const res = await v.get(path)
@@ -166,7 +164,7 @@ t.test('with the second factor required, an official without one reaches nothing
 t.test('after the idle time the code is asked again, and the official comes back where they were', async (t) => {
   const me = await createOfficial(db, 'moderator', 'idle@example.test')
   const { secret } = await enrol(db, me.id)
-  const v = visitor()
+  const v = new Visitor(app)
   await signIn(v, 'idle@example.test', { code: codeNow(secret) })
   t.equal((await v.get('/official/moderation')).statusCode, 200)
   const hourAgo = Date.now() - 60 * 60 * 1000
@@ -188,7 +186,7 @@ t.test('after the idle time the code is asked again, and the official comes back
 t.test('nobody resets their own second factor without a recovery code', async (t) => {
   const me = await createOfficial(db, 'moderator', 'reset@example.test')
   const { secret, recovery } = await enrol(db, me.id)
-  const v = visitor()
+  const v = new Visitor(app)
   await signIn(v, 'reset@example.test', { code: codeNow(secret) })
   await v.get('/official/account/second-factor/reset')
   const wrong = await v.post('/official/account/second-factor/reset', { recoveryCode: 'aaaa-bbbb-cccc-dddd' })
@@ -196,7 +194,7 @@ t.test('nobody resets their own second factor without a recovery code', async (t
   t.match(wrong.body, 'klopt niet')
   t.ok((await official('reset')).totpEnabledAt, 'still on')
 
-  const other = visitor()
+  const other = new Visitor(app)
   await signIn(other, 'reset@example.test', { code: codeNow(secret, 1) })
   const res = await v.post('/official/account/second-factor/reset', { recoveryCode: recovery[1]! })
   t.equal(res.headers.location, '/official/account/second-factor')
