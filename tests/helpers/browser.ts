@@ -1,14 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
-import type { FastifyInstance } from 'fastify'
 import type * as Axe from 'axe-core'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { seedDemo } from '../../server/data/demo.js'
-import { buildApp } from '../../server/app.js'
 import type { Db } from '../../db/client.js'
-import { TEST_CONFIG } from './app.js'
-import { freshDatabase } from './db.js'
+import { testApp } from './app.js'
 
 export const CHROMIUM = '/usr/bin/chromium'
 export const PHONE = { width: 360, height: 740 }
@@ -64,16 +61,13 @@ export async function browserSession(t: TapLike): Promise<BrowserSession | null>
     return null
   }
 
-  const database = await freshDatabase()
-  const started: { app?: FastifyInstance; browser?: Browser } = {}
-  // Registered before the rest starts, so a failed launch still closes what did start.
+  const { app, db } = await testApp(t)
+  const started: { browser?: Browser } = {}
+  // tap runs teardowns last first: the browser closes before the app does.
   t.teardown(async () => {
     await started.browser?.close()
-    await started.app?.close()
-    await database.close()
   })
-  await seedDemo(database.db)
-  const app = (started.app = await buildApp(TEST_CONFIG, database.db))
+  await seedDemo(db)
   await app.listen({ port: 0, host: '127.0.0.1' })
   const launched = (started.browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }))
 
@@ -81,7 +75,7 @@ export async function browserSession(t: TapLike): Promise<BrowserSession | null>
   const baseUrl = `http://127.0.0.1:${port}`
   return {
     baseUrl,
-    db: database.db,
+    db,
     browser: launched,
     async newPage({ javaScriptEnabled = true, locale = 'nl-NL' } = {}) {
       const context = await launched.newContext({

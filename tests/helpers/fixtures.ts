@@ -8,7 +8,7 @@ import type { Phase } from '../../server/domain/rounds/phases.js'
 import { ROLES, type Role } from '../../server/domain/access/permissions.js'
 import { testApp, type Teardown } from './app.js'
 import type { Visitor } from './client.js'
-import { createOfficials, signInFrom } from './officials.js'
+import { createOfficials, signedIn } from './officials.js'
 import { createCodes, setPhase } from './voting.js'
 
 export type BallotProject = Awaited<ReturnType<typeof listBallotProjects>>[number]
@@ -22,8 +22,6 @@ export interface DemoRoundOptions<R extends Role> {
   group?: string | null
   /** The officials to create (`<role>@example.test`, with PASSWORD); all three roles unless told. */
   officials?: readonly R[]
-  /** The IP range signedIn() logs in from, one per test file: '10.4.0' gives 10.4.0.1, 10.4.0.2, … */
-  ips?: string
 }
 
 export interface DemoRound<R extends Role> {
@@ -40,7 +38,7 @@ export interface DemoRound<R extends Role> {
   /** The next code not yet handed out, in the order they were made. */
   nextCode: () => string
   officials: Record<R, Official>
-  /** Logs an official in from a fresh IP of the file's range (see signInFrom). */
+  /** A new browser with the official of that role signed in (see signedIn in officials.ts). */
   signedIn: (role: Role) => Promise<Visitor>
 }
 
@@ -63,7 +61,6 @@ export async function demoRound<R extends Role = Role>(
   const projects = await listBallotProjects(db, roundId)
   const codes = options.codes ? await createCodes(db, roundId, options.codes, options.group ?? null) : []
   let next = 0
-  const { ips } = options
   return {
     app,
     db,
@@ -82,10 +79,6 @@ export async function demoRound<R extends Role = Role>(
       if (code === undefined) throw new Error(`all ${codes.length} codes are handed out; ask demoRound for more`)
       return code
     },
-    signedIn: ips
-      ? signInFrom(app, ips)
-      : async () => {
-          throw new Error('demoRound: give `ips` to sign officials in')
-        },
+    signedIn: (role) => signedIn(app, role),
   }
 }

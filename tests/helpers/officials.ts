@@ -18,16 +18,29 @@ export async function createOfficials<R extends Role>(db: Db, roles: readonly R[
   return officials
 }
 
+export interface SignInOptions {
+  /** PASSWORD unless told. */
+  password?: string
+  /** The authenticator's code, for an enrolled official: given on the code page after the password. */
+  code?: string
+}
+
 /**
- * signedIn(role) logs the official `<role>@example.test` in, each time from a fresh IP:
- * `${ips}.1`, `${ips}.2`, … so no test runs into the login limit (20 tries per IP in 10 minutes).
- * Each test file passes its own range, e.g. '10.4.0'.
+ * Signs an official in through the login form, as a person would: `who` is an email, or a role for
+ * `<role>@example.test`. Returns the last response (the login's, or the code page's).
  */
-export function signInFrom(app: FastifyInstance, ips: string): (role: Role) => Promise<Visitor> {
-  let n = 0
-  return async (role) => {
-    const v = new Visitor(app, `${ips}.${++n}`)
-    await v.login(`${role}@example.test`, PASSWORD)
-    return v
-  }
+export async function signIn(v: Visitor, who: string, { password = PASSWORD, code }: SignInOptions = {}) {
+  const email = who.includes('@') ? who : `${who}@example.test`
+  await v.get('/login')
+  const res = await v.post('/login', { email, password })
+  if (code === undefined) return res
+  await v.get('/login/code')
+  return v.post('/login/code', { code, next: '/official' })
+}
+
+/** A new browser (from an address of its own) with the official signed in. */
+export async function signedIn(app: FastifyInstance, who: string, options?: SignInOptions): Promise<Visitor> {
+  const v = new Visitor(app)
+  await signIn(v, who, options)
+  return v
 }

@@ -7,8 +7,6 @@ import { codeAt, secretFromBytes } from '../../server/domain/access/totp.js'
 import { sha256 } from '../../server/passwords.js'
 import { SecretBox } from '../../server/secret-box.js'
 import { TEST_CONFIG } from './app.js'
-import type { Visitor } from './client.js'
-import { PASSWORD } from './officials.js'
 
 /** Gives an official a confirmed authenticator and recovery codes, as enrolment would; returns both secrets. */
 export async function enrol(db: Db, officialId: number): Promise<{ secret: string; recovery: string[] }> {
@@ -25,11 +23,4 @@ export async function enrol(db: Db, officialId: number): Promise<{ secret: strin
 /** The code the app shows now, or `steps` periods of 30 s later (a next login in the same half minute needs a later step). */
 export function codeNow(secret: string, steps = 0): string {
   return codeAt(secret, Date.now() + steps * 30_000)
-}
-
-/** Password, then the code: the whole login of an enrolled official. */
-export async function loginWithCode(v: Visitor, email: string, code: string) {
-  await v.login(email, PASSWORD)
-  await v.get('/login/code')
-  return v.post('/login/code', { code, next: '/official' })
 }

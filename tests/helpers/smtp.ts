@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { SMTPServer } from 'smtp-server'
 import type { Db } from '../../db/client.js'
-import { buildApp } from '../../server/app.js'
-import { TEST_CONFIG, type Teardown } from './app.js'
-import { freshDatabase } from './db.js'
+import { testApp, type Teardown } from './app.js'
 
 export interface Mail {
   to: string[]
@@ -30,10 +28,9 @@ export async function appWithInbox(t: Teardown): Promise<{ app: FastifyInstance;
   })
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve))
   const port = (smtp.server.address() as { port: number }).port
-  const database = await freshDatabase()
-  const app = await buildApp(
-    {
-      ...TEST_CONFIG,
+  t.teardown(() => new Promise<void>((resolve) => smtp.close(resolve)))
+  const { app, db } = await testApp(t, {
+    config: {
       smtp: {
         host: '127.0.0.1',
         port,
@@ -43,12 +40,6 @@ export async function appWithInbox(t: Teardown): Promise<{ app: FastifyInstance;
         password: undefined,
       },
     },
-    database.db,
-  )
-  t.teardown(async () => {
-    await app.close()
-    await database.close()
-    await new Promise<void>((resolve) => smtp.close(resolve))
   })
-  return { app, db: database.db, inbox }
+  return { app, db, inbox }
 }

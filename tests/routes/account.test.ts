@@ -4,20 +4,18 @@ import { officials, results, sessions } from '../../db/schema.js'
 import { verifyPassword } from '../../server/passwords.js'
 import { Visitor } from '../helpers/client.js'
 import { demoRound } from '../helpers/fixtures.js'
-import { createOfficial, PASSWORD } from '../helpers/officials.js'
-import { codeNow, enrol, loginWithCode } from '../helpers/second-factor.js'
+import { createOfficial, PASSWORD, signIn } from '../helpers/officials.js'
+import { codeNow, enrol } from '../helpers/second-factor.js'
 
 const { app, db, roundId } = await demoRound(t, { phase: 'closed', officials: [] })
-let ip = 1
-const visitor = () => new Visitor(app, `10.12.0.${ip++}`)
 const hashOf = async (id: number) => (await db.select().from(officials).where(eq(officials.id, id)))[0]!.passwordHash!
 
 t.test(
   'a new password that is short, common, mistyped or given with a wrong current password is refused and nothing changes',
   async (t) => {
     const me = await createOfficial(db, 'moderator', 'pw@example.test')
-    const v = visitor()
-    await v.login('pw@example.test', PASSWORD)
+    const v = new Visitor(app)
+    await signIn(v, 'pw@example.test')
     await v.get('/official/account/password')
     const before = await hashOf(me.id)
     const table: [Record<string, string>, string, string][] = [
@@ -46,10 +44,10 @@ t.test(
 
 t.test('changing the password keeps this session and ends every other one', async (t) => {
   const me = await createOfficial(db, 'moderator', 'change@example.test')
-  const other = visitor()
-  await other.login('change@example.test', PASSWORD)
-  const v = visitor()
-  await v.login('change@example.test', PASSWORD)
+  const other = new Visitor(app)
+  await signIn(other, 'change@example.test')
+  const v = new Visitor(app)
+  await signIn(v, 'change@example.test')
   await v.get('/official/account/password')
   const res = await v.post('/official/account/password', {
     current: PASSWORD,
@@ -66,15 +64,15 @@ t.test(
   'an official sees their sessions with device and last use, and ends one; a handle of someone else ends nothing',
   async (t) => {
     await createOfficial(db, 'council', 'sessions@example.test')
-    const phone = visitor()
+    const phone = new Visitor(app)
     await phone.get('/login')
     await phone.post(
       '/login',
       { email: 'sessions@example.test', password: PASSWORD },
       { 'user-agent': 'Phone Browser 1.0' },
     )
-    const desk = visitor()
-    await desk.login('sessions@example.test', PASSWORD)
+    const desk = new Visitor(app)
+    await signIn(desk, 'sessions@example.test')
     const page = await desk.get('/official/account')
     t.match(page.body, 'Phone Browser 1.0')
     t.match(page.body, 'Deze sessie')
@@ -82,8 +80,8 @@ t.test(
     const handle = /name="session" value="([0-9a-f]+)"/.exec(page.body)![1]!
 
     await createOfficial(db, 'council', 'stranger@example.test')
-    const stranger = visitor()
-    await stranger.login('stranger@example.test', PASSWORD)
+    const stranger = new Visitor(app)
+    await signIn(stranger, 'stranger@example.test')
     await stranger.get('/official/account')
     await stranger.post('/official/account/sessions/end', { session: handle })
     t.equal((await phone.get('/official')).statusCode, 200, "a stranger cannot end someone's session")
@@ -97,8 +95,8 @@ t.test(
 t.test('publishing asks for a fresh code first and publishes nothing until then', async (t) => {
   const admin = await createOfficial(db, 'admin', 'publisher@example.test')
   const { secret } = await enrol(db, admin.id)
-  const v = visitor()
-  await loginWithCode(v, 'publisher@example.test', codeNow(secret))
+  const v = new Visitor(app)
+  await signIn(v, 'publisher@example.test', { code: codeNow(secret) })
   const [row] = await db.select().from(sessions).where(eq(sessions.officialId, admin.id))
   await db
     .update(sessions)

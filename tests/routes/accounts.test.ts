@@ -7,18 +7,11 @@ import { listAudit } from '../../server/data/audit.js'
 import { testApp } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
 import { html, msg } from '../helpers/html.js'
-import { createOfficial, PASSWORD } from '../helpers/officials.js'
-import { codeNow, enrol, loginWithCode } from '../helpers/second-factor.js'
+import { createOfficial, PASSWORD, signedIn, signIn } from '../helpers/officials.js'
+import { codeNow, enrol } from '../helpers/second-factor.js'
 
 const { app, db } = await testApp(t)
 const admin = await createOfficial(db, 'admin')
-let ip = 1
-const visitor = () => new Visitor(app, `10.13.0.${ip++}`)
-const signedIn = async (email: string, password = PASSWORD) => {
-  const v = visitor()
-  await v.login(email, password)
-  return v
-}
 const row = async (email: string) => (await db.select().from(officials).where(eq(officials.email, email)))[0]!
 const NEW_PASSWORD = 'paars fietsrek onder de brug'
 
@@ -30,7 +23,7 @@ async function invite(by: Visitor, form: Record<string, string>) {
 t.test(
   'an invited official opens the one-time link, chooses a password and is signed in; the link then works no more',
   async (t) => {
-    const a = await signedIn('admin@example.test')
+    const a = await signedIn(app, 'admin@example.test')
     const res = await invite(a, {
       name: 'Nieuwe Moderator',
       email: 'nieuw@example.test',
@@ -45,7 +38,7 @@ t.test(
     t.notMatch(stored!.tokenHash, link!.slice(8), 'only a hash is stored')
     t.equal((await row('nieuw@example.test')).invitedBy, admin.id)
 
-    const newcomer = visitor()
+    const newcomer = new Visitor(app)
     t.match((await newcomer.get(link!)).body, 'Welkom, Nieuwe Moderator')
     const short = await newcomer.post(link!, { password: 'kort', repeat: 'kort' })
     t.equal(short.statusCode, 422)
@@ -54,7 +47,7 @@ t.test(
     t.equal(done.headers.location, '/official')
     t.equal((await newcomer.get('/official')).statusCode, 200)
 
-    const later = visitor()
+    const later = new Visitor(app)
     const reused = await later.get(link!)
     t.equal(reused.statusCode, 410)
     t.match(reused.body, 'al gebruikt')
@@ -65,7 +58,8 @@ t.test(
     })
     t.equal(reusedPost.statusCode, 410)
     t.equal(
-      (await signedIn('nieuw@example.test', NEW_PASSWORD).then((v) => v.get('/official'))).statusCode,
+      (await signedIn(app, 'nieuw@example.test', { password: NEW_PASSWORD }).then((v) => v.get('/official')))
+        .statusCode,
       200,
       'the password chosen first stays',
     )
@@ -73,7 +67,7 @@ t.test(
 )
 
 t.test('expired and made-up invitation links are refused with a clear message', async (t) => {
-  const a = await signedIn('admin@example.test')
+  const a = await signedIn(app, 'admin@example.test')
   const res = await invite(a, { name: 'Te Laat', email: 'laat@example.test', role: 'council', method: 'link' })
   const link = /(\/invite\/[A-Za-z0-9_-]{43})<\/code>/.exec(res.body)![1]!
   const late = await row('laat@example.test')
@@ -81,20 +75,20 @@ t.test('expired and made-up invitation links are refused with a clear message', 
     .update(invitations)
     .set({ expiresAt: new Date(Date.now() - 1000) })
     .where(eq(invitations.officialId, late.id))
-  const expired = await visitor().get(link)
+  const expired = await new Visitor(app).get(link)
   t.equal(expired.statusCode, 410)
   t.match(expired.body, 'verlopen')
-  const v = visitor()
+  const v = new Visitor(app)
   await v.get('/login')
   t.equal((await v.post(link, { password: NEW_PASSWORD, repeat: NEW_PASSWORD })).statusCode, 410)
   t.equal((await row('laat@example.test')).passwordHash, null)
-  const madeUp = await visitor().get('/invite/not-a-real-token')
+  const madeUp = await new Visitor(app).get('/invite/not-a-real-token')
   t.equal(madeUp.statusCode, 410)
   t.match(madeUp.body, 'bestaat niet')
 })
 
 t.test('a printed temporary password must be changed before anything else', async (t) => {
-  const a = await signedIn('admin@example.test')
+  const a = await signedIn(app, 'admin@example.test')
   const res = await invite(a, {
     name: 'Zonder Mail',
     email: 'papier@example.test',
@@ -102,7 +96,7 @@ t.test('a printed temporary password must be changed before anything else', asyn
     method: 'password',
   })
   const temporary = /<code class="secret">([A-Za-z0-9]{16})<\/code>/.exec(res.body)![1]!
-  const v = await signedIn('papier@example.test', temporary)
+  const v = await signedIn(app, 'papier@example.test', { password: temporary })
   t.equal((await v.get('/official')).headers.location, '/official/account/password')
   t.equal((await v.get('/official/moderation')).headers.location, '/official/account/password')
   await v.get('/official/account/password')
@@ -114,9 +108,9 @@ t.test(
   'an admin changes roles and deactivates; the deactivated official is out at once and cannot log in',
   async (t) => {
     const target = await createOfficial(db, 'moderator', 'target@example.test')
-    const theirs = await signedIn('target@example.test')
+    const theirs = await signedIn(app, 'target@example.test')
     t.equal((await theirs.get('/official/moderation')).statusCode, 200)
-    const a = await signedIn('admin@example.test')
+    const a = await signedIn(app, 'admin@example.test')
     await a.get('/official/accounts')
     t.equal(
       (await a.post(`/official/accounts/${target.id}/role`, { role: 'council' })).headers.location,
@@ -128,12 +122,12 @@ t.test(
     const old = await theirs.get('/official/moderation')
     t.equal(old.statusCode, 303, "the deactivated official's old session opens nothing")
     t.equal((await theirs.post('/official/rounds', { title: 'x' })).statusCode, 403)
-    const again = visitor()
+    const again = new Visitor(app)
     await again.get('/login')
     t.equal((await again.post('/login', { email: 'target@example.test', password: PASSWORD })).statusCode, 401)
 
     await a.post(`/official/accounts/${target.id}/reactivate`, {})
-    t.equal((await (await signedIn('target@example.test')).get('/official')).statusCode, 200)
+    t.equal((await (await signedIn(app, 'target@example.test')).get('/official')).statusCode, 200)
     const actions = (await listAudit(db))
       .filter((e) => e.object === `official:${target.id}` && e.officialId === admin.id)
       .map((e) => e.action)
@@ -144,7 +138,7 @@ t.test(
 t.test(
   'language coaches fit the accounts pages: offered and named in every role choice, invited and appointed, listed in the review, kept out of account management',
   async (t) => {
-    const a = await signedIn('admin@example.test')
+    const a = await signedIn(app, 'admin@example.test')
     const list = html(await a.get('/official/accounts'))
     t.ok(list.has('input[name=role][value=coach]'), 'an admin can invite a language coach')
     t.equal(list.text('label[for=invite-role-coach]'), msg('role.coach'))
@@ -176,14 +170,14 @@ t.test(
     t.ok(inTurkish.texts('tbody td').includes(msg('role.coach', {}, 'tr')), "in the page's language")
     await a.get('/language/nl?next=/')
 
-    const coach = await signedIn('becomes-coach@example.test')
+    const coach = await signedIn(app, 'becomes-coach@example.test')
     for (const path of ['/official/accounts', '/official/accounts/review'])
       t.equal((await coach.get(path)).statusCode, 403, path)
   },
 )
 
 t.test('an official cannot change their own role or deactivate themselves, and nothing changes', async (t) => {
-  const a = await signedIn('admin@example.test')
+  const a = await signedIn(app, 'admin@example.test')
   await a.get('/official/accounts')
   const before = (await listAudit(db)).length
   for (const [path, form] of [
@@ -212,9 +206,9 @@ t.test('the last active admin is never removed, even when two admins demote each
 t.test("an admin resets another official's second factor: audited, their sessions end, they enrol again", async (t) => {
   const other = await createOfficial(db, 'moderator', 'resetme@example.test')
   const { secret } = await enrol(db, other.id)
-  const theirs = visitor()
-  await loginWithCode(theirs, 'resetme@example.test', codeNow(secret))
-  const a = await signedIn('admin@example.test')
+  const theirs = new Visitor(app)
+  await signIn(theirs, 'resetme@example.test', { code: codeNow(secret) })
+  const a = await signedIn(app, 'admin@example.test')
   t.match((await a.get('/official/accounts')).body, `/official/accounts/${other.id}/reset-second-factor`)
   await a.post(`/official/accounts/${other.id}/reset-second-factor`, {})
   t.equal((await row('resetme@example.test')).totpEnabledAt, null)
@@ -229,7 +223,7 @@ t.test("an admin resets another official's second factor: audited, their session
 
 t.test('moderators and council members cannot manage accounts, review access or export the audit log', async (t) => {
   const council = await createOfficial(db, 'council', 'council@example.test')
-  const v = await signedIn('council@example.test')
+  const v = await signedIn(app, 'council@example.test')
   for (const path of ['/official/accounts', '/official/accounts/review', '/official/audit.csv'])
     t.equal((await v.get(path)).statusCode, 403, path)
   await v.get('/official')
@@ -244,7 +238,7 @@ t.test('moderators and council members cannot manage accounts, review access or 
 })
 
 t.test('the access review lists every official and records the review; the dashboard reminds until then', async (t) => {
-  const a = await signedIn('admin@example.test')
+  const a = await signedIn(app, 'admin@example.test')
   t.match((await a.get('/official')).body, 'De jaarlijkse toegangscontrole is nodig')
   const page = await a.get('/official/accounts/review')
   t.match(page.body, 'Nieuwe Moderator')
@@ -257,9 +251,9 @@ t.test('the access review lists every official and records the review; the dashb
 })
 
 t.test('admins export the audit log as CSV with spreadsheet formulas defused', async (t) => {
-  const a = await signedIn('admin@example.test')
+  const a = await signedIn(app, 'admin@example.test')
   await invite(a, { name: 'Formule', email: '=1+1@evil.example', role: 'council', method: 'password' })
-  const v = visitor()
+  const v = new Visitor(app)
   await v.get('/login')
   await v.post('/login', { email: '=1+1@evil.example', password: 'wrong password' })
   const res = await a.get('/official/audit.csv')

@@ -1,13 +1,12 @@
 import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { auditLog, officials, sessions } from '../../db/schema.js'
-import { buildApp } from '../../server/app.js'
 import { listAudit } from '../../server/data/audit.js'
 import { verifyChain } from '../../server/domain/security/audit-chain.js'
-import { testApp, TEST_CONFIG } from '../helpers/app.js'
+import { testApp } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
 import { html, msg } from '../helpers/html.js'
-import { createOfficial, PASSWORD } from '../helpers/officials.js'
+import { createOfficial, PASSWORD, signIn } from '../helpers/officials.js'
 
 const { app, db } = await testApp(t)
 await createOfficial(db, 'admin')
@@ -15,16 +14,14 @@ const council = await createOfficial(db, 'council')
 const FAILED = msg('login.failed')
 const loginError = (res: { body: string }) => html(res).alert
 
-let ipCounter = 1
 /** Each test comes from its own address, so the login rate limit of one does not spill into another. */
-const visitor = () => new Visitor(app, `10.0.0.${ipCounter++}`)
 
 async function auditActions(): Promise<string[]> {
   return (await listAudit(db)).map((e) => e.action)
 }
 
 t.test('an official logs in, gets a new session id stored in the database, and sees the dashboard', async (t) => {
-  const v = visitor()
+  const v = new Visitor(app)
   await v.get('/login')
   const res = await v.post('/login', { email: 'ADMIN@example.test', password: PASSWORD })
   t.equal(res.statusCode, 303)
@@ -48,8 +45,8 @@ t.test('an official logs in, gets a new session id stored in the database, and s
 })
 
 t.test('the session id changes at login, and the old one stops working', async (t) => {
-  const v = visitor()
-  await v.login('council@example.test', PASSWORD)
+  const v = new Visitor(app)
+  await signIn(v, 'council@example.test')
   const before = v.cookie('sid')
   t.ok(before)
   await v.get('/login')
@@ -61,7 +58,7 @@ t.test('the session id changes at login, and the old one stops working', async (
 })
 
 t.test('a wrong e-mail and a wrong password get the same message and are audited', async (t) => {
-  const v = visitor()
+  const v = new Visitor(app)
   await v.get('/login')
   const unknown = await v.post('/login', { email: 'nobody@example.test', password: PASSWORD })
   const wrong = await v.post('/login', { email: 'council@example.test', password: 'wrong password' })
@@ -80,7 +77,7 @@ t.test('a wrong e-mail and a wrong password get the same message and are audited
 
 t.test('five failed attempts lock the account for 15 minutes, even for the right password', async (t) => {
   const locked = await createOfficial(db, 'moderator', 'locked@example.test')
-  const v = visitor()
+  const v = new Visitor(app)
   await v.get('/login')
   for (let i = 0; i < 5; i++) await v.post('/login', { email: 'locked@example.test', password: `guess ${i}` })
   const [row] = await db.select().from(officials).where(eq(officials.id, locked.id))
@@ -93,7 +90,7 @@ t.test('five failed attempts lock the account for 15 minutes, even for the right
 })
 
 t.test('a login without CSRF token is refused with 403 and records nothing', async (t) => {
-  const v = visitor()
+  const v = new Visitor(app)
   const before = (await listAudit(db)).length
   const noSecret = await v.post('/login', { email: 'admin@example.test', password: PASSWORD, _csrf: null })
   t.equal(noSecret.statusCode, 403)
@@ -106,7 +103,7 @@ t.test('a login without CSRF token is refused with 403 and records nothing', asy
 })
 
 t.test('over-long, missing and wrongly typed fields get a clear 4xx message, never a 500', async (t) => {
-  const v = visitor()
+  const v = new Visitor(app)
   await v.get('/login')
   const cases: [string, Record<string, string | string[]>, string, string][] = [
     ['over-long e-mail', { email: `${'a'.repeat(300)}@example.test`, password: PASSWORD }, 'email', 'form.tooLong'],
@@ -140,7 +137,7 @@ t.test('over-long, missing and wrongly typed fields get a clear 4xx message, nev
 })
 
 t.test('login redirects back to where the official was going, but only on this site', async (t) => {
-  const v = visitor()
+  const v = new Visitor(app)
   const guarded = await v.get('/official')
   t.equal(guarded.statusCode, 303)
   t.equal(guarded.headers.location, '/login?next=%2Fofficial')
@@ -151,8 +148,8 @@ t.test('login redirects back to where the official was going, but only on this s
 })
 
 t.test('a council member can read the dashboard; logging out ends the session everywhere', async (t) => {
-  const v = visitor()
-  await v.login('council@example.test', PASSWORD)
+  const v = new Visitor(app)
+  await signIn(v, 'council@example.test')
   const dashboard = await v.get('/official')
   t.equal(dashboard.statusCode, 200)
   t.equal(html(dashboard).text('main .badge'), msg('role.council'))
@@ -165,17 +162,16 @@ t.test('a council member can read the dashboard; logging out ends the session ev
 })
 
 t.test('two app instances on one database share sessions', async (t) => {
-  const second = await buildApp(TEST_CONFIG, db)
-  t.teardown(() => second.close())
-  const v = visitor()
-  await v.login('admin@example.test', PASSWORD)
+  const { app: second } = await testApp(t, { db })
+  const v = new Visitor(app)
+  await signIn(v, 'admin@example.test')
   const res = await second.inject({ url: '/official', headers: { cookie: v.cookieHeader } })
   t.equal(res.statusCode, 200)
   t.match(html(res).text('main p'), msg('dashboard.welcome', { name: 'Test admin' }))
 })
 
 t.test('login is rate-limited per address', async (t) => {
-  const v = visitor()
+  const v = new Visitor(app)
   await v.get('/login')
   const statuses: number[] = []
   for (let i = 0; i < 21; i++)
@@ -188,9 +184,9 @@ t.test('login is rate-limited per address', async (t) => {
 })
 
 t.test('every login, logout and failure is in a verified hash chain that refuses edits', async (t) => {
-  const v = visitor()
-  await v.login('admin@example.test', 'wrong password')
-  await v.login('admin@example.test', PASSWORD)
+  const v = new Visitor(app)
+  await signIn(v, 'admin@example.test', { password: 'wrong password' })
+  await signIn(v, 'admin@example.test')
   await v.post('/logout', {})
   const entries = await listAudit(db)
   t.ok(entries.length >= 3)

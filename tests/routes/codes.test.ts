@@ -11,7 +11,7 @@ import { html, msg } from '../helpers/html.js'
 import { demoRound } from '../helpers/fixtures.js'
 import { createCodes, setPhase } from '../helpers/voting.js'
 
-const { app, db, roundId, projects, signedIn } = await demoRound(t, { ips: '10.4.0' })
+const { app, db, roundId, projects, signedIn } = await demoRound(t)
 const codesUrl = `/official/rounds/${roundId}/codes`
 const admin = await signedIn('admin')
 
@@ -121,7 +121,7 @@ t.test(
 
     await setPhase(db, roundId, 'voting')
     t.teardown(() => setPhase(db, roundId, 'reviewing'))
-    const resident = new Visitor(app, '10.4.9.1')
+    const resident = new Visitor(app)
     const entry = await resident.get(new URL(rows[0]!.voting_url).pathname + new URL(rows[0]!.voting_url).search)
     t.equal(html(entry).field('code').value, rows[0]!.code, 'the QR link fills in the code')
     t.equal((await resident.post('/rounds/bospolder-tussendijken/vote', { code: rows[0]!.code })).statusCode, 303)
@@ -319,7 +319,7 @@ t.test(
     await setPhase(db, roundId, 'voting')
     t.teardown(() => setPhase(db, roundId, 'reviewing'))
     const [lost, other] = await createCodes(db, roundId, 2, 'Revoke')
-    const resident = new Visitor(app, '10.4.9.2')
+    const resident = new Visitor(app)
     await resident.get('/rounds/bospolder-tussendijken/vote')
     await resident.post('/rounds/bospolder-tussendijken/vote', { code: lost! })
     await resident.get('/rounds/bospolder-tussendijken/vote/ballot')
@@ -345,9 +345,9 @@ t.test(
     const [audit] = await db.select().from(auditLog).where(eq(auditLog.action, 'codes.revoke'))
     t.match(audit, { actor: 'admin@example.test', object: `code:${row!.id}`, details: { round: roundId } })
 
-    const entry = await new Visitor(app, '10.4.9.3').post('/rounds/bospolder-tussendijken/vote', { code: lost! })
+    const entry = await new Visitor(app).post('/rounds/bospolder-tussendijken/vote', { code: lost! })
     t.equal(entry.statusCode, 403, 'a visitor without the form token is refused')
-    const again = new Visitor(app, '10.4.9.3')
+    const again = new Visitor(app)
     await again.get('/rounds/bospolder-tussendijken/vote')
     const refused = await again.post('/rounds/bospolder-tussendijken/vote', { code: lost! })
     t.equal(refused.statusCode, 422)

@@ -1,21 +1,16 @@
 import t from 'tap'
-import { buildApp } from '../../server/app.js'
-import { TEST_CONFIG } from '../helpers/app.js'
+import { testApp } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
 import { demoRound } from '../helpers/fixtures.js'
-import { PASSWORD } from '../helpers/officials.js'
+import { PASSWORD, signIn } from '../helpers/officials.js'
 
 type Cookie = { name: string; secure?: boolean; path?: string; domain?: string }
 const cookiesOf = (res: { cookies: unknown }) => res.cookies as Cookie[]
 
 // The demo round, voting, served as if PUBLIC_URL were https behind a TLS-terminating proxy that talks http.
 const { db, round, nextCode } = await demoRound(t, { phase: 'voting', codes: 30, officials: ['admin', 'moderator'] })
-const https = await buildApp({ ...TEST_CONFIG, publicUrl: 'https://wijkbudget.example.nl' }, db)
-const proxied = await buildApp({ ...TEST_CONFIG, trustProxy: ['10.99.0.1'] }, db)
-t.teardown(async () => {
-  await https.close()
-  await proxied.close()
-})
+const { app: https } = await testApp(t, { db, config: { publicUrl: 'https://wijkbudget.example.nl' } })
+const { app: proxied } = await testApp(t, { db, config: { trustProxy: ['10.99.0.1'] } })
 
 t.test('with an https PUBLIC_URL every cookie is Secure, even over plain http from the proxy', async (t) => {
   const seen: Cookie[] = []
@@ -72,7 +67,7 @@ t.test('X-Forwarded-For is believed only from a named proxy', async (t) => {
 
 t.test('official pages and pages with contact details, a status token or a ballot are never cached', async (t) => {
   const official = new Visitor(proxied, '10.92.0.1')
-  await official.login('moderator@example.test', PASSWORD)
+  await signIn(official, 'moderator@example.test')
   for (const path of ['/official', '/official/moderation', '/login', `/rounds/${round.slug}/vote`, '/receipts']) {
     t.equal((await official.get(path)).headers['cache-control'], 'no-store', path)
   }

@@ -4,7 +4,7 @@ import { auditLog, rounds } from '../../db/schema.js'
 import { Visitor } from '../helpers/client.js'
 import { demoRound } from '../helpers/fixtures.js'
 
-const { app, db, round, roundId, codes, signedIn } = await demoRound(t, { phase: 'voting', codes: 3, ips: '10.61.0' })
+const { app, db, round, roundId, codes, signedIn } = await demoRound(t, { phase: 'voting', codes: 3 })
 const slug = round.slug
 
 /** The help desk box of a page, or '' when it has none. */
@@ -13,7 +13,7 @@ const desk = (html: string) => /<aside class="help-desk"[\s\S]*?<\/aside>/.exec(
 t.test(
   'the demo help desk is on the round page, the code page, every voter error, the ballot and the receipt, with a tel: link',
   async (t) => {
-    const resident = new Visitor(app, '10.61.1.1')
+    const resident = new Visitor(app)
     const pages: [string, string][] = []
     pages.push(['round page', (await resident.get(`/rounds/${slug}`)).body])
     pages.push(['code page', (await resident.get(`/rounds/${slug}/vote`)).body])
@@ -32,7 +32,7 @@ t.test(
 )
 
 t.test('the receipt and the closed page show the help desk too', async (t) => {
-  const resident = new Visitor(app, '10.61.1.2')
+  const resident = new Visitor(app)
   await resident.get(`/rounds/${slug}/vote`)
   await resident.post(`/rounds/${slug}/vote`, { code: codes[1]! })
   const entered = await resident.post(`/rounds/${slug}/vote`, { code: codes[1]! })
@@ -43,7 +43,7 @@ t.test('the receipt and the closed page show the help desk too', async (t) => {
   t.equal(cast.statusCode, 303)
   t.match(desk((await resident.get(String(cast.headers.location))).body), 'tel:0101234567')
   await db.update(rounds).set({ phase: 'closed' }).where(eq(rounds.id, roundId))
-  const closed = await new Visitor(app, '10.61.1.3').get(`/rounds/${slug}/vote`)
+  const closed = await new Visitor(app).get(`/rounds/${slug}/vote`)
   t.equal(closed.statusCode, 409)
   t.match(desk(closed.body), 'tel:0101234567')
   await db.update(rounds).set({ phase: 'voting' }).where(eq(rounds.id, roundId))
@@ -63,7 +63,7 @@ t.test('an admin sets the help desk; the change is audited and residents see it'
     otherLanguages: '',
   })
   t.equal(saved.statusCode, 303)
-  const box = desk((await new Visitor(app, '10.61.1.4').get(`/rounds/${slug}`)).body)
+  const box = desk((await new Visitor(app).get(`/rounds/${slug}`)).body)
   t.match(box, 'href="tel:+31109876543"')
   t.match(box, '<span lang="ar">العربية</span>, <span lang="pl">Polski</span>', 'in the order of the language list')
   t.notMatch(box, 'mailto:')
@@ -99,16 +99,13 @@ t.test('only admins edit the help desk', async (t) => {
   const moderator = await signedIn('moderator')
   t.equal((await moderator.get(`/official/rounds/${roundId}/help-desk`)).statusCode, 403)
   t.equal((await moderator.post(`/official/rounds/${roundId}/help-desk`, { phone: '010' })).statusCode, 403)
-  t.equal(
-    (await new Visitor(app, '10.61.1.9').post(`/official/rounds/${roundId}/help-desk`, { phone: '010' })).statusCode,
-    403,
-  )
+  t.equal((await new Visitor(app).post(`/official/rounds/${roundId}/help-desk`, { phone: '010' })).statusCode, 403)
 })
 
 t.test(
   'the paper ballot lists every project with its cost and a box, the budget rule and the help desk, in the chosen language',
   async (t) => {
-    const res = await new Visitor(app, '10.61.2.1').get(`/rounds/${slug}/paper-ballot/tr`)
+    const res = await new Visitor(app).get(`/rounds/${slug}/paper-ballot/tr`)
     t.equal(res.statusCode, 200)
     t.match(res.body, '<html lang="tr" dir="ltr">')
     const ballot = await db.select().from(rounds).where(eq(rounds.id, roundId))
@@ -120,7 +117,7 @@ t.test(
     t.match(res.body.replace(/\u00a0/g, ' '), 'Toplam maliyeti €100.000')
     t.match(res.body, 'class="help-desk"')
     t.ok(ballot.length === 1)
-    const arabic = await new Visitor(app, '10.61.2.2').get(`/rounds/${slug}/paper-ballot/ar`)
+    const arabic = await new Visitor(app).get(`/rounds/${slug}/paper-ballot/ar`)
     t.match(arabic.body, '<html lang="ar" dir="rtl">')
   },
 )
@@ -137,11 +134,11 @@ t.test('an official prints a ballot in another language without changing their o
 
 t.test('there is no paper ballot before the projects are known, nor for a draft', async (t) => {
   await db.update(rounds).set({ phase: 'proposing' }).where(eq(rounds.id, roundId))
-  const early = await new Visitor(app, '10.61.2.3').get(`/rounds/${slug}/paper-ballot`)
+  const early = await new Visitor(app).get(`/rounds/${slug}/paper-ballot`)
   t.equal(early.statusCode, 303)
   await db.update(rounds).set({ phase: 'draft' }).where(eq(rounds.id, roundId))
-  t.equal((await new Visitor(app, '10.61.2.3').get(`/rounds/${slug}/paper-ballot`)).statusCode, 404)
-  t.equal((await new Visitor(app, '10.61.2.3').get(`/rounds/${slug}/paper-ballot/xx`)).statusCode, 400)
+  t.equal((await new Visitor(app).get(`/rounds/${slug}/paper-ballot`)).statusCode, 404)
+  t.equal((await new Visitor(app).get(`/rounds/${slug}/paper-ballot/xx`)).statusCode, 400)
   await db.update(rounds).set({ phase: 'voting' }).where(eq(rounds.id, roundId))
 })
 
@@ -156,5 +153,5 @@ t.test('an empty form removes the help desk, and pages show none', async (t) => 
     otherLanguages: '',
   })
   t.equal(res.statusCode, 303)
-  t.equal(desk((await new Visitor(app, '10.61.1.5').get(`/rounds/${slug}`)).body), '')
+  t.equal(desk((await new Visitor(app).get(`/rounds/${slug}`)).body), '')
 })

@@ -7,7 +7,7 @@ import type { TallyResult } from '../../server/domain/tally/tally.js'
 import { testApp } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
 import { html, msg } from '../helpers/html.js'
-import { createOfficial, PASSWORD } from '../helpers/officials.js'
+import { createOfficial, signedIn } from '../helpers/officials.js'
 import { readPabulib, reference } from '../helpers/pabulib.js'
 
 const { app, db } = await testApp(t)
@@ -35,10 +35,9 @@ v2;1
 v3;2
 `
 
-let ip = 0
-async function signedIn(role: 'admin' | 'moderator') {
-  const v = new Visitor(app, `10.9.0.${++ip}`)
-  await v.login(`${role}@example.test`, PASSWORD)
+/** An official signed in, on the import page (whose form token the next post sends). */
+async function onImportPage(role: 'admin' | 'moderator') {
+  const v = await signedIn(app, role)
   await v.get('/official/rounds/import')
   return v
 }
@@ -55,10 +54,10 @@ t.test(
   async (t) => {
     const before = await tableCounts()
     t.equal((await new Visitor(app).get('/official/rounds/import')).statusCode, 303)
-    const moderator = await signedIn('moderator')
+    const moderator = await onImportPage('moderator')
     t.equal((await moderator.get('/official/rounds/import')).statusCode, 403)
     t.equal((await moderator.post('/official/rounds/import', { pb: SMALL, tallyRule: 'greedy' })).statusCode, 403)
-    const admin = await signedIn('admin')
+    const admin = await onImportPage('admin')
     const page = await admin.get('/official/rounds/import')
     t.equal(page.statusCode, 200)
     const form = html(page).form('/official/rounds/import')
@@ -83,7 +82,7 @@ t.test(
 t.test(
   'Rembertów 2022 replays as a closed round whose published equal-shares result is the reference outcome',
   async (t) => {
-    const admin = await signedIn('admin')
+    const admin = await onImportPage('admin')
     const res = await admin.post('/official/rounds/import', { pb: rembertow, tallyRule: 'equal-shares' })
     t.equal(res.statusCode, 303)
     const roundId = Number(/^\/official\/rounds\/(\d+)\/results$/.exec(res.headers.location as string)![1])
@@ -146,7 +145,7 @@ t.test(
 )
 
 t.test('a cumulative file is counted as approval, and the round says so', async (t) => {
-  const admin = await signedIn('admin')
+  const admin = await onImportPage('admin')
   const toulouse = readPabulib('france_toulouse_2019_.pb')
   const res = await admin.post('/official/rounds/import', { pb: toulouse, tallyRule: 'greedy' })
   t.equal(res.statusCode, 303)
@@ -157,7 +156,7 @@ t.test('a cumulative file is counted as approval, and the round says so', async 
 })
 
 t.test('a tie in a replay is broken by submission order and named on the published results', async (t) => {
-  const admin = await signedIn('admin')
+  const admin = await onImportPage('admin')
   const tie = SMALL.replace('budget;1000', 'budget;500')
     .replace('1;600;Speeltuin', '1;500;Speeltuin')
     .replace('2;400;Bankjes', '2;500;Bankjes')
@@ -182,7 +181,7 @@ t.test('a tie in a replay is broken by submission order and named on the publish
 })
 
 t.test('a file in cents (money_unit;cent) keeps its amounts as cents', async (t) => {
-  const admin = await signedIn('admin')
+  const admin = await onImportPage('admin')
   const inCents = SMALL.replace('vote_type;approval', 'vote_type;approval\nmoney_unit;cent').replace(
     'budget;1000',
     'budget;100050',
@@ -203,7 +202,7 @@ t.test('a file in cents (money_unit;cent) keeps its amounts as cents', async (t)
 t.test(
   'a malformed file is refused with a message naming the line; what was pasted stays and nothing is stored',
   async (t) => {
-    const admin = await signedIn('admin')
+    const admin = await onImportPage('admin')
     const cases: [string, string, string][] = [
       [
         'missing section',
@@ -257,7 +256,7 @@ t.test(
 t.test('a stranger or a moderator posting to the import is refused before the large body is read', async (t) => {
   for (const [who, visitor] of [
     ['stranger', new Visitor(app)],
-    ['moderator', await signedIn('moderator')],
+    ['moderator', await onImportPage('moderator')],
   ] as const) {
     // A body that never ends: only a refusal that does not wait for it can answer.
     const body = new PassThrough()
@@ -279,7 +278,7 @@ t.test('a stranger or a moderator posting to the import is refused before the la
 })
 
 t.test('a file over 5 MB gets a clear 413 and nothing is stored', async (t) => {
-  const admin = await signedIn('admin')
+  const admin = await onImportPage('admin')
   const before = await tableCounts()
   const big = `${SMALL}${'x'.repeat(5_000_001)}`
   const res = await admin.post('/official/rounds/import', { pb: big, tallyRule: 'greedy' })

@@ -1,13 +1,12 @@
 import t from 'tap'
 import { eq, sql } from 'drizzle-orm'
 import { ballots, rounds } from '../../db/schema.js'
-import { buildApp } from '../../server/app.js'
 import { CODE_LIMITS } from '../../server/domain/voting/code-guessing.js'
-import { TEST_CONFIG } from '../helpers/app.js'
+import { testApp } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
 import { demoRound } from '../helpers/fixtures.js'
 import { openServer } from '../../db/client.js'
-import { signInFrom } from '../helpers/officials.js'
+import { signedIn } from '../helpers/officials.js'
 
 // Two instances behind one load balancer share nothing but the PostgreSQL server: only meaningful there.
 if (!process.env.DATABASE_URL) {
@@ -28,15 +27,12 @@ if (!process.env.DATABASE_URL) {
   const [current] = rows as { name: string }[]
   url.pathname = `/${current!.name}`
   const poolB = await openServer(url.toString(), 3)
-  const b = await buildApp(TEST_CONFIG, poolB.db)
-  t.teardown(async () => {
-    await b.close()
-    await poolB.close()
-  })
+  t.teardown(() => poolB.close())
+  const { app: b } = await testApp(t, { db: poolB.db })
   const vote = `/rounds/${round.slug}/vote`
 
   t.test('a session made on one instance works on the other', async (t) => {
-    const admin = await signInFrom(a, '10.12.1')('admin')
+    const admin = await signedIn(a, 'admin')
     const onB = admin.on(b)
     const page = await onB.get('/official')
     t.equal(page.statusCode, 200)
@@ -80,7 +76,7 @@ if (!process.env.DATABASE_URL) {
     await resident.get(vote)
     t.equal((await resident.post(vote, { code: nextCode() })).statusCode, 303)
     await resident.get(`${vote}/ballot`)
-    const admin = await signInFrom(a, '10.12.4')('admin')
+    const admin = await signedIn(a, 'admin')
     await admin.get(`/official/rounds/${round.id}/advance`)
     t.equal(
       (await admin.post(`/official/rounds/${round.id}/advance`, { from: 'voting' })).statusCode,

@@ -3,10 +3,8 @@ import t from 'tap'
 import { eq, sql } from 'drizzle-orm'
 import { rounds } from '../../db/schema.js'
 import { seedDemo } from '../../server/data/demo.js'
-import { buildApp } from '../../server/app.js'
-import { TEST_CONFIG } from '../helpers/app.js'
+import { testApp } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
-import { freshDatabase } from '../helpers/db.js'
 
 const lines: string[] = []
 const logStream = new Writable({
@@ -15,13 +13,7 @@ const logStream = new Writable({
     done()
   },
 })
-const database = await freshDatabase()
-const db = database.db
-const app = await buildApp(TEST_CONFIG, db, 'info', logStream)
-t.teardown(async () => {
-  await app.close()
-  await database.close()
-})
+const { app, db } = await testApp(t, { log: { level: 'info', to: logStream } })
 await seedDemo(db)
 await db.update(rounds).set({ phase: 'proposing' })
 const [round] = await db.select().from(rounds)
@@ -31,7 +23,7 @@ t.test('a failing query answers 500, and the log names the statement but none of
   await db.execute(
     sql`alter table proposals add constraint refuse_test check (contact_email is distinct from 'fatima.yilmaz@example.net')`,
   )
-  const visitor = new Visitor(app, '10.87.0.1')
+  const visitor = new Visitor(app)
   await visitor.get(`/rounds/${round!.slug}/proposals/new`)
   const res = await visitor.post(`/rounds/${round!.slug}/proposals`, {
     title: 'Tochtstrips',

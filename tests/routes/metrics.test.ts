@@ -1,6 +1,5 @@
 import t from 'tap'
-import { buildApp } from '../../server/app.js'
-import { TEST_CONFIG } from '../helpers/app.js'
+import { testApp } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
 import { demoRound } from '../helpers/fixtures.js'
 
@@ -12,8 +11,7 @@ const {
   byTitle,
   nextCode,
 } = await demoRound(t, { phase: 'voting', codes: 3, officials: [] })
-const app = await buildApp({ ...TEST_CONFIG, metricsToken: TOKEN }, db)
-t.teardown(() => app.close())
+const { app } = await testApp(t, { db, config: { metricsToken: TOKEN } })
 const scrape = (authorization?: string) =>
   app.inject({ url: '/metrics', headers: authorization ? { authorization } : {} })
 
@@ -33,7 +31,7 @@ t.test('the metrics are not public: no token or a wrong one gets 401', async (t)
 t.test(
   'Prometheus reads request latencies per route pattern, ballots acknowledged, database connections and process figures',
   async (t) => {
-    const resident = new Visitor(app, '10.13.0.1')
+    const resident = new Visitor(app)
     await resident.get(`/rounds/${round.slug}`)
     await resident.get(`/rounds/${round.slug}/vote`)
     t.equal((await resident.post(`/rounds/${round.slug}/vote`, { code: nextCode() })).statusCode, 303)

@@ -5,7 +5,7 @@ import { seedDemo } from '../../server/data/demo.js'
 import { Visitor } from '../helpers/client.js'
 import { html, msg } from '../helpers/html.js'
 import { appWithInbox } from '../helpers/smtp.js'
-import { createOfficial, PASSWORD } from '../helpers/officials.js'
+import { createOfficial, signedIn } from '../helpers/officials.js'
 
 const { app, db, inbox } = await appWithInbox(t)
 await seedDemo(db)
@@ -47,12 +47,6 @@ async function waitingProposal(title: string, hoursAgo = 1, email: string | null
   return row!
 }
 
-async function as(role: string) {
-  const v = new Visitor(app, `10.1.0.${++counter}`)
-  await v.login(`${role}@example.test`, PASSWORD)
-  return v
-}
-
 /** The error shown in the form of one moderation action. */
 const formError = (res: { body: string }, id: number, action: string) =>
   html(res).form(`/official/proposals/${id}/${action}`).querySelector('.field__error')?.text
@@ -71,7 +65,7 @@ t.test(
   async (t) => {
     await waitingProposal('Recent idea', 0)
     await waitingProposal('Old idea', 24 * 14)
-    const moderator = await as('moderator')
+    const moderator = await signedIn(app, 'moderator')
     const res = await moderator.get('/official/moderation')
     t.equal(res.statusCode, 200)
     const page = html(res)
@@ -95,7 +89,7 @@ t.test(
   'approving puts the proposal on the ballot, records history, audit and first answer, and mails the submitter',
   async (t) => {
     const p = await waitingProposal('Solar benches')
-    const moderator = await as('moderator')
+    const moderator = await signedIn(app, 'moderator')
     await moderator.get(`/official/proposals/${p.id}`)
     const before = inbox.length
     const res = await moderator.post(`/official/proposals/${p.id}/approve`, {})
@@ -123,7 +117,7 @@ t.test(
 
 t.test('rejecting needs a public reason; without one nothing changes', async (t) => {
   const p = await waitingProposal('Fountain')
-  const moderator = await as('moderator')
+  const moderator = await signedIn(app, 'moderator')
   await moderator.get(`/official/proposals/${p.id}`)
   const empty = await moderator.post(`/official/proposals/${p.id}/reject`, { message: '   ' })
   t.equal(empty.statusCode, 422)
@@ -139,7 +133,7 @@ t.test('rejecting needs a public reason; without one nothing changes', async (t)
 
 t.test('asking for changes sends the message to the submitter and waits for them', async (t) => {
   const p = await waitingProposal('Bike shed')
-  const moderator = await as('moderator')
+  const moderator = await signedIn(app, 'moderator')
   await moderator.get(`/official/proposals/${p.id}`)
   const res = await moderator.post(`/official/proposals/${p.id}/request-changes`, {
     message: 'Hoeveel fietsen passen erin?',
@@ -153,7 +147,7 @@ t.test('asking for changes sends the message to the submitter and waits for them
 
 t.test('correcting the cost keeps the status, needs a justification and refuses bad amounts', async (t) => {
   const p = await waitingProposal('Heat pumps')
-  const moderator = await as('moderator')
+  const moderator = await signedIn(app, 'moderator')
   await moderator.get(`/official/proposals/${p.id}`)
   const bad: [string, string][] = [
     ['0', 'money.notPositive'],
@@ -188,7 +182,7 @@ t.test('correcting the cost keeps the status, needs a justification and refuses 
 t.test('a duplicate is merged into another proposal of the same round', async (t) => {
   const p = await waitingProposal('Energy coaches again')
   const target = await proposalByTitle('Energiecoaches in je eigen taal')
-  const moderator = await as('moderator')
+  const moderator = await signedIn(app, 'moderator')
   const page = html(await moderator.get(`/official/proposals/${p.id}`))
   t.ok(
     page.form(`/official/proposals/${p.id}/merge`).querySelector(`select[name=target] option[value="${target.id}"]`),
@@ -206,8 +200,8 @@ t.test('a duplicate is merged into another proposal of the same round', async (t
 
 t.test('two officials deciding at once: one decision takes effect, one audit entry', async (t) => {
   const p = await waitingProposal('Contested')
-  const a = await as('moderator')
-  const b = await as('admin')
+  const a = await signedIn(app, 'moderator')
+  const b = await signedIn(app, 'admin')
   await a.get(`/official/proposals/${p.id}`)
   await b.get(`/official/proposals/${p.id}`)
   const [ra, rb] = await Promise.all([
@@ -228,7 +222,7 @@ t.test('two officials deciding at once: one decision takes effect, one audit ent
 
 t.test('council members see the queue and decisions but cannot act or see contact details', async (t) => {
   const p = await waitingProposal('Council watch')
-  const council = await as('council')
+  const council = await signedIn(app, 'council')
   const queue = await council.get('/official/moderation')
   t.equal(queue.statusCode, 200)
   t.ok(html(queue).links.includes(`/official/proposals/${p.id}`), 'the proposal is in the queue')
@@ -247,7 +241,7 @@ t.test(
   'residents are sent to login for pages and get 403 for every moderation action; a POST without CSRF is refused',
   async (t) => {
     const p = await waitingProposal('No entry')
-    const resident = new Visitor(app, '10.2.0.1')
+    const resident = new Visitor(app)
     t.equal((await resident.get('/official/moderation')).statusCode, 303)
     await resident.get('/login')
     for (const action of ['approve', 'reject', 'request-changes', 'correct-cost', 'merge']) {
@@ -258,7 +252,7 @@ t.test(
       })
       t.equal(res.statusCode, 403, `a resident cannot ${action}`)
     }
-    const moderator = await as('moderator')
+    const moderator = await signedIn(app, 'moderator')
     const noToken = await moderator.post(`/official/proposals/${p.id}/approve`, { _csrf: null })
     t.equal(noToken.statusCode, 403)
     t.equal((await proposalByTitle('No entry')).status, 'submitted')
@@ -269,7 +263,7 @@ t.test('moderation is closed once voting has opened', async (t) => {
   const p = await waitingProposal('Too late')
   await db.update(rounds).set({ phase: 'voting' }).where(eq(rounds.id, round!.id))
   t.teardown(() => db.update(rounds).set({ phase: 'reviewing' }).where(eq(rounds.id, round!.id)))
-  const moderator = await as('moderator')
+  const moderator = await signedIn(app, 'moderator')
   await moderator.get(`/official/proposals/${p.id}`)
   const res = await moderator.post(`/official/proposals/${p.id}/correct-cost`, { cost: '10', message: 'x' })
   t.equal(res.statusCode, 409)
@@ -278,7 +272,7 @@ t.test('moderation is closed once voting has opened', async (t) => {
 })
 
 t.test('unknown proposals and actions are 404, bad input is 4xx, HTML stays text', async (t) => {
-  const moderator = await as('moderator')
+  const moderator = await signedIn(app, 'moderator')
   t.equal((await moderator.get('/official/proposals/999999')).statusCode, 404)
   t.equal((await moderator.get('/official/proposals/abc')).statusCode, 404, 'an id that is not a number names nothing')
   const p = await waitingProposal('<script>alert(1)</script>')

@@ -13,7 +13,6 @@ const { app, db, round, roundId, projects, byTitle, nextCode, signedIn } = await
   phase: 'voting',
   codes: 40,
   group: '3024',
-  ips: '10.5.0',
 })
 const paperUrl = `/official/rounds/${roundId}/paper`
 const coaches = byTitle('Energiecoaches')
@@ -22,8 +21,6 @@ const solar = byTitle('Zonnepanelen')
 const cafe = byTitle('Energiecafé')
 const garden = byTitle('Buurtmoestuin')
 const moderator = await signedIn('moderator')
-/** Residents vote from fresh IPs of their own: 10.5.1.x, 10.5.2.x, 10.5.3.x. */
-let ip = 1
 
 const ids = (...ps: { id: number }[]) => ps.map((p) => String(p.id))
 const sorted = (...ps: { id: number }[]) => ps.map((p) => p.id).sort((a, b) => a - b)
@@ -53,7 +50,7 @@ async function enter(form: Record<string, string | string[]>, official = moderat
 
 /** A resident votes online with a letter code. */
 async function voteOnline(code: string, chosen: { id: number }[]) {
-  const v = new Visitor(app, `10.5.1.${ip++}`)
+  const v = new Visitor(app)
   await v.get(`/rounds/${round.slug}/vote`)
   await v.post(`/rounds/${round.slug}/vote`, { code })
   await v.get(`/rounds/${round.slug}/vote/ballot`)
@@ -324,7 +321,7 @@ t.test(
     const choices = [[coaches], [solar, cafe], [insulation, coaches], [garden, cafe, coaches], [insulation, solar]]
     const residents = await Promise.all(
       Array.from({ length: 10 }, async () => {
-        const v = new Visitor(app, `10.5.2.${ip++}`)
+        const v = new Visitor(app)
         await v.get(`/rounds/${round.slug}/vote`)
         await v.post(`/rounds/${round.slug}/vote`, { code })
         await v.get(`/rounds/${round.slug}/vote/ballot`)
@@ -375,7 +372,7 @@ t.test('unconfirmed paper ballots racing online votes never replace a ballot uns
   for (const code of [nextCode(), nextCode(), nextCode()]) {
     const residents = await Promise.all(
       Array.from({ length: 5 }, async () => {
-        const v = new Visitor(app, `10.5.3.${ip++}`)
+        const v = new Visitor(app)
         await v.get(`/rounds/${round.slug}/vote`)
         await v.post(`/rounds/${round.slug}/vote`, { code })
         await v.get(`/rounds/${round.slug}/vote/ballot`)

@@ -1,9 +1,8 @@
 import t from 'tap'
 import { eq, isNotNull } from 'drizzle-orm'
 import { auditLog, proposals, results, rounds } from '../../db/schema.js'
-import { buildApp } from '../../server/app.js'
 import { deleteExpiredContacts } from '../../server/data/retention.js'
-import { TEST_CONFIG } from '../helpers/app.js'
+import { testApp } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
 import { demoRound } from '../helpers/fixtures.js'
 
@@ -11,9 +10,9 @@ const { app, db, round, roundId } = await demoRound(t, { phase: 'published', off
 const DAY = 24 * 60 * 60 * 1000
 
 t.test('the privacy statement names the controller, contacts and retention from the configuration', async (t) => {
-  const own = await buildApp(
-    {
-      ...TEST_CONFIG,
+  const { app: own } = await testApp(t, {
+    db,
+    config: {
       contactRetentionDays: 30,
       privacy: {
         controller: 'Gemeente Rotterdam',
@@ -21,9 +20,7 @@ t.test('the privacy statement names the controller, contacts and retention from 
         officerEmail: 'fg@rotterdam.example',
       },
     },
-    db,
-  )
-  t.teardown(() => own.close())
+  })
   const page = await new Visitor(own).get('/privacyverklaring')
   t.equal(page.statusCode, 200)
   t.match(page.body, '<title>Privacyverklaring · Wijkbudget</title>')

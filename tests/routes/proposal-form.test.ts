@@ -12,7 +12,7 @@ const OPTIONAL = ['location', 'kwhPerYear', 'co2KgPerYear', 'households', 'organ
 t.test(
   'the proposal form shows only what is needed; the optional part is folded away, and the intro says so',
   async (t) => {
-    const doc = parseHtml((await new Visitor(app, '10.23.0.1').get(formUrl)).body)
+    const doc = parseHtml((await new Visitor(app).get(formUrl)).body)
     t.match(words(doc.querySelector('.lead')), 'Het kost een paar minuten', 'no longer "about ten minutes"')
     t.match(words(doc.querySelector('.lead')), 'De rest is niet verplicht en staat dichtgeklapt.')
     const more = doc.querySelector('details.proposal-more')!
@@ -54,7 +54,7 @@ t.test(
 )
 
 t.test('a failed proposal opens the folded part where it holds a mistake, and the summary takes focus', async (t) => {
-  const v = new Visitor(app, '10.23.0.2')
+  const v = new Visitor(app)
   await v.get(formUrl)
   const res = await v.post(`/rounds/${round.slug}/proposals`, {
     title: '',

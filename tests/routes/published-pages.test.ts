@@ -6,13 +6,12 @@ import { publishResult } from '../../server/usecases/results.js'
 import { castBallot } from '../../server/data/ballots.js'
 import { findCode } from '../../server/data/voting-codes.js'
 import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting/codes.js'
-import { buildApp } from '../../server/app.js'
 import type { Db } from '../../db/client.js'
-import { TEST_CONFIG } from '../helpers/app.js'
+import { TEST_CONFIG, testApp } from '../helpers/app.js'
 import { demoRound } from '../helpers/fixtures.js'
 import { setPhase } from '../helpers/voting.js'
 import { html } from '../helpers/html.js'
-import { signInFrom } from '../helpers/officials.js'
+import { signedIn } from '../helpers/officials.js'
 
 const {
   db,
@@ -50,8 +49,7 @@ const counting = new Proxy<Db>(db, {
     return value
   },
 })
-const app = await buildApp(TEST_CONFIG, counting)
-t.teardown(() => app.close())
+const { app } = await testApp(t, { db: counting })
 
 for (const page of ['results', 'transparency']) {
   t.test(`a published round's ${page} page is computed once, not on every visit`, async (t) => {
@@ -120,7 +118,7 @@ t.test(
 t.test(
   'a signed-in official reading a published page sees their own menu, and no visitor after them does',
   async (t) => {
-    const official = await signInFrom(app, '10.77.0')('admin')
+    const official = await signedIn(app, 'admin')
     for (const page of ['results', 'transparency']) {
       const url = `/rounds/${round.slug}/${page}`
       const theirs = await official.get(url)

@@ -31,7 +31,6 @@ const {
   codes: 40,
   group: '3024',
   officials: ['admin'],
-  ips: '10.7.0',
 })
 const { id: roundId, slug } = round
 const id = (start: string) => byTitle(start).id

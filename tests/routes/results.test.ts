@@ -20,7 +20,7 @@ const {
   byTitle,
   codes,
   signedIn: as,
-} = await demoRound(t, { phase: 'voting', codes: 60, group: '3024', ips: '10.5.0' })
+} = await demoRound(t, { phase: 'voting', codes: 60, group: '3024' })
 const id = (start: string) => byTitle(start).id
 // Coaches and the café are popular; insulation has a large, loyal group.
 const choices = [

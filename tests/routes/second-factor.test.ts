@@ -1,17 +1,14 @@
 import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { auditLog, officials, recoveryCodes, sessions } from '../../db/schema.js'
-import { buildApp } from '../../server/app.js'
 import { listAudit } from '../../server/data/audit.js'
 import { SecretBox } from '../../server/secret-box.js'
-import { testApp, TEST_CONFIG } from '../helpers/app.js'
+import { TEST_CONFIG, testApp } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
-import { createOfficial, PASSWORD } from '../helpers/officials.js'
-import { codeNow, enrol, loginWithCode } from '../helpers/second-factor.js'
+import { createOfficial, signIn } from '../helpers/officials.js'
+import { codeNow, enrol } from '../helpers/second-factor.js'
 
 const { app, db } = await testApp(t)
-let ip = 1
-const visitor = (on = app) => new Visitor(on, `10.11.0.${ip++}`)
 const official = async (name: string) =>
   (
     await db
@@ -25,8 +22,8 @@ t.test(
   async (t) => {
     const me = await createOfficial(db, 'moderator', 'enrolled@example.test')
     const { secret } = await enrol(db, me.id)
-    const v = visitor()
-    const res = await v.login('enrolled@example.test', PASSWORD)
+    const v = new Visitor(app)
+    const res = await signIn(v, 'enrolled@example.test')
     t.equal(res.statusCode, 303)
     t.match(res.headers.location, /^\/login\/code\?next=/)
     t.equal((await v.get('/official')).headers.location, '/login?next=%2Fofficial', 'the password alone opens nothing')
@@ -55,9 +52,9 @@ t.test('a code is accepted once: the same code in another login is refused and s
   const me = await createOfficial(db, 'moderator', 'replay@example.test')
   const { secret } = await enrol(db, me.id)
   const code = codeNow(secret)
-  t.equal((await loginWithCode(visitor(), 'replay@example.test', code)).headers.location, '/official')
-  const thief = visitor()
-  const replay = await loginWithCode(thief, 'replay@example.test', code)
+  t.equal((await signIn(new Visitor(app), 'replay@example.test', { code })).headers.location, '/official')
+  const thief = new Visitor(app)
+  const replay = await signIn(thief, 'replay@example.test', { code })
   t.equal(replay.statusCode, 401)
   t.match(replay.body, 'Deze code is al gebruikt')
   t.equal((await thief.get('/official')).statusCode, 303)
@@ -68,8 +65,8 @@ t.test('a code is accepted once: the same code in another login is refused and s
 t.test('wrong codes count towards the lockout: after five, even the right code is refused', async (t) => {
   const me = await createOfficial(db, 'moderator', 'guesser@example.test')
   const { secret } = await enrol(db, me.id)
-  const v = visitor()
-  await v.login('guesser@example.test', PASSWORD)
+  const v = new Visitor(app)
+  await signIn(v, 'guesser@example.test')
   await v.get('/login/code')
   const wrong = String((Number(codeNow(secret)) + 500_000) % 1_000_000).padStart(6, '0')
   for (let i = 0; i < 5; i++) await v.post('/login/code', { code: wrong })
@@ -83,16 +80,16 @@ t.test('wrong codes count towards the lockout: after five, even the right code i
 t.test('a recovery code logs in once; used again it is refused', async (t) => {
   const me = await createOfficial(db, 'moderator', 'lostphone@example.test')
   const { recovery } = await enrol(db, me.id)
-  const v = visitor()
-  await v.login('lostphone@example.test', PASSWORD)
+  const v = new Visitor(app)
+  await signIn(v, 'lostphone@example.test')
   await v.get('/login/code')
   const res = await v.post('/login/code', { recoveryCode: recovery[0]!.toUpperCase().replaceAll('-', ' ') })
   t.equal(res.statusCode, 303)
   t.equal(res.headers.location, '/official/account?recovery=2')
   t.match((await v.get(res.headers.location as string)).body, 'nog 2 over')
 
-  const again = visitor()
-  await again.login('lostphone@example.test', PASSWORD)
+  const again = new Visitor(app)
+  await signIn(again, 'lostphone@example.test')
   await again.get('/login/code')
   const twice = await again.post('/login/code', { recoveryCode: recovery[0]! })
   t.equal(twice.statusCode, 401)
@@ -106,8 +103,8 @@ t.test(
   'enrolment shows a QR code and the secret in groups of four; the first right code turns it on with ten recovery codes',
   async (t) => {
     const me = await createOfficial(db, 'council', 'newphone@example.test')
-    const v = visitor()
-    await v.login('newphone@example.test', PASSWORD)
+    const v = new Visitor(app)
+    await signIn(v, 'newphone@example.test')
     const page = await v.get('/official/account/second-factor')
     t.equal(page.statusCode, 200)
     // Handlebars writes the base64 padding "=" as &#x3D;, which the browser reads back as "=".
@@ -148,11 +145,10 @@ t.test(
 )
 
 t.test('with the second factor required, an official without one reaches nothing but the enrolment', async (t) => {
-  const strict = await buildApp({ ...TEST_CONFIG, officialMfa: 'required' }, db)
-  t.teardown(() => strict.close())
+  const { app: strict } = await testApp(t, { db, config: { officialMfa: 'required' } })
   await createOfficial(db, 'admin', 'strict@example.test')
-  const v = visitor(strict)
-  await v.login('strict@example.test', PASSWORD)
+  const v = new Visitor(strict)
+  await signIn(v, 'strict@example.test')
   for (const path of ['/official', '/official/moderation', '/official/rounds/new', '/official/account']) {
     const res = await v.get(path)
     t.equal(res.headers.location, '/official/account/second-factor', path)
@@ -168,8 +164,8 @@ t.test('with the second factor required, an official without one reaches nothing
 t.test('after the idle time the code is asked again, and the official comes back where they were', async (t) => {
   const me = await createOfficial(db, 'moderator', 'idle@example.test')
   const { secret } = await enrol(db, me.id)
-  const v = visitor()
-  await loginWithCode(v, 'idle@example.test', codeNow(secret))
+  const v = new Visitor(app)
+  await signIn(v, 'idle@example.test', { code: codeNow(secret) })
   t.equal((await v.get('/official/moderation')).statusCode, 200)
   const hourAgo = Date.now() - 60 * 60 * 1000
   const [row] = await db.select().from(sessions).where(eq(sessions.officialId, me.id))
@@ -190,16 +186,16 @@ t.test('after the idle time the code is asked again, and the official comes back
 t.test('nobody resets their own second factor without a recovery code', async (t) => {
   const me = await createOfficial(db, 'moderator', 'reset@example.test')
   const { secret, recovery } = await enrol(db, me.id)
-  const v = visitor()
-  await loginWithCode(v, 'reset@example.test', codeNow(secret))
+  const v = new Visitor(app)
+  await signIn(v, 'reset@example.test', { code: codeNow(secret) })
   await v.get('/official/account/second-factor/reset')
   const wrong = await v.post('/official/account/second-factor/reset', { recoveryCode: 'aaaa-bbbb-cccc-dddd' })
   t.equal(wrong.statusCode, 422)
   t.match(wrong.body, 'klopt niet')
   t.ok((await official('reset')).totpEnabledAt, 'still on')
 
-  const other = visitor()
-  await loginWithCode(other, 'reset@example.test', codeNow(secret, 1))
+  const other = new Visitor(app)
+  await signIn(other, 'reset@example.test', { code: codeNow(secret, 1) })
   const res = await v.post('/official/account/second-factor/reset', { recoveryCode: recovery[1]! })
   t.equal(res.headers.location, '/official/account/second-factor')
   const row = await official('reset')

@@ -10,16 +10,14 @@ import { exportBallotsPb } from '../../server/domain/pabulib/export.js'
 import { sha256 } from '../../server/domain/common/digest.js'
 import type { ModerationAction } from '../../server/domain/proposals/moderation.js'
 import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting/codes.js'
-import { buildApp } from '../../server/app.js'
-import { TEST_CONFIG, testApp, type Teardown } from '../helpers/app.js'
+import { type Teardown, TEST_CONFIG, testApp } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
 import { html, msg } from '../helpers/html.js'
-import { createOfficials, signInFrom } from '../helpers/officials.js'
+import { createOfficials, signedIn } from '../helpers/officials.js'
 import { createCodes, setPhase } from '../helpers/voting.js'
 
 const { app, db } = await testApp(t)
 const { moderator } = await createOfficials(db, ['admin', 'moderator'])
-const signedIn = signInFrom(app, '10.8.0')
 const [round] = await db
   .insert(rounds)
   .values({
@@ -95,8 +93,7 @@ const auditItems = async () => (await read()).page.all('#audit ~ ol.history > li
  * behind the application's back shows on an instance that has not looked yet, like this new one.
  */
 async function readAfterRenewal(t: Teardown) {
-  const other = await buildApp(TEST_CONFIG, db)
-  t.teardown(() => other.close())
+  const { app: other } = await testApp(t, { db })
   return read(url, other)
 }
 
@@ -200,7 +197,7 @@ function published() {
   publishing ??= (async () => {
     await voted()
     await setPhase(db, roundId, 'closed')
-    const visitor = await signedIn('admin')
+    const visitor = await signedIn(app, 'admin')
     await visitor.get(`/official/rounds/${roundId}/results`)
     const res = await visitor.post(`/official/rounds/${roundId}/publish`, {})
     if (res.statusCode !== 303) throw new Error(`publishing answered ${res.statusCode}`)

@@ -8,10 +8,10 @@ import { TEST_CONFIG } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
 import { html, msg } from '../helpers/html.js'
 import { demoRound } from '../helpers/fixtures.js'
-import { PASSWORD } from '../helpers/officials.js'
+import { signIn } from '../helpers/officials.js'
 import { createCodes } from '../helpers/voting.js'
 
-const { app, db, round, roundId, projects, signedIn } = await demoRound(t, { phase: 'voting', ips: '10.6.0' })
+const { app, db, round, roundId, projects, signedIn } = await demoRound(t, { phase: 'voting' })
 const turnoutUrl = `/official/rounds/${roundId}/turnout`
 const [admin, moderator, council] = [await signedIn('admin'), await signedIn('moderator'), await signedIn('council')]
 /** The number of wrong codes typed, as the page shows it. */
@@ -61,7 +61,7 @@ t.test(
     for (const code of north.slice(1, 3)) await castOnline(code)
     for (const code of south.slice(0, 2)) await castOnline(code)
 
-    const resident = new Visitor(app, '10.6.9.1')
+    const resident = new Visitor(app)
     await resident.get(`/rounds/${round.slug}/vote`)
     await resident.post(`/rounds/${round.slug}/vote`, { code: 'ABCD-EFGH-JKMN-PQRS' })
     await resident.post(`/rounds/${round.slug}/vote`, { code: 'nonsense' })
@@ -139,8 +139,8 @@ t.test(
     )
     t.equal((await db.select().from(rounds).where(eq(rounds.id, roundId)))[0]!.failedCodeAttempts, 2)
 
-    const english = new Visitor(app, '10.6.9.2')
-    await english.login('admin@example.test', PASSWORD)
+    const english = new Visitor(app)
+    await signIn(english, 'admin@example.test')
     await english.get(`/language/en?next=${encodeURIComponent(turnoutUrl)}`)
     t.equal(html(await english.get(turnoutUrl)).facts()[msg('turnout.percent', {}, 'en')], '35.7%')
   },
