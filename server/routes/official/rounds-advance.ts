@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { findRound, transitionFacts, type Round } from '../../data/rounds.js'
 import { advanceRound, type AdvanceOutcome } from '../../usecases/phases.js'
-import { transitionFrom, transitionRefusal, unconfirmedWaiting } from '../../domain/rounds/transitions.js'
+import { NO_FACTS, transitionFrom, transitionRefusal, unconfirmedWaiting } from '../../domain/rounds/transitions.js'
 import type { Phase } from '../../domain/rounds/phases.js'
 import { theRound, theOfficial } from '../../plugins/auth.js'
 import { chosenIds } from '../shared/ballot-view.js'
@@ -53,11 +53,19 @@ export default async function advanceRoutes(fastify: FastifyInstance) {
     })
   }
 
+  /** Why this round cannot be moved on from where it is, on the confirmation page. */
+  function refuseMove(request: FastifyRequest, reply: FastifyReply) {
+    const round = theRound(request)
+    const refusal = transitionRefusal(request.actor, 'round.advance', round.phase, NO_FACTS) ?? 'forbidden'
+    return renderConfirm(request, reply.code(REFUSAL_STATUS[refusal]), round, `rounds.advance.refused.${refusal}`)
+  }
+
   app.get(
     '/rounds/:id/advance',
     {
       schema: { params: IdPath },
-      config: { action: 'round.advance' },
+      // A published round goes nowhere: the page says it is the last phase.
+      config: { action: 'round.advance', refuse: (request, reply) => renderConfirm(request, reply, theRound(request)) },
     },
     async (request, reply) => renderConfirm(request, reply, theRound(request)),
   )
@@ -66,7 +74,7 @@ export default async function advanceRoutes(fastify: FastifyInstance) {
     '/rounds/:id/advance',
     {
       schema: { params: IdPath, body: AdvanceForm },
-      config: { action: 'round.advance' },
+      config: { action: 'round.advance', refuse: refuseMove },
     },
     async (request, reply) => {
       const { id } = theRound(request)
