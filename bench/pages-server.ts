@@ -169,16 +169,16 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
       .send(render('pages/resident/vote-code.hbs', { title: round.title, round, code: '' }))
   })
   // As the app keeps them: rendered and compressed once, made again (reading the progress updates) when the
-  // round's count of them moves, and sent as bytes.
-  let resultsPage: { posted: number; body: Encoded } | undefined
+  // round's content version moves, and sent as bytes.
+  let resultsPage: { version: number; body: Encoded } | undefined
   server.get<{ Params: { slug: string } }>('/rounds/:slug/results', async (request, reply) => {
     const round = await roundBySlug(request.params.slug)
     if (!round || round.phase !== 'published') return reply.code(404).send()
-    if (resultsPage?.posted !== round.progressUpdatesPosted) {
+    if (resultsPage?.version !== round.contentVersion) {
       const updates =
         await sql`select * from progress_updates where proposal_id = any(${results.funded.map((r) => r.id)}) order by proposal_id, "on", id`
       resultsPage = {
-        posted: round.progressUpdatesPosted,
+        version: round.contentVersion,
         body: await encode(
           Buffer.from(
             render('pages/public/results.hbs', {

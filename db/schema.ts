@@ -142,10 +142,14 @@ export const rounds = pgTable('rounds', {
   publishOn: date('publish_on'),
   /** Wrong voting codes typed for this round: officials watch it for guessing. */
   failedCodeAttempts: integer('failed_code_attempts').notNull().default(0),
+  /**
+   * Moves whenever anything a public page shows of the round changes (settings, phase, help desk,
+   * proposals, their decisions and translations, progress updates), in the same transaction: the
+   * one key of the pages kept for every visitor.
+   */
+  contentVersion: integer('content_version').notNull().default(0),
   /** The round's help desk (server/domain/help-desk.ts), loaded with the round wherever a resident can get stuck. */
   helpDesk: jsonb('help_desk').$type<Record<string, unknown>>(),
-  /** Progress updates posted on the round's projects: a results page kept for everyone is made again when it changes. */
-  progressUpdatesPosted: integer('progress_updates_posted').notNull().default(0),
   createdAt: createdAt(),
 })
 

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { rounds } from '../../db/schema.js'
 import type { HelpDesk } from '../domain/rounds/help-desk.js'
@@ -19,7 +19,7 @@ export async function saveHelpDesk(
       .for('update')
     await tx
       .update(rounds)
-      .set({ helpDesk: helpDesk ? { ...helpDesk } : null })
+      .set({ helpDesk: helpDesk ? { ...helpDesk } : null, contentVersion: sql`${rounds.contentVersion} + 1` })
       .where(eq(rounds.id, roundId))
     await appendAudit(tx, {
       officialId: official.id,

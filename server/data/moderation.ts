@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, isNotNull, notInArray, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { officials, proposalEvents, proposals, rounds } from '../../db/schema.js'
+import { bumpContentVersion } from './rounds.js'
 import { answersSubmitter, eventOf, moderate, type ModerationAction } from '../domain/proposals/moderation.js'
 import { appendAudit } from './audit.js'
 import type { Proposal } from './proposals.js'
@@ -101,6 +102,7 @@ export async function applyModeration(db: Db, input: ModerationInput): Promise<P
   const status = moderate(proposal.status, action)
   if (status === null) return null
   return db.transaction(async (tx) => {
+    await bumpContentVersion(tx, proposal.roundId)
     const answers = answersSubmitter(action)
     const [updated] = await tx
       .update(proposals)

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { integerArray, preparedPer, type Db } from '../../db/client.js'
-import { officials, proposalTranslations } from '../../db/schema.js'
+import { officials, proposalTranslations, proposals } from '../../db/schema.js'
+import { bumpContentVersion } from './rounds.js'
 import type { TranslatedText } from '../domain/proposals/translation.js'
 import type { Lang } from '../languages.js'
 import { appendAudit } from './audit.js'
@@ -67,6 +68,11 @@ export async function saveTranslation(
   input: { proposalId: number; lang: Lang; text: TranslatedText; official: { id: number; email: string } },
 ): Promise<void> {
   await db.transaction(async (tx) => {
+    const [owner] = await tx
+      .select({ roundId: proposals.roundId })
+      .from(proposals)
+      .where(eq(proposals.id, input.proposalId))
+    if (owner) await bumpContentVersion(tx, owner.roundId)
     const [before] = await tx
       .select({ title: proposalTranslations.title, summary: proposalTranslations.summary })
       .from(proposalTranslations)

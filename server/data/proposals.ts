@@ -4,7 +4,7 @@ import { preparedPer, type Db } from '../../db/client.js'
 import { proposals, rounds } from '../../db/schema.js'
 import { makeReference, type ProposalFields, type Theme, type Track } from '../domain/proposals/rules.js'
 import { addProposalEvent } from './proposal-events.js'
-import type { Round } from './rounds.js'
+import { bumpContentVersion, type Round } from './rounds.js'
 import type { Phase } from '../domain/rounds/phases.js'
 
 export type Proposal = typeof proposals.$inferSelect
@@ -113,8 +113,9 @@ export async function createProposal(
     const reference = newReference()
     try {
       return await db.transaction(async (tx) => {
-        const [round] = await tx.select().from(rounds).where(eq(rounds.id, input.roundId)).for('share')
+        const [round] = await tx.select().from(rounds).where(eq(rounds.id, input.roundId)).for('no key update')
         if (!round || !input.openIn.includes(round.phase)) return null
+        await bumpContentVersion(tx, round.id)
         const [row] = await tx
           .insert(proposals)
           .values({
@@ -146,6 +147,12 @@ export async function resubmitProposal(
   input: { statusToken: string; lang: string; fields: ProposalFields; now: Date },
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
+    const [owner] = await tx
+      .select({ roundId: proposals.roundId })
+      .from(proposals)
+      .where(eq(proposals.statusToken, input.statusToken))
+    if (!owner) return false
+    await bumpContentVersion(tx, owner.roundId)
     const updated = await tx
       .update(proposals)
       .set({ ...input.fields, lang: input.lang, status: 'submitted', waitingSince: input.now })

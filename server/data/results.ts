@@ -1,13 +1,13 @@
 import { and, asc, eq, getTableColumns, isNull, sql } from 'drizzle-orm'
 import { integerArray, preparedPer, type Db } from '../../db/client.js'
-import { ballots, progressUpdates, proposals, results, rounds, tallyPreviews, votingCodes } from '../../db/schema.js'
+import { ballots, progressUpdates, proposals, results, tallyPreviews, votingCodes } from '../../db/schema.js'
 import { ballotsDigest } from '../domain/pabulib/export.js'
 import { tallyInputSha256, type BallotProjectForTally } from '../domain/tally/input.js'
 import type { TallyResult, TallyRule } from '../domain/tally/tally.js'
 import { tallyInThread } from '../tally-thread.js'
 import { appendAudit } from './audit.js'
 import { OUTCOME_VERSION, readOutcome, StoredOutcomeError } from './result-outcome.js'
-import type { Round } from './rounds.js'
+import { bumpContentVersion, type Round } from './rounds.js'
 import { listBallotProjects } from './ballots.js'
 
 /** A published result with its outcome checked against the shape it was stored in. */
@@ -170,6 +170,11 @@ export async function addProgressUpdate(
   },
 ): Promise<void> {
   await db.transaction(async (tx) => {
+    const [owner] = await tx
+      .select({ roundId: proposals.roundId })
+      .from(proposals)
+      .where(eq(proposals.id, update.proposalId))
+    if (owner) await bumpContentVersion(tx, owner.roundId)
     await tx.insert(progressUpdates).values({
       proposalId: update.proposalId,
       status: update.status,
@@ -177,15 +182,6 @@ export async function addProgressUpdate(
       on: update.on,
       officialId: update.official.id,
     })
-    await tx
-      .update(rounds)
-      .set({ progressUpdatesPosted: sql`${rounds.progressUpdatesPosted} + 1` })
-      .where(
-        eq(
-          rounds.id,
-          sql`(select ${proposals.roundId} from ${proposals} where ${proposals.id} = ${update.proposalId})`,
-        ),
-      )
     await appendAudit(tx, {
       officialId: update.official.id,
       actor: update.official.email,

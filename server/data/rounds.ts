@@ -49,6 +49,18 @@ export async function findRound(db: Db, id: number): Promise<Round | undefined> 
   return row
 }
 
+/**
+ * Moves the round's content version (db/schema.ts): call first in the transaction that changes
+ * anything its public pages show. The round row is locked from here to the commit, so every such
+ * transaction takes the round before its proposals, in the order a phase move does.
+ */
+export async function bumpContentVersion(tx: Db, roundId: number): Promise<void> {
+  await tx
+    .update(rounds)
+    .set({ contentVersion: sql`${rounds.contentVersion} + 1` })
+    .where(eq(rounds.id, roundId))
+}
+
 /** Reads a round inside a transaction and holds it until commit, so an edit and a phase move never cross. */
 export async function lockRound(tx: Db, id: number): Promise<Round | undefined> {
   const [row] = await tx.select().from(rounds).where(eq(rounds.id, id)).for('update')
@@ -98,7 +110,10 @@ export async function saveRoundSettings(
   const changes: Changes = changedSettings(round, settings)
   // Saving an unchanged form changes nothing, so there is nothing to audit.
   if (Object.keys(changes).length === 0) return
-  await tx.update(rounds).set(settings).where(eq(rounds.id, round.id))
+  await tx
+    .update(rounds)
+    .set({ ...settings, contentVersion: sql`${rounds.contentVersion} + 1` })
+    .where(eq(rounds.id, round.id))
   await appendAudit(tx, {
     officialId: official.id,
     actor: official.email,
@@ -152,7 +167,7 @@ export async function moveRound(tx: Db, id: number, from: Phase, to: Phase): Pro
   if (to === 'closed') await tx.execute(sql`lock table ballots in share row exclusive mode`)
   const moved = await tx
     .update(rounds)
-    .set({ phase: to })
+    .set({ phase: to, contentVersion: sql`${rounds.contentVersion} + 1` })
     .where(and(eq(rounds.id, id), eq(rounds.phase, from)))
     .returning({ id: rounds.id })
   return moved.length === 1

@@ -3,6 +3,7 @@ import { proposalEvents, proposals, rounds } from '../../db/schema.js'
 import { seedDemo } from '../../server/data/demo.js'
 import { testApp, type Teardown } from './app.js'
 import { Visitor } from './client.js'
+import { setPhase } from './voting.js'
 
 export const SLUG = 'bospolder-tussendijken'
 
@@ -34,7 +35,7 @@ export async function proposingRound(t: Teardown) {
 
   /** Each subtest puts the round in the phase it needs, so none depends on what an earlier one left. */
   const inPhase = (phase: 'proposing' | 'reviewing' | 'voting' | 'closed' | 'published') =>
-    db.update(rounds).set({ phase }).where(eq(rounds.id, round!.id))
+    setPhase(db, round!.id, phase)
 
   const byToken = async (token: string) =>
     (await db.select().from(proposals).where(eq(proposals.statusToken, token)))[0]!

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto'
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { rounds } from '../../db/schema.js'
 import { insertCodeBatch } from '../../server/data/voting-codes.js'
@@ -27,6 +27,10 @@ export async function createCodes(
   return codes
 }
 
+/** Puts the round in `phase` directly (tests also go back), moving its content version as every phase change does. */
 export async function setPhase(db: Db, roundId: number, phase: typeof rounds.$inferSelect.phase) {
-  await db.update(rounds).set({ phase }).where(eq(rounds.id, roundId))
+  await db
+    .update(rounds)
+    .set({ phase, contentVersion: sql`${rounds.contentVersion} + 1` })
+    .where(eq(rounds.id, roundId))
 }

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm'
 import { auditLog, rounds } from '../../db/schema.js'
 import { Visitor } from '../helpers/client.js'
 import { demoRound } from '../helpers/fixtures.js'
+import { setPhase } from '../helpers/voting.js'
 
 const { app, db, round, roundId, codes, signedIn } = await demoRound(t, { phase: 'voting', codes: 3 })
 const slug = round.slug
@@ -42,11 +43,11 @@ t.test('the receipt and the closed page show the help desk too', async (t) => {
   const cast = await resident.post(`/rounds/${slug}/vote/ballot`, { projects: [project], intent: 'submit' })
   t.equal(cast.statusCode, 303)
   t.match(desk((await resident.get(String(cast.headers.location))).body), 'tel:0101234567')
-  await db.update(rounds).set({ phase: 'closed' }).where(eq(rounds.id, roundId))
+  await setPhase(db, roundId, 'closed')
   const closed = await new Visitor(app).get(`/rounds/${slug}/vote`)
   t.equal(closed.statusCode, 409)
   t.match(desk(closed.body), 'tel:0101234567')
-  await db.update(rounds).set({ phase: 'voting' }).where(eq(rounds.id, roundId))
+  await setPhase(db, roundId, 'voting')
 })
 
 t.test('an admin sets the help desk; the change is audited and residents see it', async (t) => {
@@ -133,13 +134,13 @@ t.test('an official prints a ballot in another language without changing their o
 })
 
 t.test('there is no paper ballot before the projects are known, nor for a draft', async (t) => {
-  await db.update(rounds).set({ phase: 'proposing' }).where(eq(rounds.id, roundId))
+  await setPhase(db, roundId, 'proposing')
   const early = await new Visitor(app).get(`/rounds/${slug}/paper-ballot`)
   t.equal(early.statusCode, 303)
-  await db.update(rounds).set({ phase: 'draft' }).where(eq(rounds.id, roundId))
+  await setPhase(db, roundId, 'draft')
   t.equal((await new Visitor(app).get(`/rounds/${slug}/paper-ballot`)).statusCode, 404)
   t.equal((await new Visitor(app).get(`/rounds/${slug}/paper-ballot/xx`)).statusCode, 400)
-  await db.update(rounds).set({ phase: 'voting' }).where(eq(rounds.id, roundId))
+  await setPhase(db, roundId, 'voting')
 })
 
 t.test('an empty form removes the help desk, and pages show none', async (t) => {

@@ -6,6 +6,7 @@ import { Visitor } from '../helpers/client.js'
 import { html, msg } from '../helpers/html.js'
 import { appWithInbox } from '../helpers/smtp.js'
 import { createOfficial, signedIn } from '../helpers/officials.js'
+import { setPhase } from '../helpers/voting.js'
 
 const { app, db, inbox } = await appWithInbox(t)
 await seedDemo(db)
@@ -261,8 +262,8 @@ t.test(
 
 t.test('moderation is closed once voting has opened', async (t) => {
   const p = await waitingProposal('Too late')
-  await db.update(rounds).set({ phase: 'voting' }).where(eq(rounds.id, round!.id))
-  t.teardown(() => db.update(rounds).set({ phase: 'reviewing' }).where(eq(rounds.id, round!.id)))
+  await setPhase(db, round!.id, 'voting')
+  t.teardown(() => setPhase(db, round!.id, 'reviewing'))
   const moderator = await signedIn(app, 'moderator')
   await moderator.get(`/official/proposals/${p.id}`)
   const res = await moderator.post(`/official/proposals/${p.id}/correct-cost`, { cost: '10', message: 'x' })

@@ -1,10 +1,11 @@
 import t from 'tap'
 import { eq, isNotNull } from 'drizzle-orm'
-import { auditLog, proposals, results, rounds } from '../../db/schema.js'
+import { auditLog, proposals, results } from '../../db/schema.js'
 import { deleteExpiredContacts } from '../../server/data/retention.js'
 import { testApp } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
 import { demoRound } from '../helpers/fixtures.js'
+import { setPhase } from '../helpers/voting.js'
 
 const { app, db, round, roundId } = await demoRound(t, { phase: 'published', officials: [] })
 const DAY = 24 * 60 * 60 * 1000
@@ -46,8 +47,8 @@ t.test(
         path,
       )
     }
-    await db.update(rounds).set({ phase: 'proposing' }).where(eq(rounds.id, roundId))
-    t.teardown(() => db.update(rounds).set({ phase: 'published' }).where(eq(rounds.id, roundId)))
+    await setPhase(db, roundId, 'proposing')
+    t.teardown(() => setPhase(db, roundId, 'published'))
     const form = await v.get(`/rounds/${round.slug}/proposals/new`)
     t.match(
       form.body,

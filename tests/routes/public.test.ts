@@ -8,6 +8,7 @@ import { testApp } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
 import { html, msg } from '../helpers/html.js'
 import { LANGUAGE_LIST } from '../../server/languages.js'
+import { bumpContentVersion } from '../../server/data/rounds.js'
 
 const { app, db } = await testApp(t)
 await seedDemo(db)
@@ -73,6 +74,7 @@ t.test('user text is escaped, never run', async (t) => {
     themes: ['other'],
     contactName: 'x',
   })
+  await bumpContentVersion(db, round!.id)
   const page = html(await new Visitor(app).get('/rounds/bospolder-tussendijken'))
   t.ok(page.texts('.card__title').includes('<script>alert(1)</script>'), 'shown as text')
   t.notOk(
@@ -286,15 +288,20 @@ t.test('pages kept for every visitor are made again as soon as what they show ch
     before,
     'another visitor gets the very same pages',
   )
-  await db.update(rounds).set({ title: 'Wijkbudget Energie (hernoemd)' }).where(eq(rounds.id, round!.id))
-  await db
-    .update(proposals)
-    .set({ title: 'Zonnepanelen op de sporthal (nieuwe titel)' })
-    .where(eq(proposals.id, proposal!.id))
+  // Written as the data layer writes: the change and the round's content version in one transaction.
+  await db.transaction(async (tx) => {
+    await bumpContentVersion(tx, round!.id)
+    await tx.update(rounds).set({ title: 'Wijkbudget Energie (hernoemd)' }).where(eq(rounds.id, round!.id))
+    await tx
+      .update(proposals)
+      .set({ title: 'Zonnepanelen op de sporthal (nieuwe titel)' })
+      .where(eq(proposals.id, proposal!.id))
+  })
   t.match((await visitor.get(pages.home)).body, 'Wijkbudget Energie (hernoemd)')
   t.match((await visitor.get(pages.round)).body, 'Zonnepanelen op de sporthal (nieuwe titel)')
   t.match((await visitor.get(pages.proposal)).body, 'Zonnepanelen op de sporthal (nieuwe titel)')
   t.match((await visitor.get(pages.proposal)).body, 'Wijkbudget Energie (hernoemd)')
   await db.update(rounds).set({ title: round!.title }).where(eq(rounds.id, round!.id))
   await db.update(proposals).set({ title: proposal!.title }).where(eq(proposals.id, proposal!.id))
+  await bumpContentVersion(db, round!.id)
 })

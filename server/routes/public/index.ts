@@ -8,7 +8,7 @@ import { isStatusToken } from '../../domain/proposals/rules.js'
 import { rememberLanguage, wantsFragment } from '../../plugins/views.js'
 import { safeRedirect } from '../../domain/security/redirect.js'
 import { allowed, decide, theRound } from '../../plugins/auth.js'
-import { roundVersion, roundView } from '../shared/round-view.js'
+import { contentVersion, roundView } from '../shared/round-view.js'
 import accessibilityRoutes from './accessibility.js'
 import { filterView, listView, readFilter } from './proposal-views.js'
 import paperBallotRoutes from './paper-ballot.js'
@@ -53,7 +53,7 @@ export default async function publicRoutes(fastify: FastifyInstance) {
 
   app.get('/', async (request, reply) => {
     const rounds = await listPublicRounds(app.db)
-    return reply.renderKept('home', rounds.map(roundVersion), 'pages/public/home.hbs', () => ({
+    return reply.renderKept('home', rounds.map(contentVersion), 'pages/public/home.hbs', () => ({
       title: app.translate(request.lang, 'home.title'),
       rounds: rounds.map(roundView),
     }))
@@ -71,7 +71,7 @@ export default async function publicRoutes(fastify: FastifyInstance) {
       const proposals = await localised(app.db, await listPublicProposals(app.db, round.id, filter), request.lang)
       return reply.renderKept(
         `round:${round.id}`,
-        [roundVersion(round), JSON.stringify(proposals)],
+        [contentVersion(round)],
         'pages/public/round.hbs',
         () => ({
           title: round.title,

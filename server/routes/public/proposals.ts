@@ -10,7 +10,7 @@ import { PROPOSAL_THROTTLE, type ProposalErrors, type ProposalForm } from '../..
 import { writtenIn } from '../../domain/proposals/translation.js'
 import { allowed, thePublicProposal, theRound } from '../../plugins/auth.js'
 import { localised } from '../shared/localise.js'
-import { roundVersion } from '../shared/round-view.js'
+import { contentVersion } from '../shared/round-view.js'
 import { EMPTY_FORM, formView, readProposalForm, writtenLanguage } from './proposal-form.js'
 import proposalStatusRoutes from './proposal-status.js'
 import { figuresView, historyView } from './proposal-views.js'
@@ -97,7 +97,7 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
       const [shown] = await localised(app.db, [proposal], request.lang)
       return reply.renderKept(
         `proposal:${proposal.id}`,
-        [roundVersion(round), JSON.stringify([shown, events, mergedInto, progress])],
+        [contentVersion(round)],
         'pages/public/proposal-detail.hbs',
         () => ({
           title: shown!.title,

@@ -15,6 +15,7 @@ import { localised } from '../shared/localise.js'
 import { resultRows } from '../shared/result-view.js'
 import { LangQuery, SlugPath } from './schemas.js'
 import transparencyRoutes, { PUBLISHED_FRESH_MS } from './transparency.js'
+import { contentVersion } from '../shared/round-view.js'
 
 const euros = (cents: number) => (cents / 100).toFixed(2)
 const CSV_COLUMNS = [
@@ -96,7 +97,7 @@ export default async function publicResultsRoutes(fastify: FastifyInstance) {
     // made again (reading them) when that count moves.
     return reply.renderKept(
       `results:${round.id}`,
-      [page, round.progressUpdatesPosted],
+      [page, contentVersion(round)],
       'pages/public/results.hbs',
       async () => {
         const updates = await listProgressUpdates(

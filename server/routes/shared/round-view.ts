@@ -5,12 +5,11 @@ import { PHASES } from '../../domain/rounds/phases.js'
 import { language } from '../../languages.js'
 
 /**
- * What of a round its public pages show, as text to compare: a page kept for everyone is made again
- * when it changes. The count of wrong codes typed moves with every guess and is on no public page.
+ * What a page kept for every visitor is kept by: the round's content version, which every change
+ * its public pages show moves in the same transaction (data/rounds.ts bumpContentVersion).
  */
-export function roundVersion(round: Round): string {
-  const { failedCodeAttempts: _guesses, ...shown } = round
-  return JSON.stringify(shown)
+export function contentVersion(round: Round): string {
+  return `${round.id}.${round.contentVersion}`
 }
 
 /** The phase timeline residents see: each step with its planned date and where the round is now. */

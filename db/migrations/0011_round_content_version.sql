@@ -1,0 +1,1 @@
+ALTER TABLE "rounds" ADD COLUMN "content_version" integer DEFAULT 0 NOT NULL;
