@@ -1,8 +1,7 @@
 import { and, asc, desc, eq, isNotNull, notInArray, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { officials, proposalEvents, proposals, rounds } from '../../db/schema.js'
-import { bumpContentVersion } from './rounds.js'
-import { answersSubmitter, eventOf, moderate, type ModerationAction } from '../domain/proposals/moderation.js'
+import type { ModerationAction, ProposalEventKind, ProposalStatus } from '../domain/proposals/moderation.js'
 import { appendAudit } from './audit.js'
 import type { Proposal } from './proposals.js'
 
@@ -93,57 +92,55 @@ export interface ModerationInput {
 }
 
 /**
- * Applies one decision. The UPDATE only matches while the proposal is still in the status the
- * official saw, so of two officials acting at once only one takes effect; the other gets null
- * and nothing is written.
+ * Writes one decision: the proposal's new status, its event and the audit entry. The UPDATE only
+ * matches while the proposal is still in the status the official saw, so of two officials acting
+ * at once only one takes effect; the other gets null and nothing is written. Call inside the
+ * decision's transaction.
  */
-export async function applyModeration(db: Db, input: ModerationInput): Promise<Proposal | null> {
-  const { proposal, action, official, message, now } = input
-  const status = moderate(proposal.status, action)
-  if (status === null) return null
-  return db.transaction(async (tx) => {
-    await bumpContentVersion(tx, proposal.roundId)
-    const answers = answersSubmitter(action)
-    const [updated] = await tx
-      .update(proposals)
-      .set({
-        status,
-        ...(answers
-          ? {
-              waitingSince: null,
-              firstAnsweredAt: sql`coalesce(${proposals.firstAnsweredAt}, ${now.toISOString()}::timestamptz)`,
-            }
-          : {}),
-        ...(action === 'correct-cost'
-          ? { correctedCostCents: input.correctedCostCents, costJustification: message }
-          : {}),
-        ...(action === 'merge' ? { duplicateOfId: input.duplicateOf!.id } : {}),
-      })
-      .where(and(eq(proposals.id, proposal.id), eq(proposals.status, proposal.status)))
-      .returning()
-    if (!updated) return null
-
-    const details = {
-      reference: proposal.reference,
-      from: proposal.status,
-      to: updated.status,
-      ...(message ? { message } : {}),
-      ...(action === 'correct-cost'
-        ? { costCents: proposal.correctedCostCents ?? proposal.costCents, correctedCostCents: input.correctedCostCents }
+export async function recordDecision(
+  tx: Db,
+  input: ModerationInput & { status: ProposalStatus; answers: boolean; kind: ProposalEventKind },
+): Promise<Proposal | null> {
+  const { proposal, action, official, message, now, status, answers } = input
+  const [updated] = await tx
+    .update(proposals)
+    .set({
+      status,
+      ...(answers
+        ? {
+            waitingSince: null,
+            firstAnsweredAt: sql`coalesce(${proposals.firstAnsweredAt}, ${now.toISOString()}::timestamptz)`,
+          }
         : {}),
-      ...(input.duplicateOf ? { mergedInto: input.duplicateOf.reference } : {}),
-    }
-    await tx
-      .insert(proposalEvents)
-      .values({ proposalId: proposal.id, kind: eventOf(action), at: now, officialId: official.id, message, details })
-    await appendAudit(tx, {
-      officialId: official.id,
-      actor: official.email,
-      action: `proposal.${action}`,
-      object: `proposal:${proposal.id}`,
-      details,
-      at: now,
+      ...(action === 'correct-cost'
+        ? { correctedCostCents: input.correctedCostCents, costJustification: message }
+        : {}),
+      ...(action === 'merge' ? { duplicateOfId: input.duplicateOf!.id } : {}),
     })
-    return updated
+    .where(and(eq(proposals.id, proposal.id), eq(proposals.status, proposal.status)))
+    .returning()
+  if (!updated) return null
+
+  const details = {
+    reference: proposal.reference,
+    from: proposal.status,
+    to: updated.status,
+    ...(message ? { message } : {}),
+    ...(action === 'correct-cost'
+      ? { costCents: proposal.correctedCostCents ?? proposal.costCents, correctedCostCents: input.correctedCostCents }
+      : {}),
+    ...(input.duplicateOf ? { mergedInto: input.duplicateOf.reference } : {}),
+  }
+  await tx
+    .insert(proposalEvents)
+    .values({ proposalId: proposal.id, kind: input.kind, at: now, officialId: official.id, message, details })
+  await appendAudit(tx, {
+    officialId: official.id,
+    actor: official.email,
+    action: `proposal.${action}`,
+    object: `proposal:${proposal.id}`,
+    details,
+    at: now,
   })
+  return updated
 }

@@ -1,7 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { integerArray, preparedPer, type Db } from '../../db/client.js'
-import { officials, proposalTranslations, proposals } from '../../db/schema.js'
-import { bumpContentVersion } from './rounds.js'
+import { officials, proposalTranslations } from '../../db/schema.js'
 import type { TranslatedText } from '../domain/proposals/translation.js'
 import type { Lang } from '../languages.js'
 import { appendAudit } from './audit.js'
@@ -62,41 +61,31 @@ export async function translatedLanguages(db: Db, proposalIds: readonly number[]
   return found
 }
 
-/** Adds or replaces the translation of a proposal into one language, audited with the text before and after. */
-export async function saveTranslation(
-  db: Db,
-  input: { proposalId: number; lang: Lang; text: TranslatedText; official: { id: number; email: string } },
+/**
+ * Adds or replaces the translation of a proposal into one language, audited with the text before
+ * and after. Call inside the translation's transaction.
+ */
+export async function upsertTranslation(
+  tx: Db,
+  input: { proposalId: number; lang: Lang; text: TranslatedText; official: { id: number; email: string }; now: Date },
 ): Promise<void> {
-  await db.transaction(async (tx) => {
-    const [owner] = await tx
-      .select({ roundId: proposals.roundId })
-      .from(proposals)
-      .where(eq(proposals.id, input.proposalId))
-    if (owner) await bumpContentVersion(tx, owner.roundId)
-    const [before] = await tx
-      .select({ title: proposalTranslations.title, summary: proposalTranslations.summary })
-      .from(proposalTranslations)
-      .where(and(eq(proposalTranslations.proposalId, input.proposalId), eq(proposalTranslations.lang, input.lang)))
-    const now = new Date()
-    await tx
-      .insert(proposalTranslations)
-      .values({
-        proposalId: input.proposalId,
-        lang: input.lang,
-        ...input.text,
-        officialId: input.official.id,
-        updatedAt: now,
-      })
-      .onConflictDoUpdate({
-        target: [proposalTranslations.proposalId, proposalTranslations.lang],
-        set: { ...input.text, officialId: input.official.id, updatedAt: now },
-      })
-    await appendAudit(tx, {
-      officialId: input.official.id,
-      actor: input.official.email,
-      action: 'proposal.translate',
-      object: `proposal:${input.proposalId}`,
-      details: { lang: input.lang, old: before ?? null, new: input.text },
+  const { proposalId, lang, text, official, now } = input
+  const [before] = await tx
+    .select({ title: proposalTranslations.title, summary: proposalTranslations.summary })
+    .from(proposalTranslations)
+    .where(and(eq(proposalTranslations.proposalId, proposalId), eq(proposalTranslations.lang, lang)))
+  await tx
+    .insert(proposalTranslations)
+    .values({ proposalId, lang, ...text, officialId: official.id, updatedAt: now })
+    .onConflictDoUpdate({
+      target: [proposalTranslations.proposalId, proposalTranslations.lang],
+      set: { ...text, officialId: official.id, updatedAt: now },
     })
+  await appendAudit(tx, {
+    officialId: official.id,
+    actor: official.email,
+    action: 'proposal.translate',
+    object: `proposal:${proposalId}`,
+    details: { lang, old: before ?? null, new: text },
   })
 }

@@ -2,7 +2,8 @@ import { randomInt } from 'node:crypto'
 import t from 'tap'
 import { eq, sql } from 'drizzle-orm'
 import { auditLog, ballots, proposals, results, rounds, votingCodes } from '../../db/schema.js'
-import { applyModeration, findProposal } from '../../server/data/moderation.js'
+import { findProposal } from '../../server/data/moderation.js'
+import { moderateProposal } from '../../server/usecases/moderation.js'
 import { countedBallots } from '../../server/data/results.js'
 import { findCode } from '../../server/data/voting-codes.js'
 import { castBallot, listBallotProjects } from '../../server/data/ballots.js'
@@ -64,7 +65,7 @@ async function decide(
   extra: { correctedCostCents?: number } = {},
 ) {
   const proposal = (await findProposal(db, ids[index]!))!
-  await applyModeration(db, {
+  await moderateProposal(db, {
     proposal,
     action,
     official: { id: moderator.id, email: 'moderator@example.test' },

@@ -2,7 +2,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { listProposalEvents } from '../../data/proposal-events.js'
 import {
-  applyModeration,
   findProposal,
   listAwaitingSubmitter,
   listMergeTargets,
@@ -15,6 +14,7 @@ import type { Round } from '../../data/rounds.js'
 import { checkDecision, moderate, MODERATION_ACTIONS, type DecisionErrors } from '../../domain/proposals/moderation.js'
 import { isOverdue, splitWorkingTime, workingMinutesBetween } from '../../domain/common/working-hours.js'
 import { allowed, theOfficial, theProposal, theRound } from '../../plugins/auth.js'
+import { moderateProposal } from '../../usecases/moderation.js'
 import { fieldErrors, summaryItems, type SummaryField } from '../forms.js'
 import { notifySubmitter } from './notify.js'
 import { IdPath, ModerationForm, ModerationPath, ModerationQuery } from './schemas.js'
@@ -155,7 +155,7 @@ export default async function moderationRoutes(fastify: FastifyInstance) {
         input.duplicateOf = target
       }
 
-      const updated = await applyModeration(app.db, input)
+      const updated = await moderateProposal(app.db, input)
       if (!updated) {
         // Another official answered first: show the proposal as it is now.
         const current = (await findProposal(app.db, proposal.id))!

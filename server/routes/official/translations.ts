@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { listTranslations, saveTranslation, translatedLanguages } from '../../data/proposal-translations.js'
+import { listTranslations, translatedLanguages } from '../../data/proposal-translations.js'
+import { translateProposal } from '../../usecases/translations.js'
 import { listPublicProposals, type Proposal } from '../../data/proposals.js'
 import type { Round } from '../../data/rounds.js'
 import { readTranslationForm, writtenIn, type TranslationField } from '../../domain/proposals/translation.js'
@@ -116,11 +117,12 @@ export default async function translationRoutes(fastify: FastifyInstance) {
         for (const [field, code] of Object.entries(result.errors)) errors[field] = `translation.error.${code}`
       if (!('text' in result) || Object.keys(errors).length > 0)
         return renderForm(request, reply.code(422), proposal, round, form, errors)
-      await saveTranslation(app.db, {
-        proposalId: proposal.id,
+      await translateProposal(app.db, {
+        proposal,
         lang: result.lang,
         text: result.text,
         official: theOfficial(request),
+        now: new Date(),
       })
       return reply.redirect(`/official/proposals/${proposal.id}/translate?saved=${result.lang}`, 303)
     },
