@@ -2,7 +2,7 @@ import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.js'
 import { auditLog, invitations, officials, sessions } from '../../db/schema.js'
-import { accountChangeProblem, type AccountChange, type AccountChangeProblem } from '../domain/access/accounts.js'
+import type { AccountChange } from '../domain/access/accounts.js'
 import type { Role } from '../domain/access/permissions.js'
 import { appendAudit } from './audit.js'
 import type { Official } from './officials.js'
@@ -100,43 +100,38 @@ export async function acceptInvitation(
   })
 }
 
-/**
- * Changes a role, deactivates or reactivates, with the rules of server/domain/accounts.ts checked
- * against the admins as they are inside the transaction (row locks: two admins demoting each other
- * at once cannot leave none). A deactivated official's sessions end in the same transaction.
- */
-export async function changeAccount(
-  db: Db,
+/** The active admins and the official to change, locked until commit: two admins demoting each other at once cannot leave none. */
+export async function lockForAccountChange(tx: Db, targetId: number) {
+  const admins = await tx
+    .select({ id: officials.id })
+    .from(officials)
+    .where(and(eq(officials.role, 'admin'), eq(officials.active, true)))
+    .for('update')
+  const [target] = await tx.select().from(officials).where(eq(officials.id, targetId)).for('update')
+  return { admins, target }
+}
+
+/** Writes an account change with its audit entry; a deactivated official's sessions end with it. Call inside its transaction. */
+export async function writeAccountChange(
+  tx: Db,
   actor: Who,
-  targetId: number,
+  target: { id: number; role: Role },
   change: AccountChange,
-): Promise<AccountChangeProblem | 'accounts.unknown' | null> {
-  return db.transaction(async (tx) => {
-    const admins = await tx
-      .select({ id: officials.id })
-      .from(officials)
-      .where(and(eq(officials.role, 'admin'), eq(officials.active, true)))
-      .for('update')
-    const [target] = await tx.select().from(officials).where(eq(officials.id, targetId)).for('update')
-    if (!target) return 'accounts.unknown'
-    const problem = accountChangeProblem(actor.id, target, change, admins.filter((a) => a.id !== target.id).length)
-    if (problem) return problem
-    if (change.kind === 'role') await tx.update(officials).set({ role: change.role }).where(eq(officials.id, target.id))
-    if (change.kind === 'deactivate' || change.kind === 'reactivate') {
-      await tx
-        .update(officials)
-        .set({ active: change.kind === 'reactivate' })
-        .where(eq(officials.id, target.id))
-    }
-    if (change.kind === 'deactivate') await tx.delete(sessions).where(eq(sessions.officialId, target.id))
-    await appendAudit(tx, {
-      officialId: actor.id,
-      actor: actor.email,
-      action: `official.${change.kind}`,
-      object: `official:${target.id}`,
-      details: change.kind === 'role' ? { from: target.role, to: change.role } : {},
-    })
-    return null
+): Promise<void> {
+  if (change.kind === 'role') await tx.update(officials).set({ role: change.role }).where(eq(officials.id, target.id))
+  if (change.kind === 'deactivate' || change.kind === 'reactivate') {
+    await tx
+      .update(officials)
+      .set({ active: change.kind === 'reactivate' })
+      .where(eq(officials.id, target.id))
+  }
+  if (change.kind === 'deactivate') await tx.delete(sessions).where(eq(sessions.officialId, target.id))
+  await appendAudit(tx, {
+    officialId: actor.id,
+    actor: actor.email,
+    action: `official.${change.kind}`,
+    object: `official:${target.id}`,
+    details: change.kind === 'role' ? { from: target.role, to: change.role } : {},
   })
 }
 
