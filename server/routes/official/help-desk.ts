@@ -72,7 +72,7 @@ export default async function helpDeskRoutes(fastify: FastifyInstance) {
       const round = theRound(request)
       const read = readForm(HelpDeskForm, request.body)
       const errors: Record<string, string> = read.ok ? {} : { ...read.errors }
-      const result = readHelpDeskForm(read.typed)
+      const result = readHelpDeskForm(request.body)
       if ('errors' in result)
         for (const [field, code] of Object.entries(result.errors)) errors[field] = `help.form.error.${code}`
       if (!('helpDesk' in result) || Object.keys(errors).length > 0)
