@@ -1,4 +1,3 @@
-import type { FastifySchemaValidationError } from 'fastify/types/schema.js'
 import { KindGuard, Type, type Static, type TObject, type TSchema } from '@sinclair/typebox'
 import { TypeCompiler, ValueErrorType, type TypeCheck, type ValueError } from '@sinclair/typebox/compiler'
 import { Value } from '@sinclair/typebox/value'
@@ -94,30 +93,6 @@ export function readQuery<S extends TObject>(schema: S, input: unknown): Partial
   const read = readForm(schema, input)
   return read.ok ? read.value : {}
 }
-
-/**
- * Turns schema validation errors into one translation key per form field. Fastify types a
- * request's `validationError.validation` as any, so the one place that reads it says what it holds.
- */
-export function fieldErrors(validation: unknown): FieldErrors {
-  const out: FieldErrors = {}
-  for (const error of (validation ?? []) as readonly FastifySchemaValidationError[]) {
-    const field =
-      error.keyword === 'required'
-        ? String((error.params as { missingProperty?: string }).missingProperty)
-        : (error.instancePath.replace(/^\//, '').split('/')[0] ?? '')
-    if (!field || out[field]) continue
-    out[field] =
-      error.keyword === 'maxLength' || error.keyword === 'maximum'
-        ? 'form.tooLong'
-        : error.keyword === 'required' || error.keyword === 'minLength'
-          ? 'form.required'
-          : 'form.invalid'
-  }
-  return out
-}
-
-/** A field as the error summary names it: its label, the element its link leads to (the field's id unless told), the message's values. */
 
 /** A field as the error summary names it: its label, the element its link leads to (the field's id unless told), the message's values. */
 export interface SummaryField {

@@ -1,17 +1,7 @@
 import t from 'tap'
 import { Type } from '@sinclair/typebox'
-import { fieldErrors, readForm, readQuery } from '../../server/routes/forms.js'
+import { readForm, readQuery } from '../../server/routes/forms.js'
 import { form, oneOf, ticks } from '../../server/routes/schemas.js'
-
-t.test('schema errors become one message key per field', async (t) => {
-  const errors = fieldErrors([
-    { keyword: 'maxLength', instancePath: '/email', schemaPath: '', params: {}, message: '' },
-    { keyword: 'required', instancePath: '', schemaPath: '', params: { missingProperty: 'password' }, message: '' },
-    { keyword: 'type', instancePath: '/email', schemaPath: '', params: {}, message: '' },
-    { keyword: 'type', instancePath: '/cost', schemaPath: '', params: {}, message: '' },
-  ])
-  t.same(errors, { email: 'form.tooLong', password: 'form.required', cost: 'form.invalid' })
-})
 
 t.test(
   'a form is read into its typed value, or into one message key per wrong field, with what was typed',
