@@ -1,5 +1,4 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { Static } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { recordAudit } from '../../data/audit.js'
 import { findOfficialByEmail, recordFailedLogin, recordLogin } from '../../data/officials.js'
@@ -8,7 +7,7 @@ import { deleteExpiredSessions } from '../../data/sessions.js'
 import { SECURITY_LIMITS } from '../../domain/security/events.js'
 import { dummyHash, verifyPassword } from '../../passwords.js'
 import { safeRedirect } from '../../domain/security/redirect.js'
-import { fieldErrors } from '../forms.js'
+import { FormInput, readForm } from '../forms.js'
 import { LOCK_MINUTES, MAX_FAILED_LOGINS } from '../shared/verify-code.js'
 import invitationRoutes from './invitation.js'
 import { LoginForm, NextQuery } from './schemas.js'
@@ -32,24 +31,22 @@ export default async function authRoutes(fastify: FastifyInstance) {
   app.post(
     '/login',
     {
-      schema: { body: LoginForm },
-      attachValidation: true,
+      schema: { body: FormInput },
       config: { rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` } },
     },
     async (request, reply) => {
-      // With a validation error attached the body is whatever arrived, so each field is checked before use.
-      const body: Partial<Record<keyof Static<typeof LoginForm>, unknown>> = request.body ?? {}
+      const read = readForm(LoginForm, request.body)
       const rerender = (status: number, errors: Record<string, string>, messageKey?: string) =>
         reply.code(status).render('pages/auth/login.hbs', {
           title: app.translate(request.lang, 'login.title'),
-          email: typeof body.email === 'string' ? body.email.slice(0, 254) : '',
-          next: safeRedirect(body.next, ''),
+          email: read.typed.email.slice(0, 254),
+          next: safeRedirect(request.body.next, ''),
           errors,
           messageKey,
         })
-      if (request.validationError) return rerender(422, fieldErrors(request.validationError.validation))
+      if (!read.ok) return rerender(422, read.errors)
 
-      const { email, password } = request.body
+      const { email, password } = read.value
       const found = await findOfficialByEmail(app.db, email.trim())
       // A deactivated account, or one whose invitation was never used, logs in as little as an unknown one.
       const official = found?.active && found.passwordHash ? found : undefined
@@ -87,7 +84,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
       }
 
       await request.session.regenerate()
-      const next = safeRedirect(body.next, '/official')
+      const next = safeRedirect(read.value.next, '/official')
       if (official.totpEnabledAt) {
         request.session.pendingOfficialId = official.id
         request.session.pendingSince = Date.now()

@@ -6,7 +6,7 @@ import { recordLogin } from '../../data/officials.js'
 import { invitationProblem } from '../../domain/access/accounts.js'
 import { passwordProblem } from '../../domain/access/password-policy.js'
 import { COMMON_PASSWORDS, hashPassword, sha256 } from '../../passwords.js'
-import type { FieldErrors } from '../forms.js'
+import { FormInput, readForm, type FieldErrors } from '../forms.js'
 import { NewPasswordForm, TokenPath } from './schemas.js'
 import { startSession } from './second-factor.js'
 
@@ -46,8 +46,7 @@ export default async function invitationRoutes(fastify: FastifyInstance) {
   app.post(
     '/invite/:token',
     {
-      schema: { params: TokenPath, body: NewPasswordForm },
-      attachValidation: true,
+      schema: { params: TokenPath, body: FormInput },
       config: { rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` } },
     },
     async (request, reply) => {
@@ -62,9 +61,9 @@ export default async function invitationRoutes(fastify: FastifyInstance) {
         })
         return refused(request, reply, problem ?? 'invitation.unknown')
       }
-      if (request.validationError)
-        return form(request, reply.code(422), invitation.name, { password: 'password.tooLong' })
-      const { password = '', repeat = '' } = request.body
+      const read = readForm(NewPasswordForm, request.body)
+      if (!read.ok) return form(request, reply.code(422), invitation.name, { password: 'password.tooLong' })
+      const { password = '', repeat = '' } = read.value
       const bad = passwordProblem(password, COMMON_PASSWORDS, invitation.email)
       if (bad || password !== repeat) {
         return form(

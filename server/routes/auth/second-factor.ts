@@ -4,6 +4,7 @@ import { findOfficial, recordLogin } from '../../data/officials.js'
 import { unusedRecoveryCodes } from '../../data/second-factor.js'
 import { deleteExpiredSessions } from '../../data/sessions.js'
 import { safeRedirect } from '../../domain/security/redirect.js'
+import { FormInput, readForm } from '../forms.js'
 import { verifySecondFactor } from '../shared/verify-code.js'
 import { CodeForm, CodeQuery } from './schemas.js'
 
@@ -52,21 +53,23 @@ export default async function secondFactorRoutes(fastify: FastifyInstance) {
   app.post(
     '/login/code',
     {
-      schema: { body: CodeForm },
-      attachValidation: true,
+      schema: { body: FormInput },
       config: { rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` } },
     },
     async (request, reply) => {
       const official = await whoIsConfirming(request)
       if (!official) return reply.redirect('/login', 303)
-      const body = request.body ?? {}
-      const next = safeRedirect(body.next, '/official')
-      const result = request.validationError
+      const read = readForm(CodeForm, request.body)
+      const next = safeRedirect(request.body.next, '/official')
+      const recoveryOpen = request.body.recoveryCode !== undefined
+      const result = !read.ok
         ? { ok: false as const, messageKey: 'secondFactor.wrong' }
         : await verifySecondFactor(
             app,
             official,
-            body.recoveryCode !== undefined ? { recoveryCode: body.recoveryCode } : { code: body.code ?? '' },
+            read.value.recoveryCode !== undefined
+              ? { recoveryCode: read.value.recoveryCode }
+              : { code: read.value.code ?? '' },
           )
       if (!result.ok) {
         return reply.code(401).render('pages/auth/code.hbs', {
@@ -74,7 +77,7 @@ export default async function secondFactorRoutes(fastify: FastifyInstance) {
           next,
           again: request.official !== null,
           messageKey: result.messageKey,
-          recoveryOpen: body.recoveryCode !== undefined,
+          recoveryOpen,
         })
       }
       if (request.official) {

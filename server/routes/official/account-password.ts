@@ -5,7 +5,7 @@ import { endAllOfficialSessions } from '../../data/sessions.js'
 import { passwordProblem } from '../../domain/access/password-policy.js'
 import { COMMON_PASSWORDS, hashPassword, verifyPassword } from '../../passwords.js'
 import { LOCK_MINUTES, MAX_FAILED_LOGINS } from '../shared/verify-code.js'
-import type { FieldErrors } from '../forms.js'
+import { FormInput, readForm, type FieldErrors } from '../forms.js'
 import { PasswordChangeForm } from './schemas.js'
 import { theOfficial } from '../../plugins/auth.js'
 
@@ -25,8 +25,7 @@ export default async function passwordRoutes(fastify: FastifyInstance) {
   app.post(
     '/account/password',
     {
-      schema: { body: PasswordChangeForm },
-      attachValidation: true,
+      schema: { body: FormInput },
       config: {
         action: 'account.own',
         rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` },
@@ -35,8 +34,9 @@ export default async function passwordRoutes(fastify: FastifyInstance) {
     async (request, reply) => {
       const official = theOfficial(request)
       // Passwords are never re-rendered: a refused form comes back with its fields empty.
-      if (request.validationError) return render(request, reply.code(422), { password: 'password.tooLong' })
-      const { current = '', password = '', repeat = '' } = request.body
+      const read = readForm(PasswordChangeForm, request.body)
+      if (!read.ok) return render(request, reply.code(422), { password: 'password.tooLong' })
+      const { current = '', password = '', repeat = '' } = read.value
       const row = (await findOfficial(app.db, official.id))!
       const errors: FieldErrors = {}
       if (!row.passwordHash || !(await verifyPassword(row.passwordHash, current))) {

@@ -6,6 +6,7 @@ import { confirmEnrolment, resetSecondFactor, startEnrolment } from '../../data/
 import { RECOVERY_CODE_COUNT, recoveryCodeFromBytes } from '../../domain/access/recovery-codes.js'
 import { checkCode, groupsOfFour, otpauthUri, secretFromBytes } from '../../domain/access/totp.js'
 import { sha256 } from '../../passwords.js'
+import { FormInput, readForm } from '../forms.js'
 import { verifySecondFactor } from '../shared/verify-code.js'
 import { EnrolForm, RecoveryForm } from './schemas.js'
 import { theOfficial } from '../../plugins/auth.js'
@@ -51,15 +52,15 @@ export default async function enrolmentRoutes(fastify: FastifyInstance) {
   app.post(
     '/account/second-factor',
     {
-      schema: { body: EnrolForm },
+      schema: { body: FormInput },
       config: { action: 'account.own' },
-      attachValidation: true,
     },
     async (request, reply) => {
       const official = theOfficial(request)
       if (official.enrolled) return reply.redirect('/official/account', 303)
       const secret = await pendingSecret(official.id)
-      const check = checkCode(secret, request.validationError ? '' : (request.body.code ?? ''), Date.now(), null)
+      const read = readForm(EnrolForm, request.body)
+      const check = checkCode(secret, read.ok ? (read.value.code ?? '') : '', Date.now(), null)
       if (!check.ok) return renderEnrol(request, reply.code(422), 'enrol.wrong')
 
       const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => recoveryCodeFromBytes(randomBytes(16)))
@@ -77,8 +78,7 @@ export default async function enrolmentRoutes(fastify: FastifyInstance) {
   app.post(
     '/account/second-factor/reset',
     {
-      schema: { body: RecoveryForm },
-      attachValidation: true,
+      schema: { body: FormInput },
       config: {
         action: 'account.own',
         rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` },
@@ -88,8 +88,9 @@ export default async function enrolmentRoutes(fastify: FastifyInstance) {
       const official = theOfficial(request)
       const row = (await findOfficial(app.db, official.id))!
       if (!row.totpEnabledAt) return reply.redirect('/official/account/second-factor', 303)
+      const read = readForm(RecoveryForm, request.body)
       const result = await verifySecondFactor(app, row, {
-        recoveryCode: request.validationError ? '' : (request.body.recoveryCode ?? ''),
+        recoveryCode: read.ok ? (read.value.recoveryCode ?? '') : '',
       })
       if (!result.ok) {
         return reply

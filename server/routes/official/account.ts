@@ -5,6 +5,7 @@ import { unusedRecoveryCodes } from '../../data/second-factor.js'
 import { endAllOfficialSessions, endOfficialSession, listOfficialSessions } from '../../data/sessions.js'
 import passwordRoutes from './account-password.js'
 import enrolmentRoutes from './account-second-factor.js'
+import { FormInput, readQuery } from '../forms.js'
 import { AccountQuery, EndSessionForm } from './schemas.js'
 import { theOfficial } from '../../plugins/auth.js'
 
@@ -15,12 +16,11 @@ export default async function accountRoutes(fastify: FastifyInstance) {
     '/account',
     {
       config: { action: 'account.own' },
-      schema: { querystring: AccountQuery },
-      attachValidation: true,
+      schema: { querystring: FormInput },
     },
     async (request, reply) => {
       const official = theOfficial(request)
-      const query = request.validationError ? {} : request.query
+      const query = readQuery(AccountQuery, request.query)
       const sessions = await listOfficialSessions(app.db, official.id, request.session.sessionId)
       return reply.header('Cache-Control', 'no-store').render('pages/official/account/index.hbs', {
         title: app.translate(request.lang, 'account.title'),

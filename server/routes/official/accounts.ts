@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { Static } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { inviteOfficial, listOfficialsForReview } from '../../data/accounts.js'
 import { changeAccount } from '../../usecases/accounts.js'
@@ -14,7 +13,7 @@ import {
 } from '../../domain/access/accounts.js'
 import { isRole, ROLES } from '../../domain/access/permissions.js'
 import { hashPassword, sha256, temporaryPassword } from '../../passwords.js'
-import { fieldErrors, type FieldErrors } from '../forms.js'
+import { FormInput, readForm, type FieldErrors } from '../forms.js'
 import auditExportRoutes from './audit-export.js'
 import reviewRoutes from './access-review.js'
 import { AccountChangePath, INVITE_METHODS, InviteForm, OfficialPath, RoleForm } from './schemas.js'
@@ -40,20 +39,19 @@ export default async function accountsRoutes(fastify: FastifyInstance) {
 
   app.post(
     '/accounts',
-    { schema: { body: InviteForm }, attachValidation: true, config: { action: 'officials.manage' } },
+    { schema: { body: FormInput }, config: { action: 'officials.manage' } },
     async (request, reply) => {
-      // With a validation error attached the body is whatever arrived, so each field is checked before use.
-      const body: Partial<Record<keyof Static<typeof InviteForm>, unknown>> = request.body ?? {}
-      const typed = (value: unknown, max: number) => (typeof value === 'string' ? value.slice(0, max) : undefined)
+      const read = readForm(InviteForm, request.body)
+      const { typed } = read
       const form = {
-        name: typed(body.name, 120),
-        email: typed(body.email, 254),
-        role: typed(body.role, 20),
-        method: typed(body.method, 20),
+        name: typed.name.slice(0, 120),
+        email: typed.email.slice(0, 254),
+        role: typed.role.slice(0, 20),
+        method: typed.method.slice(0, 20),
       }
       const refuse = (errors: FieldErrors) => renderList(request, reply.code(422), { form, errors })
-      if (request.validationError) return refuse(fieldErrors(request.validationError.validation))
-      const { name, email, role, method } = request.body
+      if (!read.ok) return refuse(read.errors)
+      const { name, email, role, method } = read.value
       const person = { name: name.trim(), email: email.trim(), role }
       const token = randomBytes(32).toString('base64url')
       const password = temporaryPassword()

@@ -16,7 +16,7 @@ import { generateCode, hashCode, normaliseCode } from '../../domain/voting/codes
 import { formatNumber } from '../../formatters.js'
 import { allowed, theOfficial, theRound } from '../../plugins/auth.js'
 import { wantsFragment } from '../../plugins/views.js'
-import { fieldErrors, summaryItems } from '../forms.js'
+import { FormInput, readForm, readQuery, summaryItems } from '../forms.js'
 import { codesZip, votingUrl } from '../../domain/voting/code-files.js'
 import { letterText } from './letter.js'
 import { CodesQuery, GenerateForm, IdPath, POLL_TRIES, RevokeForm, TotalsQuery } from './schemas.js'
@@ -28,7 +28,6 @@ interface CodesForms {
   notice?: string
 }
 
-const asText = (value: unknown) => (typeof value === 'string' ? value : '')
 const AFTER_SUBMIT = 'submit from:body delay:2s'
 
 export default async function codesRoutes(fastify: FastifyInstance, opts: { codeKey: string }) {
@@ -71,13 +70,12 @@ export default async function codesRoutes(fastify: FastifyInstance, opts: { code
   app.get(
     '/rounds/:id/codes',
     {
-      schema: { params: IdPath, querystring: CodesQuery },
-      attachValidation: true,
+      schema: { params: IdPath, querystring: FormInput },
       config: { action: 'codes.view' },
     },
     async (request, reply) =>
       renderCodes(request, reply, theRound(request), {
-        notice: request.query.notice === 'revoked' ? 'revoked' : undefined,
+        notice: readQuery(CodesQuery, request.query).notice === 'revoked' ? 'revoked' : undefined,
       }),
   )
 
@@ -108,19 +106,18 @@ export default async function codesRoutes(fastify: FastifyInstance, opts: { code
   app.post(
     '/rounds/:id/codes',
     {
-      schema: { params: IdPath, body: GenerateForm },
-      attachValidation: true,
+      schema: { params: IdPath, body: FormInput },
       config: manage,
     },
     async (request, reply) => {
       const round = theRound(request)
-      const body = request.body ?? {}
-      const values = { count: asText(body.count), group: asText(body.group), qr: body.qr !== undefined }
+      const read = readForm(GenerateForm, request.body)
+      const values = { count: read.typed.count, group: read.typed.group, qr: request.body.qr !== undefined }
       const refuse = (status: number, errors: Record<string, string>, messageKey = 'codes.generate.summary') =>
         renderCodes(request, reply.code(status), round, { generate: { values, errors }, messageKey })
 
       // The precise reason where there is one; the schema's general one for anything else.
-      const errors = fieldErrors(request.validationError?.validation)
+      const errors = read.ok ? {} : { ...read.errors }
       const checked = checkBatch(values)
       if ('errors' in checked)
         for (const [field, error] of Object.entries(checked.errors)) errors[field] = `codes.generate.${error}`
@@ -159,20 +156,19 @@ export default async function codesRoutes(fastify: FastifyInstance, opts: { code
   app.post(
     '/rounds/:id/codes/revoke',
     {
-      schema: { params: IdPath, body: RevokeForm },
-      attachValidation: true,
+      schema: { params: IdPath, body: FormInput },
       config: manage,
     },
     async (request, reply) => {
       const round = theRound(request)
-      const typed = asText(request.body?.code)
+      const read = readForm(RevokeForm, request.body)
+      const typed = read.typed.code
       const refuse = (status: number, errorKey?: string, messageKey?: string) =>
         renderCodes(request, reply.code(status), round, {
           revoke: { values: { code: typed }, errors: errorKey ? { code: errorKey } : {} },
           messageKey,
         })
-      if (request.validationError)
-        return refuse(422, fieldErrors(request.validationError.validation).code ?? 'form.invalid')
+      if (!read.ok) return refuse(422, read.errors.code ?? 'form.invalid')
       const normalised = normaliseCode(typed)
       if (!normalised) return refuse(422, typed.trim() === '' ? 'codes.revoke.required' : 'codes.revoke.notACode')
       const outcome = await revokeCode(app.db, round.id, hashCode(opts.codeKey, normalised), theOfficial(request))

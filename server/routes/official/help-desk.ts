@@ -2,24 +2,26 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { saveHelpDesk } from '../../data/help-desk.js'
 import type { Round } from '../../data/rounds.js'
-import { readHelpDeskForm, storedHelpDesk, type HelpDeskForm as HelpDeskInput } from '../../domain/rounds/help-desk.js'
+import { readHelpDeskForm, storedHelpDesk, type HelpDesk } from '../../domain/rounds/help-desk.js'
 import { LANGUAGE_LIST } from '../../languages.js'
 import { theRound, theOfficial } from '../../plugins/auth.js'
-import { fieldErrors } from '../forms.js'
+import { FormInput, readForm, readQuery } from '../forms.js'
 import { HelpDeskForm, IdPath, SavedQuery } from './schemas.js'
 
 /** What goes back into the form: what was typed, or what is stored. */
-function formValues(form: HelpDeskInput) {
-  const value = (field: 'phone' | 'email' | 'address' | 'hours' | 'otherLanguages') =>
-    typeof form[field] === 'string' ? form[field] : ''
-  const chosen = Array.isArray(form.languages) ? form.languages : [form.languages]
+type HelpDeskValues = Omit<HelpDesk, 'languages'> & { languages: readonly string[] }
+
+const NO_HELP_DESK: HelpDeskValues = { phone: '', email: '', address: '', hours: '', otherLanguages: '', languages: [] }
+
+function formValues(form: HelpDeskValues) {
+  const { phone, email, address, hours, otherLanguages, languages } = form
   return {
-    phone: value('phone'),
-    email: value('email'),
-    address: value('address'),
-    hours: value('hours'),
-    otherLanguages: value('otherLanguages'),
-    languages: LANGUAGE_LIST.map((l) => ({ code: l.code, name: l.name, checked: chosen.includes(l.code) })),
+    phone,
+    email,
+    address,
+    hours,
+    otherLanguages,
+    languages: LANGUAGE_LIST.map((l) => ({ code: l.code, name: l.name, checked: languages.includes(l.code) })),
   }
 }
 
@@ -30,7 +32,7 @@ export default async function helpDeskRoutes(fastify: FastifyInstance) {
     request: FastifyRequest,
     reply: FastifyReply,
     round: Round,
-    form: HelpDeskInput,
+    form: HelpDeskValues,
     errors: Record<string, string> = {},
     saved = false,
   ) {
@@ -50,40 +52,31 @@ export default async function helpDeskRoutes(fastify: FastifyInstance) {
   app.get(
     '/rounds/:id/help-desk',
     {
-      schema: { params: IdPath, querystring: SavedQuery },
-      attachValidation: true,
+      schema: { params: IdPath, querystring: FormInput },
       config: { action: 'helpdesk.edit' },
     },
     async (request, reply) => {
       const round = theRound(request)
-      const stored = storedHelpDesk(round.helpDesk)
-      return render(
-        request,
-        reply,
-        round,
-        stored ? { ...stored } : {},
-        {},
-        !request.validationError && request.query.saved === '1',
-      )
+      const saved = readQuery(SavedQuery, request.query).saved === '1'
+      return render(request, reply, round, storedHelpDesk(round.helpDesk) ?? NO_HELP_DESK, {}, saved)
     },
   )
 
   app.post(
     '/rounds/:id/help-desk',
     {
-      schema: { params: IdPath, body: HelpDeskForm },
-      attachValidation: true,
+      schema: { params: IdPath, body: FormInput },
       config: { action: 'helpdesk.edit' },
     },
     async (request, reply) => {
       const round = theRound(request)
-      const form: HelpDeskInput = request.body ?? {}
-      const errors: Record<string, string> = fieldErrors(request.validationError?.validation)
-      const result = readHelpDeskForm(form)
+      const read = readForm(HelpDeskForm, request.body)
+      const errors: Record<string, string> = read.ok ? {} : { ...read.errors }
+      const result = readHelpDeskForm(request.body)
       if ('errors' in result)
         for (const [field, code] of Object.entries(result.errors)) errors[field] = `help.form.error.${code}`
       if (!('helpDesk' in result) || Object.keys(errors).length > 0)
-        return render(request, reply.code(422), round, form, errors)
+        return render(request, reply.code(422), round, read.typed, errors)
       await saveHelpDesk(app.db, round.id, result.helpDesk, theOfficial(request))
       return reply.redirect(`/official/rounds/${round.id}/help-desk?saved=1`, 303)
     },

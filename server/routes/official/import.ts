@@ -5,6 +5,7 @@ import { ImportError, importPlan, MAX_PB_CHARS } from '../../domain/pabulib/impo
 import { parsePb, PbFormatError } from '../../domain/pabulib/read.js'
 import { sha256 } from '../../domain/common/digest.js'
 import { TALLY_RULES } from '../../domain/tally/tally.js'
+import { FormInput, readForm } from '../forms.js'
 import { ImportForm } from './schemas.js'
 import { theOfficial } from '../../plugins/auth.js'
 
@@ -49,8 +50,7 @@ export default async function importRoutes(fastify: FastifyInstance) {
     '/rounds/import',
     {
       bodyLimit: BODY_LIMIT,
-      schema: { body: ImportForm },
-      attachValidation: true,
+      schema: { body: FormInput },
       // The large body limit serves only an official who may import: the folder's guard runs before the body is read.
       config: { action: 'round.create' },
       // Only a body over the limit is this route's own business; every other error goes to the app's handler.
@@ -61,11 +61,9 @@ export default async function importRoutes(fastify: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const body = request.body ?? {}
-      const values = {
-        pb: typeof body.pb === 'string' ? body.pb : '',
-        tallyRule: typeof body.tallyRule === 'string' ? body.tallyRule : '',
-      }
+      // The file's parser and the rule list say what is wrong, more precisely than the schema could.
+      const { pb, tallyRule } = readForm(ImportForm, request.body).typed
+      const values = { pb, tallyRule }
       if (values.pb.length > MAX_PB_CHARS) return tooLarge(reply)
       const errors: ImportPage['errors'] = {}
       const rule = TALLY_RULES.find((r) => r === values.tallyRule)

@@ -34,8 +34,7 @@ async function admit(request: FastifyRequest, reply: FastifyReply) {
  * for that round in its phase now: refused, the route's declared page answers, or 403.
  */
 async function load(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
-  // A wrong moderation action in the address is a bad request; a wrong id names nothing (below).
-  if (request.validationError?.validationContext === 'params') throw request.validationError
+  // A wrong moderation action in the address is a bad request before this runs; a wrong id names nothing.
   const { id } = request.params as { id?: string }
   if (id === undefined) return
   const number = parseId(id)

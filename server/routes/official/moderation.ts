@@ -15,7 +15,7 @@ import { checkDecision, moderate, MODERATION_ACTIONS, type DecisionErrors } from
 import { isOverdue, splitWorkingTime, workingMinutesBetween } from '../../domain/common/working-hours.js'
 import { allowed, theOfficial, theProposal, theRound } from '../../plugins/auth.js'
 import { moderateProposal } from '../../usecases/moderation.js'
-import { fieldErrors, summaryItems, type SummaryField } from '../forms.js'
+import { FormInput, readForm, summaryItems, type SummaryField } from '../forms.js'
 import { notifySubmitter } from './notify.js'
 import { IdPath, ModerationForm, ModerationPath, ModerationQuery } from './schemas.js'
 
@@ -116,8 +116,7 @@ export default async function moderationRoutes(fastify: FastifyInstance) {
   app.post(
     '/proposals/:id/:action',
     {
-      schema: { params: ModerationPath, body: ModerationForm },
-      attachValidation: true,
+      schema: { params: ModerationPath, body: FormInput },
       config: {
         action: 'proposal.moderate',
         // The round moved past reviewing while the page was open: the page says so, as it is now.
@@ -131,14 +130,14 @@ export default async function moderationRoutes(fastify: FastifyInstance) {
     async (request, reply) => {
       const { action } = request.params
       const [proposal, round] = [theProposal(request), theRound(request)]
-      const body = request.body ?? {}
-      const text = (value: unknown) => (typeof value === 'string' ? value : '')
-      const values: Typed = { message: text(body.message), cost: text(body.cost), target: text(body.target) }
+      const read = readForm(ModerationForm, request.body)
+      const { message, cost, target } = read.typed
+      const values: Typed = { message, cost, target }
       const refuse = (status: number, errors: Record<string, string>) =>
         renderProposal(request, reply.code(status), proposal, round, { action, errors, values })
 
       if (moderate(proposal.status, action) === null) return refuse(409, { form: 'moderation.alreadyDecided' })
-      if (request.validationError) return refuse(422, fieldErrors(request.validationError.validation))
+      if (!read.ok) return refuse(422, read.errors)
 
       const checked = checkDecision(action, values, round.budgetCents)
       if ('errors' in checked) return refuse(422, decisionErrorKeys(checked.errors))

@@ -10,6 +10,7 @@ import { generateReceipt, hashCode, normaliseCode, normaliseReceipt } from '../.
 import { allowed, theOfficial, theRound } from '../../plugins/auth.js'
 import { enterPaper } from '../../usecases/ballots.js'
 import { ballotView, chosenIds, rulesOf } from '../shared/ballot-view.js'
+import { FormInput, readForm, readQuery } from '../forms.js'
 import { IdPath, PaperForm, PaperQuery } from './schemas.js'
 
 interface PaperPage {
@@ -43,13 +44,13 @@ export default async function paperRoutes(fastify: FastifyInstance, opts: { code
   app.get(
     '/rounds/:id/paper',
     {
-      schema: { params: IdPath, querystring: PaperQuery },
-      attachValidation: true,
+      schema: { params: IdPath, querystring: FormInput },
       config: { action: 'paper.view' },
     },
     async (request, reply) => {
-      const receipt = request.validationError ? null : normaliseReceipt(request.query.receipt ?? '')
-      const { done } = request.query
+      const query = readQuery(PaperQuery, request.query)
+      const receipt = normaliseReceipt(query.receipt ?? '')
+      const { done } = query
       return renderPaper(request, reply, theRound(request), {
         done: done && receipt ? { replaced: done === 'replaced', receipt } : undefined,
       })
@@ -59,8 +60,7 @@ export default async function paperRoutes(fastify: FastifyInstance, opts: { code
   app.post(
     '/rounds/:id/paper',
     {
-      schema: { params: IdPath, body: PaperForm },
-      attachValidation: true,
+      schema: { params: IdPath, body: FormInput },
       config: {
         action: 'ballot.enter-paper',
         refuse: (request: FastifyRequest, reply: FastifyReply) =>
@@ -69,11 +69,10 @@ export default async function paperRoutes(fastify: FastifyInstance, opts: { code
     },
     async (request, reply) => {
       const round = theRound(request)
-      const body = request.body ?? {}
-      const code = typeof body.code === 'string' ? body.code : ''
       // The schema's complaints need no message of their own: a malformed code or choice fails the checks below.
       // Whatever arrived is put back in the form, so a refused ballot is corrected rather than typed again.
-      const chosen = chosenIds(body.projects).filter((id) => id > 0)
+      const { code, projects, replace_online } = readForm(PaperForm, request.body).typed
+      const chosen = chosenIds(projects).filter((id) => id > 0)
       const refuse = (status: number, page: PaperPage) =>
         renderPaper(request, reply.code(status), round, { code, chosen, ...page })
 
@@ -82,7 +81,7 @@ export default async function paperRoutes(fastify: FastifyInstance, opts: { code
       const found = await findCode(app.db, round.id, hashCode(opts.codeKey, normalised))
       if (!found) return refuse(422, { codeError: 'paper.codeUnknown' })
       if (found.revokedAt) return refuse(422, { codeError: 'paper.codeRevoked' })
-      const verdict = checkBallot(rulesOf(round), await listBallotProjects(app.db, round.id), chosenIds(body.projects))
+      const verdict = checkBallot(rulesOf(round), await listBallotProjects(app.db, round.id), chosenIds(projects))
       if (!verdict.ok) return refuse(422, { messageKey: 'paper.summary', ballotError: verdict.error })
 
       const outcome = await enterPaper(app.db, {
@@ -93,7 +92,7 @@ export default async function paperRoutes(fastify: FastifyInstance, opts: { code
         projectIds: verdict.projectIds,
         receipt: generateReceipt(randomInt),
         // A confirmation holds only for the code it was given for.
-        confirmed: body.replace_online === normalised,
+        confirmed: replace_online === normalised,
         official: theOfficial(request),
       })
       if ('refused' in outcome) {

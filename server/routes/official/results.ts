@@ -14,7 +14,7 @@ import { checkProgress, type ProgressErrors } from '../../domain/results/progres
 import type { TallyRule } from '../../domain/tally/tally.js'
 import { allowed, theOfficial, theRound } from '../../plugins/auth.js'
 import { publishResult } from '../../usecases/results.js'
-import { fieldErrors, summaryItems } from '../forms.js'
+import { FormInput, readForm, summaryItems } from '../forms.js'
 import { resultRows } from '../shared/result-view.js'
 import { IdPath, ProgressForm, ResultsQuery } from './schemas.js'
 
@@ -127,26 +127,21 @@ export default async function resultsRoutes(fastify: FastifyInstance) {
   app.post(
     '/rounds/:id/progress',
     {
-      schema: { params: IdPath, body: ProgressForm },
-      attachValidation: true,
+      schema: { params: IdPath, body: FormInput },
       config: { action: 'progress.post', refuse: wrongPhase('results.notPublished') },
     },
     async (request, reply) => {
       const round = theRound(request)
-      const body = request.body ?? {}
-      const values: Typed = {
-        proposal: String(body.proposal ?? ''),
-        status: String(body.status ?? ''),
-        text: String(body.text ?? ''),
-        on: String(body.on ?? ''),
-      }
+      const read = readForm(ProgressForm, request.body)
+      const { proposal: chosen, status, text, on } = read.typed
+      const values: Typed = { proposal: chosen, status, text, on }
       const result = await findResult(app.db, round.id)
       const checked = checkProgress(values, new Set(result?.outcome.selected ?? []))
       const errors: Record<string, string> = {}
       if ('errors' in checked)
         for (const [field, error] of Object.entries(checked.errors)) errors[field] = PROGRESS_ERROR_KEYS[error]
       // The schema's complaint wins for the fields it covers, except the date, whose own message says what to do.
-      Object.assign(errors, fieldErrors(request.validationError?.validation))
+      if (!read.ok) Object.assign(errors, read.errors)
       if ('errors' in checked && checked.errors.on) errors.on = PROGRESS_ERROR_KEYS.chooseDate
       const proposal =
         'update' in checked ? await findProposalOfRound(app.db, round.id, checked.update.proposalId) : undefined

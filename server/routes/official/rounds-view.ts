@@ -16,7 +16,7 @@ import {
   type SettingName,
 } from '../../domain/rounds/settings.js'
 import type { Lang } from '../../i18n.js'
-import { fieldErrors } from '../forms.js'
+import type { FieldErrors } from '../forms.js'
 import { roundSettings } from '../../usecases/rounds.js'
 import { roundView } from '../shared/round-view.js'
 
@@ -51,8 +51,8 @@ export function storedValues(round: Round, lang: Lang): Record<FormField, string
 }
 
 /** One message key per wrong field: the domain's precise reason where it has one, the schema's otherwise. */
-export function errorKeys(request: FastifyRequest, domain: RoundErrors): Record<string, string> {
-  const keys: Record<string, string> = fieldErrors(request.validationError?.validation)
+export function errorKeys(schema: FieldErrors, domain: RoundErrors): Record<string, string> {
+  const keys: Record<string, string> = { ...schema }
   for (const [field, code] of Object.entries(domain)) keys[field] = `rounds.error.${code}`
   return keys
 }

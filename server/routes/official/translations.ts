@@ -7,7 +7,7 @@ import type { Round } from '../../data/rounds.js'
 import { readTranslationForm, writtenIn, type TranslationField } from '../../domain/proposals/translation.js'
 import { theOfficial, theProposal, theRound } from '../../plugins/auth.js'
 import { isLang, language, LANGUAGE_LIST } from '../../languages.js'
-import { fieldErrors } from '../forms.js'
+import { FormInput, readForm, readQuery } from '../forms.js'
 import { IdPath, TranslateQuery, TranslationForm } from './schemas.js'
 
 type TranslationBody = Partial<Record<TranslationField, string>>
@@ -82,13 +82,12 @@ export default async function translationRoutes(fastify: FastifyInstance) {
   app.get(
     '/proposals/:id/translate',
     {
-      schema: { params: IdPath, querystring: TranslateQuery },
-      attachValidation: true,
+      schema: { params: IdPath, querystring: FormInput },
       ...translate,
     },
     async (request, reply) => {
       const round = theRound(request)
-      const query = request.validationError ? {} : request.query
+      const query = readQuery(TranslateQuery, request.query)
       return renderForm(
         request,
         reply,
@@ -104,19 +103,18 @@ export default async function translationRoutes(fastify: FastifyInstance) {
   app.post(
     '/proposals/:id/translate',
     {
-      schema: { params: IdPath, body: TranslationForm },
-      attachValidation: true,
+      schema: { params: IdPath, body: FormInput },
       ...translate,
     },
     async (request, reply) => {
       const [round, proposal] = [theRound(request), theProposal(request)]
-      const form: TranslationBody = request.body ?? {}
-      const errors: Record<string, string> = fieldErrors(request.validationError?.validation)
-      const result = readTranslationForm(form, proposal.lang)
+      const read = readForm(TranslationForm, request.body)
+      const errors: Record<string, string> = read.ok ? {} : { ...read.errors }
+      const result = readTranslationForm(request.body, proposal.lang)
       if ('errors' in result)
         for (const [field, code] of Object.entries(result.errors)) errors[field] = `translation.error.${code}`
       if (!('text' in result) || Object.keys(errors).length > 0)
-        return renderForm(request, reply.code(422), proposal, round, form, errors)
+        return renderForm(request, reply.code(422), proposal, round, read.typed, errors)
       await translateProposal(app.db, {
         proposal,
         lang: result.lang,

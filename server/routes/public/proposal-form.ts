@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify'
 import type { Proposal } from '../../data/proposals.js'
 import { centsToInput } from '../../domain/common/money.js'
 import {
@@ -13,7 +12,8 @@ import {
   type ProposalForm,
 } from '../../domain/proposals/rules.js'
 import { isLang, type Lang } from '../../languages.js'
-import { fieldErrors } from '../forms.js'
+import type { FormRead } from '../forms.js'
+import type { ProposalBody } from './schemas.js'
 
 /** Fields in the order the form shows them: the error summary follows the same order. */
 const FIELDS = [
@@ -60,28 +60,24 @@ export const EMPTY_FORM: ProposalForm = {
   writtenIn: '',
 }
 
-/** What the person typed, whatever the browser sent: a value of the wrong type counts as empty. */
-function formFromBody(body: unknown): ProposalForm {
-  const raw = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>
-  const text = (field: ProposalField) => (typeof raw[field] === 'string' ? raw[field] : '')
-  const themes = Array.isArray(raw.themes) ? raw.themes : [raw.themes]
-  return {
-    ...EMPTY_FORM,
-    ...Object.fromEntries(PROPOSAL_TEXT_FIELDS.map((field) => [field, text(field)])),
-    themes: themes.filter((theme): theme is string => typeof theme === 'string'),
-    consent: text('consent') !== '',
-  }
-}
-
-/** Reads and checks a posted proposal form; schema errors (wrong types) count as wrong fields too. */
+/**
+ * Checks a posted proposal form, read with ProposalBody: what the person typed is checked by the
+ * proposal's rules, and schema errors (wrong types) count as wrong fields too.
+ */
 export function readProposalForm(
-  request: FastifyRequest,
+  read: FormRead<typeof ProposalBody>,
   budgetCents: number,
 ): { form: ProposalForm; errors: ProposalErrors; fields?: ProposalFields } {
-  const form = formFromBody(request.body)
+  const { typed } = read
+  const form: ProposalForm = {
+    ...EMPTY_FORM,
+    ...Object.fromEntries(PROPOSAL_TEXT_FIELDS.map((field) => [field, typed[field]])),
+    themes: typed.themes,
+    consent: typed.consent !== '',
+  }
   const result = validateProposal(form, budgetCents)
   const errors: ProposalErrors = 'errors' in result ? { ...result.errors } : {}
-  for (const field of Object.keys(fieldErrors(request.validationError?.validation))) {
+  for (const field of Object.keys(read.ok ? {} : read.errors)) {
     if ((FIELDS as readonly string[]).includes(field))
       errors[field as ProposalField] = field === 'themes' ? 'themesInvalid' : 'invalid'
   }

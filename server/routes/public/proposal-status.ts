@@ -8,6 +8,7 @@ import type { ProposalErrors, ProposalForm } from '../../domain/proposals/rules.
 import { canResubmit } from '../../domain/proposals/moderation.js'
 import { formFromProposal, formView, readProposalForm, writtenLanguage } from './proposal-form.js'
 import { historyView } from './proposal-views.js'
+import { FormInput, readForm } from '../forms.js'
 import { ProposalBody, TokenPath } from './schemas.js'
 
 /**
@@ -91,14 +92,13 @@ export default async function proposalStatusRoutes(fastify: FastifyInstance) {
   app.post(
     '/status/:token',
     {
-      schema: { params: TokenPath, body: ProposalBody },
-      attachValidation: true,
+      schema: { params: TokenPath, body: FormInput },
       config: resubmit,
     },
     async (request, reply) => {
       const found = { proposal: theProposal(request), round: theRound(request) }
       if (!canResubmit(found.proposal.status)) return locked(reply, found.proposal)
-      const { form, errors, fields } = readProposalForm(request, found.round.budgetCents)
+      const { form, errors, fields } = readProposalForm(readForm(ProposalBody, request.body), found.round.budgetCents)
       if (!fields) return editForm(reply, found, form, errors, 422)
       const saved = await resubmitProposal(app.db, {
         statusToken: found.proposal.statusToken,

@@ -14,6 +14,7 @@ import { contentVersion } from '../shared/round-view.js'
 import { EMPTY_FORM, formView, readProposalForm, writtenLanguage } from './proposal-form.js'
 import proposalStatusRoutes from './proposal-status.js'
 import { figuresView, historyView } from './proposal-views.js'
+import { FormInput, readForm } from '../forms.js'
 import { ProposalBody, ReferencePath, SlugPath } from './schemas.js'
 
 export default async function proposalsRoutes(fastify: FastifyInstance) {
@@ -58,13 +59,12 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
   app.post(
     '/rounds/:slug/proposals',
     {
-      schema: { params: SlugPath, body: ProposalBody },
-      attachValidation: true,
+      schema: { params: SlugPath, body: FormInput },
       config: submit,
     },
     async (request, reply) => {
       const round = theRound(request)
-      const { form: values, errors, fields } = readProposalForm(request, round.budgetCents)
+      const { form: values, errors, fields } = readProposalForm(readForm(ProposalBody, request.body), round.budgetCents)
       if (!fields) return form(reply, round, values, errors, 422)
       // Only a complete proposal counts, so a community centre's typos use up nothing.
       const { count } = await hitRateLimit(app.db, `proposal:${request.ip}`, PROPOSAL_THROTTLE.windowMs)

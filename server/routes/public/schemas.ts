@@ -22,7 +22,7 @@ export const LangQuery = Type.Object({ lang: Type.Optional(oneOf(LANGUAGES)) })
 
 /**
  * Types only: what is wrong with a value is for validateProposal to say, for every field at once.
- * A single ticked theme arrives as a string; Fastify's coercion turns it into a list.
+ * A single ticked theme arrives as a string; readForm turns it into a list.
  */
 export const ProposalBody = form({
   ...(Object.fromEntries(PROPOSAL_TEXT_FIELDS.map((field) => [field, Type.Optional(Type.String())])) as Record<

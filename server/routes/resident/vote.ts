@@ -22,6 +22,7 @@ import { wantsFragment } from '../../plugins/views.js'
 import { ballotView, chosenIds, rulesOf } from '../shared/ballot-view.js'
 import { localised } from '../shared/localise.js'
 import { helpDeskView } from '../shared/round-view.js'
+import { FormInput, readForm } from '../forms.js'
 import { BallotForm, CodeForm, CodeQuery, NewQuery, ReceiptPath, ReceiptQuery, SlugPath } from './schemas.js'
 
 const BALLOT_COOKIE = 'ballot'
@@ -101,8 +102,7 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
   app.post(
     '/rounds/:slug/vote',
     {
-      schema: { params: SlugPath, body: CodeForm },
-      attachValidation: true,
+      schema: { params: SlugPath, body: FormInput },
       config: {
         ...cast.config,
         rateLimit: { max: 60, timeWindow: 60_000, keyGenerator: (request) => `vote:${request.ip}` },
@@ -110,7 +110,8 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
     },
     async (request, reply) => {
       const round = theRound(request)
-      const typed = typeof request.body?.code === 'string' ? request.body.code : ''
+      // Whatever arrived is a code to look up: a wrong one is refused below, with the look-up's own message.
+      const typed = readForm(CodeForm, request.body).typed.code
       const refuse = (status: number, errorKey: string) =>
         reply.code(status).render('pages/resident/vote-code.hbs', {
           ...page(request, 'vote.pageTitle.code', round, true),
@@ -201,7 +202,7 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
         return htmx ? reply.header('HX-Redirect', votePath(round)).send() : reply.redirect(votePath(round), 303)
 
       const projects = await listBallotProjects(app.db, round.id)
-      const chosen = chosenIds(request.body?.projects)
+      const chosen = chosenIds(request.body.projects)
       const render = async (status: number, error?: Parameters<typeof ballotView>[3]) =>
         reply.code(status).render(
           'pages/resident/vote-ballot.hbs',
@@ -219,7 +220,7 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
           { fragment: 'partials/ballot-form.hbs' },
         )
 
-      const intent = request.body?.intent
+      const intent = request.body.intent
       // A tick (htmx) only updates the meter; "check my choice" also says what the server would refuse.
       if (intent === undefined) return render(200)
       const verdict = checkBallot(rulesOf(round), projects, chosen)

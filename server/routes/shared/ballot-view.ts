@@ -23,10 +23,10 @@ export function rulesOf(round: Round): BallotRules {
   }
 }
 
-/** Choices as the form sent them: one id or many, as strings; anything else is ignored here and refused by checkBallot. */
-export function chosenIds(raw: unknown): number[] {
-  const values = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]
-  return values.map((v) => (typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : -1))
+/** Choices as the form sent them: one id or many, as strings; a text that is no id becomes -1, which checkBallot refuses. */
+export function chosenIds(raw: string | readonly string[] | undefined): number[] {
+  const values = typeof raw === 'string' ? [raw] : (raw ?? [])
+  return values.map((v) => (/^\d{1,9}$/.test(v) ? Number(v) : -1))
 }
 
 /** The ballot as the resident sees it: each project with whether it is chosen or can no longer be added. */
