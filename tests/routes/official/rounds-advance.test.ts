@@ -1,0 +1,188 @@
+import t from 'tap'
+import { eq } from 'drizzle-orm'
+import { proposalEvents, proposals } from '../../../db/schema.js'
+import { listAudit } from '../../../server/data/audit.js'
+import { verifyChain } from '../../../server/domain/security/audit-chain.js'
+import type { Phase } from '../../../server/domain/rounds/phases.js'
+import { ballotsDigest } from '../../../server/domain/pabulib/export.js'
+import { Visitor } from '../../helpers/client.js'
+import { html, msg } from '../../helpers/html.js'
+import { roundsAdmin } from '../../helpers/rounds.js'
+
+// Moving a round from phase to phase.
+const { app, db, admin, insertRound, addProposal, roundRow, auditOf } = await roundsAdmin(t)
+
+t.test('an admin moves a round through every phase, one confirmed step at a time, each step audited', async (t) => {
+  const round = await insertRound('draft', { title: 'Stap voor stap' })
+  await addProposal(round.id, 'approved')
+  const steps: [Phase, Phase][] = [
+    ['draft', 'proposing'],
+    ['proposing', 'reviewing'],
+    ['reviewing', 'voting'],
+    ['voting', 'closed'],
+  ]
+  for (const [from, to] of steps) {
+    const confirm = await admin.get(`/official/rounds/${round.id}/advance`)
+    t.equal(confirm.statusCode, 200)
+    const page = html(confirm)
+    t.equal(page.text('h1'), msg('rounds.advance.question', { from: msg(`phase.${from}`), to: msg(`phase.${to}`) }))
+    t.ok(page.texts('main p').includes(msg(`rounds.advance.meaning.${to}`)), `${to}: what it means for residents`)
+    t.equal(page.fields(page.form(`/official/rounds/${round.id}/advance`)).from, from)
+    t.equal((await roundRow(round.id)).phase, from, 'the confirmation page itself changes nothing')
+    const res = await admin.post(`/official/rounds/${round.id}/advance`, { from })
+    t.equal(res.statusCode, 303, `${from} → ${to}`)
+    t.equal(res.headers.location, `/official/rounds/${round.id}?notice=advanced`)
+    t.equal((await roundRow(round.id)).phase, to)
+    t.equal(
+      html(await admin.get(String(res.headers.location))).text('[role=status]'),
+      msg('rounds.notice.advanced', { phase: msg(`phase.${to}`) }),
+    )
+  }
+  const entries = await auditOf(round.id)
+  // Closing voting first seals the ballots: their fingerprint goes into the chain.
+  t.same(
+    entries.map((e) => [e.action, e.details]),
+    steps.flatMap(([from, to]) => [
+      ...(to === 'closed' ? [['ballots.seal', { ballotsSha256: ballotsDigest([]), ballots: 0 }]] : []),
+      ['round.advance', { from, to }],
+    ]),
+  )
+  t.ok(verifyChain(await listAudit(db)).ok, 'the audit chain is intact')
+
+  const publishFirst = html(await admin.get(`/official/rounds/${round.id}/advance`))
+  t.equal(
+    publishFirst.text('main .alert--error'),
+    msg('rounds.advance.refused.publishFirst'),
+    'a round is published by publishing its result',
+  )
+  t.ok(publishFirst.links.includes(`/official/rounds/${round.id}/results`))
+  const notByAdvance = await admin.post(`/official/rounds/${round.id}/advance`, { from: 'closed' })
+  t.equal(notByAdvance.statusCode, 409)
+  t.equal((await roundRow(round.id)).phase, 'closed')
+  t.equal((await admin.post(`/official/rounds/${round.id}/publish`, {})).statusCode, 303)
+  t.equal((await roundRow(round.id)).phase, 'published')
+
+  const final = html(await admin.get(`/official/rounds/${round.id}/advance`))
+  t.equal(final.text('h1'), msg('rounds.advance.finalTitle'))
+  t.notOk(final.has('[name=from]'), 'no button beyond published')
+  const refused = await admin.post(`/official/rounds/${round.id}/advance`, { from: 'published' })
+  t.equal(refused.statusCode, 409)
+  t.equal(html(refused).alert, msg('rounds.advance.refused.final'))
+  t.equal((await roundRow(round.id)).phase, 'published')
+  t.equal((await auditOf(round.id)).length, steps.length + 2, 'each step, the seal and the publication')
+})
+
+t.test('voting does not open without an approved proposal', async (t) => {
+  const round = await insertRound('reviewing')
+  await addProposal(round.id, 'submitted')
+  await addProposal(round.id, 'rejected')
+  const confirm = html(await admin.get(`/official/rounds/${round.id}/advance`))
+  t.equal(confirm.text('main .alert--error'), msg('rounds.advance.refused.noApproved'))
+  t.notOk(confirm.has('[name=from]'), 'no button to press')
+  const res = await admin.post(`/official/rounds/${round.id}/advance`, { from: 'reviewing' })
+  t.equal(res.statusCode, 422)
+  t.equal(html(res).alert, msg('rounds.advance.refused.noApproved'))
+  t.equal((await roundRow(round.id)).phase, 'reviewing')
+  t.equal((await auditOf(round.id)).length, 0)
+  const counts = html(await admin.get(`/official/rounds/${round.id}`)).rows('table.table')
+  t.same(
+    counts.find(([label]) => label === msg('status.submitted')),
+    [msg('status.submitted'), '1'],
+  )
+  t.same(
+    counts.find(([label]) => label === msg('status.approved')),
+    [msg('status.approved'), '0'],
+  )
+  t.same(
+    counts.find(([label]) => label === msg('status.rejected')),
+    [msg('status.rejected'), '1'],
+  )
+})
+
+t.test(
+  'voting does not open while proposals wait for an answer, unless the admin confirms each is answered "not reviewed"',
+  async (t) => {
+    const round = await insertRound('reviewing')
+    await addProposal(round.id, 'approved')
+    const waitingSince = new Date('2027-02-01T10:00:00Z')
+    const [early, late] = await db
+      .insert(proposals)
+      .values(
+        ['Vroeg', 'Laat'].map((title) => ({
+          roundId: round.id,
+          status: 'submitted' as const,
+          reference: `T-${title.toUpperCase()}`,
+          statusToken: `token-${title}`,
+          title,
+          summary: 'Kort',
+          description: 'Lang',
+          costCents: 100_000,
+          track: 'social' as const,
+          themes: ['green'],
+          contactName: 'Bewoner',
+          waitingSince,
+        })),
+      )
+      .returning()
+    const url = `/official/rounds/${round.id}/advance`
+    const confirm = await admin.get(url)
+    t.equal(confirm.statusCode, 200)
+    for (const p of [early!, late!])
+      t.match(confirm.body, `name="unreviewed" value="${p.id}"`, `${p.title} can be ticked`)
+
+    const refused = await admin.post(url, { from: 'reviewing', unreviewed: String(early!.id) })
+    t.equal(refused.statusCode, 422, 'one proposal left unticked stops it')
+    t.match(refused.body, 'er wachten nog ideeën op een antwoord')
+    t.match(refused.body, `value="${early!.id}" checked`, 'what was ticked stays ticked')
+    t.equal((await roundRow(round.id)).phase, 'reviewing')
+    t.equal((await auditOf(round.id)).length, 0)
+    t.same(
+      (await db.select().from(proposals).where(eq(proposals.id, late!.id)))[0]!.waitingSince,
+      waitingSince,
+      'nothing answered',
+    )
+
+    const moved = await admin.post(url, { from: 'reviewing', unreviewed: [String(early!.id), String(late!.id)] })
+    t.equal(moved.statusCode, 303)
+    t.equal((await roundRow(round.id)).phase, 'voting')
+    for (const p of [early!, late!]) {
+      const row = (await db.select().from(proposals).where(eq(proposals.id, p.id)))[0]!
+      t.match(row, { status: 'not_reviewed', waitingSince: null }, `${p.title} is answered`)
+      t.ok(row.firstAnsweredAt)
+      const events = await db.select().from(proposalEvents).where(eq(proposalEvents.proposalId, p.id))
+      t.same(
+        events.map((e) => e.kind),
+        ['not_reviewed'],
+      )
+      const page = await new Visitor(app).get(`/proposals/${p.reference}`)
+      t.match(page.body, 'Niet beoordeeld vóór het stemmen', 'the public answer is on the proposal page')
+    }
+    const [entry] = await auditOf(round.id)
+    t.same(entry!.details, { from: 'reviewing', to: 'voting', unreviewed: [early!.reference, late!.reference] })
+  },
+)
+
+t.test('a replayed advance form moves the round one step only and gets 409', async (t) => {
+  const round = await insertRound('draft')
+  await admin.get(`/official/rounds/${round.id}/advance`)
+  t.equal((await admin.post(`/official/rounds/${round.id}/advance`, { from: 'draft' })).statusCode, 303)
+  const replay = await admin.post(`/official/rounds/${round.id}/advance`, { from: 'draft' })
+  t.equal(replay.statusCode, 409)
+  t.equal(html(replay).alert, msg('rounds.advance.stale', { phase: msg('phase.proposing') }))
+  t.equal((await roundRow(round.id)).phase, 'proposing')
+  t.equal((await auditOf(round.id)).length, 1)
+})
+
+t.test(
+  'two advance requests at the same moment: exactly one moves the round, with exactly one audit entry',
+  async (t) => {
+    const round = await insertRound('proposing')
+    await admin.get(`/official/rounds/${round.id}/advance`)
+    const results = await Promise.all(
+      [1, 2].map(() => admin.post(`/official/rounds/${round.id}/advance`, { from: 'proposing' })),
+    )
+    t.same(results.map((r) => r.statusCode).sort(), [303, 409])
+    t.equal((await roundRow(round.id)).phase, 'reviewing')
+    t.equal((await auditOf(round.id)).length, 1)
+  },
+)

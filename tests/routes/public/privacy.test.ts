@@ -1,0 +1,103 @@
+import t from 'tap'
+import { eq, isNotNull } from 'drizzle-orm'
+import { auditLog, proposals, results } from '../../../db/schema.js'
+import { deleteExpiredContacts } from '../../../server/data/retention.js'
+import { testApp } from '../../helpers/app.js'
+import { Visitor } from '../../helpers/client.js'
+import { demoRound } from '../../helpers/fixtures.js'
+import { setPhase } from '../../helpers/voting.js'
+
+const { app, db, round, roundId } = await demoRound(t, { phase: 'published', officials: [] })
+const DAY = 24 * 60 * 60 * 1000
+
+t.test('the privacy statement names the controller, contacts and retention from the configuration', async (t) => {
+  const { app: own } = await testApp(t, {
+    db,
+    config: {
+      contactRetentionDays: 30,
+      privacy: {
+        controller: 'Gemeente Rotterdam',
+        contactEmail: 'privacy@rotterdam.example',
+        officerEmail: 'fg@rotterdam.example',
+      },
+    },
+  })
+  const page = await new Visitor(own).get('/privacyverklaring')
+  t.equal(page.statusCode, 200)
+  t.match(page.body, '<title>Privacyverklaring · Wijkbudget</title>')
+  t.match(page.body, 'Gemeente Rotterdam is verantwoordelijk')
+  t.match(page.body, 'privacy@rotterdam.example')
+  t.match(page.body, 'fg@rotterdam.example')
+  t.match(page.body, 'automatisch 30 dagen nadat de uitslag')
+  t.match(
+    (await new Visitor(app).get('/privacyverklaring')).body,
+    'automatisch 90 dagen',
+    'the demo default is 90 days',
+  )
+})
+
+t.test(
+  'every footer links to the privacy statement, and so does the proposal form beside its consent box',
+  async (t) => {
+    const v = new Visitor(app)
+    for (const path of ['/', '/login', `/rounds/${round.slug}`, '/privacyverklaring']) {
+      t.match(
+        (await v.get(path)).body,
+        /<footer class="site-footer">[\s\S]*<a href="\/privacyverklaring">Privacyverklaring<\/a>/,
+        path,
+      )
+    }
+    await setPhase(db, roundId, 'proposing')
+    t.teardown(() => setPhase(db, roundId, 'published'))
+    const form = await v.get(`/rounds/${round.slug}/proposals/new`)
+    t.match(
+      form.body,
+      /<label for="consent">[^<]*<\/label>\s*<\/div>\s*<p class="proposal-privacy"><a href="\/privacyverklaring">/,
+    )
+  },
+)
+
+t.test(
+  'contact details are deleted the set number of days after publication, once, audited with the count',
+  async (t) => {
+    const publishedAt = new Date('2026-01-10T10:00:00Z')
+    await db.insert(results).values({
+      roundId,
+      rule: 'greedy',
+      outcome: {},
+      ballotsPb: '',
+      ballotsSha256: '',
+      ballotCount: 0,
+      softwareVersion: 'test',
+      publishedAt,
+    })
+    const withContact = await db.select().from(proposals).where(isNotNull(proposals.contactEmail))
+    t.ok(withContact.length > 0, 'the demo proposals have contact details')
+
+    t.equal(await deleteExpiredContacts(db, new Date(publishedAt.getTime() + 89 * DAY), 90), 0, 'not yet after 89 days')
+    t.equal((await db.select().from(auditLog).where(eq(auditLog.action, 'privacy.contacts-deleted'))).length, 0)
+
+    const count = await deleteExpiredContacts(db, new Date(publishedAt.getTime() + 91 * DAY), 90)
+    t.equal(count, withContact.length)
+    const after = await db.select().from(proposals)
+    t.ok(
+      after.every((p) => p.contactEmail === null && p.contactPhone === null),
+      'e-mail and phone are gone',
+    )
+    t.same(after.map((p) => p.title).sort(), withContact.map((p) => p.title).sort(), 'the proposals stay')
+    const [entry] = await db.select().from(auditLog).where(eq(auditLog.action, 'privacy.contacts-deleted'))
+    t.same(entry?.details, { count, rounds: [roundId], retentionDays: 90 })
+    t.equal(entry?.actor, 'system')
+
+    t.equal(
+      await deleteExpiredContacts(db, new Date(publishedAt.getTime() + 92 * DAY), 90),
+      0,
+      'a second run finds nothing',
+    )
+    t.equal(
+      (await db.select().from(auditLog).where(eq(auditLog.action, 'privacy.contacts-deleted'))).length,
+      1,
+      'and records nothing',
+    )
+  },
+)
