@@ -4,6 +4,7 @@ import { can, type Actor, type Role } from '../domain/access/permissions.js'
 import { isVotingLocked, phaseAt } from '../domain/rounds/phases.js'
 import {
   readLockedRoundForm,
+  SETTING_NAMES,
   readRoundForm,
   type RoundErrors,
   type RoundForm,
@@ -18,23 +19,7 @@ export type EditOutcome =
 
 /** A round's stored settings as the form reads them. */
 export function roundSettings(round: Round): RoundSettings {
-  const { title, neighbourhood, description, budgetCents, ballotFormat, maxChoices, minSpendPercent, tallyRule } = round
-  const { proposingFrom, reviewingFrom, votingFrom, votingUntil, publishOn } = round
-  return {
-    title,
-    neighbourhood,
-    description,
-    budgetCents,
-    proposingFrom,
-    reviewingFrom,
-    votingFrom,
-    votingUntil,
-    publishOn,
-    ballotFormat,
-    maxChoices,
-    minSpendPercent,
-    tallyRule,
-  }
+  return Object.fromEntries(SETTING_NAMES.map((name) => [name, round[name]])) as unknown as RoundSettings
 }
 
 /**

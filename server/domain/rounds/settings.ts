@@ -28,23 +28,35 @@ export interface RoundSettings {
 }
 export type SettingName = keyof RoundSettings
 
-/** The form's field names; each carries what the admin typed. */
-export const FORM_FIELDS = [
-  'title',
-  'neighbourhood',
-  'description',
-  'budget',
-  ...DATE_FIELDS,
-  'ballotFormat',
-  'maxChoices',
-  'minSpendPercent',
-  'tallyRule',
-] as const
-export type FormField = (typeof FORM_FIELDS)[number]
-export type RoundForm = Partial<Record<FormField, unknown>>
+/**
+ * Every setting of a round, once, in the order the form shows them: its form field, the stored
+ * setting it becomes, what kind of value it holds, and whether it is fixed once voting opens (what
+ * residents' ballots and the count depend on). The form's fields, the locked ones, the stored
+ * settings, the error summary and the history's order all come from this list.
+ */
+export const ROUND_FIELDS = [
+  { field: 'title', setting: 'title', kind: 'text', locked: false },
+  { field: 'neighbourhood', setting: 'neighbourhood', kind: 'text', locked: false },
+  { field: 'description', setting: 'description', kind: 'text', locked: false },
+  { field: 'budget', setting: 'budgetCents', kind: 'money', locked: true },
+  { field: 'ballotFormat', setting: 'ballotFormat', kind: 'choice', locked: true },
+  { field: 'maxChoices', setting: 'maxChoices', kind: 'number', locked: true },
+  { field: 'minSpendPercent', setting: 'minSpendPercent', kind: 'number', locked: true },
+  { field: 'tallyRule', setting: 'tallyRule', kind: 'choice', locked: true },
+  { field: 'proposingFrom', setting: 'proposingFrom', kind: 'date', locked: false },
+  { field: 'reviewingFrom', setting: 'reviewingFrom', kind: 'date', locked: false },
+  { field: 'votingFrom', setting: 'votingFrom', kind: 'date', locked: false },
+  { field: 'votingUntil', setting: 'votingUntil', kind: 'date', locked: false },
+  { field: 'publishOn', setting: 'publishOn', kind: 'date', locked: false },
+] as const satisfies readonly { field: string; setting: keyof RoundSettings; kind: string; locked: boolean }[]
 
-/** What residents' ballots and the count depend on: fixed once voting opens. */
-export const LOCKED_FIELDS = ['budget', 'ballotFormat', 'maxChoices', 'minSpendPercent', 'tallyRule'] as const
+export type FormField = (typeof ROUND_FIELDS)[number]['field']
+export type RoundForm = Partial<Record<FormField, unknown>>
+export const FORM_FIELDS: readonly FormField[] = ROUND_FIELDS.map((f) => f.field)
+export const SETTING_NAMES: readonly SettingName[] = ROUND_FIELDS.map((f) => f.setting)
+export const LOCKED_FIELDS: readonly FormField[] = ROUND_FIELDS.filter((f) => f.locked).map((f) => f.field)
+/** The options of the fields that choose one, the first being what a link to the field focuses. */
+export const CHOICES = { ballotFormat: BALLOT_FORMATS, tallyRule: TALLY_RULES } as const
 
 export type RoundError =
   | 'required'
@@ -179,16 +191,13 @@ export function readLockedRoundForm(form: RoundForm, stored: RoundSettings): For
   const result = readRoundForm(merged)
   const errors: RoundErrors = 'errors' in result ? { ...result.errors } : {}
   const settings = 'settings' in result ? result.settings : null
-  const differs: Record<(typeof LOCKED_FIELDS)[number], boolean> = {
-    budget: settings?.budgetCents !== stored.budgetCents,
-    ballotFormat: settings?.ballotFormat !== stored.ballotFormat,
-    maxChoices: settings?.maxChoices !== stored.maxChoices,
-    minSpendPercent: settings?.minSpendPercent !== stored.minSpendPercent,
-    tallyRule: settings?.tallyRule !== stored.tallyRule,
+  const differs = (field: FormField) => {
+    const { setting } = ROUND_FIELDS.find((f) => f.field === field)!
+    return settings !== null && settings[setting] !== stored[setting]
   }
   let lockedRefused = false
   for (const field of sent) {
-    if (errors[field] || (settings && differs[field])) {
+    if (errors[field] || differs(field)) {
       errors[field] = 'locked'
       lockedRefused = true
     }

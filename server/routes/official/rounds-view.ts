@@ -10,6 +10,8 @@ import { isPhase } from '../../domain/rounds/phases.js'
 import {
   DATE_FIELDS,
   FORM_FIELDS,
+  ROUND_FIELDS,
+  SETTING_NAMES,
   type FormField,
   type RoundErrors,
   type RoundForm,
@@ -57,24 +59,15 @@ export function errorKeys(schema: FieldErrors, domain: RoundErrors): Record<stri
   return keys
 }
 
-const KIND: Partial<Record<SettingName, string>> = {
-  budgetCents: 'money',
-  ballotFormat: 'choice',
-  tallyRule: 'choice',
-  ...Object.fromEntries(DATE_FIELDS.map((field) => [field, 'date'])),
-}
+/** How the history shows a setting's values: money, a choice's name, a date; the rest as stored. */
+const KIND: Partial<Record<SettingName, string>> = Object.fromEntries(
+  ROUND_FIELDS.filter((f) => f.kind === 'money' || f.kind === 'choice' || f.kind === 'date').map((f) => [
+    f.setting,
+    f.kind,
+  ]),
+)
 // jsonb keeps its own key order; history shows changes in the order of the form.
-const SETTING_ORDER: readonly string[] = [
-  'title',
-  'neighbourhood',
-  'description',
-  'budgetCents',
-  'ballotFormat',
-  'maxChoices',
-  'minSpendPercent',
-  'tallyRule',
-  ...DATE_FIELDS,
-]
+const SETTING_ORDER: readonly string[] = SETTING_NAMES
 const byFormOrder = ([a]: [string, unknown], [b]: [string, unknown]) =>
   SETTING_ORDER.indexOf(a) - SETTING_ORDER.indexOf(b)
 

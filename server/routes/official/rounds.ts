@@ -4,7 +4,14 @@ import { createRound, type Round } from '../../data/rounds.js'
 import { editRoundSettings } from '../../usecases/rounds.js'
 import { isVotingLocked } from '../../domain/rounds/phases.js'
 import { BALLOT_FORMATS } from '../../domain/voting/ballot.js'
-import { DATE_FIELDS, LOCKED_FIELDS, readRoundForm, TEXT_LIMITS, type FormField } from '../../domain/rounds/settings.js'
+import {
+  CHOICES,
+  LOCKED_FIELDS,
+  readRoundForm,
+  ROUND_FIELDS,
+  TEXT_LIMITS,
+  type FormField,
+} from '../../domain/rounds/settings.js'
 import { TALLY_RULES } from '../../domain/tally/tally.js'
 import { theOfficial, theRound } from '../../plugins/auth.js'
 import { FormInput, readForm, readQuery, summaryItems, type SummaryField } from '../forms.js'
@@ -15,17 +22,12 @@ import { IdPath, NoticeQuery, RoundForm } from './schemas.js'
 const NOTICES = ['created', 'saved', 'advanced'] as const
 
 /** The fields in the order the form shows them, for the error summary; the lengths are the form's own limits. */
-const SUMMARY_FIELDS: readonly SummaryField[] = [
-  { name: 'title', label: 'rounds.setting.title', vars: { max: TEXT_LIMITS.title } },
-  { name: 'neighbourhood', label: 'rounds.setting.neighbourhood', vars: { max: TEXT_LIMITS.neighbourhood } },
-  { name: 'description', label: 'rounds.setting.description', vars: { max: TEXT_LIMITS.description } },
-  { name: 'budget', label: 'rounds.setting.budgetCents' },
-  { name: 'ballotFormat', label: 'rounds.setting.ballotFormat', href: `ballotFormat-${BALLOT_FORMATS[0]}` },
-  { name: 'maxChoices', label: 'rounds.setting.maxChoices' },
-  { name: 'minSpendPercent', label: 'rounds.setting.minSpendPercent' },
-  { name: 'tallyRule', label: 'rounds.setting.tallyRule', href: `tallyRule-${TALLY_RULES[0]}` },
-  ...DATE_FIELDS.map((name) => ({ name, label: `rounds.setting.${name}` })),
-]
+const SUMMARY_FIELDS: readonly SummaryField[] = ROUND_FIELDS.map(({ field, setting, kind }) => ({
+  name: field,
+  label: `rounds.setting.${setting}`,
+  ...(kind === 'text' ? { vars: { max: TEXT_LIMITS[field] } } : {}),
+  ...(kind === 'choice' ? { href: `${field}-${CHOICES[field][0]}` } : {}),
+}))
 const UNLOCKED_SUMMARY_FIELDS = SUMMARY_FIELDS.filter((f) => !(LOCKED_FIELDS as readonly string[]).includes(f.name))
 
 interface FormPage {
