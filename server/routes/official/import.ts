@@ -5,6 +5,7 @@ import { ImportError, importPlan, MAX_PB_CHARS } from '../../domain/pabulib/impo
 import { parsePb, PbFormatError } from '../../domain/pabulib/read.js'
 import { sha256 } from '../../domain/common/digest.js'
 import { TALLY_RULES } from '../../domain/tally/tally.js'
+import { roundChoices } from '../shared/round-view.js'
 import { ImportForm } from './schemas.js'
 import { theOfficial } from '../../plugins/auth.js'
 
@@ -32,7 +33,7 @@ export default async function importRoutes(fastify: FastifyInstance) {
       title: app.translate(request.lang, hasErrors ? 'import.errorTitle' : 'import.title'),
       form,
       hasErrors,
-      rules: TALLY_RULES,
+      rules: roundChoices(TALLY_RULES, form.values.tallyRule),
       maxMb: MAX_PB_CHARS / 1_000_000,
     })
   }

@@ -37,18 +37,25 @@ export default async function advanceRoutes(fastify: FastifyInstance) {
     })
     const phaseName = (phase: Phase) => app.translate(request.lang, `phase.${phase}`)
     const open = new Set(unconfirmedWaiting(facts).map((p) => p.id))
+    const refusalKey = refusal ? `rounds.advance.refused.${refusal}` : undefined
     return reply.render('pages/official/round-advance.hbs', {
       title: next
         ? app.translate(request.lang, 'rounds.advance.question', { from: phaseName(round.phase), to: phaseName(next) })
         : app.translate(request.lang, 'rounds.advance.finalTitle'),
       round,
       next,
+      phaseKey: `phase.${round.phase}`,
+      nextPhaseKey: next && `phase.${next}`,
+      meaningKey: next && `rounds.advance.meaning.${next}`,
+      toPublished: next === 'published',
       // Proposals still waiting can be answered "not reviewed before voting" only by ticking each one.
       unreviewed:
         refusal === null && next === 'voting' && facts.waiting.length > 0
           ? facts.waiting.map((p) => ({ ...p, checked: !open.has(p.id) }))
           : undefined,
-      refusalKey: refusal ? `rounds.advance.refused.${refusal}` : undefined,
+      refusalKey,
+      // The refusal is said once: as the message of the answer, or else on its own.
+      showRefusal: refusalKey !== undefined && refusalKey !== messageKey,
       messageKey,
     })
   }

@@ -18,7 +18,7 @@ import {
 import type { Lang } from '../../i18n.js'
 import { fieldErrors } from '../forms.js'
 import { roundSettings } from '../../usecases/rounds.js'
-import { roundView } from '../shared/round-view.js'
+import { roundRulesView, roundView } from '../shared/round-view.js'
 
 /** What the admin typed, as text to put back in the form; anything that is not text is dropped. */
 export function typedValues(form: RoundForm): Record<FormField, string> {
@@ -57,11 +57,12 @@ export function errorKeys(request: FastifyRequest, domain: RoundErrors): Record<
   return keys
 }
 
-const KIND: Partial<Record<SettingName, string>> = {
+type Kind = 'money' | 'choice' | 'date' | 'text'
+const KIND: Partial<Record<SettingName, Kind>> = {
   budgetCents: 'money',
   ballotFormat: 'choice',
   tallyRule: 'choice',
-  ...Object.fromEntries(DATE_FIELDS.map((field) => [field, 'date'])),
+  ...Object.fromEntries(DATE_FIELDS.map((field) => [field, 'date' as const])),
 }
 // jsonb keeps its own key order; history shows changes in the order of the form.
 const SETTING_ORDER: readonly string[] = [
@@ -92,8 +93,14 @@ const ACTION_KEYS: Record<string, string> = {
 
 /** A stored value with how to show it: money, a day, a choice, plain text, or nothing. */
 function shown(field: string, value: unknown) {
-  if (value === null || value === undefined || value === '') return { kind: 'none' }
-  return { kind: KIND[field as SettingName] ?? 'text', value }
+  if (value === null || value === undefined || value === '') return { isNone: true }
+  const kind = KIND[field as SettingName] ?? 'text'
+  return {
+    isMoney: kind === 'money',
+    isDate: kind === 'date',
+    choiceKey: kind === 'choice' && typeof value === 'string' ? `rounds.choice.${value}` : undefined,
+    value,
+  }
 }
 
 function historyView(entry: ChainedEntry) {
@@ -125,6 +132,7 @@ export async function managementModel(db: Db, request: FastifyRequest, round: Ro
   return {
     title: round.title,
     round: roundView(round),
+    rules: roundRulesView(round),
     counts: PROPOSAL_STATUSES.map((status) => ({ status, count: counts[status] ?? 0 })),
     next: transitionFrom(round.phase)?.to ?? null,
     publicPage: residentsMay(round, 'round.view'),

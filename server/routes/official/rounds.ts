@@ -9,6 +9,7 @@ import { TALLY_RULES } from '../../domain/tally/tally.js'
 import { theOfficial, theRound } from '../../plugins/auth.js'
 import { summaryItems, type SummaryField } from '../forms.js'
 import advanceRoutes from './rounds-advance.js'
+import { roundChoices, roundRulesView } from '../shared/round-view.js'
 import { errorKeys, managementModel, NEW_ROUND_VALUES, storedValues, typedValues } from './rounds-view.js'
 import { IdPath, NoticeQuery, RoundForm } from './schemas.js'
 
@@ -52,8 +53,9 @@ export default async function roundsRoutes(fastify: FastifyInstance) {
       summary,
       action: round ? `/official/rounds/${round.id}` : '/official/rounds',
       locked,
-      ballotFormats: BALLOT_FORMATS,
-      tallyRules: TALLY_RULES,
+      rules: round && roundRulesView(round),
+      ballotFormats: roundChoices(BALLOT_FORMATS, page.values.ballotFormat),
+      tallyRules: roundChoices(TALLY_RULES, page.values.tallyRule),
     })
   }
 

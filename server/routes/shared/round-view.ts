@@ -35,6 +35,28 @@ export function roundView(round: Round) {
   }
 }
 
+/** The voting rules a round was set up with, as its pages show them. */
+export function roundRulesView(round: Round) {
+  return {
+    budgetCents: round.budgetCents,
+    isApproval: round.ballotFormat === 'approval',
+    maxChoices: round.maxChoices,
+    minSpendPercent: round.minSpendPercent,
+    ballotFormatKey: `rounds.choice.${round.ballotFormat}`,
+    tallyRuleKey: `rounds.choice.${round.tallyRule}`,
+  }
+}
+
+/** Ballot formats or tally rules as choices in a form: each with its text, its help, and whether it is chosen. */
+export function roundChoices(options: readonly string[], chosen: string | undefined) {
+  return options.map((value) => ({
+    value,
+    checked: value === chosen,
+    key: `rounds.choice.${value}`,
+    helpKey: `rounds.choiceHelp.${value}`,
+  }))
+}
+
 /** The help desk as residents see it: a tel: link, and the languages spoken by their own names. */
 export function helpDeskView(stored: unknown) {
   const desk = storedHelpDesk(stored)
@@ -43,5 +65,6 @@ export function helpDeskView(stored: unknown) {
     ...desk,
     tel: telHref(desk.phone),
     languages: desk.languages.map((code) => ({ code, name: language(code).name })),
+    hasLanguages: desk.languages.length > 0 || desk.otherLanguages !== '',
   }
 }
