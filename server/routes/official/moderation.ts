@@ -34,6 +34,30 @@ function summaryFields(action: string | undefined): SummaryField[] {
   return []
 }
 
+/**
+ * Each decision's form with its texts; the one just sent also with what was typed and what was wrong,
+ * the others empty.
+ */
+function decisionForms(form: { action?: string; errors?: Record<string, string>; values?: Partial<Typed> }) {
+  return Object.fromEntries(
+    MODERATION_ACTIONS.map((action) => {
+      const sent = action === form.action
+      return [
+        action,
+        {
+          action,
+          titleKey: `moderation.${action}`,
+          messageLabel: `moderation.${action}Message`,
+          messageId: `${action}-message`,
+          sent,
+          errors: sent ? (form.errors ?? {}) : {},
+          values: sent ? (form.values ?? {}) : {},
+        },
+      ]
+    }),
+  )
+}
+
 function waitedView(since: Date, now: Date) {
   return { ...splitWorkingTime(workingMinutesBetween(since, now)), overdue: isOverdue(since, now) }
 }
@@ -100,6 +124,7 @@ export default async function moderationRoutes(fastify: FastifyInstance) {
       waited: proposal.waitingSince ? waitedView(proposal.waitingSince, new Date()) : null,
       done: form.done,
       form: { action: form.action, errors: form.errors ?? {}, values: form.values ?? {} },
+      decisions: decisionForms(form),
     })
   }
 

@@ -69,10 +69,21 @@ export default async function resultsRoutes(fastify: FastifyInstance) {
         round,
         published,
         rows,
-        funded: rows.filter((r) => r.funded),
-        updates: updates.map((u) => ({ ...u, projectTitle: titles.get(u.proposalId) })),
+        ruleKey: `results.rule.${published.rule}`,
+        funded: rows.filter((r) => r.funded).map((r) => ({ ...r, selected: String(r.id) === form.values?.proposal })),
+        updates: updates.map((u) => ({
+          ...u,
+          projectTitle: titles.get(u.proposalId),
+          statusKey: `results.progress.status.${u.status}`,
+        })),
         canPost: allowed(request, 'progress.post'),
-        form: { errors: form.errors ?? {}, values: form.values ?? {}, done: form.done },
+        form: {
+          errors: form.errors ?? {},
+          values: form.values ?? {},
+          done: form.done,
+          statusInProgress: form.values?.status === 'in_progress',
+          statusDone: form.values?.status === 'done',
+        },
       })
     }
     // Kept with what it counted: publishing takes the round's rule's outcome if nothing changed since.
