@@ -12,7 +12,7 @@ import {
   type ProposalFields,
   type ProposalForm,
 } from '../../domain/proposals/rules.js'
-import { isLang, type Lang } from '../../languages.js'
+import { isLang, LANGUAGE_LIST, type Lang } from '../../languages.js'
 import { fieldErrors } from '../forms.js'
 
 /** Fields in the order the form shows them: the error summary follows the same order. */
@@ -128,7 +128,10 @@ export function formView(
   budgetCents: number,
   action: string,
   submitLabel: string,
+  pageLang: Lang,
 ) {
+  // Until the submitter chooses, the idea is taken to be written in the page's language.
+  const writtenIn = form.writtenIn || pageLang
   return {
     action,
     submitLabel,
@@ -136,6 +139,7 @@ export function formView(
     values: form,
     errors,
     limits: LIMITS,
+    languages: LANGUAGE_LIST.map(({ code, name }) => ({ code, name, selected: code === writtenIn })),
     tracks: TRACKS.map((value) => ({ value, checked: form.track === value })),
     themes: THEMES.map((value) => ({ value, checked: form.themes.includes(value) })),
     moreOpen: MORE.some((field) => form[field] !== '' || errors[field] !== undefined),

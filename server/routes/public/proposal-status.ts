@@ -47,7 +47,14 @@ export default async function proposalStatusRoutes(fastify: FastifyInstance) {
     return reply.code(status).render('pages/public/status-edit.hbs', {
       title: status === 422 ? app.translate(lang, 'form.errorTitle', { title }) : title,
       proposal: { reference: proposal.reference, statusToken: proposal.statusToken },
-      form: formView(values, errors, round.budgetCents, `/status/${proposal.statusToken}`, 'proposals.form.resubmit'),
+      form: formView(
+        values,
+        errors,
+        round.budgetCents,
+        `/status/${proposal.statusToken}`,
+        'proposals.form.resubmit',
+        lang,
+      ),
     })
   }
 
@@ -66,6 +73,9 @@ export default async function proposalStatusRoutes(fastify: FastifyInstance) {
           reference: proposal.reference,
           title: proposal.title,
           status: proposal.status,
+          isRejected: proposal.status === 'rejected',
+          statusKey: `status.${proposal.status}`,
+          explainKey: `proposals.status.explain.${proposal.status}`,
           costCents: proposal.costCents,
           correctedCostCents: proposal.correctedCostCents,
           costJustification: proposal.costJustification,

@@ -6,6 +6,9 @@ import { isTheme, isTrack, messageIsPublic, THEMES, TRACKS } from '../../domain/
 export function historyView(events: ProposalEvent[], audience: 'public' | 'submitter') {
   return events.map((event) => ({
     kind: event.kind,
+    eventKey: `proposals.event.${event.kind}`,
+    messageKey: `proposals.eventMessage.${event.kind}`,
+    isMerged: event.kind === 'merged',
     at: event.at,
     message: audience === 'submitter' || messageIsPublic(event.kind) ? event.message : null,
   }))

@@ -39,7 +39,14 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
       title: status >= 400 ? app.translate(lang, 'form.errorTitle', { title }) : title,
       tooMany: status === 429,
       round,
-      form: formView(values, errors, round.budgetCents, `/rounds/${round.slug}/proposals`, 'proposals.form.submit'),
+      form: formView(
+        values,
+        errors,
+        round.budgetCents,
+        `/rounds/${round.slug}/proposals`,
+        'proposals.form.submit',
+        lang,
+      ),
     })
   }
 
