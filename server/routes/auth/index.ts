@@ -46,6 +46,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
           next: safeRedirect(body.next, ''),
           errors,
           messageKey,
+          hasErrors: Boolean(messageKey || errors.email || errors.password),
         })
       if (request.validationError) return rerender(422, fieldErrors(request.validationError.validation))
 

@@ -48,6 +48,7 @@ export function ballotView(
     overBudget: meter.leftCents < 0,
     overCents: -meter.leftCents,
     tooMany,
+    overLimit: meter.leftCents < 0 || tooMany > 0,
     blockedCount: meter.blocked.size,
     chosenCount: meter.chosenCount,
     maxChoices: meter.maxChoices,
