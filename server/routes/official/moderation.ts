@@ -16,6 +16,7 @@ import { checkDecision, moderate, MODERATION_ACTIONS, type DecisionErrors } from
 import { isOverdue, splitWorkingTime, workingMinutesBetween } from '../../domain/common/working-hours.js'
 import { allowed, theOfficial, theProposal, theRound } from '../../plugins/auth.js'
 import { fieldErrors, summaryItems, type SummaryField } from '../forms.js'
+import { roundView } from '../shared/round-view.js'
 import { notifySubmitter } from './notify.js'
 import { IdPath, ModerationForm, ModerationPath, ModerationQuery } from './schemas.js'
 
@@ -115,7 +116,7 @@ export default async function moderationRoutes(fastify: FastifyInstance) {
       // After a decision, the oldest proposal still waiting (the queue's order) is one click away.
       next: waiting.find((p) => p.id !== proposal.id),
       proposal,
-      round,
+      round: roundView(round),
       showContact: allowed(request, 'contact.view'),
       events,
       targets,

@@ -6,6 +6,7 @@ import { NO_FACTS, transitionFrom, transitionRefusal, unconfirmedWaiting } from 
 import type { Phase } from '../../domain/rounds/phases.js'
 import { theRound, theOfficial } from '../../plugins/auth.js'
 import { chosenIds } from '../shared/ballot-view.js'
+import { phaseKey } from '../shared/round-view.js'
 import { AdvanceForm, IdPath } from './schemas.js'
 
 const REFUSAL_STATUS: Record<Exclude<AdvanceOutcome, 'moved' | 'notFound'>, number> = {
@@ -35,7 +36,7 @@ export default async function advanceRoutes(fastify: FastifyInstance) {
       ...facts,
       confirmedUnreviewed: facts.waiting.map((p) => p.id),
     })
-    const phaseName = (phase: Phase) => app.translate(request.lang, `phase.${phase}`)
+    const phaseName = (phase: Phase) => app.translate(request.lang, phaseKey(phase))
     const open = new Set(unconfirmedWaiting(facts).map((p) => p.id))
     const refusalKey = refusal ? `rounds.advance.refused.${refusal}` : undefined
     return reply.render('pages/official/round-advance.hbs', {
@@ -44,8 +45,8 @@ export default async function advanceRoutes(fastify: FastifyInstance) {
         : app.translate(request.lang, 'rounds.advance.finalTitle'),
       round,
       next,
-      phaseKey: `phase.${round.phase}`,
-      nextPhaseKey: next && `phase.${next}`,
+      phaseKey: phaseKey(round.phase),
+      nextPhaseKey: next && phaseKey(next),
       meaningKey: next && `rounds.advance.meaning.${next}`,
       toPublished: next === 'published',
       // Proposals still waiting can be answered "not reviewed before voting" only by ticking each one.

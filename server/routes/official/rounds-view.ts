@@ -18,7 +18,7 @@ import {
 import type { Lang } from '../../i18n.js'
 import { fieldErrors } from '../forms.js'
 import { roundSettings } from '../../usecases/rounds.js'
-import { roundRulesView, roundView } from '../shared/round-view.js'
+import { phaseKey, roundRulesView, roundView } from '../shared/round-view.js'
 
 /** What the admin typed, as text to put back in the form; anything that is not text is dropped. */
 export function typedValues(form: RoundForm): Record<FormField, string> {
@@ -115,7 +115,7 @@ function historyView(entry: ChainedEntry) {
     actor: entry.actor,
     actionKey: ACTION_KEYS[entry.action] ?? 'rounds.history.other',
     count: typeof count === 'number' ? count : null,
-    move: isPhase(from) && isPhase(to) ? { from, to } : null,
+    move: isPhase(from) && isPhase(to) ? { fromKey: phaseKey(from), toKey: phaseKey(to) } : null,
     changes: Object.entries(changes ?? {})
       .sort(byFormOrder)
       .map(([field, change]) => ({
@@ -129,12 +129,14 @@ function historyView(entry: ChainedEntry) {
 /** The management page: settings, timeline, proposals per status, history, and what this official may do. */
 export async function managementModel(db: Db, request: FastifyRequest, round: Round) {
   const [counts, audit] = await Promise.all([countProposalsByStatus(db, round.id), listRoundAudit(db, round.id)])
+  const next = transitionFrom(round.phase)?.to
   return {
     title: round.title,
     round: roundView(round),
     rules: roundRulesView(round),
-    counts: PROPOSAL_STATUSES.map((status) => ({ status, count: counts[status] ?? 0 })),
-    next: transitionFrom(round.phase)?.to ?? null,
+    counts: PROPOSAL_STATUSES.map((status) => ({ statusKey: `status.${status}`, count: counts[status] ?? 0 })),
+    next: next ?? null,
+    nextPhaseKey: next && phaseKey(next),
     publicPage: residentsMay(round, 'round.view'),
     canEdit: allowed(request, 'round.edit'),
     canAdvance: allowed(request, 'round.advance'),

@@ -63,11 +63,12 @@ export default async function roundsRoutes(fastify: FastifyInstance) {
     request: FastifyRequest,
     reply: FastifyReply,
     round: Round,
-    extra: Record<string, unknown> = {},
+    extra: { notice?: string; messageKey?: string } = {},
   ) {
     return reply.render('pages/official/round-show.hbs', {
       ...(await managementModel(app.db, request, round)),
-      ...extra,
+      noticeKey: extra.notice && `rounds.notice.${extra.notice}`,
+      messageKey: extra.messageKey,
     })
   }
 

@@ -10,7 +10,7 @@ import { PROPOSAL_THROTTLE, type ProposalErrors, type ProposalForm } from '../..
 import { writtenIn } from '../../domain/proposals/translation.js'
 import { allowed, thePublicProposal, theRound } from '../../plugins/auth.js'
 import { localised } from '../shared/localise.js'
-import { roundVersion } from '../shared/round-view.js'
+import { roundVersion, roundView } from '../shared/round-view.js'
 import { EMPTY_FORM, formView, readProposalForm, writtenLanguage } from './proposal-form.js'
 import proposalStatusRoutes from './proposal-status.js'
 import { figuresView, historyView } from './proposal-views.js'
@@ -22,7 +22,7 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
   function closed(reply: FastifyReply, round: Round) {
     return reply.code(409).render('pages/public/proposal-closed.hbs', {
       title: app.translate(reply.request.lang, 'proposals.closed.title'),
-      round,
+      round: roundView(round),
     })
   }
 

@@ -1,7 +1,7 @@
 import type { Round } from '../../data/rounds.js'
 import { phasesWhere, RESIDENT } from '../../domain/access/permissions.js'
 import { storedHelpDesk, telHref } from '../../domain/rounds/help-desk.js'
-import { PHASES } from '../../domain/rounds/phases.js'
+import { PHASES, type Phase } from '../../domain/rounds/phases.js'
 import { language } from '../../languages.js'
 
 /**
@@ -11,6 +11,11 @@ import { language } from '../../languages.js'
 export function roundVersion(round: Round): string {
   const { failedCodeAttempts: _guesses, ...shown } = round
   return JSON.stringify(shown)
+}
+
+/** The translation key of a phase's name. */
+export function phaseKey(phase: Phase): string {
+  return `phase.${phase}`
 }
 
 /** The phase timeline residents see: each step with its planned date and where the round is now. */
@@ -25,9 +30,11 @@ export function roundView(round: Round) {
   }
   return {
     ...round,
+    phaseKey: phaseKey(round.phase),
     helpDesk: helpDeskView(round.helpDesk),
     timeline: phasesWhere(RESIDENT, 'round.view').map((phase) => ({
       phase,
+      phaseKey: phaseKey(phase),
       date: planned[phase],
       done: PHASES.indexOf(phase) < current,
       current: PHASES.indexOf(phase) === current,
