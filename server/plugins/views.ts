@@ -151,7 +151,7 @@ export default fp(
         errorSummaryPath,
         nextPath: encodeURIComponent(request.url),
         csrfToken,
-        official: request.official ? { name: request.official.name, role: request.official.role } : null,
+        official: request.official ? { name: request.official.name, roleKey: `role.${request.official.role}` } : null,
         ...model,
       }
     }

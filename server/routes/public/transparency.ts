@@ -81,7 +81,7 @@ export function auditView(
       return {
         id: e.id,
         at: e.at,
-        actor: role ? { role, id: e.officialId } : null,
+        actor: role ? { roleKey: `role.${role}`, id: e.officialId } : null,
         action: label === actionKey(e.action) ? e.action : label,
         object: e.object,
       }
