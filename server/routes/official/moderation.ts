@@ -16,6 +16,7 @@ import { checkDecision, moderate, MODERATION_ACTIONS, type DecisionErrors } from
 import { isOverdue, splitWorkingTime, workingMinutesBetween } from '../../domain/common/working-hours.js'
 import { allowed, theOfficial, theProposal, theRound } from '../../plugins/auth.js'
 import { fieldErrors, summaryItems, type SummaryField } from '../forms.js'
+import { proposalKeys } from '../public/proposal-views.js'
 import { roundView } from '../shared/round-view.js'
 import { notifySubmitter } from './notify.js'
 import { IdPath, ModerationForm, ModerationPath, ModerationQuery } from './schemas.js'
@@ -85,10 +86,14 @@ export default async function moderationRoutes(fastify: FastifyInstance) {
     ])
     return reply.render('pages/official/moderation-queue.hbs', {
       title: app.translate(request.lang, 'moderation.title'),
-      waiting: waiting.map((p) => ({ ...p, waited: waitedView(p.waitingSince!, now) })),
+      waiting: waiting.map((p) => ({
+        ...p,
+        statusKey: `status.${p.status}`,
+        waited: waitedView(p.waitingSince!, now),
+      })),
       overdueCount: waiting.filter((p) => isOverdue(p.waitingSince!, now)).length,
       awaitingSubmitter,
-      decisions,
+      decisions: decisions.map((d) => ({ ...d, eventKey: `moderation.event.${d.kind}` })),
     })
   })
 
@@ -115,15 +120,15 @@ export default async function moderationRoutes(fastify: FastifyInstance) {
       summary,
       // After a decision, the oldest proposal still waiting (the queue's order) is one click away.
       next: waiting.find((p) => p.id !== proposal.id),
-      proposal,
+      proposal: { ...proposal, ...proposalKeys(proposal) },
       round: roundView(round),
       showContact: allowed(request, 'contact.view'),
-      events,
+      events: events.map((e) => ({ ...e, eventKey: `moderation.event.${e.kind}` })),
       targets,
       actions,
       canAct: Object.values(actions).some(Boolean),
       waited: proposal.waitingSince ? waitedView(proposal.waitingSince, new Date()) : null,
-      done: form.done,
+      doneKey: form.done && `moderation.done.${form.done}`,
       form: { action: form.action, errors: form.errors ?? {}, values: form.values ?? {} },
       decisions: decisionForms(form),
     })

@@ -137,11 +137,17 @@ export function formView(
     submitLabel,
     budgetCents,
     values: form,
-    errors,
+    // Each wrong field's message, by its translation key.
+    errors: Object.fromEntries(Object.entries(errors).map(([field, code]) => [field, `proposals.error.${code}`])),
     limits: LIMITS,
     languages: LANGUAGE_LIST.map(({ code, name }) => ({ code, name, selected: code === writtenIn })),
-    tracks: TRACKS.map((value) => ({ value, checked: form.track === value })),
-    themes: THEMES.map((value) => ({ value, checked: form.themes.includes(value) })),
+    tracks: TRACKS.map((value) => ({
+      value,
+      checked: form.track === value,
+      key: `track.${value}`,
+      hintKey: `proposals.trackHint.${value}`,
+    })),
+    themes: THEMES.map((value) => ({ value, checked: form.themes.includes(value), key: `theme.${value}` })),
     moreOpen: MORE.some((field) => form[field] !== '' || errors[field] !== undefined),
     errorList: FIELDS.filter((field) => errors[field]).map((field) => ({
       href: anchor(field),

@@ -24,7 +24,7 @@ export default async function proposalStatusRoutes(fastify: FastifyInstance) {
   function locked(reply: FastifyReply, proposal: Proposal) {
     return reply.code(409).render('pages/public/status-locked.hbs', {
       title: app.translate(reply.request.lang, 'proposals.locked.title'),
-      proposal,
+      proposal: { statusToken: proposal.statusToken, lockedKey: `proposals.locked.${proposal.status}` },
     })
   }
 

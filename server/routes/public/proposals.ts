@@ -13,7 +13,7 @@ import { localised } from '../shared/localise.js'
 import { roundVersion, roundView } from '../shared/round-view.js'
 import { EMPTY_FORM, formView, readProposalForm, writtenLanguage } from './proposal-form.js'
 import proposalStatusRoutes from './proposal-status.js'
-import { figuresView, historyView } from './proposal-views.js'
+import { figuresView, historyView, progressView, proposalKeys } from './proposal-views.js'
 import { ProposalBody, ReferencePath, SlugPath } from './schemas.js'
 
 export default async function proposalsRoutes(fastify: FastifyInstance) {
@@ -108,12 +108,17 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
         'pages/public/proposal-detail.hbs',
         () => ({
           title: shown!.title,
-          proposal: { ...shown!, descriptionLang: writtenIn(proposal.lang) },
+          proposal: {
+            ...shown!,
+            ...proposalKeys(shown!),
+            explainKey: `proposals.detail.explain.${shown!.status}`,
+            descriptionLang: writtenIn(proposal.lang),
+          },
           round,
           mergedInto,
           figures: figuresView(proposal),
           history: historyView(events, 'public'),
-          progress,
+          progress: progressView(progress),
         }),
       )
     },
