@@ -38,6 +38,7 @@ export default async function resultsRoutes(fastify: FastifyInstance) {
       title: app.translate(request.lang, messageKey),
       status: 409,
       messageKey,
+      helpKey: `${messageKey}Help`,
     })
 
   /** Both rules side by side before publishing; after, the frozen result with its progress updates. */
@@ -91,8 +92,10 @@ export default async function resultsRoutes(fastify: FastifyInstance) {
     return reply.render('pages/official/results-preview.hbs', {
       title: app.translate(request.lang, 'results.previewTitle'),
       round,
+      ruleKey: `results.rule.${round.tallyRule}`,
       previews: previews.map(({ rule, outcome }) => ({
         rule,
+        ruleKey: `results.rule.${rule}`,
         official: rule === round.tallyRule,
         totalCost: outcome.totalCost,
         left: round.budgetCents - outcome.totalCost,
