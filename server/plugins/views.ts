@@ -73,7 +73,6 @@ export function engine(onMissing?: (lang: Lang, key: string) => void) {
     formatDateTime(value, langOf(options)),
   )
   hbs.registerHelper('date', (value: string, options: Handlebars.HelperOptions) => formatDate(value, langOf(options)))
-  hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''))
   return { hbs, translate }
 }
 

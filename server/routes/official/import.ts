@@ -39,7 +39,11 @@ export default async function importRoutes(fastify: FastifyInstance) {
   }
 
   function tooLarge(reply: FastifyReply) {
-    return reply.code(413).render('errors/error.hbs', { status: 413, messageKey: 'import.tooLarge' })
+    return reply.code(413).render('errors/error.hbs', {
+      status: 413,
+      messageKey: 'import.tooLarge',
+      helpKey: 'import.tooLargeHelp',
+    })
   }
 
   app.get('/rounds/import', { config: { action: 'round.create' } }, async (request, reply) =>

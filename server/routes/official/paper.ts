@@ -37,7 +37,8 @@ export default async function paperRoutes(fastify: FastifyInstance, opts: { code
       hasErrors,
       round,
       open: allowed(request, 'ballot.enter-paper'),
-      ballot: ballotView(round, projects, page.chosen ?? [], page.ballotError),
+      ballot: ballotView(round, projects, page.chosen ?? [], page.ballotError, 'paper'),
+      existingKey: page.existing && `paper.existing.${page.existing}`,
       ...page,
     })
   }
