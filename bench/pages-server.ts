@@ -19,16 +19,10 @@ import { listColumns } from '../server/data/proposals.js'
 import { findRoundBySlug, type Round } from '../server/data/rounds.js'
 import { can, RESIDENT } from '../server/domain/access/permissions.js'
 import { engine } from '../server/plugins/views.js'
-import {
-  filterView,
-  figuresView,
-  historyView,
-  listView,
-  progressView,
-  proposalKeys,
-} from '../server/routes/public/proposal-views.js'
+import { filterView, figuresView, historyView, listView } from '../server/routes/public/proposal-views.js'
 import { resultsView } from '../server/routes/public/results.js'
 import { auditView, checks, frozenFigures } from '../server/routes/public/transparency.js'
+import { progressView, proposalKeys } from '../server/routes/shared/proposal-view.js'
 import { roundView } from '../server/routes/shared/round-view.js'
 import { serveChild } from './http.js'
 

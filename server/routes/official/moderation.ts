@@ -16,7 +16,7 @@ import { checkDecision, moderate, MODERATION_ACTIONS, type DecisionErrors } from
 import { isOverdue, splitWorkingTime, workingMinutesBetween } from '../../domain/common/working-hours.js'
 import { allowed, theOfficial, theProposal, theRound } from '../../plugins/auth.js'
 import { fieldErrors, summaryItems, type SummaryField } from '../forms.js'
-import { proposalKeys } from '../public/proposal-views.js'
+import { proposalKeys } from '../shared/proposal-view.js'
 import { roundView } from '../shared/round-view.js'
 import { notifySubmitter } from './notify.js'
 import { IdPath, ModerationForm, ModerationPath, ModerationQuery } from './schemas.js'

@@ -1,20 +1,7 @@
 import type { ProposalEvent } from '../../data/proposal-events.js'
 import type { ListedProposal, ProposalFilter, PublicProposal } from '../../data/proposals.js'
 import { isTheme, isTrack, messageIsPublic, THEMES, TRACKS } from '../../domain/proposals/rules.js'
-
-/** The translation keys of a proposal's status, track and themes. */
-export function proposalKeys(proposal: { status: string; track: string; themes: readonly string[] }) {
-  return {
-    statusKey: `status.${proposal.status}`,
-    trackKey: `track.${proposal.track}`,
-    themeKeys: proposal.themes.map((theme) => `theme.${theme}`),
-  }
-}
-
-/** Progress updates on a funded project, each with the key of its status. */
-export function progressView<T extends { status: string }>(updates: readonly T[]) {
-  return updates.map((update) => ({ ...update, statusKey: `results.progress.status.${update.status}` }))
-}
+import { proposalKeys } from '../shared/proposal-view.js'
 
 /** A proposal's history; the public does not read what was asked of the submitter. */
 export function historyView(events: ProposalEvent[], audience: 'public' | 'submitter') {

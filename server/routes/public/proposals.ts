@@ -13,7 +13,8 @@ import { localised } from '../shared/localise.js'
 import { roundVersion, roundView } from '../shared/round-view.js'
 import { EMPTY_FORM, formView, readProposalForm, writtenLanguage } from './proposal-form.js'
 import proposalStatusRoutes from './proposal-status.js'
-import { figuresView, historyView, progressView, proposalKeys } from './proposal-views.js'
+import { figuresView, historyView } from './proposal-views.js'
+import { progressView, proposalKeys } from '../shared/proposal-view.js'
 import { ProposalBody, ReferencePath, SlugPath } from './schemas.js'
 
 export default async function proposalsRoutes(fastify: FastifyInstance) {

@@ -13,7 +13,7 @@ import { theRound } from '../../plugins/auth.js'
 import { createMemo } from '../../memo.js'
 import { localised } from '../shared/localise.js'
 import { resultRows } from '../shared/result-view.js'
-import { progressView } from './proposal-views.js'
+import { progressView } from '../shared/proposal-view.js'
 import { LangQuery, SlugPath } from './schemas.js'
 import transparencyRoutes, { PUBLISHED_FRESH_MS } from './transparency.js'
 
