@@ -22,6 +22,7 @@ import { engine } from '../server/plugins/views.js'
 import { filterView, figuresView, historyView, listView } from '../server/routes/public/proposal-views.js'
 import { resultsView } from '../server/routes/public/results.js'
 import { auditView, checks, frozenFigures } from '../server/routes/public/transparency.js'
+import { progressView, proposalKeys } from '../server/routes/shared/proposal-view.js'
 import { roundView } from '../server/routes/shared/round-view.js'
 import { serveChild } from './http.js'
 
@@ -137,7 +138,15 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
   server.get<{ Params: { reference: string } }>('/proposals/:reference', async (request, reply) => {
     const proposal = (
       await sql<
-        { id: number; roundId: number; title: string; duplicateOfId: number | null }[]
+        {
+          id: number
+          roundId: number
+          title: string
+          status: string
+          track: string
+          themes: string[]
+          duplicateOfId: number | null
+        }[]
       >`select * from proposals where reference = ${request.params.reference}`
     ).map(publicProposal)[0]
     if (!proposal) return reply.code(404).send()
@@ -151,7 +160,11 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
     return reply.type('text/html; charset=utf-8').send(
       render('pages/public/proposal-detail.hbs', {
         title: proposal.title,
-        proposal,
+        proposal: {
+          ...proposal,
+          ...proposalKeys(proposal),
+          explainKey: `proposals.detail.explain.${proposal.status}`,
+        },
         round,
         mergedInto,
         figures: figuresView(proposal as never),
@@ -175,15 +188,19 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
     const round = await roundBySlug(request.params.slug)
     if (!round || round.phase !== 'published') return reply.code(404).send()
     if (resultsPage?.version !== round.contentVersion) {
-      const updates =
-        await sql`select * from progress_updates where proposal_id = any(${results.funded.map((r) => r.id)}) order by proposal_id, "on", id`
+      const updates = await sql<
+        { proposalId: number; status: string }[]
+      >`select * from progress_updates where proposal_id = any(${results.funded.map((r) => r.id)}) order by proposal_id, "on", id`
       resultsPage = {
         version: round.contentVersion,
         body: await encode(
           Buffer.from(
             render('pages/public/results.hbs', {
               ...results,
-              funded: results.funded.map((r) => ({ ...r, updates: updates.filter((u) => u.proposalId === r.id) })),
+              funded: results.funded.map((r) => ({
+                ...r,
+                updates: progressView(updates.filter((u) => u.proposalId === r.id)),
+              })),
               hasUpdates: updates.length > 0,
             }),
           ),

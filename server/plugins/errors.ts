@@ -23,7 +23,12 @@ export default fp(
       else request.log.info({ code: error.code, status }, redact(error.message))
       reply.code(status)
       const key = messageKey(error, status)
-      return reply.render('errors/error.hbs', { title: app.translate(request.lang, key), status, messageKey: key })
+      return reply.render('errors/error.hbs', {
+        title: app.translate(request.lang, key),
+        status,
+        messageKey: key,
+        helpKey: `${key}Help`,
+      })
     })
 
     app.setNotFoundHandler(async (request, reply) => {
@@ -32,6 +37,7 @@ export default fp(
         title: app.translate(request.lang, 'errors.notFound'),
         status: 404,
         messageKey: 'errors.notFound',
+        helpKey: 'errors.notFoundHelp',
       })
     })
   },

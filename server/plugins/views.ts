@@ -73,9 +73,6 @@ export function engine(onMissing?: (lang: Lang, key: string) => void) {
     formatDateTime(value, langOf(options)),
   )
   hbs.registerHelper('date', (value: string, options: Handlebars.HelperOptions) => formatDate(value, langOf(options)))
-  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b)
-  hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).find(Boolean))
-  hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''))
   return { hbs, translate }
 }
 
@@ -153,7 +150,7 @@ export default fp(
         errorSummaryPath,
         nextPath: encodeURIComponent(request.url),
         csrfToken,
-        official: request.official ? { name: request.official.name, role: request.official.role } : null,
+        official: request.official ? { name: request.official.name, roleKey: `role.${request.official.role}` } : null,
         ...model,
       }
     }

@@ -43,6 +43,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
           next: safeRedirect(request.body.next, ''),
           errors,
           messageKey,
+          hasErrors: Boolean(messageKey || errors.email || errors.password),
         })
       if (!read.ok) return rerender(422, read.errors)
 

@@ -18,7 +18,7 @@ export default async function reviewRoutes(fastify: FastifyInstance) {
       const last = await lastAccessReview(app.db)
       return reply.header('Cache-Control', 'no-store').render('pages/official/accounts/review.hbs', {
         title: app.translate(request.lang, 'review.title'),
-        officials: await listOfficialsForReview(app.db),
+        officials: (await listOfficialsForReview(app.db)).map((o) => ({ ...o, roleKey: `role.${o.role}` })),
         last,
         due: accessReviewDue(last, new Date()),
         done: request.query.done === '1',

@@ -24,11 +24,11 @@ export default async function accountRoutes(fastify: FastifyInstance) {
       const sessions = await listOfficialSessions(app.db, official.id, request.session.sessionId)
       return reply.header('Cache-Control', 'no-store').render('pages/official/account/index.hbs', {
         title: app.translate(request.lang, 'account.title'),
-        me: official,
+        me: { ...official, roleKey: `role.${official.role}` },
         sessions,
         others: sessions.some((s) => !s.current),
         recoveryLeft: official.enrolled ? await unusedRecoveryCodes(app.db, official.id) : undefined,
-        done: query.done,
+        doneKey: query.done && `account.done.${query.done}`,
         afterRecovery: query.recovery,
       })
     },

@@ -19,19 +19,36 @@ import reviewRoutes from './access-review.js'
 import { AccountChangePath, INVITE_METHODS, InviteForm, OfficialPath, RoleForm } from './schemas.js'
 import { theOfficial } from '../../plugins/auth.js'
 
+/** What a refused change or invitation adds to the list: the message, and the invitation as typed. */
+interface ListExtra {
+  messageKey?: string
+  errors?: FieldErrors
+  form?: { name?: string; email?: string; role?: string; method?: string }
+}
+
 /** Admins manage officials: invite, change role, deactivate and reactivate, reset a second factor. */
 export default async function accountsRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  async function renderList(request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) {
+  async function renderList(request: FastifyRequest, reply: FastifyReply, extra: ListExtra = {}) {
     const me = theOfficial(request)
     const rows = await listOfficialsForReview(app.db)
+    const form = extra.form ?? { method: 'link', role: INVITED_ROLE }
     return reply.header('Cache-Control', 'no-store').render('pages/official/accounts/index.hbs', {
       title: app.translate(request.lang, 'accounts.title'),
-      officials: rows.map((row) => ({ ...row, self: row.id === me.id, roles: ROLES })),
-      roles: ROLES,
-      methods: INVITE_METHODS,
-      form: { method: 'link', role: INVITED_ROLE },
+      officials: rows.map((row) => ({
+        ...row,
+        self: row.id === me.id,
+        roleKey: `role.${row.role}`,
+        roles: ROLES.map((role) => ({ value: role, key: `role.${role}`, selected: role === row.role })),
+      })),
+      roles: ROLES.map((role) => ({ value: role, key: `role.${role}`, checked: role === form.role })),
+      methods: INVITE_METHODS.map((method) => ({
+        value: method,
+        key: `accounts.invite.methods.${method}`,
+        checked: method === form.method,
+      })),
       ...extra,
+      form,
     })
   }
 

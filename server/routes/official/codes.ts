@@ -63,7 +63,7 @@ export default async function codesRoutes(fastify: FastifyInstance, opts: { code
       generate: forms.generate ?? { values: { count: '', group: '', qr: true }, errors: {} },
       revoke: forms.revoke ?? { values: { code: '' }, errors: {} },
       messageKey: forms.messageKey,
-      notice: forms.notice,
+      noticeKey: forms.notice && `codes.notice.${forms.notice}`,
     })
   }
 

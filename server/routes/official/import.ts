@@ -6,6 +6,7 @@ import { parsePb, PbFormatError } from '../../domain/pabulib/read.js'
 import { sha256 } from '../../domain/common/digest.js'
 import { TALLY_RULES } from '../../domain/tally/tally.js'
 import { FormInput, readForm } from '../forms.js'
+import { roundChoices } from '../shared/round-view.js'
 import { ImportForm } from './schemas.js'
 import { theOfficial } from '../../plugins/auth.js'
 
@@ -33,13 +34,17 @@ export default async function importRoutes(fastify: FastifyInstance) {
       title: app.translate(request.lang, hasErrors ? 'import.errorTitle' : 'import.title'),
       form,
       hasErrors,
-      rules: TALLY_RULES,
+      rules: roundChoices(TALLY_RULES, form.values.tallyRule),
       maxMb: MAX_PB_CHARS / 1_000_000,
     })
   }
 
   function tooLarge(reply: FastifyReply) {
-    return reply.code(413).render('errors/error.hbs', { status: 413, messageKey: 'import.tooLarge' })
+    return reply.code(413).render('errors/error.hbs', {
+      status: 413,
+      messageKey: 'import.tooLarge',
+      helpKey: 'import.tooLargeHelp',
+    })
   }
 
   app.get('/rounds/import', { config: { action: 'round.create' } }, async (request, reply) =>

@@ -16,6 +16,8 @@ import { isOverdue, splitWorkingTime, workingMinutesBetween } from '../../domain
 import { allowed, theOfficial, theProposal, theRound } from '../../plugins/auth.js'
 import { moderateProposal } from '../../usecases/moderation.js'
 import { FormInput, readForm, summaryItems, type SummaryField } from '../forms.js'
+import { proposalKeys } from '../shared/proposal-view.js'
+import { roundView } from '../shared/round-view.js'
 import { notifySubmitter } from './notify.js'
 import { IdPath, ModerationForm, ModerationPath, ModerationQuery } from './schemas.js'
 
@@ -32,6 +34,30 @@ function summaryFields(action: string | undefined): SummaryField[] {
     ]
   if (action === 'merge') return [{ name: 'target', label: 'moderation.mergeInto' }]
   return []
+}
+
+/**
+ * Each decision's form with its texts; the one just sent also with what was typed and what was wrong,
+ * the others empty.
+ */
+function decisionForms(form: { action?: string; errors?: Record<string, string>; values?: Partial<Typed> }) {
+  return Object.fromEntries(
+    MODERATION_ACTIONS.map((action) => {
+      const sent = action === form.action
+      return [
+        action,
+        {
+          action,
+          titleKey: `moderation.${action}`,
+          messageLabel: `moderation.${action}Message`,
+          messageId: `${action}-message`,
+          sent,
+          errors: sent ? (form.errors ?? {}) : {},
+          values: sent ? (form.values ?? {}) : {},
+        },
+      ]
+    }),
+  )
 }
 
 function waitedView(since: Date, now: Date) {
@@ -60,10 +86,14 @@ export default async function moderationRoutes(fastify: FastifyInstance) {
     ])
     return reply.render('pages/official/moderation-queue.hbs', {
       title: app.translate(request.lang, 'moderation.title'),
-      waiting: waiting.map((p) => ({ ...p, waited: waitedView(p.waitingSince!, now) })),
+      waiting: waiting.map((p) => ({
+        ...p,
+        statusKey: `status.${p.status}`,
+        waited: waitedView(p.waitingSince!, now),
+      })),
       overdueCount: waiting.filter((p) => isOverdue(p.waitingSince!, now)).length,
       awaitingSubmitter,
-      decisions,
+      decisions: decisions.map((d) => ({ ...d, eventKey: `moderation.event.${d.kind}` })),
     })
   })
 
@@ -90,16 +120,17 @@ export default async function moderationRoutes(fastify: FastifyInstance) {
       summary,
       // After a decision, the oldest proposal still waiting (the queue's order) is one click away.
       next: waiting.find((p) => p.id !== proposal.id),
-      proposal,
-      round,
+      proposal: { ...proposal, ...proposalKeys(proposal) },
+      round: roundView(round),
       showContact: allowed(request, 'contact.view'),
-      events,
+      events: events.map((e) => ({ ...e, eventKey: `moderation.event.${e.kind}` })),
       targets,
       actions,
       canAct: Object.values(actions).some(Boolean),
       waited: proposal.waitingSince ? waitedView(proposal.waitingSince, new Date()) : null,
-      done: form.done,
+      doneKey: form.done && `moderation.done.${form.done}`,
       form: { action: form.action, errors: form.errors ?? {}, values: form.values ?? {} },
+      decisions: decisionForms(form),
     })
   }
 

@@ -30,13 +30,16 @@ export default async function paperRoutes(fastify: FastifyInstance, opts: { code
 
   async function renderPaper(request: FastifyRequest, reply: FastifyReply, round: Round, page: PaperPage = {}) {
     const projects = await listBallotProjects(app.db, round.id)
+    const hasErrors = Boolean(page.codeError || page.ballotError)
     return reply.header('Cache-Control', 'no-store').render('pages/official/paper.hbs', {
-      title: app.translate(request.lang, page.codeError || page.ballotError ? 'paper.errorTitle' : 'paper.title', {
+      title: app.translate(request.lang, hasErrors ? 'paper.errorTitle' : 'paper.title', {
         title: round.title,
       }),
+      hasErrors,
       round,
       open: allowed(request, 'ballot.enter-paper'),
-      ballot: ballotView(round, projects, page.chosen ?? [], page.ballotError),
+      ballot: ballotView(round, projects, page.chosen ?? [], page.ballotError, 'paper'),
+      existingKey: page.existing && `paper.existing.${page.existing}`,
       ...page,
     })
   }

@@ -38,6 +38,7 @@ export default async function resultsRoutes(fastify: FastifyInstance) {
       title: app.translate(request.lang, messageKey),
       status: 409,
       messageKey,
+      helpKey: `${messageKey}Help`,
     })
 
   /** Both rules side by side before publishing; after, the frozen result with its progress updates. */
@@ -69,10 +70,21 @@ export default async function resultsRoutes(fastify: FastifyInstance) {
         round,
         published,
         rows,
-        funded: rows.filter((r) => r.funded),
-        updates: updates.map((u) => ({ ...u, projectTitle: titles.get(u.proposalId) })),
+        ruleKey: `results.rule.${published.rule}`,
+        funded: rows.filter((r) => r.funded).map((r) => ({ ...r, selected: String(r.id) === form.values?.proposal })),
+        updates: updates.map((u) => ({
+          ...u,
+          projectTitle: titles.get(u.proposalId),
+          statusKey: `results.progress.status.${u.status}`,
+        })),
         canPost: allowed(request, 'progress.post'),
-        form: { errors: form.errors ?? {}, values: form.values ?? {}, done: form.done },
+        form: {
+          errors: form.errors ?? {},
+          values: form.values ?? {},
+          done: form.done,
+          statusInProgress: form.values?.status === 'in_progress',
+          statusDone: form.values?.status === 'done',
+        },
       })
     }
     // Kept with what it counted: publishing takes the round's rule's outcome if nothing changed since.
@@ -80,8 +92,10 @@ export default async function resultsRoutes(fastify: FastifyInstance) {
     return reply.render('pages/official/results-preview.hbs', {
       title: app.translate(request.lang, 'results.previewTitle'),
       round,
+      ruleKey: `results.rule.${round.tallyRule}`,
       previews: previews.map(({ rule, outcome }) => ({
         rule,
+        ruleKey: `results.rule.${rule}`,
         official: rule === round.tallyRule,
         totalCost: outcome.totalCost,
         left: round.budgetCents - outcome.totalCost,

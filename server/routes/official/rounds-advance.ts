@@ -6,6 +6,7 @@ import { NO_FACTS, transitionFrom, transitionRefusal, unconfirmedWaiting } from 
 import type { Phase } from '../../domain/rounds/phases.js'
 import { theRound, theOfficial } from '../../plugins/auth.js'
 import { chosenIds } from '../shared/ballot-view.js'
+import { phaseKey } from '../shared/round-view.js'
 import { AdvanceForm, IdPath } from './schemas.js'
 
 const REFUSAL_STATUS: Record<Exclude<AdvanceOutcome, 'moved' | 'notFound'>, number> = {
@@ -35,20 +36,27 @@ export default async function advanceRoutes(fastify: FastifyInstance) {
       ...facts,
       confirmedUnreviewed: facts.waiting.map((p) => p.id),
     })
-    const phaseName = (phase: Phase) => app.translate(request.lang, `phase.${phase}`)
+    const phaseName = (phase: Phase) => app.translate(request.lang, phaseKey(phase))
     const open = new Set(unconfirmedWaiting(facts).map((p) => p.id))
+    const refusalKey = refusal ? `rounds.advance.refused.${refusal}` : undefined
     return reply.render('pages/official/round-advance.hbs', {
       title: next
         ? app.translate(request.lang, 'rounds.advance.question', { from: phaseName(round.phase), to: phaseName(next) })
         : app.translate(request.lang, 'rounds.advance.finalTitle'),
       round,
       next,
+      phaseKey: phaseKey(round.phase),
+      nextPhaseKey: next && phaseKey(next),
+      meaningKey: next && `rounds.advance.meaning.${next}`,
+      toPublished: next === 'published',
       // Proposals still waiting can be answered "not reviewed before voting" only by ticking each one.
       unreviewed:
         refusal === null && next === 'voting' && facts.waiting.length > 0
           ? facts.waiting.map((p) => ({ ...p, checked: !open.has(p.id) }))
           : undefined,
-      refusalKey: refusal ? `rounds.advance.refused.${refusal}` : undefined,
+      refusalKey,
+      // The refusal is said once: as the message of the answer, or else on its own.
+      showRefusal: refusalKey !== undefined && refusalKey !== messageKey,
       messageKey,
     })
   }

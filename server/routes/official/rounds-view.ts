@@ -20,10 +20,10 @@ import {
 import type { Lang } from '../../i18n.js'
 import type { FieldErrors } from '../forms.js'
 import { roundSettings } from '../../usecases/rounds.js'
-import { roundView } from '../shared/round-view.js'
+import { phaseKey, roundRulesView, roundView } from '../shared/round-view.js'
 
 /** What the admin typed, as text to put back in the form; anything that is not text is dropped. */
-export function typedValues(form: RoundForm): Record<FormField, string> {
+function typedValues(form: RoundForm): Record<FormField, string> {
   return Object.fromEntries(
     FORM_FIELDS.map((field) => {
       const value = form[field]
@@ -59,12 +59,12 @@ export function errorKeys(schema: FieldErrors, domain: RoundErrors): Record<stri
   return keys
 }
 
-/** How the history shows a setting's values: money, a choice's name, a date; the rest as stored. */
-const KIND: Partial<Record<SettingName, string>> = Object.fromEntries(
-  ROUND_FIELDS.filter((f) => f.kind === 'money' || f.kind === 'choice' || f.kind === 'date').map((f) => [
-    f.setting,
-    f.kind,
-  ]),
+/** How the history shows a setting's values: money, a choice's name, a date; the rest as stored text. */
+type Kind = 'money' | 'choice' | 'date' | 'text'
+const KIND: Partial<Record<SettingName, Kind>> = Object.fromEntries(
+  ROUND_FIELDS.flatMap((f) =>
+    f.kind === 'money' || f.kind === 'choice' || f.kind === 'date' ? [[f.setting, f.kind]] : [],
+  ),
 )
 // jsonb keeps its own key order; history shows changes in the order of the form.
 const SETTING_ORDER: readonly string[] = SETTING_NAMES
@@ -85,8 +85,14 @@ const ACTION_KEYS: Record<string, string> = {
 
 /** A stored value with how to show it: money, a day, a choice, plain text, or nothing. */
 function shown(field: string, value: unknown) {
-  if (value === null || value === undefined || value === '') return { kind: 'none' }
-  return { kind: KIND[field as SettingName] ?? 'text', value }
+  if (value === null || value === undefined || value === '') return { isNone: true }
+  const kind = KIND[field as SettingName] ?? 'text'
+  return {
+    isMoney: kind === 'money',
+    isDate: kind === 'date',
+    choiceKey: kind === 'choice' && typeof value === 'string' ? `rounds.choice.${value}` : undefined,
+    value,
+  }
 }
 
 function historyView(entry: ChainedEntry) {
@@ -101,7 +107,7 @@ function historyView(entry: ChainedEntry) {
     actor: entry.actor,
     actionKey: ACTION_KEYS[entry.action] ?? 'rounds.history.other',
     count: typeof count === 'number' ? count : null,
-    move: isPhase(from) && isPhase(to) ? { from, to } : null,
+    move: isPhase(from) && isPhase(to) ? { fromKey: phaseKey(from), toKey: phaseKey(to) } : null,
     changes: Object.entries(changes ?? {})
       .sort(byFormOrder)
       .map(([field, change]) => ({
@@ -115,11 +121,14 @@ function historyView(entry: ChainedEntry) {
 /** The management page: settings, timeline, proposals per status, history, and what this official may do. */
 export async function managementModel(db: Db, request: FastifyRequest, round: Round) {
   const [counts, audit] = await Promise.all([countProposalsByStatus(db, round.id), listRoundAudit(db, round.id)])
+  const next = transitionFrom(round.phase)?.to
   return {
     title: round.title,
     round: roundView(round),
-    counts: PROPOSAL_STATUSES.map((status) => ({ status, count: counts[status] ?? 0 })),
-    next: transitionFrom(round.phase)?.to ?? null,
+    rules: roundRulesView(round),
+    counts: PROPOSAL_STATUSES.map((status) => ({ statusKey: `status.${status}`, count: counts[status] ?? 0 })),
+    next: next ?? null,
+    nextPhaseKey: next && phaseKey(next),
     publicPage: residentsMay(round, 'round.view'),
     canEdit: allowed(request, 'round.edit'),
     canAdvance: allowed(request, 'round.advance'),

@@ -16,6 +16,7 @@ import { TALLY_RULES } from '../../domain/tally/tally.js'
 import { theOfficial, theRound } from '../../plugins/auth.js'
 import { FormInput, readForm, readQuery, summaryItems, type SummaryField } from '../forms.js'
 import advanceRoutes from './rounds-advance.js'
+import { roundChoices, roundRulesView } from '../shared/round-view.js'
 import { errorKeys, managementModel, NEW_ROUND_VALUES, storedValues } from './rounds-view.js'
 import { IdPath, NoticeQuery, RoundForm } from './schemas.js'
 
@@ -54,8 +55,9 @@ export default async function roundsRoutes(fastify: FastifyInstance) {
       summary,
       action: round ? `/official/rounds/${round.id}` : '/official/rounds',
       locked,
-      ballotFormats: BALLOT_FORMATS,
-      tallyRules: TALLY_RULES,
+      rules: round && roundRulesView(round),
+      ballotFormats: roundChoices(BALLOT_FORMATS, page.values.ballotFormat),
+      tallyRules: roundChoices(TALLY_RULES, page.values.tallyRule),
     })
   }
 
@@ -63,11 +65,12 @@ export default async function roundsRoutes(fastify: FastifyInstance) {
     request: FastifyRequest,
     reply: FastifyReply,
     round: Round,
-    extra: Record<string, unknown> = {},
+    extra: { notice?: string; messageKey?: string } = {},
   ) {
     return reply.render('pages/official/round-show.hbs', {
       ...(await managementModel(app.db, request, round)),
-      ...extra,
+      noticeKey: extra.notice && `rounds.notice.${extra.notice}`,
+      messageKey: extra.messageKey,
     })
   }
 

@@ -9,7 +9,7 @@ export default async function securityRoutes(app: FastifyInstance) {
       events: events.map((e) => ({
         id: e.id,
         at: e.at,
-        action: e.action,
+        actionKey: `security.action.${e.action}`,
         actor: e.actor,
         object: e.object,
         origin: typeof e.details['origin'] === 'string' ? e.details['origin'] : '—',

@@ -10,9 +10,9 @@ export default async function accessibilityRoutes(app: FastifyInstance) {
   app.get('/toegankelijkheid', async (request, reply) =>
     reply.render('pages/public/accessibility.hbs', {
       title: app.translate(request.lang, 'accessibility.title'),
-      tested: TESTED,
-      notTested: NOT_TESTED,
-      gaps: GAPS,
+      tested: TESTED.map((item) => `accessibility.tested.${item}`),
+      notTested: NOT_TESTED.map((item) => `accessibility.notTested.${item}`),
+      gaps: GAPS.map((item) => `accessibility.gaps.${item}`),
     }),
   )
 }

@@ -11,7 +11,7 @@ import {
   type ProposalFields,
   type ProposalForm,
 } from '../../domain/proposals/rules.js'
-import { isLang, type Lang } from '../../languages.js'
+import { isLang, LANGUAGE_LIST, type Lang } from '../../languages.js'
 import type { FormRead } from '../forms.js'
 import type { ProposalBody } from './schemas.js'
 
@@ -124,16 +124,26 @@ export function formView(
   budgetCents: number,
   action: string,
   submitLabel: string,
+  pageLang: Lang,
 ) {
+  // Until the submitter chooses, the idea is taken to be written in the page's language.
+  const writtenIn = form.writtenIn || pageLang
   return {
     action,
     submitLabel,
     budgetCents,
     values: form,
-    errors,
+    // Each wrong field's message, by its translation key.
+    errors: Object.fromEntries(Object.entries(errors).map(([field, code]) => [field, `proposals.error.${code}`])),
     limits: LIMITS,
-    tracks: TRACKS.map((value) => ({ value, checked: form.track === value })),
-    themes: THEMES.map((value) => ({ value, checked: form.themes.includes(value) })),
+    languages: LANGUAGE_LIST.map(({ code, name }) => ({ code, name, selected: code === writtenIn })),
+    tracks: TRACKS.map((value) => ({
+      value,
+      checked: form.track === value,
+      key: `track.${value}`,
+      hintKey: `proposals.trackHint.${value}`,
+    })),
+    themes: THEMES.map((value) => ({ value, checked: form.themes.includes(value), key: `theme.${value}` })),
     moreOpen: MORE.some((field) => form[field] !== '' || errors[field] !== undefined),
     errorList: FIELDS.filter((field) => errors[field]).map((field) => ({
       href: anchor(field),

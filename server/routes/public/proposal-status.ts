@@ -25,7 +25,7 @@ export default async function proposalStatusRoutes(fastify: FastifyInstance) {
   function locked(reply: FastifyReply, proposal: Proposal) {
     return reply.code(409).render('pages/public/status-locked.hbs', {
       title: app.translate(reply.request.lang, 'proposals.locked.title'),
-      proposal,
+      proposal: { statusToken: proposal.statusToken, lockedKey: `proposals.locked.${proposal.status}` },
     })
   }
 
@@ -48,7 +48,14 @@ export default async function proposalStatusRoutes(fastify: FastifyInstance) {
     return reply.code(status).render('pages/public/status-edit.hbs', {
       title: status === 422 ? app.translate(lang, 'form.errorTitle', { title }) : title,
       proposal: { reference: proposal.reference, statusToken: proposal.statusToken },
-      form: formView(values, errors, round.budgetCents, `/status/${proposal.statusToken}`, 'proposals.form.resubmit'),
+      form: formView(
+        values,
+        errors,
+        round.budgetCents,
+        `/status/${proposal.statusToken}`,
+        'proposals.form.resubmit',
+        lang,
+      ),
     })
   }
 
@@ -67,6 +74,9 @@ export default async function proposalStatusRoutes(fastify: FastifyInstance) {
           reference: proposal.reference,
           title: proposal.title,
           status: proposal.status,
+          isRejected: proposal.status === 'rejected',
+          statusKey: `status.${proposal.status}`,
+          explainKey: `proposals.status.explain.${proposal.status}`,
           costCents: proposal.costCents,
           correctedCostCents: proposal.correctedCostCents,
           costJustification: proposal.costJustification,

@@ -1,11 +1,15 @@
 import type { ProposalEvent } from '../../data/proposal-events.js'
 import type { ListedProposal, ProposalFilter, PublicProposal } from '../../data/proposals.js'
 import { isTheme, isTrack, messageIsPublic, THEMES, TRACKS } from '../../domain/proposals/rules.js'
+import { proposalKeys } from '../shared/proposal-view.js'
 
 /** A proposal's history; the public does not read what was asked of the submitter. */
 export function historyView(events: ProposalEvent[], audience: 'public' | 'submitter') {
   return events.map((event) => ({
     kind: event.kind,
+    eventKey: `proposals.event.${event.kind}`,
+    messageKey: `proposals.eventMessage.${event.kind}`,
+    isMerged: event.kind === 'merged',
     at: event.at,
     message: audience === 'submitter' || messageIsPublic(event.kind) ? event.message : null,
   }))
@@ -14,9 +18,9 @@ export function historyView(events: ProposalEvent[], audience: 'public' | 'submi
 /** The energy figures the submitter gave; those left empty are not shown. */
 export function figuresView(proposal: Pick<PublicProposal, 'kwhPerYear' | 'co2KgPerYear' | 'households'>) {
   const figures = [
-    { key: 'kwhPerYear', value: proposal.kwhPerYear },
-    { key: 'co2KgPerYear', value: proposal.co2KgPerYear },
-    { key: 'households', value: proposal.households },
+    { labelKey: 'proposals.detail.kwhPerYear', value: proposal.kwhPerYear },
+    { labelKey: 'proposals.detail.co2KgPerYear', value: proposal.co2KgPerYear },
+    { labelKey: 'proposals.detail.households', value: proposal.households },
   ]
   return figures.filter((figure) => figure.value !== null)
 }
@@ -31,17 +35,19 @@ export function readFilter(query: { theme?: string; track?: string }): ProposalF
 /** The filter form's choices, with the current ones selected. */
 export function filterView(filter: ProposalFilter) {
   return {
-    themes: THEMES.map((value) => ({ value, selected: filter.theme === value })),
-    tracks: TRACKS.map((value) => ({ value, selected: filter.track === value })),
+    themes: THEMES.map((value) => ({ value, key: `theme.${value}`, selected: filter.theme === value })),
+    tracks: TRACKS.map((value) => ({ value, key: `track.${value}`, selected: filter.track === value })),
   }
 }
 
 /** Rejected ideas stay visible (transparency) but in their own section after the rest, so they do not crowd the live ones. */
+const withKeys = <T extends ListedProposal>(proposal: T) => ({ ...proposal, ...proposalKeys(proposal) })
+
 export function listView<T extends ListedProposal>(proposals: T[], filter: ProposalFilter) {
   return {
     count: proposals.length,
     filtered: filter.theme !== undefined || filter.track !== undefined,
-    active: proposals.filter((p) => p.status !== 'rejected'),
-    rejected: proposals.filter((p) => p.status === 'rejected'),
+    active: proposals.filter((p) => p.status !== 'rejected').map(withKeys),
+    rejected: proposals.filter((p) => p.status === 'rejected').map(withKeys),
   }
 }

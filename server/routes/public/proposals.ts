@@ -10,11 +10,12 @@ import { PROPOSAL_THROTTLE, type ProposalErrors, type ProposalForm } from '../..
 import { writtenIn } from '../../domain/proposals/translation.js'
 import { allowed, thePublicProposal, theRound } from '../../plugins/auth.js'
 import { localised } from '../shared/localise.js'
-import { contentVersion } from '../shared/round-view.js'
+import { contentVersion, roundView } from '../shared/round-view.js'
 import { EMPTY_FORM, formView, readProposalForm, writtenLanguage } from './proposal-form.js'
 import proposalStatusRoutes from './proposal-status.js'
 import { figuresView, historyView } from './proposal-views.js'
 import { FormInput, readForm } from '../forms.js'
+import { progressView, proposalKeys } from '../shared/proposal-view.js'
 import { ProposalBody, ReferencePath, SlugPath } from './schemas.js'
 
 export default async function proposalsRoutes(fastify: FastifyInstance) {
@@ -23,7 +24,7 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
   function closed(reply: FastifyReply, round: Round) {
     return reply.code(409).render('pages/public/proposal-closed.hbs', {
       title: app.translate(reply.request.lang, 'proposals.closed.title'),
-      round,
+      round: roundView(round),
     })
   }
 
@@ -40,7 +41,14 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
       title: status >= 400 ? app.translate(lang, 'form.errorTitle', { title }) : title,
       tooMany: status === 429,
       round,
-      form: formView(values, errors, round.budgetCents, `/rounds/${round.slug}/proposals`, 'proposals.form.submit'),
+      form: formView(
+        values,
+        errors,
+        round.budgetCents,
+        `/rounds/${round.slug}/proposals`,
+        'proposals.form.submit',
+        lang,
+      ),
     })
   }
 
@@ -101,12 +109,17 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
         'pages/public/proposal-detail.hbs',
         () => ({
           title: shown!.title,
-          proposal: { ...shown!, descriptionLang: writtenIn(proposal.lang) },
+          proposal: {
+            ...shown!,
+            ...proposalKeys(shown!),
+            explainKey: `proposals.detail.explain.${shown!.status}`,
+            descriptionLang: writtenIn(proposal.lang),
+          },
           round,
           mergedInto,
           figures: figuresView(proposal),
           history: historyView(events, 'public'),
-          progress,
+          progress: progressView(progress),
         }),
       )
     },

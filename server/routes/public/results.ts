@@ -13,6 +13,7 @@ import { theRound } from '../../plugins/auth.js'
 import { createMemo } from '../../memo.js'
 import { localised } from '../shared/localise.js'
 import { resultRows } from '../shared/result-view.js'
+import { progressView } from '../shared/proposal-view.js'
 import { LangQuery, SlugPath } from './schemas.js'
 import transparencyRoutes, { PUBLISHED_FRESH_MS } from './transparency.js'
 import { contentVersion } from '../shared/round-view.js'
@@ -49,10 +50,11 @@ export async function resultsView(app: Pick<FastifyInstance, 'db' | 'translate'>
     left: round.budgetCents - outcome.totalCost,
     chart: barChart(byVotes.map((r) => ({ label: r.title, value: r.votes, highlight: r.funded }))),
     energy: energyTotals(funded),
-    tracks: spendingPerTrack(funded, TRACKS),
-    themes: spendingPerTheme(funded, THEMES),
+    tracks: spendingPerTrack(funded, TRACKS).map((row) => ({ ...row, labelKey: `track.${row.key}` })),
+    themes: spendingPerTheme(funded, THEMES).map((row) => ({ ...row, labelKey: `theme.${row.key}` })),
+    ruleKey: `outcome.rule.${result.rule}`,
     ties: outcome.ties.map((tie) => ({
-      stage: tie.stage,
+      stageKey: `outcome.ties.stage.${tie.stage}`,
       tied: tie.tied.map((id) => titleOf.get(id) ?? id).join(', '),
       winner: titleOf.get(tie.winner) ?? tie.winner,
     })),
@@ -106,7 +108,10 @@ export default async function publicResultsRoutes(fastify: FastifyInstance) {
         )
         return {
           ...page,
-          funded: page.funded.map((r) => ({ ...r, updates: updates.filter((u) => u.proposalId === r.id) })),
+          funded: page.funded.map((r) => ({
+            ...r,
+            updates: progressView(updates.filter((u) => u.proposalId === r.id)),
+          })),
           hasUpdates: updates.length > 0,
         }
       },

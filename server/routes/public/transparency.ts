@@ -81,7 +81,7 @@ export function auditView(
       return {
         id: e.id,
         at: e.at,
-        actor: role ? { role, id: e.officialId } : null,
+        actor: role ? { roleKey: `role.${role}`, id: e.officialId } : null,
         action: label === actionKey(e.action) ? e.action : label,
         object: e.object,
       }
@@ -137,7 +137,19 @@ export async function frozenFigures(app: Pick<FastifyInstance, 'db'>, round: Rou
     responseView(app, round),
     isVotingLocked(round.phase) ? turnoutView(app, round) : undefined,
   ])
-  return { decisions, response, turnout: turnoutModel }
+  return { decisions: decisions.map(decisionView), response, turnout: turnoutModel }
+}
+
+/** A decision on a proposal as the public reads it: its texts, and which details go with its kind. */
+function decisionView(decision: Awaited<ReturnType<typeof listRoundDecisions>>[number]) {
+  return {
+    ...decision,
+    eventKey: `proposals.event.${decision.kind}`,
+    messageKey: `proposals.eventMessage.${decision.kind}`,
+    isCostCorrected: decision.kind === 'cost_corrected',
+    isMerged: decision.kind === 'merged',
+    isChangesRequested: decision.kind === 'changes_requested',
+  }
 }
 
 /** The audit chain verified, and the ballots checked against the fingerprints inside it. */

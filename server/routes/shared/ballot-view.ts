@@ -35,6 +35,8 @@ export function ballotView(
   projects: readonly BallotProjectRow[],
   chosen: readonly number[],
   error?: BallotError,
+  /** Whose texts explain the error: the resident's ballot or the official's paper entry. */
+  messages: 'vote' | 'paper' = 'vote',
 ) {
   const rules = rulesOf(round)
   const meter = ballotMeter(rules, projects, chosen)
@@ -48,11 +50,13 @@ export function ballotView(
     overBudget: meter.leftCents < 0,
     overCents: -meter.leftCents,
     tooMany,
+    overLimit: meter.leftCents < 0 || tooMany > 0,
     blockedCount: meter.blocked.size,
     chosenCount: meter.chosenCount,
     maxChoices: meter.maxChoices,
     minimumCents: meter.minimumCents,
     error,
+    errorKey: error && `${messages}.error.${error}`,
     projects: projects.map((p) => {
       const blocked = meter.blocked.get(p.id)
       return {
