@@ -64,6 +64,30 @@ t.test('every key a template names exists in Dutch', async (t) => {
   t.ok(keys > 20)
 })
 
+t.test('every key a view model names exists in Dutch', async (t) => {
+  // View models carry ready-made keys (statusKey, phaseKey…) instead of templates building them:
+  // a literal key must exist, and a key built from a value must have at least one key under its prefix.
+  const root = new URL('../server/routes/', import.meta.url)
+  const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))
+  const known = [...dutchKeys.keys()]
+  let keys = 0
+  for (const file of files) {
+    const source = readFileSync(new URL(file, root), 'utf8')
+    for (const [, key] of source.matchAll(/\w*Key: '([\w.-]+)'/g)) {
+      keys++
+      t.ok(dutchKeys.has(key!), `${file}: ${key}`)
+    }
+    for (const [, prefix] of source.matchAll(/\w*Key: `([\w.-]+\.)\$\{/g)) {
+      keys++
+      t.ok(
+        known.some((key) => key.startsWith(prefix!)),
+        `${file}: ${prefix}…`,
+      )
+    }
+  }
+  t.ok(keys > 20, `${keys} keys named by view models`)
+})
+
 t.test('the translator chooses the plural form by number and shows the number formatted', async (t) => {
   const translate = createTranslator()
   t.equal(translate('nl', 'moderation.days', { count: 1 }), '1 werkdag')
