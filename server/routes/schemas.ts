@@ -4,7 +4,7 @@ import { Type, type TSchema } from '@sinclair/typebox'
 export const csrf = { _csrf: Type.Optional(Type.String()) }
 
 /** A text field with a generous bound: the domain rules give the precise, per-field messages. */
-export const text = (maxLength: number) => Type.Optional(Type.String({ maxLength }))
+export const textField = (maxLength: number) => Type.Optional(Type.String({ maxLength }))
 
 export const oneOf = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)))
 

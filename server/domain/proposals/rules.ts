@@ -111,7 +111,7 @@ export function validateProposal(
   budgetCents: number,
 ): { fields: ProposalFields } | { errors: ProposalErrors } {
   const errors: ProposalErrors = {}
-  const text = (field: keyof typeof TEXT_LIMITS, required: boolean): string => {
+  const textOf = (field: keyof typeof TEXT_LIMITS, required: boolean): string => {
     const typed = form[field].replace(/\r\n?/g, '\n').trim()
     const value = MULTILINE_FIELDS.has(field) ? typed : singleLine(typed)
     if (required && value === '') errors[field] = 'required'
@@ -124,23 +124,23 @@ export function validateProposal(
     return 'value' in result ? result.value : null
   }
 
-  const title = text('title', true)
-  const summary = text('summary', true)
-  const description = text('description', true)
+  const title = textOf('title', true)
+  const summary = textOf('summary', true)
+  const description = textOf('description', true)
   const costCents = checkCost(form.cost, budgetCents, errors)
   if (form.track === '') errors.track = 'trackRequired'
   else if (!isTrack(form.track)) errors.track = 'trackInvalid'
   const themes = [...new Set(form.themes)]
   if (themes.length === 0) errors.themes = 'themesRequired'
   else if (!themes.every(isTheme)) errors.themes = 'themesInvalid'
-  const location = text('location', false)
+  const location = textOf('location', false)
   const kwhPerYear = figure('kwhPerYear')
   const co2KgPerYear = figure('co2KgPerYear')
   const households = figure('households')
-  const organisation = text('organisation', false)
-  const contactName = text('contactName', true)
-  const contactEmail = text('contactEmail', false)
-  const contactPhone = text('contactPhone', false)
+  const organisation = textOf('organisation', false)
+  const contactName = textOf('contactName', true)
+  const contactEmail = textOf('contactEmail', false)
+  const contactPhone = textOf('contactPhone', false)
   if (contactEmail === '' && contactPhone === '') errors.contactEmail = 'contactRequired'
   if (contactEmail !== '' && !errors.contactEmail && !EMAIL.test(contactEmail)) errors.contactEmail = 'emailInvalid'
   if (contactPhone !== '' && !errors.contactPhone && !plausiblePhone(contactPhone)) errors.contactPhone = 'phoneInvalid'

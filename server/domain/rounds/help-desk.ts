@@ -22,7 +22,7 @@ export type HelpDeskErrors = Partial<Record<HelpDeskField, HelpDeskError>>
 const LIMITS = { phone: 30, email: 200, address: 200, hours: 300, otherLanguages: 200 } as const
 
 /** A field's text, trimmed, or what is wrong with it. */
-function text(value: unknown, limit: number): { text: string } | { error: HelpDeskError } {
+function readField(value: unknown, limit: number): { text: string } | { error: HelpDeskError } {
   if (value !== undefined && typeof value !== 'string') return { error: 'invalid' }
   const trimmed = (value ?? '').trim()
   if (hasFormControl(trimmed)) return { error: 'invalid' }
@@ -36,7 +36,7 @@ function text(value: unknown, limit: number): { text: string } | { error: HelpDe
 export function readHelpDeskForm(form: HelpDeskForm): { helpDesk: HelpDesk | null } | { errors: HelpDeskErrors } {
   const errors: HelpDeskErrors = {}
   const read = (field: keyof typeof LIMITS) => {
-    const value = text(form[field], LIMITS[field])
+    const value = readField(form[field], LIMITS[field])
     if ('error' in value) {
       errors[field] = value.error
       return ''

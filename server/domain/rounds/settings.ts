@@ -105,16 +105,16 @@ const oneOf = <T extends string>(options: readonly T[], value: unknown): T | und
 /** Reads the round form. Every wrong field gets its own error; nothing is guessed. */
 export function readRoundForm(form: RoundForm): FormResult {
   const errors: RoundErrors = {}
-  const text = (field: 'title' | 'neighbourhood' | 'description', required: boolean) => {
+  const textOf = (field: 'title' | 'neighbourhood' | 'description', required: boolean) => {
     const result = readText(form[field], TEXT_LIMITS[field], required)
     if ('error' in result) errors[field] = result.error
     if (!('text' in result)) return ''
     // Title and neighbourhood are one line: they head pages and go into CSV and .pb files.
     return field === 'description' ? result.text : singleLine(result.text)
   }
-  const title = text('title', true)
-  const neighbourhood = text('neighbourhood', true)
-  const description = text('description', false)
+  const title = textOf('title', true)
+  const neighbourhood = textOf('neighbourhood', true)
+  const description = textOf('description', false)
 
   let budgetCents = 0
   if (form.budget !== undefined && typeof form.budget !== 'string') errors.budget = 'invalid'

@@ -4,25 +4,25 @@ import { MAX_PASSWORD_LENGTH } from '../../domain/access/password-policy.js'
 import { ROLES } from '../../domain/access/permissions.js'
 import { PHASES } from '../../domain/rounds/phases.js'
 import { DATE_FIELDS } from '../../domain/rounds/settings.js'
-import { csrf, form, IdPath, oneOf, text, ticks } from '../schemas.js'
+import { csrf, form, IdPath, oneOf, textField, ticks } from '../schemas.js'
 
 export { IdPath }
 
-export const NoticeQuery = Type.Object({ notice: text(20) })
+export const NoticeQuery = Type.Object({ notice: textField(20) })
 
 export const RoundForm = form({
-  title: text(1000),
-  neighbourhood: text(1000),
-  description: text(20_000),
-  budget: text(100),
-  ...(Object.fromEntries(DATE_FIELDS.map((field) => [field, text(100)])) as Record<
+  title: textField(1000),
+  neighbourhood: textField(1000),
+  description: textField(20_000),
+  budget: textField(100),
+  ...(Object.fromEntries(DATE_FIELDS.map((field) => [field, textField(100)])) as Record<
     (typeof DATE_FIELDS)[number],
-    ReturnType<typeof text>
+    ReturnType<typeof textField>
   >),
-  ballotFormat: text(100),
-  maxChoices: text(100),
-  minSpendPercent: text(100),
-  tallyRule: text(100),
+  ballotFormat: textField(100),
+  maxChoices: textField(100),
+  minSpendPercent: textField(100),
+  tallyRule: textField(100),
 })
 
 export const AdvanceForm = Type.Object({
@@ -32,44 +32,49 @@ export const AdvanceForm = Type.Object({
   _csrf: Type.Optional(Type.String()),
 })
 
-export const CodesQuery = Type.Object({ notice: text(20) })
+export const CodesQuery = Type.Object({ notice: textField(20) })
 /** How often the totals ask again after a submit, two seconds apart: long enough for the largest batch. */
 export const POLL_TRIES = 90
 export const TotalsQuery = Type.Object({
   before: Type.Optional(Type.Integer({ minimum: 0 })),
   tries: Type.Optional(Type.Integer({ minimum: 0, maximum: POLL_TRIES })),
-  count: text(40),
+  count: textField(40),
 })
-export const GenerateForm = form({ count: text(40), group: text(400), qr: text(10) })
-export const RevokeForm = form({ code: text(64) })
+export const GenerateForm = form({ count: textField(40), group: textField(400), qr: textField(10) })
+export const RevokeForm = form({ code: textField(64) })
 
 export const PAPER_DONE = ['entered', 'replaced'] as const
-export const PaperForm = form({ code: text(64), projects: ticks(12, 500), replace_online: text(64) })
-export const PaperQuery = Type.Object({ done: Type.Optional(oneOf(PAPER_DONE)), receipt: text(20) })
+export const PaperForm = form({ code: textField(64), projects: ticks(12, 500), replace_online: textField(64) })
+export const PaperQuery = Type.Object({ done: Type.Optional(oneOf(PAPER_DONE)), receipt: textField(20) })
 
 export const ModerationQuery = Type.Object({ done: Type.Optional(oneOf(MODERATION_ACTIONS)) })
 export const ModerationPath = Type.Object({ id: Type.String(), action: oneOf(MODERATION_ACTIONS) })
-export const ModerationForm = form({ message: text(2000), cost: text(40), target: text(12) })
+export const ModerationForm = form({ message: textField(2000), cost: textField(40), target: textField(12) })
 
-export const ResultsQuery = Type.Object({ done: text(1) })
-export const ProgressForm = form({ proposal: text(12), status: text(20), text: text(2000), on: text(10) })
+export const ResultsQuery = Type.Object({ done: textField(1) })
+export const ProgressForm = form({
+  proposal: textField(12),
+  status: textField(20),
+  text: textField(2000),
+  on: textField(10),
+})
 
 /** Saved once: the page says so. */
-export const SavedQuery = Type.Object({ saved: text(1) })
+export const SavedQuery = Type.Object({ saved: textField(1) })
 export const HelpDeskForm = form({
-  phone: text(1000),
-  email: text(1000),
-  address: text(2000),
-  hours: text(2000),
-  otherLanguages: text(2000),
+  phone: textField(1000),
+  email: textField(1000),
+  address: textField(2000),
+  hours: textField(2000),
+  otherLanguages: textField(2000),
   languages: ticks(10, 50),
 })
 
 /** The language to translate into, and the one just saved; a code the page does not offer picks the next one to do. */
-export const TranslateQuery = Type.Object({ lang: text(10), saved: text(10) })
-export const TranslationForm = form({ lang: text(10), title: text(2000), summary: text(5000) })
+export const TranslateQuery = Type.Object({ lang: textField(10), saved: textField(10) })
+export const TranslationForm = form({ lang: textField(10), title: textField(2000), summary: textField(5000) })
 
-export const ImportForm = form({ pb: Type.Optional(Type.String()), tallyRule: text(100) })
+export const ImportForm = form({ pb: Type.Optional(Type.String()), tallyRule: textField(100) })
 
 export const ACCOUNT_DONE = ['password', 'session', 'others'] as const
 export const AccountQuery = Type.Object({
@@ -78,14 +83,14 @@ export const AccountQuery = Type.Object({
 })
 export const EndSessionForm = Type.Object({ session: Type.String({ maxLength: 64 }), ...csrf })
 /** Typed passwords are bounded generously: the policy's own message says what is too long. */
-const typedPassword = text(MAX_PASSWORD_LENGTH * 4)
+const typedPassword = textField(MAX_PASSWORD_LENGTH * 4)
 export const PasswordChangeForm = form({
-  current: text(MAX_PASSWORD_LENGTH),
+  current: textField(MAX_PASSWORD_LENGTH),
   password: typedPassword,
   repeat: typedPassword,
 })
-export const EnrolForm = form({ code: text(20) })
-export const RecoveryForm = form({ recoveryCode: text(40) })
+export const EnrolForm = form({ code: textField(20) })
+export const RecoveryForm = form({ recoveryCode: textField(40) })
 
 export const INVITE_METHODS = ['link', 'password'] as const
 export const InviteForm = Type.Object({
@@ -100,5 +105,5 @@ const officialId = Type.Integer({ minimum: 1, maximum: 2_147_483_647 })
 export const ACCOUNT_CHANGES = ['deactivate', 'reactivate', 'reset-second-factor'] as const
 export const OfficialPath = Type.Object({ official: officialId })
 export const AccountChangePath = Type.Object({ official: officialId, change: oneOf(ACCOUNT_CHANGES) })
-export const RoleForm = form({ role: text(20) })
-export const ReviewQuery = Type.Object({ done: text(1) })
+export const RoleForm = form({ role: textField(20) })
+export const ReviewQuery = Type.Object({ done: textField(1) })

@@ -1,7 +1,7 @@
 import { Type, type TOptional, type TString } from '@sinclair/typebox'
 import { THEMES } from '../../domain/proposals/rules.js'
 import { LANGUAGES } from '../../i18n.js'
-import { form, oneOf, SlugPath, text } from '../schemas.js'
+import { form, oneOf, SlugPath, textField } from '../schemas.js'
 import { PROPOSAL_TEXT_FIELDS } from './proposal-form.js'
 
 export { SlugPath }
@@ -10,12 +10,12 @@ export const ReferencePath = Type.Object({ reference: Type.String() })
 export const TokenPath = Type.Object({ token: Type.String() })
 
 /** Filters come from a select in the page; a value it does not offer (an old or edited link) means "all". */
-export const FilterQuery = Type.Object({ theme: text(40), track: text(40) })
+export const FilterQuery = Type.Object({ theme: textField(40), track: textField(40) })
 
 export const LanguagePath = Type.Object({ lang: oneOf(LANGUAGES) })
 /** An official prints a stack per language without changing their own: the path may name the ballot's language. */
 export const PaperBallotPath = Type.Object({ slug: Type.String(), lang: Type.Optional(oneOf(LANGUAGES)) })
-export const NextQuery = Type.Object({ next: text(2000) })
+export const NextQuery = Type.Object({ next: textField(2000) })
 
 // Open data is read by programs too: they choose the language of the reasons without a cookie.
 export const LangQuery = Type.Object({ lang: Type.Optional(oneOf(LANGUAGES)) })

@@ -1,13 +1,13 @@
 import { Type } from '@sinclair/typebox'
-import { form, oneOf, SlugPath, text, ticks } from '../schemas.js'
+import { form, oneOf, SlugPath, textField, ticks } from '../schemas.js'
 
 export { SlugPath }
 
 /** A scanned letter arrives with its code in the address. */
-export const CodeQuery = Type.Object({ code: text(64) })
-export const CodeForm = form({ code: text(64) })
+export const CodeQuery = Type.Object({ code: textField(64) })
+export const CodeForm = form({ code: textField(64) })
 export const BallotForm = form({ projects: ticks(12, 500), intent: Type.Optional(oneOf(['check', 'submit'] as const)) })
 
-export const ReceiptQuery = Type.Object({ receipt: text(64) })
+export const ReceiptQuery = Type.Object({ receipt: textField(64) })
 export const ReceiptPath = Type.Object({ receipt: Type.String({ maxLength: 64 }) })
-export const NewQuery = Type.Object({ new: text(1) })
+export const NewQuery = Type.Object({ new: textField(1) })
