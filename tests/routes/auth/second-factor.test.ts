@@ -7,6 +7,7 @@ import { TEST_CONFIG, testApp } from '../../helpers/app.js'
 import { Visitor } from '../../helpers/client.js'
 import { createOfficial, signIn } from '../../helpers/officials.js'
 import { codeNow, enrol } from '../../helpers/second-factor.js'
+import { msg } from '../../helpers/html.js'
 
 const { app, db } = await testApp(t)
 const official = async (name: string) =>
@@ -32,7 +33,7 @@ t.test(
     t.match(page.body, /<input id="code" name="code" type="text" autocomplete="one-time-code" inputmode="numeric">/)
     const wrong = await v.post('/login/code', { code: '000000' === codeNow(secret) ? '111111' : '000000' })
     t.equal(wrong.statusCode, 401)
-    t.match(wrong.body, 'Deze code klopt niet')
+    t.match(wrong.body, msg('secondFactor.wrong'))
     t.equal((await v.get('/official')).statusCode, 303, 'still not signed in')
 
     const right = await v.post('/login/code', { code: codeNow(secret), next: '/official' })

@@ -84,7 +84,7 @@ t.test('expired and made-up invitation links are refused with a clear message', 
   t.equal((await row('laat@example.test')).passwordHash, null)
   const madeUp = await new Visitor(app).get('/invite/not-a-real-token')
   t.equal(madeUp.statusCode, 410)
-  t.match(madeUp.body, 'bestaat niet')
+  t.match(madeUp.body, msg('invitation.unknown'))
 })
 
 t.test('a printed temporary password must be changed before anything else', async (t) => {
@@ -187,7 +187,7 @@ t.test('an official cannot change their own role or deactivate themselves, and n
   ] as const) {
     const res = await a.post(path, form)
     t.equal(res.statusCode, 409, path)
-    t.match(res.body, 'Je kunt je eigen rol niet wijzigen')
+    t.match(res.body, msg('accounts.self'))
   }
   const me = await row('admin@example.test')
   t.equal(me.role, 'admin')

@@ -132,7 +132,7 @@ t.test(
 
     const refused = await admin.post(url, { from: 'reviewing', unreviewed: String(early!.id) })
     t.equal(refused.statusCode, 422, 'one proposal left unticked stops it')
-    t.match(refused.body, 'er wachten nog ideeën op een antwoord')
+    t.match(refused.body, msg('rounds.advance.refused.unreviewed'))
     t.match(refused.body, `value="${early!.id}" checked`, 'what was ticked stays ticked')
     t.equal((await roundRow(round.id)).phase, 'reviewing')
     t.equal((await auditOf(round.id)).length, 0)
@@ -155,7 +155,7 @@ t.test(
         ['not_reviewed'],
       )
       const page = await new Visitor(app).get(`/proposals/${p.reference}`)
-      t.match(page.body, 'Niet beoordeeld vóór het stemmen', 'the public answer is on the proposal page')
+      t.match(page.body, msg('proposals.event.not_reviewed'), 'the public answer is on the proposal page')
     }
     const [entry] = await auditOf(round.id)
     t.same(entry!.details, { from: 'reviewing', to: 'voting', unreviewed: [early!.reference, late!.reference] })

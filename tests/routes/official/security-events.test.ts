@@ -7,6 +7,7 @@ import { SECURITY_LIMITS } from '../../../server/domain/security/events.js'
 import { Visitor } from '../../helpers/client.js'
 import { appWithInbox } from '../../helpers/smtp.js'
 import { createOfficials, signedIn, signIn } from '../../helpers/officials.js'
+import { msg } from '../../helpers/html.js'
 
 const { app, db, inbox } = await appWithInbox(t)
 const { admin, moderator } = await createOfficials(db, ['admin', 'moderator', 'council'])
@@ -76,7 +77,7 @@ t.test('only officials allowed by the permission table see the security page; it
   t.equal(page.statusCode, 200)
   t.equal(page.headers['cache-control'], 'no-store')
   t.match(page.body, 'Account geblokkeerd na te veel foute wachtwoorden')
-  t.match(page.body, 'Verzoek geweigerd op een pagina voor medewerkers')
+  t.match(page.body, msg('security.action.security.forbidden'))
   t.match(page.body, '10.86.7.1')
   t.ok(verifyChain(await listAudit(db)).ok, 'the events are part of the intact chain')
   const dashboard = await adminVisitor.get('/official')

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm'
 import { ballots, rounds } from '../../../db/schema.js'
 import { Visitor } from '../../helpers/client.js'
 import { demoRound } from '../../helpers/fixtures.js'
-import { errorSummary, pageTitle, parseHtml, words } from '../../helpers/html.js'
+import { errorSummary, pageTitle, parseHtml, words, msg } from '../../helpers/html.js'
 import { setPhase } from '../../helpers/voting.js'
 
 const { app, db, round, roundId, byTitle, nextCode } = await demoRound(t, { phase: 'voting', codes: 20, officials: [] })
@@ -134,7 +134,7 @@ t.test('a wrong code: focus goes to a summary that links to the field, which is 
   const doc = parseHtml((await v.post(`/rounds/${slug}/vote`, { code: 'ABCD-EFGH-JKMN-PQRS' })).body)
   const { links, problems } = errorSummary(doc)
   t.same(problems, [])
-  t.same(links, ['Deze code kennen we niet. Kijk de code in uw brief nog eens na.'])
+  t.same(links, [msg('vote.codeUnknown')])
   t.equal(doc.querySelector('#error-summary a')!.getAttribute('href'), '#code')
   t.equal(doc.querySelector('#code')!.getAttribute('aria-invalid'), 'true')
   const src = doc.querySelector('#error-summary ~ script')?.getAttribute('src') ?? ''

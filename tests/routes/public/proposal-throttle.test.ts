@@ -4,6 +4,7 @@ import { proposals } from '../../../db/schema.js'
 import { PROPOSAL_THROTTLE } from '../../../server/domain/proposals/rules.js'
 import { Visitor } from '../../helpers/client.js'
 import { demoRound } from '../../helpers/fixtures.js'
+import { msg } from '../../helpers/html.js'
 
 const { app, db, round } = await demoRound(t, { phase: 'proposing', officials: [] })
 const FORM = {
@@ -43,7 +44,7 @@ t.test(
     t.equal((await stored()) - before, PROPOSAL_THROTTLE.perAddress)
     const refused = await submit(centre, { ...FORM, title: 'Nog een idee' })
     t.equal(refused.statusCode, 429)
-    t.match(refused.body, 'Vanaf dit adres zijn het afgelopen uur al veel ideeën ingediend.')
+    t.match(refused.body, msg('proposals.tooMany'))
     t.match(refused.body, 'value="Nog een idee"', 'what was typed stays in the form')
     t.equal((await stored()) - before, PROPOSAL_THROTTLE.perAddress, 'nothing more was stored')
     t.equal((await submit('10.88.0.2')).statusCode, 303, 'another address is served')
