@@ -1,13 +1,10 @@
 import { randomBytes, randomInt } from 'node:crypto'
-import { eq, inArray, sql } from 'drizzle-orm'
+import { inArray, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { ballots, codeBatches, proposals, rounds, votingCodes } from '../../db/schema.js'
+import { ballots, codeBatches, proposals, votingCodes } from '../../db/schema.js'
 import type { ImportPlan } from '../domain/pabulib/import.js'
 import { makeReference } from '../domain/proposals/rules.js'
-import { slugBase } from '../domain/rounds/settings.js'
 import { generateReceipt } from '../domain/voting/codes.js'
-import { appendAudit } from './audit.js'
-import { insertRound, type Round } from './rounds.js'
 
 const CHUNK = 5_000
 
@@ -42,96 +39,86 @@ function distinct(n: number, make: () => string): string[] {
   return [...out]
 }
 
-/**
- * Creates the replayed round in one transaction: its projects as approved proposals, one voting
- * code per voter (a random hash that no code was ever printed for) and the ballots. The ballots
- * trigger only takes ballots while a round is voting, so the round votes in between and is
- * closed before the commit: nobody ever sees it voting.
- */
-export async function importRound(
-  db: Db,
+/** The replayed election's projects, as approved proposals of the round; their ids in the file's order. */
+export async function insertImportedProjects(
+  tx: Db,
+  created: { id: number },
   plan: ImportPlan,
-  input: { official: { id: number; email: string }; sha256: string; now: Date },
-): Promise<Round> {
-  const { official, now } = input
-  const round = await db.transaction(async (tx) => {
-    const created = await insertRound(tx, plan.settings, slugBase(plan.settings.title))
-    await tx.update(rounds).set({ phase: 'voting' }).where(eq(rounds.id, created.id))
-    const references = await freshReferences(tx, plan.projects.length)
-    const projectIds: number[] = []
-    for (const part of chunks(plan.projects.map((p, i) => ({ ...p, reference: references[i]! })))) {
-      const rows = await tx
-        .insert(proposals)
-        .values(
-          part.map((p) => ({
-            roundId: created.id,
-            reference: p.reference,
-            statusToken: randomBytes(24).toString('base64url'),
-            title: p.title,
-            summary: '',
-            description: `Pabulib project_id ${p.pbId}`,
-            costCents: p.costCents,
-            track: 'social' as const,
-            themes: ['other'],
-            contactName: 'Pabulib',
-            status: 'approved' as const,
-            submittedAt: now,
-          })),
-        )
-        .returning({ id: proposals.id })
-      projectIds.push(...rows.map((r) => r.id))
-    }
-    const [batch] = await tx
-      .insert(codeBatches)
-      .values({ roundId: created.id, groupLabel: 'import', count: plan.ballots.length, createdBy: official.id })
-      .returning({ id: codeBatches.id })
-    const hashes = distinct(plan.ballots.length, () => randomBytes(32).toString('base64url'))
-    const receipts = distinct(plan.ballots.length, () => generateReceipt(randomInt))
-    for (const [n, part] of chunks(plan.ballots).entries()) {
-      const codes = await tx
-        .insert(votingCodes)
-        .values(
-          part.map((_, i) => ({
-            roundId: created.id,
-            batchId: batch!.id,
-            codeHash: hashes[n * CHUNK + i]!,
-            groupLabel: 'import',
-          })),
-        )
-        .returning({ id: votingCodes.id })
-      await tx.insert(ballots).values(
-        part.map((chosen, i) => ({
+  now: Date,
+): Promise<number[]> {
+  const references = await freshReferences(tx, plan.projects.length)
+  const projectIds: number[] = []
+  for (const part of chunks(plan.projects.map((p, i) => ({ ...p, reference: references[i]! })))) {
+    const rows = await tx
+      .insert(proposals)
+      .values(
+        part.map((p) => ({
           roundId: created.id,
-          codeId: codes[i]!.id,
-          channel: 'online' as const,
-          projectIds: chosen.map((index) => projectIds[index]!),
-          receipt: receipts[n * CHUNK + i]!,
-          castAt: now,
-          updatedAt: now,
+          reference: p.reference,
+          statusToken: randomBytes(24).toString('base64url'),
+          title: p.title,
+          summary: '',
+          description: `Pabulib project_id ${p.pbId}`,
+          costCents: p.costCents,
+          track: 'social' as const,
+          themes: ['other'],
+          contactName: 'Pabulib',
+          status: 'approved' as const,
+          submittedAt: now,
         })),
       )
-    }
-    await tx.update(rounds).set({ phase: 'closed' }).where(eq(rounds.id, created.id))
-    await appendAudit(tx, {
-      officialId: official.id,
-      actor: official.email,
-      action: 'round.import',
-      object: `round:${created.id}`,
-      details: {
-        slug: created.slug,
-        sha256: input.sha256,
-        voteType: plan.voteType,
-        projects: plan.projects.length,
-        ballots: plan.ballots.length,
-        budgetCents: plan.settings.budgetCents,
-        rule: plan.settings.tallyRule,
-      },
-      at: now,
-    })
-    return { ...created, phase: 'closed' as const }
-  })
-  // Bulk loads leave the planner's statistics stale (PGlite has no autovacuum).
+      .returning({ id: proposals.id })
+    projectIds.push(...rows.map((r) => r.id))
+  }
+  return projectIds
+}
+
+/**
+ * One voting code per voter (a random hash that no code was ever printed for) and their ballots.
+ * The ballots trigger only takes ballots while a round is voting: call while it is.
+ */
+export async function insertImportedBallots(
+  tx: Db,
+  created: { id: number },
+  plan: ImportPlan,
+  projectIds: readonly number[],
+  input: { official: { id: number }; now: Date },
+): Promise<void> {
+  const { official, now } = input
+  const [batch] = await tx
+    .insert(codeBatches)
+    .values({ roundId: created.id, groupLabel: 'import', count: plan.ballots.length, createdBy: official.id })
+    .returning({ id: codeBatches.id })
+  const hashes = distinct(plan.ballots.length, () => randomBytes(32).toString('base64url'))
+  const receipts = distinct(plan.ballots.length, () => generateReceipt(randomInt))
+  for (const [n, part] of chunks(plan.ballots).entries()) {
+    const codes = await tx
+      .insert(votingCodes)
+      .values(
+        part.map((_, i) => ({
+          roundId: created.id,
+          batchId: batch!.id,
+          codeHash: hashes[n * CHUNK + i]!,
+          groupLabel: 'import',
+        })),
+      )
+      .returning({ id: votingCodes.id })
+    await tx.insert(ballots).values(
+      part.map((chosen, i) => ({
+        roundId: created.id,
+        codeId: codes[i]!.id,
+        channel: 'online' as const,
+        projectIds: chosen.map((index) => projectIds[index]!),
+        receipt: receipts[n * CHUNK + i]!,
+        castAt: now,
+        updatedAt: now,
+      })),
+    )
+  }
+}
+
+/** Bulk loads leave the planner's statistics stale (PGlite has no autovacuum). */
+export async function analyzeBulkLoad(db: Db): Promise<void> {
   await db.execute(sql`analyze voting_codes`)
   await db.execute(sql`analyze ballots`)
-  return round
 }

@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { importRound } from '../../data/import.js'
+import { importRound } from '../../usecases/import.js'
 import { ImportError, importPlan, MAX_PB_CHARS } from '../../domain/pabulib/import.js'
 import { parsePb, PbFormatError } from '../../domain/pabulib/read.js'
 import { sha256 } from '../../domain/common/digest.js'
@@ -92,6 +92,7 @@ export default async function importRoutes(fastify: FastifyInstance) {
       }
       if (!plan || Object.keys(errors).length > 0) return renderForm(request, reply.code(422), { values, errors })
       const round = await importRound(app.db, plan, {
+        actor: request.actor,
         official: theOfficial(request),
         sha256: sha256(values.pb),
         now: new Date(),
