@@ -13,33 +13,10 @@ import {
 } from '../../domain/proposals/rules.js'
 import { isLang, LANGUAGE_LIST, type Lang } from '../../languages.js'
 import type { FormRead } from '../forms.js'
-import type { ProposalBody } from './schemas.js'
+import { FIELDS, PROPOSAL_TEXT_FIELDS, type ProposalBody } from './schemas.js'
 
-/** Fields in the order the form shows them: the error summary follows the same order. */
-const FIELDS = [
-  'title',
-  'summary',
-  'description',
-  'cost',
-  'track',
-  'themes',
-  'location',
-  'kwhPerYear',
-  'co2KgPerYear',
-  'households',
-  'organisation',
-  'contactName',
-  'contactEmail',
-  'contactPhone',
-  'consent',
-  'writtenIn',
-] as const satisfies readonly ProposalField[]
 /** The optional part of the form, folded away in a <details> until it holds something. */
 const MORE: readonly ProposalField[] = ['location', 'kwhPerYear', 'co2KgPerYear', 'households', 'organisation']
-/** The fields typed as text; themes are a list and consent a tick. */
-export const PROPOSAL_TEXT_FIELDS = FIELDS.filter(
-  (f): f is Exclude<ProposalField, 'themes' | 'consent'> => f !== 'themes' && f !== 'consent',
-)
 
 export const EMPTY_FORM: ProposalForm = {
   title: '',

@@ -1,8 +1,32 @@
 import { Type, type TOptional, type TString } from '@sinclair/typebox'
-import { THEMES } from '../../domain/proposals/rules.js'
+import { THEMES, type ProposalField } from '../../domain/proposals/rules.js'
 import { LANGUAGES } from '../../i18n.js'
 import { form, oneOf, SlugPath, textField } from '../schemas.js'
-import { PROPOSAL_TEXT_FIELDS } from './proposal-form.js'
+
+/** Fields in the order the form shows them: the error summary follows the same order. */
+export const FIELDS = [
+  'title',
+  'summary',
+  'description',
+  'cost',
+  'track',
+  'themes',
+  'location',
+  'kwhPerYear',
+  'co2KgPerYear',
+  'households',
+  'organisation',
+  'contactName',
+  'contactEmail',
+  'contactPhone',
+  'consent',
+  'writtenIn',
+] as const satisfies readonly ProposalField[]
+
+/** The fields typed as text; themes are a list and consent a tick. */
+export const PROPOSAL_TEXT_FIELDS = FIELDS.filter(
+  (f): f is Exclude<ProposalField, 'themes' | 'consent'> => f !== 'themes' && f !== 'consent',
+)
 
 export { SlugPath }
 
