@@ -69,6 +69,16 @@ export function transitionFrom(from: Phase): { to: Phase; by: Action } | undefin
   return TRANSITIONS.find((t) => t.from === from)
 }
 
+/** Whether the move out of `from` opens voting: the one move that may answer waiting proposals "not reviewed". */
+export function opensVoting(from: Phase): boolean {
+  return transitionFrom(from)?.to === 'voting'
+}
+
+/** Whether a round in `from` moves on only by publishing its result. */
+export function movesByPublishing(from: Phase): boolean {
+  return transitionFrom(from)?.by === 'results.publish'
+}
+
 /** Why `actor` may not move a round out of `from` by `by` (advancing or publishing), or null when they may. */
 export function transitionRefusal(
   actor: Actor,

@@ -2,7 +2,14 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { findRound, transitionFacts, type Round } from '../../data/rounds.js'
 import { advanceRound, type AdvanceOutcome } from '../../usecases/phases.js'
-import { NO_FACTS, transitionFrom, transitionRefusal, unconfirmedWaiting } from '../../domain/rounds/transitions.js'
+import {
+  movesByPublishing,
+  NO_FACTS,
+  opensVoting,
+  transitionFrom,
+  transitionRefusal,
+  unconfirmedWaiting,
+} from '../../domain/rounds/transitions.js'
 import type { Phase } from '../../domain/rounds/phases.js'
 import { theRound, theOfficial } from '../../plugins/auth.js'
 import { chosenIds } from '../shared/ballot-view.js'
@@ -48,10 +55,10 @@ export default async function advanceRoutes(fastify: FastifyInstance) {
       phaseKey: phaseKey(round.phase),
       nextPhaseKey: next && phaseKey(next),
       meaningKey: next && `rounds.advance.meaning.${next}`,
-      toPublished: next === 'published',
+      toPublished: movesByPublishing(round.phase),
       // Proposals still waiting can be answered "not reviewed before voting" only by ticking each one.
       unreviewed:
-        refusal === null && next === 'voting' && facts.waiting.length > 0
+        refusal === null && opensVoting(round.phase) && facts.waiting.length > 0
           ? facts.waiting.map((p) => ({ ...p, checked: !open.has(p.id) }))
           : undefined,
       refusalKey,

@@ -1,6 +1,8 @@
 import t from 'tap'
 import {
+  movesByPublishing,
   NO_FACTS,
+  opensVoting,
   transitionFrom,
   transitionRefusal,
   unconfirmedWaiting,
@@ -92,4 +94,15 @@ t.test('voting closes by itself once its planned end has passed, through the sam
   t.equal(transitionRefusal(SYSTEM, 'voting.close-due', 'closed', over), 'publishFirst', 'nothing else moves so')
   t.equal(transitionRefusal(SYSTEM, 'round.advance', 'voting', over), 'forbidden', 'the platform is no admin')
   t.equal(transitionRefusal(ADMIN, 'voting.close-due', 'voting', over), 'forbidden', 'an admin closes by advancing')
+})
+
+t.test('only reviewing opens voting, and only a closed round moves on by publishing', async (t) => {
+  t.same(
+    PHASES.filter((phase) => opensVoting(phase)),
+    ['reviewing'],
+  )
+  t.same(
+    PHASES.filter((phase) => movesByPublishing(phase)),
+    ['closed'],
+  )
 })
