@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify'
 import { Type, type TSchema } from '@sinclair/typebox'
 
 /** Shared pieces of the route folders' schemas. Every form carries the CSRF token. */
@@ -22,4 +23,11 @@ export const SlugPath = Type.Object({ slug: Type.String() })
 /** Ids are positive integers that fit the column; anything else names nothing. */
 export function parseId(text: string): number | null {
   return /^[1-9][0-9]{0,8}$/.test(text) ? Number(text) : null
+}
+
+/** Every form that takes a password or a second-factor code shares one count: 20 tries per address in 10 minutes. */
+export const LOGIN_RATE_LIMIT = {
+  max: 20,
+  timeWindow: 10 * 60 * 1000,
+  keyGenerator: (request: FastifyRequest) => `login:${request.ip}`,
 }

@@ -12,6 +12,7 @@ import { LOCK_MINUTES, MAX_FAILED_LOGINS } from '../shared/verify-code.js'
 import invitationRoutes from './invitation.js'
 import { LoginForm, NextQuery } from './schemas.js'
 import secondFactorRoutes, { startSession } from './second-factor.js'
+import { LOGIN_RATE_LIMIT } from '../schemas.js'
 
 export default async function authRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
@@ -32,7 +33,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
     '/login',
     {
       schema: { body: FormInput },
-      config: { rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` } },
+      config: { rateLimit: LOGIN_RATE_LIMIT },
     },
     async (request, reply) => {
       const read = readForm(LoginForm, request.body)

@@ -9,6 +9,7 @@ import { COMMON_PASSWORDS, hashPassword, sha256 } from '../../passwords.js'
 import { FormInput, readForm, type FieldErrors } from '../forms.js'
 import { NewPasswordForm, TokenPath } from './schemas.js'
 import { startSession } from './second-factor.js'
+import { LOGIN_RATE_LIMIT } from '../schemas.js'
 
 /** A one-time invitation link: the new official chooses a password and is signed in. */
 export default async function invitationRoutes(fastify: FastifyInstance) {
@@ -47,7 +48,7 @@ export default async function invitationRoutes(fastify: FastifyInstance) {
     '/invite/:token',
     {
       schema: { params: TokenPath, body: FormInput },
-      config: { rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` } },
+      config: { rateLimit: LOGIN_RATE_LIMIT },
     },
     async (request, reply) => {
       const { invitation, problem } = await load(request.params.token)

@@ -7,6 +7,7 @@ import { safeRedirect } from '../../domain/security/redirect.js'
 import { FormInput, readForm } from '../forms.js'
 import { verifySecondFactor } from '../shared/verify-code.js'
 import { CodeForm, CodeQuery } from './schemas.js'
+import { LOGIN_RATE_LIMIT } from '../schemas.js'
 
 /** Time between a correct password and its code before the login starts over. */
 const PENDING_MS = 10 * 60 * 1000
@@ -54,7 +55,7 @@ export default async function secondFactorRoutes(fastify: FastifyInstance) {
     '/login/code',
     {
       schema: { body: FormInput },
-      config: { rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` } },
+      config: { rateLimit: LOGIN_RATE_LIMIT },
     },
     async (request, reply) => {
       const official = await whoIsConfirming(request)

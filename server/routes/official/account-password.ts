@@ -8,6 +8,7 @@ import { LOCK_MINUTES, MAX_FAILED_LOGINS } from '../shared/verify-code.js'
 import { FormInput, readForm, type FieldErrors } from '../forms.js'
 import { PasswordChangeForm } from './schemas.js'
 import { theOfficial } from '../../plugins/auth.js'
+import { LOGIN_RATE_LIMIT } from '../schemas.js'
 
 export default async function passwordRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
@@ -28,7 +29,7 @@ export default async function passwordRoutes(fastify: FastifyInstance) {
       schema: { body: FormInput },
       config: {
         action: 'account.own',
-        rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` },
+        rateLimit: LOGIN_RATE_LIMIT,
       },
     },
     async (request, reply) => {

@@ -10,6 +10,7 @@ import { FormInput, readForm } from '../forms.js'
 import { verifySecondFactor } from '../shared/verify-code.js'
 import { EnrolForm, RecoveryForm } from './schemas.js'
 import { theOfficial } from '../../plugins/auth.js'
+import { LOGIN_RATE_LIMIT } from '../schemas.js'
 
 const ISSUER = 'Wijkbudget'
 
@@ -81,7 +82,7 @@ export default async function enrolmentRoutes(fastify: FastifyInstance) {
       schema: { body: FormInput },
       config: {
         action: 'account.own',
-        rateLimit: { max: 20, timeWindow: 10 * 60 * 1000, keyGenerator: (request) => `login:${request.ip}` },
+        rateLimit: LOGIN_RATE_LIMIT,
       },
     },
     async (request, reply) => {
