@@ -132,14 +132,26 @@ function listWaitingOf(db: Db, roundId: number): Promise<WaitingProposal[]> {
     .orderBy(asc(proposals.waitingSince), asc(proposals.id))
 }
 
+function listAwaitingSubmitterOf(db: Db, roundId: number): Promise<WaitingProposal[]> {
+  return db
+    .select({ id: proposals.id, reference: proposals.reference, title: proposals.title })
+    .from(proposals)
+    .where(and(eq(proposals.roundId, roundId), eq(proposals.status, 'needs_changes')))
+    .orderBy(asc(proposals.id))
+}
+
 /** What the phase transition table's checks look at, for this round now. */
 export async function transitionFacts(
   db: Db,
   roundId: number,
   confirmedUnreviewed: readonly number[] = [],
 ): Promise<TransitionFacts> {
-  const [counts, waiting] = await Promise.all([countProposalsByStatus(db, roundId), listWaitingOf(db, roundId)])
-  return { approvedCount: counts.approved ?? 0, waiting, confirmedUnreviewed }
+  const [counts, waiting, awaitingSubmitter] = await Promise.all([
+    countProposalsByStatus(db, roundId),
+    listWaitingOf(db, roundId),
+    listAwaitingSubmitterOf(db, roundId),
+  ])
+  return { approvedCount: counts.approved ?? 0, waiting, awaitingSubmitter, confirmedUnreviewed }
 }
 
 /** Closes a proposal nobody answered in time, with the public answer "not reviewed before voting". */

@@ -5,7 +5,13 @@ import { answerUnreviewed, findRound, moveRound, transitionFacts } from '../data
 import { sealBallots } from '../data/seal.js'
 import { SYSTEM, type Actor } from '../domain/access/permissions.js'
 import type { Phase } from '../domain/rounds/phases.js'
-import { transitionFrom, transitionRefusal, type TransitionRefusal } from '../domain/rounds/transitions.js'
+import {
+  answeredUnreviewed,
+  closesEarly,
+  transitionFrom,
+  transitionRefusal,
+  type TransitionRefusal,
+} from '../domain/rounds/transitions.js'
 import { votingIsOver } from '../domain/rounds/voting-period.js'
 
 /**
@@ -23,7 +29,8 @@ export type AdvanceOutcome = 'moved' | 'notFound' | 'stale' | TransitionRefusal
 
 /**
  * An admin moves a round out of `from`, the phase they saw, if the transition table allows it now.
- * When voting opens, each proposal the admin confirmed may go unreviewed gets its public answer.
+ * When voting opens, each proposal the admin confirmed may go unreviewed gets its public answer;
+ * closing voting before the promised last day needs a reason, which the audit log keeps.
  */
 export async function advanceRound(
   db: Db,
@@ -33,6 +40,8 @@ export async function advanceRound(
     actor: Actor
     official: { id: number; email: string }
     confirmedUnreviewed: readonly number[]
+    /** Why voting closes before the date the letters promise; needed only then. */
+    closingReason?: string
     now: Date
   },
 ): Promise<AdvanceOutcome> {
@@ -43,20 +52,31 @@ export async function advanceRound(
     const round = await findRound(tx, id)
     if (!round) return 'notFound'
     if (round.phase !== from) return 'stale'
-    const facts = await transitionFacts(tx, id, input.confirmedUnreviewed)
+    const facts = {
+      ...(await transitionFacts(tx, id, input.confirmedUnreviewed)),
+      votingUntil: round.votingUntil,
+      votingOver: votingIsOver(round.votingUntil, now),
+      closingReason: input.closingReason,
+    }
     const refusal = transitionRefusal(input.actor, 'round.advance', from, facts)
     if (refusal) return refusal
     const to = transitionFrom(from)!.to
     // The form says which phase the admin saw: only a round still there moves, so a replay finds nothing to do.
     if (!(await changePhase(tx, id, from, to))) return 'stale'
-    const unreviewed = facts.waiting
+    const unreviewed = answeredUnreviewed(from, facts)
+    const early = to === 'closed' && closesEarly(facts)
     for (const proposal of unreviewed) await answerUnreviewed(tx, proposal.id, official, now)
     await appendAudit(tx, {
       officialId: official.id,
       actor: official.email,
       action: 'round.advance',
       object: `round:${id}`,
-      details: { from, to, ...(unreviewed.length > 0 ? { unreviewed: unreviewed.map((p) => p.reference) } : {}) },
+      details: {
+        from,
+        to,
+        ...(unreviewed.length > 0 ? { unreviewed: unreviewed.map((p) => p.reference) } : {}),
+        ...(early ? { votingUntil: round.votingUntil, reason: input.closingReason!.trim() } : {}),
+      },
     })
     return 'moved'
   })

@@ -12,15 +12,27 @@ export interface WaitingProposal {
 export interface TransitionFacts {
   approvedCount: number
   waiting: readonly WaitingProposal[]
+  /** Proposals sent back to their submitter for changes: not on the ballot unless approved before voting opens. */
+  awaitingSubmitter: readonly WaitingProposal[]
   /** The waiting proposals the admin confirmed will get the public answer "not reviewed before voting". */
   confirmedUnreviewed: readonly number[]
   /** Whether the planned end of voting has passed: what lets voting close by itself. */
   votingOver?: boolean
+  /** The date the letters promise voting is possible up to and including (YYYY-MM-DD), if the round set one. */
+  votingUntil?: string | null
+  /** Why an admin closes voting before that date: it goes into the audit log and onto the transparency page. */
+  closingReason?: string
 }
 
-export const NO_FACTS: TransitionFacts = { approvedCount: 0, waiting: [], confirmedUnreviewed: [] }
+export const NO_FACTS: TransitionFacts = {
+  approvedCount: 0,
+  waiting: [],
+  awaitingSubmitter: [],
+  confirmedUnreviewed: [],
+}
 
-export type TransitionRefusal = 'final' | 'forbidden' | 'publishFirst' | 'noApproved' | 'unreviewed' | 'notDue'
+export type TransitionRefusal =
+  'final' | 'forbidden' | 'publishFirst' | 'noApproved' | 'unreviewed' | 'notDue' | 'reasonNeeded'
 
 interface Transition {
   from: Phase
@@ -36,6 +48,21 @@ interface Transition {
 export function unconfirmedWaiting(facts: TransitionFacts): WaitingProposal[] {
   const confirmed = new Set(facts.confirmedUnreviewed)
   return facts.waiting.filter((p) => !confirmed.has(p.id))
+}
+
+/**
+ * The waiting proposals a move answers "not reviewed before voting": only opening voting does, and
+ * only for those the admin confirmed. Every other move leaves the queue to the moderators.
+ */
+export function answeredUnreviewed(from: Phase, facts: TransitionFacts): WaitingProposal[] {
+  if (!opensVoting(from)) return []
+  const confirmed = new Set(facts.confirmedUnreviewed)
+  return facts.waiting.filter((p) => confirmed.has(p.id))
+}
+
+/** Whether closing voting now breaks the promise of the letters: they name a last day that has not passed. */
+export function closesEarly(facts: TransitionFacts): boolean {
+  return Boolean(facts.votingUntil) && !facts.votingOver
 }
 
 /**
@@ -59,7 +86,14 @@ const TRANSITIONS: readonly Transition[] = [
     to: 'closed',
     by: 'round.advance',
     orBy: 'voting.close-due',
-    whyNot: (facts, by) => (by === 'voting.close-due' && !facts.votingOver ? 'notDue' : null),
+    whyNot: (facts, by) =>
+      by === 'voting.close-due'
+        ? facts.votingOver
+          ? null
+          : 'notDue'
+        : closesEarly(facts) && !facts.closingReason?.trim()
+          ? 'reasonNeeded'
+          : null,
   },
   { from: 'closed', to: 'published', by: 'results.publish' },
 ]

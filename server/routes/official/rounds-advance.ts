@@ -2,7 +2,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { findRound, transitionFacts, type Round } from '../../data/rounds.js'
 import { advanceRound, type AdvanceOutcome } from '../../usecases/phases.js'
+import { votingIsOver } from '../../domain/rounds/voting-period.js'
 import {
+  closesEarly,
   movesByPublishing,
   NO_FACTS,
   opensVoting,
@@ -24,6 +26,7 @@ const REFUSAL_STATUS: Record<Exclude<AdvanceOutcome, 'moved' | 'notFound'>, numb
   stale: 409,
   forbidden: 403,
   notDue: 409,
+  reasonNeeded: 422,
 }
 
 export default async function advanceRoutes(fastify: FastifyInstance) {
@@ -36,12 +39,19 @@ export default async function advanceRoutes(fastify: FastifyInstance) {
     round: Round,
     messageKey?: string,
     confirmed: readonly number[] = [],
+    reason = '',
   ) {
     const next = transitionFrom(round.phase)?.to
-    const facts = await transitionFacts(app.db, round.id, confirmed)
+    const facts = {
+      ...(await transitionFacts(app.db, round.id, confirmed)),
+      votingUntil: round.votingUntil,
+      votingOver: votingIsOver(round.votingUntil, new Date()),
+    }
+    // What would stop the move were every box ticked and a reason given: the form asks for those.
     const refusal = transitionRefusal(request.actor, 'round.advance', round.phase, {
       ...facts,
       confirmedUnreviewed: facts.waiting.map((p) => p.id),
+      closingReason: 'given',
     })
     const phaseName = (phase: Phase) => app.translate(request.lang, phaseKey(phase))
     const open = new Set(unconfirmedWaiting(facts).map((p) => p.id))
@@ -61,6 +71,13 @@ export default async function advanceRoutes(fastify: FastifyInstance) {
         refusal === null && opensVoting(round.phase) && facts.waiting.length > 0
           ? facts.waiting.map((p) => ({ ...p, checked: !open.has(p.id) }))
           : undefined,
+      // Proposals sent back to their submitter miss the ballot unless a moderator approves them first.
+      awaitingSubmitter:
+        opensVoting(round.phase) && facts.awaitingSubmitter.length > 0 ? facts.awaitingSubmitter : undefined,
+      // Closing before the promised last day: the page names that day and asks why.
+      closesEarly: refusal === null && transitionFrom(round.phase)?.to === 'closed' && closesEarly(facts),
+      votingUntil: round.votingUntil,
+      reason,
       refusalKey,
       // The refusal is said once: as the message of the answer, or else on its own.
       showRefusal: refusalKey !== undefined && refusalKey !== messageKey,
@@ -95,19 +112,28 @@ export default async function advanceRoutes(fastify: FastifyInstance) {
       const { id } = theRound(request)
       const { from } = request.body
       const confirmedUnreviewed = chosenIds(request.body.unreviewed).filter((n) => n > 0)
+      const closingReason = request.body.reason ?? ''
       const outcome = await advanceRound(app.db, {
         id,
         from,
         actor: request.actor,
         official: theOfficial(request),
         confirmedUnreviewed,
+        closingReason,
         now: new Date(),
       })
       if (outcome === 'moved') return reply.redirect(`/official/rounds/${id}?notice=advanced`, 303)
       const current = await findRound(app.db, id)
       if (outcome === 'notFound' || !current) return reply.callNotFound()
       const messageKey = outcome === 'stale' ? 'rounds.advance.stale' : `rounds.advance.refused.${outcome}`
-      return renderConfirm(request, reply.code(REFUSAL_STATUS[outcome]), current, messageKey, confirmedUnreviewed)
+      return renderConfirm(
+        request,
+        reply.code(REFUSAL_STATUS[outcome]),
+        current,
+        messageKey,
+        confirmedUnreviewed,
+        closingReason,
+      )
     },
   )
 }

@@ -29,6 +29,8 @@ export const AdvanceForm = Type.Object({
   from: oneOf(PHASES),
   /** The waiting proposals the admin confirmed may go unreviewed, by id. */
   unreviewed: ticks(12, 5_000),
+  /** Why voting closes before the last day the letters promise. */
+  reason: textField(1_000),
   _csrf: Type.Optional(Type.String()),
 })
 

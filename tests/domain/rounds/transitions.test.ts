@@ -1,5 +1,7 @@
 import t from 'tap'
 import {
+  answeredUnreviewed,
+  closesEarly,
   movesByPublishing,
   NO_FACTS,
   opensVoting,
@@ -104,5 +106,39 @@ t.test('only reviewing opens voting, and only a closed round moves on by publish
   t.same(
     PHASES.filter((phase) => movesByPublishing(phase)),
     ['closed'],
+  )
+})
+
+t.test('only opening voting answers waiting proposals, and only those the admin confirmed', async (t) => {
+  const facts = { ...withApproved, waiting, confirmedUnreviewed: [9, 42] }
+  for (const phase of PHASES)
+    t.same(
+      answeredUnreviewed(phase, facts).map((p) => p.id),
+      phase === 'reviewing' ? [9] : [],
+      `out of ${phase}`,
+    )
+  t.same(
+    answeredUnreviewed('reviewing', { ...facts, confirmedUnreviewed: [] }),
+    [],
+    'nothing confirmed, nothing answered',
+  )
+})
+
+t.test('an admin closing voting before the promised last day gives a reason', async (t) => {
+  const promised = { ...NO_FACTS, votingUntil: '2027-01-03', votingOver: false }
+  t.ok(closesEarly(promised))
+  t.equal(transitionRefusal(ADMIN, 'round.advance', 'voting', promised), 'reasonNeeded')
+  t.equal(transitionRefusal(ADMIN, 'round.advance', 'voting', { ...promised, closingReason: ' \n ' }), 'reasonNeeded')
+  t.equal(transitionRefusal(ADMIN, 'round.advance', 'voting', { ...promised, closingReason: 'Storing' }), null)
+  t.equal(transitionRefusal(ADMIN, 'round.advance', 'voting', { ...promised, votingOver: true }), null, 'after the day')
+  t.equal(
+    transitionRefusal(ADMIN, 'round.advance', 'voting', { ...NO_FACTS, votingUntil: null }),
+    null,
+    'no day promised',
+  )
+  t.equal(
+    transitionRefusal(SYSTEM, 'voting.close-due', 'voting', promised),
+    'notDue',
+    'the platform never closes early',
   )
 })

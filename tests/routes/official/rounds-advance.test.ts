@@ -8,9 +8,35 @@ import { ballotsDigest } from '../../../server/domain/pabulib/export.js'
 import { Visitor } from '../../helpers/client.js'
 import { html, msg } from '../../helpers/html.js'
 import { roundsAdmin } from '../../helpers/rounds.js'
+import { signedIn } from '../../helpers/officials.js'
 
 // Moving a round from phase to phase.
 const { app, db, admin, insertRound, addProposal, roundRow, auditOf } = await roundsAdmin(t)
+
+let waitingCount = 0
+/** Proposals a resident sent in that wait for an official's answer, as the proposal form leaves them. */
+async function addWaiting(roundId: number, titles: string[]) {
+  return db
+    .insert(proposals)
+    .values(
+      titles.map((title) => ({
+        roundId,
+        status: 'submitted' as const,
+        reference: `W-${waitingCount}`,
+        statusToken: `waiting-${waitingCount++}`,
+        title,
+        summary: 'Kort',
+        description: 'Lang',
+        costCents: 100_000,
+        track: 'social' as const,
+        themes: ['green'],
+        contactName: 'Bewoner',
+        waitingSince: new Date('2027-02-01T10:00:00Z'),
+      })),
+    )
+    .returning()
+}
+const proposalRow = async (id: number) => (await db.select().from(proposals).where(eq(proposals.id, id)))[0]!
 
 t.test('an admin moves a round through every phase, one confirmed step at a time, each step audited', async (t) => {
   const round = await insertRound('draft', { title: 'Stap voor stap' })
@@ -186,3 +212,133 @@ t.test(
     t.equal((await auditOf(round.id)).length, 1)
   },
 )
+
+t.test(
+  'only opening voting answers waiting proposals, and even a forged form cannot make another move do it',
+  async (t) => {
+    for (const from of ['draft', 'proposing'] as const) {
+      const round = await insertRound(from)
+      const waiting = await addWaiting(round.id, ['Zonnepanelen', 'Warmtepomp'])
+      const confirm = await admin.get(`/official/rounds/${round.id}/advance`)
+      t.notMatch(confirm.body, 'name="unreviewed"', `${from}: nothing to tick`)
+      // A form naming the waiting proposals, as if they were ticked.
+      const res = await admin.post(`/official/rounds/${round.id}/advance`, {
+        from,
+        unreviewed: waiting.map((p) => String(p.id)),
+      })
+      t.equal(res.statusCode, 303, `${from} moves on`)
+      for (const p of waiting) {
+        const row = await proposalRow(p.id)
+        t.match(row, { status: 'submitted' }, `${from}: ${p.title} still waits for an answer`)
+        t.ok(row.waitingSince, `${from}: ${p.title} stays in the moderation queue`)
+        t.same(
+          await db.select().from(proposalEvents).where(eq(proposalEvents.proposalId, p.id)),
+          [],
+          'no public answer',
+        )
+      }
+      t.same((await auditOf(round.id)).at(-1)!.details, { from, to: from === 'draft' ? 'proposing' : 'reviewing' })
+    }
+  },
+)
+
+t.test(
+  'a whole round moderated in the reviewing phase: the queue is worked there, and only what the admin confirms goes unreviewed',
+  async (t) => {
+    const moderator = await signedIn(app, 'moderator')
+    const round = await insertRound('proposing', { title: 'Beoordelen na het indienen' })
+    const [solar, heat, bench, late] = await addWaiting(round.id, ['Zonnepanelen', 'Warmtepomp', 'Bankje', 'Laat'])
+    t.equal((await admin.post(`/official/rounds/${round.id}/advance`, { from: 'proposing' })).statusCode, 303)
+    t.equal((await roundRow(round.id)).phase, 'reviewing')
+
+    const queue = await moderator.get('/official/moderation')
+    for (const p of [solar!, heat!, bench!, late!]) t.match(queue.body, p.title, `${p.title} is in the queue`)
+    t.equal((await moderator.post(`/official/proposals/${solar!.id}/approve`, {})).statusCode, 303)
+    t.equal(
+      (await moderator.post(`/official/proposals/${heat!.id}/request-changes`, { message: 'Welk dak?' })).statusCode,
+      303,
+    )
+    t.equal(
+      (await moderator.post(`/official/proposals/${bench!.id}/reject`, { message: 'Geen energieproject.' })).statusCode,
+      303,
+    )
+    t.equal((await proposalRow(solar!.id)).status, 'approved')
+    t.equal((await proposalRow(heat!.id)).status, 'needs_changes')
+
+    const confirm = html(await admin.get(`/official/rounds/${round.id}/advance`))
+    t.same(
+      confirm.texts('.proposal-choice label'),
+      [`${late!.reference}: Laat`],
+      'only the proposal still waiting for an official can be ticked',
+    )
+    t.ok(
+      confirm.texts('main li').includes(`${heat!.reference}: Warmtepomp`),
+      'the proposal waiting for its submitter is named: it will miss the ballot',
+    )
+    t.ok(confirm.texts('main h2').includes(msg('rounds.advance.awaitingSubmitter.title')))
+
+    const moved = await admin.post(`/official/rounds/${round.id}/advance`, {
+      from: 'reviewing',
+      unreviewed: String(late!.id),
+    })
+    t.equal(moved.statusCode, 303)
+    t.equal((await proposalRow(late!.id)).status, 'not_reviewed')
+    t.equal(
+      (await proposalRow(heat!.id)).status,
+      'needs_changes',
+      'a proposal waiting for its submitter is not answered',
+    )
+    t.equal((await proposalRow(solar!.id)).status, 'approved')
+    t.same((await auditOf(round.id)).at(-1)!.details, {
+      from: 'reviewing',
+      to: 'voting',
+      unreviewed: [late!.reference],
+    })
+  },
+)
+
+t.test('closing voting before the day the letters promise warns with that day and asks for a reason', async (t) => {
+  const round = await insertRound('voting', { votingUntil: '2099-01-03' })
+  await addProposal(round.id, 'approved')
+  const url = `/official/rounds/${round.id}/advance`
+  const confirm = html(await admin.get(url))
+  t.equal(
+    confirm.text('main .alert--warning'),
+    msg('rounds.advance.early.warning', { date: '3 januari 2099' }),
+    "the promised last day, in the letter's words",
+  )
+  t.ok(confirm.has('textarea[name=reason][required]'))
+
+  for (const reason of [undefined, '', '   ']) {
+    const refused = await admin.post(url, { from: 'voting', ...(reason === undefined ? {} : { reason }) })
+    t.equal(refused.statusCode, 422, `reason ${JSON.stringify(reason)} refused`)
+    t.equal(html(refused).alert, msg('rounds.advance.refused.reasonNeeded'))
+    t.equal((await roundRow(round.id)).phase, 'voting', 'still voting')
+  }
+  const tooLong = await admin.post(url, { from: 'voting', reason: 'x'.repeat(1_001) })
+  t.equal(tooLong.statusCode, 400)
+  t.equal((await roundRow(round.id)).phase, 'voting')
+
+  const closed = await admin.post(url, {
+    from: 'voting',
+    reason: '  Storing bij de drukker: de brieven kwamen te laat.  ',
+  })
+  t.equal(closed.statusCode, 303)
+  t.equal((await roundRow(round.id)).phase, 'closed')
+  t.same((await auditOf(round.id)).at(-1)!.details, {
+    from: 'voting',
+    to: 'closed',
+    votingUntil: '2099-01-03',
+    reason: 'Storing bij de drukker: de brieven kwamen te laat.',
+  })
+})
+
+t.test('closing voting after the promised day, or in a round that promised none, needs no reason', async (t) => {
+  for (const votingUntil of ['2000-01-03', null]) {
+    const round = await insertRound('voting', { votingUntil })
+    const confirm = html(await admin.get(`/official/rounds/${round.id}/advance`))
+    t.notOk(confirm.has('textarea[name=reason]'), `${votingUntil}: no reason asked`)
+    t.equal((await admin.post(`/official/rounds/${round.id}/advance`, { from: 'voting' })).statusCode, 303)
+    t.same((await auditOf(round.id)).at(-1)!.details, { from: 'voting', to: 'closed' })
+  }
+})
