@@ -14,6 +14,7 @@ import { signedIn } from '../../helpers/officials.js'
 const { app, db, admin, insertRound, addProposal, roundRow, auditOf } = await roundsAdmin(t)
 
 let waitingCount = 0
+const WAITING_SINCE = new Date('2027-02-01T10:00:00Z')
 /** Proposals a resident sent in that wait for an official's answer, as the proposal form leaves them. */
 async function addWaiting(roundId: number, titles: string[]) {
   return db
@@ -31,7 +32,7 @@ async function addWaiting(roundId: number, titles: string[]) {
         track: 'social' as const,
         themes: ['green'],
         contactName: 'Bewoner',
-        waitingSince: new Date('2027-02-01T10:00:00Z'),
+        waitingSince: WAITING_SINCE,
       })),
     )
     .returning()
@@ -130,26 +131,7 @@ t.test(
   async (t) => {
     const round = await insertRound('reviewing')
     await addProposal(round.id, 'approved')
-    const waitingSince = new Date('2027-02-01T10:00:00Z')
-    const [early, late] = await db
-      .insert(proposals)
-      .values(
-        ['Vroeg', 'Laat'].map((title) => ({
-          roundId: round.id,
-          status: 'submitted' as const,
-          reference: `T-${title.toUpperCase()}`,
-          statusToken: `token-${title}`,
-          title,
-          summary: 'Kort',
-          description: 'Lang',
-          costCents: 100_000,
-          track: 'social' as const,
-          themes: ['green'],
-          contactName: 'Bewoner',
-          waitingSince,
-        })),
-      )
-      .returning()
+    const [early, late] = await addWaiting(round.id, ['Vroeg', 'Laat'])
     const url = `/official/rounds/${round.id}/advance`
     const confirm = await admin.get(url)
     t.equal(confirm.statusCode, 200)
@@ -164,7 +146,7 @@ t.test(
     t.equal((await auditOf(round.id)).length, 0)
     t.same(
       (await db.select().from(proposals).where(eq(proposals.id, late!.id)))[0]!.waitingSince,
-      waitingSince,
+      WAITING_SINCE,
       'nothing answered',
     )
 
