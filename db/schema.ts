@@ -20,7 +20,7 @@ import {
 import { BALLOT_FORMATS } from '../server/domain/voting/ballot.js'
 import { PROPOSAL_EVENT_KINDS, PROPOSAL_STATUSES } from '../server/domain/proposals/moderation.js'
 import { ROLES } from '../server/domain/access/permissions.js'
-import { PHASES } from '../server/domain/rounds/phases.js'
+import { PHASES, type Phase } from '../server/domain/rounds/phases.js'
 import { PROGRESS_STATUSES } from '../server/domain/results/progress.js'
 import { TRACKS } from '../server/domain/proposals/rules.js'
 import { TALLY_RULES } from '../server/domain/tally/tally.js'
@@ -148,6 +148,11 @@ export const rounds = pgTable('rounds', {
    * one key of the pages kept for every visitor.
    */
   contentVersion: integer('content_version').notNull().default(0),
+  /**
+   * When the round entered each phase it has been in (phase → ISO instant): what the public
+   * timeline shows beside the planned dates. Written by the move itself (data/rounds.ts moveRound).
+   */
+  phaseStartedAt: jsonb('phase_started_at').$type<Partial<Record<Phase, string>>>().notNull().default({}),
   /** The round's help desk (server/domain/help-desk.ts), loaded with the round wherever a resident can get stuck. */
   helpDesk: jsonb('help_desk').$type<Record<string, unknown>>(),
   createdAt: createdAt(),

@@ -260,6 +260,10 @@ export async function seedDemo(db: Db, now = new Date()): Promise<boolean> {
         votingFrom: day(10),
         votingUntil: day(31),
         publishOn: day(38),
+        phaseStartedAt: {
+          proposing: new Date(now.getTime() - 50 * 86_400_000).toISOString(),
+          reviewing: new Date(now.getTime() - 10 * 86_400_000).toISOString(),
+        },
         helpDesk: {
           phone: '010 - 123 45 67',
           email: 'hulp@wijkbudget.test',

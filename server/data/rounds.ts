@@ -179,7 +179,11 @@ export async function moveRound(tx: Db, id: number, from: Phase, to: Phase): Pro
   if (to === 'closed') await tx.execute(sql`lock table ballots in share row exclusive mode`)
   const moved = await tx
     .update(rounds)
-    .set({ phase: to, contentVersion: sql`${rounds.contentVersion} + 1` })
+    .set({
+      phase: to,
+      phaseStartedAt: sql`${rounds.phaseStartedAt} || jsonb_build_object(${to}::text, now())`,
+      contentVersion: sql`${rounds.contentVersion} + 1`,
+    })
     .where(and(eq(rounds.id, id), eq(rounds.phase, from)))
     .returning({ id: rounds.id })
   return moved.length === 1

@@ -1,7 +1,8 @@
 import type { Round } from '../../data/rounds.js'
 import { phasesWhere, RESIDENT } from '../../domain/access/permissions.js'
 import { storedHelpDesk, telHref } from '../../domain/rounds/help-desk.js'
-import { PHASES, type Phase } from '../../domain/rounds/phases.js'
+import type { Phase } from '../../domain/rounds/phases.js'
+import { timeline } from '../../domain/rounds/timeline.js'
 import { language } from '../../languages.js'
 
 /**
@@ -17,26 +18,17 @@ export function phaseKey(phase: Phase): string {
   return `phase.${phase}`
 }
 
-/** The phase timeline residents see: each step with its planned date and where the round is now. */
+/** The phase timeline residents see: each step with what was planned, what happened, and where the round is now. */
 export function roundView(round: Round) {
-  const current = PHASES.indexOf(round.phase)
-  const planned: Record<string, string | null> = {
-    proposing: round.proposingFrom,
-    reviewing: round.reviewingFrom,
-    voting: round.votingFrom,
-    closed: round.votingUntil,
-    published: round.publishOn,
-  }
   return {
     ...round,
     phaseKey: phaseKey(round.phase),
     helpDesk: helpDeskView(round.helpDesk),
-    timeline: phasesWhere(RESIDENT, 'round.view').map((phase) => ({
-      phase,
-      phaseKey: phaseKey(phase),
-      date: planned[phase],
-      done: PHASES.indexOf(phase) < current,
-      current: PHASES.indexOf(phase) === current,
+    timeline: timeline(round, phasesWhere(RESIDENT, 'round.view')).map((step) => ({
+      ...step,
+      phaseKey: phaseKey(step.phase),
+      plannedKey: `timeline.planned.${step.phase}`,
+      happenedKey: step.early ? 'timeline.happened.closedEarly' : `timeline.happened.${step.phase}`,
     })),
   }
 }

@@ -9,6 +9,7 @@ import { Visitor } from '../../helpers/client.js'
 import { html, msg } from '../../helpers/html.js'
 import { roundsAdmin } from '../../helpers/rounds.js'
 import { signedIn } from '../../helpers/officials.js'
+import { formatDate } from '../../../server/formatters.js'
 
 // Moving a round from phase to phase.
 const { app, db, admin, insertRound, addProposal, roundRow, auditOf } = await roundsAdmin(t)
@@ -323,4 +324,45 @@ t.test('closing voting after the promised day, or in a round that promised none,
     t.equal((await admin.post(`/official/rounds/${round.id}/advance`, { from: 'voting' })).statusCode, 303)
     t.same((await auditOf(round.id)).at(-1)!.details, { from: 'voting', to: 'closed' })
   }
+})
+
+t.test("the public timeline shows what happened beside what was planned, in the letter's words", async (t) => {
+  const round = await insertRound('draft', {
+    proposingFrom: '2099-01-01',
+    reviewingFrom: '2099-01-10',
+    votingFrom: '2099-01-20',
+    votingUntil: '2099-02-03',
+    publishOn: '2099-02-10',
+  })
+  await addProposal(round.id, 'approved')
+  const timelineOf = async () => html(await new Visitor(app).get(`/rounds/${round.slug}`)).all('.timeline__step')
+  const today = formatDate(new Date(), 'nl')
+  for (const from of ['draft', 'proposing', 'reviewing'] as const)
+    t.equal((await admin.post(`/official/rounds/${round.id}/advance`, { from })).statusCode, 303)
+  let steps = await timelineOf()
+  t.same(
+    steps.map((li) => [
+      li.querySelector('.timeline__happened')?.text ?? null,
+      li.querySelector('.timeline__date')?.text,
+    ]),
+    [
+      [
+        msg('timeline.happened.proposing', { date: today }),
+        msg('timeline.planned.proposing', { date: '1 januari 2099' }),
+      ],
+      [
+        msg('timeline.happened.reviewing', { date: today }),
+        msg('timeline.planned.reviewing', { date: '10 januari 2099' }),
+      ],
+      [msg('timeline.happened.voting', { date: today }), msg('timeline.planned.voting', { date: '20 januari 2099' })],
+      [null, msg('timeline.planned.closed', { date: '3 februari 2099' })],
+      [null, msg('timeline.planned.published', { date: '10 februari 2099' })],
+    ],
+  )
+  t.equal(msg('timeline.planned.closed', { date: 'X' }), msg('letter.until', { date: 'X' }), 'the words of the letter')
+
+  await admin.post(`/official/rounds/${round.id}/advance`, { from: 'voting', reason: 'Storing' })
+  steps = await timelineOf()
+  t.equal(steps[3]!.querySelector('.timeline__happened')?.text, msg('timeline.happened.closedEarly', { date: today }))
+  t.equal(steps[3]!.getAttribute('aria-current'), 'step')
 })
