@@ -10,6 +10,7 @@ import { createTranslator, type Translate } from '../i18n.js'
 import { chooseLanguage, DEFAULT_LANG, isLang, language, LANGUAGE_LIST, type Lang } from '../languages.js'
 import { encode, sendEncoded, type Encoded } from '../encoded.js'
 import { fromRoot } from '../paths.js'
+import { officialMenu } from '../domain/access/menu.js'
 
 const viewsDir = fileURLToPath(fromRoot('views/'))
 const LAYOUT = 'layouts/main.hbs'
@@ -150,7 +151,16 @@ export default fp(
         errorSummaryPath,
         nextPath: encodeURIComponent(request.url),
         csrfToken,
-        official: request.official ? { name: request.official.name, roleKey: `role.${request.official.role}` } : null,
+        official: request.official
+          ? {
+              name: request.official.name,
+              roleKey: `role.${request.official.role}`,
+              menu: officialMenu(request.official.role).map((entry) => ({
+                ...entry,
+                current: request.url.split('?')[0] === entry.href,
+              })),
+            }
+          : null,
         ...model,
       }
     }

@@ -4,7 +4,8 @@ import { lastAccessReview } from '../../data/accounts.js'
 import { findProposal, findRoundOf } from '../../data/moderation.js'
 import { findRound, listRounds } from '../../data/rounds.js'
 import { accessReviewDue } from '../../domain/access/accounts.js'
-import { admitOfficial, allowedAtAll, decide, residentsMay } from '../../plugins/auth.js'
+import { admitOfficial, allowedAtAll, decide, residentsMay, theOfficial } from '../../plugins/auth.js'
+import { homeKey } from '../../domain/access/menu.js'
 import { parseId } from '../schemas.js'
 import { roundView } from '../shared/round-view.js'
 import accountRoutes from './account.js'
@@ -60,14 +61,14 @@ export default async function officialRoutes(fastify: FastifyInstance, opts: { c
     const rounds = await listRounds(app.db)
     const canReview = allowedAtAll(request, 'officials.review')
     return reply.render('pages/official/dashboard.hbs', {
-      title: app.translate(request.lang, 'dashboard.title'),
+      title: app.translate(request.lang, homeKey(theOfficial(request).role)),
+      titleKey: homeKey(theOfficial(request).role),
       // Drafts have no public page yet; every other round shows the address residents use.
       rounds: rounds.map((round) => ({
         ...roundView(round),
         publicAddress: residentsMay(round, 'round.view') ? `${app.publicUrl}/rounds/${round.slug}` : null,
       })),
       canCreateRound: allowedAtAll(request, 'round.create'),
-      canManageOfficials: allowedAtAll(request, 'officials.manage'),
       reviewDue: canReview && accessReviewDue(await lastAccessReview(app.db), new Date()),
       canViewSecurity: allowedAtAll(request, 'security.view'),
     })
