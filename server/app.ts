@@ -1,6 +1,6 @@
 import zlib from 'node:zlib'
 import fastifyCompress from '@fastify/compress'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Db } from '../db/client.js'
 import { DEMO_PRIVACY, type Config } from './config.js'
 import { loggedError } from './domain/security/redact.js'
@@ -44,6 +44,27 @@ export const serializers = {
 }
 
 /**
+ * On a terminal each request is one short line (its message says it all) and the banner stays in
+ * view; the collector's JSON keeps the fields. Errors still show their stack.
+ */
+export const PRETTY = {
+  sync: true,
+  translateTime: 'SYS:HH:MM:ss',
+  ignore: 'pid,hostname,reqId,req,res,responseTime',
+}
+
+/** One log entry per request, when it is answered: the redacted path, the status and how long it took. */
+function logRequest(request: FastifyRequest, reply: FastifyReply, done: () => void) {
+  const { method, path } = serializers.req(request)
+  const ms = Math.round(reply.elapsedTime)
+  request.log.info(
+    { req: request, res: { statusCode: reply.statusCode }, responseTime: ms },
+    `${method} ${path} ${reply.statusCode} ${ms} ms`,
+  )
+  done()
+}
+
+/**
  * Logs are JSON lines for the municipality's log collector; on a terminal
  * (someone trying it out) pino-pretty makes them readable lines instead.
  * `to` is a terminal ('pretty'), a stream of our own (a test reading the lines) or stdout.
@@ -52,10 +73,7 @@ async function logger(level: string | undefined, to: 'pretty' | NodeJS.WritableS
   if (!level) return false
   // Both write synchronously (process.stdout is synchronous on Linux), so log lines keep their order with the banner.
   // pino-pretty is loaded only for a terminal: a server writing JSON does not hold it.
-  const stream =
-    to === 'pretty'
-      ? (await import('pino-pretty')).default({ sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' })
-      : (to ?? process.stdout)
+  const stream = to === 'pretty' ? (await import('pino-pretty')).default(PRETTY) : (to ?? process.stdout)
   return { level, serializers, stream }
 }
 
@@ -72,6 +90,8 @@ export async function buildApp(
 ): Promise<FastifyInstance> {
   const app = Fastify({
     logger: await logger(logLevel, logTo),
+    // Fastify's own two entries per request (received, completed) become one, written by logRequest.
+    disableRequestLogging: true,
     trustProxy: config.trustProxy,
     bodyLimit: 100 * 1024,
   })
@@ -89,6 +109,7 @@ export async function buildApp(
         zlib.brotliCompressSync(buffer, sizedFor(buffer, options)),
     },
   })
+  if (logLevel) app.addHook('onResponse', logRequest)
   await app.register(dbPlugin, { db })
   app.decorate('publicUrl', config.publicUrl)
   await app.register(securityPlugin, { sessionSecret: config.sessionSecret, publicUrl: config.publicUrl })

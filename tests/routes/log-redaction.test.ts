@@ -4,6 +4,8 @@ import { eq, sql } from 'drizzle-orm'
 import { rounds } from '../../db/schema.js'
 import { seedDemo } from '../../server/data/demo.js'
 import { testApp } from '../helpers/app.js'
+import { prettyFactory } from 'pino-pretty'
+import { PRETTY } from '../../server/app.js'
 import { Visitor } from '../helpers/client.js'
 
 const lines: string[] = []
@@ -53,4 +55,36 @@ t.test('a failing query answers 500, and the log names the statement but none of
   t.notMatch(log, /params: (?!\[redacted\])/, 'no parameters')
   await db.execute(sql`alter table proposals drop constraint refuse_test`)
   t.ok(await db.select().from(rounds).where(eq(rounds.id, round!.id)))
+})
+
+t.test('each request is one log entry: method, path without secrets, status and time', async (t) => {
+  lines.length = 0
+  await new Visitor(app).get(`/rounds/${round!.slug}/vote?code=ABCD-EFGH-JKMN-PQRS`)
+  const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>)
+  t.equal(entries.length, 1, 'not one on arrival and another on completion')
+  t.match(entries[0], {
+    msg: new RegExp(`^GET /rounds/${round!.slug}/vote \\d{3} \\d+ ms$`),
+    req: { method: 'GET', path: `/rounds/${round!.slug}/vote` },
+    res: { statusCode: Number },
+    responseTime: Number,
+  })
+  t.notMatch(lines.join(''), 'ABCD', 'the code in the QR link is not logged')
+})
+
+t.test('on a terminal a request is one short line', async (t) => {
+  const pretty = prettyFactory(PRETTY)
+  const entry = {
+    level: 30,
+    time: Date.now(),
+    pid: 1,
+    hostname: 'h',
+    reqId: 'req-1',
+    req: { method: 'GET', path: '/' },
+    res: { statusCode: 200 },
+    responseTime: 3,
+    msg: 'GET / 200 3 ms',
+  }
+  const line = pretty(entry)
+  t.equal(line.trim().split('\n').length, 1, line)
+  t.match(line, 'GET / 200 3 ms')
 })
