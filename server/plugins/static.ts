@@ -70,6 +70,8 @@ export default fp(
         return send(asset, request, reply)
       },
     )
+    // Browsers ask for /favicon.ico on pages that do not name an icon (a PDF, a JSON file): the same picture.
+    app.get('/favicon.ico', async (_request, reply) => reply.redirect(app.assetUrl('favicon.svg'), 301))
     app.get(HTMX_PATH, { compress: false }, async (request, reply) => send(htmx, request, reply))
   },
   { name: 'static' },

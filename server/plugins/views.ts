@@ -121,6 +121,7 @@ export default fp(
     const { hbs, translate } = engine((lang, key) => app.log.warn({ lang, key }, 'translation key missing'))
     const cssPath = app.assetUrl('app.css')
     const errorSummaryPath = app.assetUrl('error-summary.js')
+    const faviconPath = app.assetUrl('favicon.svg')
     await app.register(fastifyView, {
       engine: { handlebars: hbs },
       root: viewsDir,
@@ -149,6 +150,7 @@ export default fp(
         htmxPath: HTMX_PATH,
         cssPath,
         errorSummaryPath,
+        faviconPath,
         nextPath: encodeURIComponent(request.url),
         csrfToken,
         official: request.official

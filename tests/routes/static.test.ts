@@ -94,3 +94,16 @@ t.test('a browser holding the current file gets 304 Not Modified by its ETag', a
     t.equal((await app.inject({ url, headers: { 'if-none-match': '"stale"' } })).statusCode, 200, url)
   }
 })
+
+t.test('every page names its icon, and /favicon.ico leads to the same picture', async (t) => {
+  const page = await app.inject('/')
+  const href = /<link rel="icon" href="([^"]+)" type="image\/svg\+xml">/.exec(page.body)?.[1]?.replaceAll('&#x3D;', '=')
+  t.match(href, /^\/static\/favicon\.svg\?v=[\w-]{16}$/)
+  const icon = await app.inject(href!)
+  t.equal(icon.statusCode, 200)
+  t.equal(icon.headers['content-type'], 'image/svg+xml')
+  t.match(icon.body, /^<svg /)
+  const ico = await app.inject('/favicon.ico')
+  t.equal(ico.statusCode, 301)
+  t.equal(ico.headers.location, href)
+})
