@@ -24,8 +24,9 @@ export function loadLanguage(lang: string): Messages {
   const folder = new URL(`${lang}/`, LOCALES)
   const messages: Messages = {}
   if (!existsSync(folder)) return messages
+  // .sources.json beside the texts records what they were translated from; it holds no texts.
   for (const file of readdirSync(folder)
-    .filter((f) => f.endsWith('.json'))
+    .filter((f) => f.endsWith('.json') && !f.startsWith('.'))
     .sort()) {
     for (const [key, text] of Object.entries(
       flatten(JSON.parse(readFileSync(new URL(file, folder), 'utf8')) as Record<string, unknown>),
