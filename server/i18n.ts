@@ -52,7 +52,7 @@ const standing = Object.fromEntries(
     lang,
     { amountExample: formatAmount(250_050, lang), budgetExample: formatNumber(100_000, lang) },
   ]),
-) as Record<Lang, Record<string, string>>
+) as Record<string, Record<string, string>>
 
 /**
  * i18next over every configured language, with plural rules from Intl ("{count}" keys carry
