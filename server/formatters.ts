@@ -37,10 +37,28 @@ export function formatNumber(value: number, lang: Lang): string {
   return once(`number:${lang}`, () => new Intl.NumberFormat(locales[lang])).format(value)
 }
 
+/**
+ * A number with cents and without a currency sign, as a money field's example ("2.500,50", "2500,50"):
+ * the same grouping and decimal mark as the language's pages, which the amount parser reads back.
+ */
+export function formatAmount(cents: number, lang: Lang): string {
+  return once(
+    `amount:${lang}`,
+    () => new Intl.NumberFormat(locales[lang], { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+  ).format(cents / 100)
+}
+
 export function formatDateTime(value: Date, lang: Lang): string {
+  // The texts write deadlines on the 24-hour clock ("17:00"); Intl gives Arabic a 12-hour one.
   return once(
     `datetime:${lang}`,
-    () => new Intl.DateTimeFormat(locales[lang], { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE }),
+    () =>
+      new Intl.DateTimeFormat(locales[lang], {
+        dateStyle: 'medium',
+        timeStyle: 'short',
+        hourCycle: 'h23',
+        timeZone: TIME_ZONE,
+      }),
   ).format(value)
 }
 

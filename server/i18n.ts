@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import i18next, { type i18n } from 'i18next'
-import { formatNumber } from './formatters.js'
-import { DEFAULT_LANG, LANGUAGES, type Lang } from './languages.js'
+import { formatAmount, formatNumber } from './formatters.js'
+import { DEFAULT_LANG, language, LANGUAGES, type Lang } from './languages.js'
 import { fromRoot } from './paths.js'
 
 export { DEFAULT_LANG, isLang, LANGUAGES, type Lang } from './languages.js'
@@ -24,8 +24,9 @@ export function loadLanguage(lang: string): Messages {
   const folder = new URL(`${lang}/`, LOCALES)
   const messages: Messages = {}
   if (!existsSync(folder)) return messages
+  // .sources.json beside the texts records what they were translated from; it holds no texts.
   for (const file of readdirSync(folder)
-    .filter((f) => f.endsWith('.json'))
+    .filter((f) => f.endsWith('.json') && !f.startsWith('.'))
     .sort()) {
     for (const [key, text] of Object.entries(
       flatten(JSON.parse(readFileSync(new URL(file, folder), 'utf8')) as Record<string, unknown>),
@@ -43,26 +44,40 @@ const MAX_KEPT = 20_000
 export type Translate = (lang: Lang, key: string, vars?: Record<string, unknown>) => string
 
 /**
+ * Values every text may use, written the way the language's pages write them: money examples in
+ * hints and errors ("for example 2500 or {amountExample}") follow the page's own notation.
+ */
+const standing = Object.fromEntries(
+  LANGUAGES.map((lang) => [
+    lang,
+    { amountExample: formatAmount(250_050, lang), budgetExample: formatNumber(100_000, lang) },
+  ]),
+) as Record<string, Record<string, string>>
+
+/**
  * i18next over every configured language, with plural rules from Intl ("{count}" keys carry
  * `_one`, `_other`, … suffixes) and Dutch for any key a language lacks. Placeholders keep the
  * single-brace `{name}` form the translators know; values are escaped by Handlebars, not here.
  */
 export function createTranslator(onMissing: (lang: Lang, key: string) => void = () => {}): Translate {
   const instance: i18n = i18next.createInstance()
-  const resources = Object.fromEntries(LANGUAGES.map((lang) => [lang, { translation: loadLanguage(lang) }]))
+  // i18next takes its plural rules from the language's code: it knows each language by its Intl locale,
+  // so Portuguese counts as in Portugal (pt-PT: "0 dias"), not as in Brazil (pt: "0 dia").
+  const locale = (lang: Lang) => language(lang).intl
+  const resources = Object.fromEntries(LANGUAGES.map((lang) => [locale(lang), { translation: loadLanguage(lang) }]))
   // Synchronous with initAsync: false and resources given; the promise it also returns has nothing to wait for.
   void instance.init({
     resources,
-    lng: DEFAULT_LANG,
-    fallbackLng: DEFAULT_LANG,
-    supportedLngs: [...LANGUAGES],
+    lng: locale(DEFAULT_LANG),
+    fallbackLng: locale(DEFAULT_LANG),
+    supportedLngs: LANGUAGES.map(locale),
     keySeparator: false,
     nsSeparator: false,
     interpolation: { prefix: '{', suffix: '}', escapeValue: false },
     returnNull: false,
     initAsync: false,
   })
-  const fixed = new Map(LANGUAGES.map((lang) => [lang, instance.getFixedT(lang)]))
+  const fixed = new Map(LANGUAGES.map((lang) => [lang, instance.getFixedT(locale(lang))]))
   const made = new Map<string, string>()
   return (lang, key, vars = {}) => {
     // i18next copies its whole options object on every call (a seventh of a busy page's CPU in bench:pages),
@@ -70,12 +85,13 @@ export function createTranslator(onMissing: (lang: Lang, key: string) => void = 
     const id = `${lang}\u0000${key}\u0000${JSON.stringify(vars)}`
     let text = made.get(id)
     if (text !== undefined) return text
-    if (!instance.exists(key, { lng: DEFAULT_LANG, ...vars })) onMissing(lang, key)
+    if (!instance.exists(key, { lng: locale(DEFAULT_LANG), ...vars })) onMissing(lang, key)
     // The plural form is chosen from the number; the text shows it formatted for the language.
+    const values = { ...standing[lang], ...vars }
     const count =
       typeof vars.count === 'number'
-        ? { count: vars.count, replace: { ...vars, count: formatNumber(vars.count, lang) } }
-        : vars
+        ? { count: vars.count, replace: { ...values, count: formatNumber(vars.count, lang) } }
+        : values
     text = fixed.get(lang)!(key, count)
     // Texts that quote user input or figures are many: the store starts afresh rather than grow without end.
     if (made.size >= MAX_KEPT) made.clear()

@@ -9,7 +9,9 @@ Intl.NumberFormat = new Proxy(NumberFormat, {
 Intl.DateTimeFormat = new Proxy(DateTimeFormat, {
   construct: (target, args) => (built.dateTime++, new target(...(args as []))),
 })
-const { formatDate, formatDateTime, formatEuro, formatNumber } = await import('../server/formatters.js')
+const { formatAmount, formatDate, formatDateTime, formatEuro, formatNumber } = await import('../server/formatters.js')
+const { LANGUAGES } = await import('../server/languages.js')
+type Lang = (typeof LANGUAGES)[number]
 
 t.test('a page full of figures and dates builds each formatter once per language', async (t) => {
   for (let i = 0; i < 500; i++) {
@@ -42,4 +44,23 @@ t.test('times stored in UTC are shown in Amsterdam time, summer and winter', asy
   t.match(formatDateTime(new Date('2026-12-01T10:00:00Z'), 'en'), '11:00')
   t.equal(formatDate('2027-03-15', 'nl'), '15 maart 2027')
   t.equal(formatDate('2027-03-15', 'en'), '15 March 2027')
+})
+
+t.test('every language shows times on the 24-hour clock, as its texts write them ("17:00")', async (t) => {
+  const evening = new Date('2026-12-03T21:06:00Z')
+  for (const lang of LANGUAGES) {
+    const shown = formatDateTime(evening, lang)
+    t.match(shown, '22:06', `${lang}: ${shown}`)
+    t.notMatch(shown, /\b(AM|PM)\b|[صم]$/, `${lang}: no morning/evening mark`)
+  }
+})
+
+t.test('a money example is written in the notation the language shows money in', async (t) => {
+  const table: [Lang, string][] = [
+    ['nl', '2.500,50'],
+    ['en', '2,500.50'],
+    ['ar', '2,500.50'],
+    ['pt', '2500,50'],
+  ]
+  for (const [lang, shown] of table) t.equal(formatAmount(250_050, lang), shown, lang)
 })

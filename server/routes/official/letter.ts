@@ -1,4 +1,5 @@
 import type { Round } from '../../data/rounds.js'
+import { isolate, isolateLtr } from '../../domain/common/bidi.js'
 import { storedHelpDesk } from '../../domain/rounds/help-desk.js'
 import { formatDate, formatEuro } from '../../formatters.js'
 import type { Translate } from '../../i18n.js'
@@ -14,20 +15,23 @@ export function letterText(translate: Translate, round: Round, publicUrl: string
   const voteUrl = `${publicUrl}/rounds/${encodeURIComponent(round.slug)}/vote`
   const desk = storedHelpDesk(round.helpDesk)
   const lines = [
-    nl('letter.heading', { title: round.title }),
+    nl('letter.heading', { title: isolate(round.title) }),
     '',
-    nl('letter.intro', { budget: formatEuro(round.budgetCents, DEFAULT_LANG), neighbourhood: round.neighbourhood }),
+    nl('letter.intro', {
+      budget: formatEuro(round.budgetCents, DEFAULT_LANG),
+      neighbourhood: isolate(round.neighbourhood),
+    }),
     ...(round.votingUntil ? [nl('letter.until', { date: formatDate(round.votingUntil, DEFAULT_LANG) })] : []),
     '',
-    nl('letter.how', { url: voteUrl }),
-    nl('letter.code', { code: '«code»' }),
+    nl('letter.how', { url: isolateLtr(voteUrl) }),
+    nl('letter.code', { code: isolateLtr('«code»') }),
     '',
     nl('letter.paper'),
-    ...(desk ? [nl('letter.help', { phone: desk.phone })] : []),
+    ...(desk ? [nl('letter.help', { phone: isolateLtr(desk.phone) })] : []),
     '',
     nl('letter.languages'),
     ...LANGUAGES.filter((lang) => lang !== DEFAULT_LANG).map((lang) =>
-      translate(lang, 'letter.inLanguage', { url: `${voteUrl}?lang=${lang}` }),
+      translate(lang, 'letter.inLanguage', { url: isolateLtr(`${voteUrl}?lang=${lang}`) }),
     ),
   ]
   return `${lines.join('\r\n')}\r\n`

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { Proposal } from '../../data/proposals.js'
+import { isolate, isolateLtr } from '../../domain/common/bidi.js'
 import { formatEuro } from '../../formatters.js'
 import { isLang, type Lang } from '../../i18n.js'
 import type { ModerationAction } from '../../domain/proposals/moderation.js'
@@ -16,11 +17,11 @@ export async function notifySubmitter(
   const t = (key: string, vars?: Record<string, unknown>) => app.translate(lang, key, vars)
   const cost = proposal.correctedCostCents ?? proposal.costCents
   const lines = [
-    t('mail.greeting', { name: proposal.contactName }),
+    t('mail.greeting', { name: isolate(proposal.contactName) }),
     '',
     t(`mail.decision.${action}`, {
-      title: proposal.title,
-      reference: proposal.reference,
+      title: isolate(proposal.title),
+      reference: isolateLtr(proposal.reference),
       cost: formatEuro(cost, lang),
     }),
     ...(message ? ['', t('mail.message'), message] : []),
@@ -32,7 +33,7 @@ export async function notifySubmitter(
   ]
   return app.sendMail({
     to: proposal.contactEmail,
-    subject: t('mail.subject', { reference: proposal.reference }),
+    subject: t('mail.subject', { reference: isolateLtr(proposal.reference) }),
     text: lines.join('\n'),
   })
 }
