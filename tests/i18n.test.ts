@@ -195,3 +195,13 @@ t.test('every configured language has a folder, its own name and a direction', a
   }
   t.same(LANGUAGES[0], 'nl')
 })
+
+t.test('the Dutch texts address everyone the same way, with "u": residents and officials alike', async (t) => {
+  const informal = /\b(je|jij|jou|jouw|jezelf|jullie)\b/i
+  t.same(
+    Object.entries(dutch)
+      .filter(([, text]) => informal.test(text))
+      .map(([key]) => key),
+    [],
+  )
+})

@@ -10,7 +10,7 @@ import { createTranslator, type Translate } from '../i18n.js'
 import { chooseLanguage, DEFAULT_LANG, isLang, language, LANGUAGE_LIST, type Lang } from '../languages.js'
 import { encode, sendEncoded, type Encoded } from '../encoded.js'
 import { fromRoot } from '../paths.js'
-import { officialMenu } from '../domain/access/menu.js'
+import { homeKey, officialMenu } from '../domain/access/menu.js'
 
 const viewsDir = fileURLToPath(fromRoot('views/'))
 const LAYOUT = 'layouts/main.hbs'
@@ -157,6 +157,7 @@ export default fp(
           ? {
               name: request.official.name,
               roleKey: `role.${request.official.role}`,
+              homeKey: homeKey(request.official.role),
               menu: officialMenu(request.official.role).map((entry) => ({
                 ...entry,
                 current: request.url.split('?')[0] === entry.href,
