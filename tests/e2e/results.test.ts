@@ -49,6 +49,10 @@ if (session) {
         404,
         'before publishing, not even the admin sees public results',
       )
+      await page.getByRole('link', { name: 'Verder naar publiceren' }).click()
+      await page.waitForURL(`**/official/rounds/${roundId}/publish`)
+      t.equal((await db.select().from(results)).length, 0, 'the confirmation page publishes nothing')
+      await checkPage(t, page)
       await page.getByRole('button', { name: 'Publiceer de uitslag' }).click()
       await page.waitForURL(`**/official/rounds/${roundId}/results`)
       const [stored] = await db.select().from(results)
