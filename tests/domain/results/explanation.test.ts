@@ -228,3 +228,26 @@ t.test(
     t.same(keys('c'), ['results.reason.mes-funded', 'results.reason.mes-paid-all'])
   },
 )
+
+t.test('a count of one reads in the singular, in the results and in every explanation', async (t) => {
+  const input: TallyInput = {
+    budget: 100,
+    projects: [
+      { id: 'a', cost: 60, order: 0 },
+      { id: 'b', cost: 70, order: 1 },
+    ],
+    ballots: [['a'], ['b']],
+    unit: 1,
+  }
+  const said = (result: TallyResult, id: string, lang: 'nl' | 'en') =>
+    explain(
+      result.projects.find((p) => p.id === id)!,
+      lang,
+    )
+      .map((s) => translate(lang, s.key, s.vars))
+      .join(' ')
+  t.match(said(greedy(input), 'a', 'nl'), /^Gekozen met 1 stem:/)
+  t.match(said(greedy(input), 'a', 'en'), /^Funded with 1 vote:/)
+  t.match(said(equalShares(input), 'a', 'nl'), /1 voorstander betaalde/)
+  t.match(said(equalShares(input), 'b', 'nl'), /had de enige voorstander nog/)
+})

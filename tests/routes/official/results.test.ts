@@ -64,7 +64,7 @@ t.test("after voting closes an admin previews both rules side by side, the round
   const page = html(res)
   t.equal(
     page.text('main > p:not(.breadcrumb)'),
-    msg('results.previewIntro', { ballots: 59 }),
+    msg('results.previewIntro', { count: 59 }),
     "the revoked code's ballot does not count",
   )
   const previews = page.all('section.preview')

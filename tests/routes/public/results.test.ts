@@ -131,7 +131,7 @@ t.test('after publication everyone sees the funded projects with votes, cost, re
   )
   t.equal(
     page.text('.lead'),
-    msg('outcome.intro', { at: formatDateTime(row.publishedAt, 'nl'), ballots: 39 }),
+    msg('outcome.intro', { at: formatDateTime(row.publishedAt, 'nl'), count: 39 }),
     "the revoked code's ballot is not counted",
   )
   for (const card of fundedCards!.querySelectorAll('.card')) {
