@@ -111,4 +111,58 @@ if (session) {
       await resident.context().close()
     },
   )
+
+  t.test(
+    'the chart in Arabic at 360 px: every name and number inside the drawing, numbers beside their bars, names above them',
+    async (t) => {
+      for (const locale of ['ar', 'nl-NL']) {
+        const page = await session.newPage({ locale })
+        await page.goto(`/rounds/${slug}/results`)
+        const layout = await page.locator('#votes-chart-title').evaluate((title) => {
+          const svg = title.closest('svg')!
+          const box = (e: Element) => {
+            const r = e.getBoundingClientRect()
+            return { left: r.left, right: r.right, top: r.top, bottom: r.bottom }
+          }
+          const texts = [...svg.querySelectorAll('text')]
+          const bars = [...svg.querySelectorAll('rect')]
+          return {
+            dir: document.documentElement.dir,
+            svg: box(svg),
+            // Each row: its name, its bar and its number, in the order the template draws them.
+            rows: bars.map((bar, i) => ({
+              name: { text: texts[2 * i]!.textContent, ...box(texts[2 * i]!) },
+              bar: box(bar),
+              value: { text: texts[2 * i + 1]!.textContent, ...box(texts[2 * i + 1]!) },
+            })),
+          }
+        })
+        t.equal(layout.dir, locale === 'ar' ? 'rtl' : 'ltr')
+        t.ok(layout.svg.right - layout.svg.left <= PHONE.width, `${locale}: the chart fits the phone`)
+        const inside = (b: { left: number; right: number; top: number; bottom: number }) =>
+          b.left >= layout.svg.left - 0.5 &&
+          b.right <= layout.svg.right + 0.5 &&
+          b.top >= layout.svg.top - 0.5 &&
+          b.bottom <= layout.svg.bottom + 0.5
+        const overlaps = (
+          a: { left: number; right: number; top: number; bottom: number },
+          b: { left: number; right: number; top: number; bottom: number },
+        ) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5
+        const problems = layout.rows.flatMap(({ name, bar, value }) => [
+          ...(name.right - name.left > 0 && inside(name) ? [] : [`name ${name.text} outside the drawing`]),
+          ...(inside(value) ? [] : [`number ${value.text} outside the drawing`]),
+          ...layout.rows.flatMap((other) => [
+            ...(overlaps(name, other.bar) ? [`name ${name.text} over a bar`] : []),
+            ...(overlaps(value, other.bar) ? [`number ${value.text} over a bar`] : []),
+          ]),
+          ...(bar.right - bar.left > 0 &&
+          (locale === 'ar' ? value.right > bar.left + 0.5 : value.left < bar.right - 0.5)
+            ? [`number ${value.text} not after its bar in the reading direction`]
+            : []),
+        ])
+        t.same(problems, [], `${locale}: ${layout.rows.length} rows, each name and number in place`)
+        await page.context().close()
+      }
+    },
+  )
 }

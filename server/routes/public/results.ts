@@ -9,6 +9,7 @@ import { energyTotals, spendingPerTheme, spendingPerTrack } from '../../domain/r
 import type { TallyResult } from '../../domain/tally/tally.js'
 import { toCsv } from '../../csv.js'
 import type { Lang } from '../../i18n.js'
+import { language } from '../../languages.js'
 import { theRound } from '../../plugins/auth.js'
 import { createMemo } from '../../memo.js'
 import { localised } from '../shared/localise.js'
@@ -48,7 +49,10 @@ export async function resultsView(app: Pick<FastifyInstance, 'db' | 'translate'>
     rows: byVotes,
     spent: outcome.totalCost,
     left: round.budgetCents - outcome.totalCost,
-    chart: barChart(byVotes.map((r) => ({ label: r.title, value: r.votes, highlight: r.funded }))),
+    chart: barChart(
+      byVotes.map((r) => ({ label: r.title, value: r.votes, highlight: r.funded })),
+      language(lang).dir,
+    ),
     energy: energyTotals(funded),
     tracks: spendingPerTrack(funded, TRACKS).map((row) => ({ ...row, labelKey: `track.${row.key}` })),
     themes: spendingPerTheme(funded, THEMES).map((row) => ({ ...row, labelKey: `theme.${row.key}` })),
