@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto'
 import t from 'tap'
+import type { Page } from 'playwright-core'
 import { eq } from 'drizzle-orm'
 import { results, rounds, votingCodes } from '../../db/schema.js'
 import { DEMO_OFFICIALS } from '../../server/data/demo.js'
@@ -11,10 +12,12 @@ import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/vo
 import { TEST_CONFIG } from '../helpers/app.js'
 import { browserSession, PHONE } from '../helpers/browser.js'
 import { checkPage, login } from '../helpers/pages.js'
+import { tableProblems } from '../helpers/tables.js'
 import { createCodes, setPhase } from '../helpers/voting.js'
 
 const session = await browserSession(t)
 const admin = DEMO_OFFICIALS.find((o) => o.role === 'admin')!
+const moderator = DEMO_OFFICIALS.find((o) => o.role === 'moderator')!
 
 if (session) {
   const { db } = session
@@ -39,6 +42,33 @@ if (session) {
   await setPhase(db, roundId, 'closed')
 
   t.test(
+    'tables at 360 px split no word and no number; a table wider than the phone scrolls in a labelled region',
+    async (t) => {
+      const check = async (page: Page, path: string) => {
+        await page.goto(path)
+        t.same(await tableProblems(page), [], path)
+      }
+      await setPhase(db, roundId, 'voting')
+      const resident = await session.newPage()
+      await check(resident, `/rounds/${slug}/paper-ballot`)
+      await check(resident, `/rounds/${slug}/paper-ballot/ar`)
+      await resident.context().close()
+      await setPhase(db, roundId, 'closed')
+
+      const official = await session.newPage()
+      await login(official, admin.email)
+      await check(official, `/official/rounds/${roundId}/results`)
+      await check(official, `/official/rounds/${roundId}/publish`)
+      await check(official, `/official/rounds/${roundId}/results?lang=ar`)
+      await official.context().close()
+      const moderating = await session.newPage()
+      await login(moderating, moderator.email)
+      await check(moderating, '/official/moderation')
+      await moderating.context().close()
+    },
+  )
+
+  t.test(
     'an admin publishes in the browser; residents then read the results and the accountability page on a phone',
     async (t) => {
       const page = await session.newPage()
@@ -58,6 +88,7 @@ if (session) {
       const [stored] = await db.select().from(results)
       t.ok(stored, 'the result is stored')
       t.equal(stored!.ballotCount, 19, 'the revoked code does not count')
+      t.same(await tableProblems(page), [], 'the published result splits no word at 360 px either')
       await page.getByRole('link', { name: 'Bekijk de openbare uitslag' }).click()
       await page.waitForURL(`**/rounds/${slug}/results`)
       await page.context().close()
