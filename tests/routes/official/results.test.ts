@@ -218,6 +218,11 @@ t.test('publishing freezes the counted result, the anonymised ballots and their 
   t.equal(page.facts()[msg('results.ballotsHash')], stored!.ballotsSha256)
   const again = await admin.post(`/official/rounds/${roundId}/publish`, {})
   t.equal(again.statusCode, 409, 'publishing twice changes nothing')
+  t.equal(
+    (await admin.get(`/official/rounds/${roundId}/publish`)).statusCode,
+    409,
+    'nor is there a confirmation page for a published round',
+  )
   t.equal((await db.select().from(auditLog).where(eq(auditLog.action, 'results.publish'))).length, 1)
 })
 
