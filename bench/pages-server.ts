@@ -92,7 +92,7 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
     title: t('transparency.title', { title: publishedRound.title }),
     result,
     ...figures,
-    audit: auditView(deps, audit, verdict, 'nl'),
+    audit: auditView(deps, publishedRound, audit, verdict, 'nl'),
     check,
   }
   await drizzle.close()

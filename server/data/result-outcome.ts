@@ -3,7 +3,12 @@ import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { TALLY_RULES, type TallyResult } from '../domain/tally/tally.js'
 
 /** The shape results are stored in today; a change to TallyResult raises it and teaches `readOutcome` the old one. */
-export const OUTCOME_VERSION = 1
+export const OUTCOME_VERSION = 2
+/**
+ * Version 1 lacked `startPerVoter`, which is optional in the schema: one check reads both, and a
+ * result published in version 1 keeps its page (its explanations without each voter's start).
+ */
+const READABLE_VERSIONS: readonly number[] = [1, 2]
 
 const Amount = Type.Number()
 const Reason = Type.Union([
@@ -21,7 +26,7 @@ const Reason = Type.Union([
   Type.Object({ kind: Type.Literal('completion-funded'), remainingBefore: Amount }),
   Type.Object({ kind: Type.Literal('completion-did-not-fit'), remaining: Amount, needed: Amount }),
 ])
-const OutcomeV1 = Type.Object({
+const Outcome = Type.Object({
   rule: Type.Union([...TALLY_RULES.map((rule) => Type.Literal(rule)), Type.Literal('equal-shares-without-completion')]),
   selected: Type.Array(Type.String()),
   totalCost: Amount,
@@ -45,14 +50,15 @@ const OutcomeV1 = Type.Object({
     }),
   ),
   add1Steps: Type.Optional(Amount),
+  startPerVoter: Type.Optional(Amount),
 })
 
 // The stored shape and the tally's type must stay one and the same: this fails to compile when they drift apart.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
-const sameShape: Same<Static<typeof OutcomeV1>, TallyResult> = true
+const sameShape: Same<Static<typeof Outcome>, TallyResult> = true
 void sameShape
 
-const checkV1 = TypeCompiler.Compile(OutcomeV1)
+const check = TypeCompiler.Compile(Outcome)
 
 export class StoredOutcomeError extends Error {
   override name = 'StoredOutcomeError'
@@ -60,12 +66,12 @@ export class StoredOutcomeError extends Error {
 
 /** A published result's outcome as stored, checked against the shape of its version: never trusted as a cast. */
 export function readOutcome(version: number, stored: unknown): TallyResult {
-  if (version !== OUTCOME_VERSION)
+  if (!READABLE_VERSIONS.includes(version))
     throw new StoredOutcomeError(
-      `a result stored in version ${version} cannot be read (this software reads ${OUTCOME_VERSION})`,
+      `a result stored in version ${version} cannot be read (this software reads ${READABLE_VERSIONS.join(', ')})`,
     )
-  if (!checkV1.Check(stored)) {
-    const first = checkV1.Errors(stored).First()
+  if (!check.Check(stored)) {
+    const first = check.Errors(stored).First()
     throw new StoredOutcomeError(
       `a stored result does not have the shape of version ${version}: ${first?.path ?? ''} ${first?.message ?? ''}`,
     )

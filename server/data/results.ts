@@ -94,7 +94,8 @@ export async function previewedOutcome(
     .where(
       and(eq(tallyPreviews.roundId, roundId), eq(tallyPreviews.rule, rule), eq(tallyPreviews.inputSha256, inputSha256)),
     )
-  if (!row) return undefined
+  // A preview in an older shape lacks what today's explanations read: counted again.
+  if (!row || row.outcomeVersion !== OUTCOME_VERSION) return undefined
   try {
     return readOutcome(row.outcomeVersion, row.outcome)
   } catch (error) {

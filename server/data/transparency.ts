@@ -50,17 +50,27 @@ export interface RoundAudit {
   entries: ChainedEntry[]
   /** Each official's role, to name the actor without their e-mail address. */
   roles: Map<number, string>
+  /** The round's proposals by id, to name an entry's object as people know it. */
+  proposals: Map<number, { reference: string; title: string }>
 }
 
 export async function loadRoundAudit(db: Db, roundId: number): Promise<RoundAudit> {
   const [chain, proposalIds, staff] = await Promise.all([
     listAudit(db),
-    db.select({ id: proposals.id }).from(proposals).where(eq(proposals.roundId, roundId)),
+    db
+      .select({ id: proposals.id, reference: proposals.reference, title: proposals.title })
+      .from(proposals)
+      .where(eq(proposals.roundId, roundId)),
     db.select({ id: officials.id, role: officials.role }).from(officials),
   ])
   const objects = new Set([`round:${roundId}`, ...proposalIds.map((p) => `proposal:${p.id}`)])
   const entries = chain.filter(
     (e) => objects.has(e.object) || (e.object.startsWith('code:') && e.details.round === roundId),
   )
-  return { chain, entries, roles: new Map(staff.map((o) => [o.id, o.role])) }
+  return {
+    chain,
+    entries,
+    roles: new Map(staff.map((o) => [o.id, o.role])),
+    proposals: new Map(proposalIds.map((p) => [p.id, { reference: p.reference, title: p.title }])),
+  }
 }

@@ -23,6 +23,12 @@ t.test(
   },
 )
 
+t.test("a result published in version 1, before each voter's start was kept, still reads back", async (t) => {
+  const { startPerVoter, ...v1 } = JSON.parse(JSON.stringify(tally(input, 'equal-shares'))) as ReturnType<typeof tally>
+  t.type(startPerVoter, 'number', 'version 2 keeps the start')
+  t.same(readOutcome(1, v1), v1)
+})
+
 t.test('an outcome of another shape or version is refused instead of trusted', async (t) => {
   const stored = JSON.parse(JSON.stringify(tally(input, 'greedy'))) as ReturnType<typeof tally>
   t.throws(() => readOutcome(OUTCOME_VERSION + 1, stored), StoredOutcomeError, 'a version this software does not know')

@@ -169,6 +169,14 @@ t.test('nor one made before the budget or a cost changed, by another version, or
     false,
     'a preview stored in a shape this software cannot read',
   )
+
+  await preview()
+  await db.update(tallyPreviews).set({ outcomeVersion: 1 })
+  t.equal(
+    (await publishRolledBack()).details.reusedPreview,
+    false,
+    "a preview stored before each voter's start was kept: readable, but counted again for today's explanations",
+  )
 })
 
 t.test("a real publication after a preview: published once, the preview's count stored", async (t) => {

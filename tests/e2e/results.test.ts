@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto'
 import t from 'tap'
+import type { Page } from 'playwright-core'
 import { eq } from 'drizzle-orm'
 import { results, rounds, votingCodes } from '../../db/schema.js'
 import { DEMO_OFFICIALS } from '../../server/data/demo.js'
@@ -11,10 +12,12 @@ import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/vo
 import { TEST_CONFIG } from '../helpers/app.js'
 import { browserSession, PHONE } from '../helpers/browser.js'
 import { checkPage, login } from '../helpers/pages.js'
+import { tableProblems } from '../helpers/tables.js'
 import { createCodes, setPhase } from '../helpers/voting.js'
 
 const session = await browserSession(t)
 const admin = DEMO_OFFICIALS.find((o) => o.role === 'admin')!
+const moderator = DEMO_OFFICIALS.find((o) => o.role === 'moderator')!
 
 if (session) {
   const { db } = session
@@ -39,6 +42,33 @@ if (session) {
   await setPhase(db, roundId, 'closed')
 
   t.test(
+    'tables at 360 px split no word and no number; a table wider than the phone scrolls in a labelled region',
+    async (t) => {
+      const check = async (page: Page, path: string) => {
+        await page.goto(path)
+        t.same(await tableProblems(page), [], path)
+      }
+      await setPhase(db, roundId, 'voting')
+      const resident = await session.newPage()
+      await check(resident, `/rounds/${slug}/paper-ballot`)
+      await check(resident, `/rounds/${slug}/paper-ballot/ar`)
+      await resident.context().close()
+      await setPhase(db, roundId, 'closed')
+
+      const official = await session.newPage()
+      await login(official, admin.email)
+      await check(official, `/official/rounds/${roundId}/results`)
+      await check(official, `/official/rounds/${roundId}/publish`)
+      await check(official, `/official/rounds/${roundId}/results?lang=ar`)
+      await official.context().close()
+      const moderating = await session.newPage()
+      await login(moderating, moderator.email)
+      await check(moderating, '/official/moderation')
+      await moderating.context().close()
+    },
+  )
+
+  t.test(
     'an admin publishes in the browser; residents then read the results and the accountability page on a phone',
     async (t) => {
       const page = await session.newPage()
@@ -49,11 +79,16 @@ if (session) {
         404,
         'before publishing, not even the admin sees public results',
       )
+      await page.getByRole('link', { name: 'Verder naar publiceren' }).click()
+      await page.waitForURL(`**/official/rounds/${roundId}/publish`)
+      t.equal((await db.select().from(results)).length, 0, 'the confirmation page publishes nothing')
+      await checkPage(t, page)
       await page.getByRole('button', { name: 'Publiceer de uitslag' }).click()
       await page.waitForURL(`**/official/rounds/${roundId}/results`)
       const [stored] = await db.select().from(results)
       t.ok(stored, 'the result is stored')
       t.equal(stored!.ballotCount, 19, 'the revoked code does not count')
+      t.same(await tableProblems(page), [], 'the published result splits no word at 360 px either')
       await page.getByRole('link', { name: 'Bekijk de openbare uitslag' }).click()
       await page.waitForURL(`**/rounds/${slug}/results`)
       await page.context().close()
@@ -105,6 +140,60 @@ if (session) {
       t.equal(await resident.locator('h1').innerText(), 'Results')
       await checkPage(t, resident)
       await resident.context().close()
+    },
+  )
+
+  t.test(
+    'the chart in Arabic at 360 px: every name and number inside the drawing, numbers beside their bars, names above them',
+    async (t) => {
+      for (const locale of ['ar', 'nl-NL']) {
+        const page = await session.newPage({ locale })
+        await page.goto(`/rounds/${slug}/results`)
+        const layout = await page.locator('#votes-chart-title').evaluate((title) => {
+          const svg = title.closest('svg')!
+          const box = (e: Element) => {
+            const r = e.getBoundingClientRect()
+            return { left: r.left, right: r.right, top: r.top, bottom: r.bottom }
+          }
+          const texts = [...svg.querySelectorAll('text')]
+          const bars = [...svg.querySelectorAll('rect')]
+          return {
+            dir: document.documentElement.dir,
+            svg: box(svg),
+            // Each row: its name, its bar and its number, in the order the template draws them.
+            rows: bars.map((bar, i) => ({
+              name: { text: texts[2 * i]!.textContent, ...box(texts[2 * i]!) },
+              bar: box(bar),
+              value: { text: texts[2 * i + 1]!.textContent, ...box(texts[2 * i + 1]!) },
+            })),
+          }
+        })
+        t.equal(layout.dir, locale === 'ar' ? 'rtl' : 'ltr')
+        t.ok(layout.svg.right - layout.svg.left <= PHONE.width, `${locale}: the chart fits the phone`)
+        const inside = (b: { left: number; right: number; top: number; bottom: number }) =>
+          b.left >= layout.svg.left - 0.5 &&
+          b.right <= layout.svg.right + 0.5 &&
+          b.top >= layout.svg.top - 0.5 &&
+          b.bottom <= layout.svg.bottom + 0.5
+        const overlaps = (
+          a: { left: number; right: number; top: number; bottom: number },
+          b: { left: number; right: number; top: number; bottom: number },
+        ) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5
+        const problems = layout.rows.flatMap(({ name, bar, value }) => [
+          ...(name.right - name.left > 0 && inside(name) ? [] : [`name ${name.text} outside the drawing`]),
+          ...(inside(value) ? [] : [`number ${value.text} outside the drawing`]),
+          ...layout.rows.flatMap((other) => [
+            ...(overlaps(name, other.bar) ? [`name ${name.text} over a bar`] : []),
+            ...(overlaps(value, other.bar) ? [`number ${value.text} over a bar`] : []),
+          ]),
+          ...(bar.right - bar.left > 0 &&
+          (locale === 'ar' ? value.right > bar.left + 0.5 : value.left < bar.right - 0.5)
+            ? [`number ${value.text} not after its bar in the reading direction`]
+            : []),
+        ])
+        t.same(problems, [], `${locale}: ${layout.rows.length} rows, each name and number in place`)
+        await page.context().close()
+      }
     },
   )
 }

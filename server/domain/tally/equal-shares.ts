@@ -33,7 +33,7 @@ function runAdd1(election: Election) {
     run = next
     steps++
   }
-  return { run, steps }
+  return { run, steps, start: base + steps * election.unit }
 }
 
 function shortfall(election: Election, run: MesRun, p: number): MesShortfall {
@@ -67,17 +67,19 @@ function mesTies(election: Election, run: MesRun) {
 }
 
 export function tallyPlainEqualShares(election: Election): TallyResult {
-  const run = runMes(election, equalPart(election))
+  const start = equalPart(election)
+  const run = runMes(election, start)
   return {
     rule: 'equal-shares-without-completion',
     ...selection(election, run.selected),
     projects: projectOutcomes(election, run.funded, (p) => mesReason(election, run, p)),
     ties: mesTies(election, run),
+    startPerVoter: start,
   }
 }
 
 export function tallyEqualShares(election: Election): TallyResult {
-  const { run, steps } = runAdd1(election)
+  const { run, steps, start } = runAdd1(election)
   const funded = run.funded.slice()
   const fill = fillGreedily(election, funded, election.budget - run.totalCost, 'completion')
   return {
@@ -91,5 +93,6 @@ export function tallyEqualShares(election: Election): TallyResult {
     ),
     ties: [...mesTies(election, run), ...fill.ties],
     add1Steps: steps,
+    startPerVoter: start,
   }
 }

@@ -77,4 +77,9 @@ export interface TallyResult {
   ties: Tie[]
   /** Equal shares only: how many times every voter's start was raised by one unit. */
   add1Steps?: number
+  /**
+   * Equal shares only: the money each voter held when the equal-shares stage began (the budget's
+   * equal part, raised by the Add1 steps), unrounded; the explanations' shares come out of it.
+   */
+  startPerVoter?: number
 }

@@ -13,10 +13,10 @@ import type { Round } from '../../data/rounds.js'
 import { checkProgress, type ProgressErrors } from '../../domain/results/progress.js'
 import type { TallyRule } from '../../domain/tally/tally.js'
 import { allowed, theOfficial, theRound } from '../../plugins/auth.js'
-import { publishResult } from '../../usecases/results.js'
 import { FormInput, readForm, summaryItems } from '../forms.js'
 import { resultRows } from '../shared/result-view.js'
 import { IdPath, ProgressForm, ResultsQuery } from './schemas.js'
+import publishRoutes from './publish.js'
 
 /** The round's own rule first in the preview, then the other. */
 const PREVIEW_ORDER: readonly TallyRule[] = ['equal-shares', 'greedy']
@@ -118,27 +118,6 @@ export default async function resultsRoutes(fastify: FastifyInstance) {
   )
 
   app.post(
-    '/rounds/:id/publish',
-    {
-      schema: { params: IdPath },
-      config: { action: 'results.publish', refuse: wrongPhase('results.notClosed') },
-      // A frozen result cannot be taken back: the second factor is asked again first.
-      preHandler: app.requireFreshSecondFactor((request) => `/official/rounds/${theRound(request).id}/results`),
-    },
-    async (request, reply) => {
-      const round = theRound(request)
-      const outcome = await publishResult(app.db, {
-        roundId: round.id,
-        actor: request.actor,
-        official: theOfficial(request),
-        softwareVersion: SOFTWARE_VERSION,
-      })
-      if ('refused' in outcome) return wrongPhase('results.notClosed')(request, reply)
-      return reply.redirect(`/official/rounds/${round.id}/results`, 303)
-    },
-  )
-
-  app.post(
     '/rounds/:id/progress',
     {
       schema: { params: IdPath, body: FormInput },
@@ -170,4 +149,6 @@ export default async function resultsRoutes(fastify: FastifyInstance) {
       return reply.redirect(`/official/rounds/${round.id}/results?done=1`, 303)
     },
   )
+
+  await app.register(publishRoutes)
 }

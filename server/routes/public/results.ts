@@ -9,10 +9,11 @@ import { energyTotals, spendingPerTheme, spendingPerTrack } from '../../domain/r
 import type { TallyResult } from '../../domain/tally/tally.js'
 import { toCsv } from '../../csv.js'
 import type { Lang } from '../../i18n.js'
+import { language } from '../../languages.js'
 import { theRound } from '../../plugins/auth.js'
 import { createMemo } from '../../memo.js'
 import { localised } from '../shared/localise.js'
-import { resultRows } from '../shared/result-view.js'
+import { resultRows, startPerVoter } from '../shared/result-view.js'
 import { progressView } from '../shared/proposal-view.js'
 import { LangQuery, SlugPath } from './schemas.js'
 import transparencyRoutes, { PUBLISHED_FRESH_MS } from './transparency.js'
@@ -48,11 +49,15 @@ export async function resultsView(app: Pick<FastifyInstance, 'db' | 'translate'>
     rows: byVotes,
     spent: outcome.totalCost,
     left: round.budgetCents - outcome.totalCost,
-    chart: barChart(byVotes.map((r) => ({ label: r.title, value: r.votes, highlight: r.funded }))),
+    chart: barChart(
+      byVotes.map((r) => ({ label: r.title, value: r.votes, highlight: r.funded })),
+      language(lang).dir,
+    ),
     energy: energyTotals(funded),
     tracks: spendingPerTrack(funded, TRACKS).map((row) => ({ ...row, labelKey: `track.${row.key}` })),
     themes: spendingPerTheme(funded, THEMES).map((row) => ({ ...row, labelKey: `theme.${row.key}` })),
     ruleKey: `outcome.rule.${result.rule}`,
+    startPerVoter: startPerVoter(outcome, lang),
     ties: outcome.ties.map((tie) => ({
       stageKey: `outcome.ties.stage.${tie.stage}`,
       tied: tie.tied.map((id) => titleOf.get(id) ?? id).join(', '),
@@ -85,7 +90,7 @@ export default async function publicResultsRoutes(fastify: FastifyInstance) {
       votes: r.votes,
       funded: r.funded,
       reason_kind: reasonKind.get(String(r.id)) ?? '',
-      reason: app.translate(lang, r.explanation.key, r.explanation.vars),
+      reason: r.explanation.map((sentence) => app.translate(lang, sentence.key, sentence.vars)).join(' '),
     }))
   }
 

@@ -63,9 +63,29 @@ async function responseView(app: Pick<FastifyInstance, 'db'>, round: Round) {
   }
 }
 
+/**
+ * What an entry was about, named as a person knows it: the round by its title, a proposal by its
+ * reference and title, a voting code only as one (its number means nothing outside the database).
+ */
+function objectName(
+  app: Pick<FastifyInstance, 'translate'>,
+  round: Round,
+  audit: RoundAudit,
+  object: string,
+  lang: Lang,
+) {
+  const [kind, id] = object.split(':')
+  if (kind === 'round') return round.title
+  const proposal = kind === 'proposal' ? audit.proposals.get(Number(id)) : undefined
+  if (proposal) return `${proposal.reference} ${proposal.title}`
+  // The round's entries name nothing else (loadRoundAudit): what remains is one of its codes.
+  return app.translate(lang, 'transparency.audit.object.code')
+}
+
 /** The round's audit entries without details, which can hold personal data; actors by role and number, not e-mail. */
 export function auditView(
   app: Pick<FastifyInstance, 'translate'>,
+  round: Round,
   audit: RoundAudit,
   verdict: ChainVerdict,
   lang: Lang,
@@ -83,7 +103,7 @@ export function auditView(
         at: e.at,
         actor: role ? { roleKey: `role.${role}`, id: e.officialId } : null,
         action: label === actionKey(e.action) ? e.action : label,
-        object: e.object,
+        object: objectName(app, round, audit, e.object, lang),
       }
     }),
   }
@@ -180,7 +200,7 @@ export default async function transparencyRoutes(fastify: FastifyInstance) {
           round,
           result,
           ...figures,
-          audit: auditView(app, audit, verdict, request.lang),
+          audit: auditView(app, round, audit, verdict, request.lang),
           check,
         })
       if (!allowed(request, 'results.view')) {

@@ -1,6 +1,7 @@
-import { formatEuro, formatNumber } from '../../formatters.js'
+import { formatEuro } from '../../formatters.js'
 import type { Lang } from '../../i18n.js'
 import type { ProjectOutcome, TallyResult } from '../../domain/tally/tally.js'
+import { explanationSteps, type ExplanationStep } from '../../domain/results/explanation.js'
 
 export interface ResultProject {
   id: number
@@ -14,31 +15,48 @@ export interface ResultProject {
   households: number | null
 }
 
-/** The plain-words reason of one project's outcome: a translation key and its values. */
-export function explain(outcome: ProjectOutcome, lang: Lang): { key: string; vars: Record<string, string> } {
+/** One sentence of an explanation: a translation key and its values (`count` a number, for the plural). */
+export interface Sentence {
+  key: string
+  vars: Record<string, string | number>
+}
+
+/** The sentences of one stage a project went through. */
+function stepSentences({ reason }: ExplanationStep, outcome: ProjectOutcome, lang: Lang): Sentence[] {
   const euro = (cents: number) => formatEuro(cents, lang)
-  const r = outcome.reason
-  const votes = formatNumber(outcome.votes, lang)
-  switch (r.kind) {
-    case 'no-votes':
-      return { key: 'results.reason.no-votes', vars: {} }
+  const key = `results.reason.${reason.kind}`
+  switch (reason.kind) {
     case 'greedy-funded':
+      return [{ key, vars: { count: outcome.votes, left: euro(reason.remainingBefore), cost: euro(outcome.cost) } }]
     case 'completion-funded':
-      return { key: `results.reason.${r.kind}`, vars: { votes, left: euro(r.remainingBefore) } }
+      return [{ key, vars: { left: euro(reason.remainingBefore), cost: euro(outcome.cost) } }]
     case 'greedy-did-not-fit':
     case 'completion-did-not-fit':
-      return { key: `results.reason.${r.kind}`, vars: { votes, left: euro(r.remaining), needed: euro(r.needed) } }
-    case 'mes-funded':
-      return {
-        key: 'results.reason.mes-funded',
-        vars: { votes, payers: formatNumber(r.payers, lang), share: euro(r.maxShare) },
-      }
+      return [{ key, vars: { left: euro(reason.remaining), needed: euro(reason.needed) } }]
+    case 'mes-funded': {
+      if (outcome.cost === 0) return [{ key: 'results.reason.mes-funded-free', vars: {} }]
+      const paid = { key, vars: { count: reason.payers, cost: euro(outcome.cost), share: euro(reason.maxShare) } }
+      if (reason.paidAllTheyHad === 0) return [paid]
+      return [paid, { key: 'results.reason.mes-paid-all', vars: { count: reason.paidAllTheyHad } }]
+    }
     case 'mes-too-little-money':
-      return {
-        key: 'results.reason.mes-too-little-money',
-        vars: { votes, had: euro(r.supportersMoney), needed: euro(r.needed) },
-      }
+      return [{ key, vars: { count: outcome.votes, had: euro(reason.supportersMoney), needed: euro(reason.needed) } }]
   }
+}
+
+/**
+ * Why a project was or was not funded, stage by stage as the rule ran: a project the completion
+ * decided says first what its supporters still had when equal shares ended.
+ */
+export function explain(outcome: ProjectOutcome, lang: Lang): Sentence[] {
+  const steps = explanationSteps(outcome)
+  if (steps.length === 0) return [{ key: 'results.reason.no-votes', vars: {} }]
+  return steps.flatMap((step) => stepSentences(step, outcome, lang))
+}
+
+/** Each voter's money at the start of equal shares, when the outcome kept it. */
+export function startPerVoter(result: TallyResult, lang: Lang): string | undefined {
+  return result.startPerVoter === undefined ? undefined : formatEuro(Math.floor(result.startPerVoter), lang)
 }
 
 /** Every project with its votes, funding and reason, funded ones first in the order they were chosen. */

@@ -59,3 +59,45 @@ t.test(
     t.equal(shortLabel('😀😀😀😀', 3), '😀😀…', 'never splits a character in two')
   },
 )
+
+t.test(
+  'right to left the drawing is mirrored: names at the right edge, bars growing leftwards, values after them',
+  async (t) => {
+    const inputs = [
+      { label: 'مدربو الطاقة', value: 40, highlight: true },
+      { label: 'Warmtescan', value: 10, highlight: false },
+      { label: 'Buurtmoestuin', value: 0, highlight: false },
+    ]
+    const ltr = barChart(inputs)
+    const rtl = barChart(inputs, 'rtl')
+    t.equal(ltr.dir, 'ltr')
+    t.equal(rtl.dir, 'rtl')
+    t.same(
+      rtl.bars.map((b) => b.labelX),
+      [CHART.width, CHART.width, CHART.width],
+      'each name starts at the right edge',
+    )
+    t.same(
+      rtl.bars.map((b) => b.barX + b.barWidth),
+      [CHART.width, CHART.width, CHART.width],
+      'each bar ends at the right edge',
+    )
+    t.same(
+      rtl.bars.map((b) => b.valueX),
+      ltr.bars.map((b) => CHART.width - b.valueX),
+      'each value starts where the left-to-right one would, seen in a mirror',
+    )
+    t.ok(
+      rtl.bars.every((b) => b.valueX - (CHART.valueSpace - CHART.valueGap) >= -0.01),
+      'and has room before the left edge',
+    )
+    t.same(
+      ltr.bars.map((b) => [b.labelX, b.barX]),
+      [
+        [0, 0],
+        [0, 0],
+        [0, 0],
+      ],
+    )
+  },
+)

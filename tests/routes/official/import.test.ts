@@ -122,7 +122,7 @@ t.test(
     })
 
     const preview = html(await admin.get(res.headers.location as string))
-    t.ok(preview.texts('main p').includes(msg('results.previewIntro', { ballots: '1.288' })))
+    t.ok(preview.texts('main p').includes(msg('results.previewIntro', { count: 1288 })))
     t.equal((await admin.post(`/official/rounds/${roundId}/publish`, {})).statusCode, 303)
     const [stored] = await db.select().from(results).where(eq(results.roundId, roundId))
     const pbIdOf = new Map(imported.map((p) => [String(p.id), p.description.replace('Pabulib project_id ', '')]))

@@ -64,7 +64,7 @@ t.test("after voting closes an admin previews both rules side by side, the round
   const page = html(res)
   t.equal(
     page.text('main > p:not(.breadcrumb)'),
-    msg('results.previewIntro', { ballots: 59 }),
+    msg('results.previewIntro', { count: 59 }),
     "the revoked code's ballot does not count",
   )
   const previews = page.all('section.preview')
@@ -91,8 +91,89 @@ t.test("after voting closes an admin previews both rules side by side, the round
       ),
     'each funded project says why',
   )
-  t.ok(page.form(`/official/rounds/${roundId}/publish`), 'a form to publish')
+  t.same(
+    page.all('form').filter((f) => f.getAttribute('action')?.endsWith('/publish')),
+    [],
+    'no publishing from here',
+  )
+  t.ok(page.links.includes(`/official/rounds/${roundId}/publish`), 'on to the confirmation page')
   t.equal((await db.select().from(results)).length, 0, 'previewing publishes nothing')
+})
+
+t.test(
+  'before the irreversible step a page shows the rule, the winners, the money spent and what the other rule funds instead',
+  async (t) => {
+    const admin = await as('admin')
+    const counted = (await db.select({ ids: ballots.projectIds, code: ballots.codeId }).from(ballots))
+      .filter((b) => b.code !== revoked!.id)
+      .map((b) => b.ids.map(String))
+    const reference = (id: string) => projects.find((p) => String(p.id) === id)!
+    const named = (ids: string[]) => ids.map((id) => `${reference(id).reference} ${reference(id).title}`)
+    const confirmation = async (budgetCents: number) => {
+      await db.update(rounds).set({ budgetCents }).where(eq(rounds.id, roundId))
+      const res = await admin.get(`/official/rounds/${roundId}/publish`)
+      t.equal(res.statusCode, 200)
+      const input = {
+        budget: budgetCents,
+        unit: 100,
+        projects: projects.map((p, order) => ({ id: String(p.id), cost: p.costCents, order })),
+        ballots: counted,
+      }
+      return { page: html(res), counting: tally(input, 'equal-shares'), other: tally(input, 'greedy') }
+    }
+    const column = (page: ReturnType<typeof html>, id: string) =>
+      page.rows(`#${id} + .table-scroll table`).map((row) => row[0])
+
+    const same = await confirmation(100_000_00)
+    t.same(
+      [...same.counting.selected].sort(),
+      [...same.other.selected].sort(),
+      'with the whole budget both rules agree',
+    )
+    t.ok(
+      same.page.texts('p').includes(msg('results.confirm.same', { other: msg('results.rule.greedy') })),
+      'and the page says so',
+    )
+    const facts = same.page.facts('.facts--large')
+    t.equal(facts[msg('results.confirm.rule')], msg('results.rule.equal-shares'), 'the rule that counts')
+    t.equal(
+      facts[msg('outcome.spent')],
+      `€ ${(same.counting.totalCost / 100).toLocaleString('nl-NL')}`,
+      'the money spent',
+    )
+    t.same(column(same.page, 'winners'), named(same.counting.selected), 'the winners, in the order they were chosen')
+
+    const { page, counting, other } = await confirmation(70_000_00)
+    const onlyCounting = counting.selected.filter((id) => !other.selected.includes(id))
+    const onlyOther = other.selected.filter((id) => !counting.selected.includes(id))
+    t.ok(onlyCounting.length > 0 && onlyOther.length > 0, 'with €70,000 the two rules differ')
+    t.same(column(page, 'only-counting'), named(onlyCounting), 'what only equal shares funds')
+    t.same(column(page, 'only-other'), named(onlyOther), 'what greedy would have funded instead')
+    t.ok(
+      page.texts('p').includes(
+        msg('results.confirm.otherSpent', {
+          rule: msg('results.rule.greedy'),
+          spent: `€ ${(other.totalCost / 100).toLocaleString('nl-NL')}`,
+        }),
+      ),
+      'and what greedy would have spent',
+    )
+    await db.update(rounds).set({ budgetCents: 100_000_00 }).where(eq(rounds.id, roundId))
+
+    const form = page.form(`/official/rounds/${roundId}/publish`)
+    t.equal(form.getAttribute('method'), 'post')
+    t.ok(form.querySelector('input[name=_csrf]')?.getAttribute('value'), 'the final step carries the CSRF token')
+    t.equal((await db.select().from(results)).length, 0, 'the confirmation page publishes nothing')
+    const [phase] = await db.select({ phase: rounds.phase }).from(rounds).where(eq(rounds.id, roundId))
+    t.equal(phase!.phase, 'closed')
+  },
+)
+
+t.test('the confirmation page is for admins of a closed round only', async (t) => {
+  for (const role of ['moderator', 'council'] as const) {
+    const v = await as(role)
+    t.equal((await v.get(`/official/rounds/${roundId}/publish`)).statusCode, 403, role)
+  }
 })
 
 t.test(
@@ -137,6 +218,11 @@ t.test('publishing freezes the counted result, the anonymised ballots and their 
   t.equal(page.facts()[msg('results.ballotsHash')], stored!.ballotsSha256)
   const again = await admin.post(`/official/rounds/${roundId}/publish`, {})
   t.equal(again.statusCode, 409, 'publishing twice changes nothing')
+  t.equal(
+    (await admin.get(`/official/rounds/${roundId}/publish`)).statusCode,
+    409,
+    'nor is there a confirmation page for a published round',
+  )
   t.equal((await db.select().from(auditLog).where(eq(auditLog.action, 'results.publish'))).length, 1)
 })
 

@@ -73,6 +73,9 @@ const stored = async () => {
   const [row] = await db.select().from(results).where(eq(results.roundId, roundId))
   return { row: row!, outcome: row!.outcome as TallyResult }
 }
+/** Several texts one after the other, each in any of its plural forms. */
+const sentences = (...keys: string[]) =>
+  new RegExp(`^${keys.map((key) => msgPattern(key).source.slice(1, -1)).join(' ')}$`)
 const cardTitles = (cards: ReturnType<typeof html>['root'] | null | undefined) =>
   cards?.querySelectorAll('.card__title a').map((a) => a.text) ?? []
 
@@ -128,7 +131,7 @@ t.test('after publication everyone sees the funded projects with votes, cost, re
   )
   t.equal(
     page.text('.lead'),
-    msg('outcome.intro', { at: formatDateTime(row.publishedAt, 'nl'), ballots: 39 }),
+    msg('outcome.intro', { at: formatDateTime(row.publishedAt, 'nl'), count: 39 }),
     "the revoked code's ballot is not counted",
   )
   for (const card of fundedCards!.querySelectorAll('.card')) {
@@ -166,8 +169,10 @@ t.test('after publication everyone sees the funded projects with votes, cost, re
   t.ok(
     notFundedCards!
       .querySelectorAll('.card > p')
-      .some((p) => msgPattern('results.reason.completion-did-not-fit').test(p.text)),
-    'a project that was not funded says why',
+      .some((p) =>
+        sentences('results.reason.mes-too-little-money', 'results.reason.completion-did-not-fit').test(p.text),
+      ),
+    'a project that was not funded says what its supporters had left after equal shares, then that it did not fit',
   )
   const kwh = funded.reduce((sum, p) => sum + (p.kwhPerYear ?? 0), 0)
   t.equal(

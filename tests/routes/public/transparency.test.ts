@@ -144,10 +144,21 @@ t.test('first-response times: the median in working time and the share answered 
   const { page } = await read()
   // Answered after 30, 120, 240 and 660 working minutes: the median is 180 minutes, three of four within 480.
   t.match(page.facts('#response + dl'), {
-    [msg('transparency.response.median')]: msg('transparency.response.time', { days: 0, hours: 3, minutes: 0 }),
+    [msg('transparency.response.median')]: msg('transparency.response.time', {
+      days: msg('transparency.response.days', { count: 0 }),
+      hours: msg('transparency.response.hours', { count: 3 }),
+      minutes: msg('transparency.response.minutes', { count: 0 }),
+    }),
     [msg('transparency.response.withinDay')]: '75%',
   })
-  t.ok(page.texts('main p').includes(msg('transparency.response.basis', { answered: 4, waiting: 1 })))
+  t.ok(
+    page
+      .texts('main p')
+      .includes(
+        `${msg('transparency.response.answered', { count: 4 })} ${msg('transparency.response.waiting', { count: 1 })}`,
+      ),
+    'one idea waits: in the singular',
+  )
 })
 
 t.test('the audit log of the round is shown without personal details and its chain is verified', async (t) => {
@@ -161,7 +172,7 @@ t.test('the audit log of the round is shown without personal details and its cha
   t.match(item?.querySelector('.muted')?.text, `#${reject!.id} · 24 nov 2026, 12:00`)
   t.match(
     item?.text,
-    `${msg('role.moderator')} #${moderator.id} · proposal:${ids[1]}`,
+    `${msg('role.moderator')} #${moderator.id} · NRD-2 Koffie-ochtend`,
     'officials are named by role and number',
   )
   t.notMatch(page.text(), 'moderator@example.test', 'not by e-mail address')
@@ -226,8 +237,24 @@ t.test('turnout per group and channel counts against the codes issued and leaves
     ['3021', '10', '5', '0', '5', '50%'],
     ['3022', '10', '3', '1', '4', '40%'],
   ])
-  t.ok(page.texts('main li').includes(msg('transparency.turnout.revoked', { codes: 1, ballots: 1 })))
-  t.ok(page.texts('main li').includes(msg('transparency.turnout.leftOut', { votes: 1, ballots: 1 })))
+  t.ok(
+    page
+      .texts('main li')
+      .includes(
+        `${msg('transparency.turnout.revoked', { count: 1 })} ${msg('transparency.turnout.revokedBallots', { count: 1 })}`,
+      ),
+  )
+  t.ok(
+    page
+      .texts('main li')
+      .includes(
+        [
+          msg('transparency.turnout.leftOut'),
+          msg('transparency.turnout.leftOutVotes', { count: 1 }),
+          msg('transparency.turnout.leftOutBallots', { count: 1 }),
+        ].join(' '),
+      ),
+  )
   t.equal((await db.select().from(ballots)).length, 10, "the revoked code's ballot is still stored")
 })
 
@@ -237,7 +264,7 @@ t.test(
     await published()
     const [stored] = await db.select().from(results)
     const { page } = await read()
-    t.equal(page.text('#check + .alert'), msg('transparency.check.ok', { ballots: 9 }))
+    t.equal(page.text('#check + .alert'), msg('transparency.check.ok', { count: 9 }))
     t.equal(page.text('#check ~ dl dd.hash'), stored!.ballotsSha256)
     t.ok(page.texts('code').includes('npm run tally -- noord-ballots.pb --rule greedy'))
     t.ok(page.links.includes('/rounds/noord/results'), 'a link to the results')
