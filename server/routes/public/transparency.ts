@@ -82,7 +82,15 @@ function objectName(
   return app.translate(lang, 'transparency.audit.object.code')
 }
 
-/** The round's audit entries without details, which can hold personal data; actors by role and number, not e-mail. */
+function closingReasonOf(entry: RoundAudit['entries'][number]): string | undefined {
+  const { to, reason } = entry.details
+  return entry.action === 'round.advance' && to === 'closed' && typeof reason === 'string' ? reason : undefined
+}
+
+/**
+ * The round's audit entries without details, which can hold personal data; actors by role and number, not e-mail.
+ * The one detail shown is the reason an admin gave for closing voting early: it was written to be read here.
+ */
 export function auditView(
   app: Pick<FastifyInstance, 'translate'>,
   round: Round,
@@ -104,8 +112,13 @@ export function auditView(
         actor: role ? { roleKey: `role.${role}`, id: e.officialId } : null,
         action: label === actionKey(e.action) ? e.action : label,
         object: objectName(app, round, audit, e.object, lang),
+        closingReason: closingReasonOf(e),
       }
     }),
+    closedEarly: audit.entries
+      .filter((e) => closingReasonOf(e) !== undefined)
+      .map((e) => ({ at: e.at, votingUntil: String(e.details.votingUntil), reason: closingReasonOf(e) }))
+      .at(-1),
   }
 }
 

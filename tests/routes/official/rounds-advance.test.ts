@@ -314,6 +314,11 @@ t.test('closing voting before the day the letters promise warns with that day an
     votingUntil: '2099-01-03',
     reason: 'Storing bij de drukker: de brieven kwamen te laat.',
   })
+  const transparency = html(await new Visitor(app).get(`/rounds/${round.slug}/transparency`))
+  const notice = transparency.get('.alert--warning')
+  t.match(notice.text, msg('transparency.closedEarly.reason'), 'the transparency page says why')
+  t.match(notice.text, 'Storing bij de drukker: de brieven kwamen te laat.')
+  t.match(notice.text, '3 januari 2099', 'and which day was promised')
 })
 
 t.test('closing voting after the promised day, or in a round that promised none, needs no reason', async (t) => {
