@@ -71,16 +71,13 @@ const SETTING_ORDER: readonly string[] = SETTING_NAMES
 const byFormOrder = ([a]: [string, unknown], [b]: [string, unknown]) =>
   SETTING_ORDER.indexOf(a) - SETTING_ORDER.indexOf(b)
 
-/** Every action the audit log records against a round, by the name of its text; anything newer reads as "another action", never as its key. */
-const ACTION_KEYS: Record<string, string> = {
-  'round.create': 'rounds.history.create',
-  'round.edit': 'rounds.history.edit',
-  'round.advance': 'rounds.history.advance',
-  'round.import': 'rounds.history.import',
-  'codes.generate': 'rounds.history.codesGenerate',
-  'codes.revoke': 'rounds.history.codesRevoke',
-  'ballot.paper': 'rounds.history.ballotPaper',
-  'results.publish': 'rounds.history.resultsPublish',
+/**
+ * Every action is named in the words the transparency page uses for it (one vocabulary for officials
+ * and residents); an action without a sentence reads as "another action", never as its key.
+ */
+function actionKey(action: string, known: (key: string) => boolean): string {
+  const key = `transparency.audit.action.${action}`
+  return known(key) ? key : 'rounds.history.other'
 }
 
 /** A stored value with how to show it: money, a day, a choice, plain text, or nothing. */
@@ -95,7 +92,7 @@ function shown(field: string, value: unknown) {
   }
 }
 
-function historyView(entry: ChainedEntry) {
+function historyView(entry: ChainedEntry, known: (key: string) => boolean) {
   const { changes, from, to, count } = entry.details as {
     changes?: Record<string, { old: unknown; new: unknown }>
     from?: unknown
@@ -105,7 +102,7 @@ function historyView(entry: ChainedEntry) {
   return {
     at: entry.at,
     actor: entry.actor,
-    actionKey: ACTION_KEYS[entry.action] ?? 'rounds.history.other',
+    actionKey: actionKey(entry.action, known),
     count: typeof count === 'number' ? count : null,
     move: isPhase(from) && isPhase(to) ? { fromKey: phaseKey(from), toKey: phaseKey(to) } : null,
     changes: Object.entries(changes ?? {})
@@ -122,6 +119,7 @@ function historyView(entry: ChainedEntry) {
 export async function managementModel(db: Db, request: FastifyRequest, round: Round) {
   const [counts, audit] = await Promise.all([countProposalsByStatus(db, round.id), listRoundAudit(db, round.id)])
   const next = transitionFrom(round.phase)?.to
+  const known = (key: string) => request.server.translate(request.lang, key) !== key
   return {
     title: round.title,
     round: roundView(round),
@@ -139,6 +137,6 @@ export async function managementModel(db: Db, request: FastifyRequest, round: Ro
     canPrintBallot: residentsMay(round, 'ballot.print'),
     canSeeResults: allowed(request, 'results.view') || allowed(request, 'results.preview'),
     canImport: allowedAtAll(request, 'round.create'),
-    history: audit.map(historyView).reverse(),
+    history: audit.map((entry) => historyView(entry, known)).reverse(),
   }
 }

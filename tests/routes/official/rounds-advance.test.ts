@@ -319,6 +319,10 @@ t.test('closing voting before the day the letters promise warns with that day an
   t.match(notice.text, msg('transparency.closedEarly.reason'), 'the transparency page says why')
   t.match(notice.text, 'Storing bij de drukker: de brieven kwamen te laat.')
   t.match(notice.text, '3 januari 2099', 'and which day was promised')
+
+  const history = html(await admin.get(`/official/rounds/${round.id}`)).texts('.round-history strong')
+  t.ok(history.includes(msg('transparency.audit.action.ballots.seal')), "the seal is named, in the public page's words")
+  t.notOk(history.includes(msg('rounds.history.other')), 'no action is "another action"')
 })
 
 t.test('closing voting after the promised day, or in a round that promised none, needs no reason', async (t) => {

@@ -49,7 +49,7 @@ t.test(
       [msg('rounds.setting.tallyRule')]: msg('rounds.choice.equal-shares'),
       [msg('rounds.setting.slug')]: '/rounds/wijkbudget-energie-oude-noorden',
     })
-    t.equal(page.text('.round-history strong'), msg('rounds.history.create'))
+    t.equal(page.text('.round-history strong'), msg('transparency.audit.action.round.create'))
     t.equal(page.get('a.button').getAttribute('href'), `/official/rounds/${id}/advance`)
     t.equal(page.text('a.button'), msg('rounds.show.advance', { phase: msg('phase.proposing') }))
     const dashboard = html(await admin.get('/official'))
