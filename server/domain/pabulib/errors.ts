@@ -14,7 +14,7 @@ export interface PbErrorParams {
   'invalid-cost': { projectId: string; value: string }
   'unknown-project': { voterId: string; projectId: string }
   'invalid-points': { voterId: string }
-  'count-mismatch': { key: 'num_projects' | 'num_votes'; stated: string; actual: number }
+  'count-mismatch': { key: 'num_projects' | 'num_votes'; stated: string; count: number }
   'missing-budget': Record<string, never>
   'invalid-budget': { value: string }
 }
@@ -40,7 +40,7 @@ const messages: { [C in PbErrorCode]: (params: PbErrorParams[C]) => string } = {
     `voter ${voterId} voted for project ${projectId}, which is not in PROJECTS`,
   'invalid-points': ({ voterId }) =>
     `voter ${voterId} has points that are not numbers or do not match the projects voted for`,
-  'count-mismatch': ({ key, stated, actual }) => `META says ${key} is ${stated} but there are ${actual} rows`,
+  'count-mismatch': ({ key, stated, count }) => `META says ${key} is ${stated} but there are ${count} rows`,
   'missing-budget': () => 'META has no budget',
   'invalid-budget': ({ value }) => `the budget "${value}" is not a whole non-negative number`,
 }

@@ -113,7 +113,7 @@ function readVotes(rows: Rows, projectIds: Set<string>): PbVote[] {
 function checkCount(meta: ReturnType<typeof readMeta>, key: 'num_projects' | 'num_votes', actual: number) {
   const stated = meta.meta[key]
   if (stated !== undefined && Number(stated) !== actual) {
-    throw new PbFormatError('count-mismatch', meta.lineOf.get(key)!, { key, stated, actual })
+    throw new PbFormatError('count-mismatch', meta.lineOf.get(key)!, { key, stated, count: actual })
   }
 }
 

@@ -222,7 +222,7 @@ t.test(
       [
         'num_votes does not match',
         SMALL.replace('num_votes;3', 'num_votes;4'),
-        msg('import.error.count-mismatch', { line: 5, key: 'num_votes', stated: 4, actual: 3 }),
+        msg('import.error.count-mismatch', { line: 5, key: 'num_votes', stated: 4, count: 3 }),
       ],
       ['no budget', SMALL.replace('budget;1000\n', ''), msg('import.error.missing-budget', { line: 2 })],
       [
