@@ -127,6 +127,7 @@ if (session) {
     await page.locator('#lang').selectOption('pl')
     await page.locator('#title').fill('Oświetlenie oszczędne na klatkach')
     await page.locator('#summary').fill('Lampy LED z czujnikiem ruchu.')
+    await page.locator('#description').fill('Lampy zapalają się tylko wtedy, gdy ktoś przechodzi.')
     await page.locator('form[action$="/translate"] button[type="submit"]').click()
     await page.locator('.alert--ok').waitFor()
     const saved = await db.select().from(proposalTranslations).where(eq(proposalTranslations.lang, 'pl'))
