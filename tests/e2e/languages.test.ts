@@ -121,7 +121,7 @@ if (session) {
     await page.goto(`/official/rounds/${roundId}/translations`)
     t.equal(await html(page).getAttribute('lang'), 'ar')
     await checkPage(t, page)
-    await page.locator('a[href*="/translate"]').first().click()
+    await page.locator('a[href^="/official/proposals/"][href*="/translate"]').first().click()
     await page.waitForURL('**/translate**')
     await checkPage(t, page)
     await page.locator('#lang').selectOption('pl')
