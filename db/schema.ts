@@ -25,6 +25,7 @@ import { PROGRESS_STATUSES } from '../server/domain/results/progress.js'
 import { TRACKS } from '../server/domain/proposals/rules.js'
 import { TALLY_RULES } from '../server/domain/tally/tally.js'
 import { CHANNELS } from '../server/domain/voting/turnout.js'
+import { TEXT_KINDS } from '../server/domain/translations/texts.js'
 
 // The database's enums are the domain's constants: a new value is added there, and drizzle-kit writes the migration.
 export const roleEnum = pgEnum('role', ROLES)
@@ -199,7 +200,7 @@ export const proposals = pgTable(
   ],
 )
 
-/** A proposal's title and summary in another language, by a language coach or moderator; the original stays. */
+/** A proposal's title, summary and description in another language, by a language coach or moderator; the original stays. */
 export const proposalTranslations = pgTable(
   'proposal_translations',
   {
@@ -210,10 +211,46 @@ export const proposalTranslations = pgTable(
     lang: text('lang').notNull(),
     title: text('title').notNull(),
     summary: text('summary').notNull(),
+    /** Null for translations made before descriptions were translated: the description then shows in the original. */
+    description: text('description'),
+    /**
+     * The fingerprint of the original as it was translated (domain/translations/texts.ts sourceHash):
+     * when the submitter changes their text, the translation shows as out of date. Null when unknown.
+     */
+    sourceHash: text('source_hash'),
     officialId: integer('official_id').references(() => officials.id),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('proposal_translations_proposal_lang_key').on(t.proposalId, t.lang)],
+)
+
+/**
+ * An official's words in another language, by a language coach or moderator: a decision's message
+ * (`decision`, subject = the proposal event), the round's description and the help desk's hours
+ * (`description`, `hours`, subject = the round), a progress update (`progress`). The original stays.
+ */
+export const textKindEnum = pgEnum('text_kind', TEXT_KINDS)
+
+export const textTranslations = pgTable(
+  'text_translations',
+  {
+    id: serial('id').primaryKey(),
+    roundId: integer('round_id')
+      .notNull()
+      .references(() => rounds.id),
+    kind: textKindEnum('kind').notNull(),
+    subjectId: integer('subject_id').notNull(),
+    lang: text('lang').notNull(),
+    text: text('text').notNull(),
+    /** The fingerprint of the original as it was translated: a changed original shows its translation as out of date. */
+    sourceHash: text('source_hash').notNull(),
+    officialId: integer('official_id').references(() => officials.id),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('text_translations_subject_lang_key').on(t.kind, t.subjectId, t.lang),
+    index('text_translations_round_idx').on(t.roundId, t.lang),
+  ],
 )
 
 export const proposalEventKindEnum = pgEnum('proposal_event_kind', PROPOSAL_EVENT_KINDS)

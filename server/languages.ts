@@ -26,13 +26,13 @@ export function language(lang: Lang): Language {
 }
 
 /**
- * The page's language, in the order the product promises: an explicit choice (the cookie set
- * by the language switch), a `lang` in the link the resident followed (the letter's), the
- * browser's Accept-Language, Dutch.
+ * The page's language: a `lang` in the link followed (the letter's, or any `?lang=` link: it
+ * switches the interface, everywhere, whatever was chosen before), then the choice remembered in
+ * the cookie, the browser's Accept-Language, Dutch.
  */
 export function chooseLanguage(chosen: unknown, linked: unknown, acceptLanguage: string | undefined): Lang {
-  if (isLang(chosen)) return chosen
   if (isLang(linked)) return linked
+  if (isLang(chosen)) return chosen
   return fromAcceptLanguage(acceptLanguage) ?? DEFAULT_LANG
 }
 

@@ -171,9 +171,10 @@ t.test('a key missing in a language falls back to Dutch and is reported', async 
   t.same(missing, ['en:no.such.key'])
 })
 
-t.test('the language comes from the choice, then the link, then the browser, then Dutch', async (t) => {
+t.test('the language comes from the link, then the choice, then the browser, then Dutch', async (t) => {
   const table: [unknown, unknown, string | undefined, string][] = [
-    ['en', 'nl', 'nl', 'en'],
+    ['en', 'nl', 'en', 'nl'],
+    ['en', undefined, 'nl', 'en'],
     [undefined, 'en', 'nl', 'en'],
     ['xx', 'yy', 'en-GB,en;q=0.9', 'en'],
     [undefined, undefined, 'de-DE,de;q=0.9,en;q=0.5,nl;q=0.8', 'nl'],

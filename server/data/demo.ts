@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { sourceHash } from '../domain/translations/texts.js'
 import type { Db } from '../../db/client.js'
 import { officials, proposalEvents, proposals, proposalTranslations, rounds } from '../../db/schema.js'
 import { hashPassword } from '../passwords.js'
@@ -311,10 +312,19 @@ export async function seedDemo(db: Db, now = new Date()): Promise<boolean> {
         return events
       }),
     )
-    const byTitle = (start: string) => inserted.find((p) => p.title.startsWith(start))!.id
-    await tx
-      .insert(proposalTranslations)
-      .values(DEMO_TRANSLATIONS.map((d) => ({ ...d.text, lang: d.lang, proposalId: byTitle(d.of) })))
+    const byTitle = (start: string) => inserted.find((p) => p.title.startsWith(start))!
+    // Titles and summaries only: the descriptions wait in the coaches' list.
+    await tx.insert(proposalTranslations).values(
+      DEMO_TRANSLATIONS.map((d) => {
+        const of = byTitle(d.of)
+        return {
+          ...d.text,
+          lang: d.lang,
+          proposalId: of.id,
+          sourceHash: sourceHash(of.title, of.summary, of.description),
+        }
+      }),
+    )
     await appendAudit(tx, {
       officialId: admin!.id,
       actor: 'demo',

@@ -1,19 +1,28 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, eq, sql } from 'drizzle-orm'
 import { integerArray, preparedPer, type Db } from '../../db/client.js'
-import { officials, proposalTranslations } from '../../db/schema.js'
-import type { TranslatedText } from '../domain/proposals/translation.js'
+import { officials, proposals, proposalTranslations } from '../../db/schema.js'
+import type { StoredTranslation, TranslatedText } from '../domain/proposals/translation.js'
 import type { Lang } from '../languages.js'
 import { appendAudit } from './audit.js'
 
-/** The translations into one language of the given proposals, by proposal id: one query for a whole page. */
+/**
+ * The translations into one language of the given proposals, by proposal id, each with its
+ * proposal's own text now (to tell whether it is out of date): one query for a whole page.
+ */
 const translationsOf = preparedPer((db) =>
   db
     .select({
       proposalId: proposalTranslations.proposalId,
       title: proposalTranslations.title,
       summary: proposalTranslations.summary,
+      description: proposalTranslations.description,
+      sourceHash: proposalTranslations.sourceHash,
+      originalTitle: proposals.title,
+      originalSummary: proposals.summary,
+      originalDescription: proposals.description,
     })
     .from(proposalTranslations)
+    .innerJoin(proposals, eq(proposals.id, proposalTranslations.proposalId))
     .where(
       and(
         sql`${proposalTranslations.proposalId} = any(${sql.placeholder('ids')}::integer[])`,
@@ -27,10 +36,21 @@ export async function translationsIn(
   db: Db,
   proposalIds: readonly number[],
   lang: Lang,
-): Promise<Map<number, TranslatedText>> {
+): Promise<Map<number, StoredTranslation>> {
   if (proposalIds.length === 0) return new Map()
   const rows = await translationsOf(db).execute({ ids: integerArray(proposalIds), lang })
-  return new Map(rows.map((r) => [r.proposalId, { title: r.title, summary: r.summary }]))
+  return new Map(
+    rows.map((r) => [
+      r.proposalId,
+      {
+        title: r.title,
+        summary: r.summary,
+        description: r.description,
+        sourceHash: r.sourceHash,
+        original: [r.originalTitle, r.originalSummary, r.originalDescription],
+      },
+    ]),
+  )
 }
 
 /** Every translation of one proposal, with who wrote it, for the translation page. */
@@ -40,6 +60,8 @@ export function listTranslations(db: Db, proposalId: number) {
       lang: proposalTranslations.lang,
       title: proposalTranslations.title,
       summary: proposalTranslations.summary,
+      description: proposalTranslations.description,
+      sourceHash: proposalTranslations.sourceHash,
       updatedAt: proposalTranslations.updatedAt,
       by: officials.name,
     })
@@ -49,16 +71,18 @@ export function listTranslations(db: Db, proposalId: number) {
     .orderBy(asc(proposalTranslations.lang))
 }
 
-/** Which languages each proposal of a list has a translation in. */
-export async function translatedLanguages(db: Db, proposalIds: readonly number[]): Promise<Map<number, Set<string>>> {
-  const found = new Map<number, Set<string>>()
-  if (proposalIds.length === 0) return found
-  const rows = await db
-    .select({ proposalId: proposalTranslations.proposalId, lang: proposalTranslations.lang })
+/** Every proposal translation in a round, with what the needs-translation list asks of it. */
+export function roundProposalTranslations(db: Db, roundId: number) {
+  return db
+    .select({
+      proposalId: proposalTranslations.proposalId,
+      lang: proposalTranslations.lang,
+      sourceHash: proposalTranslations.sourceHash,
+      description: proposalTranslations.description,
+    })
     .from(proposalTranslations)
-    .where(inArray(proposalTranslations.proposalId, [...proposalIds]))
-  for (const row of rows) found.set(row.proposalId, (found.get(row.proposalId) ?? new Set()).add(row.lang))
-  return found
+    .innerJoin(proposals, eq(proposals.id, proposalTranslations.proposalId))
+    .where(eq(proposals.roundId, roundId))
 }
 
 /**
@@ -67,19 +91,30 @@ export async function translatedLanguages(db: Db, proposalIds: readonly number[]
  */
 export async function upsertTranslation(
   tx: Db,
-  input: { proposalId: number; lang: Lang; text: TranslatedText; official: { id: number; email: string }; now: Date },
+  input: {
+    proposalId: number
+    lang: Lang
+    text: TranslatedText
+    sourceHash: string
+    official: { id: number; email: string }
+    now: Date
+  },
 ): Promise<void> {
-  const { proposalId, lang, text, official, now } = input
+  const { proposalId, lang, text, sourceHash, official, now } = input
   const [before] = await tx
-    .select({ title: proposalTranslations.title, summary: proposalTranslations.summary })
+    .select({
+      title: proposalTranslations.title,
+      summary: proposalTranslations.summary,
+      description: proposalTranslations.description,
+    })
     .from(proposalTranslations)
     .where(and(eq(proposalTranslations.proposalId, proposalId), eq(proposalTranslations.lang, lang)))
   await tx
     .insert(proposalTranslations)
-    .values({ proposalId, lang, ...text, officialId: official.id, updatedAt: now })
+    .values({ proposalId, lang, ...text, sourceHash, officialId: official.id, updatedAt: now })
     .onConflictDoUpdate({
       target: [proposalTranslations.proposalId, proposalTranslations.lang],
-      set: { ...text, officialId: official.id, updatedAt: now },
+      set: { ...text, sourceHash, officialId: official.id, updatedAt: now },
     })
   await appendAudit(tx, {
     officialId: official.id,

@@ -105,6 +105,18 @@ export function rememberLanguage(reply: FastifyReply, lang: Lang): void {
   })
 }
 
+/** An address without its `lang` parameter. */
+export function withoutLang(url: string): string {
+  const mark = url.indexOf('?')
+  if (mark < 0) return url
+  const path = url.slice(0, mark)
+  const params = new URLSearchParams(url.slice(mark + 1))
+  if (!params.has('lang')) return url
+  params.delete('lang')
+  const rest = params.toString()
+  return rest ? `${path}?${rest}` : path
+}
+
 /** Every language by its own name, the current one marked, for the switch in the page header. */
 function languageSwitch(current: Lang) {
   return LANGUAGE_LIST.map((l) => ({ code: l.code, name: l.name, current: l.code === current }))
@@ -134,8 +146,8 @@ export default fp(
       const chosen = request.cookies.lang
       const linked = (request.query as { lang?: unknown } | undefined)?.lang
       request.lang = chooseLanguage(chosen, linked, request.headers['accept-language'])
-      // The letter's link names a language once; the pages after it stay in that language.
-      if (!isLang(chosen) && isLang(linked)) rememberLanguage(reply, linked)
+      // A link's language (the letter's, a `?lang=` switch) holds for the pages after it too.
+      if (isLang(linked) && linked !== chosen) rememberLanguage(reply, linked)
     })
 
     app.decorate('translate', translate)
@@ -151,7 +163,8 @@ export default fp(
         cssPath,
         errorSummaryPath,
         faviconPath,
-        nextPath: encodeURIComponent(request.url),
+        // Without its `lang`, which would otherwise undo the choice the switch just made.
+        nextPath: encodeURIComponent(withoutLang(request.url)),
         csrfToken,
         official: request.official
           ? {

@@ -9,6 +9,7 @@ export interface MenuEntry {
 /** Each place in the officials' menu and the permission that makes it useful: nobody is shown a door they may not use. */
 const ENTRIES: readonly (MenuEntry & { action: Action })[] = [
   { href: '/official/moderation', key: 'layout.moderation', action: 'proposal.moderate' },
+  { href: '/official/translations', key: 'layout.translations', action: 'proposal.translate' },
   { href: '/official/accounts', key: 'layout.accounts', action: 'officials.manage' },
   { href: '/official/account', key: 'layout.account', action: 'account.own' },
 ]

@@ -76,7 +76,8 @@ const TABLE = {
   'ballot.enter-paper': { parties: STAFF, phases: ['voting'] },
   'results.preview': { parties: ['admin'], phases: ['closed'] },
   'results.publish': { parties: ['admin'], phases: ['closed'] },
-  // Language coaches and moderators translate proposals' titles and summaries once they are public.
+  // Language coaches and moderators translate what the public reads of a round once it is public:
+  // proposals, decisions' messages, the round's description and help desk hours, progress updates.
   'proposal.translate': { parties: ['moderator', 'coach'], phases: PUBLIC_PHASES },
   'progress.post': { parties: STAFF, phases: ['published'] },
 } as const satisfies Record<string, Rule>

@@ -1,25 +1,27 @@
 import { DEFAULT_LANG, isLang, language, type Lang } from '../../languages.js'
 import { TEXT_LIMITS } from './rules.js'
-import { hasFormControl } from '../common/text.js'
+import { isCurrent, readTargetLanguage, readTranslatedText, type TextError } from '../translations/texts.js'
 
-/** A proposal's title and summary in another supported language, written by a language coach or moderator. */
+/** A proposal's title, summary and description in another supported language, written by a language coach or moderator. */
 export interface TranslatedText {
   title: string
   summary: string
+  description: string
 }
 
-export type TranslationField = 'lang' | 'title' | 'summary'
-export type TranslationError = 'required' | 'tooLong' | 'invalid' | 'sameLanguage'
+/** A stored translation as pages read it: the description may be missing (older rows), and the original it was made from. */
+export interface StoredTranslation {
+  title: string
+  summary: string
+  description: string | null
+  sourceHash: string | null
+  /** The proposal's own title, summary and description now, to tell whether the translation is still of them. */
+  original: readonly [string, string, string]
+}
+
+export type TranslationField = 'lang' | 'title' | 'summary' | 'description'
+export type TranslationError = TextError
 export type TranslationErrors = Partial<Record<TranslationField, TranslationError>>
-
-/** A field's text, trimmed, or what is wrong with it. */
-function readText(value: unknown, limit: number): { text: string } | { error: TranslationError } {
-  if (value !== undefined && typeof value !== 'string') return { error: 'invalid' }
-  const text = (value ?? '').trim()
-  if (text === '') return { error: 'required' }
-  if (hasFormControl(text)) return { error: 'invalid' }
-  return [...text].length > limit ? { error: 'tooLong' } : { text }
-}
 
 /** Reads the translation form; a translation into the language the proposal was written in is refused. */
 export function readTranslationForm(
@@ -27,15 +29,16 @@ export function readTranslationForm(
   originalLang: string,
 ): { lang: Lang; text: TranslatedText } | { errors: TranslationErrors } {
   const errors: TranslationErrors = {}
-  const lang = form.lang
-  if (!isLang(lang)) errors.lang = 'invalid'
-  else if (lang === originalLang) errors.lang = 'sameLanguage'
-  const title = readText(form.title, TEXT_LIMITS.title)
-  if ('error' in title) errors.title = title.error
-  const summary = readText(form.summary, TEXT_LIMITS.summary)
-  if ('error' in summary) errors.summary = summary.error
-  if (!isLang(lang) || 'error' in title || 'error' in summary || Object.keys(errors).length > 0) return { errors }
-  return { lang, text: { title: title.text, summary: summary.text } }
+  const lang = readTargetLanguage(form.lang, writtenIn(originalLang))
+  if ('error' in lang) errors.lang = lang.error
+  const fields = (['title', 'summary', 'description'] as const).map((field) => {
+    const read = readTranslatedText(form[field], TEXT_LIMITS[field])
+    if ('error' in read) errors[field] = read.error
+    return 'text' in read ? read.text : ''
+  })
+  if ('error' in lang || Object.keys(errors).length > 0) return { errors }
+  const [title = '', summary = '', description = ''] = fields
+  return { lang: lang.lang, text: { title, summary, description } }
 }
 
 /** The language a proposal was written in; older rows and unknown values count as Dutch. */
@@ -45,22 +48,34 @@ export function writtenIn(lang: string | null | undefined): Lang {
 
 /**
  * A proposal as a reader of `pageLang` sees it: the translation into their language where one
- * exists, marked with its language and the original one tap away; otherwise the original, which
- * carries its own language so a screen reader pronounces it right (WCAG 3.1.2).
+ * exists, marked as a language coach's, out of date when the submitter changed their text since,
+ * with the original one tap away; otherwise the original, which carries its own language so a
+ * screen reader pronounces it right (WCAG 3.1.2). The description is translated only on the rows
+ * that carry one (a proposal's own page), and only where the translation has one.
  */
-export function localise<T extends { id: number; title: string; summary: string; lang: string }>(
+export function localise<T extends { id: number; title: string; summary: string; lang: string; description?: string }>(
   proposal: T,
-  translations: ReadonlyMap<number, TranslatedText>,
+  translations: ReadonlyMap<number, StoredTranslation>,
   pageLang: Lang,
 ) {
   const original = writtenIn(proposal.lang)
   const translated = original === pageLang ? undefined : translations.get(proposal.id)
-  if (!translated) return { ...proposal, textLang: original, original: null }
+  const descriptionLang: Lang = translated?.description ? pageLang : original
+  if (!translated) return { ...proposal, textLang: original, descriptionLang, original: null }
   return {
     ...proposal,
     title: translated.title,
     summary: translated.summary,
+    ...(proposal.description !== undefined && translated.description ? { description: translated.description } : {}),
     textLang: pageLang,
-    original: { title: proposal.title, summary: proposal.summary, lang: original, name: language(original).name },
+    descriptionLang,
+    original: {
+      title: proposal.title,
+      summary: proposal.summary,
+      description: proposal.description !== undefined && translated.description ? proposal.description : null,
+      lang: original,
+      name: language(original).name,
+      outdated: !isCurrent(translated.sourceHash, translated.original),
+    },
   }
 }

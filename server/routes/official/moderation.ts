@@ -17,6 +17,10 @@ import { allowed, theOfficial, theProposal, theRound } from '../../plugins/auth.
 import { moderateProposal } from '../../usecases/moderation.js'
 import { FormInput, readForm, summaryItems, type SummaryField } from '../forms.js'
 import { proposalKeys } from '../shared/proposal-view.js'
+import { listTranslations } from '../../data/proposal-translations.js'
+import { writtenIn } from '../../domain/proposals/translation.js'
+import { isCurrent } from '../../domain/translations/texts.js'
+import { language } from '../../languages.js'
 import { roundView } from '../shared/round-view.js'
 import { notifySubmitter } from './notify.js'
 import { IdPath, ModerationForm, ModerationPath, ModerationQuery } from './schemas.js'
@@ -58,6 +62,25 @@ function decisionForms(form: { action?: string; errors?: Record<string, string>;
       ]
     }),
   )
+}
+
+/**
+ * A coach's translations beside the original, the one into the moderator's own language first:
+ * a proposal written in Turkish is reviewed through its Dutch translation, and checked against it.
+ */
+function besideView(
+  proposal: Proposal,
+  translations: Awaited<ReturnType<typeof listTranslations>>,
+  readerLang: string,
+) {
+  const original = [proposal.title, proposal.summary, proposal.description] as const
+  return translations
+    .map((t) => ({
+      ...t,
+      name: language(writtenIn(t.lang)).name,
+      outdated: !isCurrent(t.sourceHash, original),
+    }))
+    .sort((a, b) => Number(b.lang === readerLang) - Number(a.lang === readerLang))
 }
 
 function waitedView(since: Date, now: Date) {
@@ -108,10 +131,11 @@ export default async function moderationRoutes(fastify: FastifyInstance) {
     const actions = Object.fromEntries(
       MODERATION_ACTIONS.map((a) => [a, open && moderate(proposal.status, a) !== null]),
     )
-    const [events, targets, waiting] = await Promise.all([
+    const [events, targets, waiting, translations] = await Promise.all([
       listProposalEvents(app.db, proposal.id),
       listMergeTargets(app.db, proposal),
       form.done ? listWaiting(app.db) : [],
+      listTranslations(app.db, proposal.id),
     ])
     const summary = summaryItems(form.errors ?? {}, summaryFields(form.action))
     const failed = summary.length > 0 || form.errors?.form !== undefined
@@ -120,7 +144,13 @@ export default async function moderationRoutes(fastify: FastifyInstance) {
       summary,
       // After a decision, the oldest proposal still waiting (the queue's order) is one click away.
       next: waiting.find((p) => p.id !== proposal.id),
-      proposal: { ...proposal, ...proposalKeys(proposal) },
+      proposal: {
+        ...proposal,
+        ...proposalKeys(proposal),
+        textLang: writtenIn(proposal.lang),
+        languageName: language(writtenIn(proposal.lang)).name,
+      },
+      translations: besideView(proposal, translations, request.lang),
       round: roundView(round),
       showContact: allowed(request, 'contact.view'),
       events: events.map((e) => ({ ...e, eventKey: `moderation.event.${e.kind}` })),

@@ -73,8 +73,16 @@ export const HelpDeskForm = form({
 })
 
 /** The language to translate into, and the one just saved; a code the page does not offer picks the next one to do. */
-export const TranslateQuery = Type.Object({ lang: textField(10), saved: textField(10) })
-export const TranslationForm = form({ lang: textField(10), title: textField(2000), summary: textField(5000) })
+/** `into` is the language translated into: `lang` stays the switch of the official's own interface. */
+export const TranslateQuery = Type.Object({ into: textField(10), saved: textField(10) })
+export const TranslationForm = form({
+  lang: textField(10),
+  title: textField(2000),
+  summary: textField(5000),
+  description: textField(50_000),
+})
+export const TextPath = Type.Object({ id: IdPath.properties.id, text: Type.String({ maxLength: 30 }) })
+export const TextForm = form({ lang: textField(10), text: textField(50_000) })
 
 export const ImportForm = form({ pb: Type.Optional(Type.String()), tallyRule: textField(100) })
 

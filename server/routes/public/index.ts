@@ -16,6 +16,7 @@ import proposalsRoutes from './proposals.js'
 import publicResultsRoutes from './results.js'
 import { FilterQuery, LanguagePath, NextQuery, SlugPath } from './schemas.js'
 import { localised } from '../shared/localise.js'
+import { localisedRoundTexts, officialTexts } from '../shared/official-texts.js'
 
 /**
  * The folder's one guard: loads the round (or the proposal) the path names and asks the route's
@@ -73,9 +74,12 @@ export default async function publicRoutes(fastify: FastifyInstance) {
         `round:${round.id}`,
         [contentVersion(round)],
         'pages/public/round.hbs',
-        () => ({
+        async () => ({
           title: round.title,
-          round: roundView(round),
+          round: {
+            ...roundView(round),
+            ...localisedRoundTexts(round, await officialTexts(app.db, round.id, request.lang)),
+          },
           canPropose: allowed(request, 'proposal.submit'),
           canVote: allowed(request, 'ballot.cast'),
           canPrintBallot: allowed(request, 'ballot.print'),

@@ -7,7 +7,8 @@ import type { Round } from '../../data/rounds.js'
 import type { ProposalErrors, ProposalForm } from '../../domain/proposals/rules.js'
 import { canResubmit } from '../../domain/proposals/moderation.js'
 import { formFromProposal, formView, readProposalForm, writtenLanguage } from './proposal-form.js'
-import { historyView } from './proposal-views.js'
+import { historyView, justificationShown } from './proposal-views.js'
+import { officialTexts } from '../shared/official-texts.js'
 import { FormInput, readForm } from '../forms.js'
 import { ProposalBody, TokenPath } from './schemas.js'
 
@@ -64,9 +65,10 @@ export default async function proposalStatusRoutes(fastify: FastifyInstance) {
     { schema: { params: TokenPath }, config: { action: 'proposal.follow' } },
     async (request, reply) => {
       const [proposal, round] = [theProposal(request), theRound(request)]
-      const [events, mergedInto] = await Promise.all([
+      const [events, mergedInto, show] = await Promise.all([
         listProposalEvents(app.db, proposal.id),
         proposal.duplicateOfId === null ? undefined : findProposalLink(app.db, proposal.duplicateOfId),
+        officialTexts(app.db, round.id, request.lang),
       ])
       return reply.render('pages/public/status.hbs', {
         title: app.translate(request.lang, 'proposals.status.title'),
@@ -80,6 +82,7 @@ export default async function proposalStatusRoutes(fastify: FastifyInstance) {
           costCents: proposal.costCents,
           correctedCostCents: proposal.correctedCostCents,
           costJustification: proposal.costJustification,
+          justification: justificationShown(proposal, events, show),
         },
         round: { slug: round.slug, title: round.title },
         statusUrl: `${app.publicUrl}/status/${proposal.statusToken}`,
@@ -88,7 +91,7 @@ export default async function proposalStatusRoutes(fastify: FastifyInstance) {
             ? `/status/${proposal.statusToken}/edit`
             : null,
         mergedInto,
-        history: historyView(events, 'submitter'),
+        history: historyView(events, 'submitter', show),
       })
     },
   )

@@ -2,17 +2,44 @@ import type { ProposalEvent } from '../../data/proposal-events.js'
 import type { ListedProposal, ProposalFilter, PublicProposal } from '../../data/proposals.js'
 import { isTheme, isTrack, messageIsPublic, THEMES, TRACKS } from '../../domain/proposals/rules.js'
 import { proposalKeys } from '../shared/proposal-view.js'
+import type { ShowText } from '../shared/official-texts.js'
+import { OFFICIAL_LANG, showText } from '../../domain/translations/texts.js'
 
-/** A proposal's history; the public does not read what was asked of the submitter. */
-export function historyView(events: ProposalEvent[], audience: 'public' | 'submitter') {
-  return events.map((event) => ({
-    kind: event.kind,
-    eventKey: `proposals.event.${event.kind}`,
-    messageKey: `proposals.eventMessage.${event.kind}`,
-    isMerged: event.kind === 'merged',
-    at: event.at,
-    message: audience === 'submitter' || messageIsPublic(event.kind) ? event.message : null,
-  }))
+/** Officials' words as they are written, for a page that shows no translations. */
+const asWritten: ShowText = (_ref, original) => showText(original, undefined, OFFICIAL_LANG)
+
+/**
+ * A proposal's history, officials' messages in the reader's language where a coach translated
+ * them; the public does not read what was asked of the submitter.
+ */
+export function historyView(events: ProposalEvent[], audience: 'public' | 'submitter', show = asWritten) {
+  return events.map((event) => {
+    const readable = audience === 'submitter' || messageIsPublic(event.kind) ? event.message : null
+    return {
+      kind: event.kind,
+      eventKey: `proposals.event.${event.kind}`,
+      messageKey: `proposals.eventMessage.${event.kind}`,
+      isMerged: event.kind === 'merged',
+      at: event.at,
+      message: readable,
+      shown: readable && event.officialId !== null ? show({ kind: 'decision', subjectId: event.id }, readable) : null,
+    }
+  })
+}
+
+/** The cost justification is the message of the last cost correction: shown in its translation where there is one. */
+export function justificationShown(
+  proposal: Pick<PublicProposal, 'costJustification'>,
+  events: ProposalEvent[],
+  show: ShowText,
+) {
+  if (!proposal.costJustification) return null
+  const correction = [...events]
+    .reverse()
+    .find((e) => e.kind === 'cost_corrected' && e.message === proposal.costJustification)
+  return correction
+    ? show({ kind: 'decision', subjectId: correction.id }, proposal.costJustification)
+    : asWritten({ kind: 'decision', subjectId: 0 }, proposal.costJustification)
 }
 
 /** The energy figures the submitter gave; those left empty are not shown. */

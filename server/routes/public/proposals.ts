@@ -7,13 +7,13 @@ import { listProgressUpdates } from '../../data/results.js'
 import { hitRateLimit } from '../../data/rate-limits.js'
 import type { Round } from '../../data/rounds.js'
 import { PROPOSAL_THROTTLE, type ProposalErrors, type ProposalForm } from '../../domain/proposals/rules.js'
-import { writtenIn } from '../../domain/proposals/translation.js'
 import { allowed, thePublicProposal, theRound } from '../../plugins/auth.js'
 import { localised } from '../shared/localise.js'
 import { contentVersion, roundView } from '../shared/round-view.js'
 import { EMPTY_FORM, formView, readProposalForm, writtenLanguage } from './proposal-form.js'
 import proposalStatusRoutes from './proposal-status.js'
-import { figuresView, historyView } from './proposal-views.js'
+import { figuresView, historyView, justificationShown } from './proposal-views.js'
+import { officialTexts } from '../shared/official-texts.js'
 import { FormInput, readForm } from '../forms.js'
 import { progressView, proposalKeys } from '../shared/proposal-view.js'
 import { ProposalBody, ReferencePath, SlugPath } from './schemas.js'
@@ -102,7 +102,10 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
         proposal.duplicateOfId === null ? undefined : findProposalLink(app.db, proposal.duplicateOfId),
         allowed(request, 'results.view') ? listProgressUpdates(app.db, [proposal.id]) : [],
       ])
-      const [shown] = await localised(app.db, [proposal], request.lang)
+      const [[shown], show] = await Promise.all([
+        localised(app.db, [proposal], request.lang),
+        officialTexts(app.db, round.id, request.lang),
+      ])
       return reply.renderKept(
         `proposal:${proposal.id}`,
         [contentVersion(round)],
@@ -113,13 +116,16 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
             ...shown!,
             ...proposalKeys(shown!),
             explainKey: `proposals.detail.explain.${shown!.status}`,
-            descriptionLang: writtenIn(proposal.lang),
+            justification: justificationShown(proposal, events, show),
           },
           round,
           mergedInto,
           figures: figuresView(proposal),
-          history: historyView(events, 'public'),
-          progress: progressView(progress),
+          history: historyView(events, 'public', show),
+          progress: progressView(progress).map((u) => ({
+            ...u,
+            shown: show({ kind: 'progress', subjectId: u.id }, u.text),
+          })),
         }),
       )
     },

@@ -10,8 +10,8 @@ await createOfficials(db, ROLES)
 
 const EXPECTED = {
   admin: ['/official', '/official/moderation', '/official/accounts', '/official/account'],
-  moderator: ['/official', '/official/moderation', '/official/account'],
-  coach: ['/official', '/official/account'],
+  moderator: ['/official', '/official/moderation', '/official/translations', '/official/account'],
+  coach: ['/official', '/official/translations', '/official/account'],
   council: ['/official', '/official/account'],
 }
 

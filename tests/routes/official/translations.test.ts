@@ -3,6 +3,7 @@ import { and, eq } from 'drizzle-orm'
 import { auditLog, languageTurnout, proposals, proposalTranslations } from '../../../db/schema.js'
 import { Visitor } from '../../helpers/client.js'
 import { demoRound } from '../../helpers/fixtures.js'
+import { html, msg } from '../../helpers/html.js'
 
 const { app, db, round, roundId, byTitle, nextCode, signedIn } = await demoRound(t, {
   phase: 'voting',
@@ -18,12 +19,14 @@ t.test(
     const coach = await signedIn('coach')
     const list = await coach.get(`/official/rounds/${roundId}/translations`)
     t.equal(list.statusCode, 200)
-    t.match(list.body, `href="/official/proposals/${cafe.id}/translate?lang=pl"`)
-    await coach.get(`/official/proposals/${cafe.id}/translate?lang=pl`)
+    t.match(list.body, `href="/official/proposals/${cafe.id}/translate?into=tr"`)
+    t.notMatch(list.body, 'translate?into=pl', 'Polish is not among the languages the demo round declares')
+    await coach.get(`/official/proposals/${cafe.id}/translate?into=pl`)
     const saved = await coach.post(`/official/proposals/${cafe.id}/translate`, {
       lang: 'pl',
       title: 'Kawiarnia energetyczna dla seniorów',
       summary: 'Co miesiąc poranna kawa, podczas której seniorzy uczą się o rachunkach za energię.',
+      description: 'Raz w miesiącu w centrum sąsiedzkim.',
     })
     t.equal(saved.statusCode, 303)
     const [stored] = await db
@@ -34,30 +37,31 @@ t.test(
     const [entry] = await db.select().from(auditLog).where(eq(auditLog.action, 'proposal.translate'))
     t.match(entry, { object: `proposal:${cafe.id}`, details: { lang: 'pl', old: null } })
 
-    const polish = (await new Visitor(app).get(`/rounds/${slug}?lang=pl`)).body
-    t.match(
-      polish,
-      '<h3 class="card__title" lang="pl"><a href="/proposals/BTD-0005">Kawiarnia energetyczna dla seniorów</a></h3>',
-    )
-    t.match(polish, /<summary>Przetłumaczono z języka: <span lang="nl">Nederlands<\/span>/)
-    t.match(
-      polish,
-      /<div lang="nl"><p><strong>Energiecafé voor ouderen<\/strong>/,
-      'the original is there, marked Dutch',
-    )
-    const dutch = (await new Visitor(app).get(`/rounds/${slug}`)).body
-    t.match(dutch, '<h3 class="card__title" lang="nl"><a href="/proposals/BTD-0005">Energiecafé voor ouderen</a></h3>')
-    t.notMatch(dutch, 'Kawiarnia')
+    const polish = html(await new Visitor(app).get(`/rounds/${slug}?lang=pl`))
+    const card = polish.all('li.card').find((li) => li.querySelector('a[href="/proposals/BTD-0005"]'))!
+    t.equal(card.querySelector('.card__title')?.getAttribute('lang'), 'pl')
+    t.equal(card.querySelector('.card__title')?.text, 'Kawiarnia energetyczna dla seniorów')
+    t.match(card.querySelector('.text-origin summary')?.text, msg('translation.byCoach', {}, 'pl'))
+    const original = card.querySelector('.text-origin div[lang=nl]')
+    t.match(original?.text, 'Energiecafé voor ouderen', 'the original is there, marked Dutch')
+    const dutch = html(await new Visitor(app).get(`/rounds/${slug}`))
+    t.equal(dutch.get('a[href="/proposals/BTD-0005"]').text, 'Energiecafé voor ouderen')
+    t.notMatch(dutch.text(), 'Kawiarnia')
   },
 )
 
 t.test('text in another language than the page carries its own lang: Dutch titles on an English page', async (t) => {
-  const english = (await new Visitor(app).get(`/rounds/${slug}?lang=en`)).body
-  t.match(english, '<html lang="en"')
-  t.match(english, '<h3 class="card__title" lang="nl"><a href="/proposals/BTD-0005">Energiecafé voor ouderen</a></h3>')
-  const detail = (await new Visitor(app).get('/proposals/BTD-0001?lang=tr')).body
-  t.match(detail, '<h1 lang="tr">Kendi dilinizde enerji koçları</h1>', 'the demo has Turkish translations')
-  t.match(detail, /<p class="proposal-text" lang="nl">/, 'the description stays in its own language')
+  const english = html(await new Visitor(app).get(`/rounds/${slug}?lang=en`))
+  t.equal(english.get('html').getAttribute('lang'), 'en')
+  t.equal(english.get('a[href="/proposals/BTD-0005"]').closest('h3')?.getAttribute('lang'), 'nl')
+  const detail = html(await new Visitor(app).get('/proposals/BTD-0001?lang=tr'))
+  t.equal(detail.get('h1').getAttribute('lang'), 'tr', 'the demo has Turkish translations')
+  t.equal(detail.text('h1'), 'Kendi dilinizde enerji koçları')
+  t.equal(
+    detail.get('p.proposal-text').getAttribute('lang'),
+    'nl',
+    'the demo translated no description: it stays in its own language',
+  )
 })
 
 t.test("the ballot and the paper ballot show the resident's language where a translation exists", async (t) => {
@@ -83,10 +87,11 @@ t.test(
     await moderator.get(`/official/proposals/${cafe.id}/translate`)
     const before = await db.select().from(proposalTranslations)
     const cases: [Record<string, string>, string][] = [
-      [{ lang: 'nl', title: 'x', summary: 'y' }, 'lang'],
-      [{ lang: 'xx', title: 'x', summary: 'y' }, 'lang'],
-      [{ lang: 'tr', title: '', summary: 'y' }, 'title'],
-      [{ lang: 'tr', title: 'x', summary: 'y'.repeat(301) }, 'summary'],
+      [{ lang: 'nl', title: 'x', summary: 'y', description: 'z' }, 'lang'],
+      [{ lang: 'xx', title: 'x', summary: 'y', description: 'z' }, 'lang'],
+      [{ lang: 'tr', title: '', summary: 'y', description: 'z' }, 'title'],
+      [{ lang: 'tr', title: 'x', summary: 'y'.repeat(301), description: 'z' }, 'summary'],
+      [{ lang: 'tr', title: 'x', summary: 'y', description: '' }, 'description'],
     ]
     for (const [form, field] of cases) {
       const res = await moderator.post(`/official/proposals/${cafe.id}/translate`, form)

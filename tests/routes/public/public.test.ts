@@ -147,7 +147,7 @@ t.test('the language switch lists every language by its own name, as links that 
 })
 
 t.test(
-  "without a choice the page follows the link's lang, then the browser, and a link's language is remembered",
+  "the page follows the link's lang, then the choice, then the browser, and a link's language is remembered",
   async (t) => {
     const langOf = (res: { body: string }) => html(res).get('html').getAttribute('lang')
     const browser = { 'accept-language': 'en-GB,en;q=0.9' }
@@ -163,8 +163,9 @@ t.test(
     )
     const chosen = new Visitor(app)
     await chosen.get('/language/nl?next=/')
-    t.equal(langOf(await chosen.get('/?lang=en', browser)), 'nl', 'an explicit choice wins over link and browser')
-    t.equal(chosen.cookie('lang'), 'nl')
+    t.equal(langOf(await chosen.get('/', browser)), 'nl', 'an explicit choice wins over the browser')
+    t.equal(langOf(await chosen.get('/?lang=en', browser)), 'en', 'a later ?lang= link switches it again')
+    t.equal(chosen.cookie('lang'), 'en')
     t.match(String((await chosen.get('/')).headers.vary), /Accept-Language/)
   },
 )
