@@ -166,6 +166,8 @@ if (session) {
         await moderator.locator(`main a[href="/official/proposals/${proposal.id}"]`).first().click()
         await moderator.waitForURL(`**/official/proposals/${proposal.id}`)
         if (n === 0) await seen(t, moderator, lang, dir)
+        const approve = moderator.locator(`form[action="/official/proposals/${proposal.id}/approve"]`)
+        if (!t.equal(await approve.count(), 1, 'the moderator can still approve the idea in review')) return
         await submit(moderator, `/official/proposals/${proposal.id}/approve`)
         await moderator.waitForURL(`**/official/proposals/${proposal.id}?done=approve`)
       }
