@@ -50,3 +50,19 @@ export async function login(page: Page, email: string): Promise<void> {
   await page.getByRole('button', { name: 'Inloggen', exact: true }).click()
   await page.waitForURL('**/official')
 }
+
+/**
+ * Logs an official in with the demo password after switching the interface with the language link,
+ * as an official who reads another language does. The form is found by its field names, so no
+ * label in any one language is assumed; the login page is checked in that language on the way.
+ */
+export async function loginInLanguage(t: Test, page: Page, email: string, lang: string): Promise<void> {
+  await page.goto(`/language/${lang}?next=/login`)
+  await page.waitForURL('**/login')
+  t.equal(await page.locator('html').getAttribute('lang'), lang, `the login page is in ${lang}`)
+  await checkPage(t, page)
+  await page.locator('input[name="email"]').fill(email)
+  await page.locator('input[name="password"]').fill(DEMO_PASSWORD)
+  await page.locator('form[action="/login"] button[type="submit"]').click()
+  await page.waitForURL('**/official')
+}
