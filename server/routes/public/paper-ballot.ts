@@ -5,7 +5,7 @@ import { minimumSpendCents } from '../../domain/voting/ballot.js'
 import { theRound } from '../../plugins/auth.js'
 import { rulesOf } from '../shared/ballot-view.js'
 import { localised } from '../shared/localise.js'
-import { helpDeskView } from '../shared/round-view.js'
+import { localisedRoundTexts, officialTexts } from '../shared/official-texts.js'
 import { PaperBallotPath } from './schemas.js'
 
 /**
@@ -35,7 +35,7 @@ export default async function paperBallotRoutes(fastify: FastifyInstance) {
         knapsack: rules.format === 'knapsack',
         minimumCents: minimumSpendCents(rules),
         projects: await localised(app.db, await listBallotProjects(app.db, round.id), request.lang),
-        helpDesk: helpDeskView(round.helpDesk),
+        helpDesk: localisedRoundTexts(round, await officialTexts(app.db, round.id, request.lang)).helpDesk,
         printPage: true,
       })
     },
