@@ -15,6 +15,7 @@ import { createMemo } from '../../memo.js'
 import { localised } from '../shared/localise.js'
 import { resultRows, startPerVoter } from '../shared/result-view.js'
 import { progressView } from '../shared/proposal-view.js'
+import { officialTexts } from '../shared/official-texts.js'
 import { LangQuery, SlugPath } from './schemas.js'
 import transparencyRoutes, { PUBLISHED_FRESH_MS } from './transparency.js'
 import { contentVersion } from '../shared/round-view.js'
@@ -107,15 +108,21 @@ export default async function publicResultsRoutes(fastify: FastifyInstance) {
       [page, contentVersion(round)],
       'pages/public/results.hbs',
       async () => {
-        const updates = await listProgressUpdates(
-          app.db,
-          page.funded.map((r) => r.id),
-        )
+        const [updates, show] = await Promise.all([
+          listProgressUpdates(
+            app.db,
+            page.funded.map((r) => r.id),
+          ),
+          officialTexts(app.db, round.id, request.lang),
+        ])
         return {
           ...page,
           funded: page.funded.map((r) => ({
             ...r,
-            updates: progressView(updates.filter((u) => u.proposalId === r.id)),
+            updates: progressView(updates.filter((u) => u.proposalId === r.id)).map((u) => ({
+              ...u,
+              shown: show({ kind: 'progress', subjectId: u.id }, u.text),
+            })),
           })),
           hasUpdates: updates.length > 0,
         }

@@ -2,7 +2,8 @@ import { randomInt } from 'node:crypto'
 import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { parse as parseCsv } from 'csv-parse/sync'
-import { results, rounds, votingCodes } from '../../../db/schema.js'
+import { progressUpdates, results, rounds, votingCodes } from '../../../db/schema.js'
+import { translateText } from '../../../server/usecases/translations.js'
 import { addProgressUpdate } from '../../../server/data/results.js'
 import { findCode } from '../../../server/data/voting-codes.js'
 import { castBallot } from '../../../server/data/ballots.js'
@@ -295,6 +296,23 @@ t.test("progress on a funded project shows on the results page and on the projec
   const detail = html(await new Visitor(app).get(`/proposals/${reference}`))
   t.ok(detail.texts('h2').includes(msg('results.progress.title')))
   t.equal(detail.get('ul.history .history__message').text, 'De <coaches> zijn aan het werk.')
+  const [update0] = await db.select().from(progressUpdates).where(eq(progressUpdates.proposalId, fundedId))
+  await translateText(db, {
+    roundId,
+    ref: { kind: 'progress', subjectId: update0!.id },
+    original: update0!.text,
+    lang: 'tr',
+    text: 'Koçlar çalışıyor.',
+    official: { id: admin.id, email: 'admin@example.test' },
+    now: new Date(),
+  })
+  const turkish = html(await new Visitor(app).get(`/rounds/${slug}/results?lang=tr`)).get('ul.history > li')
+  t.equal(turkish.querySelector('.history__message[lang=tr]')?.text, 'Koçlar çalışıyor.', "in the reader's language")
+  t.match(
+    turkish.querySelector('.text-origin p[lang=nl]')?.text,
+    'De <coaches> zijn aan het werk.',
+    'the original a tap away',
+  )
 })
 
 t.test('the results page reads in English too', async (t) => {
