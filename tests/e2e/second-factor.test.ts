@@ -5,6 +5,7 @@ import { DEMO_OFFICIALS } from '../../server/data/demo.js'
 import { codeAt } from '../../server/domain/access/totp.js'
 import { browserSession } from '../helpers/browser.js'
 import { checkPage, login } from '../helpers/pages.js'
+import { msg } from '../helpers/html.js'
 
 const session = await browserSession(t)
 const admin = DEMO_OFFICIALS.find((o) => o.role === 'admin')!
@@ -58,7 +59,7 @@ if (session) {
 
     await field.fill(codeAt(secret, Date.now()))
     await page.getByRole('button', { name: 'Instellen' }).click()
-    await page.getByRole('heading', { name: 'Je herstelcodes' }).waitFor()
+    await page.getByRole('heading', { name: msg('enrol.codesTitle') }).waitFor()
     t.equal(await page.locator('.recovery-codes li').count(), 10)
     await checkPage(t, page)
     const [row] = await db.select().from(officials).where(eq(officials.email, 'fatima@wijkbudget.test'))

@@ -107,7 +107,8 @@ t.test('publishing asks for a fresh code first and publishes nothing until then'
   t.equal(res.statusCode, 303)
   t.equal(
     res.headers.location,
-    `/login/code?next=${encodeURIComponent(`/official/rounds/${roundId}/results`)}&reason=step-up`,
+    `/login/code?next=${encodeURIComponent(`/official/rounds/${roundId}/publish`)}&reason=step-up`,
+    'after the code, back to the confirmation page',
   )
   t.equal((await db.select().from(results)).length, 0, 'nothing published')
   t.match((await v.get(res.headers.location as string)).body, 'Publiceren is een belangrijke stap')
