@@ -4,7 +4,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Round } from '../../data/rounds.js'
 import { countCodeAttempt, countWrongCode, refundCodeAttempt } from '../../data/code-attempts.js'
 import { findCode } from '../../data/voting-codes.js'
-import { countBallotLanguage, findReceipt, hasBallot, LANGUAGE_SHARDS, listBallotProjects } from '../../data/ballots.js'
+import {
+  countBallotLanguage,
+  currentChoice,
+  findReceipt,
+  LANGUAGE_SHARDS,
+  listBallotProjects,
+} from '../../data/ballots.js'
 import { checkBallot } from '../../domain/voting/ballot.js'
 import {
   attemptAllowed,
@@ -170,13 +176,18 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
     const round = theRound(request)
     const codeId = signedCodeId(request, round)
     if (codeId === null) return reply.redirect(votePath(round), 303)
-    const [projects, votedBefore] = await Promise.all([listBallotProjects(app.db, round.id), hasBallot(app.db, codeId)])
+    const [projects, earlier] = await Promise.all([listBallotProjects(app.db, round.id), currentChoice(app.db, codeId)])
     return reply.render(
       'pages/resident/vote-ballot.hbs',
       {
         ...page(request, 'vote.pageTitle.ballot', round),
-        votedBefore,
-        ballot: ballotView(round, await localised(app.db, projects, request.lang), []),
+        votedBefore: earlier !== null,
+        // A returning voter changes what they chose, not an empty ballot; projects since taken off are left out.
+        ballot: ballotView(
+          round,
+          await localised(app.db, projects, request.lang),
+          (earlier ?? []).filter((id) => projects.some((p) => p.id === id)),
+        ),
         ...ends(round),
       },
       { fragment: 'partials/ballot-form.hbs' },
