@@ -256,9 +256,7 @@ if (session) {
     // The QR link on the letter, pointed at this test server.
     const url = new URL(lost.url)
     await page.goto(`${url.pathname}${url.search}`)
-    t.equal(await page.getByLabel('Uw stemcode').inputValue(), lost.code, 'the link fills in the code')
-    await page.getByRole('button', { name: 'Verder' }).tap()
-    await page.waitForURL(`**/rounds/${slug}/vote`)
+    t.equal(await page.getByLabel('Uw stemcode').inputValue(), lost.code, 'the link lands on the code, to see it')
     const code = page.getByLabel('Uw stemcode')
     t.same(await page.getByRole('alert').getByRole('link').allInnerTexts(), [
       'Deze code is ingetrokken. Neem contact op met de gemeente voor een nieuwe brief.',
