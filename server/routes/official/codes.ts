@@ -88,14 +88,14 @@ export default async function codesRoutes(fastify: FastifyInstance, opts: { code
     },
     async (request, reply) => {
       const round = theRound(request)
-      const totals = await countCodes(app.db, round.id)
+      const [totals, batches] = await Promise.all([countCodes(app.db, round.id), listCodeBatches(app.db, round.id)])
       const { before = totals.issued, tries = 0 } = request.query
       const expected = before + (parseCodeCount(request.query.count ?? '') ?? 0)
       const waiting = totals.issued < expected && tries > 0
       const poll = waiting
         ? { trigger: 'load delay:2s', before, tries: tries - 1 }
         : { trigger: AFTER_SUBMIT, before: totals.issued, tries: POLL_TRIES }
-      const model = { round, totals, poll }
+      const model = { round, totals, poll, batches, withBatches: true }
       reply.header('Cache-Control', 'no-store')
       return wantsFragment(request)
         ? reply.render('partials/code-totals.hbs', model, { fragment: 'partials/code-totals.hbs' })

@@ -405,3 +405,18 @@ t.test(
     t.same(rows, [{ code: 'ABCD-EFGH-JKMN-PQRS', group: 'Noord, "Oost"', voting_url: 'http://x/vote?code=1,2' }])
   },
 )
+
+t.test('the totals an htmx page asks for after a download bring the batch list along, out of band', async (t) => {
+  await createCodes(db, roundId, 3, 'Oud-Mathenesse')
+  const res = await admin.get(`${codesUrl}/totals?before=0&tries=1`, { 'HX-Request': 'true' })
+  t.equal(res.statusCode, 200)
+  const fragment = html(res)
+  t.ok(fragment.has('#code-totals'), 'the totals')
+  t.equal(fragment.get('#code-batches').getAttribute('hx-swap-oob'), 'true', 'and the list, swapped in its own place')
+  t.ok(
+    fragment.rows('#code-batches table').some(([, group, count]) => group === 'Oud-Mathenesse' && count === '3'),
+    'with the new batch',
+  )
+  const page = html(await admin.get(codesUrl))
+  t.notOk(page.get('#code-batches').hasAttribute('hx-swap-oob'), 'the full page has the list in place')
+})
