@@ -9,7 +9,9 @@ import { canResubmit } from '../../domain/proposals/moderation.js'
 import { formFromProposal, formView, readProposalForm, writtenLanguage } from './proposal-form.js'
 import { historyView } from './proposal-views.js'
 import { FormInput, readForm } from '../forms.js'
-import { ProposalBody, TokenPath } from './schemas.js'
+import { ProposalBody, StatusQuery, TokenPath } from './schemas.js'
+import { mailStatusLink } from '../../usecases/proposals.js'
+import { maskEmail, statusLinkMail } from './status-link.js'
 
 /**
  * The submitter's private pages, reached only through the secret link they were given.
@@ -61,9 +63,10 @@ export default async function proposalStatusRoutes(fastify: FastifyInstance) {
 
   app.get(
     '/status/:token',
-    { schema: { params: TokenPath }, config: { action: 'proposal.follow' } },
+    { schema: { params: TokenPath, querystring: StatusQuery }, config: { action: 'proposal.follow' } },
     async (request, reply) => {
       const [proposal, round] = [theProposal(request), theRound(request)]
+      const mailed = request.query.mailed
       const [events, mergedInto] = await Promise.all([
         listProposalEvents(app.db, proposal.id),
         proposal.duplicateOfId === null ? undefined : findProposalLink(app.db, proposal.duplicateOfId),
@@ -89,7 +92,28 @@ export default async function proposalStatusRoutes(fastify: FastifyInstance) {
             : null,
         mergedInto,
         history: historyView(events, 'submitter'),
+        copyScript: app.assetUrl('copy-link.js'),
+        mail: {
+          masked: proposal.contactEmail ? maskEmail(proposal.contactEmail) : null,
+          action: `/status/${proposal.statusToken}/mail`,
+          noticeKey: mailed && `statusLink.notice.${mailed}`,
+          ok: mailed === 'sent',
+        },
       })
+    },
+  )
+
+  app.post(
+    '/status/:token/mail',
+    { schema: { params: TokenPath, body: FormInput }, config: { action: 'proposal.follow' } },
+    async (request, reply) => {
+      const proposal = theProposal(request)
+      const outcome = await mailStatusLink(app.db, {
+        proposal,
+        send: (to) => app.sendMail(statusLinkMail(app, proposal, to)),
+      })
+      const back = `/status/${proposal.statusToken}`
+      return reply.redirect(outcome === 'no-address' ? back : `${back}?mailed=${outcome}`, 303)
     },
   )
 
