@@ -65,6 +65,7 @@ t.test('the link can be copied with one tap; without script it is plain text to 
   const link = page.get('#status-link')
   t.equal(link.textContent.trim(), `${app.publicUrl}${statusPath}`)
   t.equal(link.getAttribute('dir'), 'ltr')
+  t.equal(page.get('.proposal-reference').getAttribute('dir'), 'ltr', 'the reference too reads left to right')
   const button = page.get('button[data-copy="status-link"]')
   t.ok(button.parentNode!.hasAttribute('hidden'), 'the button waits for its script')
   t.equal(button.getAttribute('data-copied'), msg('statusLink.copied'))
