@@ -120,9 +120,10 @@ export function turnoutByLanguage(db: Db, roundId: number) {
     .orderBy(sql`2 desc`, languageTurnout.lang)
 }
 
-export async function hasBallot(db: Db, codeId: number): Promise<boolean> {
-  const [row] = await db.select({ id: ballots.id }).from(ballots).where(eq(ballots.codeId, codeId))
-  return row !== undefined
+/** The projects the code's ballot holds now, or null when it has none: changing a vote starts from it. */
+export async function currentChoice(db: Db, codeId: number): Promise<number[] | null> {
+  const [row] = await db.select({ projectIds: ballots.projectIds }).from(ballots).where(eq(ballots.codeId, codeId))
+  return row ? row.projectIds : null
 }
 
 /** What a receipt may tell: that a ballot is in the count, never what it chose. */

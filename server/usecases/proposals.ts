@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.js'
-import { createProposal } from '../data/proposals.js'
+import { createProposal, type Proposal } from '../data/proposals.js'
+import { hitRateLimit } from '../data/rate-limits.js'
 import type { Round } from '../data/rounds.js'
 import { phasesWhere, type Actor } from '../domain/access/permissions.js'
 import type { ProposalFields } from '../domain/proposals/rules.js'
@@ -20,4 +21,24 @@ export function submitProposal(
     fields,
     now,
   })
+}
+
+/** How often one proposal's link may be mailed in an hour: enough to retry, too few to flood the submitter's inbox. */
+export const STATUS_MAILS_PER_HOUR = 3
+
+export type StatusMailOutcome = 'sent' | 'failed' | 'wait' | 'no-address'
+
+/**
+ * The holder of a status link has it sent to the address the submitter gave: only there, so the
+ * link cannot be sent anywhere else; counted per proposal before sending.
+ */
+export async function mailStatusLink(
+  db: Db,
+  input: { proposal: Proposal; send: (to: string) => Promise<boolean> },
+): Promise<StatusMailOutcome> {
+  const to = input.proposal.contactEmail
+  if (!to) return 'no-address'
+  const { count } = await hitRateLimit(db, `status-mail:${input.proposal.id}`, 60 * 60 * 1000)
+  if (count > STATUS_MAILS_PER_HOUR) return 'wait'
+  return (await input.send(to)) ? 'sent' : 'failed'
 }

@@ -78,13 +78,9 @@ if (session) {
         'the round page invites residents to vote',
       )
 
-      // The QR code on the letter opens the voting page with the code filled in.
+      // The QR code on the letter opens the ballot itself: nothing to type or confirm.
       await page.goto(`/rounds/${slug}/vote?code=${jsCode}`)
-      t.equal(await page.locator('h1').innerText(), 'Stemmen')
-      t.equal(await page.getByLabel('Uw stemcode').inputValue(), jsCode, 'the code from the QR code is filled in')
-      await checkPage(t, page)
-      await page.getByRole('button', { name: 'Verder' }).tap()
-      await page.waitForURL(`**/rounds/${slug}/vote/ballot`)
+      t.equal(path(page), `/rounds/${slug}/vote/ballot`, 'the QR link goes straight to the ballot')
       t.equal(await page.locator('h1').innerText(), 'Kies uw projecten')
       t.equal(
         await page.getByText('U heeft met deze code al gestemd.').count(),
@@ -249,6 +245,15 @@ if (session) {
       t.equal(await page.locator('.receipt-code').innerText(), stored!.receipt, 'the receipt is shown')
       t.match(await page.getByRole('status').innerText(), 'Dank u wel! Uw stem is opgeslagen.')
       await checkPageWithScripts(t, session, page)
+
+      // Coming back to change the vote starts from the four projects, without scripts too.
+      await page.goto(`/rounds/${slug}/vote?code=${noJsCode}`)
+      t.equal(path(page), `/rounds/${slug}/vote/ballot`)
+      const four = [coaches, insulation, solar, cafe]
+      for (const p of four)
+        t.ok(await project(page, p.title).isChecked(), `${p.title} is still ticked when changing the vote`)
+      const spent = four.reduce((sum, p) => sum + p.costCents, 0)
+      t.equal(await meter(page), meterText(spent, budgetCents - spent), 'and the meter counts them')
       await page.context().close()
     },
   )
@@ -273,12 +278,16 @@ if (session) {
         'U heeft met deze code al gestemd. Als u nu opnieuw stemt, telt alleen uw nieuwe keuze.',
         'the resident is told about the earlier vote',
       )
-      t.equal(await page.locator('#ballot input[type=checkbox]:checked').count(), 0, 'the earlier choice is not shown')
+      t.equal(await page.locator('#ballot input[type=checkbox]:checked').count(), 2, 'the earlier choice is ticked')
+      t.ok(await project(page, insulation.title).isChecked())
+      t.ok(await project(page, solar.title).isChecked())
+      const earlier = insulation.costCents + solar.costCents
+      t.equal(await meter(page), meterText(earlier, budgetCents - earlier), 'the meter starts from it')
       await checkPage(t, page)
 
       await page.waitForFunction(() => 'htmx' in window)
-      // Two quick ticks: the second request replaces the first, and the meter counts both.
-      for (const chosen of [cafe, garden]) await project(page, chosen.title).tap()
+      // Quick ticks: each request replaces the one before, and the meter counts them all.
+      for (const chosen of [insulation, solar, cafe, garden]) await project(page, chosen.title).tap()
       await page.locator('#ballot .meter').getByText(meterText(10_500_00, 89_500_00)).waitFor()
       await page.getByRole('button', { name: 'Stem uitbrengen' }).tap()
       await page.waitForURL(`**/receipts/${first!.receipt}?new=1`)

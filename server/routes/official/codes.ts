@@ -9,6 +9,7 @@ import {
   checkBatch,
   MAX_CODES,
   MAX_GROUP_LENGTH,
+  MAX_LETTERS,
   MAX_QR_CODES,
   parseCodeCount,
 } from '../../domain/voting/code-batch.js'
@@ -17,12 +18,14 @@ import { formatNumber } from '../../formatters.js'
 import { allowed, theOfficial, theRound } from '../../plugins/auth.js'
 import { wantsFragment } from '../../plugins/views.js'
 import { FormInput, readForm, readQuery, summaryItems } from '../forms.js'
-import { codesZip, votingUrl } from '../../domain/voting/code-files.js'
-import { letterText } from './letter.js'
+import { votingUrl } from '../../domain/voting/code-files.js'
+import { lettersFit } from '../../letters-pdf.js'
+import { streamCodesDownload } from './codes-download.js'
+import { letterPdfText, letterText } from './letter.js'
 import { CodesQuery, GenerateForm, IdPath, POLL_TRIES, RevokeForm, TotalsQuery } from './schemas.js'
 
 interface CodesForms {
-  generate?: { values: { count: string; group: string; qr: boolean }; errors: Record<string, string> }
+  generate?: { values: { count: string; group: string; qr: boolean; letters: boolean }; errors: Record<string, string> }
   revoke?: { values: { code: string }; errors: Record<string, string> }
   messageKey?: string
   notice?: string
@@ -45,6 +48,7 @@ export default async function codesRoutes(fastify: FastifyInstance, opts: { code
         { name: 'count', label: 'codes.generate.count', vars: { max: formatNumber(MAX_CODES, lang) } },
         { name: 'group', label: 'codes.generate.group', vars: { max: MAX_GROUP_LENGTH } },
         { name: 'qr', label: 'codes.generate.qr', vars: { max: formatNumber(MAX_QR_CODES, lang) } },
+        { name: 'letters', label: 'codes.generate.letters', vars: { max: formatNumber(MAX_LETTERS, lang) } },
       ]),
       ...summaryItems(forms.revoke?.errors ?? {}, [{ name: 'code', label: 'codes.revoke.label' }]),
     ]
@@ -59,8 +63,9 @@ export default async function codesRoutes(fastify: FastifyInstance, opts: { code
       canManage: allowed(request, 'codes.manage'),
       maxCodes: MAX_CODES,
       maxQr: MAX_QR_CODES,
+      maxLetters: MAX_LETTERS,
       maxGroup: MAX_GROUP_LENGTH,
-      generate: forms.generate ?? { values: { count: '', group: '', qr: true }, errors: {} },
+      generate: forms.generate ?? { values: { count: '', group: '', qr: true, letters: true }, errors: {} },
       revoke: forms.revoke ?? { values: { code: '' }, errors: {} },
       messageKey: forms.messageKey,
       noticeKey: forms.notice && `codes.notice.${forms.notice}`,
@@ -88,14 +93,14 @@ export default async function codesRoutes(fastify: FastifyInstance, opts: { code
     },
     async (request, reply) => {
       const round = theRound(request)
-      const totals = await countCodes(app.db, round.id)
+      const [totals, batches] = await Promise.all([countCodes(app.db, round.id), listCodeBatches(app.db, round.id)])
       const { before = totals.issued, tries = 0 } = request.query
       const expected = before + (parseCodeCount(request.query.count ?? '') ?? 0)
       const waiting = totals.issued < expected && tries > 0
       const poll = waiting
         ? { trigger: 'load delay:2s', before, tries: tries - 1 }
         : { trigger: AFTER_SUBMIT, before: totals.issued, tries: POLL_TRIES }
-      const model = { round, totals, poll }
+      const model = { round, totals, poll, batches, withBatches: true }
       reply.header('Cache-Control', 'no-store')
       return wantsFragment(request)
         ? reply.render('partials/code-totals.hbs', model, { fragment: 'partials/code-totals.hbs' })
@@ -112,7 +117,12 @@ export default async function codesRoutes(fastify: FastifyInstance, opts: { code
     async (request, reply) => {
       const round = theRound(request)
       const read = readForm(GenerateForm, request.body)
-      const values = { count: read.typed.count, group: read.typed.group, qr: request.body.qr !== undefined }
+      const values = {
+        count: read.typed.count,
+        group: read.typed.group,
+        qr: request.body.qr !== undefined,
+        letters: request.body.letters !== undefined,
+      }
       const refuse = (status: number, errors: Record<string, string>, messageKey = 'codes.generate.summary') =>
         renderCodes(request, reply.code(status), round, { generate: { values, errors }, messageKey })
 
@@ -122,14 +132,15 @@ export default async function codesRoutes(fastify: FastifyInstance, opts: { code
       if ('errors' in checked)
         for (const [field, error] of Object.entries(checked.errors)) errors[field] = `codes.generate.${error}`
       if (!('batch' in checked) || Object.keys(errors).length > 0) return refuse(422, errors)
-      const { count, group, qr } = checked.batch
+      const { count, group, qr, letters } = checked.batch
+      const urlOf = (code: string) => votingUrl(app.publicUrl, round.slug, code)
+      // What could fail in the download is tried before anything is stored: the fonts load, the letter fits one page.
+      const letterPdf = letters ? letterPdfText(app.translate, round, app.publicUrl) : null
+      if (letterPdf && !lettersFit(letterPdf)) return refuse(422, {}, 'codes.generate.lettersTooLong')
 
       const codes = new Set<string>()
       while (codes.size < count) codes.add(generateCode(randomInt))
       const list = [...codes]
-      const urlOf = (code: string) => votingUrl(app.publicUrl, round.slug, code)
-      // The file is made before anything is stored, so a failure there leaves no codes behind.
-      const zip = await codesZip(list, group, urlOf, qr, letterText(app.translate, round, app.publicUrl))
       const outcome = await issueCodeBatch(app.db, {
         round,
         actor: request.actor,
@@ -144,12 +155,16 @@ export default async function codesRoutes(fastify: FastifyInstance, opts: { code
           messageKey: 'codes.closedPhase',
         })
       }
+      const download = streamCodesDownload(
+        { codes: list, group, urlOf, letter: letterText(app.translate, round, app.publicUrl), qr, letters: letterPdf },
+        (error) => request.log.error({ err: error }, 'the codes download broke off'),
+      )
       const stamp = new Date().toISOString().replace(/[-:]|\.\d+/g, '')
       return reply
         .header('Cache-Control', 'no-store')
         .header('Content-Type', 'application/zip')
         .header('Content-Disposition', `attachment; filename="stemcodes-${round.slug}-${stamp}.zip"`)
-        .send(Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength))
+        .send(download)
     },
   )
 

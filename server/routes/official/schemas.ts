@@ -42,7 +42,12 @@ export const TotalsQuery = Type.Object({
   tries: Type.Optional(Type.Integer({ minimum: 0, maximum: POLL_TRIES })),
   count: textField(40),
 })
-export const GenerateForm = form({ count: textField(40), group: textField(400), qr: textField(10) })
+export const GenerateForm = form({
+  count: textField(40),
+  group: textField(400),
+  qr: textField(10),
+  letters: textField(10),
+})
 export const RevokeForm = form({ code: textField(64) })
 
 export const PAPER_DONE = ['entered', 'replaced'] as const

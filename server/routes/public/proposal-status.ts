@@ -10,7 +10,9 @@ import { formFromProposal, formView, readProposalForm, writtenLanguage } from '.
 import { historyView, justificationShown } from './proposal-views.js'
 import { officialTexts } from '../shared/official-texts.js'
 import { FormInput, readForm } from '../forms.js'
-import { ProposalBody, TokenPath } from './schemas.js'
+import { ProposalBody, StatusQuery, TokenPath } from './schemas.js'
+import { mailStatusLink } from '../../usecases/proposals.js'
+import { maskEmail, statusLinkMail } from './status-link.js'
 
 /**
  * The submitter's private pages, reached only through the secret link they were given.
@@ -62,9 +64,10 @@ export default async function proposalStatusRoutes(fastify: FastifyInstance) {
 
   app.get(
     '/status/:token',
-    { schema: { params: TokenPath }, config: { action: 'proposal.follow' } },
+    { schema: { params: TokenPath, querystring: StatusQuery }, config: { action: 'proposal.follow' } },
     async (request, reply) => {
       const [proposal, round] = [theProposal(request), theRound(request)]
+      const mailed = request.query.mailed
       const [events, mergedInto, show] = await Promise.all([
         listProposalEvents(app.db, proposal.id),
         proposal.duplicateOfId === null ? undefined : findProposalLink(app.db, proposal.duplicateOfId),
@@ -92,7 +95,28 @@ export default async function proposalStatusRoutes(fastify: FastifyInstance) {
             : null,
         mergedInto,
         history: historyView(events, 'submitter', show),
+        copyScript: app.assetUrl('copy-link.js'),
+        mail: {
+          masked: proposal.contactEmail ? maskEmail(proposal.contactEmail) : null,
+          action: `/status/${proposal.statusToken}/mail`,
+          noticeKey: mailed && `statusLink.notice.${mailed}`,
+          ok: mailed === 'sent',
+        },
       })
+    },
+  )
+
+  app.post(
+    '/status/:token/mail',
+    { schema: { params: TokenPath, body: FormInput }, config: { action: 'proposal.follow' } },
+    async (request, reply) => {
+      const proposal = theProposal(request)
+      const outcome = await mailStatusLink(app.db, {
+        proposal,
+        send: (to) => app.sendMail(statusLinkMail(app, proposal, to)),
+      })
+      const back = `/status/${proposal.statusToken}`
+      return reply.redirect(outcome === 'no-address' ? back : `${back}?mailed=${outcome}`, 303)
     },
   )
 

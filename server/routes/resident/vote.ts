@@ -2,27 +2,25 @@ import { randomBytes, randomInt } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Round } from '../../data/rounds.js'
-import { countCodeAttempt, countWrongCode, refundCodeAttempt } from '../../data/code-attempts.js'
-import { findCode } from '../../data/voting-codes.js'
-import { countBallotLanguage, findReceipt, hasBallot, LANGUAGE_SHARDS, listBallotProjects } from '../../data/ballots.js'
-import { checkBallot } from '../../domain/voting/ballot.js'
 import {
-  attemptAllowed,
-  attemptKeys,
-  CODE_LIMITS,
-  crossesAddressLimit,
-  crossesBurst,
-} from '../../domain/voting/code-guessing.js'
+  countBallotLanguage,
+  currentChoice,
+  findReceipt,
+  LANGUAGE_SHARDS,
+  listBallotProjects,
+} from '../../data/ballots.js'
+import { checkBallot } from '../../domain/voting/ballot.js'
 import { timeLeft } from '../../domain/rounds/voting-period.js'
 import { isPastVoting, phaseAt } from '../../domain/rounds/phases.js'
 import { castOnlineBallot } from '../../usecases/ballots.js'
-import { generateReceipt, hashCode, normaliseCode, normaliseReceipt } from '../../domain/voting/codes.js'
-import { theRound } from '../../plugins/auth.js'
+import { generateReceipt, normaliseReceipt } from '../../domain/voting/codes.js'
+import { residentsMay, theRound } from '../../plugins/auth.js'
 import { wantsFragment } from '../../plugins/views.js'
 import { ballotView, chosenIds, rulesOf } from '../shared/ballot-view.js'
 import { localised } from '../shared/localise.js'
 import { helpDeskView } from '../shared/round-view.js'
 import { FormInput, readForm } from '../forms.js'
+import { checkCode } from './code-entry.js'
 import { BallotForm, CodeForm, CodeQuery, NewQuery, ReceiptPath, ReceiptQuery, SlugPath } from './schemas.js'
 
 const BALLOT_COOKIE = 'ballot'
@@ -53,7 +51,11 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
   function renderClosed(reply: FastifyReply, round: Round) {
     const over = isPastVoting(phaseAt(round, new Date()))
     const key = over ? 'vote.pageTitle.closed' : 'vote.pageTitle.notYet'
-    return reply.code(409).render('pages/resident/vote-closed.hbs', { ...page(reply.request, key, round), over })
+    return reply.code(409).render('pages/resident/vote-closed.hbs', {
+      ...page(reply.request, key, round),
+      over,
+      resultsOut: residentsMay(round, 'results.view'),
+    })
   }
 
   function browserId(request: FastifyRequest): string | null {
@@ -72,6 +74,19 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
     return roundId === round.id && Number.isInteger(codeId) ? codeId! : null
   }
 
+  /** A right code: this browser holds it for the round for an hour, and goes to the ballot. */
+  function admit(reply: FastifyReply, round: Round, codeId: number) {
+    reply.setCookie(BALLOT_COOKIE, `${round.id}.${codeId}`, {
+      signed: true,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: app.secureCookies,
+      path: votePath(round),
+      maxAge: 60 * 60,
+    })
+    return reply.redirect(`${votePath(round)}/ballot`, 303)
+  }
+
   app.get(
     '/rounds/:slug/vote',
     {
@@ -80,7 +95,8 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
     },
     async (request, reply) => {
       const round = theRound(request)
-      if (!browserId(request)) {
+      const browser = browserId(request)
+      if (!browser) {
         reply.setCookie(BROWSER_COOKIE, randomBytes(12).toString('base64url'), {
           signed: true,
           httpOnly: true,
@@ -90,10 +106,14 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
           maxAge: 30 * 24 * 60 * 60,
         })
       }
-      // A scanned letter arrives with its code in the address; it is only put back in the form.
-      return reply.render('pages/resident/vote-code.hbs', {
-        ...page(request, 'vote.pageTitle.code', round),
-        code: request.query.code ?? '',
+      const typed = request.query.code ?? ''
+      // A scanned letter carries its code: a right one goes straight to the ballot, under the same limits as typing.
+      const checked = typed.trim() === '' ? null : await checkCode(app, opts.codeKey, request, round, typed, browser)
+      if (checked && 'codeId' in checked) return admit(reply, round, checked.codeId)
+      return reply.code(checked?.status ?? 200).render('pages/resident/vote-code.hbs', {
+        ...page(request, 'vote.pageTitle.code', round, checked !== null),
+        code: typed,
+        errorKey: checked?.errorKey,
         ...ends(round),
       })
     },
@@ -120,49 +140,9 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
           ...ends(round),
         })
 
-      if (typed.trim() === '') return refuse(422, 'vote.codeRequired')
-      // Counted before the look-up, in one statement: simultaneous guesses cannot all slip under the limit.
-      const keys = attemptKeys(round.id, request.ip, browserId(request))
-      const counts = await countCodeAttempt(app.db, keys, CODE_LIMITS.windowMs)
-      if (!attemptAllowed(counts)) {
-        if (crossesAddressLimit(counts)) {
-          await app.securityEvent({
-            action: 'security.code-lockout',
-            officialId: null,
-            actor: 'anonymous',
-            object: `round:${round.id}`,
-            origin: request.ip,
-          })
-        }
-        return refuse(429, 'vote.tooManyCodes')
-      }
-      const normalised = normaliseCode(typed)
-      const code = normalised ? await findCode(app.db, round.id, hashCode(opts.codeKey, normalised)) : undefined
-      if (!code) {
-        const wrongCodes = await countWrongCode(app.db, round.id, keys, CODE_LIMITS.roundWindowMs)
-        if (crossesBurst(wrongCodes)) {
-          await app.securityEvent({
-            action: 'security.code-guessing',
-            officialId: null,
-            actor: 'anonymous',
-            object: `round:${round.id}`,
-            origin: request.ip,
-            details: { wrongCodes },
-          })
-        }
-        return refuse(422, 'vote.codeUnknown')
-      }
-      await refundCodeAttempt(app.db, keys)
-      if (code.revokedAt) return refuse(422, 'vote.codeRevoked')
-      reply.setCookie(BALLOT_COOKIE, `${round.id}.${code.id}`, {
-        signed: true,
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: app.secureCookies,
-        path: votePath(round),
-        maxAge: 60 * 60,
-      })
-      return reply.redirect(`${votePath(round)}/ballot`, 303)
+      const checked = await checkCode(app, opts.codeKey, request, round, typed, browserId(request))
+      if ('errorKey' in checked) return refuse(checked.status, checked.errorKey)
+      return admit(reply, round, checked.codeId)
     },
   )
 
@@ -170,13 +150,18 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
     const round = theRound(request)
     const codeId = signedCodeId(request, round)
     if (codeId === null) return reply.redirect(votePath(round), 303)
-    const [projects, votedBefore] = await Promise.all([listBallotProjects(app.db, round.id), hasBallot(app.db, codeId)])
+    const [projects, earlier] = await Promise.all([listBallotProjects(app.db, round.id), currentChoice(app.db, codeId)])
     return reply.render(
       'pages/resident/vote-ballot.hbs',
       {
         ...page(request, 'vote.pageTitle.ballot', round),
-        votedBefore,
-        ballot: ballotView(round, await localised(app.db, projects, request.lang), []),
+        votedBefore: earlier !== null,
+        // A returning voter changes what they chose, not an empty ballot; projects since taken off are left out.
+        ballot: ballotView(
+          round,
+          await localised(app.db, projects, request.lang),
+          (earlier ?? []).filter((id) => projects.some((p) => p.id === id)),
+        ),
         ...ends(round),
       },
       { fragment: 'partials/ballot-form.hbs' },

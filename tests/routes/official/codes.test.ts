@@ -123,8 +123,8 @@ t.test(
     t.teardown(() => setPhase(db, roundId, 'reviewing'))
     const resident = new Visitor(app)
     const entry = await resident.get(new URL(rows[0]!.voting_url).pathname + new URL(rows[0]!.voting_url).search)
-    t.equal(html(entry).field('code').value, rows[0]!.code, 'the QR link fills in the code')
-    t.equal((await resident.post('/rounds/bospolder-tussendijken/vote', { code: rows[0]!.code })).statusCode, 303)
+    t.equal(entry.statusCode, 303, 'the QR link opens the ballot at once')
+    t.equal(entry.headers.location, '/rounds/bospolder-tussendijken/vote/ballot')
     await resident.get('/rounds/bospolder-tussendijken/vote/ballot')
     const cast = await resident.post('/rounds/bospolder-tussendijken/vote/ballot', {
       projects: [String(projects[0]!.id)],
@@ -407,3 +407,18 @@ t.test(
     t.same(rows, [{ code: 'ABCD-EFGH-JKMN-PQRS', group: 'Noord, "Oost"', voting_url: 'http://x/vote?code=1,2' }])
   },
 )
+
+t.test('the totals an htmx page asks for after a download bring the batch list along, out of band', async (t) => {
+  await createCodes(db, roundId, 3, 'Oud-Mathenesse')
+  const res = await admin.get(`${codesUrl}/totals?before=0&tries=1`, { 'HX-Request': 'true' })
+  t.equal(res.statusCode, 200)
+  const fragment = html(res)
+  t.ok(fragment.has('#code-totals'), 'the totals')
+  t.equal(fragment.get('#code-batches').getAttribute('hx-swap-oob'), 'true', 'and the list, swapped in its own place')
+  t.ok(
+    fragment.rows('#code-batches table').some(([, group, count]) => group === 'Oud-Mathenesse' && count === '3'),
+    'with the new batch',
+  )
+  const page = html(await admin.get(codesUrl))
+  t.notOk(page.get('#code-batches').hasAttribute('hx-swap-oob'), 'the full page has the list in place')
+})

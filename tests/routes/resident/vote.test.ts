@@ -6,6 +6,7 @@ import { TEST_CONFIG } from '../../helpers/app.js'
 import { Visitor } from '../../helpers/client.js'
 import { html, msg } from '../../helpers/html.js'
 import { demoRound } from '../../helpers/fixtures.js'
+import { formatEuro } from '../../../server/formatters.js'
 import { setPhase } from '../../helpers/voting.js'
 
 const { app, db, round, roundId, projects, byTitle, codes, nextCode } = await demoRound(t, {
@@ -211,7 +212,12 @@ t.test('a code can change its ballot until voting closes; the last one counts an
   const res = await again.v.get(`/rounds/${round.slug}/vote/ballot`)
   const page = html(res)
   t.equal(page.text('main > .alert'), msg('vote.votedBefore'))
-  t.same(page.checked('projects'), [], 'the earlier choice is not shown')
+  t.same(page.checked('projects'), [String(cafe.id)], 'changing starts from the earlier choice')
+  t.match(
+    page.text('.meter__numbers'),
+    msg('vote.spent', { spent: formatEuro(cafe.costCents, 'nl') }),
+    'and the meter counts it',
+  )
   t.notMatch(res.body, code, 'the code is not on the ballot page')
   const second = await again.v.post(`/rounds/${round.slug}/vote/ballot`, {
     projects: [String(solar.id), String(coaches.id)],
