@@ -22,6 +22,8 @@ import { votingUrl } from '../../domain/voting/code-files.js'
 import { lettersFit } from '../../letters-pdf.js'
 import { streamCodesDownload } from './codes-download.js'
 import { letterPdfText, letterText } from './letter.js'
+import { declaredLanguages } from '../../domain/translations/needs.js'
+import { storedHelpDesk } from '../../domain/rounds/help-desk.js'
 import { CodesQuery, GenerateForm, IdPath, POLL_TRIES, RevokeForm, TotalsQuery } from './schemas.js'
 
 interface CodesForms {
@@ -135,7 +137,9 @@ export default async function codesRoutes(fastify: FastifyInstance, opts: { code
       const { count, group, qr, letters } = checked.batch
       const urlOf = (code: string) => votingUrl(app.publicUrl, round.slug, code)
       // What could fail in the download is tried before anything is stored: the fonts load, the letter fits one page.
-      const letterPdf = letters ? letterPdfText(app.translate, round, app.publicUrl) : null
+      // The letter speaks the languages the round declares: Dutch and its help desk's.
+      const languages = declaredLanguages(storedHelpDesk(round.helpDesk)?.languages)
+      const letterPdf = letters ? letterPdfText(app.translate, round, app.publicUrl, languages) : null
       if (letterPdf && !lettersFit(letterPdf)) return refuse(422, {}, 'codes.generate.lettersTooLong')
 
       const codes = new Set<string>()
@@ -156,7 +160,14 @@ export default async function codesRoutes(fastify: FastifyInstance, opts: { code
         })
       }
       const download = streamCodesDownload(
-        { codes: list, group, urlOf, letter: letterText(app.translate, round, app.publicUrl), qr, letters: letterPdf },
+        {
+          codes: list,
+          group,
+          urlOf,
+          letter: letterText(app.translate, round, app.publicUrl, languages),
+          qr,
+          letters: letterPdf,
+        },
         (error) => request.log.error({ err: error }, 'the codes download broke off'),
       )
       const stamp = new Date().toISOString().replace(/[-:]|\.\d+/g, '')

@@ -8,10 +8,15 @@ import type { LetterText } from '../../letters-pdf.js'
 
 /**
  * The letter's text for the mail-merge (letter.txt in the codes ZIP): in Dutch, with one line in
- * each supported language saying where to vote in it. «code» and «voting_url» are the CSV's
+ * each language the round declares saying where to vote in it. «code» and «voting_url» are the CSV's
  * columns; the QR code carries no language, so the resident picks one on the page.
  */
-export function letterText(translate: Translate, round: Round, publicUrl: string): string {
+export function letterText(
+  translate: Translate,
+  round: Round,
+  publicUrl: string,
+  languages: readonly Lang[] = LANGUAGES,
+): string {
   const nl = (key: string, vars?: Record<string, unknown>) => translate(DEFAULT_LANG, key, vars)
   const voteUrl = `${publicUrl}/rounds/${encodeURIComponent(round.slug)}/vote`
   const desk = storedHelpDesk(round.helpDesk)
@@ -31,9 +36,9 @@ export function letterText(translate: Translate, round: Round, publicUrl: string
     ...(desk ? [nl('letter.help', { phone: isolateLtr(desk.phone) })] : []),
     '',
     nl('letter.languages'),
-    ...LANGUAGES.filter((lang) => lang !== DEFAULT_LANG).map((lang) =>
-      translate(lang, 'letter.inLanguage', { url: isolateLtr(`${voteUrl}?lang=${lang}`) }),
-    ),
+    ...languages
+      .filter((lang) => lang !== DEFAULT_LANG)
+      .map((lang) => translate(lang, 'letter.inLanguage', { url: isolateLtr(`${voteUrl}?lang=${lang}`) })),
   ]
   return `${lines.join('\r\n')}\r\n`
 }
