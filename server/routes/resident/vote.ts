@@ -19,6 +19,7 @@ import { wantsFragment } from '../../plugins/views.js'
 import { ballotView, chosenIds, rulesOf } from '../shared/ballot-view.js'
 import { localised } from '../shared/localise.js'
 import { helpDeskView } from '../shared/round-view.js'
+import { localisedRoundTexts, officialTexts } from '../shared/official-texts.js'
 import { FormInput, readForm } from '../forms.js'
 import { checkCode } from './code-entry.js'
 import { BallotForm, CodeForm, CodeQuery, NewQuery, ReceiptPath, ReceiptQuery, SlugPath } from './schemas.js'
@@ -41,18 +42,18 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
     return failed ? app.translate(request.lang, 'form.errorTitle', { title }) : title
   }
 
-  /** What every voting page shows: its title, the round, and its help desk for a resident who gets stuck. */
-  const page = (request: FastifyRequest, key: string, round: Round, failed = false) => ({
+  /** What every voting page shows: its title, the round, and its help desk (in the reader's language) for a resident who gets stuck. */
+  const page = async (request: FastifyRequest, key: string, round: Round, failed = false) => ({
     title: pageTitle(request, key, round, failed),
     round,
-    helpDesk: helpDeskView(round.helpDesk),
+    helpDesk: localisedRoundTexts(round, await officialTexts(app.db, round.id, request.lang)).helpDesk,
   })
 
-  function renderClosed(reply: FastifyReply, round: Round) {
+  async function renderClosed(reply: FastifyReply, round: Round) {
     const over = isPastVoting(phaseAt(round, new Date()))
     const key = over ? 'vote.pageTitle.closed' : 'vote.pageTitle.notYet'
     return reply.code(409).render('pages/resident/vote-closed.hbs', {
-      ...page(reply.request, key, round),
+      ...(await page(reply.request, key, round)),
       over,
       resultsOut: residentsMay(round, 'results.view'),
     })
@@ -111,7 +112,7 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
       const checked = typed.trim() === '' ? null : await checkCode(app, opts.codeKey, request, round, typed, browser)
       if (checked && 'codeId' in checked) return admit(reply, round, checked.codeId)
       return reply.code(checked?.status ?? 200).render('pages/resident/vote-code.hbs', {
-        ...page(request, 'vote.pageTitle.code', round, checked !== null),
+        ...(await page(request, 'vote.pageTitle.code', round, checked !== null)),
         code: typed,
         errorKey: checked?.errorKey,
         ...ends(round),
@@ -132,9 +133,9 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
       const round = theRound(request)
       // Whatever arrived is a code to look up: a wrong one is refused below, with the look-up's own message.
       const typed = readForm(CodeForm, request.body).typed.code
-      const refuse = (status: number, errorKey: string) =>
+      const refuse = async (status: number, errorKey: string) =>
         reply.code(status).render('pages/resident/vote-code.hbs', {
-          ...page(request, 'vote.pageTitle.code', round, true),
+          ...(await page(request, 'vote.pageTitle.code', round, true)),
           code: typed,
           errorKey,
           ...ends(round),
@@ -154,7 +155,7 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
     return reply.render(
       'pages/resident/vote-ballot.hbs',
       {
-        ...page(request, 'vote.pageTitle.ballot', round),
+        ...(await page(request, 'vote.pageTitle.ballot', round)),
         votedBefore: earlier !== null,
         // A returning voter changes what they chose, not an empty ballot; projects since taken off are left out.
         ballot: ballotView(
@@ -192,7 +193,7 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
         reply.code(status).render(
           'pages/resident/vote-ballot.hbs',
           {
-            ...page(request, 'vote.pageTitle.ballot', round, error !== undefined),
+            ...(await page(request, 'vote.pageTitle.ballot', round, error !== undefined)),
             ballot: ballotView(
               round,
               await localised(app.db, projects, request.lang),
@@ -224,7 +225,7 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
         if (stored.refused === 'closed') return renderClosed(reply, stored.round)
         reply.clearCookie(BALLOT_COOKIE, { path: votePath(round) })
         return reply.code(409).render('pages/resident/vote-code.hbs', {
-          ...page(request, 'vote.pageTitle.code', round, true),
+          ...(await page(request, 'vote.pageTitle.code', round, true)),
           code: '',
           errorKey: 'vote.codeRevoked',
         })

@@ -61,6 +61,8 @@ t.test('translated help desk hours show as out of date once the admin changes th
   t.notOk((await desk()).querySelector('.text-outdated'), 'current while the hours are the same')
   const paper = html(await new Visitor(app).get(`/rounds/${slug}/paper-ballot/tr`)).get('.help-desk')
   t.equal(paper.querySelector('span[lang=tr]')?.text, 'Pazartesi–cuma 9.00–17.00', 'and on the printed ballot')
+  const vote = html(await new Visitor(app).get(`/rounds/${slug}/vote?lang=tr`)).get('.help-desk')
+  t.equal(vote.querySelector('span[lang=tr]')?.text, 'Pazartesi–cuma 9.00–17.00', 'and on the voting pages')
 
   const admin = await signedIn('admin')
   const deskPage = html(await admin.get(`/official/rounds/${roundId}/help-desk`))
