@@ -11,6 +11,7 @@ import { chooseLanguage, DEFAULT_LANG, isLang, language, LANGUAGE_LIST, type Lan
 import { encode, sendEncoded, type Encoded } from '../encoded.js'
 import { fromRoot } from '../paths.js'
 import { homeKey, officialMenu } from '../domain/access/menu.js'
+import { isolate } from '../domain/common/bidi.js'
 
 const viewsDir = fileURLToPath(fromRoot('views/'))
 const LAYOUT = 'layouts/main.hbs'
@@ -53,12 +54,25 @@ function langOf(options: Handlebars.HelperOptions): Lang {
   return isLang(lang) ? lang : DEFAULT_LANG
 }
 
+/** The placeholders that carry what people wrote: a round's or proposal's title, a person's or organisation's name. */
+const USER_TEXT = new Set(['round', 'title', 'name', 'organisation', 'neighbourhood'])
+
+/**
+ * Text someone typed, placed inside a translated sentence, keeps its own direction: a Dutch title
+ * ending in a full stop inside an Arabic sentence would otherwise show as ".energieprojecten".
+ */
+function isolateUserText(vars: Record<string, unknown>): Record<string, unknown> {
+  const isolated = { ...vars }
+  for (const name of USER_TEXT) if (typeof vars[name] === 'string') isolated[name] = isolate(vars[name])
+  return isolated
+}
+
 /** The Handlebars instance with our helpers, and the translator (bench/pages-server.ts renders with it too). */
 export function engine(onMissing?: (lang: Lang, key: string) => void) {
   const translate = createTranslator(onMissing)
   const hbs = Handlebars.create()
   hbs.registerHelper('t', (key: string, options: Handlebars.HelperOptions) =>
-    translate(langOf(options), key, options.hash),
+    translate(langOf(options), key, isolateUserText(options.hash as Record<string, unknown>)),
   )
   // For view-models that carry a message as { key, vars }.
   hbs.registerHelper(

@@ -136,8 +136,12 @@ export class Html {
 
 export const html = (response: { body: string }) => new Html(response.body)
 
+/** Spaces folded; the invisible isolate marks around user text in a sentence dropped (they change no word). */
 function squash(text: string): string {
-  return text.replace(/[\s\u00a0\u202f]+/g, ' ').trim()
+  return text
+    .replace(/[\u2066-\u2069]/g, '')
+    .replace(/[\s\u00a0\u202f]+/g, ' ')
+    .trim()
 }
 
 const tables = Object.fromEntries(LANGUAGES.map((lang) => [lang, loadLanguage(lang)])) as Record<Lang, Messages>
@@ -188,6 +192,7 @@ export function parseHtml(body: string): HTMLElement {
 /** The visible words of an element, spaces folded and no-break spaces made plain. */
 export function words(element: HTMLElement | null | undefined): string {
   return (element?.textContent ?? '')
+    .replace(/[\u2066-\u2069]/g, '')
     .replace(/\u00a0/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()

@@ -57,3 +57,12 @@ t.test('in Arabic, every round name, proposal title and reference on the key pag
     t.same(unisolated(doc), [], url)
   }
 })
+
+t.test('a title inside a translated sentence keeps its own direction: it is isolated, not flipped', async (t) => {
+  // The demo round is past proposing: the proposal form answers with a sentence naming the round.
+  const res = await new Visitor(app).get(`/rounds/${round!.slug}/proposals/new?lang=ar`)
+  t.equal(res.statusCode, 409)
+  t.match(res.body, `\u2068${round!.title}\u2069`, 'the round name between first-strong isolate marks')
+  const dutch = await new Visitor(app).get(`/proposals/${ideas.find((p) => p.organisation)!.reference}`)
+  t.match(dutch.body, `\u2068${ideas.find((p) => p.organisation)!.organisation}\u2069`, 'in Dutch pages too')
+})
