@@ -186,11 +186,8 @@ if (session) {
       await coach.locator(`main a[href="/official/rounds/${roundId}/translations"]`).click()
       await coach.waitForURL(`**/official/rounds/${roundId}/translations`)
       await seen(t, coach, lang, dir)
-      const row = coach.locator('tr', { has: coach.locator(`a[href^="/official/proposals/${first!.id}/translate"]`) })
-      await row
-        .locator('li', { has: coach.locator(`[lang="${journey.other}"]`) })
-        .locator('a')
-        .click()
+      // The needs-translation list links each missing language of each text.
+      await coach.locator(`a[href="/official/proposals/${first!.id}/translate?into=${journey.other}"]`).click()
       await coach.waitForURL(`**/official/proposals/${first!.id}/translate**`)
       const form = coach.locator(`form[action="/official/proposals/${first!.id}/translate"]`)
       const into = form.locator('select')
