@@ -39,7 +39,7 @@ t.test(
     t.equal((await row('nieuw@example.test')).invitedBy, admin.id)
 
     const newcomer = new Visitor(app)
-    t.match((await newcomer.get(link!)).body, 'Welkom, Nieuwe Moderator')
+    t.match(html(await newcomer.get(link!)).text('main'), 'Welkom, Nieuwe Moderator')
     const short = await newcomer.post(link!, { password: 'kort', repeat: 'kort' })
     t.equal(short.statusCode, 422)
     t.equal((await row('nieuw@example.test')).passwordHash, null, 'a refused password changes nothing')

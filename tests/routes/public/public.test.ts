@@ -6,7 +6,7 @@ import { seedDemo } from '../../../server/data/demo.js'
 import { HTMX_PATH } from '../../../server/assets.js'
 import { testApp } from '../../helpers/app.js'
 import { Visitor } from '../../helpers/client.js'
-import { html, msg } from '../../helpers/html.js'
+import { html, msg, words } from '../../helpers/html.js'
 import { LANGUAGE_LIST } from '../../../server/languages.js'
 import { bumpContentVersion } from '../../../server/data/rounds.js'
 
@@ -48,7 +48,7 @@ t.test('the round page shows budget, timeline and every demo proposal without co
   const card = page
     .all('.card')
     .find((c) => c.querySelector('.card__title')?.text === 'Zonnepanelen op het dak van het buurthuis')
-  t.ok(card?.text.includes(msg('proposal.by', { organisation: 'Stichting Buurthuis BTD' })), 'with the organisation')
+  t.ok(words(card).includes(msg('proposal.by', { organisation: 'Stichting Buurthuis BTD' })), 'with the organisation')
   t.match(card?.querySelector('dd')?.text, /€\s28\.000/, 'and its cost')
   t.equal(
     page.get('[aria-current=step]').classList.contains('timeline__step'),
