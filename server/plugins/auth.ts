@@ -130,8 +130,18 @@ export async function admitOfficial(request: FastifyRequest, reply: FastifyReply
  * at this moment, and the proposal where ownership matters. Also what a page's links are shown by.
  */
 export function allowed(request: FastifyRequest, action: Action, now = new Date()): boolean {
-  const round = theRound(request)
   const proposalId = request.proposal?.id ?? request.publicProposal?.id
+  return allowedIn(request, theRound(request), action, now, proposalId)
+}
+
+/** Whether the asker may do `action` in `round`, one of several a page lists (not the round the path names). */
+export function allowedIn(
+  request: FastifyRequest,
+  round: Round,
+  action: Action,
+  now = new Date(),
+  proposalId?: number,
+): boolean {
   return can(request.actor, action, phaseAt(round, now), { proposalId })
 }
 

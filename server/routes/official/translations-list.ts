@@ -1,8 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { listRounds } from '../../data/rounds.js'
-import { can } from '../../domain/access/permissions.js'
-import { phaseAt } from '../../domain/rounds/phases.js'
+import { allowedIn } from '../../plugins/auth.js'
 import { OFFICIAL_LANG } from '../../domain/translations/texts.js'
 import { needsView, roundNeeds } from './translation-needs.js'
 
@@ -12,9 +11,7 @@ export default async function translationListRoutes(fastify: FastifyInstance) {
 
   app.get('/translations', { config: { action: 'proposal.translate' } }, async (request, reply) => {
     const now = new Date()
-    const rounds = (await listRounds(app.db)).filter((round) =>
-      can(request.actor, 'proposal.translate', phaseAt(round, now)),
-    )
+    const rounds = (await listRounds(app.db)).filter((round) => allowedIn(request, round, 'proposal.translate', now))
     const sections = await Promise.all(rounds.map(async (round) => needsView(round, await roundNeeds(app.db, round))))
     return reply.render('pages/official/translations.hbs', {
       title: app.translate(request.lang, 'translation.needsTitle'),
