@@ -79,7 +79,12 @@ if (!process.env.DATABASE_URL) {
     const admin = await signedIn(a, 'admin')
     await admin.get(`/official/rounds/${round.id}/advance`)
     t.equal(
-      (await admin.post(`/official/rounds/${round.id}/advance`, { from: 'voting', reason: 'Proef met twee instanties' })).statusCode,
+      (
+        await admin.post(`/official/rounds/${round.id}/advance`, {
+          from: 'voting',
+          reason: 'Proef met twee instanties',
+        })
+      ).statusCode,
       303,
       'closed on A',
     )
