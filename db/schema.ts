@@ -26,6 +26,12 @@ import { TRACKS } from '../server/domain/proposals/rules.js'
 import { TALLY_RULES } from '../server/domain/tally/tally.js'
 import { CHANNELS } from '../server/domain/voting/turnout.js'
 import { TEXT_KINDS } from '../server/domain/translations/texts.js'
+import {
+  COMMENT_AUTHORS,
+  COMMENT_KINDS,
+  COMMENT_STATUSES,
+  REJECT_REASONS,
+} from '../server/domain/conversation/comments.js'
 
 // The database's enums are the domain's constants: a new value is added there, and drizzle-kit writes the migration.
 export const roleEnum = pgEnum('role', ROLES)
@@ -401,4 +407,117 @@ export const progressUpdates = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('progress_updates_proposal_idx').on(t.proposalId, t.on)],
+)
+
+export const commentKindEnum = pgEnum('comment_kind', COMMENT_KINDS)
+export const commentAuthorEnum = pgEnum('comment_author', COMMENT_AUTHORS)
+export const commentStatusEnum = pgEnum('comment_status', COMMENT_STATUSES)
+export const rejectReasonEnum = pgEnum('comment_reject_reason', REJECT_REASONS)
+
+/**
+ * The conversation on a proposal: residents' questions and comments, and one level of answers by
+ * the submitter (through their status link) or the municipality. Residents' words wait for a
+ * moderator before they are public.
+ */
+export const comments = pgTable(
+  'comments',
+  {
+    id: serial('id').primaryKey(),
+    roundId: integer('round_id')
+      .notNull()
+      .references(() => rounds.id),
+    proposalId: integer('proposal_id')
+      .notNull()
+      .references(() => proposals.id),
+    /** The question or comment answered; null for one that starts a thread. */
+    parentId: integer('parent_id').references((): AnyPgColumn => comments.id),
+    kind: commentKindEnum('kind').notNull(),
+    author: commentAuthorEnum('author').notNull(),
+    /** The official who answered; the page shows "gemeente", their name only when they sign. */
+    officialId: integer('official_id').references(() => officials.id),
+    /** The name shown: a resident's optional name, or an official's when they chose to sign. Empty shows "buurtbewoner". */
+    displayName: text('display_name').notNull().default(''),
+    text: text('text').notNull(),
+    lang: text('lang').notNull(),
+    /** The comment's own secret link: its writer sees there whether it was published, and why not. */
+    token: text('token').notNull().unique(),
+    status: commentStatusEnum('status').notNull().default('waiting'),
+    rejectReason: rejectReasonEnum('reject_reason'),
+    rejectNote: text('reject_note'),
+    /** Set while it waits for a moderator (when written, and again when reported); null once decided. */
+    waitingSince: timestamp('waiting_since', { withTimezone: true }),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    decidedBy: integer('decided_by').references(() => officials.id),
+    /** For a question to the municipality: when the first official answer was published. */
+    firstOfficialAnswerAt: timestamp('first_official_answer_at', { withTimezone: true }),
+    reports: integer('reports').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('comments_proposal_idx').on(t.proposalId, t.status, t.createdAt),
+    index('comments_parent_idx').on(t.parentId),
+    index('comments_waiting_idx').on(t.waitingSince),
+    index('comments_round_idx').on(t.roundId, t.kind),
+  ],
+)
+
+/**
+ * A confirmed e-mail address that hears of a round, a proposal or one's own comment: new official
+ * answers, the moderation decision, voting opening, the results. Personal data: never public,
+ * deleted with the other contact details after the retention time; unsubscribing deletes the row.
+ */
+export const follows = pgTable(
+  'follows',
+  {
+    id: serial('id').primaryKey(),
+    roundId: integer('round_id')
+      .notNull()
+      .references(() => rounds.id),
+    /** Null follows the whole round. */
+    proposalId: integer('proposal_id').references(() => proposals.id),
+    /** Set when the address was given with a comment: its answers and its moderation decision. */
+    commentId: integer('comment_id').references(() => comments.id),
+    email: text('email').notNull(),
+    /** The language chosen when subscribing: every mail goes out in it. */
+    lang: text('lang').notNull(),
+    /** In the confirmation and unsubscribe links; holding it is what lets one confirm or leave. */
+    token: text('token').notNull().unique(),
+    confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('follows_round_idx').on(t.roundId, t.proposalId), index('follows_comment_idx').on(t.commentId)],
+)
+
+/**
+ * Mail waiting to go out, committed in the transaction of the change that caused it: a mail
+ * server that is down loses nothing, and an instance claims a mail before sending it, so two
+ * instances never send one twice (server/data/outbox.ts).
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    toAddress: text('to_address').notNull(),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    /** Extra headers, such as List-Unsubscribe. */
+    headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
+    /** What caused it, for admins ("decision", "status-link", "follow-confirm", ...); never the address. */
+    purpose: text('purpose').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Until when an instance holds it while sending. */
+    claimedUntil: timestamp('claimed_until', { withTimezone: true }),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    /** Set when the retries ran out. */
+    failedAt: timestamp('failed_at', { withTimezone: true }),
+    /** The mail server's last answer code or error kind, without addresses. */
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('outbox_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.sentAt} is null and ${t.failedAt} is null`),
+  ],
 )

@@ -5,9 +5,10 @@ import { DEFAULT_LANG, isLang, type Lang } from '../../languages.js'
 /**
  * The officials' words a language coach translates, besides proposals: a decision's message
  * (rejection reason, change request, cost justification), the round's description, the help
- * desk's hours, a progress update on a funded project.
+ * desk's hours, a progress update on a funded project; and the conversation on a proposal (a
+ * resident's comment or question, an answer), in whatever language it was written.
  */
-export const TEXT_KINDS = ['decision', 'description', 'hours', 'progress'] as const
+export const TEXT_KINDS = ['decision', 'description', 'hours', 'progress', 'comment'] as const
 export type TextKind = (typeof TEXT_KINDS)[number]
 
 /** One text: its kind and the row it belongs to (the event, the round, the progress update). */
@@ -30,7 +31,7 @@ export function textSlug(ref: TextRef): string {
 /** Reads a text's name from an address; a round's own text belongs to `roundId`. */
 export function readTextSlug(slug: string, roundId: number): TextRef | null {
   if (slug === 'description' || slug === 'hours') return { kind: slug, subjectId: roundId }
-  const match = /^(decision|progress)-([1-9]\d{0,8})$/.exec(slug)
+  const match = /^(decision|progress|comment)-([1-9]\d{0,8})$/.exec(slug)
   return match ? { kind: match[1] as TextKind, subjectId: Number(match[2]) } : null
 }
 
