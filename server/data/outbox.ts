@@ -16,15 +16,13 @@ export interface OutgoingMail {
  */
 export async function enqueueMail(db: Db, ...mails: OutgoingMail[]): Promise<void> {
   if (mails.length === 0) return
-  await db
-    .insert(outbox)
-    .values(
-      mails.map((m) => ({
-        toAddress: m.to,
-        subject: m.subject,
-        body: m.text,
-        purpose: m.purpose,
-        headers: m.headers ?? {},
-      })),
-    )
+  await db.insert(outbox).values(
+    mails.map((m) => ({
+      toAddress: m.to,
+      subject: m.subject,
+      body: m.text,
+      purpose: m.purpose,
+      headers: m.headers ?? {},
+    })),
+  )
 }

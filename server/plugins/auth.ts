@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import { findOfficial } from '../data/officials.js'
 import type { Proposal, PublicProposal } from '../data/proposals.js'
 import type { Round } from '../data/rounds.js'
+import type { Comment } from '../data/comments.js'
 import {
   can,
   canAtAll,
@@ -48,6 +49,8 @@ declare module 'fastify' {
     round: Round | null
     proposal: Proposal | null
     publicProposal: PublicProposal | null
+    /** A comment an official route names (/official/comments/:id). */
+    comment: Comment | null
   }
   interface FastifyInstance {
     /** Before a sensitive action: a second-factor code confirmed in the last minutes, else back to `returnTo` after one. */
@@ -94,6 +97,11 @@ export function theRound(request: FastifyRequest): Round {
 export function theProposal(request: FastifyRequest): Proposal {
   if (!request.proposal) throw new Error(`no proposal loaded for ${request.routeOptions.url}`)
   return request.proposal
+}
+
+export function theComment(request: FastifyRequest): Comment {
+  if (!request.comment) throw new Error(`no comment loaded for ${request.routeOptions.url}`)
+  return request.comment
 }
 
 export function thePublicProposal(request: FastifyRequest): PublicProposal {
@@ -189,6 +197,7 @@ export default fp<AuthOptions>(
     app.decorateRequest('round', null)
     app.decorateRequest('proposal', null)
     app.decorateRequest('publicProposal', null)
+    app.decorateRequest('comment', null)
 
     // The one place that decides who is signed in: a deactivated official's session is worth nothing.
     // Known before the body is read, so a guard on onRequest refuses a stranger's upload unread.

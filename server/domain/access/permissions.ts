@@ -80,6 +80,13 @@ const TABLE = {
   // proposals, decisions' messages, the round's description and help desk hours, progress updates.
   'proposal.translate': { parties: ['moderator', 'coach'], phases: PUBLIC_PHASES },
   'progress.post': { parties: STAFF, phases: ['published'] },
+  // The conversation on a proposal: residents (the submitter through their link among them) write
+  // while minds can still change; officials answer until the result is out; after publishing it is read-only.
+  'comment.write': { parties: ['resident'], phases: ['proposing', 'reviewing', 'voting'] },
+  'comment.answer': { parties: STAFF, phases: ['proposing', 'reviewing', 'voting', 'closed'] },
+  // Waiting and reported comments are decided in every phase anyone can read them in.
+  'comment.moderate': { parties: STAFF, phases: PUBLIC_PHASES },
+  'comment.report': { parties: ['resident'], phases: PUBLIC_PHASES },
 } as const satisfies Record<string, Rule>
 
 interface Rule {

@@ -45,6 +45,7 @@ export function isCommentKind(value: unknown): value is CommentKind {
 
 export type CommentField = 'text' | 'name' | 'lang' | 'email' | 'kind'
 export type CommentError = 'required' | 'tooLong' | 'invalid'
+export type CommentErrors = Partial<Record<CommentField, CommentError>>
 
 export interface CommentForm {
   text: string
@@ -69,8 +70,9 @@ const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/
 export function validateComment(
   form: CommentForm,
   pageLang: Lang,
-): { fields: CommentFields } | { errors: Partial<Record<CommentField, CommentError>> } {
-  const errors: Partial<Record<CommentField, CommentError>> = {}
+  answering = false,
+): { fields: CommentFields } | { errors: CommentErrors } {
+  const errors: CommentErrors = {}
   const text = form.text.trim()
   if (text === '') errors.text = 'required'
   else if (hasFormControl(text)) errors.text = 'invalid'
@@ -81,7 +83,8 @@ export function validateComment(
   const email = form.email.trim()
   if (email !== '' && (!EMAIL.test(email) || email.length > 254)) errors.email = 'invalid'
   if (form.lang !== '' && !isLang(form.lang)) errors.lang = 'invalid'
-  if (form.kind !== 'question' && form.kind !== 'comment') errors.kind = 'required'
+  // An answer has no kind of its own: it answers what it is under.
+  if (!answering && form.kind !== 'question' && form.kind !== 'comment') errors.kind = 'required'
   if (Object.keys(errors).length > 0) return { errors }
   return {
     fields: {
@@ -89,7 +92,7 @@ export function validateComment(
       name,
       lang: isLang(form.lang) ? form.lang : pageLang,
       email: email === '' ? null : email,
-      kind: form.kind as 'question' | 'comment',
+      kind: form.kind === 'question' ? 'question' : 'comment',
     },
   }
 }

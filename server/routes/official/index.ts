@@ -3,6 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { lastAccessReview } from '../../data/accounts.js'
 import { findProposal, findRoundOf } from '../../data/moderation.js'
 import { findRound, listRounds } from '../../data/rounds.js'
+import { findComment } from '../../data/comments.js'
+import commentRoutes from './comments.js'
 import { accessReviewDue } from '../../domain/access/accounts.js'
 import { admitOfficial, allowedAtAll, decide, residentsMay, theOfficial } from '../../plugins/auth.js'
 import { homeKey } from '../../domain/access/menu.js'
@@ -44,6 +46,11 @@ async function load(this: FastifyInstance, request: FastifyRequest, reply: Fasti
     if (!proposal) return reply.callNotFound()
     request.proposal = proposal
     request.round = await findRoundOf(this.db, proposal)
+  } else if (request.routeOptions.url?.startsWith('/official/comments/')) {
+    const comment = number === null ? undefined : await findComment(this.db, number)
+    if (!comment) return reply.callNotFound()
+    request.comment = comment
+    request.round = (await findRound(this.db, comment.roundId))!
   } else {
     const round = number === null ? undefined : await findRound(this.db, number)
     if (!round) return reply.callNotFound()
@@ -75,6 +82,7 @@ export default async function officialRoutes(fastify: FastifyInstance, opts: { c
   })
 
   await app.register(accountRoutes)
+  await app.register(commentRoutes)
   await app.register(accountsRoutes)
   await app.register(importRoutes)
   await app.register(roundsRoutes)

@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { listProposalEvents } from '../../data/proposal-events.js'
+import { listUnansweredQuestions, listWaitingComments } from '../../data/comments.js'
 import {
   findProposal,
   listAwaitingSubmitter,
@@ -102,10 +103,12 @@ export default async function moderationRoutes(fastify: FastifyInstance) {
 
   app.get('/moderation', { config: { action: 'moderation.view' } }, async (request, reply) => {
     const now = new Date()
-    const [waiting, awaitingSubmitter, decisions] = await Promise.all([
+    const [waiting, awaitingSubmitter, decisions, comments, unanswered] = await Promise.all([
       listWaiting(app.db),
       listAwaitingSubmitter(app.db),
       listRecentDecisions(app.db),
+      listWaitingComments(app.db),
+      listUnansweredQuestions(app.db),
     ])
     return reply.render('pages/official/moderation-queue.hbs', {
       title: app.translate(request.lang, 'moderation.title'),
@@ -115,6 +118,15 @@ export default async function moderationRoutes(fastify: FastifyInstance) {
         waited: waitedView(p.waitingSince!, now),
       })),
       overdueCount: waiting.filter((p) => isOverdue(p.waitingSince!, now)).length,
+      comments: comments.map((c) => ({
+        ...c,
+        kindKey: `conversation.kind.${c.kind}`,
+        authorKey: `conversation.author.${c.author}`,
+        waited: waitedView(c.waitingSince!, now),
+      })),
+      overdueComments: comments.filter((c) => isOverdue(c.waitingSince!, now)).length,
+      // The one-day promise to residents' questions counts from when they asked.
+      unanswered: unanswered.map((c) => ({ ...c, waited: waitedView(c.createdAt, now) })),
       awaitingSubmitter,
       decisions: decisions.map((d) => ({ ...d, eventKey: `moderation.event.${d.kind}` })),
     })

@@ -16,7 +16,10 @@ import { figuresView, historyView, justificationShown } from './proposal-views.j
 import { officialTexts } from '../shared/official-texts.js'
 import { FormInput, readForm } from '../forms.js'
 import { progressView, proposalKeys } from '../shared/proposal-view.js'
-import { ProposalBody, ReferencePath, SlugPath } from './schemas.js'
+import { ConversationQuery, ProposalBody, ReferencePath, SlugPath } from './schemas.js'
+import { listConversation } from '../../data/comments.js'
+import { conversationView, readConversationQuery } from './conversation-views.js'
+import conversationRoutes from './conversation.js'
 
 export default async function proposalsRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
@@ -92,15 +95,17 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
   app.get(
     '/proposals/:reference',
     {
-      schema: { params: ReferencePath },
+      schema: { params: ReferencePath, querystring: ConversationQuery },
       config: { action: 'round.view' },
     },
     async (request, reply) => {
       const [proposal, round] = [thePublicProposal(request), theRound(request)]
-      const [events, mergedInto, progress] = await Promise.all([
+      const page = readConversationQuery(request.query)
+      const [events, mergedInto, progress, conversation] = await Promise.all([
         listProposalEvents(app.db, proposal.id),
         proposal.duplicateOfId === null ? undefined : findProposalLink(app.db, proposal.duplicateOfId),
         allowed(request, 'results.view') ? listProgressUpdates(app.db, [proposal.id]) : [],
+        listConversation(app.db, proposal.id, page),
       ])
       const [[shown], show] = await Promise.all([
         localised(app.db, [proposal], request.lang),
@@ -122,6 +127,12 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
           mergedInto,
           figures: figuresView(proposal),
           history: historyView(events, 'public', show),
+          conversation: conversationView(conversation, page, {
+            base: `/proposals/${proposal.reference}`,
+            canWrite: allowed(request, 'comment.write'),
+            canReport: allowed(request, 'comment.report'),
+            phase: round.phase,
+          }),
           progress: progressView(progress).map((u) => ({
             ...u,
             shown: show({ kind: 'progress', subjectId: u.id }, u.text),
@@ -132,4 +143,5 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
   )
 
   await app.register(proposalStatusRoutes)
+  await app.register(conversationRoutes)
 }

@@ -38,6 +38,9 @@ export const StatusQuery = Type.Object({ mailed: Type.Optional(oneOf(['sent', 'f
 /** Filters come from a select in the page; a value it does not offer (an old or edited link) means "all". */
 export const FilterQuery = Type.Object({ theme: textField(40), track: textField(40) })
 
+/** A conversation's order and page; anything else (an old or edited link) reads as the first page, newest first. */
+export const ConversationQuery = Type.Object({ order: textField(10), page: textField(6) })
+
 export const LanguagePath = Type.Object({ lang: oneOf(LANGUAGES) })
 /** An official prints a stack per language without changing their own: the path may name the ballot's language. */
 export const PaperBallotPath = Type.Object({ slug: Type.String(), lang: Type.Optional(oneOf(LANGUAGES)) })

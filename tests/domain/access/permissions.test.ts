@@ -84,6 +84,14 @@ function expected(asker: Asker, action: Action, phase: Phase): boolean {
       return staff && phase === 'published'
     case 'voting.close-due':
       return false
+    case 'comment.write':
+      return actor === 'resident' && ['proposing', 'reviewing', 'voting'].includes(phase)
+    case 'comment.answer':
+      return staff && ['proposing', 'reviewing', 'voting', 'closed'].includes(phase)
+    case 'comment.moderate':
+      return staff && phase !== 'draft'
+    case 'comment.report':
+      return actor === 'resident' && phase !== 'draft'
   }
 }
 
