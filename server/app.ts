@@ -24,7 +24,12 @@ import privacyRoutes from './routes/public/privacy.js'
 import residentRoutes from './routes/resident/index.js'
 
 export type AppConfig = Pick<Config, 'sessionSecret' | 'codeKey' | 'publicUrl' | 'trustProxy'> &
-  Partial<Pick<Config, 'smtp' | 'officialMfa' | 'idleMinutes' | 'contactRetentionDays' | 'privacy' | 'metricsToken'>>
+  Partial<
+    Pick<
+      Config,
+      'smtp' | 'mailPollMs' | 'officialMfa' | 'idleMinutes' | 'contactRetentionDays' | 'privacy' | 'metricsToken'
+    >
+  >
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -128,7 +133,7 @@ export async function buildApp(
   await app.register(viewsPlugin)
   await app.register(errorsPlugin)
   await app.register(inputPlugin)
-  await app.register(mailPlugin, { smtp: config.smtp })
+  await app.register(mailPlugin, { smtp: config.smtp, pollMs: config.mailPollMs ?? 5000 })
   const contactRetentionDays = config.contactRetentionDays ?? 90
   await app.register(retentionPlugin, { contactRetentionDays })
   await app.register(closerPlugin)

@@ -19,8 +19,10 @@ export interface Config {
   readonly logLevel: string
   /** Bearer token for /metrics; without it there are no metrics. */
   readonly metricsToken: string | undefined
-  /** Mail to submitters about answers; off when no SMTP host is set. */
+  /** Mail to submitters about answers; off when no SMTP host is set (mail then waits in the outbox). */
   readonly smtp: SmtpConfig | undefined
+  /** How often each instance looks in the outbox for mail to send (besides right after a request that added some). */
+  readonly mailPollMs: number
   /** Whether officials must use a second factor (TOTP) before they reach anything. */
   readonly officialMfa: 'required' | 'optional'
   /** Minutes without a request after which an official's second factor is asked again. */
@@ -218,6 +220,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: trustProxy(env),
     logLevel: env.LOG_LEVEL ?? 'info',
     smtp: smtp(env),
+    mailPollMs: whole(env, 'MAIL_POLL_MS', 5000, 100, 60 * 60 * 1000),
     officialMfa: officialMfa(env, url === undefined),
     idleMinutes: whole(env, 'OFFICIAL_IDLE_MINUTES', 30, 1, 24 * 60),
     contactRetentionDays: whole(env, 'CONTACT_RETENTION_DAYS', 90, 0, 3650),

@@ -14,6 +14,8 @@ t.test('with nothing set it runs embedded with demo data on port 3000 and keeps 
   t.equal(config.databaseUrl, undefined)
   t.equal(config.demo, true)
   t.equal(config.publicUrl, 'http://localhost:3000')
+  t.equal(config.mailPollMs, 5000)
+  t.equal(loadConfig({ DATA_DIR: dir, MAIL_POLL_MS: '1000' }).mailPollMs, 1000)
   t.equal(readFileSync(join(dir, 'session-secret'), 'utf8'), config.sessionSecret)
   t.equal(loadConfig({ DATA_DIR: dir }).sessionSecret, config.sessionSecret, 'a restart keeps sessions valid')
   t.equal(readFileSync(join(dir, 'code-key'), 'utf8'), config.codeKey)
@@ -58,6 +60,7 @@ t.test('wrong settings are refused with a message naming the setting', async (t)
     [{ CONTACT_RETENTION_DAYS: '90 days' }, /^CONTACT_RETENTION_DAYS must be a whole number/],
     [{ OFFICIAL_IDLE_MINUTES: '0' }, /^OFFICIAL_IDLE_MINUTES must be a whole number/],
     [{ METRICS_TOKEN: 'guessable' }, /^METRICS_TOKEN must be at least 32/],
+    [{ MAIL_POLL_MS: '10' }, /^MAIL_POLL_MS must be a whole number from 100/],
   ]
   for (const [env, message] of table) {
     t.throws(() => loadConfig({ DATA_DIR: dataDir(), ...env }), { message }, JSON.stringify(env))

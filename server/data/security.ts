@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js'
 import { auditLog, officials } from '../../db/schema.js'
 import { canAtAll, official, ROLES } from '../domain/access/permissions.js'
 import { SECURITY_ACTIONS, type SecurityAction } from '../domain/security/events.js'
-import { recordAudit } from './audit.js'
+import { appendAudit } from './audit.js'
 
 export interface SecurityEvent {
   action: SecurityAction
@@ -17,9 +17,9 @@ export interface SecurityEvent {
   details?: Record<string, unknown>
 }
 
-/** A security event joins the audit chain (with its time), so it cannot be quietly removed. */
-export function recordSecurityEvent(db: Db, event: SecurityEvent): Promise<void> {
-  return recordAudit(db, {
+/** A security event joins the audit chain (with its time), so it cannot be quietly removed. In the caller's transaction. */
+export function recordSecurityEvent(tx: Db, event: SecurityEvent): Promise<void> {
+  return appendAudit(tx, {
     officialId: event.officialId,
     actor: event.actor,
     action: event.action,

@@ -1,12 +1,13 @@
 import fp from 'fastify-plugin'
 import { hitRateLimit } from '../data/rate-limits.js'
-import { recordSecurityEvent, securityRecipients, type SecurityEvent } from '../data/security.js'
-import { MAILED_ACTIONS, SECURITY_LIMITS } from '../domain/security/events.js'
+import type { SecurityEvent } from '../data/security.js'
+import { SECURITY_LIMITS } from '../domain/security/events.js'
 import { DEFAULT_LANG } from '../i18n.js'
+import { reportSecurityEvent } from '../usecases/security.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Records a security event in the audit log; a burst is also mailed to admins when SMTP is configured. */
+    /** Records a security event in the audit log; a burst is also mailed to admins (through the outbox). */
     securityEvent(event: SecurityEvent): Promise<void>
   }
 }
@@ -14,24 +15,18 @@ declare module 'fastify' {
 export default fp(
   async (app) => {
     app.decorate('securityEvent', async (event: SecurityEvent) => {
-      await recordSecurityEvent(app.db, event)
-      if (!MAILED_ACTIONS.has(event.action)) return
-      const recipients = await securityRecipients(app.db)
       const vars = {
         action: app.translate(DEFAULT_LANG, `security.action.${event.action}`),
         object: event.object,
         origin: event.origin,
         url: `${app.publicUrl}/official/security`,
       }
-      await Promise.all(
-        recipients.map((to) =>
-          app.sendMail({
-            to,
-            subject: app.translate(DEFAULT_LANG, 'security.mail.subject', vars),
-            text: app.translate(DEFAULT_LANG, 'security.mail.text', vars),
-          }),
-        ),
-      )
+      await reportSecurityEvent(app.db, event, (to) => ({
+        purpose: 'security',
+        to,
+        subject: app.translate(DEFAULT_LANG, 'security.mail.subject', vars),
+        text: app.translate(DEFAULT_LANG, 'security.mail.text', vars),
+      }))
     })
 
     // A refused request to an official page is worth knowing about; a flood of them from one address is recorded only at its start.

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.js'
 import { recordDecision, type ModerationInput } from '../data/moderation.js'
+import { enqueueMail, type OutgoingMail } from '../data/outbox.js'
 import type { Proposal } from '../data/proposals.js'
 import { bumpContentVersion } from '../data/rounds.js'
 import { answersSubmitter, eventOf, moderate } from '../domain/proposals/moderation.js'
@@ -7,18 +8,26 @@ import { answersSubmitter, eventOf, moderate } from '../domain/proposals/moderat
 /**
  * A moderator decides on a proposal: approve, reject, ask for changes, correct the cost or merge a
  * duplicate. The status machine says whether the proposal's status takes the decision; null when
- * it does not, or when another official decided first.
+ * it does not, or when another official decided first. The submitter's mail (`mail`, made from the
+ * proposal as decided; null without an address) is committed with the decision, and sent from the outbox.
  */
-export async function moderateProposal(db: Db, input: ModerationInput): Promise<Proposal | null> {
+export async function moderateProposal(
+  db: Db,
+  input: ModerationInput,
+  mail: (decided: Proposal) => OutgoingMail | null = () => null,
+): Promise<Proposal | null> {
   const status = moderate(input.proposal.status, input.action)
   if (status === null) return null
   return db.transaction(async (tx) => {
     await bumpContentVersion(tx, input.proposal.roundId)
-    return recordDecision(tx, {
+    const decided = await recordDecision(tx, {
       ...input,
       status,
       answers: answersSubmitter(input.action),
       kind: eventOf(input.action),
     })
+    const told = decided && mail(decided)
+    if (told) await enqueueMail(tx, told)
+    return decided
   })
 }

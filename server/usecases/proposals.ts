@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.js'
+import { enqueueMail, type OutgoingMail } from '../data/outbox.js'
 import { createProposal, type Proposal } from '../data/proposals.js'
 import { hitRateLimit } from '../data/rate-limits.js'
 import type { Round } from '../data/rounds.js'
@@ -26,19 +27,22 @@ export function submitProposal(
 /** How often one proposal's link may be mailed in an hour: enough to retry, too few to flood the submitter's inbox. */
 export const STATUS_MAILS_PER_HOUR = 3
 
-export type StatusMailOutcome = 'sent' | 'failed' | 'wait' | 'no-address'
+export type StatusMailOutcome = 'queued' | 'wait' | 'no-address'
 
 /**
  * The holder of a status link has it sent to the address the submitter gave: only there, so the
- * link cannot be sent anywhere else; counted per proposal before sending.
+ * link cannot be sent anywhere else; counted per proposal, and put in the outbox with the count.
  */
 export async function mailStatusLink(
   db: Db,
-  input: { proposal: Proposal; send: (to: string) => Promise<boolean> },
+  input: { proposal: Proposal; mail: (to: string) => OutgoingMail },
 ): Promise<StatusMailOutcome> {
   const to = input.proposal.contactEmail
   if (!to) return 'no-address'
-  const { count } = await hitRateLimit(db, `status-mail:${input.proposal.id}`, 60 * 60 * 1000)
-  if (count > STATUS_MAILS_PER_HOUR) return 'wait'
-  return (await input.send(to)) ? 'sent' : 'failed'
+  return db.transaction(async (tx) => {
+    const { count } = await hitRateLimit(tx, `status-mail:${input.proposal.id}`, 60 * 60 * 1000)
+    if (count > STATUS_MAILS_PER_HOUR) return 'wait'
+    await enqueueMail(tx, input.mail(to))
+    return 'queued'
+  })
 }

@@ -23,7 +23,7 @@ import { writtenIn } from '../../domain/proposals/translation.js'
 import { isCurrent } from '../../domain/translations/texts.js'
 import { language } from '../../languages.js'
 import { roundView } from '../shared/round-view.js'
-import { notifySubmitter } from './notify.js'
+import { decisionMail } from './notify.js'
 import { IdPath, ModerationForm, ModerationPath, ModerationQuery } from './schemas.js'
 
 type Typed = { message: string; cost: string; target: string }
@@ -227,7 +227,9 @@ export default async function moderationRoutes(fastify: FastifyInstance) {
         input.duplicateOf = target
       }
 
-      const updated = await moderateProposal(app.db, input)
+      const updated = await moderateProposal(app.db, input, (decided) =>
+        decisionMail(app, decided, action, input.message),
+      )
       if (!updated) {
         // Another official answered first: show the proposal as it is now.
         const current = (await findProposal(app.db, proposal.id))!
@@ -237,7 +239,6 @@ export default async function moderationRoutes(fastify: FastifyInstance) {
           values,
         })
       }
-      await notifySubmitter(app, updated, action, input.message)
       return reply.redirect(`/official/proposals/${proposal.id}?done=${action}`, 303)
     },
   )

@@ -1,18 +1,22 @@
 import type { FastifyInstance } from 'fastify'
+import type { OutgoingMail } from '../../data/outbox.js'
 import type { Proposal } from '../../data/proposals.js'
 import { isolate, isolateLtr } from '../../domain/common/bidi.js'
 import { formatEuro } from '../../formatters.js'
 import { isLang, type Lang } from '../../i18n.js'
 import type { ModerationAction } from '../../domain/proposals/moderation.js'
 
-/** Tells the submitter, in the language they wrote in, what an official decided; the status page has the rest. */
-export async function notifySubmitter(
+/**
+ * The mail telling the submitter, in the language they wrote in, what an official decided (the
+ * status page has the rest); null when they left no address.
+ */
+export function decisionMail(
   app: FastifyInstance,
   proposal: Proposal,
   action: ModerationAction,
   message: string | null,
-): Promise<boolean> {
-  if (!proposal.contactEmail) return false
+): OutgoingMail | null {
+  if (!proposal.contactEmail) return null
   const lang: Lang = isLang(proposal.lang) ? proposal.lang : 'nl'
   const t = (key: string, vars?: Record<string, unknown>) => app.translate(lang, key, vars)
   const cost = proposal.correctedCostCents ?? proposal.costCents
@@ -31,9 +35,10 @@ export async function notifySubmitter(
     '',
     t('mail.signature'),
   ]
-  return app.sendMail({
+  return {
+    purpose: 'decision',
     to: proposal.contactEmail,
     subject: t('mail.subject', { reference: isolateLtr(proposal.reference) }),
     text: lines.join('\n'),
-  })
+  }
 }

@@ -100,7 +100,7 @@ export default async function proposalStatusRoutes(fastify: FastifyInstance) {
           masked: proposal.contactEmail ? maskEmail(proposal.contactEmail) : null,
           action: `/status/${proposal.statusToken}/mail`,
           noticeKey: mailed && `statusLink.notice.${mailed}`,
-          ok: mailed === 'sent',
+          ok: mailed === 'queued',
         },
       })
     },
@@ -113,7 +113,7 @@ export default async function proposalStatusRoutes(fastify: FastifyInstance) {
       const proposal = theProposal(request)
       const outcome = await mailStatusLink(app.db, {
         proposal,
-        send: (to) => app.sendMail(statusLinkMail(app, proposal, to)),
+        mail: (to) => statusLinkMail(app, proposal, to),
       })
       const back = `/status/${proposal.statusToken}`
       return reply.redirect(outcome === 'no-address' ? back : `${back}?mailed=${outcome}`, 303)

@@ -50,6 +50,7 @@ t.test('a mail isolates the title, name and reference it quotes, so an Arabic se
   await moderator.get(`/official/proposals/${waiting!.id}`)
   const res = await moderator.post(`/official/proposals/${waiting!.id}/approve`, {})
   t.equal(res.statusCode, 303)
+  await app.deliverMail()
   const mail = decoded(inbox.at(-1)!.raw)
   t.match(mail, `${FSI}Zonnepanelen op De Kroon.${PDI}`, 'the title keeps its full stop on its own side')
   t.match(mail, `${LRI}WB-2026-7${PDI}`, 'the reference reads left to right')

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { and, eq } from 'drizzle-orm'
-import { auditLog, proposalEvents, proposals, rounds } from '../../../db/schema.js'
+import { and, eq, like } from 'drizzle-orm'
+import { auditLog, outbox, proposalEvents, proposals, rounds } from '../../../db/schema.js'
 import { seedDemo } from '../../../server/data/demo.js'
 import { Visitor } from '../../helpers/client.js'
 import { html, msg } from '../../helpers/html.js'
@@ -8,7 +8,7 @@ import { appWithInbox } from '../../helpers/smtp.js'
 import { createOfficial, signedIn } from '../../helpers/officials.js'
 import { setPhase } from '../../helpers/voting.js'
 
-const { app, db, inbox } = await appWithInbox(t)
+const { app, db, inbox, smtp } = await appWithInbox(t)
 await seedDemo(db)
 await createOfficial(db, 'moderator')
 await createOfficial(db, 'council')
@@ -106,6 +106,7 @@ t.test(
       ['approved'],
     )
     t.equal(await auditCount('proposal.approve', p.id), 1)
+    await app.deliverMail()
     t.equal(inbox.length, before + 1)
     const mail = inbox.at(-1)!
     t.same(mail.to, ['indiener@example.org'])
@@ -115,6 +116,29 @@ t.test(
     t.equal(page.text('[role=status] p'), msg('moderation.done.approve'))
   },
 )
+
+t.test('the mail about a decision is kept while the mail server is down, and arrives once it is back', async (t) => {
+  const p = await waitingProposal('Rain barrels')
+  const moderator = await signedIn(app, 'moderator')
+  await moderator.get(`/official/proposals/${p.id}`)
+  await smtp.stop()
+  const before = inbox.length
+  const res = await moderator.post(`/official/proposals/${p.id}/approve`, {})
+  t.equal(res.statusCode, 303, 'the decision does not wait for the mail')
+  t.equal((await proposalByTitle('Rain barrels')).status, 'approved')
+  await app.deliverMail()
+  const [waiting] = await db
+    .select()
+    .from(outbox)
+    .where(like(outbox.body, `%${p.statusToken}%`))
+  t.match(waiting, { purpose: 'decision', attempts: 1, sentAt: null, failedAt: null })
+  await smtp.start()
+  await db.update(outbox).set({ nextAttemptAt: new Date() })
+  await app.deliverMail()
+  t.equal(inbox.length, before + 1)
+  t.same(inbox.at(-1)!.to, ['indiener@example.org'])
+  t.match(inbox.at(-1)!.raw, `/status/${p.statusToken}`)
+})
 
 t.test('rejecting needs a public reason; without one nothing changes', async (t) => {
   const p = await waitingProposal('Fountain')
@@ -143,6 +167,7 @@ t.test('asking for changes sends the message to the submitter and waits for them
   const after = await proposalByTitle('Bike shed')
   t.equal(after.status, 'needs_changes')
   t.equal(after.waitingSince, null)
+  await app.deliverMail()
   t.match(inbox.at(-1)!.raw, 'Hoeveel fietsen passen erin?')
 })
 
@@ -216,6 +241,15 @@ t.test('two officials deciding at once: one decision takes effect, one audit ent
   t.equal(after.status, decided)
   t.equal((await auditCount('proposal.approve', p.id)) + (await auditCount('proposal.reject', p.id)), 1)
   t.equal((await db.select().from(proposalEvents).where(eq(proposalEvents.proposalId, p.id))).length, 1)
+  const mails = await db
+    .select()
+    .from(outbox)
+    .where(like(outbox.body, `%${p.statusToken}%`))
+  t.same(
+    mails.map((m) => m.purpose),
+    ['decision'],
+    'one mail, for the decision that took effect',
+  )
   const replay = await a.post(`/official/proposals/${p.id}/approve`, {})
   t.equal(replay.statusCode, 409, 'a replayed form changes nothing')
   t.equal(html(replay).alert, msg('moderation.alreadyDecided'))
