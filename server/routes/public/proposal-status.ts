@@ -10,7 +10,7 @@ import { formFromProposal, formView, readProposalForm, writtenLanguage } from '.
 import { historyView, justificationShown } from './proposal-views.js'
 import { officialTexts } from '../shared/official-texts.js'
 import { FormInput, readForm } from '../forms.js'
-import { ProposalBody, StatusQuery, TokenPath } from './schemas.js'
+import { MAILED_NOTICES, ProposalBody, StatusQuery, TokenPath } from './schemas.js'
 import { mailStatusLink } from '../../usecases/proposals.js'
 import { maskEmail, statusLinkMail } from './status-link.js'
 
@@ -67,7 +67,7 @@ export default async function proposalStatusRoutes(fastify: FastifyInstance) {
     { schema: { params: TokenPath, querystring: StatusQuery }, config: { action: 'proposal.follow' } },
     async (request, reply) => {
       const [proposal, round] = [theProposal(request), theRound(request)]
-      const mailed = request.query.mailed
+      const mailed = MAILED_NOTICES.find((notice) => notice === request.query.mailed)
       const [events, mergedInto, show] = await Promise.all([
         listProposalEvents(app.db, proposal.id),
         proposal.duplicateOfId === null ? undefined : findProposalLink(app.db, proposal.duplicateOfId),

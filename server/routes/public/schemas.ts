@@ -33,7 +33,9 @@ export { SlugPath }
 export const ReferencePath = Type.Object({ reference: Type.String() })
 export const TokenPath = Type.Object({ token: Type.String() })
 /** After "mail me the link": how it went. */
-export const StatusQuery = Type.Object({ mailed: Type.Optional(oneOf(['queued', 'wait'] as const)) })
+export const StatusQuery = Type.Object({ mailed: textField(10) })
+/** The notices after "mail me the link"; anything else (an old bookmark's `sent`) shows none. */
+export const MAILED_NOTICES = ['queued', 'wait'] as const
 
 /** Filters come from a select in the page; a value it does not offer (an old or edited link) means "all". */
 export const FilterQuery = Type.Object({ theme: textField(40), track: textField(40) })

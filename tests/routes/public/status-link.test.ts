@@ -31,6 +31,10 @@ t.test('the status link is mailed to the address the submitter gave, and only th
   t.match(inbox[0]!.raw, proposal.reference)
   const after = html(await v.get(String(res.headers.location)))
   t.equal(after.text('.alert--ok'), msg('statusLink.notice.queued', { email: masked }), 'on its way')
+  // A bookmark from before the outbox said "sent": the page still opens, without a notice.
+  const old = await v.get(`${statusPath}?mailed=sent`)
+  t.equal(old.statusCode, 200)
+  t.notOk(html(old).has('.alert--ok'))
 })
 
 t.test('the link is mailed at most a few times an hour per idea', async (t) => {
