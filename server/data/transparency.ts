@@ -64,8 +64,12 @@ export async function loadRoundAudit(db: Db, roundId: number): Promise<RoundAudi
     db.select({ id: officials.id, role: officials.role }).from(officials),
   ])
   const objects = new Set([`round:${roundId}`, ...proposalIds.map((p) => `proposal:${p.id}`)])
+  const ids = new Set(proposalIds.map((p) => p.id))
   const entries = chain.filter(
-    (e) => objects.has(e.object) || (e.object.startsWith('code:') && e.details.round === roundId),
+    (e) =>
+      objects.has(e.object) ||
+      (e.object.startsWith('code:') && e.details.round === roundId) ||
+      (e.object.startsWith('comment:') && ids.has(e.details.proposalId as number)),
   )
   return {
     chain,

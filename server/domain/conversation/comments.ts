@@ -101,24 +101,3 @@ export function validateComment(
 export function takesAnswers(kind: CommentKind): boolean {
   return kind !== 'answer'
 }
-
-/**
- * How fast questions to the municipality got their first official answer, in working minutes
- * (the caller measures): the median and the slowest, and how many still wait.
- */
-export function answerTimes(minutes: readonly (number | null)[]): {
-  answered: number
-  unanswered: number
-  medianMinutes: number | null
-  slowestMinutes: number | null
-} {
-  const done = minutes.filter((m): m is number => m !== null).sort((a, b) => a - b)
-  const mid = done.length >> 1
-  const median = done.length === 0 ? null : done.length % 2 ? done[mid]! : Math.round((done[mid - 1]! + done[mid]!) / 2)
-  return {
-    answered: done.length,
-    unanswered: minutes.length - done.length,
-    medianMinutes: median,
-    slowestMinutes: done.length === 0 ? null : done[done.length - 1]!,
-  }
-}

@@ -24,6 +24,8 @@ import { createMemo } from '../../memo.js'
 import { allowed, theRound } from '../../plugins/auth.js'
 import { languageTurnoutRows } from '../shared/language-turnout.js'
 import { SlugPath } from './schemas.js'
+import { conversationFigures } from '../../data/comments.js'
+import { REJECT_REASONS } from '../../domain/conversation/comments.js'
 
 /** Turnout as the share of issued codes that led to a counted ballot, overall, per group and per channel. */
 async function turnoutView(app: Pick<FastifyInstance, 'db'>, round: Round) {
@@ -64,6 +66,31 @@ async function responseView(app: Pick<FastifyInstance, 'db'>, round: Round) {
 }
 
 /**
+ * The conversation in figures: residents' comments published and not (by reason), and how fast
+ * questions to the municipality got their first official answer, in working time from asking.
+ */
+async function conversationView(app: Pick<FastifyInstance, 'db'>, round: Round) {
+  const { byStatus, questions } = await conversationFigures(app.db, round.id)
+  const count = (status: string) => byStatus.filter((r) => r.status === status).reduce((sum, r) => sum + r.n, 0)
+  const minutes = questions.flatMap((q) => (q.answeredAt ? [workingMinutesBetween(q.askedAt, q.answeredAt)] : []))
+  const middle = median(minutes)
+  return {
+    published: count('published'),
+    waiting: count('waiting'),
+    rejected: count('rejected'),
+    reasons: REJECT_REASONS.map((reason) => ({
+      key: `conversation.reason.${reason}`,
+      n: byStatus.find((r) => r.status === 'rejected' && r.reason === reason)?.n ?? 0,
+    })).filter((r) => r.n > 0),
+    questions: questions.length,
+    answered: minutes.length,
+    median: middle === null ? null : splitWorkingTime(Math.round(middle)),
+    slowest: minutes.length === 0 ? null : splitWorkingTime(Math.max(...minutes)),
+    withinDay: shareAtMost(minutes, WORKING_DAY_MINUTES),
+  }
+}
+
+/**
  * What an entry was about, named as a person knows it: the round by its title, a proposal by its
  * reference and title, a voting code only as one (its number means nothing outside the database).
  */
@@ -72,12 +99,16 @@ function objectName(
   round: Round,
   audit: RoundAudit,
   object: string,
+  details: Record<string, unknown>,
   lang: Lang,
 ) {
   const [kind, id] = object.split(':')
   if (kind === 'round') return round.title
   const proposal = kind === 'proposal' ? audit.proposals.get(Number(id)) : undefined
   if (proposal) return `${proposal.reference} ${proposal.title}`
+  // A comment is named by the proposal it is about: its words may be what a moderator took down.
+  const about = kind === 'comment' ? audit.proposals.get(Number(details.proposalId)) : undefined
+  if (about) return app.translate(lang, 'transparency.audit.object.comment', { reference: about.reference })
   // The round's entries name nothing else (loadRoundAudit): what remains is one of its codes.
   return app.translate(lang, 'transparency.audit.object.code')
 }
@@ -111,7 +142,7 @@ export function auditView(
         at: e.at,
         actor: role ? { roleKey: `role.${role}`, id: e.officialId } : null,
         action: label === actionKey(e.action) ? e.action : label,
-        object: objectName(app, round, audit, e.object, lang),
+        object: objectName(app, round, audit, e.object, e.details, lang),
         closingReason: closingReasonOf(e),
       }
     }),
@@ -165,12 +196,13 @@ async function ballotCheck(app: Pick<FastifyInstance, 'db'>, round: Round, audit
 export const PUBLISHED_FRESH_MS = 60_000
 
 export async function frozenFigures(app: Pick<FastifyInstance, 'db'>, round: Round) {
-  const [decisions, response, turnoutModel] = await Promise.all([
+  const [decisions, response, turnoutModel, conversation] = await Promise.all([
     listRoundDecisions(app.db, round.id),
     responseView(app, round),
     isVotingLocked(round.phase) ? turnoutView(app, round) : undefined,
+    conversationView(app, round),
   ])
-  return { decisions: decisions.map(decisionView), response, turnout: turnoutModel }
+  return { decisions: decisions.map(decisionView), response, turnout: turnoutModel, conversation }
 }
 
 /** A decision on a proposal as the public reads it: its texts, and which details go with its kind. */
