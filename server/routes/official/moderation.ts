@@ -215,7 +215,7 @@ export default async function moderationRoutes(fastify: FastifyInstance) {
         input.duplicateOf = target
       }
 
-      const updated = await moderateProposal(app.db, input)
+      const updated = await moderateProposal(app.db, input, app)
       if (!updated) {
         // Another official answered first: show the proposal as it is now.
         const current = (await findProposal(app.db, proposal.id))!
