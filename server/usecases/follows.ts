@@ -49,7 +49,8 @@ export interface FollowRequest {
  * proposal of another round, a comment on another proposal) is a caller's mistake: it throws.
  */
 export async function startFollowing(tx: Db, mailer: MailWords, request: FollowRequest): Promise<void> {
-  if (!(await subjectExists(tx, request))) throw new Error('startFollowing: the proposal or comment is not in the round')
+  if (!(await subjectExists(tx, request)))
+    throw new Error('startFollowing: the proposal or comment is not in the round')
   await lockAddress(tx, request.email)
   let follow = await findFollow(tx, request)
   if (follow?.confirmedAt) return

@@ -21,7 +21,8 @@ export async function moderateProposal(db: Db, input: ModerationInput, mailer: M
       answers: answersSubmitter(input.action),
       kind: eventOf(input.action),
     })
-    if (decided) await tellFollowers(tx, mailer, { kind: 'proposal-decision', proposalId: decided.id, action: input.action })
+    if (decided)
+      await tellFollowers(tx, mailer, { kind: 'proposal-decision', proposalId: decided.id, action: input.action })
     return decided
   })
 }

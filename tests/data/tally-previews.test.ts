@@ -56,7 +56,13 @@ async function publishRolledBack(version = VERSION): Promise<{ result: Result; d
   let seen: { result: Result; details: Record<string, unknown> } | undefined
   try {
     await db.transaction(async (tx) => {
-      const outcome = await publishResult(tx, { roundId, actor, official, softwareVersion: version, mailer: MAIL_WORDS })
+      const outcome = await publishResult(tx, {
+        roundId,
+        actor,
+        official,
+        softwareVersion: version,
+        mailer: MAIL_WORDS,
+      })
       if (!('published' in outcome)) throw new Error('not published')
       const [entry] = await tx
         .select()
@@ -187,5 +193,7 @@ t.test("a real publication after a preview: published once, the preview's count 
   if (!('published' in outcome)) return
   t.same(outcome.published.outcome, previews.find((p) => p.rule === 'equal-shares')!.outcome)
   t.equal((await theRound()).phase, 'published')
-  t.same(await publishResult(db, { roundId, actor, official, softwareVersion: VERSION, mailer: MAIL_WORDS }), { refused: 'notClosed' })
+  t.same(await publishResult(db, { roundId, actor, official, softwareVersion: VERSION, mailer: MAIL_WORDS }), {
+    refused: 'notClosed',
+  })
 })

@@ -47,51 +47,57 @@ t.test('the proposal page offers following by e-mail; the form has the address a
   t.ok(html(fragment).has(`#follow form[action="${followPath}"]`))
 })
 
-t.test('following a proposal: a confirmation mail in the chosen language, and nothing else until confirmed', async (t) => {
-  const v = new Visitor(app)
-  const email = 'amina@example.net'
-  const res = await subscribe(v, { email: `  ${email} `, lang: 'en' })
-  t.equal(res.statusCode, 303)
-  t.equal(res.headers.location, `${followPath}/sent`)
-  t.equal(html(await v.get(res.headers.location!)).text('h1'), msg('follows.sent.title'))
-  const [row, ...more] = await followsOf(email)
-  t.same(more, [])
-  t.match(row, { roundId, proposalId: proposal!.id, commentId: null, email, lang: 'en', confirmedAt: null })
+t.test(
+  'following a proposal: a confirmation mail in the chosen language, and nothing else until confirmed',
+  async (t) => {
+    const v = new Visitor(app)
+    const email = 'amina@example.net'
+    const res = await subscribe(v, { email: `  ${email} `, lang: 'en' })
+    t.equal(res.statusCode, 303)
+    t.equal(res.headers.location, `${followPath}/sent`)
+    t.equal(html(await v.get(res.headers.location!)).text('h1'), msg('follows.sent.title'))
+    const [row, ...more] = await followsOf(email)
+    t.same(more, [])
+    t.match(row, { roundId, proposalId: proposal!.id, commentId: null, email, lang: 'en', confirmedAt: null })
 
-  const [mail, ...others] = await mailsTo(email)
-  t.same(others, [], 'one mail')
-  t.equal(mail!.purpose, 'follow-confirm')
-  t.equal(mail!.subject, msg('follows.mail.confirm.subject', {}, 'en'))
-  t.match(mail!.body, `http://localhost:3000/follow/${row!.token}/confirm`)
-  t.match(mail!.body.replace(/[\u2066-\u2069]/g, ''), proposal!.title)
-  t.notMatch(mail!.body, /<img|https?:\/\/(?!localhost:3000\/follow\/)/, 'no images, no other links')
+    const [mail, ...others] = await mailsTo(email)
+    t.same(others, [], 'one mail')
+    t.equal(mail!.purpose, 'follow-confirm')
+    t.equal(mail!.subject, msg('follows.mail.confirm.subject', {}, 'en'))
+    t.match(mail!.body, `http://localhost:3000/follow/${row!.token}/confirm`)
+    t.match(mail!.body.replace(/[\u2066-\u2069]/g, ''), proposal!.title)
+    t.notMatch(mail!.body, /<img|https?:\/\/(?!localhost:3000\/follow\/)/, 'no images, no other links')
 
-  const confirmed = await v.get(`/follow/${row!.token}/confirm`)
-  t.equal(confirmed.statusCode, 200)
-  t.equal(confirmed.headers['cache-control'], 'no-store')
-  t.match(html(confirmed).text('main p'), proposal!.title, 'the page says what is followed')
-  const [after] = await followsOf(email)
-  t.ok(after!.confirmedAt)
-  await v.get(`/follow/${row!.token}/confirm`)
-  t.same((await followsOf(email))[0]!.confirmedAt, after!.confirmedAt, 'a second visit changes nothing')
-})
+    const confirmed = await v.get(`/follow/${row!.token}/confirm`)
+    t.equal(confirmed.statusCode, 200)
+    t.equal(confirmed.headers['cache-control'], 'no-store')
+    t.match(html(confirmed).text('main p'), proposal!.title, 'the page says what is followed')
+    const [after] = await followsOf(email)
+    t.ok(after!.confirmedAt)
+    await v.get(`/follow/${row!.token}/confirm`)
+    t.same((await followsOf(email))[0]!.confirmedAt, after!.confirmedAt, 'a second visit changes nothing')
+  },
+)
 
-t.test('asking again makes no second follow: unconfirmed, the mail comes again a few times; confirmed, nothing', async (t) => {
-  const email = 'twice@example.net'
-  for (let i = 0; i < 5; i++) t.equal((await subscribe(new Visitor(app), { email, lang: 'nl' })).statusCode, 303)
-  await subscribe(new Visitor(app), { email: 'TWICE@example.net', lang: 'pl' })
-  const rows = await followsOf(email)
-  t.equal(rows.length, 1, 'one follow, whatever the capitals')
-  t.equal(rows[0]!.lang, 'pl', 'the language chosen last')
-  t.equal((await mailsTo(email)).length, 3, 'three confirmation mails in an hour')
+t.test(
+  'asking again makes no second follow: unconfirmed, the mail comes again a few times; confirmed, nothing',
+  async (t) => {
+    const email = 'twice@example.net'
+    for (let i = 0; i < 5; i++) t.equal((await subscribe(new Visitor(app), { email, lang: 'nl' })).statusCode, 303)
+    await subscribe(new Visitor(app), { email: 'TWICE@example.net', lang: 'pl' })
+    const rows = await followsOf(email)
+    t.equal(rows.length, 1, 'one follow, whatever the capitals')
+    t.equal(rows[0]!.lang, 'pl', 'the language chosen last')
+    t.equal((await mailsTo(email)).length, 3, 'three confirmation mails in an hour')
 
-  const other = 'confirmed-once@example.net'
-  await subscribe(new Visitor(app), { email: other, lang: 'nl' })
-  await new Visitor(app).get(`/follow/${(await followsOf(other))[0]!.token}/confirm`)
-  await subscribe(new Visitor(app), { email: other, lang: 'ar' })
-  t.equal((await mailsTo(other)).length, 1, 'a confirmed address is not asked again')
-  t.equal((await followsOf(other))[0]!.lang, 'nl')
-})
+    const other = 'confirmed-once@example.net'
+    await subscribe(new Visitor(app), { email: other, lang: 'nl' })
+    await new Visitor(app).get(`/follow/${(await followsOf(other))[0]!.token}/confirm`)
+    await subscribe(new Visitor(app), { email: other, lang: 'ar' })
+    t.equal((await mailsTo(other)).length, 1, 'a confirmed address is not asked again')
+    t.equal((await followsOf(other))[0]!.lang, 'nl')
+  },
+)
 
 t.test('following the whole round works the same way', async (t) => {
   const path = `/rounds/${round.slug}/follow`
@@ -107,7 +113,12 @@ t.test('wrong input shows the form again with what was typed and a message, and 
     ['empty', { email: '', lang: 'nl' }, 'email', 'follows.error.email.required'],
     ['no address', { email: 'amina at example', lang: 'nl' }, 'email', 'follows.error.email.invalid'],
     ['huge', { email: `${'a'.repeat(300)}@example.net`, lang: 'nl' }, 'email', 'follows.error.email.tooLong'],
-    ['two addresses', { email: ['a@example.net', 'b@example.net'], lang: 'nl' }, 'email', 'follows.error.email.invalid'],
+    [
+      'two addresses',
+      { email: ['a@example.net', 'b@example.net'], lang: 'nl' },
+      'email',
+      'follows.error.email.invalid',
+    ],
     ['unknown language', { email: 'ok@example.net', lang: 'xx' }, 'lang', 'follows.error.lang.invalid'],
   ]
   for (const [name, form, field, key] of cases) {
@@ -141,14 +152,22 @@ t.test('one address or one browser asking too often waits an hour, with the type
   const token = form.fields(form.form(followPath))._csrf as string
   const from = (n: number) => new Visitor(app, `10.77.2.${n}`)
   for (let i = 0; i < FOLLOW_THROTTLE.perBrowser; i++) {
-    const res = await from(i).post(followPath, { email: `b${i}@example.net`, lang: 'nl', _csrf: token }, {
-      cookie: browser.cookieHeader,
-    })
+    const res = await from(i).post(
+      followPath,
+      { email: `b${i}@example.net`, lang: 'nl', _csrf: token },
+      {
+        cookie: browser.cookieHeader,
+      },
+    )
     t.equal(res.statusCode, 303)
   }
-  const last = await from(99).post(followPath, { email: 'b-late@example.net', lang: 'nl', _csrf: token }, {
-    cookie: browser.cookieHeader,
-  })
+  const last = await from(99).post(
+    followPath,
+    { email: 'b-late@example.net', lang: 'nl', _csrf: token },
+    {
+      cookie: browser.cookieHeader,
+    },
+  )
   t.equal(last.statusCode, 429)
 })
 

@@ -66,14 +66,18 @@ async function decide(
   extra: { correctedCostCents?: number } = {},
 ) {
   const proposal = (await findProposal(db, ids[index]!))!
-  await moderateProposal(db, {
-    proposal,
-    action,
-    official: { id: moderator.id, email: 'moderator@example.test' },
-    message,
-    now: minutesLater(minutes),
-    ...extra,
-  }, MAIL_WORDS)
+  await moderateProposal(
+    db,
+    {
+      proposal,
+      action,
+      official: { id: moderator.id, email: 'moderator@example.test' },
+      message,
+      now: minutesLater(minutes),
+      ...extra,
+    },
+    MAIL_WORDS,
+  )
 }
 await decide(0, 'approve', 120, null)
 // Monday 9:00 to Tuesday 12:00: one working day and three hours.
