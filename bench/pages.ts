@@ -14,6 +14,7 @@ import { openServer } from '../db/client.js'
 import { SOFTWARE_VERSION } from '../server/assets.js'
 import { publishResult } from '../server/usecases/results.js'
 import { advanceRound } from '../server/usecases/phases.js'
+import { createTranslator } from '../server/i18n.js'
 import { CITY_SLUG, seedCityRound } from './city.js'
 import { createBenchDatabase, seedVotingRound, SLUG } from './fixture.js'
 import { forkServer, productionFlags, send } from './http.js'
@@ -41,6 +42,8 @@ const kb = (pid: number, field: 'VmHWM' | 'VmRSS') =>
 
 const loadBefore = loadavg()[0]!.toFixed(1)
 const database = await createBenchDatabase()
+// Nobody follows the bench's rounds; the use cases still want the words their mails would take.
+const mailer = { translate: createTranslator(), publicUrl: 'http://localhost' }
 try {
   const setup = await openServer(database.url, 10)
   await setup.migrate()
@@ -53,12 +56,14 @@ try {
     official: city.official,
     confirmedUnreviewed: [],
     now: new Date(),
+    mailer,
   })
   await publishResult(setup.db, {
     roundId: city.roundId,
     actor: { kind: 'official', id: city.official.id, role: 'admin' },
     official: city.official,
     softwareVersion: SOFTWARE_VERSION,
+    mailer,
   })
   await setup.close()
   console.log(

@@ -26,7 +26,11 @@ const { resultRows } = (await import(
   built('server/routes/shared/result-view.js')
 )) as typeof import('../server/routes/shared/result-view.js')
 
+const { createTranslator } = (await import(built('server/i18n.js'))) as typeof import('../server/i18n.js')
+
 const [url, id, officialId, email] = process.argv.slice(2)
+// Nobody follows the bench's round; the use cases still want the words their mails would take.
+const mailer = { translate: createTranslator(), publicUrl: 'http://localhost' }
 const roundId = Number(id)
 const official = { id: Number(officialId), email: email!, role: 'admin' as const }
 const actor = { kind: 'official' as const, id: official.id, role: official.role }
@@ -53,6 +57,7 @@ await step('close the round', async () => {
     official,
     confirmedUnreviewed: [],
     now: new Date(),
+    mailer,
   })
   if (outcome !== 'moved') throw new Error(`the round did not close: ${outcome}`)
 })
@@ -70,7 +75,7 @@ await step('preview both rules', async () => {
   for (const { outcome } of previews) resultRows(outcome, data.projects, 'nl')
 })
 await step('publish (count, shuffled .pb, hashes, audit)', async () => {
-  const outcome = await publishResult(db, { roundId, actor, official, softwareVersion: SOFTWARE_VERSION })
+  const outcome = await publishResult(db, { roundId, actor, official, softwareVersion: SOFTWARE_VERSION, mailer })
   if (!('published' in outcome)) throw new Error('not published')
 })
 // Whether publishing took the previewed count (the audit entry says), read outside the measured step.

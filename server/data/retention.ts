@@ -1,15 +1,18 @@
-import { and, inArray, isNotNull, lte, or, sql } from 'drizzle-orm'
+import { and, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { proposals, results } from '../../db/schema.js'
+import { follows, proposals, results } from '../../db/schema.js'
 import { contactRetentionCutoff } from '../domain/access/accounts.js'
+import { UNCONFIRMED_DAYS } from '../domain/conversation/follows.js'
 import { appendAudit } from './audit.js'
 
 // Any constant shared by every instance: two instances running the job at once take turns.
 const RETENTION_LOCK = 72_616_162
 
 /**
- * Deletes submitters' e-mail and phone in rounds published at least `days` ago; the proposal
- * and its public history stay. Idempotent: a second run finds nothing and records nothing.
+ * Deletes submitters' e-mail and phone in rounds published at least `days` ago (the proposal and
+ * its public history stay), with every follow of those rounds (followers' and commenters'
+ * addresses), and follows nobody confirmed within a week. Returns how many proposals and follows
+ * it cleared. Idempotent: a second run finds nothing and records nothing.
  */
 export async function deleteExpiredContacts(db: Db, now: Date, days: number): Promise<number> {
   return db.transaction(async (tx) => {
@@ -28,7 +31,21 @@ export async function deleteExpiredContacts(db: Db, now: Date, days: number): Pr
         ),
       )
       .returning({ roundId: proposals.roundId })
-    if (cleared.length > 0) {
+    const followers = await tx
+      .delete(follows)
+      .where(inArray(follows.roundId, published))
+      .returning({ roundId: follows.roundId })
+    const unconfirmed = await tx
+      .delete(follows)
+      .where(
+        and(
+          isNull(follows.confirmedAt),
+          lt(follows.createdAt, new Date(now.getTime() - UNCONFIRMED_DAYS * 24 * 60 * 60 * 1000)),
+        ),
+      )
+      .returning({ id: follows.id })
+    const deleted = cleared.length + followers.length + unconfirmed.length
+    if (deleted > 0) {
       await appendAudit(tx, {
         officialId: null,
         actor: 'system',
@@ -37,11 +54,13 @@ export async function deleteExpiredContacts(db: Db, now: Date, days: number): Pr
         at: now,
         details: {
           count: cleared.length,
-          rounds: [...new Set(cleared.map((c) => c.roundId))].sort((a, b) => a - b),
+          rounds: [...new Set([...cleared, ...followers].map((c) => c.roundId))].sort((a, b) => a - b),
           retentionDays: days,
+          follows: followers.length,
+          unconfirmedFollows: unconfirmed.length,
         },
       })
     }
-    return cleared.length
+    return deleted
   })
 }

@@ -13,7 +13,8 @@ export default fp<{ contactRetentionDays: number }>(
     const run = async () => {
       try {
         const count = await deleteExpiredContacts(app.db, new Date(), opts.contactRetentionDays)
-        if (count > 0) app.log.info({ count }, "submitters' contact details deleted after the retention period")
+        if (count > 0)
+          app.log.info({ count }, 'contact details (submitters and followers) deleted after the retention period')
       } catch (err) {
         app.log.error({ err }, 'contact retention job failed')
       }

@@ -30,6 +30,13 @@ function pgStore(db: Db) {
 }
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * False only where a secret in the path is the proof and a mail client posts without a form:
+     * RFC 8058's one-click unsubscribe carries no cookie and no token.
+     */
+    csrf?: false
+  }
   interface FastifyInstance {
     /** True when PUBLIC_URL is https: every cookie is then Secure, whatever a proxy says about the request. */
     secureCookies: boolean
@@ -74,7 +81,8 @@ export default fp<{ sessionSecret: string; publicUrl: string }>(
     })
     // Checked after the body is parsed, so a plain form's hidden _csrf field counts.
     app.addHook('preValidation', (request, reply, done) => {
-      if (UNSAFE_METHODS.has(request.method)) app.csrfProtection(request, reply, done)
+      if (UNSAFE_METHODS.has(request.method) && request.routeOptions.config.csrf !== false)
+        app.csrfProtection(request, reply, done)
       else done()
     })
     await app.register(fastifyRateLimit, { global: false, store: pgStore(app.db) })

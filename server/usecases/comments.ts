@@ -5,6 +5,7 @@ import { bumpContentVersion, lockRound } from '../data/rounds.js'
 import { phasesWhere, type Actor } from '../domain/access/permissions.js'
 import { phaseAt } from '../domain/rounds/phases.js'
 import type { CommentFields, RejectReason } from '../domain/conversation/comments.js'
+import { startFollowing, tellFollowers, type MailWords } from './follows.js'
 
 /**
  * A resident asks a question or leaves a comment, or answers one (the submitter through their
@@ -13,6 +14,7 @@ import type { CommentFields, RejectReason } from '../domain/conversation/comment
  */
 export async function writeComment(
   db: Db,
+  mailer: MailWords,
   input: {
     actor: Actor
     roundId: number
@@ -27,7 +29,7 @@ export async function writeComment(
   return db.transaction(async (tx) => {
     const round = await lockRound(tx, input.roundId)
     if (!round || !phasesWhere(input.actor, 'comment.write').includes(phaseAt(round, input.now))) return null
-    return insertComment(tx, {
+    const comment = await insertComment(tx, {
       roundId: input.roundId,
       proposalId: input.proposalId,
       parentId: parent?.id ?? null,
@@ -40,6 +42,16 @@ export async function writeComment(
       status: 'waiting',
       now: input.now,
     })
+    // The address hears of this comment only once confirmed: its decision and its answers.
+    if (fields.email !== null)
+      await startFollowing(tx, mailer, {
+        roundId: input.roundId,
+        proposalId: input.proposalId,
+        commentId: comment.id,
+        email: fields.email,
+        lang: fields.lang,
+      })
+    return comment
   })
 }
 
@@ -49,6 +61,7 @@ export async function writeComment(
  */
 export async function answerAsOfficial(
   db: Db,
+  mailer: MailWords,
   input: {
     actor: Actor
     parent: Comment
@@ -86,6 +99,13 @@ export async function answerAsOfficial(
       at: now,
       details: { proposalId: parent.proposalId, answerId: answer.id, signed: input.sign },
     })
+    await tellFollowers(tx, mailer, {
+      kind: 'answer',
+      roundId: parent.roundId,
+      proposalId: parent.proposalId,
+      commentId: parent.id,
+      answerId: answer.id,
+    })
     return answer
   })
 }
@@ -93,6 +113,7 @@ export async function answerAsOfficial(
 /** A moderator publishes a waiting comment or rejects it with a reason; null when it no longer waits. */
 export async function moderateComment(
   db: Db,
+  mailer: MailWords,
   input: {
     comment: Comment
     decision: 'publish' | 'reject'
@@ -126,6 +147,20 @@ export async function moderateComment(
         ...(decided.rejectReason && { reason: decided.rejectReason }),
       },
     })
+    await tellFollowers(tx, mailer, {
+      kind: 'comment-decision',
+      commentId: decided.id,
+      status: decided.status as 'published' | 'rejected',
+    })
+    // A resident's answer is news for whoever follows the question once it is public.
+    if (decided.status === 'published' && decided.parentId !== null)
+      await tellFollowers(tx, mailer, {
+        kind: 'answer',
+        roundId: decided.roundId,
+        proposalId: decided.proposalId,
+        commentId: decided.parentId,
+        answerId: decided.id,
+      })
     return decided
   })
 }

@@ -4,16 +4,19 @@ import { enqueueMail, type OutgoingMail } from '../data/outbox.js'
 import type { Proposal } from '../data/proposals.js'
 import { bumpContentVersion } from '../data/rounds.js'
 import { answersSubmitter, eventOf, moderate } from '../domain/proposals/moderation.js'
+import { tellFollowers, type MailWords } from './follows.js'
 
 /**
  * A moderator decides on a proposal: approve, reject, ask for changes, correct the cost or merge a
  * duplicate. The status machine says whether the proposal's status takes the decision; null when
  * it does not, or when another official decided first. The submitter's mail (`mail`, made from the
- * proposal as decided; null without an address) is committed with the decision, and sent from the outbox.
+ * proposal as decided; null without an address) and the followers' mails are committed with the
+ * decision, and sent from the outbox.
  */
 export async function moderateProposal(
   db: Db,
   input: ModerationInput,
+  mailer: MailWords,
   mail: (decided: Proposal) => OutgoingMail | null = () => null,
 ): Promise<Proposal | null> {
   const status = moderate(input.proposal.status, input.action)
@@ -28,6 +31,8 @@ export async function moderateProposal(
     })
     const told = decided && mail(decided)
     if (told) await enqueueMail(tx, told)
+    if (decided)
+      await tellFollowers(tx, mailer, { kind: 'proposal-decision', proposalId: decided.id, action: input.action })
     return decided
   })
 }

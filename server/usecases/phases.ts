@@ -13,6 +13,7 @@ import {
   type TransitionRefusal,
 } from '../domain/rounds/transitions.js'
 import { votingIsOver } from '../domain/rounds/voting-period.js'
+import { tellFollowers, type MailWords } from './follows.js'
 
 /**
  * Every phase change, whoever makes it, once the transition table allowed it: written only if the
@@ -43,6 +44,8 @@ export async function advanceRound(
     /** Why voting closes before the date the letters promise; needed only then. */
     closingReason?: string
     now: Date
+    /** Followers of the round and its proposals hear that voting opened. */
+    mailer: MailWords
   },
 ): Promise<AdvanceOutcome> {
   const { id, from, official, now } = input
@@ -66,6 +69,7 @@ export async function advanceRound(
     const unreviewed = answeredUnreviewed(from, facts)
     const early = to === 'closed' && closesEarly(facts)
     for (const proposal of unreviewed) await answerUnreviewed(tx, proposal.id, official, now)
+    if (to === 'voting') await tellFollowers(tx, input.mailer, { kind: 'voting-opened', roundId: id })
     await appendAudit(tx, {
       officialId: official.id,
       actor: official.email,

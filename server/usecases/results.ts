@@ -18,6 +18,7 @@ import { tallyInputSha256 } from '../domain/tally/input.js'
 import { NO_FACTS, transitionRefusal } from '../domain/rounds/transitions.js'
 import type { TallyResult } from '../domain/tally/tally.js'
 import { changePhase } from './phases.js'
+import { tellFollowers, type MailWords } from './follows.js'
 
 export type PublishOutcome = { published: Result } | { refused: 'notClosed' }
 
@@ -53,7 +54,14 @@ async function count(db: Db, round: Round, softwareVersion: string): Promise<Cou
  */
 export async function publishResult(
   db: Db,
-  input: { roundId: number; actor: Actor; official: { id: number; email: string }; softwareVersion: string },
+  input: {
+    roundId: number
+    actor: Actor
+    official: { id: number; email: string }
+    softwareVersion: string
+    /** Followers of the round and its proposals hear that the results are out. */
+    mailer: MailWords
+  },
 ): Promise<PublishOutcome> {
   const { roundId, actor, official, softwareVersion } = input
   const refused = { refused: 'notClosed' as const }
@@ -79,6 +87,7 @@ export async function publishResult(
       publishedBy: official.id,
     })
     await changePhase(tx, roundId, 'closed', 'published')
+    await tellFollowers(tx, input.mailer, { kind: 'results', roundId })
     await appendAudit(tx, {
       officialId: official.id,
       actor: official.email,

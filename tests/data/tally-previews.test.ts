@@ -11,6 +11,7 @@ import { pbBallotsDigest } from '../../server/domain/pabulib/export.js'
 import type { TallyRule } from '../../server/domain/tally/tally.js'
 import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting/codes.js'
 import { TEST_CONFIG } from '../helpers/app.js'
+import { MAIL_WORDS } from '../helpers/mail-words.js'
 import { freshDatabase } from '../helpers/db.js'
 import { createOfficial } from '../helpers/officials.js'
 import { createCodes, setPhase } from '../helpers/voting.js'
@@ -55,7 +56,13 @@ async function publishRolledBack(version = VERSION): Promise<{ result: Result; d
   let seen: { result: Result; details: Record<string, unknown> } | undefined
   try {
     await db.transaction(async (tx) => {
-      const outcome = await publishResult(tx, { roundId, actor, official, softwareVersion: version })
+      const outcome = await publishResult(tx, {
+        roundId,
+        actor,
+        official,
+        softwareVersion: version,
+        mailer: MAIL_WORDS,
+      })
       if (!('published' in outcome)) throw new Error('not published')
       const [entry] = await tx
         .select()
@@ -181,10 +188,12 @@ t.test('nor one made before the budget or a cost changed, by another version, or
 
 t.test("a real publication after a preview: published once, the preview's count stored", async (t) => {
   const { previews } = await preview()
-  const outcome = await publishResult(db, { roundId, actor, official, softwareVersion: VERSION })
+  const outcome = await publishResult(db, { roundId, actor, official, softwareVersion: VERSION, mailer: MAIL_WORDS })
   t.ok('published' in outcome)
   if (!('published' in outcome)) return
   t.same(outcome.published.outcome, previews.find((p) => p.rule === 'equal-shares')!.outcome)
   t.equal((await theRound()).phase, 'published')
-  t.same(await publishResult(db, { roundId, actor, official, softwareVersion: VERSION }), { refused: 'notClosed' })
+  t.same(await publishResult(db, { roundId, actor, official, softwareVersion: VERSION, mailer: MAIL_WORDS }), {
+    refused: 'notClosed',
+  })
 })

@@ -79,6 +79,8 @@ const TABLE = {
   // Language coaches and moderators translate what the public reads of a round once it is public:
   // proposals, decisions' messages, the round's description and help desk hours, progress updates.
   'proposal.translate': { parties: ['moderator', 'coach'], phases: PUBLIC_PHASES },
+  // Anyone may follow a round or a proposal by e-mail while there is news to come: up to the results.
+  'follow.start': { parties: ['resident'], phases: ['proposing', 'reviewing', 'voting', 'closed'] },
   'progress.post': { parties: STAFF, phases: ['published'] },
   // The conversation on a proposal: residents (the submitter through their link among them) write
   // while minds can still change; officials answer until the result is out; after publishing it is read-only.

@@ -135,7 +135,7 @@ export default async function commentRoutes(fastify: FastifyInstance) {
         if (decision === 'reject' && !isRejectReason(reason)) errors.reason = 'commentModeration.reasonRequired'
         if ('error' in note) errors.note = note.error
         if (Object.keys(errors).length > 0) return refuse(422, errors)
-        const decided = await moderateComment(app.db, {
+        const decided = await moderateComment(app.db, app, {
           comment,
           decision,
           reason: isRejectReason(reason) ? reason : null,
@@ -165,7 +165,7 @@ export default async function commentRoutes(fastify: FastifyInstance) {
       if ('error' in text) errors.text = text.error
       if (read.typed.lang !== '' && !isLang(read.typed.lang)) errors.lang = 'form.invalid'
       if (Object.keys(errors).length > 0 || !('text' in text)) return refuse(422, errors)
-      const answer = await answerAsOfficial(app.db, {
+      const answer = await answerAsOfficial(app.db, app, {
         actor: request.actor,
         parent: comment,
         official: theOfficial(request),

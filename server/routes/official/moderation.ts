@@ -227,7 +227,7 @@ export default async function moderationRoutes(fastify: FastifyInstance) {
         input.duplicateOf = target
       }
 
-      const updated = await moderateProposal(app.db, input, (decided) =>
+      const updated = await moderateProposal(app.db, input, app, (decided) =>
         decisionMail(app, decided, action, input.message),
       )
       if (!updated) {

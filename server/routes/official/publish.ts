@@ -74,6 +74,7 @@ export default async function publishRoutes(fastify: FastifyInstance) {
       actor: request.actor,
       official: theOfficial(request),
       softwareVersion: SOFTWARE_VERSION,
+      mailer: app,
     })
     if ('refused' in outcome) return notClosed(request, reply)
     return reply.redirect(`/official/rounds/${round.id}/results`, 303)

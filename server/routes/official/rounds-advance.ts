@@ -121,6 +121,7 @@ export default async function advanceRoutes(fastify: FastifyInstance) {
         confirmedUnreviewed,
         closingReason,
         now: new Date(),
+        mailer: app,
       })
       if (outcome === 'moved') return reply.redirect(`/official/rounds/${id}?notice=advanced`, 303)
       const current = await findRound(app.db, id)

@@ -144,7 +144,7 @@ export default async function conversationRoutes(fastify: FastifyInstance) {
     const checked = validateComment(values, request.lang, parent !== null)
     if ('errors' in checked) return renderForm(request, reply, parent, values, checked.errors, 422)
     if (await throttled(request)) return renderForm(request, reply, parent, values, {}, 429, true)
-    const comment = await writeComment(app.db, {
+    const comment = await writeComment(app.db, app, {
       actor: request.actor,
       roundId: theRound(request).id,
       proposalId: place.proposal.id,

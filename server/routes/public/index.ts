@@ -12,6 +12,8 @@ import { contentVersion, roundView } from '../shared/round-view.js'
 import accessibilityRoutes from './accessibility.js'
 import { filterView, listView, readFilter } from './proposal-views.js'
 import paperBallotRoutes from './paper-ballot.js'
+import followsRoutes from './follows.js'
+import { followLink } from './follow-view.js'
 import proposalsRoutes from './proposals.js'
 import publicResultsRoutes from './results.js'
 import { FilterQuery, LanguagePath, NextQuery, SlugPath } from './schemas.js'
@@ -84,6 +86,7 @@ export default async function publicRoutes(fastify: FastifyInstance) {
           canVote: allowed(request, 'ballot.cast'),
           canPrintBallot: allowed(request, 'ballot.print'),
           canSeeResults: allowed(request, 'results.view'),
+          follow: allowed(request, 'follow.start') ? followLink(round, null) : null,
           filter: filterView(filter),
           list: listView(proposals, filter),
           // The count sits outside the swapped list as a status region, so screen readers hear a filter's effect.
@@ -119,4 +122,5 @@ export default async function publicRoutes(fastify: FastifyInstance) {
   await app.register(publicResultsRoutes)
   await app.register(accessibilityRoutes)
   await app.register(paperBallotRoutes)
+  await app.register(followsRoutes)
 }

@@ -14,6 +14,7 @@ import { EMPTY_FORM, formView, readProposalForm, writtenLanguage } from './propo
 import proposalStatusRoutes from './proposal-status.js'
 import { figuresView, historyView, justificationShown } from './proposal-views.js'
 import { officialTexts } from '../shared/official-texts.js'
+import { followLink } from './follow-view.js'
 import { FormInput, readForm } from '../forms.js'
 import { progressView, proposalKeys } from '../shared/proposal-view.js'
 import { ConversationQuery, ProposalBody, ReferencePath, SlugPath } from './schemas.js'
@@ -137,6 +138,7 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
             ...u,
             shown: show({ kind: 'progress', subjectId: u.id }, u.text),
           })),
+          follow: allowed(request, 'follow.start') ? followLink(round, proposal) : null,
         }),
       )
     },

@@ -82,6 +82,8 @@ function expected(asker: Asker, action: Action, phase: Phase): boolean {
       return (actor === 'moderator' || actor === 'coach') && phase !== 'draft'
     case 'progress.post':
       return staff && phase === 'published'
+    case 'follow.start':
+      return actor === 'resident' && ['proposing', 'reviewing', 'voting', 'closed'].includes(phase)
     case 'voting.close-due':
       return false
     case 'comment.write':

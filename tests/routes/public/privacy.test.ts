@@ -1,14 +1,22 @@
 import t from 'tap'
-import { eq, isNotNull } from 'drizzle-orm'
-import { auditLog, proposals, results } from '../../../db/schema.js'
+import { desc, eq, isNotNull } from 'drizzle-orm'
+import { auditLog, follows, proposals, results } from '../../../db/schema.js'
 import { deleteExpiredContacts } from '../../../server/data/retention.js'
 import { testApp } from '../../helpers/app.js'
 import { Visitor } from '../../helpers/client.js'
+import { html, msg } from '../../helpers/html.js'
 import { demoRound } from '../../helpers/fixtures.js'
 import { setPhase } from '../../helpers/voting.js'
 
 const { app, db, round, roundId } = await demoRound(t, { phase: 'published', officials: [] })
 const DAY = 24 * 60 * 60 * 1000
+const [followed] = await db.select().from(proposals).limit(1)
+
+/** A follow as stored: of the round, or of a proposal; confirmed or not; made at `createdAt`. */
+async function addFollow(email: string, values: { proposalId?: number; confirmedAt?: Date; createdAt: Date }) {
+  await db.insert(follows).values({ roundId, lang: 'nl', email, token: email.padEnd(32, 'x').slice(0, 32), ...values })
+}
+const addresses = async () => (await db.select({ email: follows.email }).from(follows)).map((f) => f.email).sort()
 
 t.test('the privacy statement names the controller, contacts and retention from the configuration', async (t) => {
   const { app: own } = await testApp(t, {
@@ -71,14 +79,22 @@ t.test(
       softwareVersion: 'test',
       publishedAt,
     })
+    await addFollow('round@example.net', { confirmedAt: publishedAt, createdAt: publishedAt })
+    await addFollow('proposal@example.net', {
+      proposalId: followed!.id,
+      confirmedAt: publishedAt,
+      createdAt: publishedAt,
+    })
     const withContact = await db.select().from(proposals).where(isNotNull(proposals.contactEmail))
     t.ok(withContact.length > 0, 'the demo proposals have contact details')
 
     t.equal(await deleteExpiredContacts(db, new Date(publishedAt.getTime() + 89 * DAY), 90), 0, 'not yet after 89 days')
+    t.equal((await addresses()).length, 2, 'confirmed follows stay until then')
     t.equal((await db.select().from(auditLog).where(eq(auditLog.action, 'privacy.contacts-deleted'))).length, 0)
 
     const count = await deleteExpiredContacts(db, new Date(publishedAt.getTime() + 91 * DAY), 90)
-    t.equal(count, withContact.length)
+    t.equal(count, withContact.length + 2, "the submitters' details and both follows")
+    t.same(await addresses(), [], "followers' addresses are gone too")
     const after = await db.select().from(proposals)
     t.ok(
       after.every((p) => p.contactEmail === null && p.contactPhone === null),
@@ -86,7 +102,13 @@ t.test(
     )
     t.same(after.map((p) => p.title).sort(), withContact.map((p) => p.title).sort(), 'the proposals stay')
     const [entry] = await db.select().from(auditLog).where(eq(auditLog.action, 'privacy.contacts-deleted'))
-    t.same(entry?.details, { count, rounds: [roundId], retentionDays: 90 })
+    t.same(entry?.details, {
+      count: withContact.length,
+      rounds: [roundId],
+      retentionDays: 90,
+      follows: 2,
+      unconfirmedFollows: 0,
+    })
     t.equal(entry?.actor, 'system')
 
     t.equal(
@@ -101,3 +123,35 @@ t.test(
     )
   },
 )
+
+t.test('a follow nobody confirmed is deleted after a week, in the same job; confirmed ones stay', async (t) => {
+  const now = new Date('2026-01-12T10:00:00Z')
+  const audited = async () =>
+    (await db.select().from(auditLog).where(eq(auditLog.action, 'privacy.contacts-deleted'))).length
+  const entries = await audited()
+  await addFollow('old-unconfirmed@example.net', { createdAt: new Date(now.getTime() - 8 * DAY) })
+  await addFollow('new-unconfirmed@example.net', { createdAt: new Date(now.getTime() - 6 * DAY) })
+  await addFollow('old-confirmed@example.net', { createdAt: new Date(now.getTime() - 8 * DAY), confirmedAt: now })
+  // Two days after the results of this round: its followers' retention has not passed.
+  t.equal(await deleteExpiredContacts(db, now, 90), 1)
+  t.same(await addresses(), ['new-unconfirmed@example.net', 'old-confirmed@example.net'])
+  const [entry] = await db
+    .select()
+    .from(auditLog)
+    .where(eq(auditLog.action, 'privacy.contacts-deleted'))
+    .orderBy(desc(auditLog.id))
+    .limit(1)
+  t.match(entry?.details, { count: 0, follows: 0, unconfirmedFollows: 1 })
+  t.equal(await audited(), entries + 1)
+  t.equal(await deleteExpiredContacts(db, now, 90), 0, 'a second run finds nothing')
+  t.equal(await audited(), entries + 1, 'and records nothing')
+})
+
+t.test("the privacy statement says what happens to followers' and commenters' addresses", async (t) => {
+  for (const lang of ['nl', 'en', 'ar'] as const) {
+    const page = html(await new Visitor(app).get(`/privacyverklaring?lang=${lang}`))
+    const text = page.texts('main p')
+    t.ok(text.includes(msg('privacy.what.follow', {}, lang)), `${lang}: what and why`)
+    t.ok(text.includes(msg('privacy.howLong.follow', { count: 90 }, lang)), `${lang}: how long, and how to leave`)
+  }
+})

@@ -12,6 +12,7 @@ import { demoRound } from '../../helpers/fixtures.js'
 import { setPhase } from '../../helpers/voting.js'
 import { html } from '../../helpers/html.js'
 import { signedIn } from '../../helpers/officials.js'
+import { MAIL_WORDS } from '../../helpers/mail-words.js'
 
 const {
   db,
@@ -36,6 +37,7 @@ await publishResult(db, {
   actor: { kind: 'official', id: admin.id, role: 'admin' },
   official: admin,
   softwareVersion: 'test',
+  mailer: MAIL_WORDS,
 })
 
 // Counts the queries the app builds with drizzle (prepared hot-path statements aside), so a test sees what a visit reads.

@@ -16,6 +16,7 @@ import { Visitor } from '../../helpers/client.js'
 import { html, msg } from '../../helpers/html.js'
 import { createOfficials, signedIn } from '../../helpers/officials.js'
 import { createCodes, setPhase } from '../../helpers/voting.js'
+import { MAIL_WORDS } from '../../helpers/mail-words.js'
 
 const { app, db } = await testApp(t)
 const { moderator } = await createOfficials(db, ['admin', 'moderator'])
@@ -65,14 +66,18 @@ async function decide(
   extra: { correctedCostCents?: number } = {},
 ) {
   const proposal = (await findProposal(db, ids[index]!))!
-  await moderateProposal(db, {
-    proposal,
-    action,
-    official: { id: moderator.id, email: 'moderator@example.test' },
-    message,
-    now: minutesLater(minutes),
-    ...extra,
-  })
+  await moderateProposal(
+    db,
+    {
+      proposal,
+      action,
+      official: { id: moderator.id, email: 'moderator@example.test' },
+      message,
+      now: minutesLater(minutes),
+      ...extra,
+    },
+    MAIL_WORDS,
+  )
 }
 await decide(0, 'approve', 120, null)
 // Monday 9:00 to Tuesday 12:00: one working day and three hours.
