@@ -38,12 +38,12 @@ declare module 'fastify' {
   }
 }
 
-// Query strings can carry voting codes, and a status page's, an invitation's or a follow's path is its secret: neither is logged.
+// Query strings can carry voting codes, and a status page's, an invitation's, a follow's or a comment's path is its secret: neither is logged.
 // An error's text can quote what a visitor typed or a query's parameters: it is redacted (domain/redact.ts).
 export const serializers = {
   req: (request: { method: string; url: string }) => ({
     method: request.method,
-    path: request.url.split('?')[0]!.replace(/^\/(status|invite|follow)\/[^/]+/, '/$1/…'),
+    path: request.url.split('?')[0]!.replace(/^\/(status|invite|follow|conversation)\/[^/]+/, '/$1/…'),
   }),
   err: loggedError,
 }

@@ -67,6 +67,21 @@ function isolateUserText(vars: Record<string, unknown>): Record<string, unknown>
   return isolated
 }
 
+const WEB_ADDRESS = /\bhttps?:\/\/[^\s<>"]+/g
+
+/** Text with its web addresses as links, every part escaped; punctuation ending a sentence stays out of the link. */
+export function linkedHtml(text: string, escape: (text: string) => string): string {
+  let html = ''
+  let at = 0
+  for (const match of text.matchAll(WEB_ADDRESS)) {
+    const address = match[0].replace(/[.,;:!?)\]]+$/, '')
+    html += escape(text.slice(at, match.index))
+    html += `<a href="${escape(address)}" rel="nofollow noopener" dir="ltr">${escape(address)}</a>`
+    at = match.index + address.length
+  }
+  return html + escape(text.slice(at))
+}
+
 /** The Handlebars instance with our helpers, and the translator (bench/pages-server.ts renders with it too). */
 export function engine(onMissing?: (lang: Lang, key: string) => void) {
   const translate = createTranslator(onMissing)
@@ -88,6 +103,8 @@ export function engine(onMissing?: (lang: Lang, key: string) => void) {
     formatDateTime(value, langOf(options)),
   )
   hbs.registerHelper('date', (value: string, options: Handlebars.HelperOptions) => formatDate(value, langOf(options)))
+  // Only for what officials write: a resident's link stays text, so nobody is led off the platform by a stranger.
+  hbs.registerHelper('linked', (text: string) => new hbs.SafeString(linkedHtml(text, hbs.Utils.escapeExpression)))
   return { hbs, translate }
 }
 

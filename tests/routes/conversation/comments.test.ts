@@ -284,3 +284,31 @@ t.test('writing is throttled per browser, with the typed text kept', async (t) =
   t.equal(res.statusCode, 429)
   t.equal(parseHtml(res.body).querySelector('#comment-text')?.textContent, 'Nummer elf')
 })
+
+t.test('links are text in residents’ words and links in the municipality’s; markup is always text', async (t) => {
+  await setPhase(db, roundId, 'proposing')
+  const token = tokenOf(
+    (await ask(new Visitor(app), { ...QUESTION, text: 'Kijk op https://nep.example/winactie <b>nu</b>' })).headers
+      .location,
+  )
+  const [question] = await db.select().from(comments).where(eq(comments.token, token!))
+  const moderator = await signedIn('moderator')
+  await moderator.get(`/official/comments/${question!.id}`)
+  await moderator.post(`/official/comments/${question!.id}/publish`, {})
+  await moderator.post(`/official/comments/${question!.id}/answer`, {
+    text: 'Meer op https://www.rotterdam.nl/wijkbudget. <script>alert(1)</script>',
+    lang: 'nl',
+  })
+  const [answer] = await db.select().from(comments).where(eq(comments.parentId, question!.id))
+  const shown = html(await new Visitor(app).get(page))
+  const residentText = shown.get(`#comment-${question!.id} .comment__text`)
+  t.equal(residentText.querySelectorAll('a').length, 0, 'a resident’s link is not clickable')
+  t.equal(residentText.querySelectorAll('b').length, 0)
+  t.match(words(residentText), 'https://nep.example/winactie <b>nu</b>')
+  const officialText = shown.get(`#comment-${answer!.id} .comment__text`)
+  const links = officialText.querySelectorAll('a')
+  t.equal(links.length, 1)
+  t.equal(links[0]!.getAttribute('href'), 'https://www.rotterdam.nl/wijkbudget', 'the full stop stays out')
+  t.equal(officialText.querySelectorAll('script').length, 0)
+  t.match(words(officialText), '<script>alert(1)</script>')
+})
