@@ -22,5 +22,8 @@ export const SECURITY_LIMITS = {
 
 /** Which paths never go into a shared cache: official pages, and pages with contact details, a status token or a ballot. */
 export function isPrivatePath(path: string): boolean {
-  return /^\/(official|login|status|receipts|follow|conversation)(\/|$)/.test(path) || /^\/rounds\/[^/]+\/vote(\/|$)/.test(path)
+  return (
+    /^\/(official|login|status|receipts|follow|conversation)(\/|$)/.test(path) ||
+    /^\/rounds\/[^/]+\/vote(\/|$)/.test(path)
+  )
 }
