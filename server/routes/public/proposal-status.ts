@@ -11,6 +11,8 @@ import { historyView, justificationShown } from './proposal-views.js'
 import { officialTexts } from '../shared/official-texts.js'
 import { FormInput, readForm } from '../forms.js'
 import { MAILED_NOTICES, ProposalBody, StatusQuery, TokenPath } from './schemas.js'
+import { listConversation } from '../../data/comments.js'
+import { conversationView, readConversationQuery } from './conversation-views.js'
 import { mailStatusLink } from '../../usecases/proposals.js'
 import { maskEmail, statusLinkMail } from './status-link.js'
 
@@ -68,12 +70,21 @@ export default async function proposalStatusRoutes(fastify: FastifyInstance) {
     async (request, reply) => {
       const [proposal, round] = [theProposal(request), theRound(request)]
       const mailed = MAILED_NOTICES.find((notice) => notice === request.query.mailed)
-      const [events, mergedInto, show] = await Promise.all([
+      const page = readConversationQuery(request.query)
+      const [events, mergedInto, show, conversation] = await Promise.all([
         listProposalEvents(app.db, proposal.id),
         proposal.duplicateOfId === null ? undefined : findProposalLink(app.db, proposal.duplicateOfId),
         officialTexts(app.db, round.id, request.lang),
+        listConversation(app.db, proposal.id, page),
       ])
       return reply.render('pages/public/status.hbs', {
+        // What residents asked and said about the idea, each one answerable as its submitter.
+        conversation: conversationView(conversation, page, {
+          base: `/status/${proposal.statusToken}`,
+          canWrite: allowed(request, 'comment.write'),
+          canReport: allowed(request, 'comment.report'),
+          phase: round.phase,
+        }),
         title: app.translate(request.lang, 'proposals.status.title'),
         proposal: {
           reference: proposal.reference,

@@ -33,7 +33,7 @@ export { SlugPath }
 export const ReferencePath = Type.Object({ reference: Type.String() })
 export const TokenPath = Type.Object({ token: Type.String() })
 /** After "mail me the link": how it went. */
-export const StatusQuery = Type.Object({ mailed: textField(10) })
+export const StatusQuery = Type.Object({ mailed: textField(10), order: textField(10), page: textField(6) })
 /** The notices after "mail me the link"; anything else (an old bookmark's `sent`) shows none. */
 export const MAILED_NOTICES = ['queued', 'wait'] as const
 

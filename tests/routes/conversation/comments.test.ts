@@ -183,6 +183,12 @@ t.test('the submitter answers through their status link, marked as submitter', a
   await moderator.post(`/official/comments/${comment!.id}/publish`, {})
   const submitter = new Visitor(app)
   const status = `/status/${proposal!.statusToken}`
+  const statusPage = html(await submitter.get(status))
+  t.match(words(statusPage.get(`#comment-${comment!.id}`)), 'Mooi idee!', 'the status page shows what residents said')
+  t.ok(
+    statusPage.has(`a[href="${status}/conversation/new?answer=${comment!.id}"]`),
+    'with a link to answer as submitter',
+  )
   await submitter.get(`${status}/conversation/new?answer=${comment!.id}`)
   const res = await submitter.post(`${status}/conversation`, {
     answer: String(comment!.id),
@@ -192,6 +198,10 @@ t.test('the submitter answers through their status link, marked as submitter', a
   t.equal(res.statusCode, 303)
   const [answer] = await db.select().from(comments).where(eq(comments.parentId, comment!.id))
   t.match(answer, { author: 'submitter', kind: 'answer', status: 'waiting' })
+  await moderator.get(`/official/comments/${answer!.id}`)
+  await moderator.post(`/official/comments/${answer!.id}/publish`, {})
+  const marked = html(await new Visitor(app).get(page)).get(`#comment-${answer!.id}`)
+  t.match(words(marked), msg('conversation.author.submitter'), 'marked “indiener” on the public page')
   // An answer to an answer, or to another proposal's comment, names nothing.
   t.equal((await submitter.get(`${status}/conversation/new?answer=${answer!.id}`)).statusCode, 404)
   const otherPage = `/proposals/${other!.reference}`
