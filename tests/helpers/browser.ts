@@ -6,6 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { seedDemo } from '../../server/data/demo.js'
 import type { Db } from '../../db/client.js'
 import { testApp } from './app.js'
+import { mailServer, type Mail } from './smtp.js'
 
 export const CHROMIUM = '/usr/bin/chromium'
 export const PHONE = { width: 360, height: 740 }
@@ -43,13 +44,16 @@ export interface BrowserSession {
    */
   /** A phone; its browser asks for Dutch unless `locale` says otherwise (Accept-Language picks the page's language). */
   newPage(options?: { javaScriptEnabled?: boolean; locale?: string }): Promise<Page>
+  /** With `mail: true`, what a real SMTP server on loopback received, and one delivery pass of the outbox. */
+  inbox: Mail[]
+  deliverMail(): Promise<unknown>
 }
 
 /**
  * The real app on a fresh, seeded database, and one Chromium for the whole test file.
  * Returns null when there is no Chromium: the file is skipped, or failed under CI.
  */
-export async function browserSession(t: TapLike): Promise<BrowserSession | null> {
+export async function browserSession(t: TapLike, options: { mail?: boolean } = {}): Promise<BrowserSession | null> {
   if (!existsSync(CHROMIUM)) {
     const missing = `${CHROMIUM} not found (apt-get install chromium)`
     if (process.env.CI === 'true') {
@@ -61,7 +65,8 @@ export async function browserSession(t: TapLike): Promise<BrowserSession | null>
     return null
   }
 
-  const { app, db } = await testApp(t)
+  const smtp = options.mail ? await mailServer(t) : undefined
+  const { app, db } = await testApp(t, smtp ? { config: { smtp: smtp.config } } : {})
   const started: { browser?: Browser } = {}
   // tap runs teardowns last first: the browser closes before the app does.
   t.teardown(async () => {
@@ -77,6 +82,8 @@ export async function browserSession(t: TapLike): Promise<BrowserSession | null>
     baseUrl,
     db,
     browser: launched,
+    inbox: smtp?.inbox ?? [],
+    deliverMail: () => app.deliverMail(),
     async newPage({ javaScriptEnabled = true, locale = 'nl-NL' } = {}) {
       const context = await launched.newContext({
         locale,

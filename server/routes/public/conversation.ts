@@ -111,10 +111,9 @@ export default async function conversationRoutes(fastify: FastifyInstance) {
           kindKey: `conversation.kind.${parent.kind}`,
         },
         tooMany,
-        form: {
-          ...commentFormView(values, errors, request.lang, { action: place.action, answering: parent !== null }),
-          answer: parent?.id ?? '',
-        },
+        // At the top level: htmx asks for the form partial alone, which is rendered with the page's model.
+        ...commentFormView(values, errors, request.lang, { action: place.action, answering: parent !== null }),
+        answer: parent?.id ?? '',
       },
       { fragment: 'partials/comment-form.hbs' },
     )
