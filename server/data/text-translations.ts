@@ -1,6 +1,6 @@
-import { and, asc, eq, isNotNull, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm'
 import { preparedPer, type Db } from '../../db/client.js'
-import { officials, progressUpdates, proposalEvents, proposals, textTranslations } from '../../db/schema.js'
+import { comments, officials, progressUpdates, proposalEvents, proposals, textTranslations } from '../../db/schema.js'
 import type { TextRef } from '../domain/translations/texts.js'
 import type { Lang } from '../languages.js'
 import { appendAudit } from './audit.js'
@@ -131,7 +131,39 @@ export async function findTextSubject(db: Db, roundId: number, ref: TextRef) {
       .where(and(eq(progressUpdates.id, ref.subjectId), eq(proposals.roundId, roundId)))
     return row ? { ...row, kind: 'progress' as const } : undefined
   }
+  if (ref.kind === 'comment') {
+    const [row] = await db
+      .select({ text: comments.text, lang: comments.lang, status: comments.status, proposal: about })
+      .from(comments)
+      .innerJoin(proposals, eq(proposals.id, comments.proposalId))
+      .where(and(eq(comments.id, ref.subjectId), eq(comments.roundId, roundId)))
+    return row ? { ...row, kind: 'comment' as const } : undefined
+  }
   return undefined
+}
+
+/** The translations of some comments into one language, by comment id: one query for a whole queue. */
+export async function commentTranslationsInto(
+  db: Db,
+  ids: readonly number[],
+  lang: Lang,
+): Promise<Map<number, StoredText>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db
+    .select({
+      subjectId: textTranslations.subjectId,
+      text: textTranslations.text,
+      sourceHash: textTranslations.sourceHash,
+    })
+    .from(textTranslations)
+    .where(
+      and(
+        eq(textTranslations.kind, 'comment'),
+        inArray(textTranslations.subjectId, [...ids]),
+        eq(textTranslations.lang, lang),
+      ),
+    )
+  return new Map(rows.map((r) => [r.subjectId, { text: r.text, sourceHash: r.sourceHash }]))
 }
 
 /**
