@@ -91,6 +91,15 @@ export function roundProgress(db: Db, roundId: number) {
     .orderBy(asc(progressUpdates.on), asc(progressUpdates.id))
 }
 
+/** The comments and answers of a round that residents read or a moderator is about to read. */
+export function roundComments(db: Db, roundId: number) {
+  return db
+    .select({ id: comments.id, proposalId: comments.proposalId, lang: comments.lang, text: comments.text })
+    .from(comments)
+    .where(and(eq(comments.roundId, roundId), inArray(comments.status, ['published', 'waiting'])))
+    .orderBy(asc(comments.createdAt), asc(comments.id))
+}
+
 /** The proposals of a round with the text a translation is made from. */
 export function roundProposalTexts(db: Db, roundId: number) {
   return db

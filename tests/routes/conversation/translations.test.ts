@@ -30,6 +30,18 @@ async function write(text: string, lang = 'tr') {
 t.test('a coach translates a Turkish comment into Dutch; the moderator reads it beside the original', async (t) => {
   const comment = await write(TURKISH)
   const coach = await signedIn('coach')
+  const needed = async () =>
+    html(await coach.get(`/official/rounds/${roundId}/translations`))
+      .all('.needs__item')
+      .find((li) => li.querySelector(`a[href^="${translatePath(comment.id)}"]`))
+  const need = await needed()
+  t.ok(need, 'the needs-translation list asks for it')
+  t.same(
+    need!.querySelectorAll('.tags a').map((a) => a.getAttribute('href')),
+    [`${translatePath(comment.id)}?into=nl`],
+    'into Dutch, the language of the municipality',
+  )
+  t.equal(need!.querySelector('p[lang=tr]')?.text, TURKISH, 'its excerpt marked as Turkish')
   const official = html(await coach.get(`/official/comments/${comment.id}`))
   t.equal(
     official.get(`a[href^="${translatePath(comment.id)}"]`).getAttribute('href'),
@@ -49,6 +61,8 @@ t.test('a coach translates a Turkish comment into Dutch; the moderator reads it 
   t.equal(await version(), before + 1, "the round's kept pages are made again")
   const [entry] = await db.select().from(auditLog).where(eq(auditLog.action, 'text.translate'))
   t.match(entry, { details: { text: { kind: 'comment', subjectId: comment.id }, lang: 'nl', new: DUTCH } })
+
+  t.notOk(await needed(), 'no longer needed once translated')
 
   const moderator = await signedIn('moderator')
   const queueRow = html(await moderator.get('/official/moderation'))
@@ -111,6 +125,10 @@ t.test('a rejected comment, or one of another round, is not offered for translat
     'no link to translate',
   )
   const coach = await signedIn('coach')
+  t.notOk(
+    html(await coach.get(`/official/rounds/${roundId}/translations`)).has(`a[href^="${translatePath(comment.id)}"]`),
+    'not in the needs-translation list',
+  )
   t.equal((await coach.get(translatePath(comment.id))).statusCode, 404)
   t.equal((await coach.post(translatePath(comment.id), { lang: 'nl', text: 'Een slechte reactie.' })).statusCode, 404)
   const elsewhere = `/official/rounds/${roundId + 1000}/texts/comment-${comment.id}/translate`
