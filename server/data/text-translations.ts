@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm'
 import { preparedPer, type Db } from '../../db/client.js'
 import { comments, officials, progressUpdates, proposalEvents, proposals, textTranslations } from '../../db/schema.js'
-import type { TextRef } from '../domain/translations/texts.js'
+import { TRANSLATED_COMMENTS, type TextRef } from '../domain/translations/texts.js'
 import type { Lang } from '../languages.js'
 import { appendAudit } from './audit.js'
 
@@ -96,7 +96,7 @@ export function roundComments(db: Db, roundId: number) {
   return db
     .select({ id: comments.id, proposalId: comments.proposalId, lang: comments.lang, text: comments.text })
     .from(comments)
-    .where(and(eq(comments.roundId, roundId), inArray(comments.status, ['published', 'waiting'])))
+    .where(and(eq(comments.roundId, roundId), inArray(comments.status, [...TRANSLATED_COMMENTS])))
     .orderBy(asc(comments.createdAt), asc(comments.id))
 }
 

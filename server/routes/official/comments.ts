@@ -11,7 +11,7 @@ import {
 import { isOverdue, splitWorkingTime, workingMinutesBetween } from '../../domain/common/working-hours.js'
 import { hasFormControl } from '../../domain/common/text.js'
 import { COMMENT_LIMITS, isRejectReason, REJECT_REASONS, takesAnswers } from '../../domain/conversation/comments.js'
-import { isCurrent, OFFICIAL_LANG } from '../../domain/translations/texts.js'
+import { commentIsTranslated, isCurrent, OFFICIAL_LANG } from '../../domain/translations/texts.js'
 import { writtenIn } from '../../domain/proposals/translation.js'
 import { commentTranslationsInto, type StoredText } from '../../data/text-translations.js'
 import { isLang, language, LANGUAGE_LIST, type Lang } from '../../languages.js'
@@ -20,9 +20,6 @@ import { answerAsOfficial, moderateComment } from '../../usecases/comments.js'
 import { FormInput, readForm } from '../forms.js'
 import { form, IdPath, textField } from '../schemas.js'
 import { roundView } from '../shared/round-view.js'
-
-/** Only comments residents read or a moderator is about to read are translated. */
-const TRANSLATED: readonly string[] = ['published', 'waiting']
 
 /** A coach's translation of a comment into the moderator's language, shown beside the original. */
 export function translationView(stored: StoredText | undefined, original: string, lang: Lang) {
@@ -76,7 +73,7 @@ export default async function commentRoutes(fastify: FastifyInstance) {
     state: { done?: string; sent?: 'decide' | 'answer'; errors?: Record<string, string>; values?: Typed } = {},
   ) {
     const now = new Date()
-    const translatable = TRANSLATED.includes(comment.status)
+    const translatable = commentIsTranslated(comment.status)
     const [context, parent, answers, waiting, translations] = await Promise.all([
       findCommentContext(app.db, comment),
       comment.parentId === null ? null : findComment(app.db, comment.parentId),

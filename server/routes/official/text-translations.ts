@@ -4,6 +4,7 @@ import { findTextSubject, listTextTranslations } from '../../data/text-translati
 import type { Round } from '../../data/rounds.js'
 import { storedHelpDesk } from '../../domain/rounds/help-desk.js'
 import {
+  commentIsTranslated,
   isCurrent,
   OFFICIAL_LANG,
   readTargetLanguage,
@@ -40,7 +41,7 @@ async function findText(app: FastifyInstance, round: Round, slug: string) {
   const proposal = { ...subject.proposal, textLang: writtenIn(subject.proposal.lang) }
   if (subject.kind === 'comment') {
     // A comment is translated from the language its writer wrote in; a rejected one is not offered.
-    if (!TRANSLATED_COMMENTS.includes(subject.status)) return undefined
+    if (!commentIsTranslated(subject.status)) return undefined
     const back = `/official/comments/${ref.subjectId}`
     return {
       ref,
@@ -54,9 +55,6 @@ async function findText(app: FastifyInstance, round: Round, slug: string) {
   const kindKey = ref.kind === 'decision' ? `moderation.event.${subject.kind}` : 'translation.what.progress'
   return { ref, original: subject.text, kindKey, proposal, ...official }
 }
-
-/** Only what residents read or a moderator is about to read is translated. */
-const TRANSLATED_COMMENTS: readonly string[] = ['published', 'waiting']
 
 type Found = NonNullable<Awaited<ReturnType<typeof findText>>>
 
