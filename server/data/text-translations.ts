@@ -1,7 +1,7 @@
-import { and, asc, eq, isNotNull, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm'
 import { preparedPer, type Db } from '../../db/client.js'
-import { officials, progressUpdates, proposalEvents, proposals, textTranslations } from '../../db/schema.js'
-import type { TextRef } from '../domain/translations/texts.js'
+import { comments, officials, progressUpdates, proposalEvents, proposals, textTranslations } from '../../db/schema.js'
+import { TRANSLATED_COMMENTS, type TextRef } from '../domain/translations/texts.js'
 import type { Lang } from '../languages.js'
 import { appendAudit } from './audit.js'
 
@@ -91,6 +91,15 @@ export function roundProgress(db: Db, roundId: number) {
     .orderBy(asc(progressUpdates.on), asc(progressUpdates.id))
 }
 
+/** The comments and answers of a round that residents read or a moderator is about to read. */
+export function roundComments(db: Db, roundId: number) {
+  return db
+    .select({ id: comments.id, proposalId: comments.proposalId, lang: comments.lang, text: comments.text })
+    .from(comments)
+    .where(and(eq(comments.roundId, roundId), inArray(comments.status, [...TRANSLATED_COMMENTS])))
+    .orderBy(asc(comments.createdAt), asc(comments.id))
+}
+
 /** The proposals of a round with the text a translation is made from. */
 export function roundProposalTexts(db: Db, roundId: number) {
   return db
@@ -131,7 +140,39 @@ export async function findTextSubject(db: Db, roundId: number, ref: TextRef) {
       .where(and(eq(progressUpdates.id, ref.subjectId), eq(proposals.roundId, roundId)))
     return row ? { ...row, kind: 'progress' as const } : undefined
   }
+  if (ref.kind === 'comment') {
+    const [row] = await db
+      .select({ text: comments.text, lang: comments.lang, status: comments.status, proposal: about })
+      .from(comments)
+      .innerJoin(proposals, eq(proposals.id, comments.proposalId))
+      .where(and(eq(comments.id, ref.subjectId), eq(comments.roundId, roundId)))
+    return row ? { ...row, kind: 'comment' as const } : undefined
+  }
   return undefined
+}
+
+/** The translations of some comments into one language, by comment id: one query for a whole queue. */
+export async function commentTranslationsInto(
+  db: Db,
+  ids: readonly number[],
+  lang: Lang,
+): Promise<Map<number, StoredText>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db
+    .select({
+      subjectId: textTranslations.subjectId,
+      text: textTranslations.text,
+      sourceHash: textTranslations.sourceHash,
+    })
+    .from(textTranslations)
+    .where(
+      and(
+        eq(textTranslations.kind, 'comment'),
+        inArray(textTranslations.subjectId, [...ids]),
+        eq(textTranslations.lang, lang),
+      ),
+    )
+  return new Map(rows.map((r) => [r.subjectId, { text: r.text, sourceHash: r.sourceHash }]))
 }
 
 /**

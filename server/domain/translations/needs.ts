@@ -66,13 +66,17 @@ interface RoundTexts {
   }[]
   decisions: readonly { id: number; proposalId: number; kind: string; message: string }[]
   progress: readonly { id: number; proposalId: number; text: string }[]
+  /** Published and waiting comments and answers, in the language their writer chose. */
+  comments?: readonly { id: number; proposalId: number; lang: Lang; text: string }[]
   textTranslations: readonly { kind: string; subjectId: number; lang: string; sourceHash: string }[]
 }
 
 /**
  * Everything a round shows the public that a coach can translate, with the languages each must
  * reach: proposals into every declared language but their own; officials' words from Dutch into
- * every declared language, except a change request, which only its submitter reads.
+ * every declared language, except a change request, which only its submitter reads; a comment
+ * not written in Dutch into Dutch, the language of the municipality and its moderators (into
+ * other languages on request, from the comment's page).
  */
 export function roundTexts(input: RoundTexts): TranslatableText[] {
   const declared = input.round.declared
@@ -119,6 +123,16 @@ export function roundTexts(input: RoundTexts): TranslatableText[] {
     }
     for (const u of input.progress.filter((u) => u.proposalId === p.id))
       texts.push(officialText('progress', u.id, p.id, u.text, official))
+    for (const c of (input.comments ?? []).filter((c) => c.proposalId === p.id && c.lang !== OFFICIAL_LANG))
+      texts.push({
+        what: 'comment',
+        subjectId: c.id,
+        proposalId: p.id,
+        originalLang: c.lang,
+        original: [c.text],
+        targets: [OFFICIAL_LANG],
+        made: madeFor('comment', c.id),
+      })
   }
   return texts
 }

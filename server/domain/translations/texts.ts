@@ -11,6 +11,13 @@ import { DEFAULT_LANG, isLang, type Lang } from '../../languages.js'
 export const TEXT_KINDS = ['decision', 'description', 'hours', 'progress', 'comment'] as const
 export type TextKind = (typeof TEXT_KINDS)[number]
 
+/** Comments a coach translates: those residents read and those a moderator is about to read, never a rejected one. */
+export const TRANSLATED_COMMENTS = ['published', 'waiting'] as const
+
+export function commentIsTranslated(status: string): boolean {
+  return (TRANSLATED_COMMENTS as readonly string[]).includes(status)
+}
+
 /** One text: its kind and the row it belongs to (the event, the round, the progress update). */
 export interface TextRef {
   kind: TextKind

@@ -11,13 +11,27 @@ import {
 import { isOverdue, splitWorkingTime, workingMinutesBetween } from '../../domain/common/working-hours.js'
 import { hasFormControl } from '../../domain/common/text.js'
 import { COMMENT_LIMITS, isRejectReason, REJECT_REASONS, takesAnswers } from '../../domain/conversation/comments.js'
-import { OFFICIAL_LANG } from '../../domain/translations/texts.js'
-import { isLang, language, LANGUAGE_LIST } from '../../languages.js'
+import { commentIsTranslated, isCurrent, OFFICIAL_LANG } from '../../domain/translations/texts.js'
+import { writtenIn } from '../../domain/proposals/translation.js'
+import { commentTranslationsInto, type StoredText } from '../../data/text-translations.js'
+import { isLang, language, LANGUAGE_LIST, type Lang } from '../../languages.js'
 import { allowed, theComment, theOfficial, theRound } from '../../plugins/auth.js'
 import { answerAsOfficial, moderateComment } from '../../usecases/comments.js'
 import { FormInput, readForm } from '../forms.js'
 import { form, IdPath, textField } from '../schemas.js'
 import { roundView } from '../shared/round-view.js'
+
+/** A coach's translation of a comment into the moderator's language, shown beside the original. */
+export function translationView(stored: StoredText | undefined, original: string, lang: Lang) {
+  return stored
+    ? {
+        text: stored.text,
+        lang,
+        languageName: language(lang).name,
+        outdated: !isCurrent(stored.sourceHash, [original]),
+      }
+    : null
+}
 
 const DecisionBody = form({ reason: textField(20), note: Type.Optional(Type.String()) })
 const AnswerBody = form({ text: Type.Optional(Type.String()), lang: textField(10), sign: textField(5) })
@@ -59,12 +73,15 @@ export default async function commentRoutes(fastify: FastifyInstance) {
     state: { done?: string; sent?: 'decide' | 'answer'; errors?: Record<string, string>; values?: Typed } = {},
   ) {
     const now = new Date()
-    const [context, parent, answers, waiting] = await Promise.all([
+    const translatable = commentIsTranslated(comment.status)
+    const [context, parent, answers, waiting, translations] = await Promise.all([
       findCommentContext(app.db, comment),
       comment.parentId === null ? null : findComment(app.db, comment.parentId),
       listAnswersOf(app.db, comment.id),
       state.done ? listWaitingComments(app.db) : [],
+      translatable ? commentTranslationsInto(app.db, [comment.id], request.lang) : new Map<number, StoredText>(),
     ])
+    const from = writtenIn(comment.lang)
     const errors = state.errors ?? {}
     const values = state.values ?? {}
     const title = app.translate(request.lang, 'commentModeration.title')
@@ -79,6 +96,12 @@ export default async function commentRoutes(fastify: FastifyInstance) {
         reasonKey: comment.rejectReason && `conversation.reason.${comment.rejectReason}`,
         languageName: isLang(comment.lang) ? language(comment.lang).name : comment.lang,
       },
+      translation:
+        from === request.lang ? null : translationView(translations.get(comment.id), comment.text, request.lang),
+      translateHref:
+        translatable && allowed(request, 'proposal.translate')
+          ? `/official/rounds/${comment.roundId}/texts/comment-${comment.id}/translate${from === request.lang ? '' : `?into=${request.lang}`}`
+          : null,
       context,
       round: roundView(theRound(request)),
       parent,

@@ -25,6 +25,8 @@ import { language } from '../../languages.js'
 import { roundView } from '../shared/round-view.js'
 import { decisionMail } from './notify.js'
 import { IdPath, ModerationForm, ModerationPath, ModerationQuery } from './schemas.js'
+import { commentTranslationsInto } from '../../data/text-translations.js'
+import { translationView } from './comments.js'
 
 type Typed = { message: string; cost: string; target: string }
 
@@ -110,6 +112,12 @@ export default async function moderationRoutes(fastify: FastifyInstance) {
       listWaitingComments(app.db),
       listUnansweredQuestions(app.db),
     ])
+    // A comment in a language the moderator may not read shows the coach's translation beside it.
+    const translations = await commentTranslationsInto(
+      app.db,
+      comments.filter((c) => c.lang !== request.lang).map((c) => c.id),
+      request.lang,
+    )
     return reply.render('pages/official/moderation-queue.hbs', {
       title: app.translate(request.lang, 'moderation.title'),
       waiting: waiting.map((p) => ({
@@ -123,6 +131,7 @@ export default async function moderationRoutes(fastify: FastifyInstance) {
         kindKey: `conversation.kind.${c.kind}`,
         authorKey: `conversation.author.${c.author}`,
         waited: waitedView(c.waitingSince!, now),
+        translation: translationView(translations.get(c.id), c.text, request.lang),
       })),
       overdueComments: comments.filter((c) => isOverdue(c.waitingSince!, now)).length,
       // The one-day promise to residents' questions counts from when they asked.

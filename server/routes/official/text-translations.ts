@@ -4,6 +4,7 @@ import { findTextSubject, listTextTranslations } from '../../data/text-translati
 import type { Round } from '../../data/rounds.js'
 import { storedHelpDesk } from '../../domain/rounds/help-desk.js'
 import {
+  commentIsTranslated,
   isCurrent,
   OFFICIAL_LANG,
   readTargetLanguage,
@@ -26,17 +27,33 @@ const TEXT_LIMIT = 20_000
 async function findText(app: FastifyInstance, round: Round, slug: string) {
   const ref = readTextSlug(slug, round.id)
   if (!ref) return undefined
+  const official = { originalLang: OFFICIAL_LANG, back: null }
   if (ref.kind === 'description')
-    return round.description ? { ref, original: round.description, kindKey: 'translation.what.description' } : undefined
+    return round.description
+      ? { ref, original: round.description, kindKey: 'translation.what.description', ...official }
+      : undefined
   if (ref.kind === 'hours') {
     const hours = storedHelpDesk(round.helpDesk)?.hours
-    return hours ? { ref, original: hours, kindKey: 'translation.what.hours' } : undefined
+    return hours ? { ref, original: hours, kindKey: 'translation.what.hours', ...official } : undefined
   }
   const subject = await findTextSubject(app.db, round.id, ref)
   if (!subject) return undefined
-  const kindKey = ref.kind === 'decision' ? `moderation.event.${subject.kind}` : 'translation.what.progress'
   const proposal = { ...subject.proposal, textLang: writtenIn(subject.proposal.lang) }
-  return { ref, original: subject.text, kindKey, proposal }
+  if (subject.kind === 'comment') {
+    // A comment is translated from the language its writer wrote in; a rejected one is not offered.
+    if (!commentIsTranslated(subject.status)) return undefined
+    const back = `/official/comments/${ref.subjectId}`
+    return {
+      ref,
+      original: subject.text,
+      kindKey: 'translation.what.comment',
+      proposal,
+      originalLang: writtenIn(subject.lang),
+      back,
+    }
+  }
+  const kindKey = ref.kind === 'decision' ? `moderation.event.${subject.kind}` : 'translation.what.progress'
+  return { ref, original: subject.text, kindKey, proposal, ...official }
 }
 
 type Found = NonNullable<Awaited<ReturnType<typeof findText>>>
@@ -58,14 +75,15 @@ export default async function textTranslationRoutes(fastify: FastifyInstance) {
     saved?: string,
   ) {
     const existing = await listTextTranslations(app.db, found.ref)
+    const from = found.originalLang
     const chosen: Lang =
-      (isLang(form.lang) && form.lang !== OFFICIAL_LANG ? form.lang : undefined) ??
-      LANGUAGE_LIST.find((l) => l.code !== OFFICIAL_LANG && !existing.some((e) => e.lang === l.code))?.code ??
-      'en'
+      (isLang(form.lang) && form.lang !== from ? form.lang : undefined) ??
+      LANGUAGE_LIST.find((l) => l.code !== from && !existing.some((e) => e.lang === l.code))?.code ??
+      (from === 'en' ? OFFICIAL_LANG : 'en')
     return reply.render('pages/official/translate-text.hbs', {
       title: app.translate(request.lang, 'translation.textTitle', { title: round.title }),
       round,
-      text: { ...found, originalLang: OFFICIAL_LANG, languageName: language(OFFICIAL_LANG).name },
+      text: { ...found, languageName: language(from).name },
       action: href(round, found.ref),
       existing: existing.map((e) => ({
         ...e,
@@ -73,7 +91,7 @@ export default async function textTranslationRoutes(fastify: FastifyInstance) {
         outdated: !isCurrent(e.sourceHash, [found.original]),
         href: `${href(round, found.ref)}?into=${e.lang}`,
       })),
-      languages: LANGUAGE_LIST.filter((l) => l.code !== OFFICIAL_LANG).map((l) => ({
+      languages: LANGUAGE_LIST.filter((l) => l.code !== from).map((l) => ({
         code: l.code,
         name: l.name,
         selected: l.code === chosen,
@@ -100,7 +118,7 @@ export default async function textTranslationRoutes(fastify: FastifyInstance) {
     if (!found) return reply.callNotFound()
     const read = readForm(TextForm, request.body)
     const errors: Record<string, string> = read.ok ? {} : { ...read.errors }
-    const lang = readTargetLanguage(read.typed.lang, OFFICIAL_LANG)
+    const lang = readTargetLanguage(read.typed.lang, found.originalLang)
     if ('error' in lang) errors.lang ??= `translation.error.${lang.error}`
     const text = readTranslatedText(read.typed.text, TEXT_LIMIT)
     if ('error' in text) errors.text ??= `translation.error.${text.error}`

@@ -2,6 +2,7 @@ import type { Db } from '../../../db/client.js'
 import { roundProposalTranslations } from '../../data/proposal-translations.js'
 import type { Round } from '../../data/rounds.js'
 import {
+  roundComments,
   roundDecisions,
   roundProgress,
   roundProposalTexts,
@@ -24,11 +25,12 @@ interface Shown {
 /** A round's public texts without a current translation into a language the round declares, with what to show of each. */
 export async function roundNeeds(db: Db, round: Round) {
   const desk = storedHelpDesk(round.helpDesk)
-  const [proposals, proposalTranslations, decisions, progress, textTranslations] = await Promise.all([
+  const [proposals, proposalTranslations, decisions, progress, comments, textTranslations] = await Promise.all([
     roundProposalTexts(db, round.id),
     roundProposalTranslations(db, round.id),
     roundDecisions(db, round.id),
     roundProgress(db, round.id),
+    roundComments(db, round.id),
     roundTextTranslations(db, round.id),
   ])
   const needs = needsTranslation(
@@ -43,6 +45,7 @@ export async function roundNeeds(db: Db, round: Round) {
       proposalTranslations,
       decisions,
       progress,
+      comments: comments.map((c) => ({ ...c, lang: writtenIn(c.lang) })),
       textTranslations,
     }),
   )
@@ -83,6 +86,7 @@ export function needsView(round: Round, needs: Awaited<ReturnType<typeof roundNe
       ...shown,
       path: translatePath(round, need),
       excerpt: need.text.what === 'proposal' ? null : excerpt(need.text.original[0] ?? ''),
+      excerptLang: need.text.originalLang,
       languages: [
         ...need.missing.map((code) => ({ code, outdated: false })),
         ...need.outdated.map((code) => ({ code, outdated: true })),

@@ -2,7 +2,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { listRounds } from '../../data/rounds.js'
 import { allowedIn } from '../../plugins/auth.js'
-import { OFFICIAL_LANG } from '../../domain/translations/texts.js'
 import { needsView, roundNeeds } from './translation-needs.js'
 
 /** The coaches' "needs translation" list: every round they may translate in now, each with what it still lacks. */
@@ -17,7 +16,6 @@ export default async function translationListRoutes(fastify: FastifyInstance) {
       title: app.translate(request.lang, 'translation.needsTitle'),
       rounds: sections,
       oneRound: null,
-      officialLang: OFFICIAL_LANG,
     })
   })
 }

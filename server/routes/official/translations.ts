@@ -5,7 +5,7 @@ import { translateProposal } from '../../usecases/translations.js'
 import type { Proposal } from '../../data/proposals.js'
 import type { Round } from '../../data/rounds.js'
 import { readTranslationForm, writtenIn, type TranslationField } from '../../domain/proposals/translation.js'
-import { isCurrent, OFFICIAL_LANG } from '../../domain/translations/texts.js'
+import { isCurrent } from '../../domain/translations/texts.js'
 import { theOfficial, theProposal, theRound } from '../../plugins/auth.js'
 import { isLang, language, LANGUAGE_LIST } from '../../languages.js'
 import { FormInput, readForm, readQuery } from '../forms.js'
@@ -27,7 +27,6 @@ export default async function translationRoutes(fastify: FastifyInstance) {
       title: app.translate(request.lang, 'translation.listTitle', { title: round.title }),
       rounds: [needsView(round, await roundNeeds(app.db, round))],
       oneRound: round,
-      officialLang: OFFICIAL_LANG,
     })
   })
 

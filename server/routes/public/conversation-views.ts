@@ -2,7 +2,9 @@ import type { ConversationOrder, ShownComment } from '../../data/comments.js'
 import type { Phase } from '../../domain/rounds/phases.js'
 import type { CommentErrors } from '../../domain/conversation/comments.js'
 import { COMMENT_LIMITS } from '../../domain/conversation/comments.js'
-import { LANGUAGE_LIST, type Lang } from '../../languages.js'
+import { writtenIn } from '../../domain/proposals/translation.js'
+import { language, LANGUAGE_LIST, type Lang } from '../../languages.js'
+import type { ShowText } from '../shared/official-texts.js'
 
 /** How a comment's writer is named: the municipality, the submitter, or the resident's chosen name ("buurtbewoner" when none). */
 function byline(comment: Pick<ShownComment, 'author' | 'displayName'>) {
@@ -14,22 +16,42 @@ function byline(comment: Pick<ShownComment, 'author' | 'displayName'>) {
   }
 }
 
+/** A comment in the reader's language where a coach translated it: its lang, "translated from", the original one tap away. */
+function shownIn(comment: ShownComment, show?: ShowText) {
+  const from = writtenIn(comment.lang)
+  const shown = show
+    ? show({ kind: 'comment', subjectId: comment.id }, comment.text, from)
+    : { text: comment.text, lang: from, translated: null }
+  return {
+    shown: {
+      ...shown,
+      translated: shown.translated && { ...shown.translated, languageName: language(from).name },
+    },
+  }
+}
+
 export interface ThreadView extends ShownComment {
+  shown: ReturnType<typeof shownIn>['shown']
   authorKey: string
   name: string | null
   isOfficial: boolean
   isSubmitter: boolean
   kindKey: string
-  answers: (ShownComment & ReturnType<typeof byline>)[]
+  answers: (ShownComment & ReturnType<typeof byline> & ReturnType<typeof shownIn>)[]
 }
 
 /** Threads with their answers under them, each answer once under its own question or comment. */
-export function threadsView(top: readonly ShownComment[], answers: readonly ShownComment[]): ThreadView[] {
+export function threadsView(
+  top: readonly ShownComment[],
+  answers: readonly ShownComment[],
+  show?: ShowText,
+): ThreadView[] {
   return top.map((comment) => ({
     ...comment,
     ...byline(comment),
+    ...shownIn(comment, show),
     kindKey: `conversation.kind.${comment.kind}`,
-    answers: answers.filter((a) => a.parentId === comment.id).map((a) => ({ ...a, ...byline(a) })),
+    answers: answers.filter((a) => a.parentId === comment.id).map((a) => ({ ...a, ...byline(a), ...shownIn(a, show) })),
   }))
 }
 
@@ -102,7 +124,7 @@ export function conversationView(
     pinnedCount: number
   },
   page: ConversationPage,
-  options: { base: string; canWrite: boolean; canReport: boolean; phase: Phase },
+  options: { base: string; canWrite: boolean; canReport: boolean; phase: Phase; show?: ShowText },
 ) {
   const count = Math.max(1, Math.ceil(listed.total / page.size))
   const href = (order: ConversationOrder, number: number) =>
@@ -116,8 +138,8 @@ export function conversationView(
     canReport: options.canReport,
     closedKey: options.phase === 'published' ? 'conversation.closedPublished' : 'conversation.closedVoting',
     newPath: `${options.base}/conversation/new`,
-    pinned: threadsView(listed.pinned, listed.answers),
-    threads: threadsView(listed.threads, listed.answers),
+    pinned: threadsView(listed.pinned, listed.answers, options.show),
+    threads: threadsView(listed.threads, listed.answers, options.show),
     orders: (['newest', 'oldest'] as const).map((order) => ({
       key: `conversation.order.${order}`,
       current: order === page.order,

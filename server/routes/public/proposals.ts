@@ -110,7 +110,7 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
       ])
       const [[shown], show] = await Promise.all([
         localised(app.db, [proposal], request.lang),
-        officialTexts(app.db, round.id, request.lang),
+        officialTexts(app.db, round.id, request.lang, { comments: conversation.total + conversation.pinnedCount > 0 }),
       ])
       return reply.renderKept(
         `proposal:${proposal.id}`,
@@ -133,6 +133,7 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
             canWrite: allowed(request, 'comment.write'),
             canReport: allowed(request, 'comment.report'),
             phase: round.phase,
+            show,
           }),
           progress: progressView(progress).map((u) => ({
             ...u,
