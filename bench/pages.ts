@@ -10,13 +10,16 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
+import { eq, sql } from 'drizzle-orm'
 import { openServer } from '../db/client.js'
+import { officials, proposals } from '../db/schema.js'
 import { SOFTWARE_VERSION } from '../server/assets.js'
 import { publishResult } from '../server/usecases/results.js'
 import { advanceRound } from '../server/usecases/phases.js'
 import { CITY_SLUG, seedCityRound } from './city.js'
 import { createBenchDatabase, seedVotingRound, SLUG } from './fixture.js'
 import { forkServer, productionFlags, send } from './http.js'
+import { seedConversation } from './conversation.js'
 import { summariseProfile } from './profile.js'
 
 const CONNECTIONS = 50
@@ -29,6 +32,7 @@ const ALL_PAGES: [name: string, path: string][] = [
   ['home', '/'],
   ['round with 30 proposals', `/rounds/${SLUG}`],
   ['proposal', '/proposals/BEN-0001'],
+  ['proposal with 300 comments', '/proposals/BEN-0002'],
   ['code entry', `/rounds/${SLUG}/vote`],
   ['results (200,000 ballots)', `/rounds/${CITY_SLUG}/results`],
   ['transparency (200,000 ballots)', `/rounds/${CITY_SLUG}/transparency`],
@@ -44,7 +48,16 @@ const database = await createBenchDatabase()
 try {
   const setup = await openServer(database.url, 10)
   await setup.migrate()
-  await seedVotingRound(setup.db, 1_000)
+  const voting = await seedVotingRound(setup.db, 1_000)
+  const [official] = await setup.db.select({ id: officials.id }).from(officials)
+  const conversation = await seedConversation(setup.db, {
+    roundId: voting.roundId,
+    proposalId: (
+      await setup.db.select({ id: proposals.id }).from(proposals).where(eq(proposals.reference, 'BEN-0002'))
+    )[0]!.id,
+    officialId: official!.id,
+  })
+  await setup.db.execute(sql`analyze comments`)
   const city = await seedCityRound(setup.db)
   await advanceRound(setup.db, {
     id: city.roundId,
@@ -62,7 +75,7 @@ try {
   })
   await setup.close()
   console.log(
-    `setup: a voting round with 30 projects, a published round with 150 projects and 200,000 ballots (${(city.seedMs / 1000).toFixed(0)} s)`,
+    `setup: a voting round with 30 projects (one with ${conversation.published} published comments), a published round with 150 projects and 200,000 ballots (${(city.seedMs / 1000).toFixed(0)} s)`,
   )
 
   const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), 'wijkbudget-prof-')) : undefined
