@@ -14,11 +14,34 @@ const SAYINGS: [lang: string, text: string][] = [
   ['nl', 'Goed idee! In onze straat staan al jaren lege daken waar zonnepanelen op kunnen.'],
   ['nl', 'Ik mis in het plan hoe oudere bewoners geholpen worden met de nieuwe kookplaat.'],
 ]
-const LONG = (text: string) =>
-  `${text} `
-    .repeat(Math.ceil(2000 / (text.length + 1)))
-    .slice(0, 2000)
-    .trimEnd()
+/** A small deterministic random source, so every run seeds the same words. */
+function random(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
+    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296
+  }
+}
+const LATIN = { consonants: 'bdfghjklmnprstvwz', vowels: 'aeiou' }
+const ARABIC = { consonants: 'بتثجحخدذرزسشصضطظعغفقكلمنهو', vowels: 'اوي' }
+/**
+ * A text of `length` characters: the saying, then words made of random syllables in the saying's
+ * script. Brotli finds no repeats in them, so the page's weight is not flattered (written words
+ * compress about as well as these).
+ */
+function wording(lang: string, saying: string, length: number, seed: number) {
+  const next = random(seed)
+  const pick = (letters: string) => letters[Math.floor(next() * letters.length)]!
+  const script = lang === 'ar' ? ARABIC : LATIN
+  let text = saying
+  while (text.length < length) {
+    let word = ''
+    for (let s = 1 + Math.floor(next() * 3); s > 0; s--) word += pick(script.consonants) + pick(script.vowels)
+    text += ` ${word}${next() < 0.1 ? '.' : ''}`
+  }
+  return `${text.slice(0, length - 1)}.`
+}
 
 export interface SeededConversation {
   /** Threads (questions and comments without a parent), newest last. */
@@ -54,7 +77,7 @@ export async function seedConversation(
       kind: i % 3 === 0 ? 'question' : 'comment',
       author: 'resident',
       displayName: i % 4 === 0 ? '' : `Bewoner ${i + 1}`,
-      text: i % 20 === 19 ? LONG(text) : `${text} (${i + 1})`,
+      text: wording(lang, text, i % 20 === 19 ? 2000 : 120 + ((i * 37) % 400), i + 1),
       lang,
       token: randomBytes(24).toString('base64url'),
       status: 'published',

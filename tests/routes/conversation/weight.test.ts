@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { proposals } from '../../../db/schema.js'
@@ -50,15 +51,23 @@ t.test('the seeded conversation is as busy as the issue asks', async (t) => {
 })
 
 t.test('the first page with 300 comments weighs under 50 KB compressed with its CSS and htmx', async (t) => {
-  for (const encoding of ['br', 'gzip'] as const) {
+  for (const [encoding, lang] of [
+    ['br', 'nl'],
+    ['gzip', 'nl'],
+    ['br', 'ar'],
+  ] as const) {
     let total = 0
     for (const url of [page, '/static/app.css', HTMX_PATH]) {
-      const res = await app.inject({ url, headers: { 'accept-encoding': encoding } })
+      const res = await app.inject({ url, headers: { 'accept-encoding': encoding, 'accept-language': lang } })
+      if (url === page) {
+        const body = (encoding === 'br' ? brotliDecompressSync : gunzipSync)(res.rawPayload).toString()
+        t.equal(html({ body }).get('html').getAttribute('lang'), lang)
+      }
       t.equal(res.statusCode, 200, url)
       t.equal(res.headers['content-encoding'], encoding, url)
       total += res.rawPayload.length
     }
-    t.ok(total < 50 * 1024, `proposal page with 300 comments, CSS and htmx: ${total} bytes ${encoding}`)
+    t.ok(total < 50 * 1024, `proposal page with 300 comments in ${lang}, CSS and htmx: ${total} bytes ${encoding}`)
   }
 })
 
