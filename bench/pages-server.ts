@@ -25,6 +25,8 @@ import { auditView, checks, frozenFigures } from '../server/routes/public/transp
 import { progressView, proposalKeys } from '../server/routes/shared/proposal-view.js'
 import { roundView } from '../server/routes/shared/round-view.js'
 import { serveChild } from './http.js'
+import type { ShownComment } from '../server/data/comments.js'
+import { conversationView, readConversationQuery } from '../server/routes/public/conversation-views.js'
 
 const [url, publishedSlug] = process.argv.slice(2)
 if (!url || !publishedSlug) throw new Error('usage: pages-server.ts DATABASE_URL PUBLISHED_SLUG')
@@ -135,44 +137,81 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
       }),
     )
   })
-  server.get<{ Params: { reference: string } }>('/proposals/:reference', async (request, reply) => {
-    const proposal = (
-      await sql<
-        {
-          id: number
-          roundId: number
-          title: string
-          status: string
-          track: string
-          themes: string[]
-          duplicateOfId: number | null
-        }[]
-      >`select * from proposals where reference = ${request.params.reference}`
-    ).map(publicProposal)[0]
-    if (!proposal) return reply.code(404).send()
-    const [round] = await sql<Round[]>`select * from rounds where id = ${proposal.roundId}`
-    const [events, mergedInto] = await Promise.all([
-      sql`select * from proposal_events where proposal_id = ${proposal.id} order by at, id`,
-      proposal.duplicateOfId === null
-        ? undefined
-        : sql`select reference, title from proposals where id = ${proposal.duplicateOfId}`.then((r) => r[0]),
+  const shown = sql`id, parent_id, kind, author, display_name, text, lang, created_at, first_official_answer_at`
+  // listConversation's queries: the answered questions pinned, one page of the other threads and their
+  // count, then the shown threads' answers.
+  const conversation = async (proposalId: number, page: ReturnType<typeof readConversationQuery>) => {
+    const pinned = await sql<ShownComment[]>`
+      select ${shown} from comments
+      where proposal_id = ${proposalId} and status = 'published' and parent_id is null and first_official_answer_at is not null
+      order by first_official_answer_at desc, id desc limit ${page.pinned}`
+    const pinnedIds = pinned.map((c) => c.id)
+    const rest = sql`proposal_id = ${proposalId} and status = 'published' and parent_id is null and not (id = any(${pinnedIds}))`
+    const order = page.order === 'newest' ? sql`created_at desc, id desc` : sql`created_at asc, id asc`
+    const [threads, [count]] = await Promise.all([
+      sql<ShownComment[]>`select ${shown} from comments where ${rest} order by ${order}
+        limit ${page.size} offset ${(page.number - 1) * page.size}`,
+      sql<{ n: number }[]>`select count(*)::int as n from comments where ${rest}`,
     ])
-    return reply.type('text/html; charset=utf-8').send(
-      render('pages/public/proposal-detail.hbs', {
-        title: proposal.title,
-        proposal: {
-          ...proposal,
-          ...proposalKeys(proposal),
-          explainKey: `proposals.detail.explain.${proposal.status}`,
-        },
-        round,
-        mergedInto,
-        figures: figuresView(proposal as never),
-        history: historyView(events as never, 'public'),
-        progress: [],
-      }),
-    )
-  })
+    const shownPinned = page.number === 1 ? pinned : []
+    const ids = [...shownPinned, ...threads].map((c) => c.id)
+    const answers =
+      ids.length === 0
+        ? []
+        : await sql<ShownComment[]>`select ${shown} from comments
+            where parent_id = any(${ids}) and status = 'published' order by created_at, id`
+    return { pinned: shownPinned, threads, answers, total: count!.n, pinnedCount: pinned.length }
+  }
+
+  server.get<{ Params: { reference: string }; Querystring: { order?: string; page?: string } }>(
+    '/proposals/:reference',
+    async (request, reply) => {
+      const proposal = (
+        await sql<
+          {
+            id: number
+            roundId: number
+            title: string
+            status: string
+            track: string
+            themes: string[]
+            duplicateOfId: number | null
+          }[]
+        >`select * from proposals where reference = ${request.params.reference}`
+      ).map(publicProposal)[0]
+      if (!proposal) return reply.code(404).send()
+      const [round] = await sql<Round[]>`select * from rounds where id = ${proposal.roundId}`
+      const page = readConversationQuery(request.query)
+      const [events, mergedInto, listed] = await Promise.all([
+        sql`select * from proposal_events where proposal_id = ${proposal.id} order by at, id`,
+        proposal.duplicateOfId === null
+          ? undefined
+          : sql`select reference, title from proposals where id = ${proposal.duplicateOfId}`.then((r) => r[0]),
+        conversation(proposal.id, page),
+      ])
+      return reply.type('text/html; charset=utf-8').send(
+        render('pages/public/proposal-detail.hbs', {
+          title: proposal.title,
+          proposal: {
+            ...proposal,
+            ...proposalKeys(proposal),
+            explainKey: `proposals.detail.explain.${proposal.status}`,
+          },
+          round,
+          mergedInto,
+          figures: figuresView(proposal as never),
+          history: historyView(events as never, 'public'),
+          conversation: conversationView(listed, page, {
+            base: `/proposals/${request.params.reference}`,
+            canWrite: can(RESIDENT, 'comment.write', round!.phase),
+            canReport: can(RESIDENT, 'comment.report', round!.phase),
+            phase: round!.phase,
+          }),
+          progress: [],
+        }),
+      )
+    },
+  )
   server.get<{ Params: { slug: string } }>('/rounds/:slug/vote', async (request, reply) => {
     const round = await roundBySlug(request.params.slug)
     if (!round) return reply.code(404).send()
