@@ -71,11 +71,11 @@ export default async function publicRoutes(fastify: FastifyInstance) {
     async (request, reply) => {
       const round = theRound(request)
       const filter = readFilter(request.query)
-      const proposals = await localised(app.db, await listPublicProposals(app.db, round.id, filter), request.lang)
       return reply.renderKept(
         `round:${round.id}`,
         [contentVersion(round)],
         'pages/public/round.hbs',
+        // Read only when the kept page is out of date.
         async () => ({
           title: round.title,
           round: {
@@ -88,7 +88,10 @@ export default async function publicRoutes(fastify: FastifyInstance) {
           canSeeResults: allowed(request, 'results.view'),
           follow: allowed(request, 'follow.start') ? followLink(round, null) : null,
           filter: filterView(filter),
-          list: listView(proposals, filter),
+          list: listView(
+            await localised(app.db, await listPublicProposals(app.db, round.id, filter), request.lang),
+            filter,
+          ),
           // The count sits outside the swapped list as a status region, so screen readers hear a filter's effect.
           oob: wantsFragment(request),
         }),

@@ -102,45 +102,50 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
     async (request, reply) => {
       const [proposal, round] = [thePublicProposal(request), theRound(request)]
       const page = readConversationQuery(request.query)
-      const [events, mergedInto, progress, conversation] = await Promise.all([
-        listProposalEvents(app.db, proposal.id),
-        proposal.duplicateOfId === null ? undefined : findProposalLink(app.db, proposal.duplicateOfId),
-        allowed(request, 'results.view') ? listProgressUpdates(app.db, [proposal.id]) : [],
-        listConversation(app.db, proposal.id, page),
-      ])
-      const [[shown], show] = await Promise.all([
-        localised(app.db, [proposal], request.lang),
-        officialTexts(app.db, round.id, request.lang, { comments: conversation.total + conversation.pinnedCount > 0 }),
-      ])
       return reply.renderKept(
         `proposal:${proposal.id}`,
         [contentVersion(round)],
         'pages/public/proposal-detail.hbs',
-        () => ({
-          title: shown!.title,
-          proposal: {
-            ...shown!,
-            ...proposalKeys(shown!),
-            explainKey: `proposals.detail.explain.${shown!.status}`,
-            justification: justificationShown(proposal, events, show),
-          },
-          round,
-          mergedInto,
-          figures: figuresView(proposal),
-          history: historyView(events, 'public', show),
-          conversation: conversationView(conversation, page, {
-            base: `/proposals/${proposal.reference}`,
-            canWrite: allowed(request, 'comment.write'),
-            canReport: allowed(request, 'comment.report'),
-            phase: round.phase,
-            show,
-          }),
-          progress: progressView(progress).map((u) => ({
-            ...u,
-            shown: show({ kind: 'progress', subjectId: u.id }, u.text),
-          })),
-          follow: allowed(request, 'follow.start') ? followLink(round, proposal) : null,
-        }),
+        // Read only when the kept page is out of date: a proposal with 300 comments costs no query per visit.
+        async () => {
+          const [events, mergedInto, progress, conversation] = await Promise.all([
+            listProposalEvents(app.db, proposal.id),
+            proposal.duplicateOfId === null ? undefined : findProposalLink(app.db, proposal.duplicateOfId),
+            allowed(request, 'results.view') ? listProgressUpdates(app.db, [proposal.id]) : [],
+            listConversation(app.db, proposal.id, page),
+          ])
+          const [[shown], show] = await Promise.all([
+            localised(app.db, [proposal], request.lang),
+            officialTexts(app.db, round.id, request.lang, {
+              comments: conversation.total + conversation.pinnedCount > 0,
+            }),
+          ])
+          return {
+            title: shown!.title,
+            proposal: {
+              ...shown!,
+              ...proposalKeys(shown!),
+              explainKey: `proposals.detail.explain.${shown!.status}`,
+              justification: justificationShown(proposal, events, show),
+            },
+            round,
+            mergedInto,
+            figures: figuresView(proposal),
+            history: historyView(events, 'public', show),
+            conversation: conversationView(conversation, page, {
+              base: `/proposals/${proposal.reference}`,
+              canWrite: allowed(request, 'comment.write'),
+              canReport: allowed(request, 'comment.report'),
+              phase: round.phase,
+              show,
+            }),
+            progress: progressView(progress).map((u) => ({
+              ...u,
+              shown: show({ kind: 'progress', subjectId: u.id }, u.text),
+            })),
+            follow: allowed(request, 'follow.start') ? followLink(round, proposal) : null,
+          }
+        },
       )
     },
   )
