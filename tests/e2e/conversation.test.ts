@@ -36,6 +36,7 @@ if (session) {
   const detail = `/proposals/${proposal!.reference}`
   const QUESTION = 'هل يمكن للمدرّب أن يزورنا مساءً؟'
   const ANSWER = 'Ja, de coaches komen ook ’s avonds, op afspraak.'
+  const DUTCH = 'Kan de coach ook ’s avonds bij ons langskomen?'
 
   t.test('in Arabic at 360 px a resident asks in place, confirms their address, and reads the answer', async (t) => {
     const page = await session.newPage({ locale: 'ar' })
@@ -62,11 +63,23 @@ if (session) {
     const [follow] = await db.select().from(follows).where(eq(follows.commentId, question!.id))
     t.ok(follow!.confirmedAt, 'confirmed by opening the link')
 
-    // The moderator publishes it from the queue, and answers for the municipality.
+    // A language coach translates it into Dutch for the moderator.
+    const coach = await session.newPage()
+    await login(coach, 'taalcoach@wijkbudget.test')
+    await coach.goto(`/official/comments/${question!.id}`)
+    await coach.getByRole('link', { name: msg('commentModeration.translate') }).click()
+    await coach.getByLabel(msg('translation.text')).fill(DUTCH)
+    await coach.getByRole('button', { name: msg('translation.save') }).click()
+    await coach.locator('.alert--ok').waitFor()
+    await coach.context().close()
+
+    // The moderator reads it beside the original, publishes it from the queue, and answers for the municipality.
     const official = await session.newPage()
     await login(official, 'moderator@wijkbudget.test')
     await official.goto('/official/moderation')
+    t.match(await official.locator('main').innerText(), DUTCH, 'the queue shows the coach’s translation')
     await official.locator(`a[href="/official/comments/${question!.id}"]`).click()
+    t.match(await official.locator('main').innerText(), DUTCH, 'and so does the comment’s page')
     await official.getByRole('button', { name: msg('commentModeration.publish'), exact: true }).click()
     await official.getByText(msg('commentModeration.done.publish')).waitFor()
     await official.getByLabel(msg('commentModeration.answerText')).fill(ANSWER)
@@ -91,6 +104,19 @@ if (session) {
     t.equal(await answer.locator('.comment__text').getAttribute('lang'), 'nl', 'the Dutch answer says it is Dutch')
     await checkPage(t, page)
     await page.context().close()
+
+    // A Dutch reader reads the coach's translation, the Arabic original one tap away.
+    const dutch = await session.newPage()
+    await dutch.goto(detail)
+    const text = dutch.locator(`#comment-${question!.id} .comment__text`)
+    t.equal(await text.innerText(), DUTCH)
+    t.equal(await text.getAttribute('lang'), 'nl')
+    const original = dutch.locator(`#comment-${question!.id} details p`)
+    t.equal(await original.getAttribute('lang'), 'ar')
+    await dutch.locator(`#comment-${question!.id} details summary`).tap()
+    t.equal(await original.innerText(), QUESTION)
+    await checkPage(t, dutch)
+    await dutch.context().close()
   })
 
   t.test('in Dutch without JavaScript a resident leaves a comment through its own page', async (t) => {
