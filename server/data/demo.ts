@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto'
 import { sourceHash } from '../domain/translations/texts.js'
 import type { Db } from '../../db/client.js'
-import { officials, proposalEvents, proposals, proposalTranslations, rounds } from '../../db/schema.js'
+import {
+  comments,
+  officials,
+  proposalEvents,
+  proposals,
+  proposalTranslations,
+  rounds,
+  textTranslations,
+} from '../../db/schema.js'
 import { hashPassword } from '../passwords.js'
 import { appendAudit } from './audit.js'
 
@@ -325,6 +333,7 @@ export async function seedDemo(db: Db, now = new Date()): Promise<boolean> {
         }
       }),
     )
+    await seedConversation(tx, byTitle('Zonnepanelen'), admin!.id, now)
     await appendAudit(tx, {
       officialId: admin!.id,
       actor: 'demo',
@@ -334,4 +343,80 @@ export async function seedDemo(db: Db, now = new Date()): Promise<boolean> {
     })
   })
   return true
+}
+
+/**
+ * A conversation to show on one proposal: a resident's question in Turkish (with a coach's Dutch
+ * translation) answered by the municipality the same morning, and a comment the submitter answered.
+ */
+async function seedConversation(tx: Db, proposal: { id: number; roundId: number }, adminId: number, now: Date) {
+  const at = (daysAgo: number, hours = 0) => new Date(now.getTime() - daysAgo * 86_400_000 + hours * 3_600_000)
+  const base = { roundId: proposal.roundId, proposalId: proposal.id, status: 'published' as const }
+  const [question, comment] = await tx
+    .insert(comments)
+    .values([
+      {
+        ...base,
+        kind: 'question',
+        author: 'resident',
+        displayName: 'Ayten',
+        text: 'Panellerin ürettiği elektrik buurthuis faturasını ne kadar düşürür?',
+        lang: 'tr',
+        token: token(),
+        createdAt: at(12),
+        decidedAt: at(12, 1),
+        decidedBy: adminId,
+        firstOfficialAnswerAt: at(12, 3),
+      },
+      {
+        ...base,
+        kind: 'comment',
+        author: 'resident',
+        displayName: '',
+        text: 'Goed idee. Kan de opbrengst ook naar de activiteiten voor kinderen?',
+        lang: 'nl',
+        token: token(),
+        createdAt: at(8),
+        decidedAt: at(8, 2),
+        decidedBy: adminId,
+      },
+    ])
+    .returning()
+  await tx.insert(comments).values([
+    {
+      ...base,
+      parentId: question!.id,
+      kind: 'answer',
+      author: 'official',
+      officialId: adminId,
+      text: 'Ongeveer € 4.000 per jaar. Dat geld blijft bij het buurthuis, voor de activiteiten in de wijk.',
+      lang: 'nl',
+      token: token(),
+      createdAt: at(12, 3),
+      decidedAt: at(12, 3),
+      decidedBy: adminId,
+    },
+    {
+      ...base,
+      parentId: comment!.id,
+      kind: 'answer',
+      author: 'submitter',
+      text: 'Ja, dat is het plan: de helft gaat naar de kinderclub.',
+      lang: 'nl',
+      token: token(),
+      createdAt: at(7),
+      decidedAt: at(7, 1),
+      decidedBy: adminId,
+    },
+  ])
+  const original = 'Panellerin ürettiği elektrik buurthuis faturasını ne kadar düşürür?'
+  await tx.insert(textTranslations).values({
+    roundId: proposal.roundId,
+    kind: 'comment',
+    subjectId: question!.id,
+    lang: 'nl',
+    text: 'Hoeveel lager wordt de energierekening van het buurthuis door de panelen?',
+    sourceHash: sourceHash(original),
+    officialId: adminId,
+  })
 }

@@ -57,7 +57,10 @@ t.test('a coach translates a Turkish comment into Dutch; the moderator reads it 
   const before = await version()
   const saved = await coach.post(translatePath(comment.id), { lang: 'nl', text: DUTCH })
   t.equal(saved.statusCode, 303)
-  t.match(await stored(), [{ roundId, subjectId: comment.id, lang: 'nl', text: DUTCH }])
+  t.match(
+    (await stored()).filter((row) => row.subjectId === comment.id),
+    [{ roundId, subjectId: comment.id, lang: 'nl', text: DUTCH }],
+  )
   t.equal(await version(), before + 1, "the round's kept pages are made again")
   const [entry] = await db.select().from(auditLog).where(eq(auditLog.action, 'text.translate'))
   t.match(entry, { details: { text: { kind: 'comment', subjectId: comment.id }, lang: 'nl', new: DUTCH } })
