@@ -1,6 +1,7 @@
 import { hasFormControl, singleLine } from '../common/text.js'
 import type { Phase } from '../rounds/phases.js'
 import { isLang, type Lang } from '../../languages.js'
+import { isFollowAddress } from './follows.js'
 
 /**
  * A question is addressed to the municipality and carries the one-working-day promise; a comment
@@ -63,8 +64,6 @@ export interface CommentFields {
   kind: 'question' | 'comment'
 }
 
-// Enough to catch a slip (no @, a space); the confirmation link is the real check.
-const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/
 
 /** Checks what a resident typed; the form is shown again with it when anything is wrong. */
 export function validateComment(
@@ -81,7 +80,7 @@ export function validateComment(
   if (hasFormControl(form.name)) errors.name = 'invalid'
   else if ([...name].length > COMMENT_LIMITS.name) errors.name = 'tooLong'
   const email = form.email.trim()
-  if (email !== '' && (!EMAIL.test(email) || email.length > 254)) errors.email = 'invalid'
+  if (email !== '' && !isFollowAddress(email)) errors.email = 'invalid'
   if (form.lang !== '' && !isLang(form.lang)) errors.lang = 'invalid'
   // An answer has no kind of its own: it answers what it is under.
   if (!answering && form.kind !== 'question' && form.kind !== 'comment') errors.kind = 'required'

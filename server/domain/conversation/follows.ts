@@ -20,6 +20,11 @@ export const FOLLOW_EMAIL_MAX = 254
 // Enough to catch a slip (no @, a space); the confirmation link is the real check.
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/
 
+/** Whether a typed address can be mailed a confirmation: given with a comment or in the follow form. */
+export function isFollowAddress(email: string): boolean {
+  return email.length <= FOLLOW_EMAIL_MAX && EMAIL.test(email)
+}
+
 /** Follow tokens are 24 random bytes in base64url; anything else cannot be one, so it is not looked up. */
 export function isFollowToken(value: string): boolean {
   return /^[A-Za-z0-9_-]{32}$/.test(value)
@@ -37,7 +42,7 @@ export function validateFollow(
   const email = form.email.trim()
   if (email === '') errors.email = 'required'
   else if (email.length > FOLLOW_EMAIL_MAX) errors.email = 'tooLong'
-  else if (!EMAIL.test(email)) errors.email = 'invalid'
+  else if (!isFollowAddress(email)) errors.email = 'invalid'
   if (form.lang !== '' && !isLang(form.lang)) errors.lang = 'invalid'
   if (Object.keys(errors).length > 0) return { errors }
   return { fields: { email, lang: isLang(form.lang) ? form.lang : pageLang } }
