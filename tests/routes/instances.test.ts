@@ -1,6 +1,6 @@
 import t from 'tap'
 import { eq, sql } from 'drizzle-orm'
-import { ballots, rounds } from '../../db/schema.js'
+import { ballots, comments, proposals, rounds } from '../../db/schema.js'
 import { CODE_LIMITS } from '../../server/domain/voting/code-guessing.js'
 import { testApp } from '../helpers/app.js'
 import { Visitor } from '../helpers/client.js'
@@ -69,6 +69,22 @@ if (!process.env.DATABASE_URL) {
     for (let i = 0; i < 61; i++)
       lastStatus = (await resident.on(i % 2 === 0 ? a : b).post(vote, { code: '' })).statusCode
     t.equal(lastStatus, 429)
+  })
+
+  t.test('a comment published on one instance shows at once in the other’s kept proposal page', async (t) => {
+    const project = byTitle('Energiecoaches')
+    const [proposal] = await db.select().from(proposals).where(eq(proposals.id, project.id))
+    const page = `/proposals/${proposal!.reference}`
+    const reader = new Visitor(b, '10.12.4.1')
+    await reader.get(page) // B keeps the page before anything is said
+    const resident = new Visitor(a, '10.12.4.2')
+    await resident.get(`${page}/conversation/new?kind=comment`)
+    await resident.post(`${page}/conversation`, { kind: 'comment', text: 'Gezien op twee servers', lang: 'nl' })
+    const [comment] = await db.select().from(comments).where(eq(comments.text, 'Gezien op twee servers'))
+    const admin = await signedIn(a, 'admin')
+    await admin.get(`/official/comments/${comment!.id}`)
+    t.equal((await admin.post(`/official/comments/${comment!.id}/publish`, {})).statusCode, 303)
+    t.match((await reader.get(page)).body, 'Gezien op twee servers', 'B shows it without waiting')
   })
 
   t.test('after the round closes on one instance, the other acknowledges no ballot', async (t) => {

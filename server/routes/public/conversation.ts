@@ -174,7 +174,12 @@ export default async function conversationRoutes(fastify: FastifyInstance) {
   }
 
   function sentView(comment: Comment) {
-    return { link: `${app.publicUrl}/conversation/${comment.token}`, path: `/conversation/${comment.token}` }
+    return {
+      link: `${app.publicUrl}/conversation/${comment.token}`,
+      path: `/conversation/${comment.token}`,
+      text: comment.text,
+      lang: comment.lang,
+    }
   }
 
   const newRoute = { schema: { params: ReferencePath }, config: write }

@@ -256,7 +256,10 @@ t.test('htmx gets the sent notice in place of the form', async (t) => {
   )
   t.equal(res.statusCode, 200)
   t.notMatch(res.body, '<html')
-  t.match(words(parseHtml(res.body)), msg('conversation.sent.thanks'))
+  const fragment = parseHtml(res.body)
+  t.match(words(fragment), msg('conversation.sent.thanks'))
+  t.equal(words(fragment.querySelector('.comment__text')), 'Via htmx', 'the new comment in place, marked as waiting')
+  t.match(words(fragment.querySelector('.comment__by')), msg('conversation.status.waiting'))
 })
 
 t.test('after publishing the conversation is read-only', async (t) => {
