@@ -29,7 +29,7 @@ t.test(
     t.equal(form.get('option[selected]').getAttribute('value'), 'tr', '?into= chooses the language to translate into')
     const saved = await coach.post(reasonPath, { lang: 'tr', text: TURKISH_REASON })
     t.equal(saved.statusCode, 303)
-    const [stored] = await db.select().from(textTranslations)
+    const [stored] = await db.select().from(textTranslations).where(eq(textTranslations.kind, 'decision'))
     t.match(stored, { roundId, kind: 'decision', subjectId: reason!.id, lang: 'tr', text: TURKISH_REASON })
     t.match(stored?.sourceHash, /^[0-9a-f]{64}$/)
     const [entry] = await db.select().from(auditLog).where(eq(auditLog.action, 'text.translate'))
