@@ -185,3 +185,10 @@ t.test('the open data after publishing hold the same groups, the small ones merg
     ],
   })
 })
+
+t.test('once the result is published the populations are final: no form, and a post is refused', async (t) => {
+  const page = html(await admin.get(turnoutUrl))
+  t.notOk(page.has(`form[action="${formUrl}"]`))
+  t.equal((await admin.post(formUrl, { ...typed, 'residents-0': '1' })).statusCode, 403)
+  t.same((await stored()).sort()[0], ['3024', 100])
+})
