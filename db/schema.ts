@@ -521,3 +521,31 @@ export const outbox = pgTable(
       .where(sql`${t.sentAt} is null and ${t.failedAt} is null`),
   ],
 )
+
+/**
+ * A round's equity settings (server/domain/voting/equity.ts): how far below the average a group's
+ * turnout against its population may fall before it is marked as lagging, how many voters a group
+ * needs before it is published on its own, and the last day the lagging summary went to officials
+ * (claimed in the transaction that queues it: several instances send it once a day).
+ */
+export const roundEquity = pgTable('round_equity', {
+  roundId: integer('round_id')
+    .primaryKey()
+    .references(() => rounds.id),
+  lagPoints: integer('lag_points').notNull().default(10),
+  minGroupVoters: integer('min_group_voters').notNull().default(10),
+  summarySentOn: date('summary_sent_on'),
+})
+
+/** How many residents a group of voting codes has, from the municipality's own figures, entered by an admin. */
+export const groupPopulations = pgTable(
+  'group_populations',
+  {
+    roundId: integer('round_id')
+      .notNull()
+      .references(() => rounds.id),
+    groupLabel: text('group_label').notNull(),
+    residents: integer('residents').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.roundId, t.groupLabel] })],
+)

@@ -50,6 +50,8 @@ const TABLE = {
   // Submitters' names, e-mail addresses and phone numbers are for those who answer them.
   'contact.view': { parties: STAFF, phases: ANY_PHASE },
   'turnout.view': { parties: OFFICIALS, phases: ANY_PHASE },
+  // Groups' populations (the municipality's figures) and the lag threshold, until the result is out.
+  'equity.edit': { parties: ['admin'], phases: BEFORE_PUBLISHED },
   // Nobody, officials included, sees a result before it is published; admins preview the count when voting closed.
   'results.view': { parties: EVERYONE, phases: ['published'] },
   'officials.manage': { parties: ['admin'], phases: ANY_PHASE },

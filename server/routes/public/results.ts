@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { listProgressUpdates, publishedResult, publishedSummary, type Result } from '../../data/results.js'
 import type { Round } from '../../data/rounds.js'
-import { listBallotProjects } from '../../data/ballots.js'
+import { listBallotProjects, turnout } from '../../data/ballots.js'
 import { barChart } from '../../domain/results/chart.js'
 import { THEMES, TRACKS } from '../../domain/proposals/rules.js'
 import { energyTotals, spendingPerTheme, spendingPerTrack } from '../../domain/results/statistics.js'
@@ -19,6 +19,7 @@ import { officialTexts } from '../shared/official-texts.js'
 import { LangQuery, SlugPath } from './schemas.js'
 import transparencyRoutes, { PUBLISHED_FRESH_MS } from './transparency.js'
 import { contentVersion } from '../shared/round-view.js'
+import { publishedGroups } from '../shared/published-groups.js'
 
 const euros = (cents: number) => (cents / 100).toFixed(2)
 const CSV_COLUMNS = [
@@ -93,6 +94,26 @@ export default async function publicResultsRoutes(fastify: FastifyInstance) {
       reason_kind: reasonKind.get(String(r.id)) ?? '',
       reason: r.explanation.map((sentence) => app.translate(lang, sentence.key, sentence.vars)).join(' '),
     }))
+  }
+
+  /** Turnout per group against population, with the groups too small to publish merged into "other" (label null). */
+  async function openTurnoutRows(round: Round) {
+    const published = await publishedGroups(app.db, round.id, await turnout(app.db, round.id))
+    const row = (g: (typeof published.groups)[number], other: boolean) => ({
+      group: other ? null : g.label,
+      other,
+      codes_issued: g.issued,
+      ballots_online: g.online,
+      ballots_paper: g.paper,
+      ballots_counted: g.cast,
+      residents: g.residents,
+      percent_of_codes: g.percent,
+      percent_of_residents: g.populationPercent,
+    })
+    return {
+      min_group_voters: published.minGroupVoters,
+      groups: [...published.groups.map((g) => row(g, false)), ...(published.other ? [row(published.other, true)] : [])],
+    }
   }
 
   const download = (reply: FastifyReply, type: string, filename: string) =>
@@ -178,6 +199,7 @@ export default async function publicResultsRoutes(fastify: FastifyInstance) {
         total_cost_euros: euros(outcome.totalCost),
         projects: await openDataRows(round, outcome, lang),
         ties: outcome.ties,
+        turnout_by_group: await openTurnoutRows(round),
       })
     },
   )

@@ -18,6 +18,7 @@ import { sha256 } from '../../domain/common/digest.js'
 import { isVotingLocked } from '../../domain/rounds/phases.js'
 import { median, shareAtMost } from '../../domain/results/statistics.js'
 import { publicShares, turnoutFigures } from '../../domain/voting/turnout.js'
+import { publishedGroups } from '../shared/published-groups.js'
 import { splitWorkingTime, WORKING_DAY_MINUTES, workingMinutesBetween } from '../../domain/common/working-hours.js'
 import type { Lang } from '../../i18n.js'
 import { createMemo } from '../../memo.js'
@@ -29,7 +30,9 @@ import { REJECT_REASONS } from '../../domain/conversation/comments.js'
 
 /** Turnout as the share of issued codes that led to a counted ballot, overall, per group and per channel. */
 async function turnoutView(app: Pick<FastifyInstance, 'db'>, round: Round) {
-  const { total, groups, showGroups } = turnoutFigures(await turnout(app.db, round.id))
+  const counts = await turnout(app.db, round.id)
+  const { total, showGroups } = turnoutFigures(counts)
+  const published = await publishedGroups(app.db, round.id, counts)
   const [revokedBallots, projects, languages] = await Promise.all([
     countRevokedBallots(app.db, round.id),
     listBallotProjects(app.db, round.id),
@@ -42,7 +45,7 @@ async function turnoutView(app: Pick<FastifyInstance, 'db'>, round: Round) {
   )
   return {
     total: publicShares(total),
-    groups: groups.map(publicShares),
+    ...published,
     byLanguage: languageTurnoutRows(languages),
     showGroups,
     revokedBallots,

@@ -54,6 +54,7 @@ function expected(asker: Asker, action: Action, phase: Phase): boolean {
       return actor === 'admin'
     case 'round.edit':
     case 'round.advance':
+    case 'equity.edit':
       return actor === 'admin' && phase !== 'published'
     case 'proposal.submit':
       return actor === 'resident' && phase === 'proposing'

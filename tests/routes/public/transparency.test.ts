@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto'
 import t from 'tap'
 import { eq, sql } from 'drizzle-orm'
-import { auditLog, ballots, proposals, results, rounds, votingCodes } from '../../../db/schema.js'
+import { auditLog, ballots, proposals, results, roundEquity, rounds, votingCodes } from '../../../db/schema.js'
 import { findProposal } from '../../../server/data/moderation.js'
 import { moderateProposal } from '../../../server/usecases/moderation.js'
 import { countedBallots } from '../../../server/data/results.js'
@@ -238,7 +238,13 @@ t.test('turnout per group and channel counts against the codes issued and leaves
     [msg('turnout.online'), '8', '40%'],
     [msg('turnout.paper'), '1', '5%'],
   ])
-  t.same(page.rows('table.figures-table--wide'), [
+  t.same(
+    page.rows('table.figures-table--wide'),
+    [[msg('equity.other'), '20', '8', '1', '9', '45%']],
+    'under the default minimum of 10 voters no group is shown on its own',
+  )
+  await db.insert(roundEquity).values({ roundId, minGroupVoters: 4 })
+  t.same((await read()).page.rows('table.figures-table--wide'), [
     ['3021', '10', '5', '0', '5', '50%'],
     ['3022', '10', '3', '1', '4', '40%'],
   ])
