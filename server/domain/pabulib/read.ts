@@ -152,16 +152,19 @@ export function scanPb(text: string, visit: (vote: PbVote) => void): Omit<PbElec
 
 /**
  * The tally input for a .pb election, whose money unit is one whole currency
- * unit. A cumulative or scoring ballot counts as approving every project it
- * lists, whatever the points: both tally rules count approvals, and the
- * points are kept on PbVote for anyone who needs them.
+ * unit. A cumulative election (`vote_type;cumulative`) is counted with its
+ * points; any other counts as approving every project a ballot lists.
  */
 export function pbTallyInput(election: PbElection): TallyInput {
-  return {
+  const input: TallyInput = {
     budget: Number(election.meta['budget']),
     projects: election.projects.map(({ id, cost }, order) => ({ id, cost, order })),
     ballots: election.votes.map((v) => v.vote),
     // Our own exports state `money_unit;cent` when a cost has cents; Pabulib's files count whole units.
     unit: election.meta['money_unit'] === 'cent' ? 100 : 1,
   }
+  if (election.meta['vote_type'] === 'cumulative') {
+    input.points = election.votes.map((v) => v.points ?? v.vote.map(() => 1))
+  }
+  return input
 }
