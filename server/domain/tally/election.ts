@@ -67,30 +67,44 @@ function assertPoints(value: number, voter: number): void {
   }
 }
 
+/** An approval ballot as sorted project indices, each once. */
+function readApproval(ballot: readonly string[], index: Map<string, number>): number[] {
+  const chosen = new Set<number>()
+  for (const id of ballot) {
+    const p = index.get(id)
+    if (p === undefined) throw new RangeError(`a ballot names unknown project ${id}`)
+    chosen.add(p)
+  }
+  return [...chosen].sort((a, b) => a - b)
+}
+
 /**
- * One ballot as sorted project indices with the points given to each (1 each on an approval
- * ballot). On a points ballot a project listed twice has the points of both entries (real files
- * hold a few), and one given 0 points was not chosen.
+ * A points ballot as sorted project indices with the points given to each. A project listed
+ * twice has the points of both entries (real files hold a few), and one given 0 points was not
+ * chosen.
  */
-function readBallot(input: TallyInput, index: Map<string, number>, voter: number) {
-  const ballot = input.ballots[voter]!
-  const given = input.points?.[voter]
-  if (input.points && given?.length !== ballot.length) {
+function readPoints(
+  ballot: readonly string[],
+  given: readonly number[] | undefined,
+  index: Map<string, number>,
+  voter: number,
+) {
+  if (given?.length !== ballot.length) {
     throw new RangeError(`ballot ${voter} has ${ballot.length} projects but ${given?.length ?? 0} points`)
   }
   const chosen = new Map<number, number>()
   ballot.forEach((id, k) => {
     const p = index.get(id)
     if (p === undefined) throw new RangeError(`a ballot names unknown project ${id}`)
-    if (given === undefined) chosen.set(p, 1)
-    else {
-      assertPoints(given[k]!, voter)
-      chosen.set(p, (chosen.get(p) ?? 0) + given[k]!)
-    }
+    assertPoints(given[k]!, voter)
+    chosen.set(p, (chosen.get(p) ?? 0) + given[k]!)
   })
   const sorted = [...chosen.keys()].filter((p) => chosen.get(p)! > 0).sort((a, b) => a - b)
   return { sorted, weights: sorted.map((p) => chosen.get(p)!) }
 }
+
+/** Approval ballots carry no points: every chosen project has one. */
+const NO_POINTS: number[] = []
 
 /** Merges identical ballots (approval: as sets, order and repeats do not matter; points: the same points too). */
 function groupBallots(input: TallyInput, index: Map<string, number>) {
@@ -98,9 +112,19 @@ function groupBallots(input: TallyInput, index: Map<string, number>) {
   const ballots: number[][] = []
   const weights: number[][] = []
   const sizes: number[] = []
+  const { points } = input
   for (let voter = 0; voter < input.ballots.length; voter++) {
-    const { sorted, weights: w } = readBallot(input, index, voter)
-    const key = input.points ? `${sorted.join(',')};${w.join(',')}` : sorted.join(',')
+    const ballot = input.ballots[voter]!
+    let sorted: number[]
+    let w: number[] = NO_POINTS
+    let key: string
+    if (points) {
+      ;({ sorted, weights: w } = readPoints(ballot, points[voter], index, voter))
+      key = `${sorted.join(',')};${w.join(',')}`
+    } else {
+      sorted = readApproval(ballot, index)
+      key = sorted.join(',')
+    }
     const g = groupOf.get(key)
     if (g === undefined) {
       groupOf.set(key, ballots.length)
@@ -116,7 +140,7 @@ function groupBallots(input: TallyInput, index: Map<string, number>) {
   // faster on a city's 200,000 ballots).
   const order = ballots
     .map((_, g) => g)
-    .sort((a, b) => compareBallots(ballots[a]!, ballots[b]!) || compareBallots(weights[a]!, weights[b]!))
+    .sort((a, b) => compareBallots(ballots[a]!, ballots[b]!) || (points ? compareBallots(weights[a]!, weights[b]!) : 0))
   return {
     ballots: order.map((g) => ballots[g]!),
     weights: order.map((g) => weights[g]!),
@@ -137,7 +161,7 @@ export function prepare(input: TallyInput): Election {
   ballots.forEach((ballot, g) => {
     ballot.forEach((p, k) => {
       votes[p]! += sizes[g]!
-      points[p]! += sizes[g]! * weights[g]![k]!
+      points[p]! += sizes[g]! * (weights[g]![k] ?? 1)
       supCount[p]!++
     })
   })
@@ -153,7 +177,7 @@ export function prepare(input: TallyInput): Election {
     ballotStart[g + 1] = ballotStart[g]! + ballot.length
     ballotProjects.set(ballot, ballotStart[g])
     ballot.forEach((p, k) => {
-      supPoints[fill[p]!] = weights[g]![k]!
+      supPoints[fill[p]!] = weights[g]![k] ?? 1
       supGroups[fill[p]!++] = g
     })
   })

@@ -30,7 +30,63 @@ export interface MesRun {
 }
 
 /**
- * The share per point σ each supporter of p pays if p is bought now: the σ with
+ * The share each supporter of p pays if p is bought now: the x with
+ * sum over supporters of min(money, x) = cost, or -1 when their money falls
+ * short. Found by moving supporters who cannot pay x to "pays all they have"
+ * until no one moves; starting from a lower bound (the share before money
+ * was last spent) this takes a pass or two rather than a sort. The passes
+ * after the first read only the supporters not yet moved, copied into
+ * `spare`, rather than jumping through the money of all of them again.
+ */
+function equalShare(election: Election, money: Float64Array, p: number, lowerBound: number, spare: Spare): number {
+  const { supStart, supGroups, groupSize } = election
+  const cost = election.cost[p]!
+  const supporters = election.votes[p]!
+  const { money: spareMoney, size: spareSize } = spare
+  let total = 0
+  let richest = 0
+  let poorMoney = 0
+  let poor = 0
+  let left = 0
+  for (let k = supStart[p]!; k < supStart[p + 1]!; k++) {
+    const g = supGroups[k]!
+    const have = money[g]!
+    const size = groupSize[g]!
+    total += size * have
+    if (have > richest) richest = have
+    if (have < lowerBound) {
+      poorMoney += size * have
+      poor += size
+    } else {
+      spareMoney[left] = have
+      spareSize[left++] = size
+    }
+  }
+  if (total < cost * (1 - TOLERANCE)) return -1
+  if (total <= cost * (1 + TOLERANCE) || poor === supporters) return richest
+  if (poor === 0) return cost / supporters
+
+  for (;;) {
+    const share = (cost - poorMoney) / (supporters - poor)
+    let kept = 0
+    for (let i = 0; i < left; i++) {
+      const have = spareMoney[i]!
+      if (have < share) {
+        poorMoney += spareSize[i]! * have
+        poor += spareSize[i]!
+      } else {
+        spareMoney[kept] = have
+        spareSize[kept++] = spareSize[i]!
+      }
+    }
+    if (kept === left) return share
+    if (poor === supporters) return richest
+    left = kept
+  }
+}
+
+/**
+ * On points ballots, the share per point σ each supporter of p pays if p is bought now: the σ with
  * sum over supporters of min(money, σ · points) = cost, or -1 when their money
  * falls short (on approval ballots every supporter has one point, so σ is the
  * share itself). Found by moving supporters who cannot pay σ · points to "pays
@@ -39,7 +95,7 @@ export interface MesRun {
  * The passes after the first read only the supporters not yet moved, copied
  * into `spare`, rather than jumping through the money of all of them again.
  */
-function equalShare(election: Election, money: Float64Array, p: number, lowerBound: number, spare: Spare): number {
+function sharePerPoint(election: Election, money: Float64Array, p: number, lowerBound: number, spare: Spare): number {
   const { supStart, supGroups, supPoints, groupSize } = election
   const cost = election.cost[p]!
   const supporters = election.votes[p]!
@@ -57,7 +113,6 @@ function equalShare(election: Election, money: Float64Array, p: number, lowerBou
     const size = groupSize[g]!
     const w = supPoints[k]!
     total += size * have
-    // On approval ballots w is 1, and every product and quotient by it is exact.
     const perPoint = have / w
     if (perPoint > richest) richest = perPoint
     if (have < lowerBound * w) {
@@ -139,7 +194,7 @@ function neighbours(election: Election, p: number): Int32Array {
  * is a lower bound and only projects whose bound could win are recomputed.
  */
 export function runMes(election: Election, start: number): MesRun {
-  const { cost, votes, points, rank, supStart, supGroups, supPoints, groupSize } = election
+  const { cost, votes, points, rank, supStart, supGroups, supPoints, groupSize, cumulative } = election
   const m = cost.length
   const money = new Float64Array(groupSize.length).fill(start)
   const funded = new Uint8Array(m)
@@ -184,7 +239,9 @@ export function runMes(election: Election, start: number): MesRun {
         continue
       }
       if (stale[p] === 1) {
-        const s = equalShare(election, money, p, share[p]!, spare)
+        const s = election.cumulative
+          ? sharePerPoint(election, money, p, share[p]!, spare)
+          : equalShare(election, money, p, share[p]!, spare)
         if (s < 0) continue
         share[p] = s
         price[p] = s / cost[p]!
@@ -209,7 +266,7 @@ export function runMes(election: Election, start: number): MesRun {
       const g = supGroups[k]!
       const have = money[g]!
       if (have <= 0) continue
-      const due = s * supPoints[k]!
+      const due = cumulative ? s * supPoints[k]! : s
       // Within the tolerance of the share a supporter pays everything, so
       // no crumbs of money are left to blur the next rounds' explanations.
       const pays = have <= due * (1 + TOLERANCE) ? have : due
