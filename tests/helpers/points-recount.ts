@@ -153,10 +153,32 @@ function sharePerPoint(pr: Prepared, money: Q[], id: string): Q | undefined {
   return supporters[supporters.length - 1]!.perPoint
 }
 
-function mes(pr: Prepared, start: Q): { bought: string[]; spent: number } {
+/** What one equal-shares purchase cost its supporters, for checking the tally's explanations. */
+export interface PointsPurchase {
+  id: string
+  /** Supporters who still had money and paid. */
+  payers: number
+  /** The most one supporter paid. */
+  maxPayment: number
+  /** Payers whose money was below what their points asked: they paid all they had. */
+  paidAllTheyHad: number
+}
+
+interface MesOutcome {
+  bought: string[]
+  spent: number
+  purchases: PointsPurchase[]
+  /** Every project's supporters' money together when equal shares ended. */
+  supportersMoney: Map<string, number>
+}
+
+const toNumber = (a: Q) => Number(a.n) / Number(a.d)
+
+function mes(pr: Prepared, start: Q): MesOutcome {
   const money = pr.groups.map(() => start)
   const open = new Set(pr.e.projects.filter((p) => pr.totalPoints.get(p.id)! > 0).map((p) => p.id))
   const bought: string[] = []
+  const purchases: PointsPurchase[] = []
   let spent = 0
   for (;;) {
     let best: { id: string; rho: Q; share: Q } | undefined
@@ -173,15 +195,34 @@ function mes(pr: Prepared, start: Q): { bought: string[]; spent: number } {
       if (!best || cmp(rho, best.rho) < 0) best = { id, rho, share }
     }
     if (!best) break
+    const purchase: PointsPurchase = { id: best.id, payers: 0, maxPayment: 0, paidAllTheyHad: 0 }
+    let most = int(0)
     pr.groups.forEach((g, i) => {
       const pts = g.points.get(best.id)
-      if (pts !== undefined) money[i] = sub(money[i]!, min(money[i]!, mul(best.share, q(pts))))
+      if (pts === undefined || cmp(money[i]!, int(0)) <= 0) return
+      const due = mul(best.share, q(pts))
+      const pays = min(money[i]!, due)
+      purchase.payers += Number(g.size)
+      if (cmp(money[i]!, due) < 0) purchase.paidAllTheyHad += Number(g.size)
+      if (cmp(pays, most) > 0) most = pays
+      money[i] = sub(money[i]!, pays)
     })
+    purchase.maxPayment = toNumber(most)
+    purchases.push(purchase)
     open.delete(best.id)
     bought.push(best.id)
     spent += pr.cost.get(best.id)!
   }
-  return { bought, spent }
+  const supportersMoney = new Map(
+    pr.e.projects.map(({ id }) => {
+      let total = int(0)
+      pr.groups.forEach((g, i) => {
+        if (g.points.has(id)) total = add(total, mul(money[i]!, q(g.size)))
+      })
+      return [id, toNumber(total)]
+    }),
+  )
+  return { bought, spent, purchases, supportersMoney }
 }
 
 /**
@@ -194,18 +235,37 @@ function mes(pr: Prepared, start: Q): { bought: string[]; spent: number } {
 export function recountPointsEqualSharesAt(
   e: PointsElection,
   steps: number,
-): { selected: string[]; spent: number; exhaustive: boolean; nextOverspends: boolean } {
+): {
+  selected: string[]
+  spent: number
+  exhaustive: boolean
+  nextOverspends: boolean
+  purchases: PointsPurchase[]
+  supportersMoney: Map<string, number>
+} {
   const pr = prepare(e)
   const base = e.ballots.length > 0 ? q(BigInt(e.budget), BigInt(e.ballots.length)) : int(0)
   const run = mes(pr, add(base, int(steps * e.unit)))
   const completion = greedyWalk(pr, new Set(run.bought), e.budget - run.spent)
   const exhaustive = completion.length === 0
   const nextOverspends = mes(pr, add(base, int((steps + 1) * e.unit))).spent > e.budget
-  return { selected: [...run.bought, ...completion], spent: run.spent, exhaustive, nextOverspends }
+  return {
+    selected: [...run.bought, ...completion],
+    spent: run.spent,
+    exhaustive,
+    nextOverspends,
+    purchases: run.purchases,
+    supportersMoney: run.supportersMoney,
+  }
 }
 
 /** Equal shares for points with Add1 (every step run) and greedy completion; also returns the Add1 steps. */
-export function recountPointsEqualShares(e: PointsElection): { selected: string[]; add1Steps: number } {
+export function recountPointsEqualShares(e: PointsElection): {
+  selected: string[]
+  add1Steps: number
+  purchases: PointsPurchase[]
+  supportersMoney: Map<string, number>
+} {
   const pr = prepare(e)
   const base = e.ballots.length > 0 ? q(BigInt(e.budget), BigInt(e.ballots.length)) : int(0)
   const exhaustive = (run: { bought: string[]; spent: number }) =>
@@ -219,5 +279,10 @@ export function recountPointsEqualShares(e: PointsElection): { selected: string[
     steps++
   }
   const completion = greedyWalk(pr, new Set(run.bought), e.budget - run.spent)
-  return { selected: [...run.bought, ...completion], add1Steps: steps }
+  return {
+    selected: [...run.bought, ...completion],
+    add1Steps: steps,
+    purchases: run.purchases,
+    supportersMoney: run.supportersMoney,
+  }
 }

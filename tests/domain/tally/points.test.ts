@@ -9,7 +9,46 @@ import {
   recountPointsEqualSharesAt,
   recountPointsGreedy,
   type PointsElection,
+  type PointsPurchase,
 } from '../../helpers/points-recount.js'
+import type { TallyResult } from '../../../server/domain/tally/tally.js'
+
+/**
+ * Every equal-shares explanation of the tally against the exact recount's own trace: who paid,
+ * the most one paid (rounded, as shown), who paid all they had, and what supporters had left.
+ * Returns the faults, empty when all agree.
+ */
+function explanationFaults(
+  result: TallyResult,
+  exact: { purchases: PointsPurchase[]; supportersMoney: Map<string, number> },
+): string[] {
+  const faults: string[] = []
+  const bought = new Map(exact.purchases.map((p, i) => [p.id, { ...p, round: i + 1 }]))
+  for (const outcome of result.projects) {
+    for (const step of explanationSteps(outcome)) {
+      const { reason } = step
+      if (reason.kind === 'mes-funded') {
+        if (outcome.cost === 0) continue
+        const p = bought.get(outcome.id)
+        if (!p) faults.push(`${outcome.id}: funded by equal shares, not in the recount`)
+        else if (
+          p.round !== reason.round ||
+          p.payers !== reason.payers ||
+          p.paidAllTheyHad !== reason.paidAllTheyHad ||
+          Math.abs(p.maxPayment - reason.maxShare) > 0.5 + 1e-6
+        ) {
+          faults.push(`${outcome.id}: ${JSON.stringify(reason)} against the recount's ${JSON.stringify(p)}`)
+        }
+      } else if (reason.kind === 'mes-too-little-money') {
+        const money = exact.supportersMoney.get(outcome.id)!
+        if (bought.has(outcome.id) || Math.abs(Math.floor(money) - reason.supportersMoney) > 1) {
+          faults.push(`${outcome.id}: supporters had ${reason.supportersMoney}, the recount ${money}`)
+        }
+      }
+    }
+  }
+  return faults
+}
 
 const projects = (...costs: number[]) => costs.map((cost, order) => ({ id: 'ABCDEFGH'[order]!, cost, order }))
 
@@ -134,7 +173,7 @@ function randomElection(seed: number): { input: TallyInput; recount: PointsElect
   return { input, recount }
 }
 
-t.test('200 random small points elections: the exact recount agrees under both rules', async (t) => {
+t.test('200 random small points elections: the exact recount agrees under both rules, explanations too', async (t) => {
   let disagreements = 0
   let add1Used = 0
   for (let seed = 1; seed <= 200; seed++) {
@@ -143,7 +182,10 @@ t.test('200 random small points elections: the exact recount agrees under both r
     const es = equalShares(input)
     const exact = recountPointsEqualShares(recount)
     if (exact.add1Steps > 0) add1Used++
+    const faults = explanationFaults(es, exact)
+    if (faults.length > 0) t.fail(`seed ${seed}: ${faults.join('; ')}`)
     const same =
+      faults.length === 0 &&
       JSON.stringify(g.selected) === JSON.stringify(recountPointsGreedy(recount)) &&
       JSON.stringify(es.selected) === JSON.stringify(exact.selected) &&
       es.add1Steps === exact.add1Steps
@@ -178,6 +220,7 @@ for (const file of ['france_toulouse_2019_.pb', 'poland_czestochowa_2020_.pb'] a
     t.same(result.selected, at.selected, 'equal shares: the same projects in the same order')
     t.ok(at.spent <= input.budget, 'the run is within budget')
     t.ok(at.exhaustive || at.nextOverspends, 'and final')
+    t.same(explanationFaults(result, at), [], 'every equal-shares explanation agrees with the recount')
     const before = recountPointsEqualSharesAt(recount, steps - 1)
     t.notOk(before.exhaustive, 'the run one step before left a chosen project that fits')
   })
