@@ -4,7 +4,8 @@ import { parsePb, pbTallyInput, PbFormatError } from '../domain/pabulib/read.js'
 import { TALLY_RULES, tally, type ProjectOutcome, type TallyResult, type TallyRule } from '../domain/tally/tally.js'
 
 const USAGE = `usage: npm run tally -- <file.pb> [--rule ${TALLY_RULES.join('|')}] [--json]
-Tallies a Pabulib election (default rule: equal-shares) and explains every project.`
+Tallies a Pabulib election (default rule: equal-shares) and explains every project.
+A cumulative election (vote_type;cumulative) is counted with its points.`
 
 const amount = (value: number) => value.toLocaleString('en')
 
@@ -41,14 +42,20 @@ function printText(result: TallyResult, budget: number, ms: number): void {
   console.log(`total cost: ${amount(result.totalCost)} of ${amount(budget)}`)
   if (result.add1Steps !== undefined)
     console.log(`Add1: every voter's start raised ${result.add1Steps} times by one unit`)
+  const cumulative = result.projects.some((p) => p.points !== undefined)
+  const pointsOf = (p: ProjectOutcome) => (cumulative ? `${amount(p.points ?? 0).padStart(8)}  ` : '')
   console.log('')
-  console.log(`${'project'.padEnd(width)}  ${'votes'.padStart(7)}  ${'cost'.padStart(11)}  explanation`)
+  console.log(
+    `${'project'.padEnd(width)}  ${'votes'.padStart(7)}  ${cumulative ? `${'points'.padStart(8)}  ` : ''}${'cost'.padStart(11)}  explanation`,
+  )
   for (const p of result.projects) {
-    console.log(`${p.id.padEnd(width)}  ${amount(p.votes).padStart(7)}  ${amount(p.cost).padStart(11)}  ${explain(p)}`)
+    console.log(
+      `${p.id.padEnd(width)}  ${amount(p.votes).padStart(7)}  ${pointsOf(p)}${amount(p.cost).padStart(11)}  ${explain(p)}`,
+    )
   }
   if (result.ties.length > 0) {
     console.log('')
-    console.log('ties broken (lower cost first, then more votes, then submission order):')
+    console.log(`ties broken (lower cost first, then more ${cumulative ? 'points' : 'votes'}, then submission order):`)
     for (const tie of result.ties) console.log(`  ${tie.stage}: ${tie.tied.join(', ')} -> ${tie.winner} first`)
   }
   console.log('')

@@ -5,7 +5,10 @@ import { fileURLToPath } from 'node:url'
 export const PABULIB_DIR = fileURLToPath(new URL('../fixtures/pabulib/', import.meta.url))
 
 export type PabulibFile =
-  'poland_warszawa_2022_rembertow.pb' | 'poland_wieliczka_2023_green-budget.pb' | 'france_toulouse_2019_.pb'
+  | 'poland_warszawa_2022_rembertow.pb'
+  | 'poland_wieliczka_2023_green-budget.pb'
+  | 'france_toulouse_2019_.pb'
+  | 'poland_czestochowa_2020_.pb'
 
 export const readPabulib = (file: PabulibFile): string => readFileSync(`${PABULIB_DIR}${file}`, 'utf8')
 

@@ -14,6 +14,7 @@ export interface PbErrorParams {
   'invalid-cost': { projectId: string; value: string }
   'unknown-project': { voterId: string; projectId: string }
   'invalid-points': { voterId: string }
+  'points-over-max': { voterId: string; key: 'max_points' | 'max_sum_points'; max: number; given: number }
   'count-mismatch': { key: 'num_projects' | 'num_votes'; stated: string; count: number }
   'missing-budget': Record<string, never>
   'invalid-budget': { value: string }
@@ -40,6 +41,8 @@ const messages: { [C in PbErrorCode]: (params: PbErrorParams[C]) => string } = {
     `voter ${voterId} voted for project ${projectId}, which is not in PROJECTS`,
   'invalid-points': ({ voterId }) =>
     `voter ${voterId} has points that are not numbers or do not match the projects voted for`,
+  'points-over-max': ({ voterId, key, max, given }) =>
+    `voter ${voterId} gives ${given} points${key === 'max_points' ? ' to one project' : ' in all'}, but META says ${key} is ${max}`,
   'count-mismatch': ({ key, stated, count }) => `META says ${key} is ${stated} but there are ${count} rows`,
   'missing-budget': () => 'META has no budget',
   'invalid-budget': ({ value }) => `the budget "${value}" is not a whole non-negative number`,

@@ -76,10 +76,47 @@ function readPoints(field: string, vote: string[]): number[] | undefined {
   return points.length === vote.length && points.every(Number.isFinite) ? points : undefined
 }
 
+/** What META says about points: a cumulative file's points are whole and within its maxima. */
+interface PointsRules {
+  cumulative: boolean
+  max_points?: number
+  max_sum_points?: number
+}
+
+function pointsRules(meta: Record<string, string>): PointsRules {
+  const rules: PointsRules = { cumulative: meta['vote_type'] === 'cumulative' }
+  for (const key of ['max_points', 'max_sum_points'] as const) {
+    const value = parseAmount(meta[key] ?? '')
+    if (value !== undefined) rules[key] = value
+  }
+  return rules
+}
+
+/** A cumulative ballot's points: whole, not negative, at most max_points on a project (entries for one project add up) and max_sum_points in all. */
+function checkPoints(rules: PointsRules, vote: PbVote, line: () => number): void {
+  const points = vote.points!
+  const { voterId } = vote
+  if (!points.every((x) => Number.isSafeInteger(x) && x >= 0))
+    throw new PbFormatError('invalid-points', line(), { voterId })
+  const max = rules.max_points
+  if (max !== undefined) {
+    const perProject = new Map<string, number>()
+    vote.vote.forEach((id, k) => perProject.set(id, (perProject.get(id) ?? 0) + points[k]!))
+    const given = Math.max(0, ...perProject.values())
+    if (given > max) throw new PbFormatError('points-over-max', line(), { voterId, key: 'max_points', max, given })
+  }
+  const maxSum = rules.max_sum_points
+  const given = points.reduce((a, b) => a + b, 0)
+  if (maxSum !== undefined && given > maxSum) {
+    throw new PbFormatError('points-over-max', line(), { voterId, key: 'max_sum_points', max: maxSum, given })
+  }
+}
+
 /** Reads VOTES rows one after another against the header and the file's projects: each voter once, each vote for a listed project. */
 function voteReader(
   rows: Pick<Rows, 'header' | 'headerLine'>,
   projectIds: Set<string>,
+  rules: PointsRules,
 ): (record: string[], line: () => number) => PbVote {
   const voterColumn = column(rows, 'VOTES', 'voter_id')
   const voteColumn = column(rows, 'VOTES', 'vote')
@@ -100,13 +137,14 @@ function voteReader(
       const points = readPoints(record[pointsColumn] ?? '', vote)
       if (!points) throw new PbFormatError('invalid-points', line(), { voterId })
       parsed.points = points
+      if (rules.cumulative) checkPoints(rules, parsed, line)
     }
     return parsed
   }
 }
 
-function readVotes(rows: Rows, projectIds: Set<string>): PbVote[] {
-  const read = voteReader(rows, projectIds)
+function readVotes(rows: Rows, projectIds: Set<string>, rules: PointsRules): PbVote[] {
+  const read = voteReader(rows, projectIds, rules)
   return rows.records.map((record, i) => read(record, () => rows.lineOf(i)))
 }
 
@@ -123,7 +161,7 @@ export function parsePb(text: string): PbElection {
   const meta = readMeta(readRows(sections.META))
   const projects = readProjects(readRows(sections.PROJECTS))
   checkCount(meta, 'num_projects', projects.length)
-  const votes = readVotes(readRows(sections.VOTES), new Set(projects.map((p) => p.id)))
+  const votes = readVotes(readRows(sections.VOTES), new Set(projects.map((p) => p.id)), pointsRules(meta.meta))
   checkCount(meta, 'num_votes', votes.length)
   return { meta: meta.meta, projects, votes }
 }
@@ -140,7 +178,7 @@ export function scanPb(text: string, visit: (vote: PbVote) => void): Omit<PbElec
   const projectIds = new Set(projects.map((p) => p.id))
   let voteCount = 0
   eachRow(sections.VOTES, (header, headerLine) => {
-    const read = voteReader({ header, headerLine: () => headerLine }, projectIds)
+    const read = voteReader({ header, headerLine: () => headerLine }, projectIds, pointsRules(meta.meta))
     return (record, line) => {
       visit(read(record, () => line))
       voteCount++
@@ -152,16 +190,19 @@ export function scanPb(text: string, visit: (vote: PbVote) => void): Omit<PbElec
 
 /**
  * The tally input for a .pb election, whose money unit is one whole currency
- * unit. A cumulative or scoring ballot counts as approving every project it
- * lists, whatever the points: both tally rules count approvals, and the
- * points are kept on PbVote for anyone who needs them.
+ * unit. A cumulative election (`vote_type;cumulative`) is counted with its
+ * points; any other counts as approving every project a ballot lists.
  */
 export function pbTallyInput(election: PbElection): TallyInput {
-  return {
+  const input: TallyInput = {
     budget: Number(election.meta['budget']),
     projects: election.projects.map(({ id, cost }, order) => ({ id, cost, order })),
     ballots: election.votes.map((v) => v.vote),
     // Our own exports state `money_unit;cent` when a cost has cents; Pabulib's files count whole units.
     unit: election.meta['money_unit'] === 'cent' ? 100 : 1,
   }
+  if (election.meta['vote_type'] === 'cumulative') {
+    input.points = election.votes.map((v) => v.points ?? v.vote.map(() => 1))
+  }
+  return input
 }

@@ -10,7 +10,7 @@ export interface GreedyFill {
 }
 
 /**
- * Walks the projects not yet funded, most votes first, and adds each that
+ * Walks the projects not yet funded, most points (votes) first, and adds each that
  * still fits. Used on its own (greedy) and to spend what equal shares left
  * (completion); `funded` is updated in place.
  */
@@ -20,7 +20,7 @@ export function fillGreedily(
   remaining: number,
   stage: 'greedy' | 'completion',
 ): GreedyFill {
-  const { cost, votes } = election
+  const { cost, points } = election
   const candidates = byVotes(election).filter((p) => funded[p] === 0)
   const added: number[] = []
   const reasons = new Map<number, ProjectReason>()
@@ -29,7 +29,7 @@ export function fillGreedily(
   let groupStart = 0
   candidates.forEach((p, i) => {
     const next = candidates[i + 1]
-    if (next === undefined || votes[next] !== votes[p]) {
+    if (next === undefined || points[next] !== points[p]) {
       if (i > groupStart) ties.push(tieOf(election, stage, candidates.slice(groupStart, i + 1)))
       groupStart = i + 1
     }

@@ -85,10 +85,77 @@ function equalShare(election: Election, money: Float64Array, p: number, lowerBou
   }
 }
 
+/**
+ * On points ballots, the share per point σ each supporter of p pays if p is bought now: the σ with
+ * sum over supporters of min(money, σ · points) = cost, or -1 when their money
+ * falls short (on approval ballots every supporter has one point, so σ is the
+ * share itself). Found by moving supporters who cannot pay σ · points to "pays
+ * all they have" until no one moves; starting from a lower bound (the share
+ * before money was last spent) this takes a pass or two rather than a sort.
+ * The passes after the first read only the supporters not yet moved, copied
+ * into `spare`, rather than jumping through the money of all of them again.
+ */
+function sharePerPoint(election: Election, money: Float64Array, p: number, lowerBound: number, spare: Spare): number {
+  const { supStart, supGroups, supPoints, groupSize } = election
+  const cost = election.cost[p]!
+  const supporters = election.votes[p]!
+  const weight = election.points[p]!
+  const { money: spareMoney, size: spareSize, points: sparePoints } = spare
+  let total = 0
+  let richest = 0
+  let poorMoney = 0
+  let poor = 0
+  let poorWeight = 0
+  let left = 0
+  for (let k = supStart[p]!; k < supStart[p + 1]!; k++) {
+    const g = supGroups[k]!
+    const have = money[g]!
+    const size = groupSize[g]!
+    const w = supPoints[k]!
+    total += size * have
+    const perPoint = have / w
+    if (perPoint > richest) richest = perPoint
+    if (have < lowerBound * w) {
+      poorMoney += size * have
+      poor += size
+      poorWeight += size * w
+    } else {
+      spareMoney[left] = have
+      sparePoints[left] = w
+      spareSize[left++] = size
+    }
+  }
+  if (total < cost * (1 - TOLERANCE)) return -1
+  if (total <= cost * (1 + TOLERANCE) || poor === supporters) return richest
+  if (poor === 0) return cost / weight
+
+  for (;;) {
+    const share = (cost - poorMoney) / (weight - poorWeight)
+    let kept = 0
+    for (let i = 0; i < left; i++) {
+      const have = spareMoney[i]!
+      const w = sparePoints[i]!
+      if (have < share * w) {
+        poorMoney += spareSize[i]! * have
+        poor += spareSize[i]!
+        poorWeight += spareSize[i]! * w
+      } else {
+        spareMoney[kept] = have
+        sparePoints[kept] = w
+        spareSize[kept++] = spareSize[i]!
+      }
+    }
+    if (kept === left) return share
+    if (poor === supporters) return richest
+    left = kept
+  }
+}
+
 /** Room for one project's supporters, reused by every pricing in a run. */
 interface Spare {
   money: Float64Array
   size: Float64Array
+  points: Float64Array
 }
 
 /**
@@ -114,11 +181,20 @@ function neighbours(election: Election, p: number): Int32Array {
  * Method of Equal Shares with cost utilities: every voter starts with
  * `start`; each round buys the project with the lowest price per unit of
  * utility (share / cost), its supporters paying the share or all they have
- * left. A project's price only rises as money is spent, so the last price
+ * left.
+ *
+ * On points ballots a voter's utility for p is points_i(p) · cost(p) (the
+ * score-ballot variant of equalshares.net): p is affordable at rate ρ when
+ * Σ_i min(money_i, ρ · points_i(p) · cost(p)) ≥ cost(p); the round buys the
+ * project with the smallest such ρ (ties: lower cost, more points, lower
+ * submission order), each supporter paying min(money_i, ρ · points_i(p) ·
+ * cost(p)). Here σ = ρ · cost(p) is the share per point and the price is
+ * σ / cost(p) = ρ; with one point each this is the approval rule exactly.
+ * A project's price only rises as money is spent, so the last price
  * is a lower bound and only projects whose bound could win are recomputed.
  */
 export function runMes(election: Election, start: number): MesRun {
-  const { cost, votes, rank, supStart, supGroups, groupSize } = election
+  const { cost, votes, points, rank, supStart, supGroups, supPoints, groupSize, cumulative } = election
   const m = cost.length
   const money = new Float64Array(groupSize.length).fill(start)
   const funded = new Uint8Array(m)
@@ -127,7 +203,7 @@ export function runMes(election: Election, start: number): MesRun {
   const stale = new Uint8Array(m)
   let most = 0
   for (let p = 0; p < m; p++) most = Math.max(most, supStart[p + 1]! - supStart[p]!)
-  const spare = { money: new Float64Array(most), size: new Float64Array(most) }
+  const spare = { money: new Float64Array(most), size: new Float64Array(most), points: new Float64Array(most) }
   const selected: number[] = []
   const purchases = new Map<number, Purchase>()
   const ties: number[][] = []
@@ -147,8 +223,8 @@ export function runMes(election: Election, start: number): MesRun {
     if (cost[p] === 0) buy(p, { payers: 0, maxShare: 0, paidAllTheyHad: 0 })
     else {
       candidates.push(p)
-      share[p] = cost[p]! / votes[p]!
-      price[p] = 1 / votes[p]!
+      share[p] = cost[p]! / points[p]!
+      price[p] = 1 / points[p]!
       stale[p] = 1
     }
   }
@@ -163,7 +239,9 @@ export function runMes(election: Election, start: number): MesRun {
         continue
       }
       if (stale[p] === 1) {
-        const s = equalShare(election, money, p, share[p]!, spare)
+        const s = election.cumulative
+          ? sharePerPoint(election, money, p, share[p]!, spare)
+          : equalShare(election, money, p, share[p]!, spare)
         if (s < 0) continue
         share[p] = s
         price[p] = s / cost[p]!
@@ -188,12 +266,13 @@ export function runMes(election: Election, start: number): MesRun {
       const g = supGroups[k]!
       const have = money[g]!
       if (have <= 0) continue
+      const due = cumulative ? s * supPoints[k]! : s
       // Within the tolerance of the share a supporter pays everything, so
       // no crumbs of money are left to blur the next rounds' explanations.
-      const pays = have <= s * (1 + TOLERANCE) ? have : s
+      const pays = have <= due * (1 + TOLERANCE) ? have : due
       money[g] = have - pays
       payers += groupSize[g]!
-      if (have < s * (1 - TOLERANCE)) paidAllTheyHad += groupSize[g]!
+      if (have < due * (1 - TOLERANCE)) paidAllTheyHad += groupSize[g]!
       if (pays > maxShare) maxShare = pays
     }
     for (const q of neighbours(election, winner)) stale[q] = 1

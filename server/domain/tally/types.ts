@@ -17,6 +17,13 @@ export interface TallyInput {
   projects: readonly TallyProject[]
   /** The project ids each voter chose; an empty ballot is still a voter. */
   ballots: readonly (readonly string[])[]
+  /**
+   * Points ballots (cumulative): the points each voter gave, parallel to `ballots` (the points
+   * for ballots[v][k] are points[v][k]); non-negative integers. A project listed twice on one
+   * ballot gets the points of both entries; a project given 0 points was not chosen.
+   * Absent for approval ballots, which count as one point for every chosen project.
+   */
+  points?: readonly (readonly number[])[]
   /** One currency unit in cost units (100 for cents): the Add1 step. */
   unit: number
 }
@@ -49,7 +56,10 @@ export type MesShortfall = Extract<ProjectReason, { kind: 'mes-too-little-money'
 
 export interface ProjectOutcome {
   id: string
+  /** Voters who chose it (gave it at least one point). */
   votes: number
+  /** Points ballots only: the points it received in all. */
+  points?: number
   cost: number
   funded: boolean
   reason: ProjectReason
@@ -59,7 +69,7 @@ export interface ProjectOutcome {
 
 export type TieStage = 'greedy' | 'equal-shares' | 'completion'
 
-/** A tie is broken by lower cost, then more votes, then lower submission order. */
+/** A tie is broken by lower cost, then more votes (more points on points ballots), then lower submission order. */
 export interface Tie {
   stage: TieStage
   /** The tied projects in the order the tie-break put them; the winner first. */

@@ -80,6 +80,24 @@ t.test('cumulative ballots keep their points in the order of the vote', async (t
   t.same(toulouse.votes[0]!.points, [2, 2, 2, 1])
 })
 
+t.test('a cumulative file within its max_points and max_sum_points is read, META kept for the writer', async (t) => {
+  const text = variant({
+    4: 'vote_type;cumulative',
+    5: 'max_points;3\nmax_sum_points;5',
+    11: 'voter_id;vote;points',
+    12: 'a;1,2;3,2',
+    13: 'b;2;3',
+  })
+  const parsed = parsePb(text)
+  t.same(
+    parsed.votes.map((v) => v.points),
+    [[3, 2], [3]],
+  )
+  const written = writePb(parsed)
+  t.match(written, /\nvote_type;cumulative\nmax_points;3\nmax_sum_points;5\n/)
+  t.match(written, /\nVOTES\nvoter_id;vote;points\na;1,2;3,2\nb;2;3\n$/)
+})
+
 t.test('an empty vote is a ballot all the same', async (t) => {
   const election = parsePb(variant({ 5: 'num_votes;3', 13: 'b;2\nc;' }))
   t.same(election.votes[2], { voterId: 'c', vote: [], fields: {} })
@@ -201,6 +219,32 @@ const ERRORS: { name: string; text: string; code: string; line: number; params?:
   {
     name: 'points not matching the vote',
     text: variant({ 11: 'voter_id;vote;points', 12: 'a;1,2;3', 13: 'b;2;1' }),
+    code: 'invalid-points',
+    line: 12,
+  },
+  {
+    name: 'more points on one project than max_points (entries for a project add up)',
+    text: variant({
+      4: 'vote_type;cumulative',
+      5: 'max_points;3',
+      11: 'voter_id;vote;points',
+      12: 'a;1,2;3,3',
+      13: 'b;2,2;2,2',
+    }),
+    code: 'points-over-max',
+    line: 13,
+    params: { voterId: 'b', key: 'max_points', max: 3, given: 4 },
+  },
+  {
+    name: 'more points in all than max_sum_points',
+    text: variant({ 4: 'vote_type;cumulative', 5: 'max_sum_points;5', 11: 'voter_id;vote;points', 12: 'a;1,2;3,3' }),
+    code: 'points-over-max',
+    line: 12,
+    params: { voterId: 'a', key: 'max_sum_points', max: 5, given: 6 },
+  },
+  {
+    name: 'negative points on a cumulative ballot',
+    text: variant({ 4: 'vote_type;cumulative', 11: 'voter_id;vote;points', 12: 'a;1,2;2,-1' }),
     code: 'invalid-points',
     line: 12,
   },

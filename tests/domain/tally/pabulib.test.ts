@@ -36,10 +36,24 @@ for (const [file, instance] of Object.entries(reference.instances)) {
   })
 }
 
-t.test('a cumulative election counts every listed project as a vote, whatever the points', async (t) => {
-  const parsed = parsePb(readPabulib('france_toulouse_2019_.pb'))
-  const result = greedy(pbTallyInput(parsed))
-  const listed = new Map<string, number>()
-  for (const vote of parsed.votes) for (const id of vote.vote) listed.set(id, (listed.get(id) ?? 0) + 1)
-  for (const project of result.projects) t.equal(project.votes, listed.get(project.id) ?? 0, project.id)
-})
+t.test(
+  'a cumulative election is counted with its points: votes are the voters who gave points, points their sum',
+  async (t) => {
+    const parsed = parsePb(readPabulib('france_toulouse_2019_.pb'))
+    const result = greedy(pbTallyInput(parsed))
+    const listed = new Map<string, number>()
+    const points = new Map<string, number>()
+    for (const vote of parsed.votes) {
+      vote.vote.forEach((id, k) => {
+        listed.set(id, (listed.get(id) ?? 0) + 1)
+        points.set(id, (points.get(id) ?? 0) + vote.points![k]!)
+      })
+    }
+    for (const project of result.projects) {
+      t.equal(project.votes, listed.get(project.id) ?? 0, `${project.id}: votes`)
+      t.equal(project.points, points.get(project.id) ?? 0, `${project.id}: points`)
+    }
+    const byPoints = [...points].sort(([, a], [, b]) => b - a)
+    t.equal(result.selected[0], byPoints[0]![0], 'greedy starts with the project with most points')
+  },
+)
