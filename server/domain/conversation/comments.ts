@@ -64,7 +64,6 @@ export interface CommentFields {
   kind: 'question' | 'comment'
 }
 
-
 /** Checks what a resident typed; the form is shown again with it when anything is wrong. */
 export function validateComment(
   form: CommentForm,
