@@ -47,6 +47,8 @@ export function storedValues(round: Round, lang: Lang): Record<FormField, string
     budget: centsToInput(s.budgetCents, lang),
     ballotFormat: s.ballotFormat,
     maxChoices: s.maxChoices === null ? '' : String(s.maxChoices),
+    pointsPerVoter: s.pointsPerVoter === null ? '' : String(s.pointsPerVoter),
+    maxPointsPerProject: s.maxPointsPerProject === null ? '' : String(s.maxPointsPerProject),
     minSpendPercent: String(s.minSpendPercent),
     tallyRule: s.tallyRule,
   }

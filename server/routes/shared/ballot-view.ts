@@ -20,6 +20,8 @@ export function rulesOf(round: Round): BallotRules {
     budgetCents: round.budgetCents,
     maxChoices: round.maxChoices,
     minSpendPercent: round.minSpendPercent,
+    pointsPerVoter: round.pointsPerVoter,
+    maxPointsPerProject: round.maxPointsPerProject,
   }
 }
 
