@@ -302,8 +302,9 @@ export async function countedBallotsDigest(
 ): Promise<CountedBallotsDigest> {
   // An int[] literal as one text parameter; ids that are no 32-bit integer are on no ballot anyway.
   const kept = onlyProjects && `{${onlyProjects.filter((id) => id === (id | 0)).join(',')}}`
-  // Each ballot's ids in numeric order (the array is integer[]), as ballotLine sorts them; an empty ballot is ''.
-  const line = sql`array_to_string(array(select chosen.id from unnest(${ballots.projectIds}) as chosen(id)${kept === undefined ? sql`` : sql` where chosen.id = any(${kept}::integer[])`} order by chosen.id), ',')`
+  // Each ballot's ids in numeric order (the array is integer[]), as ballotLine sorts them, each with
+  // `:points` on a points ballot (unnest pads a null points array with nulls); an empty ballot is ''.
+  const line = sql`array_to_string(array(select chosen.id::text || coalesce(':' || chosen.points, '') from unnest(${ballots.projectIds}, ${ballots.points}) as chosen(id, points)${kept === undefined ? sql`` : sql` where chosen.id = any(${kept}::integer[])`} order by chosen.id), ',')`
   // The lines are materialised (inlined, each would be built twice: once more to sort by), then
   // sorted in byte order ("C"), which for digits and commas is JavaScript's default sort; no ballots hash as ''.
   const answer: unknown = await db.execute(sql`
