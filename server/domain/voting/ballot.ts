@@ -13,6 +13,11 @@ export interface BallotRules {
   maxPointsPerProject: number | null
 }
 
+/** Paper ballots (printed, then typed in by an official) exist for ticking projects, not yet for spreading points. */
+export function takesPaperBallots(format: BallotFormat): boolean {
+  return format !== 'points'
+}
+
 export interface BallotProject {
   id: number
   costCents: number
