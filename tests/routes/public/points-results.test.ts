@@ -1,22 +1,23 @@
 import { randomInt } from 'node:crypto'
 import t from 'tap'
 import { eq } from 'drizzle-orm'
-import { results, rounds, tallyPreviews } from '../../db/schema.js'
-import { castBallot, countedBallotsDigest } from '../../server/data/ballots.js'
-import { previewResults } from '../../server/data/results.js'
-import { findCode } from '../../server/data/voting-codes.js'
-import { parsePb } from '../../server/domain/pabulib/read.js'
-import { ballotsDigest } from '../../server/domain/pabulib/export.js'
-import { tally, TALLY_RULES } from '../../server/domain/tally/tally.js'
-import { generateReceipt, hashCode, normaliseCode } from '../../server/domain/voting/codes.js'
-import { publishResult } from '../../server/usecases/results.js'
-import { TEST_CONFIG } from '../helpers/app.js'
-import { demoRound } from '../helpers/fixtures.js'
-import { MAIL_WORDS } from '../helpers/mail-words.js'
-import { setPhase } from '../helpers/voting.js'
+import { results, rounds, tallyPreviews } from '../../../db/schema.js'
+import { castBallot, countedBallotsDigest } from '../../../server/data/ballots.js'
+import { previewResults } from '../../../server/data/results.js'
+import { findCode } from '../../../server/data/voting-codes.js'
+import { parsePb } from '../../../server/domain/pabulib/read.js'
+import { ballotsDigest } from '../../../server/domain/pabulib/export.js'
+import { tally, TALLY_RULES } from '../../../server/domain/tally/tally.js'
+import { generateReceipt, hashCode, normaliseCode } from '../../../server/domain/voting/codes.js'
+import { publishResult } from '../../../server/usecases/results.js'
+import { TEST_CONFIG } from '../../helpers/app.js'
+import { demoRound } from '../../helpers/fixtures.js'
+import { MAIL_WORDS } from '../../helpers/mail-words.js'
+import { setPhase } from '../../helpers/voting.js'
+import { html, msg } from '../../helpers/html.js'
 
 t.test('a points round is counted with its points: previewed under both rules, published under its own', async (t) => {
-  const { db, round, projects, byTitle, codes, officials } = await demoRound(t, {
+  const { app, db, round, projects, byTitle, codes, officials } = await demoRound(t, {
     phase: 'voting',
     codes: 8,
     officials: ['admin'],
@@ -98,4 +99,10 @@ t.test('a points round is counted with its points: previewed under both rules, p
   const lines = file.votes.map((v) => v.vote.map((id, k) => `${id}:${v.points![k]}`).join(',')).sort()
   const wanted = given.map(([ids, points]) => ids.map((id, k) => `${id}:${points[k]}`).join(',')).sort()
   t.same(lines, wanted, 'the open data file holds every ballot with its points')
+
+  const page = html(await app.inject(`/rounds/${round.slug}/results`))
+  t.ok(page.texts('h2').includes(msg('outcome.pointsHeading')), 'the chart shows points per project')
+  const solarCard = page.all('.card').find((card) => card.textContent.includes(solar.title))!
+  t.match(solarCard.textContent, `${msg('results.points')}15`, "a project's card shows its points")
+  t.match(solarCard.textContent, `${msg('results.votes')}3`, 'and its voters')
 })
