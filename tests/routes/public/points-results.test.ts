@@ -105,4 +105,11 @@ t.test('a points round is counted with its points: previewed under both rules, p
   const solarCard = page.all('.card').find((card) => card.textContent.includes(solar.title))!
   t.match(solarCard.textContent, `${msg('results.points')}15`, "a project's card shows its points")
   t.match(solarCard.textContent, `${msg('results.votes')}3`, 'and its voters')
+
+  const transparency = html(await app.inject(`/rounds/${round.slug}/transparency`))
+  t.equal(
+    transparency.text('#check + .alert'),
+    msg('transparency.check.ok', { count: 8 }),
+    "today's ballots, points and all, match the published file and the audit chain",
+  )
 })
