@@ -24,6 +24,8 @@ interface RoundRow {
   ballot_format: BallotRules['format']
   budget_cents: string
   max_choices: number | null
+  points_per_voter: number | null
+  max_points_per_project: number | null
   min_spend_percent: number
 }
 
@@ -81,6 +83,8 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
         budgetCents: Number(round.budget_cents),
         maxChoices: round.max_choices,
         minSpendPercent: round.min_spend_percent,
+        pointsPerVoter: round.points_per_voter,
+        maxPointsPerProject: round.max_points_per_project,
       }
       const verdict = checkBallot(rules, projects, chosenIds(request.body?.projects))
       if (request.body?.intent !== 'submit' || !verdict.ok) return reply.code(422).send('not stored')

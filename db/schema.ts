@@ -140,6 +140,9 @@ export const rounds = pgTable('rounds', {
   phase: phaseEnum('phase').notNull().default('draft'),
   ballotFormat: ballotFormatEnum('ballot_format').notNull().default('knapsack'),
   maxChoices: integer('max_choices'),
+  /** Points ballots: the points each voter spreads, and the most one project may get. */
+  pointsPerVoter: integer('points_per_voter'),
+  maxPointsPerProject: integer('max_points_per_project'),
   minSpendPercent: integer('min_spend_percent').notNull().default(0),
   tallyRule: tallyRuleEnum('tally_rule').notNull().default('greedy'),
   proposingFrom: date('proposing_from'),
@@ -325,6 +328,8 @@ export const ballots = pgTable(
       .references(() => votingCodes.id),
     channel: channelEnum('channel').notNull(),
     projectIds: integer('project_ids').array().notNull(),
+    /** Points ballots: the points given to project_ids[k] are points[k]; null for the other formats. */
+    points: integer('points').array(),
     receipt: text('receipt').notNull().unique(),
     castAt: timestamp('cast_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

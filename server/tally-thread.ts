@@ -8,6 +8,8 @@ import type { TallyResult, TallyRule } from './domain/tally/tally.js'
 export interface CountJob {
   starts: Int32Array
   chosen: Int32Array
+  /** Points ballots: the points parallel to `chosen`. */
+  points?: Int32Array
 }
 
 const compiled = extname(fileURLToPath(import.meta.url)) === '.js'
@@ -34,11 +36,14 @@ export function tallyInThread(
   projects: readonly BallotProjectForTally[],
   ballots: readonly (readonly number[])[],
   rule: TallyRule,
+  points?: readonly (readonly number[])[],
 ): Promise<TallyResult> {
   const starts = new Int32Array(ballots.length + 1)
   ballots.forEach((ballot, i) => (starts[i + 1] = starts[i]! + ballot.length))
   const chosen = new Int32Array(starts[ballots.length]!)
   ballots.forEach((ballot, i) => chosen.set(ballot, starts[i]))
+  const given = points && new Int32Array(chosen.length)
+  if (given) points.forEach((p, i) => given.set(p, starts[i]))
   const job = {
     round: {
       id: round.id,
@@ -52,10 +57,11 @@ export function tallyInThread(
     projects: projects.map(({ id, title, costCents }) => ({ id, title, costCents })),
     starts,
     chosen,
+    points: given,
     rule,
   }
   return new Promise((resolve, reject) => {
-    const worker = startWorker(job, [starts.buffer, chosen.buffer])
+    const worker = startWorker(job, [starts.buffer, chosen.buffer, ...(given ? [given.buffer] : [])])
     worker.once('message', resolve)
     worker.once('error', reject)
     worker.once('exit', (code) => reject(new Error(`the count stopped with exit code ${code} before its outcome`)))

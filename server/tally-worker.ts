@@ -4,7 +4,7 @@ import { tally, type TallyRule } from './domain/tally/tally.js'
 import type { CountJob } from './tally-thread.js'
 
 // One count per thread (see tally-thread.ts): the job arrives as workerData, the outcome leaves as the one message.
-const { round, projects, starts, chosen, rule } = workerData as CountJob & {
+const { round, projects, starts, chosen, points, rule } = workerData as CountJob & {
   round: RoundForTally
   projects: BallotProjectForTally[]
   rule: TallyRule
@@ -12,4 +12,6 @@ const { round, projects, starts, chosen, rule } = workerData as CountJob & {
 const ballots = Array.from({ length: starts.length - 1 }, (_, i) =>
   Array.from(chosen.subarray(starts[i], starts[i + 1])),
 )
-parentPort!.postMessage(tally(tallyInput(round, projects, ballots), rule))
+const given =
+  points && Array.from({ length: starts.length - 1 }, (_, i) => Array.from(points.subarray(starts[i], starts[i + 1])))
+parentPort!.postMessage(tally(tallyInput(round, projects, ballots, given), rule))

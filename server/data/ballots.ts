@@ -43,6 +43,7 @@ const upsertBallot = preparedPer((db) =>
           codeId: votingCodes.id,
           channel: sql<Channel>`${sql.placeholder('channel')}::ballot_channel`.as('channel'),
           projectIds: sql<number[]>`${sql.placeholder('projectIds')}::integer[]`.as('project_ids'),
+          points: sql<number[] | null>`${sql.placeholder('points')}::integer[]`.as('points'),
           receipt: sql<string>`${sql.placeholder('receipt')}::text`.as('receipt'),
           castAt: sql<Date>`now()`.as('cast_at'),
           updatedAt: sql<Date>`now()`.as('updated_at'),
@@ -62,7 +63,12 @@ const upsertBallot = preparedPer((db) =>
     )
     .onConflictDoUpdate({
       target: ballots.codeId,
-      set: { projectIds: sql`excluded.project_ids`, channel: sql`excluded.channel`, updatedAt: sql`now()` },
+      set: {
+        projectIds: sql`excluded.project_ids`,
+        points: sql`excluded.points`,
+        channel: sql`excluded.channel`,
+        updatedAt: sql`now()`,
+      },
     })
     .returning({ receipt: ballots.receipt, replaced: sql<boolean>`xmax <> 0` })
     .prepare('cast_ballot'),
@@ -76,9 +82,21 @@ const upsertBallot = preparedPer((db) =>
  */
 export async function castBallot(
   db: Db,
-  ballot: { roundId: number; codeId: number; channel: Channel; projectIds: number[]; receipt: string },
+  ballot: {
+    roundId: number
+    codeId: number
+    channel: Channel
+    projectIds: number[]
+    /** Points ballots only: the points for projectIds[k]. */
+    points?: number[]
+    receipt: string
+  },
 ): Promise<{ receipt: string; replaced: boolean } | null> {
-  const [row] = await upsertBallot(db).execute({ ...ballot, projectIds: `{${ballot.projectIds.join(',')}}` })
+  const [row] = await upsertBallot(db).execute({
+    ...ballot,
+    projectIds: `{${ballot.projectIds.join(',')}}`,
+    points: ballot.points ? `{${ballot.points.join(',')}}` : null,
+  })
   return row ?? null
 }
 
@@ -120,10 +138,16 @@ export function turnoutByLanguage(db: Db, roundId: number) {
     .orderBy(sql`2 desc`, languageTurnout.lang)
 }
 
-/** The projects the code's ballot holds now, or null when it has none: changing a vote starts from it. */
-export async function currentChoice(db: Db, codeId: number): Promise<number[] | null> {
-  const [row] = await db.select({ projectIds: ballots.projectIds }).from(ballots).where(eq(ballots.codeId, codeId))
-  return row ? row.projectIds : null
+/** What the code's ballot holds now (points only on a points ballot), or null when it has none: changing a vote starts from it. */
+export async function currentChoice(
+  db: Db,
+  codeId: number,
+): Promise<{ projectIds: number[]; points: number[] | null } | null> {
+  const [row] = await db
+    .select({ projectIds: ballots.projectIds, points: ballots.points })
+    .from(ballots)
+    .where(eq(ballots.codeId, codeId))
+  return row ?? null
 }
 
 /** What a receipt may tell: that a ballot is in the count, never what it chose. */
@@ -278,8 +302,9 @@ export async function countedBallotsDigest(
 ): Promise<CountedBallotsDigest> {
   // An int[] literal as one text parameter; ids that are no 32-bit integer are on no ballot anyway.
   const kept = onlyProjects && `{${onlyProjects.filter((id) => id === (id | 0)).join(',')}}`
-  // Each ballot's ids in numeric order (the array is integer[]), as ballotLine sorts them; an empty ballot is ''.
-  const line = sql`array_to_string(array(select chosen.id from unnest(${ballots.projectIds}) as chosen(id)${kept === undefined ? sql`` : sql` where chosen.id = any(${kept}::integer[])`} order by chosen.id), ',')`
+  // Each ballot's ids in numeric order (the array is integer[]), as ballotLine sorts them, each with
+  // `:points` on a points ballot (unnest pads a null points array with nulls); an empty ballot is ''.
+  const line = sql`array_to_string(array(select chosen.id::text || coalesce(':' || chosen.points, '') from unnest(${ballots.projectIds}, ${ballots.points}) as chosen(id, points)${kept === undefined ? sql`` : sql` where chosen.id = any(${kept}::integer[])`} order by chosen.id), ',')`
   // The lines are materialised (inlined, each would be built twice: once more to sort by), then
   // sorted in byte order ("C"), which for digits and commas is JavaScript's default sort; no ballots hash as ''.
   const answer: unknown = await db.execute(sql`

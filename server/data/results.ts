@@ -14,29 +14,45 @@ import { listBallotProjects } from './ballots.js'
 export type Result = Omit<typeof results.$inferSelect, 'outcome' | 'outcomeVersion'> & { outcome: TallyResult }
 export type ProgressUpdate = typeof progressUpdates.$inferSelect
 
-/** The ballots that count: those of codes that were not revoked. */
-export async function countedBallots(db: Db, roundId: number): Promise<number[][]> {
-  const rows = await db
-    .select({ projectIds: ballots.projectIds })
+/** The ballots that count: those of codes that were not revoked; points ballots with their points. */
+export async function countedBallotRows(
+  db: Db,
+  roundId: number,
+): Promise<{ projectIds: number[]; points: number[] | null }[]> {
+  return db
+    .select({ projectIds: ballots.projectIds, points: ballots.points })
     .from(ballots)
     .innerJoin(votingCodes, eq(votingCodes.id, ballots.codeId))
     .where(and(eq(ballots.roundId, roundId), isNull(votingCodes.revokedAt)))
     .orderBy(asc(ballots.id))
-  return rows.map((r) => r.projectIds)
+}
+
+/** The counted ballots' chosen project ids. */
+export async function countedBallots(db: Db, roundId: number): Promise<number[][]> {
+  return (await countedBallotRows(db, roundId)).map((r) => r.projectIds)
 }
 
 export interface TallyData {
   projects: (BallotProjectForTally & Awaited<ReturnType<typeof listBallotProjects>>[number])[]
   ballots: number[][]
+  /** A points round's ballots' points, parallel to `ballots`; absent for the other formats. */
+  points?: number[][]
 }
 
-export async function loadTallyData(db: Db, roundId: number): Promise<TallyData> {
-  const [projects, counted] = await Promise.all([listBallotProjects(db, roundId), countedBallots(db, roundId)])
-  return { projects, ballots: counted }
+/** The round's projects and counted ballots; a points round's ballots come with their points. */
+export async function loadTallyData(db: Db, round: Pick<Round, 'id' | 'ballotFormat'>): Promise<TallyData> {
+  const [projects, counted] = await Promise.all([listBallotProjects(db, round.id), countedBallotRows(db, round.id)])
+  const ballotIds = counted.map((b) => b.projectIds)
+  if (round.ballotFormat !== 'points') return { projects, ballots: ballotIds }
+  // The format is fixed once voting opens and only points ballots are taken in a points round; a ballot without points gives each choice one.
+  return { projects, ballots: ballotIds, points: counted.map((b) => b.points ?? b.projectIds.map(() => 1)) }
 }
+
+/** The fingerprint of the ballots counted (ballotsDigest), with their points on a points round. */
+export const tallyDataDigest = (data: TallyData) => ballotsDigest(data.ballots, data.points)
 
 export function tallyRound(round: Round, data: TallyData, rule: TallyRule): Promise<TallyResult> {
-  return tallyInThread(round, data.projects, data.ballots, rule)
+  return tallyInThread(round, data.projects, data.ballots, rule, data.points)
 }
 
 export interface RulePreview {
@@ -56,8 +72,8 @@ export async function previewResults(
   rules: readonly TallyRule[],
   softwareVersion: string,
 ): Promise<{ data: TallyData; previews: RulePreview[] }> {
-  const data = await loadTallyData(db, round.id)
-  const inputSha256 = tallyInputSha256(round, data.projects, ballotsDigest(data.ballots), softwareVersion)
+  const data = await loadTallyData(db, round)
+  const inputSha256 = tallyInputSha256(round, data.projects, tallyDataDigest(data), softwareVersion)
   // One rule after the other: each count's thread holds its own copy of the ballots.
   const previews: RulePreview[] = []
   for (const rule of rules) previews.push({ rule, outcome: await tallyRound(round, data, rule) })

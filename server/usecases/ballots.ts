@@ -20,10 +20,18 @@ export type Refused = Awaited<ReturnType<typeof whyRefused>>
 /** A resident's ballot from the voting page, committed before the receipt is shown. */
 export async function castOnlineBallot(
   db: Db,
-  input: { round: Round; actor: Actor; codeId: number; projectIds: number[]; receipt: string; now: Date },
+  input: {
+    round: Round
+    actor: Actor
+    codeId: number
+    projectIds: number[]
+    points?: number[]
+    receipt: string
+    now: Date
+  },
 ): Promise<{ receipt: string; replaced: boolean } | Refused> {
-  const { round, codeId, projectIds, receipt } = input
-  const stored = await castBallot(db, { roundId: round.id, codeId, channel: 'online', projectIds, receipt })
+  const { round, codeId, projectIds, points, receipt } = input
+  const stored = await castBallot(db, { roundId: round.id, codeId, channel: 'online', projectIds, points, receipt })
   return stored ?? whyRefused(db, round, input.actor, 'ballot.cast', input.now)
 }
 

@@ -4,6 +4,7 @@ import { appendAudit } from '../data/audit.js'
 import {
   insertResult,
   loadTallyData,
+  tallyDataDigest,
   previewedOutcome,
   tallyRound,
   type Result,
@@ -12,7 +13,7 @@ import {
 import { findRound, lockRound, type Round } from '../data/rounds.js'
 import { sealedBallotsDigest } from '../data/seal.js'
 import type { Actor } from '../domain/access/permissions.js'
-import { ballotsDigest, exportBallotsPb } from '../domain/pabulib/export.js'
+import { exportBallotsPb } from '../domain/pabulib/export.js'
 import { sha256 } from '../domain/common/digest.js'
 import { tallyInputSha256 } from '../domain/tally/input.js'
 import { NO_FACTS, transitionRefusal } from '../domain/rounds/transitions.js'
@@ -36,12 +37,12 @@ interface Count {
  * one set of ballots read here, so no revocation in between can make them differ.
  */
 async function count(db: Db, round: Round, softwareVersion: string): Promise<Count> {
-  const data = await loadTallyData(db, round.id)
-  const countedSha256 = ballotsDigest(data.ballots)
+  const data = await loadTallyData(db, round)
+  const countedSha256 = tallyDataDigest(data)
   const inputSha256 = tallyInputSha256(round, data.projects, countedSha256, softwareVersion)
   const previewed = await previewedOutcome(db, round.id, round.tallyRule, inputSha256)
   const outcome = previewed ?? (await tallyRound(round, data, round.tallyRule))
-  const ballotsPb = exportBallotsPb(round, data.projects, data.ballots, round.tallyRule, randomInt)
+  const ballotsPb = exportBallotsPb(round, data.projects, data.ballots, round.tallyRule, randomInt, data.points)
   return { data, countedSha256, outcome, reusedPreview: previewed !== undefined, ballotsPb }
 }
 

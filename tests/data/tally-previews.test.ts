@@ -81,7 +81,8 @@ async function publishRolledBack(version = VERSION): Promise<{ result: Result; d
 
 /** A count made now from the database, as publishing without a preview makes it. */
 async function countNow() {
-  return tallyRound(await theRound(), await loadTallyData(db, roundId), 'equal-shares')
+  const round = await theRound()
+  return tallyRound(round, await loadTallyData(db, round), 'equal-shares')
 }
 
 /** Everything publishing stores apart from the voters' random order in the file (and so its hash) and the time. */

@@ -25,6 +25,8 @@ export function exportBallotsPb(
   ballots: readonly (readonly number[])[],
   rule: TallyRule,
   pick: Pick,
+  /** Points ballots: the points parallel to each ballot's ids. */
+  points?: readonly (readonly number[])[],
 ): string {
   const onBallot = new Set(projects.map((p) => p.id))
   const inCents = round.budgetCents % 100 !== 0 || projects.some((p) => p.costCents % 100 !== 0)
@@ -36,10 +38,13 @@ export function exportBallotsPb(
       unit: round.neighbourhood,
       instance: String(round.id),
       budget: String(money(round.budgetCents)),
-      vote_type: 'approval',
+      vote_type: points ? 'cumulative' : 'approval',
       rule: rule === 'greedy' ? 'greedy' : 'equalshares/add1',
       ...(round.ballotFormat === 'approval' && round.maxChoices !== null
         ? { max_length: String(round.maxChoices) }
+        : {}),
+      ...(points && round.pointsPerVoter != null && round.maxPointsPerProject != null
+        ? { max_sum_points: String(round.pointsPerVoter), max_points: String(round.maxPointsPerProject) }
         : {}),
       currency: 'EUR',
       ...(inCents ? { money_unit: 'cent' } : {}),
@@ -50,18 +55,33 @@ export function exportBallotsPb(
       category: [],
       fields: { name: p.title },
     })),
-    votes: shuffled(ballots, pick).map((vote, i) => ({
-      voterId: String(i + 1),
-      vote: vote.filter((id) => onBallot.has(id)).map(String),
-      fields: {},
-    })),
+    votes: shuffled(
+      ballots.map((_, v) => v),
+      pick,
+    ).map((v, i) => {
+      // A vote for a project no longer on the ballot is left out, with its points.
+      const kept = ballots[v]!.flatMap((id, k) => (onBallot.has(id) ? [k] : []))
+      return {
+        voterId: String(i + 1),
+        vote: kept.map((k) => String(ballots[v]![k])),
+        ...(points ? { points: kept.map((k) => points[v]![k]!) } : {}),
+        fields: {},
+      }
+    }),
   }
   return writePb(election)
 }
 
-/** A ballot as one line of the ballots' fingerprint: its project ids in numeric order, comma-separated. */
-export function ballotLine(ballot: readonly number[]): string {
-  return [...ballot].sort((x, y) => x - y).join(',')
+/**
+ * A ballot as one line of the ballots' fingerprint: its project ids in numeric order, comma-separated;
+ * on a points ballot each id carries its points (`12:3`), so changed points change the fingerprint.
+ */
+export function ballotLine(ballot: readonly number[], points?: readonly number[]): string {
+  const entries = ballot.map((id, k) => ({ id, text: points ? `${id}:${points[k]}` : String(id) }))
+  return entries
+    .sort((x, y) => x.id - y.id)
+    .map((e) => e.text)
+    .join(',')
 }
 
 /** The fingerprint of ballots given as their lines (ballotLine): sorted in code-unit order, one per line. Sorts `lines` in place. */
@@ -75,8 +95,11 @@ export function digestOfLines(lines: string[]): string {
  * voting closes, so the ballots can be checked against the chain, not against a copy beside them.
  * The application computes it inside PostgreSQL (countedBallotsDigest); this is its definition.
  */
-export function ballotsDigest(ballots: readonly (readonly number[])[]): string {
-  return digestOfLines(ballots.map(ballotLine))
+export function ballotsDigest(
+  ballots: readonly (readonly number[])[],
+  points?: readonly (readonly number[])[],
+): string {
+  return digestOfLines(ballots.map((ballot, v) => ballotLine(ballot, points?.[v])))
 }
 
 export interface PbBallotsDigest {
@@ -95,6 +118,6 @@ export interface PbBallotsDigest {
  */
 export function pbBallotsDigest(text: string): PbBallotsDigest {
   const lines: string[] = []
-  const { projects, voteCount } = scanPb(text, (v) => lines.push(ballotLine(v.vote.map(Number))))
+  const { projects, voteCount } = scanPb(text, (v) => lines.push(ballotLine(v.vote.map(Number), v.points)))
   return { sha256: digestOfLines(lines), ballots: voteCount, projectIds: projects.map((p) => Number(p.id)) }
 }

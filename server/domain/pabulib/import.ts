@@ -86,6 +86,8 @@ export function importPlan(
         Number.isInteger(maxLength) && maxLength >= 1
           ? Math.min(maxLength, election.projects.length)
           : election.projects.length,
+      pointsPerVoter: null,
+      maxPointsPerProject: null,
       minSpendPercent: 0,
       tallyRule: rule,
     },

@@ -6,6 +6,7 @@ import { singleLine } from '../common/text.js'
 
 export const TEXT_LIMITS = { title: 120, neighbourhood: 120, description: 2000 } as const
 export const MAX_CHOICES_LIMIT = 50
+export const POINTS_LIMIT = 1000
 /** The planned phase dates, in the order the phases follow each other. */
 export const DATE_FIELDS = ['proposingFrom', 'reviewingFrom', 'votingFrom', 'votingUntil', 'publishOn'] as const
 export type DateField = (typeof DATE_FIELDS)[number]
@@ -23,6 +24,8 @@ export interface RoundSettings {
   publishOn: string | null
   ballotFormat: BallotFormat
   maxChoices: number | null
+  pointsPerVoter: number | null
+  maxPointsPerProject: number | null
   minSpendPercent: number
   tallyRule: TallyRule
 }
@@ -41,6 +44,8 @@ export const ROUND_FIELDS = [
   { field: 'budget', setting: 'budgetCents', kind: 'money', locked: true },
   { field: 'ballotFormat', setting: 'ballotFormat', kind: 'choice', locked: true },
   { field: 'maxChoices', setting: 'maxChoices', kind: 'number', locked: true },
+  { field: 'pointsPerVoter', setting: 'pointsPerVoter', kind: 'number', locked: true },
+  { field: 'maxPointsPerProject', setting: 'maxPointsPerProject', kind: 'number', locked: true },
   { field: 'minSpendPercent', setting: 'minSpendPercent', kind: 'number', locked: true },
   { field: 'tallyRule', setting: 'tallyRule', kind: 'choice', locked: true },
   { field: 'proposingFrom', setting: 'proposingFrom', kind: 'date', locked: false },
@@ -66,6 +71,8 @@ export type RoundError =
   | 'dateOrder'
   | 'choice'
   | 'maxChoices'
+  | 'pointsPerVoter'
+  | 'maxPoints'
   | 'minSpend'
   | 'locked'
   | `amount.${MoneyError}`
@@ -134,7 +141,15 @@ export function readRoundForm(form: RoundForm): FormResult {
   // K belongs to approval ballots and the minimum spend to knapsack ones; the other is not used, so not checked.
   const maxChoices = ballotFormat === 'approval' ? readWhole(form.maxChoices, 1, MAX_CHOICES_LIMIT, null) : null
   if (maxChoices === 'bad') errors.maxChoices = 'maxChoices'
-  const minSpendPercent = ballotFormat === 'approval' ? 0 : readWhole(form.minSpendPercent, 0, 100, 0)
+  const minSpendPercent = ballotFormat === 'knapsack' ? readWhole(form.minSpendPercent, 0, 100, 0) : 0
+  // N and M belong to points ballots; M is checked against N only once N itself is right.
+  const points = ballotFormat === 'points'
+  const pointsPerVoter = points ? readWhole(form.pointsPerVoter, 1, POINTS_LIMIT, null) : null
+  if (pointsPerVoter === 'bad') errors.pointsPerVoter = 'pointsPerVoter'
+  const maxPointsPerProject = points
+    ? readWhole(form.maxPointsPerProject, 1, typeof pointsPerVoter === 'number' ? pointsPerVoter : POINTS_LIMIT, null)
+    : null
+  if (maxPointsPerProject === 'bad') errors.maxPointsPerProject = 'maxPoints'
   if (minSpendPercent === 'bad') errors.minSpendPercent = 'minSpend'
 
   if (Object.keys(errors).length > 0) return { errors, lockedRefused: false }
@@ -147,6 +162,8 @@ export function readRoundForm(form: RoundForm): FormResult {
       ...dates,
       ballotFormat: ballotFormat!,
       maxChoices: maxChoices as number | null,
+      pointsPerVoter: pointsPerVoter as number | null,
+      maxPointsPerProject: maxPointsPerProject as number | null,
       minSpendPercent: minSpendPercent as number,
       tallyRule: tallyRule!,
     },
@@ -183,6 +200,8 @@ export function readLockedRoundForm(form: RoundForm, stored: RoundSettings): For
     budget: centsToInput(stored.budgetCents, 'en'),
     ballotFormat: stored.ballotFormat,
     maxChoices: stored.maxChoices === null ? '' : String(stored.maxChoices),
+    pointsPerVoter: stored.pointsPerVoter === null ? '' : String(stored.pointsPerVoter),
+    maxPointsPerProject: stored.maxPointsPerProject === null ? '' : String(stored.maxPointsPerProject),
     minSpendPercent: String(stored.minSpendPercent),
     tallyRule: stored.tallyRule,
   }
@@ -204,8 +223,20 @@ export function readLockedRoundForm(form: RoundForm, stored: RoundSettings): For
   }
   if (Object.keys(errors).length > 0) return { errors, lockedRefused }
   // The stored rules win outright, even where the form's reading of them would normalise a stored value.
-  const { budgetCents, ballotFormat, maxChoices, minSpendPercent, tallyRule } = stored
-  return { settings: { ...settings!, budgetCents, ballotFormat, maxChoices, minSpendPercent, tallyRule } }
+  const { budgetCents, ballotFormat, maxChoices, pointsPerVoter, maxPointsPerProject, minSpendPercent, tallyRule } =
+    stored
+  return {
+    settings: {
+      ...settings!,
+      budgetCents,
+      ballotFormat,
+      maxChoices,
+      pointsPerVoter,
+      maxPointsPerProject,
+      minSpendPercent,
+      tallyRule,
+    },
+  }
 }
 
 export type Changes = Partial<Record<SettingName, { old: unknown; new: unknown }>>

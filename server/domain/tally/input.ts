@@ -9,6 +9,8 @@ export interface RoundForTally {
   budgetCents: number
   ballotFormat: BallotFormat
   maxChoices: number | null
+  pointsPerVoter?: number | null
+  maxPointsPerProject?: number | null
   tallyRule: TallyRule
 }
 
@@ -18,18 +20,24 @@ export interface BallotProjectForTally {
   costCents: number
 }
 
-/** Projects in submission order (the last tie-breaker), ballots as chosen project ids; money in cents, Add1 by one euro. */
+/**
+ * Projects in submission order (the last tie-breaker), ballots as chosen project ids (with their
+ * points on a points ballot, parallel); money in cents, Add1 by one euro.
+ */
 export function tallyInput(
   round: RoundForTally,
   projects: readonly BallotProjectForTally[],
   ballots: readonly (readonly number[])[],
+  points?: readonly (readonly number[])[],
 ): TallyInput {
   const onBallot = new Set(projects.map((p) => p.id))
+  // A vote for a project that is no longer on the ballot is left out (with its points); the rest of that ballot counts.
+  const kept = ballots.map((b) => b.flatMap((id, k) => (onBallot.has(id) ? [k] : [])))
   return {
     budget: round.budgetCents,
     projects: projects.map((p, order) => ({ id: String(p.id), cost: p.costCents, order })),
-    // A vote for a project that is no longer on the ballot is left out; the rest of that ballot counts.
-    ballots: ballots.map((b) => b.filter((id) => onBallot.has(id)).map(String)),
+    ballots: kept.map((ks, v) => ks.map((k) => String(ballots[v]![k]))),
+    ...(points ? { points: kept.map((ks, v) => ks.map((k) => points[v]![k]!)) } : {}),
     unit: 100,
   }
 }

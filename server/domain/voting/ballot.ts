@@ -1,4 +1,4 @@
-export const BALLOT_FORMATS = ['knapsack', 'approval'] as const
+export const BALLOT_FORMATS = ['knapsack', 'approval', 'points'] as const
 export type BallotFormat = (typeof BALLOT_FORMATS)[number]
 
 export interface BallotRules {
@@ -8,6 +8,14 @@ export interface BallotRules {
   maxChoices: number | null
   /** Knapsack: the share of the budget a ballot must at least spend. */
   minSpendPercent: number
+  /** Points: the points one ballot spreads (N) and the most one project may get (M). */
+  pointsPerVoter: number | null
+  maxPointsPerProject: number | null
+}
+
+/** Paper ballots (printed, then typed in by an official) exist for ticking projects, not yet for spreading points. */
+export function takesPaperBallots(format: BallotFormat): boolean {
+  return format !== 'points'
 }
 
 export interface BallotProject {
@@ -15,7 +23,16 @@ export interface BallotProject {
   costCents: number
 }
 
-export type BallotError = 'empty' | 'unknown-project' | 'duplicate' | 'over-budget' | 'under-minimum' | 'too-many'
+export type BallotError =
+  | 'empty'
+  | 'unknown-project'
+  | 'duplicate'
+  | 'over-budget'
+  | 'under-minimum'
+  | 'too-many'
+  | 'not-whole'
+  | 'over-points'
+  | 'over-max'
 
 export type BallotCheck =
   { ok: true; projectIds: number[]; spentCents: number } | { ok: false; error: BallotError; spentCents: number }
@@ -86,5 +103,55 @@ export function ballotMeter(
     maxChoices: rules.format === 'approval' ? rules.maxChoices : null,
     minimumCents: minimumSpendCents(rules),
     blocked,
+  }
+}
+
+/** Points as the form sent them, per project; null where the text is no whole number. */
+export type GivenPoints = readonly { id: number; points: number | null }[]
+
+export type PointsCheck =
+  | { ok: true; projectIds: number[]; points: number[]; usedPoints: number }
+  | { ok: false; error: BallotError; usedPoints: number }
+
+const sumOf = (given: GivenPoints) => given.reduce((sum, g) => sum + (g.points ?? 0), 0)
+
+/**
+ * The server's verdict on a points ballot, whatever the browser sent: whole points, 0 to M on
+ * each of this round's projects (each named once), N at most in all, at least one point given.
+ * A project given 0 points is not chosen and is not stored.
+ */
+export function checkPointsBallot(
+  rules: BallotRules,
+  projects: readonly BallotProject[],
+  given: GivenPoints,
+): PointsCheck {
+  const usedPoints = sumOf(given)
+  const fail = (error: BallotError): PointsCheck => ({ ok: false, error, usedPoints })
+  const onBallot = new Set(projects.map((p) => p.id))
+  if (given.some((g) => !onBallot.has(g.id))) return fail('unknown-project')
+  if (new Set(given.map((g) => g.id)).size !== given.length) return fail('duplicate')
+  if (given.some((g) => g.points === null || !Number.isSafeInteger(g.points) || g.points < 0)) return fail('not-whole')
+  if (given.some((g) => g.points! > (rules.maxPointsPerProject ?? 0))) return fail('over-max')
+  if (usedPoints > (rules.pointsPerVoter ?? 0)) return fail('over-points')
+  const chosen = given.filter((g) => g.points! > 0).sort((a, b) => a.id - b.id)
+  if (chosen.length === 0) return fail('empty')
+  return { ok: true, projectIds: chosen.map((g) => g.id), points: chosen.map((g) => g.points!), usedPoints }
+}
+
+export interface PointsMeter {
+  usedPoints: number
+  leftPoints: number
+  /** Projects given more than M. */
+  overMax: Set<number>
+}
+
+/** What the resident sees while spreading points: used and left, and which projects got more than M. */
+export function pointsMeter(rules: BallotRules, given: GivenPoints): PointsMeter {
+  const usedPoints = sumOf(given)
+  const max = rules.maxPointsPerProject ?? 0
+  return {
+    usedPoints,
+    leftPoints: (rules.pointsPerVoter ?? 0) - usedPoints,
+    overMax: new Set(given.filter((g) => (g.points ?? 0) > max).map((g) => g.id)),
   }
 }

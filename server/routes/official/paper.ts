@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Round } from '../../data/rounds.js'
 import { findCode } from '../../data/voting-codes.js'
 import { listBallotProjects } from '../../data/ballots.js'
-import { checkBallot, type BallotError } from '../../domain/voting/ballot.js'
+import { checkBallot, takesPaperBallots, type BallotError } from '../../domain/voting/ballot.js'
 import type { Channel } from '../../domain/voting/turnout.js'
 import { generateReceipt, hashCode, normaliseCode, normaliseReceipt } from '../../domain/voting/codes.js'
 import { allowed, theOfficial, theRound } from '../../plugins/auth.js'
@@ -37,7 +37,7 @@ export default async function paperRoutes(fastify: FastifyInstance, opts: { code
       }),
       hasErrors,
       round,
-      open: allowed(request, 'ballot.enter-paper'),
+      open: allowed(request, 'ballot.enter-paper') && takesPaperBallots(round.ballotFormat),
       ballot: ballotView(round, projects, page.chosen ?? [], page.ballotError, 'paper'),
       existingKey: page.existing && `paper.existing.${page.existing}`,
       ...page,
@@ -54,8 +54,10 @@ export default async function paperRoutes(fastify: FastifyInstance, opts: { code
       const query = readQuery(PaperQuery, request.query)
       const receipt = normaliseReceipt(query.receipt ?? '')
       const { done } = query
-      return renderPaper(request, reply, theRound(request), {
+      const round = theRound(request)
+      return renderPaper(request, reply, round, {
         done: done && receipt ? { replaced: done === 'replaced', receipt } : undefined,
+        messageKey: takesPaperBallots(round.ballotFormat) ? undefined : 'paper.noPoints',
       })
     },
   )
@@ -72,6 +74,8 @@ export default async function paperRoutes(fastify: FastifyInstance, opts: { code
     },
     async (request, reply) => {
       const round = theRound(request)
+      if (!takesPaperBallots(round.ballotFormat))
+        return renderPaper(request, reply.code(409), round, { messageKey: 'paper.noPoints' })
       // The schema's complaints need no message of their own: a malformed code or choice fails the checks below.
       // Whatever arrived is put back in the form, so a refused ballot is corrected rather than typed again.
       const { code, projects, replace_online } = readForm(PaperForm, request.body).typed

@@ -39,7 +39,7 @@ export default async function publishRoutes(fastify: FastifyInstance) {
     const counting = previews[0]!.outcome
     const alternative = previews[1]!.outcome
     const projects = new Map(data.projects.map((p) => [String(p.id), p]))
-    const votes = new Map(counting.projects.map((p) => [p.id, p.votes]))
+    const outcomes = new Map(counting.projects.map((p) => [p.id, p]))
     const named = (ids: readonly string[]) =>
       ids.map((id) => {
         const project = projects.get(id)!
@@ -47,7 +47,9 @@ export default async function publishRoutes(fastify: FastifyInstance) {
           title: project.title,
           reference: project.reference,
           costCents: project.costCents,
-          votes: votes.get(id),
+          votes: outcomes.get(id)?.votes,
+          points: outcomes.get(id)?.points,
+          hasPoints: outcomes.get(id)?.points !== undefined,
         }
       })
     const difference = ruleDifference(counting, alternative)

@@ -50,7 +50,7 @@ export default async function resultsRoutes(fastify: FastifyInstance) {
   ) {
     const published = allowed(request, 'results.view') ? await findResult(app.db, round.id) : undefined
     if (published) {
-      const data = await loadTallyData(app.db, round.id)
+      const data = await loadTallyData(app.db, round)
       const rows = resultRows(published.outcome, data.projects, request.lang)
       const updates = await listProgressUpdates(
         app.db,

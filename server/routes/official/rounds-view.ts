@@ -7,6 +7,7 @@ import { centsToInput } from '../../domain/common/money.js'
 import { allowed, allowedAtAll, residentsMay } from '../../plugins/auth.js'
 import { transitionFrom } from '../../domain/rounds/transitions.js'
 import { isPhase } from '../../domain/rounds/phases.js'
+import { takesPaperBallots } from '../../domain/voting/ballot.js'
 import {
   DATE_FIELDS,
   FORM_FIELDS,
@@ -47,6 +48,8 @@ export function storedValues(round: Round, lang: Lang): Record<FormField, string
     budget: centsToInput(s.budgetCents, lang),
     ballotFormat: s.ballotFormat,
     maxChoices: s.maxChoices === null ? '' : String(s.maxChoices),
+    pointsPerVoter: s.pointsPerVoter === null ? '' : String(s.pointsPerVoter),
+    maxPointsPerProject: s.maxPointsPerProject === null ? '' : String(s.maxPointsPerProject),
     minSpendPercent: String(s.minSpendPercent),
     tallyRule: s.tallyRule,
   }
@@ -131,10 +134,10 @@ export async function managementModel(db: Db, request: FastifyRequest, round: Ro
     canEdit: allowed(request, 'round.edit'),
     canAdvance: allowed(request, 'round.advance'),
     canManageCodes: allowedAtAll(request, 'codes.manage'),
-    canEnterPaper: allowed(request, 'ballot.enter-paper'),
+    canEnterPaper: allowed(request, 'ballot.enter-paper') && takesPaperBallots(round.ballotFormat),
     canEditHelpDesk: allowed(request, 'helpdesk.edit'),
     canTranslate: allowed(request, 'proposal.translate'),
-    canPrintBallot: residentsMay(round, 'ballot.print'),
+    canPrintBallot: residentsMay(round, 'ballot.print') && takesPaperBallots(round.ballotFormat),
     canSeeResults: allowed(request, 'results.view') || allowed(request, 'results.preview'),
     canImport: allowedAtAll(request, 'round.create'),
     history: audit.map((entry) => historyView(entry, known)).reverse(),

@@ -21,6 +21,8 @@ export const RoundForm = form({
   >),
   ballotFormat: textField(100),
   maxChoices: textField(100),
+  pointsPerVoter: textField(100),
+  maxPointsPerProject: textField(100),
   minSpendPercent: textField(100),
   tallyRule: textField(100),
 })

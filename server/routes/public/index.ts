@@ -5,6 +5,7 @@ import { findProposalByToken, findPublicProposal, listPublicProposals } from '..
 import { findRoundBySlug, listPublicRounds } from '../../data/rounds.js'
 import { RESIDENT } from '../../domain/access/permissions.js'
 import { isStatusToken } from '../../domain/proposals/rules.js'
+import { takesPaperBallots } from '../../domain/voting/ballot.js'
 import { rememberLanguage, wantsFragment } from '../../plugins/views.js'
 import { safeRedirect } from '../../domain/security/redirect.js'
 import { allowed, decide, theRound } from '../../plugins/auth.js'
@@ -84,7 +85,7 @@ export default async function publicRoutes(fastify: FastifyInstance) {
           },
           canPropose: allowed(request, 'proposal.submit'),
           canVote: allowed(request, 'ballot.cast'),
-          canPrintBallot: allowed(request, 'ballot.print'),
+          canPrintBallot: allowed(request, 'ballot.print') && takesPaperBallots(round.ballotFormat),
           canSeeResults: allowed(request, 'results.view'),
           follow: allowed(request, 'follow.start') ? followLink(round, null) : null,
           filter: filterView(filter),

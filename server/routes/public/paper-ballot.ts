@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { listBallotProjects } from '../../data/ballots.js'
-import { minimumSpendCents } from '../../domain/voting/ballot.js'
+import { minimumSpendCents, takesPaperBallots } from '../../domain/voting/ballot.js'
 import { theRound } from '../../plugins/auth.js'
 import { rulesOf } from '../shared/ballot-view.js'
 import { localised } from '../shared/localise.js'
@@ -28,6 +28,7 @@ export default async function paperBallotRoutes(fastify: FastifyInstance) {
     async (request, reply) => {
       if (request.params.lang) request.lang = request.params.lang
       const round = theRound(request)
+      if (!takesPaperBallots(round.ballotFormat)) return reply.redirect(`/rounds/${round.slug}`, 303)
       const rules = rulesOf(round)
       return reply.render('pages/public/paper-ballot.hbs', {
         title: app.translate(request.lang, 'paperBallot.title', { title: round.title }),

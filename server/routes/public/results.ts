@@ -40,7 +40,9 @@ export async function resultsView(app: Pick<FastifyInstance, 'db' | 'translate'>
   const outcome = result.outcome
   const rows = resultRows(outcome, await localised(app.db, await listBallotProjects(app.db, round.id), lang), lang)
   const funded = rows.filter((r) => r.funded)
-  const byVotes = [...rows].sort((a, b) => b.votes - a.votes || Number(b.funded) - Number(a.funded))
+  // Points ballots are counted by points: the chart shows them, where other rounds show votes.
+  const byVotes = [...rows].sort((a, b) => b.score - a.score || Number(b.funded) - Number(a.funded))
+  const hasPoints = rows.some((r) => r.hasPoints)
   const titleOf = new Map(rows.map((r) => [String(r.id), r.title]))
   return {
     title: app.translate(lang, 'outcome.title', { title: round.title }),
@@ -52,12 +54,14 @@ export async function resultsView(app: Pick<FastifyInstance, 'db' | 'translate'>
     spent: outcome.totalCost,
     left: round.budgetCents - outcome.totalCost,
     chart: barChart(
-      byVotes.map((r) => ({ label: r.title, value: r.votes, highlight: r.funded })),
+      byVotes.map((r) => ({ label: r.title, value: r.score, highlight: r.funded })),
       language(lang).dir,
     ),
     energy: energyTotals(funded),
     tracks: spendingPerTrack(funded, TRACKS).map((row) => ({ ...row, labelKey: `track.${row.key}` })),
     themes: spendingPerTheme(funded, THEMES).map((row) => ({ ...row, labelKey: `theme.${row.key}` })),
+    hasPoints,
+    chartHeadingKey: hasPoints ? 'outcome.pointsHeading' : 'outcome.votesHeading',
     ruleKey: `outcome.rule.${result.rule}`,
     startPerVoter: startPerVoter(outcome, lang),
     ties: outcome.ties.map((tie) => ({

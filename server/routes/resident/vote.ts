@@ -9,14 +9,14 @@ import {
   LANGUAGE_SHARDS,
   listBallotProjects,
 } from '../../data/ballots.js'
-import { checkBallot } from '../../domain/voting/ballot.js'
+import { checkBallot, checkPointsBallot, type BallotError, type GivenPoints } from '../../domain/voting/ballot.js'
 import { timeLeft } from '../../domain/rounds/voting-period.js'
 import { isPastVoting, phaseAt } from '../../domain/rounds/phases.js'
 import { castOnlineBallot } from '../../usecases/ballots.js'
 import { generateReceipt, normaliseReceipt } from '../../domain/voting/codes.js'
 import { residentsMay, theRound } from '../../plugins/auth.js'
 import { wantsFragment } from '../../plugins/views.js'
-import { ballotView, chosenIds, rulesOf } from '../shared/ballot-view.js'
+import { ballotView, chosenIds, givenPoints, pointsBallotView, rulesOf } from '../shared/ballot-view.js'
 import { localised } from '../shared/localise.js'
 import { helpDeskView } from '../shared/round-view.js'
 import { localisedRoundTexts, officialTexts } from '../shared/official-texts.js'
@@ -158,10 +158,11 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
         ...(await page(request, 'vote.pageTitle.ballot', round)),
         votedBefore: earlier !== null,
         // A returning voter changes what they chose, not an empty ballot; projects since taken off are left out.
-        ballot: ballotView(
+        ballot: await shownBallot(
+          request,
           round,
-          await localised(app.db, projects, request.lang),
-          (earlier ?? []).filter((id) => projects.some((p) => p.id === id)),
+          projects,
+          (earlier?.projectIds ?? []).map((id, k) => ({ id, points: earlier?.points?.[k] ?? 0 })),
         ),
         ...ends(round),
       },
@@ -188,16 +189,20 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
         return htmx ? reply.header('HX-Redirect', votePath(round)).send() : reply.redirect(votePath(round), 303)
 
       const projects = await listBallotProjects(app.db, round.id)
-      const chosen = chosenIds(request.body.projects)
-      const render = async (status: number, error?: Parameters<typeof ballotView>[3]) =>
+      const points = round.ballotFormat === 'points'
+      const given = points
+        ? givenPoints(request.body.projects, request.body.points)
+        : chosenIds(request.body.projects).map((id) => ({ id, points: 1 }))
+      const render = async (status: number, error?: BallotError) =>
         reply.code(status).render(
           'pages/resident/vote-ballot.hbs',
           {
             ...(await page(request, 'vote.pageTitle.ballot', round, error !== undefined)),
-            ballot: ballotView(
+            ballot: await shownBallot(
+              request,
               round,
-              await localised(app.db, projects, request.lang),
-              chosen.filter((id) => id > 0),
+              projects,
+              given.filter((g) => g.id > 0),
               error,
             ),
             announce: htmx,
@@ -209,7 +214,13 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
       const intent = request.body.intent
       // A tick (htmx) only updates the meter; "check my choice" also says what the server would refuse.
       if (intent === undefined) return render(200)
-      const verdict = checkBallot(rulesOf(round), projects, chosen)
+      const verdict = points
+        ? checkPointsBallot(rulesOf(round), projects, given)
+        : checkBallot(
+            rulesOf(round),
+            projects,
+            given.map((g) => g.id),
+          )
       if (intent === 'check') return render(200, verdict.ok ? undefined : verdict.error)
       if (!verdict.ok) return render(422, verdict.error)
       const stored = await castOnlineBallot(app.db, {
@@ -217,6 +228,7 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
         actor: request.actor,
         codeId,
         projectIds: verdict.projectIds,
+        points: 'points' in verdict ? verdict.points : undefined,
         receipt: generateReceipt(randomInt),
         now: new Date(),
       })
@@ -235,6 +247,26 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
       return reply.redirect(`/receipts/${stored.receipt}?new=1`, 303)
     },
   )
+
+  /** The ballot's view for its format; votes for projects since taken off the ballot are left out. */
+  async function shownBallot(
+    request: FastifyRequest,
+    round: Round,
+    projects: Awaited<ReturnType<typeof listBallotProjects>>,
+    given: GivenPoints,
+    error?: BallotError,
+  ) {
+    const rows = await localised(app.db, projects, request.lang)
+    const onBallot = given.filter((g) => projects.some((p) => p.id === g.id))
+    return round.ballotFormat === 'points'
+      ? pointsBallotView(round, rows, onBallot, error)
+      : ballotView(
+          round,
+          rows,
+          onBallot.map((g) => g.id),
+          error,
+        )
+  }
 
   const receiptTitle = (request: FastifyRequest, notFound: boolean) =>
     app.translate(request.lang, notFound ? 'receipt.notFoundTitle' : 'receipt.title')

@@ -1,5 +1,11 @@
 import type { Round } from '../../data/rounds.js'
-import { ballotMeter, type BallotError, type BallotRules } from '../../domain/voting/ballot.js'
+import {
+  ballotMeter,
+  pointsMeter,
+  type BallotError,
+  type BallotRules,
+  type GivenPoints,
+} from '../../domain/voting/ballot.js'
 
 export type BallotProjectRow = {
   id: number
@@ -20,6 +26,8 @@ export function rulesOf(round: Round): BallotRules {
     budgetCents: round.budgetCents,
     maxChoices: round.maxChoices,
     minSpendPercent: round.minSpendPercent,
+    pointsPerVoter: round.pointsPerVoter,
+    maxPointsPerProject: round.maxPointsPerProject,
   }
 }
 
@@ -67,5 +75,47 @@ export function ballotView(
         blocked: blocked !== undefined,
       }
     }),
+  }
+}
+
+/** Points as the form sent them, parallel to the project ids: blank is 0, a text that is no whole number is null. */
+export function givenPoints(
+  ids: string | readonly string[] | undefined,
+  points: string | readonly string[] | undefined,
+): GivenPoints {
+  const values = typeof points === 'string' ? [points] : (points ?? [])
+  return chosenIds(ids).map((id, i) => {
+    const text = (values[i] ?? '').trim()
+    return { id, points: text === '' ? 0 : /^\d{1,6}$/.test(text) ? Number(text) : null }
+  })
+}
+
+/** The points ballot as the resident sees it: each project with the points typed, the points left, what is over M. */
+export function pointsBallotView(
+  round: Round,
+  projects: readonly BallotProjectRow[],
+  given: GivenPoints,
+  error?: BallotError,
+) {
+  const rules = rulesOf(round)
+  const meter = pointsMeter(rules, given)
+  const typed = new Map(given.map((g) => [g.id, g.points === null ? '' : String(g.points)]))
+  return {
+    points: true,
+    totalPoints: rules.pointsPerVoter,
+    maxPoints: rules.maxPointsPerProject,
+    usedPoints: meter.usedPoints,
+    leftPoints: meter.leftPoints,
+    overPoints: -meter.leftPoints,
+    overTotal: meter.leftPoints < 0,
+    overLimit: meter.leftPoints < 0 || meter.overMax.size > 0,
+    error,
+    errorKey: error && `vote.error.${error}`,
+    projects: projects.map((p) => ({
+      ...p,
+      given: typed.get(p.id) ?? '',
+      overMax: meter.overMax.has(p.id),
+      chosen: (given.find((g) => g.id === p.id)?.points ?? 0) > 0,
+    })),
   }
 }

@@ -27,6 +27,19 @@ function stepSentences({ reason }: ExplanationStep, outcome: ProjectOutcome, lan
   const key = `results.reason.${reason.kind}`
   switch (reason.kind) {
     case 'greedy-funded':
+      // On points ballots greedy goes by points, so the sentence names them beside the residents who gave them.
+      if (outcome.points !== undefined)
+        return [
+          {
+            key: 'results.reason.greedy-funded-points',
+            vars: {
+              points: outcome.points,
+              voters: outcome.votes,
+              left: euro(reason.remainingBefore),
+              cost: euro(outcome.cost),
+            },
+          },
+        ]
       return [{ key, vars: { count: outcome.votes, left: euro(reason.remainingBefore), cost: euro(outcome.cost) } }]
     case 'completion-funded':
       return [{ key, vars: { left: euro(reason.remainingBefore), cost: euro(outcome.cost) } }]
@@ -59,12 +72,23 @@ export function startPerVoter(result: TallyResult, lang: Lang): string | undefin
   return result.startPerVoter === undefined ? undefined : formatEuro(Math.floor(result.startPerVoter), lang)
 }
 
-/** Every project with its votes, funding and reason, funded ones first in the order they were chosen. */
+/**
+ * Every project with its votes (and points, on points ballots), funding and reason, funded ones
+ * first in the order they were chosen, then by points or votes.
+ */
 export function resultRows(result: TallyResult, projects: readonly ResultProject[], lang: Lang) {
   const byId = new Map(projects.map((p) => [String(p.id), p]))
   const order = new Map(result.selected.map((id, i) => [id, i]))
   return result.projects
     .filter((o) => byId.has(o.id))
-    .map((o) => ({ ...byId.get(o.id)!, votes: o.votes, funded: o.funded, explanation: explain(o, lang) }))
-    .sort((a, b) => (order.get(String(a.id)) ?? Infinity) - (order.get(String(b.id)) ?? Infinity) || b.votes - a.votes)
+    .map((o) => ({
+      ...byId.get(o.id)!,
+      votes: o.votes,
+      hasPoints: o.points !== undefined,
+      points: o.points ?? 0,
+      score: o.points ?? o.votes,
+      funded: o.funded,
+      explanation: explain(o, lang),
+    }))
+    .sort((a, b) => (order.get(String(a.id)) ?? Infinity) - (order.get(String(b.id)) ?? Infinity) || b.score - a.score)
 }

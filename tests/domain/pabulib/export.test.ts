@@ -158,3 +158,37 @@ t.test(
     t.not(ballotsDigest([[12]]), ballotsDigest([[1, 2]]), 'ids stay apart')
   },
 )
+
+t.test('a points round exports cumulative ballots; recounted from the file they give the same winners', async (t) => {
+  const pointsRound: RoundForTally = { ...round, ballotFormat: 'points', pointsPerVoter: 10, maxPointsPerProject: 5 }
+  const cast = ballots(300)
+  // Spread points by position, so the points (not only the choices) decide; 99 is a withdrawn project.
+  const points = cast.map((b, v) => b.map((_, k) => 1 + ((v + k * 2) % 3)))
+  const input = tallyInput(pointsRound, projects, cast, points)
+  t.ok(
+    input.ballots.every((b, v) => b.length === input.points![v]!.length),
+    'a withdrawn project leaves with its points',
+  )
+  const pb = exportBallotsPb(pointsRound, projects, cast, 'greedy', randomInt, points)
+  const parsed = parsePb(pb)
+  t.same(
+    [parsed.meta['vote_type'], parsed.meta['max_sum_points'], parsed.meta['max_points']],
+    ['cumulative', '10', '5'],
+  )
+  for (const rule of ['greedy', 'equal-shares'] as const) {
+    const [fromFile, counted] = [tally(pbTallyInput(parsed), rule), tally(input, rule)]
+    t.same(fromFile.selected, counted.selected, `${rule}: the same winners`)
+    const pointsOf = (r: typeof counted) => r.projects.map((p) => [p.id, p.points, p.votes])
+    t.same(pointsOf(fromFile), pointsOf(counted), `${rule}: the same points and voters per project`)
+  }
+  t.equal(
+    pbBallotsDigest(pb).sha256,
+    ballotsDigest(
+      input.ballots.map((b) => b.map(Number)),
+      input.points,
+    ),
+    "the file's fingerprint counts the points as the database's does",
+  )
+  t.not(ballotsDigest([[11, 12]], [[1, 2]]), ballotsDigest([[11, 12]], [[2, 1]]), 'other points, another fingerprint')
+  t.equal(ballotsDigest([[12, 11]]), ballotsDigest([[11, 12]]), 'ballots without points keep their fingerprint')
+})

@@ -17,6 +17,8 @@ const VALID: RoundForm = {
   budget: '100.000',
   ballotFormat: 'knapsack',
   maxChoices: '',
+  pointsPerVoter: '',
+  maxPointsPerProject: '',
   minSpendPercent: '',
   tallyRule: 'greedy',
   proposingFrom: '2027-01-10',
@@ -38,6 +40,8 @@ const STORED: RoundSettings = {
   publishOn: null,
   ballotFormat: 'knapsack',
   maxChoices: null,
+  pointsPerVoter: null,
+  maxPointsPerProject: null,
   minSpendPercent: 0,
   tallyRule: 'greedy',
 }
@@ -93,6 +97,23 @@ t.test('each wrong field gets its own reason', async (t) => {
     ['K = 0', { ballotFormat: 'approval', maxChoices: '0' }, { maxChoices: 'maxChoices' }],
     ['K = 51', { ballotFormat: 'approval', maxChoices: '51' }, { maxChoices: 'maxChoices' }],
     ['K = 2.5', { ballotFormat: 'approval', maxChoices: '2.5' }, { maxChoices: 'maxChoices' }],
+    ['points without N', { ballotFormat: 'points', maxPointsPerProject: '3' }, { pointsPerVoter: 'pointsPerVoter' }],
+    [
+      'points with N = 0',
+      { ballotFormat: 'points', pointsPerVoter: '0', maxPointsPerProject: '1' },
+      { pointsPerVoter: 'pointsPerVoter' },
+    ],
+    [
+      'points with N = 1001',
+      { ballotFormat: 'points', pointsPerVoter: '1001', maxPointsPerProject: '1' },
+      { pointsPerVoter: 'pointsPerVoter' },
+    ],
+    [
+      'points with M over N',
+      { ballotFormat: 'points', pointsPerVoter: '10', maxPointsPerProject: '11' },
+      { maxPointsPerProject: 'maxPoints' },
+    ],
+    ['points without M', { ballotFormat: 'points', pointsPerVoter: '10' }, { maxPointsPerProject: 'maxPoints' }],
     ['min spend 101', { minSpendPercent: '101' }, { minSpendPercent: 'minSpend' }],
     ['min spend -1', { minSpendPercent: '-1' }, { minSpendPercent: 'minSpend' }],
   ]
@@ -100,6 +121,23 @@ t.test('each wrong field gets its own reason', async (t) => {
     const result = readRoundForm({ ...VALID, ...change })
     t.same('errors' in result ? result.errors : {}, errors, name)
   }
+})
+
+t.test('a points round keeps N and M, and no K or minimum spend', async (t) => {
+  const result = readRoundForm({
+    ...VALID,
+    ballotFormat: 'points',
+    pointsPerVoter: ' 10 ',
+    maxPointsPerProject: '4',
+    minSpendPercent: '80',
+    maxChoices: '3',
+  })
+  t.same(result, { settings: { ...STORED, ballotFormat: 'points', pointsPerVoter: 10, maxPointsPerProject: 4 } })
+  const knapsack = readRoundForm({ ...VALID, pointsPerVoter: '10', maxPointsPerProject: '4' })
+  t.same('settings' in knapsack && [knapsack.settings.pointsPerVoter, knapsack.settings.maxPointsPerProject], [
+    null,
+    null,
+  ])
 })
 
 t.test('all wrong fields are reported at once', async (t) => {

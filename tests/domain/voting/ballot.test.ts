@@ -1,8 +1,28 @@
 import t from 'tap'
-import { ballotMeter, checkBallot, minimumSpendCents, type BallotRules } from '../../../server/domain/voting/ballot.js'
+import {
+  ballotMeter,
+  checkBallot,
+  checkPointsBallot,
+  minimumSpendCents,
+  pointsMeter,
+  type BallotRules,
+} from '../../../server/domain/voting/ballot.js'
 
-const knapsack: BallotRules = { format: 'knapsack', budgetCents: 100_000_00, maxChoices: null, minSpendPercent: 0 }
-const approval: BallotRules = { format: 'approval', budgetCents: 100_000_00, maxChoices: 2, minSpendPercent: 0 }
+const noPoints = { pointsPerVoter: null, maxPointsPerProject: null }
+const knapsack: BallotRules = {
+  format: 'knapsack',
+  budgetCents: 100_000_00,
+  maxChoices: null,
+  minSpendPercent: 0,
+  ...noPoints,
+}
+const approval: BallotRules = {
+  format: 'approval',
+  budgetCents: 100_000_00,
+  maxChoices: 2,
+  minSpendPercent: 0,
+  ...noPoints,
+}
 const projects = [
   { id: 1, costCents: 60_000_00 },
   { id: 2, costCents: 30_000_00 },
@@ -49,4 +69,93 @@ t.test('the meter shows what is left and which projects no longer fit, and by ho
   t.same([...full.blocked.keys()], [3, 4])
   t.equal(full.maxChoices, 2)
   t.equal(full.chosenCount, 2)
+})
+
+const points: BallotRules = {
+  ...approval,
+  format: 'points',
+  maxChoices: null,
+  pointsPerVoter: 10,
+  maxPointsPerProject: 4,
+}
+
+t.test(
+  "a points ballot: whole points, at most M on one project, at most N in all, only this round's projects",
+  async (t) => {
+    const table: [string, { id: number; points: number | null }[], string | null][] = [
+      [
+        'within both limits',
+        [
+          { id: 1, points: 4 },
+          { id: 2, points: 3 },
+        ],
+        null,
+      ],
+      [
+        'exactly N, each exactly M or less',
+        [
+          { id: 1, points: 4 },
+          { id: 2, points: 4 },
+          { id: 3, points: 2 },
+        ],
+        null,
+      ],
+      ['fewer than N points is fine', [{ id: 4, points: 1 }], null],
+      [
+        'over N in all',
+        [
+          { id: 1, points: 4 },
+          { id: 2, points: 4 },
+          { id: 3, points: 3 },
+        ],
+        'over-points',
+      ],
+      ['over M on one project', [{ id: 1, points: 5 }], 'over-max'],
+      ['a text that is no whole number', [{ id: 1, points: null }], 'not-whole'],
+      ['a fraction', [{ id: 1, points: 1.5 }], 'not-whole'],
+      [
+        'negative points',
+        [
+          { id: 1, points: -1 },
+          { id: 2, points: 4 },
+        ],
+        'not-whole',
+      ],
+      ['no points at all', [{ id: 1, points: 0 }], 'empty'],
+      ['nothing sent', [], 'empty'],
+      ["another round's project", [{ id: 99, points: 1 }], 'unknown-project'],
+      [
+        'a project twice',
+        [
+          { id: 1, points: 2 },
+          { id: 1, points: 2 },
+        ],
+        'duplicate',
+      ],
+    ]
+    for (const [name, given, error] of table) {
+      const check = checkPointsBallot(points, projects, given)
+      t.equal(check.ok ? null : check.error, error, name)
+    }
+  },
+)
+
+t.test('an accepted points ballot keeps only the projects given points, in id order, with their points', async (t) => {
+  const given = [
+    { id: 3, points: 2 },
+    { id: 1, points: 4 },
+    { id: 2, points: 0 },
+  ]
+  t.same(checkPointsBallot(points, projects, given), { ok: true, projectIds: [1, 3], points: [4, 2], usedPoints: 6 })
+})
+
+t.test('the points meter says what is used and left, and which project got more than M', async (t) => {
+  const meter = pointsMeter(points, [
+    { id: 1, points: 6 },
+    { id: 2, points: 5 },
+    { id: 3, points: null },
+  ])
+  t.equal(meter.usedPoints, 11)
+  t.equal(meter.leftPoints, -1)
+  t.same([...meter.overMax], [1, 2])
 })
