@@ -29,6 +29,8 @@ const CSV_COLUMNS = [
   'cost_cents',
   'cost_euros',
   'votes',
+  // Only points rounds fill it: a project's points decide it there, as votes do elsewhere.
+  'points',
   'funded',
   'reason_kind',
   'reason',
@@ -94,6 +96,7 @@ export default async function publicResultsRoutes(fastify: FastifyInstance) {
       cost_cents: r.costCents,
       cost_euros: euros(r.costCents),
       votes: r.votes,
+      points: r.hasPoints ? r.points : null,
       funded: r.funded,
       reason_kind: reasonKind.get(String(r.id)) ?? '',
       reason: r.explanation.map((sentence) => app.translate(lang, sentence.key, sentence.vars)).join(' '),

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto'
 import t from 'tap'
+import { parse as parseCsv } from 'csv-parse/sync'
 import { eq } from 'drizzle-orm'
 import { results, rounds, tallyPreviews } from '../../../db/schema.js'
 import { castBallot, countedBallotsDigest } from '../../../server/data/ballots.js'
@@ -105,6 +106,16 @@ t.test('a points round is counted with its points: previewed under both rules, p
   const solarCard = page.all('.card').find((card) => card.textContent.includes(solar.title))!
   t.match(solarCard.textContent, `${msg('results.points')}15`, "a project's card shows its points")
   t.match(solarCard.textContent, `${msg('results.votes')}3`, 'and its voters')
+
+  const csv = parseCsv<Record<string, string>>((await app.inject(`/rounds/${round.slug}/results.csv`)).body, {
+    columns: true,
+  })
+  const solarRow = csv.find((row) => row.project_id === String(solar.id))!
+  t.same([solarRow.points, solarRow.votes], ['15', '3'], 'the open data CSV gives points beside voters')
+  const json = JSON.parse((await app.inject(`/rounds/${round.slug}/results.json`)).body) as {
+    projects: { project_id: number; points: number | null }[]
+  }
+  t.equal(json.projects.find((p) => p.project_id === solar.id)?.points, 15, 'and so does the JSON')
 
   const transparency = html(await app.inject(`/rounds/${round.slug}/transparency`))
   t.equal(

@@ -230,6 +230,7 @@ t.test(
         `project ${project.id}`,
       )
       t.equal(row.cost_euros, (project.cost / 100).toFixed(2))
+      t.equal(row.points, '', 'no points on an approval round')
       t.ok(row.reason!.length > 10 && !row.reason!.startsWith('results.reason'), 'the reason in plain words')
     }
 
