@@ -24,6 +24,7 @@ import { PHASES, type Phase } from '../server/domain/rounds/phases.js'
 import { PROGRESS_STATUSES } from '../server/domain/results/progress.js'
 import { TRACKS } from '../server/domain/proposals/rules.js'
 import { TALLY_RULES } from '../server/domain/tally/tally.js'
+import { DISTRICT_RULES } from '../server/domain/rounds/budgets.js'
 import { CHANNELS } from '../server/domain/voting/turnout.js'
 import { TEXT_KINDS } from '../server/domain/translations/texts.js'
 import {
@@ -39,6 +40,7 @@ export const phaseEnum = pgEnum('phase', PHASES)
 export const ballotFormatEnum = pgEnum('ballot_format', BALLOT_FORMATS)
 export const tallyRuleEnum = pgEnum('tally_rule', TALLY_RULES)
 export const trackEnum = pgEnum('track', TRACKS)
+export const districtRuleEnum = pgEnum('district_rule', DISTRICT_RULES)
 export const proposalStatusEnum = pgEnum('proposal_status', PROPOSAL_STATUSES)
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
@@ -145,6 +147,8 @@ export const rounds = pgTable('rounds', {
   maxPointsPerProject: integer('max_points_per_project'),
   minSpendPercent: integer('min_spend_percent').notNull().default(0),
   tallyRule: tallyRuleEnum('tally_rule').notNull().default('greedy'),
+  /** Which budgets a code bound to a district votes in (server/domain/rounds/budgets.ts). */
+  districtRule: districtRuleEnum('district_rule').notNull().default('own-and-citywide'),
   proposingFrom: date('proposing_from'),
   reviewingFrom: date('reviewing_from'),
   votingFrom: date('voting_from'),
@@ -202,11 +206,36 @@ export const proposals = pgTable(
     /** Set while the proposal waits for an official's answer (at submission and resubmission); null once answered. */
     waitingSince: timestamp('waiting_since', { withTimezone: true }),
     firstAnsweredAt: timestamp('first_answered_at', { withTimezone: true }),
+    /** The budget of its round it is counted in; null: the round's first (or only) budget. */
+    budgetId: integer('budget_id').references((): AnyPgColumn => budgets.id),
   },
   (t) => [
     index('proposals_round_status_idx').on(t.roundId, t.status),
     index('proposals_waiting_idx').on(t.waitingSince),
   ],
+)
+
+/**
+ * A round's own budgets, when its money is split (per district, heading or track): each counted
+ * on its own. A round without rows here has one budget, its budget_cents; with rows, budget_cents
+ * is their sum.
+ */
+export const budgets = pgTable(
+  'budgets',
+  {
+    id: serial('id').primaryKey(),
+    roundId: integer('round_id')
+      .notNull()
+      .references(() => rounds.id),
+    name: text('name').notNull(),
+    amountCents: bigint('amount_cents', { mode: 'number' }).notNull(),
+    /** The district whose codes vote in it; null: every code (citywide). */
+    district: text('district'),
+    /** The budget that receives what this one leaves unspent; null keeps it. */
+    leftoverTo: integer('leftover_to').references((): AnyPgColumn => budgets.id),
+    position: integer('position').notNull(),
+  },
+  (t) => [index('budgets_round_idx').on(t.roundId, t.position)],
 )
 
 /** A proposal's title, summary and description in another language, by a language coach or moderator; the original stays. */
@@ -291,6 +320,8 @@ export const codeBatches = pgTable('code_batches', {
     .notNull()
     .references(() => rounds.id),
   groupLabel: text('group_label'),
+  /** The district its codes are bound to (see rounds.district_rule); null: codes that vote in every budget. */
+  district: text('district'),
   count: integer('count').notNull(),
   createdAt: createdAt(),
   createdBy: integer('created_by').references(() => officials.id),

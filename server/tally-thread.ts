@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { BallotProjectForTally, RoundForTally } from './domain/tally/input.js'
 import type { TallyResult, TallyRule } from './domain/tally/tally.js'
+import type { BudgetPart } from './domain/tally/types.js'
 
 /** The ballots as two flat arrays, handed to the thread without a copy: ballot i is chosen[starts[i] .. starts[i + 1]). */
 export interface CountJob {
@@ -37,6 +38,7 @@ export function tallyInThread(
   ballots: readonly (readonly number[])[],
   rule: TallyRule,
   points?: readonly (readonly number[])[],
+  budgets: readonly BudgetPart[] = [],
 ): Promise<TallyResult> {
   const starts = new Int32Array(ballots.length + 1)
   ballots.forEach((ballot, i) => (starts[i + 1] = starts[i]! + ballot.length))
@@ -59,6 +61,7 @@ export function tallyInThread(
     chosen,
     points: given,
     rule,
+    budgets,
   }
   return new Promise((resolve, reject) => {
     const worker = startWorker(job, [starts.buffer, chosen.buffer, ...(given ? [given.buffer] : [])])

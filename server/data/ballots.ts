@@ -19,6 +19,7 @@ const ballotProjects = preparedPer((db) =>
       co2KgPerYear: proposals.co2KgPerYear,
       households: proposals.households,
       lang: proposals.lang,
+      budgetId: proposals.budgetId,
     })
     .from(proposals)
     .where(and(eq(proposals.roundId, sql.placeholder('roundId')), eq(proposals.status, 'approved')))

@@ -3,12 +3,13 @@ import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { TALLY_RULES, type TallyResult } from '../domain/tally/tally.js'
 
 /** The shape results are stored in today; a change to TallyResult raises it and teaches `readOutcome` the old one. */
-export const OUTCOME_VERSION = 2
+export const OUTCOME_VERSION = 3
 /**
- * Version 1 lacked `startPerVoter`, which is optional in the schema: one check reads both, and a
- * result published in version 1 keeps its page (its explanations without each voter's start).
+ * Version 1 lacked `startPerVoter`, version 2 the `budgets` of a round split into several; both
+ * are optional in the schema: one check reads all three, and a result published in an older
+ * version keeps its page (its explanations without each voter's start).
  */
-const READABLE_VERSIONS: readonly number[] = [1, 2]
+const READABLE_VERSIONS: readonly number[] = [1, 2, 3]
 
 const Amount = Type.Number()
 const Reason = Type.Union([
@@ -51,6 +52,23 @@ const Outcome = Type.Object({
   ),
   add1Steps: Type.Optional(Amount),
   startPerVoter: Type.Optional(Amount),
+  budgets: Type.Optional(
+    Type.Array(
+      Type.Object({
+        id: Type.String(),
+        amount: Amount,
+        received: Amount,
+        spent: Amount,
+        kept: Amount,
+        moved: Amount,
+        movedTo: Type.Union([Type.String(), Type.Null()]),
+        voters: Amount,
+        selected: Type.Array(Type.String()),
+        add1Steps: Type.Optional(Amount),
+        startPerVoter: Type.Optional(Amount),
+      }),
+    ),
+  ),
 })
 
 // The stored shape and the tally's type must stay one and the same: this fails to compile when they drift apart.

@@ -4,6 +4,9 @@ import { ballots, progressUpdates, proposals, results, tallyPreviews, votingCode
 import { ballotsDigest } from '../domain/pabulib/export.js'
 import { tallyInputSha256, type BallotProjectForTally } from '../domain/tally/input.js'
 import type { TallyResult, TallyRule } from '../domain/tally/tally.js'
+import type { BudgetPart } from '../domain/tally/types.js'
+import { budgetOf, budgetsOf } from '../domain/rounds/budgets.js'
+import { listBudgets } from './budgets.js'
 import { tallyInThread } from '../tally-thread.js'
 import { appendAudit } from './audit.js'
 import { OUTCOME_VERSION, readOutcome, StoredOutcomeError } from './result-outcome.js'
@@ -37,22 +40,38 @@ export interface TallyData {
   ballots: number[][]
   /** A points round's ballots' points, parallel to `ballots`; absent for the other formats. */
   points?: number[][]
+  /** The round's budgets with their projects; one for a round that is not split. */
+  budgets: BudgetPart[]
 }
 
 /** The round's projects and counted ballots; a points round's ballots come with their points. */
-export async function loadTallyData(db: Db, round: Pick<Round, 'id' | 'ballotFormat'>): Promise<TallyData> {
-  const [projects, counted] = await Promise.all([listBallotProjects(db, round.id), countedBallotRows(db, round.id)])
+export async function loadTallyData(
+  db: Db,
+  round: Pick<Round, 'id' | 'ballotFormat' | 'title' | 'budgetCents'>,
+): Promise<TallyData> {
+  const [projects, counted, stored] = await Promise.all([
+    listBallotProjects(db, round.id),
+    countedBallotRows(db, round.id),
+    listBudgets(db, round.id),
+  ])
+  const all = budgetsOf(round, stored)
+  const budgets = all.map((b) => ({
+    id: String(b.id),
+    amount: b.amountCents,
+    projects: projects.filter((p) => budgetOf(all, p.budgetId).id === b.id).map((p) => String(p.id)),
+    leftoverTo: b.leftoverTo === null ? null : String(b.leftoverTo),
+  }))
   const ballotIds = counted.map((b) => b.projectIds)
-  if (round.ballotFormat !== 'points') return { projects, ballots: ballotIds }
+  if (round.ballotFormat !== 'points') return { projects, ballots: ballotIds, budgets }
   // The format is fixed once voting opens and only points ballots are taken in a points round; a ballot without points gives each choice one.
-  return { projects, ballots: ballotIds, points: counted.map((b) => b.points ?? b.projectIds.map(() => 1)) }
+  return { projects, ballots: ballotIds, points: counted.map((b) => b.points ?? b.projectIds.map(() => 1)), budgets }
 }
 
 /** The fingerprint of the ballots counted (ballotsDigest), with their points on a points round. */
 export const tallyDataDigest = (data: TallyData) => ballotsDigest(data.ballots, data.points)
 
 export function tallyRound(round: Round, data: TallyData, rule: TallyRule): Promise<TallyResult> {
-  return tallyInThread(round, data.projects, data.ballots, rule, data.points)
+  return tallyInThread(round, data.projects, data.ballots, rule, data.points, data.budgets)
 }
 
 export interface RulePreview {
@@ -73,7 +92,7 @@ export async function previewResults(
   softwareVersion: string,
 ): Promise<{ data: TallyData; previews: RulePreview[] }> {
   const data = await loadTallyData(db, round)
-  const inputSha256 = tallyInputSha256(round, data.projects, tallyDataDigest(data), softwareVersion)
+  const inputSha256 = tallyInputSha256(round, data.projects, tallyDataDigest(data), softwareVersion, data.budgets)
   // One rule after the other: each count's thread holds its own copy of the ballots.
   const previews: RulePreview[] = []
   for (const rule of rules) previews.push({ rule, outcome: await tallyRound(round, data, rule) })

@@ -35,7 +35,14 @@ const CHUNK = 20_000
 /** Stores a batch of code hashes in one transaction: either all letters' codes exist or none. */
 export async function insertCodeBatch(
   db: Db,
-  batch: { roundId: number; groupLabel: string | null; hashes: string[]; official: { id: number; email: string } },
+  batch: {
+    roundId: number
+    groupLabel: string | null
+    /** The district the codes are bound to (see domain/rounds/budgets.ts); null: every budget. */
+    district?: string | null
+    hashes: string[]
+    official: { id: number; email: string }
+  },
 ): Promise<number> {
   const batchId = await db.transaction(async (tx) => {
     const [row] = await tx
@@ -43,6 +50,7 @@ export async function insertCodeBatch(
       .values({
         roundId: batch.roundId,
         groupLabel: batch.groupLabel,
+        district: batch.district ?? null,
         count: batch.hashes.length,
         createdBy: batch.official.id,
       })
@@ -57,7 +65,12 @@ export async function insertCodeBatch(
       actor: batch.official.email,
       action: 'codes.generate',
       object: `round:${batch.roundId}`,
-      details: { batch: row!.id, count: batch.hashes.length, group: batch.groupLabel },
+      details: {
+        batch: row!.id,
+        count: batch.hashes.length,
+        group: batch.groupLabel,
+        district: batch.district ?? null,
+      },
     })
     return row!.id
   })

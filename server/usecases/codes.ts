@@ -15,6 +15,7 @@ export async function issueCodeBatch(
     actor: Actor
     official: { id: number; email: string }
     groupLabel: string | null
+    district?: string | null
     hashes: string[]
     now: Date
   },
@@ -24,6 +25,7 @@ export async function issueCodeBatch(
   await insertCodeBatch(db, {
     roundId: current.id,
     groupLabel: input.groupLabel,
+    district: input.district ?? null,
     hashes: input.hashes,
     official: input.official,
   })

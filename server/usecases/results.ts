@@ -39,7 +39,7 @@ interface Count {
 async function count(db: Db, round: Round, softwareVersion: string): Promise<Count> {
   const data = await loadTallyData(db, round)
   const countedSha256 = tallyDataDigest(data)
-  const inputSha256 = tallyInputSha256(round, data.projects, countedSha256, softwareVersion)
+  const inputSha256 = tallyInputSha256(round, data.projects, countedSha256, softwareVersion, data.budgets)
   const previewed = await previewedOutcome(db, round.id, round.tallyRule, inputSha256)
   const outcome = previewed ?? (await tallyRound(round, data, round.tallyRule))
   const ballotsPb = exportBallotsPb(round, data.projects, data.ballots, round.tallyRule, randomInt, data.points)

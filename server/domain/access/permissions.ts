@@ -61,6 +61,8 @@ const TABLE = {
   'round.edit': { parties: ['admin'], phases: BEFORE_PUBLISHED },
   'helpdesk.edit': { parties: ['admin'], phases: ANY_PHASE },
   'round.advance': { parties: ['admin'], phases: BEFORE_PUBLISHED },
+  // Budgets and which proposals they hold are settled before the first ballot: a ballot is checked against them.
+  'budgets.edit': { parties: ['admin'], phases: ['draft', 'proposing', 'reviewing'] },
   // Voting closes by itself at the end of its last planned day.
   'voting.close-due': { parties: ['system'], phases: ['voting'] },
   'proposal.submit': { parties: ['resident'], phases: ['proposing'] },

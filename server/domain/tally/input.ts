@@ -1,6 +1,6 @@
 import type { BallotFormat } from '../voting/ballot.js'
 import { sha256 } from '../common/digest.js'
-import type { TallyInput, TallyRule } from './types.js'
+import type { BudgetPart, TallyInput, TallyRule } from './types.js'
 
 export interface RoundForTally {
   id: number
@@ -53,8 +53,16 @@ export function tallyInputSha256(
   projects: readonly BallotProjectForTally[],
   countedBallotsSha256: string,
   softwareVersion: string,
+  /** A round of several budgets: how they split the money and the projects (a round of one leaves it out). */
+  budgets: readonly BudgetPart[] = [],
 ): string {
   return sha256(
-    JSON.stringify({ round: round.id, input: tallyInput(round, projects, []), countedBallotsSha256, softwareVersion }),
+    JSON.stringify({
+      round: round.id,
+      input: tallyInput(round, projects, []),
+      countedBallotsSha256,
+      softwareVersion,
+      ...(budgets.length > 1 ? { budgets } : {}),
+    }),
   )
 }

@@ -92,4 +92,40 @@ export interface TallyResult {
    * equal part, raised by the Add1 steps), unrounded; the explanations' shares come out of it.
    */
   startPerVoter?: number
+  /**
+   * A round of several budgets: each budget's count, in counting order. The projects' outcomes
+   * and ties above come from their own budget's count; `add1Steps` and `startPerVoter` are then
+   * per budget, here.
+   */
+  budgets?: BudgetOutcome[]
+}
+
+/** One budget of several within a round: its money, its projects, and where its leftover goes. */
+export interface BudgetPart {
+  id: string
+  /** Non-negative integer in the smallest money unit. */
+  amount: number
+  projects: readonly string[]
+  /** The budget that receives what this one leaves unspent (counted after it); null keeps it. */
+  leftoverTo: string | null
+}
+
+/** A budget as counted: what it had, what it spent, and where its rest went. */
+export interface BudgetOutcome {
+  id: string
+  amount: number
+  /** Leftovers moved into it from budgets counted before it. */
+  received: number
+  spent: number
+  /** Money left unspent and kept. */
+  kept: number
+  /** Money left unspent and moved to `movedTo`. */
+  moved: number
+  movedTo: string | null
+  /** Ballots that chose at least one of its projects: the voters its count divides the money between. */
+  voters: number
+  /** In selection order. */
+  selected: string[]
+  add1Steps?: number
+  startPerVoter?: number
 }

@@ -33,6 +33,8 @@ export type BallotError =
   | 'not-whole'
   | 'over-points'
   | 'over-max'
+  /** A district code under own-plus-one chose in more than one other district. */
+  | 'one-other-district'
 
 export type BallotCheck =
   { ok: true; projectIds: number[]; spentCents: number } | { ok: false; error: BallotError; spentCents: number }

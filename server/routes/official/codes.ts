@@ -24,10 +24,14 @@ import { streamCodesDownload } from './codes-download.js'
 import { letterPdfText, letterText } from './letter.js'
 import { declaredLanguages } from '../../domain/translations/needs.js'
 import { storedHelpDesk } from '../../domain/rounds/help-desk.js'
+import { budgetDistricts } from '../../data/budgets.js'
 import { CodesQuery, GenerateForm, IdPath, POLL_TRIES, RevokeForm, TotalsQuery } from './schemas.js'
 
 interface CodesForms {
-  generate?: { values: { count: string; group: string; qr: boolean; letters: boolean }; errors: Record<string, string> }
+  generate?: {
+    values: { count: string; group: string; district: string; qr: boolean; letters: boolean }
+    errors: Record<string, string>
+  }
   revoke?: { values: { code: string }; errors: Record<string, string> }
   messageKey?: string
   notice?: string
@@ -43,12 +47,17 @@ export default async function codesRoutes(fastify: FastifyInstance, opts: { code
   const manage = { action: 'codes.manage' as const, refuse: refuseClosed }
 
   async function renderCodes(request: FastifyRequest, reply: FastifyReply, round: Round, forms: CodesForms = {}) {
-    const [batches, totals] = await Promise.all([listCodeBatches(app.db, round.id), countCodes(app.db, round.id)])
+    const [batches, totals, districts] = await Promise.all([
+      listCodeBatches(app.db, round.id),
+      countCodes(app.db, round.id),
+      budgetDistricts(app.db, round.id),
+    ])
     const lang = request.lang
     const summary = [
       ...summaryItems(forms.generate?.errors ?? {}, [
         { name: 'count', label: 'codes.generate.count', vars: { max: formatNumber(MAX_CODES, lang) } },
         { name: 'group', label: 'codes.generate.group', vars: { max: MAX_GROUP_LENGTH } },
+        { name: 'district', label: 'codes.generate.district' },
         { name: 'qr', label: 'codes.generate.qr', vars: { max: formatNumber(MAX_QR_CODES, lang) } },
         { name: 'letters', label: 'codes.generate.letters', vars: { max: formatNumber(MAX_LETTERS, lang) } },
       ]),
@@ -67,7 +76,11 @@ export default async function codesRoutes(fastify: FastifyInstance, opts: { code
       maxQr: MAX_QR_CODES,
       maxLetters: MAX_LETTERS,
       maxGroup: MAX_GROUP_LENGTH,
-      generate: forms.generate ?? { values: { count: '', group: '', qr: true, letters: true }, errors: {} },
+      generate: forms.generate ?? {
+        values: { count: '', group: '', district: '', qr: true, letters: true },
+        errors: {},
+      },
+      districts: districts.map((name) => ({ name, selected: name === forms.generate?.values.district })),
       revoke: forms.revoke ?? { values: { code: '' }, errors: {} },
       messageKey: forms.messageKey,
       noticeKey: forms.notice && `codes.notice.${forms.notice}`,
@@ -122,6 +135,7 @@ export default async function codesRoutes(fastify: FastifyInstance, opts: { code
       const values = {
         count: read.typed.count,
         group: read.typed.group,
+        district: read.typed.district,
         qr: request.body.qr !== undefined,
         letters: request.body.letters !== undefined,
       }
@@ -133,8 +147,14 @@ export default async function codesRoutes(fastify: FastifyInstance, opts: { code
       const checked = checkBatch(values)
       if ('errors' in checked)
         for (const [field, error] of Object.entries(checked.errors)) errors[field] = `codes.generate.${error}`
+      // A batch bound to a district votes in that district's budgets: only a district of the round's budgets.
+      const district = values.district.trim()
+      if (district !== '' && !(await budgetDistricts(app.db, round.id)).includes(district))
+        errors.district = 'codes.generate.districtUnknown'
       if (!('batch' in checked) || Object.keys(errors).length > 0) return refuse(422, errors)
-      const { count, group, qr, letters } = checked.batch
+      const { count, qr, letters } = checked.batch
+      // Turnout per district comes from the codes: a district batch's group is its district unless named otherwise.
+      const group = checked.batch.group ?? (district === '' ? null : district)
       const urlOf = (code: string) => votingUrl(app.publicUrl, round.slug, code)
       // What could fail in the download is tried before anything is stored: the fonts load, the letter fits one page.
       // The letter speaks the languages the round declares: Dutch and its help desk's.
@@ -150,6 +170,7 @@ export default async function codesRoutes(fastify: FastifyInstance, opts: { code
         actor: request.actor,
         official: theOfficial(request),
         groupLabel: group,
+        district: district === '' ? null : district,
         hashes: list.map((code) => hashCode(opts.codeKey, normaliseCode(code)!)),
         now: new Date(),
       })

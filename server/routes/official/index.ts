@@ -14,6 +14,7 @@ import accountRoutes from './account.js'
 import accountsRoutes from './accounts.js'
 import codesRoutes from './codes.js'
 import helpDeskRoutes from './help-desk.js'
+import budgetRoutes from './budgets.js'
 import importRoutes from './import.js'
 import moderationRoutes from './moderation.js'
 import paperRoutes from './paper.js'
@@ -90,6 +91,7 @@ export default async function officialRoutes(fastify: FastifyInstance, opts: { c
   await app.register(codesRoutes, { codeKey: opts.codeKey })
   await app.register(paperRoutes, { codeKey: opts.codeKey })
   await app.register(helpDeskRoutes)
+  await app.register(budgetRoutes)
   await app.register(translationRoutes)
   await app.register(turnoutRoutes)
   await app.register(resultsRoutes)

@@ -136,6 +136,7 @@ export async function managementModel(db: Db, request: FastifyRequest, round: Ro
     canManageCodes: allowedAtAll(request, 'codes.manage'),
     canEnterPaper: allowed(request, 'ballot.enter-paper') && takesPaperBallots(round.ballotFormat),
     canEditHelpDesk: allowed(request, 'helpdesk.edit'),
+    canSeeBudgets: allowed(request, 'round.edit'),
     canTranslate: allowed(request, 'proposal.translate'),
     canPrintBallot: residentsMay(round, 'ballot.print') && takesPaperBallots(round.ballotFormat),
     canSeeResults: allowed(request, 'results.view') || allowed(request, 'results.preview'),

@@ -47,6 +47,7 @@ export const TotalsQuery = Type.Object({
 export const GenerateForm = form({
   count: textField(40),
   group: textField(400),
+  district: textField(400),
   qr: textField(10),
   letters: textField(10),
 })

@@ -20,6 +20,8 @@ import { LangQuery, SlugPath } from './schemas.js'
 import transparencyRoutes, { PUBLISHED_FRESH_MS } from './transparency.js'
 import { contentVersion } from '../shared/round-view.js'
 import { publishedGroups } from '../shared/published-groups.js'
+import { listBudgets } from '../../data/budgets.js'
+import type { Db } from '../../../db/client.js'
 
 const euros = (cents: number) => (cents / 100).toFixed(2)
 const CSV_COLUMNS = [
@@ -47,6 +49,7 @@ export async function resultsView(app: Pick<FastifyInstance, 'db' | 'translate'>
   const hasPoints = rows.some((r) => r.hasPoints)
   const titleOf = new Map(rows.map((r) => [String(r.id), r.title]))
   return {
+    budgets: await budgetRows(app.db, round.id, outcome),
     title: app.translate(lang, 'outcome.title', { title: round.title }),
     round,
     result,
@@ -72,6 +75,18 @@ export async function resultsView(app: Pick<FastifyInstance, 'db' | 'translate'>
       winner: titleOf.get(tie.winner) ?? tie.winner,
     })),
   }
+}
+
+/** A round of several budgets: each budget's count, named, with where its leftover went. */
+export async function budgetRows(db: Db, roundId: number, outcome: TallyResult) {
+  if (!outcome.budgets) return []
+  const names = new Map((await listBudgets(db, roundId)).map((b) => [String(b.id), b.name]))
+  return outcome.budgets.map((b) => ({
+    ...b,
+    name: names.get(b.id) ?? b.id,
+    left: b.kept + b.moved,
+    movedToName: b.movedTo === null ? null : (names.get(b.movedTo) ?? b.movedTo),
+  }))
 }
 
 export default async function publicResultsRoutes(fastify: FastifyInstance) {
@@ -206,6 +221,19 @@ export default async function publicResultsRoutes(fastify: FastifyInstance) {
         total_cost_euros: euros(outcome.totalCost),
         projects: await openDataRows(round, outcome, lang),
         ties: outcome.ties,
+        // A round split into budgets: each budget's own count (empty for a round of one budget).
+        budgets: (await budgetRows(app.db, round.id, outcome)).map((b) => ({
+          id: b.id,
+          name: b.name,
+          amount_cents: b.amount,
+          received_cents: b.received,
+          spent_cents: b.spent,
+          kept_cents: b.kept,
+          moved_cents: b.moved,
+          moved_to: b.movedTo,
+          voters: b.voters,
+          selected: b.selected,
+        })),
         turnout_by_group: await openTurnoutRows(round),
       })
     },

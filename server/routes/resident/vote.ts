@@ -10,13 +10,23 @@ import {
   listBallotProjects,
 } from '../../data/ballots.js'
 import { checkBallot, checkPointsBallot, type BallotError, type GivenPoints } from '../../domain/voting/ballot.js'
+import { ballotBudgets, checkBudgetBallot, type BallotBudget } from '../../domain/voting/budget-ballot.js'
+import { budgetsOf, type Budget } from '../../domain/rounds/budgets.js'
+import { codeDistrict, listBudgets } from '../../data/budgets.js'
 import { timeLeft } from '../../domain/rounds/voting-period.js'
 import { isPastVoting, phaseAt } from '../../domain/rounds/phases.js'
 import { castOnlineBallot } from '../../usecases/ballots.js'
 import { generateReceipt, normaliseReceipt } from '../../domain/voting/codes.js'
 import { residentsMay, theRound } from '../../plugins/auth.js'
 import { wantsFragment } from '../../plugins/views.js'
-import { ballotView, chosenIds, givenPoints, pointsBallotView, rulesOf } from '../shared/ballot-view.js'
+import {
+  ballotView,
+  budgetBallotView,
+  chosenIds,
+  givenPoints,
+  pointsBallotView,
+  rulesOf,
+} from '../shared/ballot-view.js'
 import { localised } from '../shared/localise.js'
 import { helpDeskView } from '../shared/round-view.js'
 import { localisedRoundTexts, officialTexts } from '../shared/official-texts.js'
@@ -151,7 +161,7 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
     const round = theRound(request)
     const codeId = signedCodeId(request, round)
     if (codeId === null) return reply.redirect(votePath(round), 303)
-    const [projects, earlier] = await Promise.all([listBallotProjects(app.db, round.id), currentChoice(app.db, codeId)])
+    const [onBallot, earlier] = await Promise.all([ballotOf(round, codeId), currentChoice(app.db, codeId)])
     return reply.render(
       'pages/resident/vote-ballot.hbs',
       {
@@ -161,7 +171,7 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
         ballot: await shownBallot(
           request,
           round,
-          projects,
+          onBallot,
           (earlier?.projectIds ?? []).map((id, k) => ({ id, points: earlier?.points?.[k] ?? 0 })),
         ),
         ...ends(round),
@@ -188,12 +198,13 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
       if (codeId === null)
         return htmx ? reply.header('HX-Redirect', votePath(round)).send() : reply.redirect(votePath(round), 303)
 
-      const projects = await listBallotProjects(app.db, round.id)
+      const onBallot = await ballotOf(round, codeId)
+      const projects = onBallot.sections.flatMap((b) => b.projects)
       const points = round.ballotFormat === 'points'
       const given = points
         ? givenPoints(request.body.projects, request.body.points)
         : chosenIds(request.body.projects).map((id) => ({ id, points: 1 }))
-      const render = async (status: number, error?: BallotError) =>
+      const render = async (status: number, error?: BallotError, errorBudgetId?: number) =>
         reply.code(status).render(
           'pages/resident/vote-ballot.hbs',
           {
@@ -201,9 +212,10 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
             ballot: await shownBallot(
               request,
               round,
-              projects,
+              onBallot,
               given.filter((g) => g.id > 0),
               error,
+              errorBudgetId,
             ),
             announce: htmx,
             ...ends(round),
@@ -216,13 +228,22 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
       if (intent === undefined) return render(200)
       const verdict = points
         ? checkPointsBallot(rulesOf(round), projects, given)
-        : checkBallot(
-            rulesOf(round),
-            projects,
-            given.map((g) => g.id),
-          )
-      if (intent === 'check') return render(200, verdict.ok ? undefined : verdict.error)
-      if (!verdict.ok) return render(422, verdict.error)
+        : onBallot.budgets.length > 1
+          ? checkBudgetBallot(
+              rulesOf(round),
+              onBallot.sections,
+              onBallot.budgets,
+              onBallot.district,
+              given.map((g) => g.id),
+            )
+          : checkBallot(
+              rulesOf(round),
+              projects,
+              given.map((g) => g.id),
+            )
+      const failedIn = !verdict.ok && 'budgetId' in verdict ? (verdict.budgetId as number | undefined) : undefined
+      if (intent === 'check') return render(200, verdict.ok ? undefined : verdict.error, failedIn)
+      if (!verdict.ok) return render(422, verdict.error, failedIn)
       const stored = await castOnlineBallot(app.db, {
         round,
         actor: request.actor,
@@ -248,24 +269,42 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
     },
   )
 
+  /**
+   * What this code's ballot holds: the round's budgets, the ones the code votes in (a district
+   * code sees its district's and the citywide ones) with their projects, and the code's district.
+   */
+  async function ballotOf(round: Round, codeId: number) {
+    const [projects, stored, district] = await Promise.all([
+      listBallotProjects(app.db, round.id),
+      listBudgets(app.db, round.id),
+      codeDistrict(app.db, codeId),
+    ])
+    const budgets = budgetsOf(round, stored)
+    return { budgets, district, sections: ballotBudgets(budgets, projects, round.districtRule, district) }
+  }
+
+  type BallotProjects = Awaited<ReturnType<typeof listBallotProjects>>
   /** The ballot's view for its format; votes for projects since taken off the ballot are left out. */
   async function shownBallot(
     request: FastifyRequest,
     round: Round,
-    projects: Awaited<ReturnType<typeof listBallotProjects>>,
+    ballot: { budgets: Budget[]; district: string | null; sections: BallotBudget<BallotProjects[number]>[] },
     given: GivenPoints,
     error?: BallotError,
+    errorBudgetId?: number,
   ) {
+    const projects = ballot.sections.flatMap((s) => s.projects)
     const rows = await localised(app.db, projects, request.lang)
     const onBallot = given.filter((g) => projects.some((p) => p.id === g.id))
-    return round.ballotFormat === 'points'
-      ? pointsBallotView(round, rows, onBallot, error)
-      : ballotView(
-          round,
-          rows,
-          onBallot.map((g) => g.id),
-          error,
-        )
+    const chosen = onBallot.map((g) => g.id)
+    if (round.ballotFormat === 'points') return pointsBallotView(round, rows, onBallot, error)
+    if (ballot.budgets.length === 1) return ballotView(round, rows, chosen, error)
+    const sections = ballot.sections.map((s) => ({
+      budget: s.budget,
+      projects: rows.filter((r) => s.projects.some((p) => p.id === r.id)),
+    }))
+    const otherDistrict = round.districtRule === 'own-plus-one' && ballot.district !== null
+    return budgetBallotView(round, sections, chosen, otherDistrict, error, errorBudgetId)
   }
 
   const receiptTitle = (request: FastifyRequest, notFound: boolean) =>

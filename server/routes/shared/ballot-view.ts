@@ -1,4 +1,5 @@
 import type { Round } from '../../data/rounds.js'
+import type { Budget } from '../../domain/rounds/budgets.js'
 import {
   ballotMeter,
   pointsMeter,
@@ -117,5 +118,53 @@ export function pointsBallotView(
       overMax: meter.overMax.has(p.id),
       chosen: (given.find((g) => g.id === p.id)?.points ?? 0) > 0,
     })),
+  }
+}
+
+/**
+ * The ballot of a round of several budgets: one section per budget the code votes in, each with
+ * its own meter, and the error (when there is one) shown in the section it is about.
+ */
+export function budgetBallotView(
+  round: Round,
+  sections: readonly { budget: Budget; projects: BallotProjectRow[] }[],
+  chosen: readonly number[],
+  otherDistrict: boolean,
+  error?: BallotError,
+  errorBudgetId?: number,
+  messages: 'vote' | 'paper' = 'vote',
+) {
+  const failedAt =
+    error === undefined
+      ? -1
+      : Math.max(
+          0,
+          sections.findIndex((s) => s.budget.id === errorBudgetId),
+        )
+  const views = sections.map(({ budget, projects }, index) => {
+    const mine = chosen.filter((id) => projects.some((p) => p.id === id))
+    return {
+      budgetId: budget.id,
+      heading: budget.name,
+      fieldsetId: `projects-${budget.id}`,
+      failed: index === failedAt,
+      ...ballotView({ ...round, budgetCents: budget.amountCents }, projects, mine),
+    }
+  })
+  const failed = views[failedAt]
+  return {
+    ...ballotView(
+      round,
+      sections.flatMap((s) => s.projects),
+      chosen,
+      error,
+      messages,
+    ),
+    // The figures an error message quotes are the failing budget's.
+    ...(failed ? { overCents: failed.overCents, minimumCents: failed.minimumCents, tooMany: failed.tooMany } : {}),
+    sections: views,
+    otherDistrict,
+    overLimit: views.some((v) => v.overLimit),
+    blockedCount: views.reduce((sum, v) => sum + v.blockedCount, 0),
   }
 }

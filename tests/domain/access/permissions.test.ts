@@ -56,6 +56,8 @@ function expected(asker: Asker, action: Action, phase: Phase): boolean {
     case 'round.advance':
     case 'equity.edit':
       return actor === 'admin' && phase !== 'published'
+    case 'budgets.edit':
+      return actor === 'admin' && (phase === 'draft' || phase === 'proposing' || phase === 'reviewing')
     case 'proposal.submit':
       return actor === 'resident' && phase === 'proposing'
     case 'proposal.follow':
