@@ -1,5 +1,9 @@
 import type { Db } from '../../db/client.js'
-import { castBallot, enterPaperBallot, type PaperOutcome } from '../data/ballots.js'
+import { castBallot, enterPaperBallot, listBallotProjects, type PaperOutcome } from '../data/ballots.js'
+import { codeDistrict, listBudgets } from '../data/budgets.js'
+import { budgetsOf } from '../domain/rounds/budgets.js'
+import { checkBallot, type BallotRules } from '../domain/voting/ballot.js'
+import { ballotBudgets, checkBudgetBallot } from '../domain/voting/budget-ballot.js'
 import { findRound, type Round } from '../data/rounds.js'
 import { can, type Action, type Actor } from '../domain/access/permissions.js'
 import { phaseAt } from '../domain/rounds/phases.js'
@@ -52,4 +56,34 @@ export async function enterPaper(
   const { round, official, codeId, projectIds, receipt, confirmed } = input
   const outcome = await enterPaperBallot(db, { roundId: round.id, codeId, projectIds, receipt, confirmed, official })
   return outcome.kind === 'refused' ? whyRefused(db, round, input.actor, 'ballot.enter-paper', input.now) : outcome
+}
+
+/**
+ * What a code's ballot holds: the round's budgets, the ones the code votes in (a district code
+ * sees its district's and the citywide ones) with their projects, and the code's district.
+ */
+export async function codeBallot(db: Db, round: Round, codeId: number) {
+  const [projects, stored, district] = await Promise.all([
+    listBallotProjects(db, round.id),
+    listBudgets(db, round.id),
+    codeDistrict(db, codeId),
+  ])
+  const budgets = budgetsOf(round, stored)
+  return { budgets, district, sections: ballotBudgets(budgets, projects, round.districtRule, district) }
+}
+
+export type CodeBallot = Awaited<ReturnType<typeof codeBallot>>
+
+/**
+ * The server's verdict on ticked projects for a code, online or on paper: checked against the
+ * whole ballot in a round of one budget, and budget by budget (and district) in a round of several.
+ */
+export function checkChoice(rules: BallotRules, ballot: CodeBallot, chosen: readonly number[]) {
+  return ballot.budgets.length > 1
+    ? checkBudgetBallot(rules, ballot.sections, ballot.budgets, ballot.district, chosen)
+    : checkBallot(
+        rules,
+        ballot.sections.flatMap((s) => s.projects),
+        chosen,
+      )
 }

@@ -4,7 +4,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Round } from '../../data/rounds.js'
 import { findCode } from '../../data/voting-codes.js'
 import { listBallotProjects } from '../../data/ballots.js'
-import { checkBallot, takesPaperBallots, type BallotError } from '../../domain/voting/ballot.js'
+import { takesPaperBallots, type BallotError } from '../../domain/voting/ballot.js'
+import { checkChoice, codeBallot } from '../../usecases/ballots.js'
 import type { Channel } from '../../domain/voting/turnout.js'
 import { generateReceipt, hashCode, normaliseCode, normaliseReceipt } from '../../domain/voting/codes.js'
 import { allowed, theOfficial, theRound } from '../../plugins/auth.js'
@@ -88,7 +89,8 @@ export default async function paperRoutes(fastify: FastifyInstance, opts: { code
       const found = await findCode(app.db, round.id, hashCode(opts.codeKey, normalised))
       if (!found) return refuse(422, { codeError: 'paper.codeUnknown' })
       if (found.revokedAt) return refuse(422, { codeError: 'paper.codeRevoked' })
-      const verdict = checkBallot(rulesOf(round), await listBallotProjects(app.db, round.id), chosenIds(projects))
+      // A round of several budgets checks each, and a district code only in the budgets it votes in.
+      const verdict = checkChoice(rulesOf(round), await codeBallot(app.db, round, found.id), chosenIds(projects))
       if (!verdict.ok) return refuse(422, { messageKey: 'paper.summary', ballotError: verdict.error })
 
       const outcome = await enterPaper(app.db, {

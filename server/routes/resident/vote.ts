@@ -2,20 +2,11 @@ import { randomBytes, randomInt } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Round } from '../../data/rounds.js'
-import {
-  countBallotLanguage,
-  currentChoice,
-  findReceipt,
-  LANGUAGE_SHARDS,
-  listBallotProjects,
-} from '../../data/ballots.js'
-import { checkBallot, checkPointsBallot, type BallotError, type GivenPoints } from '../../domain/voting/ballot.js'
-import { ballotBudgets, checkBudgetBallot, type BallotBudget } from '../../domain/voting/budget-ballot.js'
-import { budgetsOf, type Budget } from '../../domain/rounds/budgets.js'
-import { codeDistrict, listBudgets } from '../../data/budgets.js'
+import { countBallotLanguage, currentChoice, findReceipt, LANGUAGE_SHARDS } from '../../data/ballots.js'
+import { checkPointsBallot, type BallotError, type GivenPoints } from '../../domain/voting/ballot.js'
 import { timeLeft } from '../../domain/rounds/voting-period.js'
 import { isPastVoting, phaseAt } from '../../domain/rounds/phases.js'
-import { castOnlineBallot } from '../../usecases/ballots.js'
+import { castOnlineBallot, checkChoice, codeBallot, type CodeBallot } from '../../usecases/ballots.js'
 import { generateReceipt, normaliseReceipt } from '../../domain/voting/codes.js'
 import { residentsMay, theRound } from '../../plugins/auth.js'
 import { wantsFragment } from '../../plugins/views.js'
@@ -228,19 +219,11 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
       if (intent === undefined) return render(200)
       const verdict = points
         ? checkPointsBallot(rulesOf(round), projects, given)
-        : onBallot.budgets.length > 1
-          ? checkBudgetBallot(
-              rulesOf(round),
-              onBallot.sections,
-              onBallot.budgets,
-              onBallot.district,
-              given.map((g) => g.id),
-            )
-          : checkBallot(
-              rulesOf(round),
-              projects,
-              given.map((g) => g.id),
-            )
+        : checkChoice(
+            rulesOf(round),
+            onBallot,
+            given.map((g) => g.id),
+          )
       const failedIn = !verdict.ok && 'budgetId' in verdict ? (verdict.budgetId as number | undefined) : undefined
       if (intent === 'check') return render(200, verdict.ok ? undefined : verdict.error, failedIn)
       if (!verdict.ok) return render(422, verdict.error, failedIn)
@@ -269,26 +252,13 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
     },
   )
 
-  /**
-   * What this code's ballot holds: the round's budgets, the ones the code votes in (a district
-   * code sees its district's and the citywide ones) with their projects, and the code's district.
-   */
-  async function ballotOf(round: Round, codeId: number) {
-    const [projects, stored, district] = await Promise.all([
-      listBallotProjects(app.db, round.id),
-      listBudgets(app.db, round.id),
-      codeDistrict(app.db, codeId),
-    ])
-    const budgets = budgetsOf(round, stored)
-    return { budgets, district, sections: ballotBudgets(budgets, projects, round.districtRule, district) }
-  }
+  const ballotOf = (round: Round, codeId: number) => codeBallot(app.db, round, codeId)
 
-  type BallotProjects = Awaited<ReturnType<typeof listBallotProjects>>
   /** The ballot's view for its format; votes for projects since taken off the ballot are left out. */
   async function shownBallot(
     request: FastifyRequest,
     round: Round,
-    ballot: { budgets: Budget[]; district: string | null; sections: BallotBudget<BallotProjects[number]>[] },
+    ballot: CodeBallot,
     given: GivenPoints,
     error?: BallotError,
     errorBudgetId?: number,

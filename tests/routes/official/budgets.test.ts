@@ -275,6 +275,22 @@ t.test('Warsaw: a district code votes in its own district and the citywide budge
     'it leads to the budget it is about',
   )
   t.ok(north)
+
+  // Paper ballots follow the same rule: what the code may vote in, each budget within its amount.
+  const [paperCode] = await districtCodes('Noord', 1)
+  const paper = `/official/rounds/${roundId}/paper`
+  const count2 = await rows()
+  const foreign = await admin.post(paper, { code: paperCode!, projects: [String(coaches.id), String(garden.id)] })
+  t.equal(foreign.statusCode, 422, "a paper ballot with another district's project")
+  const overPaper = await admin.post(paper, {
+    code: paperCode!,
+    projects: [String(insulation.id), String(scan.id), String(solar.id)],
+  })
+  t.equal(overPaper.statusCode, 422, 'a paper ballot over one budget, though within the round’s sum')
+  t.equal(await rows(), count2, 'no paper ballot stored')
+  const fine = await admin.post(paper, { code: paperCode!, projects: [String(coaches.id), String(scan.id)] })
+  t.equal(fine.statusCode, 303)
+  t.equal(await rows(), count2 + 1)
   await setPhase(db, roundId, 'reviewing')
 })
 
