@@ -23,7 +23,8 @@ export interface CityRound {
  * € 2,000,000 for a budget of € 30 million, 300,000 letter codes in six districts made the way an
  * admin makes them, and 200,000 ballots of one to ten projects each (online and paper).
  */
-export async function seedCityRound(db: Db, size = CITY): Promise<CityRound> {
+export async function seedCityRound(db: Db, size = CITY, format: 'knapsack' | 'points' = 'knapsack'): Promise<CityRound> {
+  const points = format === 'points'
   const started = performance.now()
   const [official] = await db
     .insert(officials)
@@ -38,7 +39,9 @@ export async function seedCityRound(db: Db, size = CITY): Promise<CityRound> {
       description: 'Een ronde op de schaal van Warschau of Parijs.',
       budgetCents: 30_000_000 * EUR,
       phase: 'voting',
-      ballotFormat: 'knapsack',
+      ballotFormat: format,
+      // Points: ten to spread, at most five on one project (Toulouse gave seven, Częstochowa ten).
+      ...(points ? { pointsPerVoter: 10, maxPointsPerProject: 5 } : {}),
       tallyRule: 'equal-shares',
     })
     .returning()
@@ -75,10 +78,12 @@ export async function seedCityRound(db: Db, size = CITY): Promise<CityRound> {
   }
   // Ballots straight in SQL: one to ten random projects each, drawn per row (the row's id keeps the subquery per row).
   // Ten projects cost at most € 20 million, so every ballot fits the € 30 million.
+  // A points ballot gives its k projects one point each and its first the rest of the ten, at most five.
   await db.execute(sql`
-    insert into ballots (round_id, code_id, channel, project_ids, receipt)
-    select ${roundId}, c.id, (case when c.id % 20 = 0 then 'paper' else 'online' end)::ballot_channel,
+    insert into ballots (round_id, code_id, channel, project_ids, points, receipt)
+    select ${roundId}, c.id, (case when c.id % 20 = 0 and not ${points} then 'paper' else 'online' end)::ballot_channel,
       array(select p.id from proposals p where p.round_id = ${roundId} and c.id > 0 order by random() limit 1 + (c.id * 7 % 10)),
+      case when ${points} then array_cat(array[least(5, 10 - (c.id * 7 % 10))], array_fill(1, array[c.id * 7 % 10])) end,
       md5(c.id::text || random()::text)
     from voting_codes c where c.round_id = ${roundId} order by c.id limit ${size.ballots}`)
   await db.execute(sql`analyze`)

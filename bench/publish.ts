@@ -14,15 +14,17 @@ import { productionFlags } from './http.js'
 import { summariseProfile } from './profile.js'
 
 const PROFILE = process.argv.includes('--profile')
+// `-- --points`: the same city voting with points ballots (ten points, at most five on a project).
+const FORMAT = process.argv.includes('--points') ? 'points' : 'knapsack'
 
 const database = await createBenchDatabase()
 try {
   const setup = await openServer(database.url, 10)
   await setup.migrate()
-  const city = await seedCityRound(setup.db)
+  const city = await seedCityRound(setup.db, CITY, FORMAT)
   await setup.close()
   console.log(
-    `setup: ${CITY.projects} projects, ${CITY.codes.toLocaleString('en')} codes, ${CITY.ballots.toLocaleString('en')} ballots in ${(city.seedMs / 1000).toFixed(1)} s (not measured); load average ${loadavg()[0]!.toFixed(1)}, ${cpus().length} cores, node ${process.version}`,
+    `setup: ${FORMAT} ballots, ${CITY.projects} projects, ${CITY.codes.toLocaleString('en')} codes, ${CITY.ballots.toLocaleString('en')} ballots in ${(city.seedMs / 1000).toFixed(1)} s (not measured); load average ${loadavg()[0]!.toFixed(1)}, ${cpus().length} cores, node ${process.version}`,
   )
 
   const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), 'wijkbudget-prof-')) : undefined

@@ -1,4 +1,4 @@
-import { scanPb, writePb, type PbElection } from './read.js'
+import { parsePb, scanPb, writePb, type PbElection } from './read.js'
 import type { TallyRule } from '../tally/tally.js'
 import { sha256 } from '../common/digest.js'
 import type { BallotProjectForTally, RoundForTally } from '../tally/input.js'
@@ -120,4 +120,53 @@ export function pbBallotsDigest(text: string): PbBallotsDigest {
   const lines: string[] = []
   const { projects, voteCount } = scanPb(text, (v) => lines.push(ballotLine(v.vote.map(Number), v.points)))
   return { sha256: digestOfLines(lines), ballots: voteCount, projectIds: projects.map((p) => Number(p.id)) }
+}
+
+/** One budget of a round of several, as its own Pabulib file: Pabulib's `subunit` convention. */
+export interface BudgetPb {
+  id: string
+  name: string
+  /** What the budget counted with: its amount plus leftovers moved into it (in cents). */
+  countedCents: number
+  projectIds: readonly string[]
+}
+
+/**
+ * A published round of several budgets split into one `.pb` per budget, as Pabulib publishes
+ * Warsaw (one file per district and one citywide, each with its `subunit`): each file holds the
+ * budget's projects and the voters who chose at least one of them, with only those choices, and
+ * the budget the count used (its amount plus any leftover moved into it), so recounting each file
+ * with the round's rule gives that budget's winners. Voters keep their order from the round's file.
+ */
+export function splitPbByBudget(roundPb: string, budgets: readonly BudgetPb[]): { id: string; pb: string }[] {
+  const round = parsePb(roundPb)
+  return budgets.map((budget) => {
+    // A leftover moved in may carry cents where the round's file counts whole euros: that file is in cents.
+    const wasCents = round.meta.money_unit === 'cent'
+    const inCents = wasCents || budget.countedCents % 100 !== 0
+    const cost = (c: number) => (inCents && !wasCents ? c * 100 : c)
+    const mine = new Set(budget.projectIds)
+    const votes = round.votes.flatMap((v) => {
+      const kept = v.vote.flatMap((id, k) => (mine.has(id) ? [k] : []))
+      if (kept.length === 0) return []
+      return [
+        {
+          ...v,
+          vote: kept.map((k) => v.vote[k]!),
+          ...(v.points ? { points: kept.map((k) => v.points![k]!) } : {}),
+        },
+      ]
+    })
+    const election: PbElection = {
+      meta: {
+        ...round.meta,
+        subunit: budget.name,
+        budget: String(inCents ? budget.countedCents : budget.countedCents / 100),
+        ...(inCents ? { money_unit: 'cent' } : {}),
+      },
+      projects: round.projects.filter((p) => mine.has(p.id)).map((p) => ({ ...p, cost: cost(p.cost) })),
+      votes,
+    }
+    return { id: budget.id, pb: writePb(election) }
+  })
 }

@@ -16,11 +16,14 @@ import { localised } from '../shared/localise.js'
 import { resultRows, startPerVoter } from '../shared/result-view.js'
 import { progressView } from '../shared/proposal-view.js'
 import { officialTexts } from '../shared/official-texts.js'
-import { LangQuery, SlugPath } from './schemas.js'
+import { BudgetFilePath, LangQuery, SlugPath } from './schemas.js'
 import transparencyRoutes, { PUBLISHED_FRESH_MS } from './transparency.js'
 import { contentVersion } from '../shared/round-view.js'
 import { publishedGroups } from '../shared/published-groups.js'
 import { listBudgets } from '../../data/budgets.js'
+import { budgetOf, budgetsOf } from '../../domain/rounds/budgets.js'
+import { splitPbByBudget } from '../../domain/pabulib/export.js'
+import { sha256 } from '../../domain/common/digest.js'
 import type { Db } from '../../../db/client.js'
 
 const euros = (cents: number) => (cents / 100).toFixed(2)
@@ -236,6 +239,58 @@ export default async function publicResultsRoutes(fastify: FastifyInstance) {
         })),
         turnout_by_group: await openTurnoutRows(round),
       })
+    },
+  )
+
+  /** A round of several budgets: each budget's own `.pb`, cut from the round's published file. */
+  async function budgetFiles(round: Round, result: Result) {
+    if (!result.outcome.budgets) return null
+    const [projects, names] = await Promise.all([listBallotProjects(app.db, round.id), listBudgets(app.db, round.id)])
+    const all = budgetsOf(round, names)
+    const parts = result.outcome.budgets.map((b) => ({
+      ...b,
+      name: all.find((x) => String(x.id) === b.id)?.name ?? b.id,
+      countedCents: b.amount + b.received,
+      projectIds: projects.filter((p) => String(budgetOf(all, p.budgetId).id) === b.id).map((p) => String(p.id)),
+    }))
+    const files = new Map(splitPbByBudget(result.ballotsPb, parts).map((f) => [f.id, f.pb]))
+    return parts.map((p) => ({ ...p, pb: files.get(p.id)! }))
+  }
+
+  // The file that ties a round's budget files together: what each budget had, where its rest went, and its file.
+  app.get('/rounds/:slug/budgets.json', { schema: { params: SlugPath }, ...view }, async (request, reply) => {
+    const { round, result } = await published(request)
+    const files = await budgetFiles(round, result)
+    if (!files) return reply.callNotFound()
+    return download(reply, 'application/json; charset=utf-8', `${round.slug}-budgets.json`).send({
+      round: round.slug,
+      rule: result.rule,
+      ballots_url: `/rounds/${round.slug}/ballots.pb`,
+      ballots_sha256: result.ballotsSha256,
+      budgets: files.map((f) => ({
+        id: f.id,
+        subunit: f.name,
+        amount_cents: f.amount,
+        received_cents: f.received,
+        counted_cents: f.countedCents,
+        moved_cents: f.moved,
+        moved_to: f.movedTo,
+        // Counted in this order: a budget that receives a leftover after the one that sends it.
+        selected: f.selected,
+        file: `/rounds/${round.slug}/budgets/${f.id}/ballots.pb`,
+        sha256: sha256(f.pb),
+      })),
+    })
+  })
+
+  app.get(
+    '/rounds/:slug/budgets/:budget/ballots.pb',
+    { schema: { params: BudgetFilePath }, ...view },
+    async (request, reply) => {
+      const { round, result } = await published(request)
+      const file = (await budgetFiles(round, result))?.find((f) => f.id === request.params.budget)
+      if (!file) return reply.callNotFound()
+      return download(reply, 'text/plain; charset=utf-8', `${round.slug}-budget-${file.id}.pb`).send(file.pb)
     },
   )
 

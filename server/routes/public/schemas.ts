@@ -63,3 +63,6 @@ export const ProposalBody = form({
   themes: Type.Optional(Type.Array(Type.String(), { maxItems: THEMES.length })),
   consent: Type.Optional(Type.String()),
 })
+
+/** One budget's ballots file of a round of several budgets. */
+export const BudgetFilePath = Type.Object({ slug: Type.String(), budget: Type.String({ maxLength: 12 }) })

@@ -9,6 +9,9 @@ import { setPhase } from '../../helpers/voting.js'
 import { TEST_CONFIG } from '../../helpers/app.js'
 import { insertCodeBatch } from '../../../server/data/voting-codes.js'
 import { generateCode, hashCode, normaliseCode } from '../../../server/domain/voting/codes.js'
+import { parsePb, pbTallyInput } from '../../../server/domain/pabulib/read.js'
+import { tally } from '../../../server/domain/tally/tally.js'
+import { sha256 } from '../../../server/domain/common/digest.js'
 
 const { app, db, round, roundId, byTitle, signedIn: as } = await demoRound(t, { phase: 'reviewing' })
 await db.update(rounds).set({ minSpendPercent: 0 }).where(eq(rounds.id, roundId))
@@ -350,6 +353,40 @@ t.test(
       budgets: { name: string }[]
     }
     t.equal(json.budgets.length, 4)
+
+    // One .pb per budget, tied together by budgets.json: each recounts to its budget's winners.
+    const visitor = new Visitor(app)
+    const tie = JSON.parse((await visitor.get(`/rounds/${round.slug}/budgets.json`)).body) as {
+      rule: string
+      budgets: {
+        id: string
+        subunit: string
+        counted_cents: number
+        selected: string[]
+        file: string
+        sha256: string
+      }[]
+    }
+    t.equal(tie.budgets.length, 4)
+    for (const b of tie.budgets) {
+      const file = await visitor.get(b.file)
+      t.equal(file.statusCode, 200, b.subunit)
+      t.equal(sha256(file.body), b.sha256, `${b.subunit}: the file is the one the overview names`)
+      const election = parsePb(file.body)
+      t.equal(election.meta.subunit, b.subunit)
+      const recount = tally(pbTallyInput(election), tie.rule === 'greedy' ? 'greedy' : 'equal-shares')
+      t.same(recount.selected, b.selected, `${b.subunit}: recounting its file gives its winners`)
+    }
+    const northFile = tie.budgets.find((b) => b.subunit === 'Noord')!
+    const cityFile = tie.budgets.find((b) => b.subunit === 'Heel de wijk')!
+    t.equal(
+      cityFile.counted_cents,
+      5_500_000 + northFile.counted_cents - 2_250_000,
+      "North's leftover counted in the city's file",
+    )
+    t.equal((await visitor.get(`/rounds/${round.slug}/budgets/999/ballots.pb`)).statusCode, 404)
+    const page = html(await visitor.get(`/rounds/${round.slug}/results`))
+    t.ok(page.links.includes(`/rounds/${round.slug}/budgets.json`), 'the results page links to the files')
     t.match(
       json.budgets.find((b: { name: string }) => b.name === 'Noord'),
       { spent_cents: 2_250_000, moved_cents: 750_000 },
