@@ -23,7 +23,11 @@ export interface CityRound {
  * € 2,000,000 for a budget of € 30 million, 300,000 letter codes in six districts made the way an
  * admin makes them, and 200,000 ballots of one to ten projects each (online and paper).
  */
-export async function seedCityRound(db: Db, size = CITY, format: 'knapsack' | 'points' = 'knapsack'): Promise<CityRound> {
+export async function seedCityRound(
+  db: Db,
+  size = CITY,
+  format: 'knapsack' | 'points' = 'knapsack',
+): Promise<CityRound> {
   const points = format === 'points'
   const started = performance.now()
   const [official] = await db
