@@ -1,3 +1,4 @@
+import { budgetRows } from '../public/results.js'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { SOFTWARE_VERSION } from '../../assets.js'
@@ -93,15 +94,19 @@ export default async function resultsRoutes(fastify: FastifyInstance) {
       title: app.translate(request.lang, 'results.previewTitle'),
       round,
       ruleKey: `results.rule.${round.tallyRule}`,
-      previews: previews.map(({ rule, outcome }) => ({
-        rule,
-        ruleKey: `results.rule.${rule}`,
-        official: rule === round.tallyRule,
-        totalCost: outcome.totalCost,
-        left: round.budgetCents - outcome.totalCost,
-        ties: outcome.ties.length,
-        rows: resultRows(outcome, data.projects, request.lang),
-      })),
+      previews: await Promise.all(
+        previews.map(async ({ rule, outcome }) => ({
+          rule,
+          // A round of several budgets: what each would spend, and where its rest would go.
+          budgets: await budgetRows(app.db, round.id, outcome),
+          ruleKey: `results.rule.${rule}`,
+          official: rule === round.tallyRule,
+          totalCost: outcome.totalCost,
+          left: round.budgetCents - outcome.totalCost,
+          ties: outcome.ties.length,
+          rows: resultRows(outcome, data.projects, request.lang),
+        })),
+      ),
       ballots: data.ballots.length,
       canPublish: allowed(request, 'results.publish'),
     })

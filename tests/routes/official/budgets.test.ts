@@ -332,6 +332,12 @@ t.test(
   'each budget is counted on its own, and the results say what each spent and where its leftover went',
   async (t) => {
     await setPhase(db, roundId, 'closed')
+    const preview = html(await admin.get(`/official/rounds/${roundId}/results`))
+    t.equal(preview.all('section.preview li').length, 8, 'the what-if preview shows each budget under each rule')
+    t.match(
+      preview.text('section.preview--official').replace(/\s/g, ' '),
+      msg('budgets.results.moved', { amount: '€ 7.500', name: 'Heel de wijk' }).replace(/\s/g, ' '),
+    )
     const publish = await admin.post(`/official/rounds/${roundId}/publish`, {})
     t.equal(publish.statusCode, 303)
     const [result] = await db.select().from(results).where(eq(results.roundId, roundId))
