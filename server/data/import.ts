@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto'
 import { inArray, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { ballots, codeBatches, proposals, votingCodes } from '../../db/schema.js'
+import { ballots, budgets, codeBatches, proposals, votingCodes } from '../../db/schema.js'
 import type { ImportPlan } from '../domain/pabulib/import.js'
 import { makeReference } from '../domain/proposals/rules.js'
 import { generateReceipt } from '../domain/voting/codes.js'
@@ -109,11 +109,30 @@ export async function insertImportedBallots(
         codeId: codes[i]!.id,
         channel: 'online' as const,
         projectIds: chosen.map((index) => projectIds[index]!),
+        points: plan.points?.[n * CHUNK + i] ?? null,
         receipt: receipts[n * CHUNK + i]!,
         castAt: now,
         updatedAt: now,
       })),
     )
+  }
+}
+
+/** A replayed set's budgets, one per file, each holding its file's projects. */
+export async function insertImportedBudgets(
+  tx: Db,
+  created: { id: number },
+  plan: ImportPlan,
+  projectIds: readonly number[],
+): Promise<void> {
+  for (const [position, budget] of (plan.budgets ?? []).entries()) {
+    const [row] = await tx
+      .insert(budgets)
+      .values({ roundId: created.id, name: budget.name, amountCents: budget.amountCents, position })
+      .returning({ id: budgets.id })
+    const ids = budget.projects.map((index) => projectIds[index]!)
+    for (const part of chunks(ids))
+      await tx.update(proposals).set({ budgetId: row!.id }).where(inArray(proposals.id, part))
   }
 }
 

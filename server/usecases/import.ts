@@ -1,6 +1,11 @@
 import type { Db } from '../../db/client.js'
 import { appendAudit } from '../data/audit.js'
-import { analyzeBulkLoad, insertImportedBallots, insertImportedProjects } from '../data/import.js'
+import {
+  analyzeBulkLoad,
+  insertImportedBallots,
+  insertImportedBudgets,
+  insertImportedProjects,
+} from '../data/import.js'
 import { insertRound, transitionFacts, type Round } from '../data/rounds.js'
 import type { Actor } from '../domain/access/permissions.js'
 import type { ImportPlan } from '../domain/pabulib/import.js'
@@ -35,6 +40,7 @@ export async function importRound(
   const round = await db.transaction(async (tx) => {
     const created = await insertRound(tx, plan.settings, slugBase(plan.settings.title))
     const projectIds = await insertImportedProjects(tx, created, plan, now)
+    await insertImportedBudgets(tx, created, plan, projectIds)
     await walkTo(tx, created.id, created.phase, 'voting', actor)
     await insertImportedBallots(tx, created, plan, projectIds, { official, now })
     await walkTo(tx, created.id, 'voting', 'closed', actor)
@@ -49,6 +55,7 @@ export async function importRound(
         voteType: plan.voteType,
         projects: plan.projects.length,
         ballots: plan.ballots.length,
+        budgets: plan.budgets?.length ?? 1,
         budgetCents: plan.settings.budgetCents,
         rule: plan.settings.tallyRule,
       },

@@ -19,11 +19,15 @@ export interface ImportPlan {
   projects: ImportProject[]
   /** Each voter's chosen projects as indexes into `projects`, each once, in ascending order. */
   ballots: number[][]
-  /** As the file says (approval, cumulative, ordinal, scoring): every kind is counted as approval. */
+  /** A cumulative file's points, parallel to `ballots` (a project listed twice has both entries' points). */
+  points?: number[][]
+  /** A set of files, one per budget (Pabulib's `subunit`): each budget's name, amount and projects (indexes). */
+  budgets?: { name: string; amountCents: number; projects: number[] }[]
+  /** As the file says (approval, cumulative, ordinal, scoring): cumulative is counted by points, every other kind as approval. */
   voteType: string
 }
 
-export type ImportProblem = 'no-projects' | 'amount-too-large'
+export type ImportProblem = 'no-projects' | 'amount-too-large' | 'mixed-vote-types'
 
 /** What makes a well-formed file unfit for a round; it belongs to no one line. */
 export class ImportError extends Error {
@@ -63,6 +67,9 @@ export function importPlan(
   }
   const index = new Map(election.projects.map((p, i) => [p.id, i]))
   const maxLength = Number(meta['max_length'])
+  const cumulative = meta['vote_type'] === 'cumulative'
+  const given = cumulative ? election.votes.map((v) => pointsOf(v, index)) : undefined
+  const most = (values: number[]) => values.reduce((m, x) => Math.max(m, x), 1)
   const where = [meta['unit'], meta['subunit'] ?? meta['district']].filter((part) => part && part.trim() !== '')
   return {
     settings: {
@@ -81,13 +88,17 @@ export function importPlan(
       votingFrom: null,
       votingUntil: null,
       publishOn: null,
-      ballotFormat: 'approval',
-      maxChoices:
-        Number.isInteger(maxLength) && maxLength >= 1
+      ballotFormat: cumulative ? 'points' : 'approval',
+      maxChoices: cumulative
+        ? null
+        : Number.isInteger(maxLength) && maxLength >= 1
           ? Math.min(maxLength, election.projects.length)
           : election.projects.length,
-      pointsPerVoter: null,
-      maxPointsPerProject: null,
+      // A file that does not say its limits is taken at the largest it holds.
+      pointsPerVoter: given
+        ? wholeOr(meta['max_sum_points'], most(given.map((b) => b.points.reduce((a, x) => a + x, 0))))
+        : null,
+      maxPointsPerProject: given ? wholeOr(meta['max_points'], most(given.flatMap((b) => b.points))) : null,
       minSpendPercent: 0,
       tallyRule: rule,
     },
@@ -97,7 +108,87 @@ export function importPlan(
       costCents: cents(p.cost),
     })),
     // parsePb has already refused votes for projects that are not in the file.
-    ballots: election.votes.map((v) => [...new Set(v.vote.map((id) => index.get(id)!))].sort((a, b) => a - b)),
+    ballots: given
+      ? given.map((b) => b.projects)
+      : election.votes.map((v) => [...new Set(v.vote.map((id) => index.get(id)!))].sort((a, b) => a - b)),
+    ...(given ? { points: given.map((b) => b.points) } : {}),
     voteType: meta['vote_type'] || 'approval',
+  }
+}
+
+function wholeOr(text: string | undefined, fallback: number): number {
+  const value = Number(text)
+  return Number.isSafeInteger(value) && value >= 1 ? value : fallback
+}
+
+/** A cumulative vote as project indexes in ascending order with their points; a project listed twice adds up, 0 points is no choice. */
+function pointsOf(vote: PbElection['votes'][number], index: ReadonlyMap<string, number>) {
+  const total = new Map<number, number>()
+  vote.vote.forEach((id, k) => {
+    const p = index.get(id)!
+    total.set(p, (total.get(p) ?? 0) + (vote.points?.[k] ?? 1))
+  })
+  const projects = [...total]
+    .filter(([, n]) => n > 0)
+    .map(([p]) => p)
+    .sort((a, b) => a - b)
+  return { projects, points: projects.map((p) => total.get(p)!) }
+}
+
+/** A text holding one Pabulib file or several (a set, one per budget): each file starts with its META section. */
+export function splitPbFiles(text: string): string[] {
+  const starts = [...text.matchAll(/^META\s*$/gm)].map((m) => m.index)
+  if (starts.length <= 1) return [text]
+  return starts.map((start, i) => text.slice(start, starts[i + 1] ?? text.length))
+}
+
+/**
+ * A set of Pabulib files, one per budget of one election (Warsaw's districts and citywide file),
+ * as one round of several budgets: each file's projects go to a budget named by its `subunit`
+ * with the file's budget; a voter (by `voter_id`) who appears in several files casts one ballot
+ * holding all their choices, as they did on the day.
+ */
+export function importSetPlan(
+  elections: readonly PbElection[],
+  rule: TallyRule,
+  texts: { title: (name: string) => string; description: string },
+): ImportPlan {
+  const plans = elections.map((e) => importPlan(e, rule, texts))
+  if (plans.length === 1) return plans[0]!
+  const types = new Set(plans.map((p) => p.settings.ballotFormat))
+  if (types.size > 1) throw new ImportError('mixed-vote-types')
+  const offsets = plans.map((_, i) => plans.slice(0, i).reduce((n, p) => n + p.projects.length, 0))
+  const byVoter = new Map<string, Map<number, number>>()
+  elections.forEach((e, f) =>
+    e.votes.forEach((v, k) => {
+      const choices = byVoter.get(v.voterId) ?? new Map<number, number>()
+      plans[f]!.ballots[k]!.forEach((p, j) => choices.set(offsets[f]! + p, plans[f]!.points?.[k]?.[j] ?? 1))
+      byVoter.set(v.voterId, choices)
+    }),
+  )
+  const ballots = [...byVoter.values()].map((c) => [...c.keys()].sort((a, b) => a - b))
+  const first = plans[0]!
+  const points = first.points
+    ? [...byVoter.values()].map((c) => [...c.keys()].sort((a, b) => a - b).map((p) => c.get(p)!))
+    : undefined
+  const budgets = plans.map((p, f) => ({
+    name: cut(elections[f]!.meta['subunit'] || elections[f]!.meta['description'] || `${f + 1}`, 120),
+    amountCents: p.settings.budgetCents,
+    projects: p.projects.map((_, i) => offsets[f]! + i),
+  }))
+  return {
+    ...first,
+    settings: {
+      ...first.settings,
+      budgetCents: budgets.reduce((sum, b) => sum + b.amountCents, 0),
+      // The most choices holds per budget, as the ballot checks it.
+      maxChoices: first.settings.maxChoices === null ? null : Math.max(...plans.map((p) => p.settings.maxChoices ?? 0)),
+      pointsPerVoter: first.points ? plans.reduce((n, p) => n + (p.settings.pointsPerVoter ?? 0), 0) : null,
+      maxPointsPerProject: first.points ? Math.max(...plans.map((p) => p.settings.maxPointsPerProject ?? 0)) : null,
+    },
+    projects: plans.flatMap((p) => p.projects),
+    ballots,
+    ...(points ? { points } : {}),
+    budgets,
   }
 }

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { importRound } from '../../usecases/import.js'
-import { ImportError, importPlan, MAX_PB_CHARS } from '../../domain/pabulib/import.js'
+import { ImportError, importSetPlan, MAX_PB_CHARS, splitPbFiles } from '../../domain/pabulib/import.js'
 import { parsePb, PbFormatError } from '../../domain/pabulib/read.js'
 import { sha256 } from '../../domain/common/digest.js'
 import { TALLY_RULES } from '../../domain/tally/tally.js'
@@ -77,8 +77,10 @@ export default async function importRoutes(fastify: FastifyInstance) {
       let plan
       if (!errors.pb) {
         try {
-          const election = parsePb(values.pb)
-          plan = importPlan(election, rule ?? 'equal-shares', {
+          // One file, or a set of files (one per budget, each starting with META) pasted one after the other.
+          const elections = splitPbFiles(values.pb).map((text) => parsePb(text))
+          const election = elections[0]!
+          plan = importSetPlan(elections, rule ?? 'equal-shares', {
             title: (name) => app.translate(request.lang, 'import.roundTitle', { name }),
             description: app.translate(request.lang, 'import.roundDescription', {
               voteType: election.meta['vote_type'] || 'approval',

@@ -66,3 +66,54 @@ t.test('a file without projects or with an amount too large to hold in cents is 
     new ImportError('amount-too-large'),
   )
 })
+
+t.test('a cumulative file becomes a points round: its points, its limits, and the same count', async (t) => {
+  const { readFileSync } = await import('node:fs')
+  const { pbTallyInput } = await import('../../../server/domain/pabulib/read.js')
+  const { tally } = await import('../../../server/domain/tally/tally.js')
+  const election = parsePb(
+    readFileSync(new URL('../../fixtures/pabulib/poland_czestochowa_2020_.pb', import.meta.url), 'utf8'),
+  )
+  const plan = importPlan(election, 'equal-shares', texts)
+  t.equal(plan.settings.ballotFormat, 'points')
+  t.equal(plan.settings.pointsPerVoter, Number(election.meta.max_sum_points))
+  t.equal(plan.ballots.length, election.votes.length)
+  t.ok(plan.points!.every((p, v) => p.length === plan.ballots[v]!.length && p.every((x) => x > 0)))
+  const input = {
+    budget: plan.settings.budgetCents,
+    projects: plan.projects.map((p, order) => ({ id: p.pbId, cost: p.costCents, order })),
+    ballots: plan.ballots.map((b) => b.map((i) => plan.projects[i]!.pbId)),
+    points: plan.points!,
+    unit: 100,
+  }
+  const fromFile = pbTallyInput(election)
+  t.same(tally(input, 'greedy').selected, tally(fromFile, 'greedy').selected, 'the replay counts as the file does')
+})
+
+t.test('a set of files is one round with a budget per file and one ballot per voter', async (t) => {
+  const { importSetPlan, splitPbFiles } = await import('../../../server/domain/pabulib/import.js')
+  const text = (meta: string, projects: string, votes: string) =>
+    `META\nkey;value\n${meta}\nPROJECTS\nproject_id;cost;name\n${projects}\nVOTES\nvoter_id;vote\n${votes}\n`
+  const set =
+    text('description;Warszawa\nsubunit;Rembertów\nbudget;1000', '1;600;Park\n2;400;Ławki', 'a;1\nb;1,2') +
+    text('description;Warszawa\nsubunit;Ogólnomiejski\nbudget;5000', '1;3000;Tramwaj', 'a;1\nc;1')
+  const files = splitPbFiles(set)
+  t.equal(files.length, 2)
+  const plan = importSetPlan(files.map(parsePb), 'greedy', texts)
+  t.same(plan.budgets, [
+    { name: 'Rembertów', amountCents: 100_000, projects: [0, 1] },
+    { name: 'Ogólnomiejski', amountCents: 500_000, projects: [2] },
+  ])
+  t.equal(plan.settings.budgetCents, 600_000)
+  t.same(plan.ballots, [[0, 2], [0, 1], [2]], 'voter a voted in both files: one ballot')
+  t.throws(
+    () =>
+      importSetPlan(
+        [parsePb(files[0]!), parsePb(files[1]!.replace('budget;5000', 'budget;5000\nvote_type;cumulative'))],
+        'greedy',
+        texts,
+      ),
+    { problem: 'mixed-vote-types' },
+    'files of different ballot types are not one election',
+  )
+})

@@ -391,6 +391,28 @@ t.test(
       "North's leftover counted in the city's file",
     )
     t.equal((await visitor.get(`/rounds/${round.slug}/budgets/999/ballots.pb`)).statusCode, 404)
+
+    // Importing the set replays it: one round with a budget per file, each counting to the same spending.
+    const set = (await Promise.all(tie.budgets.map(async (b) => (await visitor.get(b.file)).body))).join('')
+    const imported = await admin.post('/official/rounds/import', { pb: set, tallyRule: tie.rule })
+    t.equal(imported.statusCode, 303, 'the set is imported')
+    const replayId = Number(/rounds\/(\d+)\//.exec(imported.headers.location as string)![1])
+    const replayBudgets = await db.select().from(budgets).where(eq(budgets.roundId, replayId)).orderBy(budgets.position)
+    t.same(
+      replayBudgets.map((b) => b.name),
+      tie.budgets.map((b) => b.subunit),
+      'a budget per file, named by its subunit',
+    )
+    t.equal((await admin.post(`/official/rounds/${replayId}/publish`, {})).statusCode, 303)
+    const [replayed] = await db.select().from(results).where(eq(results.roundId, replayId))
+    const replayedBudgets = (replayed!.outcome as { budgets: { id: string; spent: number; selected: string[] }[] })
+      .budgets
+    for (const b of tie.budgets) {
+      const mine = replayBudgets.find((r) => r.name === b.subunit)!
+      const counted = replayedBudgets.find((r) => r.id === String(mine.id))!
+      t.equal(counted.selected.length, b.selected.length, `${b.subunit}: as many winners in the replay`)
+    }
+    t.equal(replayed!.ballotCount, result!.ballotCount, 'a voter in several files is one ballot again')
     const page = html(await visitor.get(`/rounds/${round.slug}/results`))
     t.ok(page.links.includes(`/rounds/${round.slug}/budgets.json`), 'the results page links to the files')
     t.match(
