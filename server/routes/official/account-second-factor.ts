@@ -90,7 +90,7 @@ export default async function enrolmentRoutes(fastify: FastifyInstance) {
       const row = (await findOfficial(app.db, official.id))!
       if (!row.totpEnabledAt) return reply.redirect('/official/account/second-factor', 303)
       const read = readForm(RecoveryForm, request.body)
-      const result = await verifySecondFactor(app, row, {
+      const result = await verifySecondFactor(app, request, row, {
         recoveryCode: read.ok ? (read.value.recoveryCode ?? '') : '',
       })
       if (!result.ok) {

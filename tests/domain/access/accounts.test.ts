@@ -10,6 +10,7 @@ import {
 import { passwordProblem } from '../../../server/domain/access/password-policy.js'
 import type { Role } from '../../../server/domain/access/permissions.js'
 import { officialGate, stepUpNeeded } from '../../../server/domain/access/second-factor.js'
+import { throttleDelayMs, throttleStarts } from '../../../server/domain/access/throttle.js'
 
 const now = new Date('2026-03-01T12:00:00Z')
 const hours = (n: number) => new Date(now.getTime() + n * 3_600_000)
@@ -98,4 +99,23 @@ t.test('the gate: a temporary password first, then enrolment when required, then
   t.equal(stepUpNeeded(true, 0, 6 * 60_000), true)
   t.equal(stepUpNeeded(true, undefined, 0), true)
   t.equal(stepUpNeeded(false, undefined, 0), false)
+})
+
+t.test('sign-in waits grow: free mistakes, then a doubling wait up to a ceiling', async (t) => {
+  const policy = { free: 2, firstDelayMs: 1000, maxDelayMs: 5000 }
+  t.same(
+    [1, 2, 3, 4, 5, 6].map((n) => throttleDelayMs(n, policy)),
+    [0, 0, 1000, 2000, 4000, 5000],
+  )
+  t.same(
+    [2, 3, 4].map((n) => throttleStarts(n, policy)),
+    [false, true, false],
+  )
+})
+
+t.test('an admin lifts a wait only where there are failures to forget, and never their own', async (t) => {
+  const target = { id: 2, role: 'moderator' as Role, active: true }
+  t.equal(accountChangeProblem(1, { ...target, failedAttempts: 5 }, { kind: 'unlock' }, 1), null)
+  t.equal(accountChangeProblem(1, { ...target, failedAttempts: 0 }, { kind: 'unlock' }, 1), 'accounts.unchanged')
+  t.equal(accountChangeProblem(2, { ...target, failedAttempts: 5 }, { kind: 'unlock' }, 1), 'accounts.self')
 })

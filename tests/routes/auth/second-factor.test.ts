@@ -63,7 +63,7 @@ t.test('a code is accepted once: the same code in another login is refused and s
   t.same(entry?.details, { reason: 'replayed' })
 })
 
-t.test('wrong codes count towards the lockout: after five, even the right code is refused', async (t) => {
+t.test('wrong codes count towards the wait: after five, even the right code is refused', async (t) => {
   const me = await createOfficial(db, 'moderator', 'guesser@example.test')
   const { secret } = await enrol(db, me.id)
   const v = new Visitor(app)
@@ -74,7 +74,7 @@ t.test('wrong codes count towards the lockout: after five, even the right code i
   t.ok((await official('guesser')).lockedUntil! > new Date(), 'the account is locked')
   const right = await v.post('/login/code', { code: codeNow(secret) })
   t.equal(right.statusCode, 401)
-  t.match(right.body, 'geblokkeerd')
+  t.match(right.body, msg('secondFactor.locked'))
   t.equal((await official('guesser')).totpLastStep, null, 'no code was used up')
 })
 
