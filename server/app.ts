@@ -22,6 +22,8 @@ import authRoutes from './routes/auth/index.js'
 import officialRoutes from './routes/official/index.js'
 import publicRoutes from './routes/public/index.js'
 import privacyRoutes from './routes/public/privacy.js'
+import type { PasswordProblem } from './domain/access/password-policy.js'
+import { passwordChecker, siteNames } from './passwords.js'
 import residentRoutes from './routes/resident/index.js'
 
 export type AppConfig = Pick<Config, 'sessionSecret' | 'codeKey' | 'publicUrl' | 'trustProxy'> &
@@ -36,6 +38,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Where residents reach the platform: links in mails and letters start here. */
     publicUrl: string
+    /** A new password's problem for an official with `email`, or null; the site's own names count as easy to guess. */
+    checkPassword(password: string, email: string): PasswordProblem | null
   }
 }
 
@@ -123,6 +127,7 @@ export async function buildApp(
   })
   await app.register(dbPlugin, { db })
   app.decorate('publicUrl', config.publicUrl)
+  app.decorate('checkPassword', passwordChecker(siteNames(config.privacy ?? DEMO_PRIVACY)))
   await app.register(securityPlugin, { sessionSecret: config.sessionSecret, publicUrl: config.publicUrl })
   await app.register(sessionPlugin, { sessionSecret: config.sessionSecret, publicUrl: config.publicUrl })
   await app.register(authPlugin, {

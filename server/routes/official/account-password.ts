@@ -2,8 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { changePassword, findOfficial } from '../../data/officials.js'
 import { endAllOfficialSessions } from '../../data/sessions.js'
-import { passwordProblem } from '../../domain/access/password-policy.js'
-import { COMMON_PASSWORDS, hashPassword, verifyPassword } from '../../passwords.js'
+import { hashPassword, verifyPassword } from '../../passwords.js'
 import { recordSignInFailure } from '../../usecases/sign-in-throttle.js'
 import { FormInput, readForm, type FieldErrors } from '../forms.js'
 import { PasswordChangeForm } from './schemas.js'
@@ -44,7 +43,7 @@ export default async function passwordRoutes(fastify: FastifyInstance) {
         await recordSignInFailure(app.db, request.ip, official.id)
         errors.current = 'account.password.currentWrong'
       }
-      const problem = passwordProblem(password, COMMON_PASSWORDS, official.email)
+      const problem = app.checkPassword(password, official.email)
       if (problem) errors.password = problem
       else if (password !== repeat) errors.repeat = 'password.mismatch'
       if (Object.keys(errors).length > 0) return render(request, reply.code(422), errors)
