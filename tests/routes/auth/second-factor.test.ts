@@ -125,8 +125,12 @@ t.test(
     t.equal(wrong.statusCode, 422)
     t.equal((await official('newphone')).totpEnabledAt, null, 'a wrong code turns nothing on')
 
+    const before = v.cookie('sid')
     const done = await v.post('/official/account/second-factor', { code: codeNow(secret) })
     t.equal(done.statusCode, 200)
+    t.not(v.cookie('sid'), before, 'the session gets a new id once the second factor is on')
+    const old = new Visitor(app)
+    t.equal((await old.get('/official', { cookie: `sid=${before}` })).statusCode, 303, 'the old id opens nothing')
     t.equal(done.headers['cache-control'], 'no-store')
     const shown = [...done.body.matchAll(/<li><code>([a-z0-9-]+)<\/code><\/li>/g)].map((m) => m[1]!)
     t.equal(shown.length, 10)
