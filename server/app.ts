@@ -3,7 +3,7 @@ import fastifyCompress from '@fastify/compress'
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Db } from '../db/client.js'
 import { DEMO_PRIVACY, type Config } from './config.js'
-import { loggedError } from './domain/security/redact.js'
+import { loggedError, loggedPath } from './domain/security/redact.js'
 import authPlugin from './plugins/auth.js'
 import closerPlugin from './plugins/closer.js'
 import equitySummaryPlugin from './plugins/equity-summary.js'
@@ -43,12 +43,13 @@ declare module 'fastify' {
   }
 }
 
-// Query strings can carry voting codes, and a status page's, an invitation's, a follow's or a comment's path is its secret: neither is logged.
-// An error's text can quote what a visitor typed or a query's parameters: it is redacted (domain/redact.ts).
+// Query strings can carry voting codes, and a receipt's, a status page's, an invitation's, a follow's or a comment's
+// path is its secret: such routes are logged by their pattern, unmatched addresses by their first segment (domain/redact.ts).
+// An error's text can quote what a visitor typed or a query's parameters: it is redacted too.
 export const serializers = {
-  req: (request: { method: string; url: string }) => ({
+  req: (request: { method: string; url: string; routeOptions?: { url?: string } }) => ({
     method: request.method,
-    path: request.url.split('?')[0]!.replace(/^\/(status|invite|follow|conversation)\/[^/]+/, '/$1/…'),
+    path: loggedPath(request.url, request.routeOptions?.url),
   }),
   err: loggedError,
 }
