@@ -56,7 +56,9 @@ export const officials = pgTable(
     passwordHash: text('password_hash'),
     /** Set for a printed temporary password: nothing but the password change until it is replaced. */
     mustChangePassword: boolean('must_change_password').notNull().default(false),
+    /** Wrong passwords or codes in a row; the wait before the next attempt grows with them (domain/access/throttle.ts). */
     failedAttempts: integer('failed_attempts').notNull().default(0),
+    /** No attempt before this time, except from a browser the official completed a sign-in on (a wait, not a lock). */
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     active: boolean('active').notNull().default(true),
     /** The TOTP secret, AES-256-GCM encrypted with a key derived from SESSION_SECRET (server/secret-box.ts). */

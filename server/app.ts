@@ -3,7 +3,7 @@ import fastifyCompress from '@fastify/compress'
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Db } from '../db/client.js'
 import { DEMO_PRIVACY, type Config } from './config.js'
-import { loggedError } from './domain/security/redact.js'
+import { loggedError, loggedPath } from './domain/security/redact.js'
 import authPlugin from './plugins/auth.js'
 import closerPlugin from './plugins/closer.js'
 import equitySummaryPlugin from './plugins/equity-summary.js'
@@ -22,6 +22,8 @@ import authRoutes from './routes/auth/index.js'
 import officialRoutes from './routes/official/index.js'
 import publicRoutes from './routes/public/index.js'
 import privacyRoutes from './routes/public/privacy.js'
+import type { PasswordProblem } from './domain/access/password-policy.js'
+import { passwordChecker, siteNames } from './passwords.js'
 import residentRoutes from './routes/resident/index.js'
 
 export type AppConfig = Pick<Config, 'sessionSecret' | 'codeKey' | 'publicUrl' | 'trustProxy'> &
@@ -36,15 +38,18 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Where residents reach the platform: links in mails and letters start here. */
     publicUrl: string
+    /** A new password's problem for an official with `email`, or null; the site's own names count as easy to guess. */
+    checkPassword(password: string, email: string): PasswordProblem | null
   }
 }
 
-// Query strings can carry voting codes, and a status page's, an invitation's, a follow's or a comment's path is its secret: neither is logged.
-// An error's text can quote what a visitor typed or a query's parameters: it is redacted (domain/redact.ts).
+// Query strings can carry voting codes, and a receipt's, a status page's, an invitation's, a follow's or a comment's
+// path is its secret: such routes are logged by their pattern, unmatched addresses by their first segment (domain/redact.ts).
+// An error's text can quote what a visitor typed or a query's parameters: it is redacted too.
 export const serializers = {
-  req: (request: { method: string; url: string }) => ({
+  req: (request: { method: string; url: string; routeOptions?: { url?: string } }) => ({
     method: request.method,
-    path: request.url.split('?')[0]!.replace(/^\/(status|invite|follow|conversation)\/[^/]+/, '/$1/…'),
+    path: loggedPath(request.url, request.routeOptions?.url),
   }),
   err: loggedError,
 }
@@ -123,6 +128,7 @@ export async function buildApp(
   })
   await app.register(dbPlugin, { db })
   app.decorate('publicUrl', config.publicUrl)
+  app.decorate('checkPassword', passwordChecker(siteNames(config.privacy ?? DEMO_PRIVACY)))
   await app.register(securityPlugin, { sessionSecret: config.sessionSecret, publicUrl: config.publicUrl })
   await app.register(sessionPlugin, { sessionSecret: config.sessionSecret, publicUrl: config.publicUrl })
   await app.register(authPlugin, {

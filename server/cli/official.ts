@@ -5,14 +5,19 @@ import { loadConfig } from '../config.js'
 import { appendAudit } from '../data/audit.js'
 import { findOfficialByEmail, insertOfficial } from '../data/officials.js'
 import { isRole, ROLES } from '../domain/access/permissions.js'
-import { passwordProblem, type PasswordProblem } from '../domain/access/password-policy.js'
-import { COMMON_PASSWORDS, hashPassword } from '../passwords.js'
+import type { PasswordProblem } from '../domain/access/password-policy.js'
+import { hashPassword, passwordChecker, siteNames } from '../passwords.js'
 
 const PROBLEMS: Record<PasswordProblem, string> = {
   'password.tooShort': 'it must be at least 12 characters long',
   'password.tooLong': 'it is too long',
-  'password.common': 'it is one of the 10,000 most common passwords',
   'password.sameAsEmail': 'it is the e-mail address',
+  'password.common': 'it is (close to) a commonly used password',
+  'password.personal': "it contains the platform's, the municipality's or the official's own name",
+  'password.pattern': 'it is a keyboard pattern, a repetition or a sequence',
+  'password.dates': 'it is mostly a date or a year',
+  'password.words': 'it is a single common word or name',
+  'password.weak': 'it is too easy to guess: add a few unusual words',
 }
 
 const USAGE = `usage: npm run official -- --email EMAIL --role ${ROLES.join('|')} [--name NAME]
@@ -39,7 +44,7 @@ async function main(): Promise<number> {
     }
     const generated = process.env.OFFICIAL_PASSWORD ? undefined : randomBytes(15).toString('base64url')
     const password = process.env.OFFICIAL_PASSWORD ?? generated!
-    const problem = passwordProblem(password, COMMON_PASSWORDS, email)
+    const problem = passwordChecker(siteNames(config.privacy))(password, email)
     if (problem) {
       console.error(`OFFICIAL_PASSWORD is refused: ${PROBLEMS[problem]}`)
       return 2

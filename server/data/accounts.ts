@@ -126,6 +126,9 @@ export async function writeAccountChange(
       .where(eq(officials.id, target.id))
   }
   if (change.kind === 'deactivate') await tx.delete(sessions).where(eq(sessions.officialId, target.id))
+  if (change.kind === 'unlock') {
+    await tx.update(officials).set({ failedAttempts: 0, lockedUntil: null }).where(eq(officials.id, target.id))
+  }
   await appendAudit(tx, {
     officialId: actor.id,
     actor: actor.email,
@@ -145,6 +148,8 @@ export interface ReviewRow {
   secondFactor: boolean
   invitedBy: string | null
   mustChangePassword: boolean
+  /** Failed passwords or codes in a row, which the account's growing delay follows; an admin can forget them. */
+  failedAttempts: number
 }
 
 /** Every official, for account management and the yearly access review. */
@@ -161,6 +166,7 @@ export async function listOfficialsForReview(db: Db): Promise<ReviewRow[]> {
       enabledAt: officials.totpEnabledAt,
       invitedBy: inviter.name,
       mustChangePassword: officials.mustChangePassword,
+      failedAttempts: officials.failedAttempts,
     })
     .from(officials)
     .leftJoin(inviter, eq(inviter.id, officials.invitedBy))
@@ -175,6 +181,7 @@ export async function listOfficialsForReview(db: Db): Promise<ReviewRow[]> {
     secondFactor: row.enabledAt !== null,
     invitedBy: row.invitedBy,
     mustChangePassword: row.mustChangePassword,
+    failedAttempts: row.failedAttempts,
   }))
 }
 

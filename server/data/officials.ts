@@ -34,18 +34,25 @@ export async function insertOfficial(
   return row!
 }
 
-/** Counts a failure and locks the account when this one reaches the limit; returns true if now locked. */
-export async function recordFailedLogin(db: Db, id: number, limit: number, lockMinutes: number): Promise<boolean> {
+/**
+ * Counts a failed password or code and holds the account's next attempt back by `delayMs(failures)`;
+ * returns the failures in a row so far.
+ */
+export async function recordFailedLogin(db: Db, id: number, delayMs: (failures: number) => number): Promise<number> {
   const [row] = await db
     .update(officials)
-    .set({
-      failedAttempts: sql`case when ${officials.failedAttempts} + 1 >= ${limit} then 0 else ${officials.failedAttempts} + 1 end`,
-      lockedUntil: sql`case when ${officials.failedAttempts} + 1 >= ${limit}
-        then now() + make_interval(mins => ${lockMinutes}) else ${officials.lockedUntil} end`,
-    })
+    .set({ failedAttempts: sql`${officials.failedAttempts} + 1` })
     .where(eq(officials.id, id))
-    .returning({ lockedUntil: officials.lockedUntil })
-  return row?.lockedUntil != null && row.lockedUntil > new Date()
+    .returning({ failedAttempts: officials.failedAttempts })
+  const failures = row?.failedAttempts ?? 0
+  const delay = delayMs(failures)
+  if (delay > 0) {
+    await db
+      .update(officials)
+      .set({ lockedUntil: sql`now() + make_interval(secs => ${delay / 1000})` })
+      .where(eq(officials.id, id))
+  }
+  return failures
 }
 
 /** A login completed (with its second factor where there is one): failures forgotten, time kept for the access review. */

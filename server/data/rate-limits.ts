@@ -27,3 +27,12 @@ export async function peekRateLimit(db: Db, key: string): Promise<number> {
     .where(and(eq(rateLimits.key, key), gt(rateLimits.resetAt, sql`now()`)))
   return row?.count ?? 0
 }
+
+/** Holds `key` back for `ms` from now (peekRateLimit then counts it), whatever it held before. */
+export async function holdUntil(db: Db, key: string, ms: number): Promise<void> {
+  const until = sql`now() + make_interval(secs => ${ms / 1000})`
+  await db
+    .insert(rateLimits)
+    .values({ key, count: 1, resetAt: until })
+    .onConflictDoUpdate({ target: rateLimits.key, set: { count: 1, resetAt: until } })
+}

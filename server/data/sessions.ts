@@ -13,19 +13,33 @@ export async function loadSession(db: Db, sid: string): Promise<unknown> {
   return row.data
 }
 
-/** The signed-in official is copied out of the data, so their sessions can be listed and ended together. */
-export async function saveSession(db: Db, sid: string, data: unknown, expiresAt: Date): Promise<void> {
+/**
+ * Stores a session. A new one (`existing: false`, a fresh random id) is inserted; one that was
+ * loaded is only updated: a request still running when its session was ended (a password change,
+ * "end other sessions", a second-factor reset, a deactivation) must not write it back.
+ * The signed-in official is copied out of the data, so their sessions can be listed and ended together.
+ */
+export async function saveSession(
+  db: Db,
+  sid: string,
+  data: unknown,
+  expiresAt: Date,
+  existing: boolean,
+): Promise<void> {
   const officialId = (data as { officialId?: unknown }).officialId
   const values = {
-    sid,
     data,
     expiresAt,
     officialId: typeof officialId === 'number' ? officialId : null,
     lastSeenAt: new Date(),
   }
+  if (existing) {
+    await db.update(sessions).set(values).where(eq(sessions.sid, sid))
+    return
+  }
   await db
     .insert(sessions)
-    .values(values)
+    .values({ sid, ...values })
     .onConflictDoUpdate({
       target: sessions.sid,
       set: {

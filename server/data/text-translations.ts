@@ -107,6 +107,7 @@ export function roundProposalTexts(db: Db, roundId: number) {
       id: proposals.id,
       reference: proposals.reference,
       lang: proposals.lang,
+      status: proposals.status,
       title: proposals.title,
       summary: proposals.summary,
       description: proposals.description,

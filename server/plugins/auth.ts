@@ -13,7 +13,9 @@ import {
   type Action,
   type Actor,
   type Role,
+  type Subject,
 } from '../domain/access/permissions.js'
+import { proposalIsTranslated } from '../domain/translations/texts.js'
 import { phaseAt } from '../domain/rounds/phases.js'
 import { officialGate, stepUpNeeded, type Gate } from '../domain/access/second-factor.js'
 import { SecretBox } from '../secret-box.js'
@@ -138,8 +140,11 @@ export async function admitOfficial(request: FastifyRequest, reply: FastifyReply
  * at this moment, and the proposal where ownership matters. Also what a page's links are shown by.
  */
 export function allowed(request: FastifyRequest, action: Action, now = new Date()): boolean {
-  const proposalId = request.proposal?.id ?? request.publicProposal?.id
-  return allowedIn(request, theRound(request), action, now, proposalId)
+  const proposal = request.proposal ?? request.publicProposal
+  return allowedIn(request, theRound(request), action, now, {
+    proposalId: proposal?.id,
+    notPublic: proposal ? !proposalIsTranslated(proposal.status) : undefined,
+  })
 }
 
 /** Whether the asker may do `action` in `round`, one of several a page lists (not the round the path names). */
@@ -148,9 +153,9 @@ export function allowedIn(
   round: Round,
   action: Action,
   now = new Date(),
-  proposalId?: number,
+  subject?: Subject,
 ): boolean {
-  return can(request.actor, action, phaseAt(round, now), { proposalId })
+  return can(request.actor, action, phaseAt(round, now), subject)
 }
 
 /** Whether the asker may do `action` in some round: the menus and pages not tied to one round. */

@@ -14,21 +14,27 @@ const EIGHT_HOURS = 8 * 60 * 60 * 1000
 
 type Callback = (error?: unknown, result?: unknown) => void
 
+/** Marks a session that came from the table: saving it again may only update its row, never bring it back. */
+const STORED = 'stored'
+
 /** A store on our own table: works on PGlite and on the server, and leaves no state in the process. */
 function pgSessionStore(db: Db) {
   const settle = (promise: Promise<unknown>, callback: Callback) =>
-    promise.then(
+    void promise.then(
       (result) => callback(null, result),
       (error) => callback(error),
     )
   return {
     get: (sid: string, callback: Callback) =>
       settle(
-        loadSession(db, sid).then((data) => data ?? null),
+        loadSession(db, sid).then((data) => (data ? { ...data, [STORED]: true } : null)),
         callback,
       ),
-    set: (sid: string, session: { cookie: { expires?: Date | null } }, callback: Callback) =>
-      settle(saveSession(db, sid, session, session.cookie.expires ?? new Date(Date.now() + EIGHT_HOURS)), callback),
+    set: (sid: string, session: { cookie: { expires?: Date | null }; [STORED]?: boolean }, callback: Callback) => {
+      const { [STORED]: existing = false, ...data } = session
+      const expires = session.cookie.expires ?? new Date(Date.now() + EIGHT_HOURS)
+      settle(saveSession(db, sid, data, expires, existing), callback)
+    },
     destroy: (sid: string, callback: Callback) => settle(deleteSession(db, sid), callback),
   }
 }

@@ -52,6 +52,20 @@ t.test('a control character in any field of the proposal form is refused and not
   t.same(await rowCounts(), before)
 })
 
+t.test('an unpaired direction control in a title or summary is refused and nothing is stored', async (t) => {
+  const before = await rowCounts()
+  for (const [field, value] of [
+    ['title', 'Tochtstrips \u202e10-30-2026'],
+    ['summary', 'Buren \u2067plakken'],
+    ['title', 'Tochtstrips\u2069'],
+  ]) {
+    const visitor = new Visitor(app)
+    await visitor.get(`/rounds/${SLUG}/proposals/new`)
+    await refused(t, await visitor.post(`/rounds/${SLUG}/proposals`, { ...PROPOSAL, [field!]: value! }), 422)
+  }
+  t.same(await rowCounts(), before)
+})
+
 t.test('tabs and line breaks in a text area are ordinary text', async (t) => {
   const visitor = new Visitor(app)
   await visitor.get(`/rounds/${SLUG}/proposals/new`)

@@ -71,6 +71,16 @@ t.test('each request is one log entry: method, path without secrets, status and 
   t.notMatch(lines.join(''), 'ABCD', 'the code in the QR link is not logged')
 })
 
+t.test('a receipt and an address no route knows reach the log as a pattern and a first segment', async (t) => {
+  lines.length = 0
+  const visitor = new Visitor(app)
+  await visitor.get('/receipts/ABCDE-FGHJK')
+  await visitor.get('/stemcode/ABCD-EFGH-JKMN-PQRS')
+  const paths = lines.map((line) => (JSON.parse(line) as { req: { path: string } }).req.path)
+  t.same(paths, ['/receipts/:receipt', '/stemcode/…'])
+  t.notMatch(lines.join(''), /ABCDE|ABCD-EFGH/, 'neither code is logged')
+})
+
 t.test('on a terminal a request is one short line', async (t) => {
   const pretty = prettyFactory(PRETTY)
   const entry = {

@@ -23,22 +23,28 @@ export function invitationExpiry(now: Date): Date {
 }
 
 export type AccountChange =
-  { kind: 'role'; role: Role } | { kind: 'deactivate' } | { kind: 'reactivate' } | { kind: 'reset-second-factor' }
+  | { kind: 'role'; role: Role }
+  | { kind: 'deactivate' }
+  | { kind: 'reactivate' }
+  | { kind: 'reset-second-factor' }
+  | { kind: 'unlock' }
 
 export type AccountChangeProblem = 'accounts.self' | 'accounts.lastAdmin' | 'accounts.unchanged'
 
 /**
  * Whether `actorId` may make `change` to `target`. Nobody changes their own role, deactivates
- * themselves or resets their own second factor here (that takes a recovery code), and the last
+ * themselves or resets their own second factor here (that takes a recovery code); an unlock
+ * forgets failed sign-ins, so there must be some to forget; and the last
  * active admin is never removed: `otherActiveAdmins` counts active admins besides the target.
  */
 export function accountChangeProblem(
   actorId: number,
-  target: { id: number; role: Role; active: boolean },
+  target: { id: number; role: Role; active: boolean; failedAttempts?: number },
   change: AccountChange,
   otherActiveAdmins: number,
 ): AccountChangeProblem | null {
   if (target.id === actorId && change.kind !== 'reactivate') return 'accounts.self'
+  if (change.kind === 'unlock' && !target.failedAttempts) return 'accounts.unchanged'
   if (change.kind === 'role' && change.role === target.role) return 'accounts.unchanged'
   if (change.kind === 'deactivate' && !target.active) return 'accounts.unchanged'
   if (change.kind === 'reactivate' && target.active) return 'accounts.unchanged'

@@ -26,6 +26,11 @@ export function official(role: Role, id = 0): Actor {
 /** What an action is done to, where ownership matters. */
 export interface Subject {
   proposalId?: number
+  /**
+   * What would be translated is not for the public (a rejected or merged proposal, a rejected
+   * comment): an action the table marks `publicSubjectsOnly` is refused for it.
+   */
+  notPublic?: boolean
 }
 
 /** Who a rule names: a role, any resident, or the resident holding the subject proposal's status link. */
@@ -82,7 +87,8 @@ const TABLE = {
   'results.publish': { parties: ['admin'], phases: ['closed'] },
   // Language coaches and moderators translate what the public reads of a round once it is public:
   // proposals, decisions' messages, the round's description and help desk hours, progress updates.
-  'proposal.translate': { parties: ['moderator', 'coach'], phases: PUBLIC_PHASES },
+  // Only what the public reads: a translation of a rejected or merged proposal would make it public again.
+  'proposal.translate': { parties: ['moderator', 'coach'], phases: PUBLIC_PHASES, publicSubjectsOnly: true },
   // Anyone may follow a round or a proposal by e-mail while there is news to come: up to the results.
   'follow.start': { parties: ['resident'], phases: ['proposing', 'reviewing', 'voting', 'closed'] },
   'progress.post': { parties: STAFF, phases: ['published'] },
@@ -100,6 +106,8 @@ interface Rule {
   phases: readonly Phase[]
   /** Where residents' phases differ from officials' (what the public may see of a round). */
   residents?: readonly Phase[]
+  /** Refused for a subject the public does not read. */
+  publicSubjectsOnly?: boolean
 }
 
 export type Action = keyof typeof TABLE
@@ -116,6 +124,7 @@ function plays(actor: Actor, party: Party, subject: Subject | undefined): boolea
 export function can(actor: Actor, action: Action, phase: Phase, subject?: Subject): boolean {
   const rule: Rule = TABLE[action]
   const phases = actor.kind === 'resident' ? (rule.residents ?? rule.phases) : rule.phases
+  if (rule.publicSubjectsOnly && subject?.notPublic) return false
   return phases.includes(phase) && rule.parties.some((party) => plays(actor, party, subject))
 }
 

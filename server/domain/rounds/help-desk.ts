@@ -56,7 +56,7 @@ export function readHelpDeskForm(form: HelpDeskForm): { helpDesk: HelpDesk | nul
   if (!phone && !email && !address && !hours && !otherLanguages && languages.length === 0) return { helpDesk: null }
   if (!phone) errors.phone = 'required'
   else if (!telHref(phone)) errors.phone = 'phone'
-  if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errors.email = 'email'
+  if (email && !mailtoHref(email)) errors.email = 'email'
   if (Object.keys(errors).length > 0) return { errors }
   return { helpDesk: { phone, email, address, hours, languages, otherLanguages } }
 }
@@ -67,6 +67,21 @@ export function telHref(phone: string): string | null {
   const digits = phone.replace(/\(0\)/g, '').replace(/[^\d+]/g, '')
   const count = digits.replace('+', '').length
   return count >= 3 && count <= 15 ? `tel:${digits}` : null
+}
+
+/**
+ * A bare address only: a local part without the characters that end or extend a mailto: address
+ * (`?` starts headers such as bcc=, `%` hides encoded line breaks, `&` and `#`) and a domain of
+ * dotted labels. The link is built from the parts, never from the text as typed.
+ */
+const BARE_ADDRESS =
+  /^([A-Za-z0-9.!$'*+/=^_`{|}~-]+)@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+)$/
+
+/** "hulp@gemeente.nl" → "mailto:hulp@gemeente.nl"; null for anything but one bare address. */
+export function mailtoHref(email: string): string | null {
+  const parts = BARE_ADDRESS.exec(email)
+  if (!parts) return null
+  return `mailto:${encodeURIComponent(parts[1]!)}@${parts[2]!.toLowerCase()}`
 }
 
 /** A stored desk, checked again on the way out: the database holds JSON, which is only as good as what was written. */

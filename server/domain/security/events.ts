@@ -5,11 +5,19 @@ export const SECURITY_ACTIONS = [
   'security.code-guessing',
   'security.code-lockout',
   'security.forbidden',
+  'security.second-factor-lockout',
 ] as const
 export type SecurityAction = (typeof SECURITY_ACTIONS)[number]
 
 /** Bursts worth an e-mail to admins when SMTP is configured. */
-export const MAILED_ACTIONS: ReadonlySet<string> = new Set(['security.login-burst', 'security.code-guessing'])
+export const MAILED_ACTIONS: ReadonlySet<string> = new Set([
+  'security.login-burst',
+  'security.code-guessing',
+  'security.second-factor-lockout',
+])
+
+/** Events about one account that its owner is told of too: someone knows their password. */
+export const TOLD_TO_OWNER: ReadonlySet<string> = new Set(['security.second-factor-lockout'])
 
 export const SECURITY_LIMITS = {
   /** Failed logins across all accounts in the window that make a burst. */

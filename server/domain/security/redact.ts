@@ -21,6 +21,21 @@ export function redact(text: string): string {
   return REPLACEMENTS.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text)
 }
 
+/** Route parameters that are a secret or a code: a receipt, a status, invitation, follow or conversation key. */
+const SECRET_PARAM = /:(receipt|token|secret|key|code)\b/
+
+/**
+ * The path a request log shows. A route whose address carries a secret or a code is logged by its
+ * pattern (`/receipts/:receipt`); an address no route matched, which may hold anything a person
+ * typed, only by its first segment (itself redacted). The query string never.
+ */
+export function loggedPath(url: string, route: string | undefined): string {
+  const path = url.split('?')[0]!
+  if (route !== undefined) return SECRET_PARAM.test(route) ? route : path
+  const [, first = '/', rest] = /^(\/[^/]*)(\/.*)?$/.exec(path) ?? []
+  return `${redact(first)}${rest ? '/…' : ''}`
+}
+
 export type LoggedError = {
   type: string
   message: string

@@ -1,6 +1,6 @@
 import { DEFAULT_LANG, LANGUAGES, type Lang } from '../../languages.js'
 import { messageIsPublic } from '../proposals/rules.js'
-import { isCurrent, OFFICIAL_LANG, type TextKind } from './texts.js'
+import { isCurrent, OFFICIAL_LANG, proposalIsTranslated, type TextKind } from './texts.js'
 
 /**
  * The languages a round declares: Dutch and the languages its help desk speaks, the neighbourhood's
@@ -57,7 +57,7 @@ export function needsTranslation(texts: readonly TranslatableText[]): Need[] {
 
 interface RoundTexts {
   round: { id: number; description: string; hours: string; declared: readonly Lang[] }
-  proposals: readonly { id: number; lang: Lang; title: string; summary: string; description: string }[]
+  proposals: readonly { id: number; lang: Lang; status: string; title: string; summary: string; description: string }[]
   proposalTranslations: readonly {
     proposalId: number
     lang: string
@@ -106,17 +106,19 @@ export function roundTexts(input: RoundTexts): TranslatableText[] {
   if (input.round.hours) texts.push(officialText('hours', input.round.id, null, input.round.hours, official))
   const submitterOf = new Map(input.proposals.map((p) => [p.id, p.lang]))
   for (const p of input.proposals) {
-    texts.push({
-      what: 'proposal',
-      subjectId: p.id,
-      proposalId: p.id,
-      originalLang: p.lang,
-      original: [p.title, p.summary, p.description],
-      targets: declared,
-      made: input.proposalTranslations
-        .filter((t) => t.proposalId === p.id)
-        .map((t) => ({ lang: t.lang, sourceHash: t.sourceHash, complete: t.description !== null })),
-    })
+    // A rejected or merged proposal's own words are not translated; the reason for the decision is.
+    if (proposalIsTranslated(p.status))
+      texts.push({
+        what: 'proposal',
+        subjectId: p.id,
+        proposalId: p.id,
+        originalLang: p.lang,
+        original: [p.title, p.summary, p.description],
+        targets: declared,
+        made: input.proposalTranslations
+          .filter((t) => t.proposalId === p.id)
+          .map((t) => ({ lang: t.lang, sourceHash: t.sourceHash, complete: t.description !== null })),
+      })
     for (const d of input.decisions.filter((d) => d.proposalId === p.id)) {
       const targets = messageIsPublic(d.kind) ? official : [submitterOf.get(p.id)!].filter((l) => l !== OFFICIAL_LANG)
       texts.push(officialText('decision', d.id, p.id, d.message, targets))

@@ -18,6 +18,13 @@ export function commentIsTranslated(status: string): boolean {
   return (TRANSLATED_COMMENTS as readonly string[]).includes(status)
 }
 
+/** Proposals a coach translates: those still open and those on the ballot, never a rejected or merged one. */
+export const TRANSLATED_PROPOSALS = ['submitted', 'needs_changes', 'approved'] as const
+
+export function proposalIsTranslated(status: string): boolean {
+  return (TRANSLATED_PROPOSALS as readonly string[]).includes(status)
+}
+
 /** One text: its kind and the row it belongs to (the event, the round, the progress update). */
 export interface TextRef {
   kind: TextKind

@@ -1,14 +1,15 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { recordAudit } from '../../data/audit.js'
-import { findOfficialByEmail, recordFailedLogin, recordLogin } from '../../data/officials.js'
+import { findOfficialByEmail, recordLogin } from '../../data/officials.js'
 import { hitRateLimit } from '../../data/rate-limits.js'
 import { deleteExpiredSessions } from '../../data/sessions.js'
 import { SECURITY_LIMITS } from '../../domain/security/events.js'
 import { dummyHash, verifyPassword } from '../../passwords.js'
 import { safeRedirect } from '../../domain/security/redirect.js'
 import { FormInput, readForm } from '../forms.js'
-import { LOCK_MINUTES, MAX_FAILED_LOGINS } from '../shared/verify-code.js'
+import { recordSignInFailure, signInThrottled } from '../../usecases/sign-in-throttle.js'
+import { isKnownDevice, rememberDevice } from './known-device.js'
 import invitationRoutes from './invitation.js'
 import { LoginForm, NextQuery } from './schemas.js'
 import secondFactorRoutes, { startSession } from './second-factor.js'
@@ -52,21 +53,25 @@ export default async function authRoutes(fastify: FastifyInstance) {
       const found = await findOfficialByEmail(app.db, email.trim())
       // A deactivated account, or one whose invitation was never used, logs in as little as an unknown one.
       const official = found?.active && found.passwordHash ? found : undefined
-      const locked = official?.lockedUntil != null && official.lockedUntil > new Date()
+      const throttled = await signInThrottled(
+        app.db,
+        request.ip,
+        official && { lockedUntil: official.lockedUntil, knownDevice: isKnownDevice(app, request, official.id) },
+      )
       const passwordOk = await verifyPassword(official?.passwordHash ?? (await dummyHash()), password)
 
-      if (!official || locked || !passwordOk) {
-        const nowLocked =
-          official && !locked && !passwordOk
-            ? await recordFailedLogin(app.db, official.id, MAX_FAILED_LOGINS, LOCK_MINUTES)
-            : false
+      if (!official || throttled || !passwordOk) {
+        // A throttled attempt is not counted: waiting it out is all it takes, whoever keeps trying.
+        const { accountThrottleStarted } = throttled
+          ? { accountThrottleStarted: false }
+          : await recordSignInFailure(app.db, request.ip, official?.id)
         await recordAudit(app.db, {
           officialId: found?.id ?? null,
           actor: found ? found.email : 'anonymous',
-          action: nowLocked ? 'login.failed.locked' : 'login.failed',
+          action: accountThrottleStarted ? 'login.failed.locked' : 'login.failed',
           object: found ? `official:${found.id}` : 'official:unknown',
           details: {
-            reason: !found ? 'unknown-email' : !official ? 'inactive' : locked ? 'locked' : 'wrong-password',
+            reason: !found ? 'unknown-email' : !official ? 'inactive' : throttled ? 'throttled' : 'wrong-password',
             origin: request.ip,
           },
         })
@@ -93,6 +98,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
         return reply.redirect(`/login/code?next=${encodeURIComponent(next)}`, 303)
       }
       startSession(request, official.id, undefined)
+      rememberDevice(app, reply, official.id)
       await recordLogin(app.db, official, { secondFactor: 'none' })
       await deleteExpiredSessions(app.db)
       return reply.redirect(next, 303)

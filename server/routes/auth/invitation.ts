@@ -4,8 +4,7 @@ import { acceptInvitation, findInvitation } from '../../data/accounts.js'
 import { recordAudit } from '../../data/audit.js'
 import { recordLogin } from '../../data/officials.js'
 import { invitationProblem } from '../../domain/access/accounts.js'
-import { passwordProblem } from '../../domain/access/password-policy.js'
-import { COMMON_PASSWORDS, hashPassword, sha256 } from '../../passwords.js'
+import { hashPassword, sha256 } from '../../passwords.js'
 import { FormInput, readForm, type FieldErrors } from '../forms.js'
 import { NewPasswordForm, TokenPath } from './schemas.js'
 import { startSession } from './second-factor.js'
@@ -65,7 +64,7 @@ export default async function invitationRoutes(fastify: FastifyInstance) {
       const read = readForm(NewPasswordForm, request.body)
       if (!read.ok) return form(request, reply.code(422), invitation.name, { password: 'password.tooLong' })
       const { password = '', repeat = '' } = read.value
-      const bad = passwordProblem(password, COMMON_PASSWORDS, invitation.email)
+      const bad = app.checkPassword(password, invitation.email)
       if (bad || password !== repeat) {
         return form(
           request,

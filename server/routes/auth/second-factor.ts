@@ -7,6 +7,7 @@ import { safeRedirect } from '../../domain/security/redirect.js'
 import { FormInput, readForm } from '../forms.js'
 import { verifySecondFactor } from '../shared/verify-code.js'
 import { CodeForm, CodeQuery } from './schemas.js'
+import { rememberDevice } from './known-device.js'
 import { LOGIN_RATE_LIMIT } from '../schemas.js'
 
 /** Time between a correct password and its code before the login starts over. */
@@ -67,6 +68,7 @@ export default async function secondFactorRoutes(fastify: FastifyInstance) {
         ? { ok: false as const, messageKey: 'secondFactor.wrong' }
         : await verifySecondFactor(
             app,
+            request,
             official,
             read.value.recoveryCode !== undefined
               ? { recoveryCode: read.value.recoveryCode }
@@ -87,6 +89,7 @@ export default async function secondFactorRoutes(fastify: FastifyInstance) {
       } else {
         await request.session.regenerate()
         startSession(request, official.id, Date.now())
+        rememberDevice(app, reply, official.id)
         await recordLogin(app.db, official, { secondFactor: result.via })
         await deleteExpiredSessions(app.db)
       }

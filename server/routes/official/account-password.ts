@@ -1,10 +1,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { changePassword, findOfficial, recordFailedLogin } from '../../data/officials.js'
+import { changePassword, findOfficial } from '../../data/officials.js'
 import { endAllOfficialSessions } from '../../data/sessions.js'
-import { passwordProblem } from '../../domain/access/password-policy.js'
-import { COMMON_PASSWORDS, hashPassword, verifyPassword } from '../../passwords.js'
-import { LOCK_MINUTES, MAX_FAILED_LOGINS } from '../shared/verify-code.js'
+import { hashPassword, verifyPassword } from '../../passwords.js'
+import { recordSignInFailure } from '../../usecases/sign-in-throttle.js'
 import { FormInput, readForm, type FieldErrors } from '../forms.js'
 import { PasswordChangeForm } from './schemas.js'
 import { theOfficial } from '../../plugins/auth.js'
@@ -41,10 +40,10 @@ export default async function passwordRoutes(fastify: FastifyInstance) {
       const row = (await findOfficial(app.db, official.id))!
       const errors: FieldErrors = {}
       if (!row.passwordHash || !(await verifyPassword(row.passwordHash, current))) {
-        await recordFailedLogin(app.db, official.id, MAX_FAILED_LOGINS, LOCK_MINUTES)
+        await recordSignInFailure(app.db, request.ip, official.id)
         errors.current = 'account.password.currentWrong'
       }
-      const problem = passwordProblem(password, COMMON_PASSWORDS, official.email)
+      const problem = app.checkPassword(password, official.email)
       if (problem) errors.password = problem
       else if (password !== repeat) errors.repeat = 'password.mismatch'
       if (Object.keys(errors).length > 0) return render(request, reply.code(422), errors)

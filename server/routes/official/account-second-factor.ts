@@ -67,6 +67,8 @@ export default async function enrolmentRoutes(fastify: FastifyInstance) {
       const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => recoveryCodeFromBytes(randomBytes(16)))
       if (!(await confirmEnrolment(app.db, official, check.step, codes.map(sha256))))
         return reply.redirect('/official/account', 303)
+      // The account is worth more from here: a session id anyone saw before enrolment opens nothing.
+      await request.session.regenerate(['officialId', 'seenAt', 'device'])
       request.session.verifiedAt = Date.now()
       // Shown once, in this response only: only their hashes are stored.
       return reply.header('Cache-Control', 'no-store').render('pages/official/account/recovery-codes.hbs', {
@@ -90,7 +92,7 @@ export default async function enrolmentRoutes(fastify: FastifyInstance) {
       const row = (await findOfficial(app.db, official.id))!
       if (!row.totpEnabledAt) return reply.redirect('/official/account/second-factor', 303)
       const read = readForm(RecoveryForm, request.body)
-      const result = await verifySecondFactor(app, row, {
+      const result = await verifySecondFactor(app, request, row, {
         recoveryCode: read.ok ? (read.value.recoveryCode ?? '') : '',
       })
       if (!result.ok) {

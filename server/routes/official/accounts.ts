@@ -17,7 +17,7 @@ import { FormInput, readForm, type FieldErrors } from '../forms.js'
 import auditExportRoutes from './audit-export.js'
 import reviewRoutes from './access-review.js'
 import { AccountChangePath, INVITE_METHODS, InviteForm, OfficialPath, RoleForm } from './schemas.js'
-import { theOfficial } from '../../plugins/auth.js'
+import { theOfficial, type SignedInOfficial } from '../../plugins/auth.js'
 
 /** What a refused change or invitation adds to the list: the message, and the invitation as typed. */
 interface ListExtra {
@@ -99,12 +99,17 @@ export default async function accountsRoutes(fastify: FastifyInstance) {
     return reply.redirect(`/official/accounts?done=${what.kind}`, 303)
   }
 
-  /** An admin resets someone else's second factor (they enrol again at their next login). */
-  async function resetOther(me: { id: number; email: string }, targetId: number) {
+  /**
+   * An admin resets someone else's second factor (they enrol again at their next login). It opens
+   * an account to whoever knows its password, so only an admin with a second factor of their own,
+   * confirmed in the last minutes (the route's step-up), may do it.
+   */
+  async function resetOther(me: SignedInOfficial, targetId: number) {
     const target = await findOfficial(app.db, targetId)
     if (!target) return 'accounts.unknown' as const
     const problem = accountChangeProblem(me.id, target, { kind: 'reset-second-factor' }, 1)
     if (problem) return problem
+    if (!me.enrolled) return 'accounts.resetNeedsOwnFactor' as const
     await resetSecondFactor(app.db, me, target)
     return null
   }
@@ -122,11 +127,15 @@ export default async function accountsRoutes(fastify: FastifyInstance) {
     },
   )
 
+  const freshCode = app.requireFreshSecondFactor(() => '/official/accounts')
   app.post(
     '/accounts/:official/:change',
     {
       config: { action: 'officials.manage' },
       schema: { params: AccountChangePath },
+      preHandler: async function (request, reply) {
+        if (request.params.change === 'reset-second-factor') return freshCode.call(this, request, reply)
+      },
     },
     async (request, reply) => change(request, reply, request.params.official, { kind: request.params.change }),
   )

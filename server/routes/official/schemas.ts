@@ -120,7 +120,7 @@ export const InviteForm = Type.Object({
 })
 /** An official by number; the folder's guard loads rounds by `:id`, so this path names its official apart. */
 const officialId = Type.Integer({ minimum: 1, maximum: 2_147_483_647 })
-export const ACCOUNT_CHANGES = ['deactivate', 'reactivate', 'reset-second-factor'] as const
+export const ACCOUNT_CHANGES = ['deactivate', 'reactivate', 'reset-second-factor', 'unlock'] as const
 export const OfficialPath = Type.Object({ official: officialId })
 export const AccountChangePath = Type.Object({ official: officialId, change: oneOf(ACCOUNT_CHANGES) })
 export const RoleForm = form({ role: textField(20) })

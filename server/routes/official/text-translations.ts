@@ -15,7 +15,7 @@ import {
 } from '../../domain/translations/texts.js'
 import { writtenIn } from '../../domain/proposals/translation.js'
 import { isLang, language, LANGUAGE_LIST, type Lang } from '../../languages.js'
-import { theOfficial, theRound } from '../../plugins/auth.js'
+import { allowedIn, theOfficial, theRound } from '../../plugins/auth.js'
 import { translateText } from '../../usecases/translations.js'
 import { FormInput, readForm, readQuery } from '../forms.js'
 import { TextForm, TextPath, TranslateQuery } from './schemas.js'
@@ -40,10 +40,10 @@ async function findText(app: FastifyInstance, round: Round, slug: string) {
   if (!subject) return undefined
   const proposal = { ...subject.proposal, textLang: writtenIn(subject.proposal.lang) }
   if (subject.kind === 'comment') {
-    // A comment is translated from the language its writer wrote in; a rejected one is not offered.
-    if (!commentIsTranslated(subject.status)) return undefined
+    // A comment is translated from the language its writer wrote in; the permission table refuses a rejected one.
     const back = `/official/comments/${ref.subjectId}`
     return {
+      notPublic: !commentIsTranslated(subject.status),
       ref,
       original: subject.text,
       kindKey: 'translation.what.comment',
@@ -57,6 +57,13 @@ async function findText(app: FastifyInstance, round: Round, slug: string) {
 }
 
 type Found = NonNullable<Awaited<ReturnType<typeof findText>>>
+
+/** The text the address names, if the asker may translate it: the permission table decides, with whether the public reads it. */
+async function findTranslatable(app: FastifyInstance, request: FastifyRequest, round: Round, slug: string) {
+  const found = await findText(app, round, slug)
+  const notPublic = found !== undefined && 'notPublic' in found && found.notPublic
+  return found && allowedIn(request, round, 'proposal.translate', new Date(), { notPublic }) ? found : undefined
+}
 
 /** A decision's message, the round's description and help desk hours, a progress update: translated by coaches and moderators. */
 export default async function textTranslationRoutes(fastify: FastifyInstance) {
@@ -106,7 +113,7 @@ export default async function textTranslationRoutes(fastify: FastifyInstance) {
 
   app.get(path, { schema: { params: TextPath, querystring: FormInput }, config: translate }, async (request, reply) => {
     const round = theRound(request)
-    const found = await findText(app, round, request.params.text)
+    const found = await findTranslatable(app, request, round, request.params.text)
     if (!found) return reply.callNotFound()
     const query = readQuery(TranslateQuery, request.query)
     return renderForm(request, reply, round, found, query.into ? { lang: query.into } : {}, {}, query.saved)
@@ -114,7 +121,7 @@ export default async function textTranslationRoutes(fastify: FastifyInstance) {
 
   app.post(path, { schema: { params: TextPath, body: FormInput }, config: translate }, async (request, reply) => {
     const round = theRound(request)
-    const found = await findText(app, round, request.params.text)
+    const found = await findTranslatable(app, request, round, request.params.text)
     if (!found) return reply.callNotFound()
     const read = readForm(TextForm, request.body)
     const errors: Record<string, string> = read.ok ? {} : { ...read.errors }

@@ -1,6 +1,6 @@
 import type { Round } from '../../data/rounds.js'
 import { phasesWhere, RESIDENT } from '../../domain/access/permissions.js'
-import { storedHelpDesk, telHref } from '../../domain/rounds/help-desk.js'
+import { mailtoHref, storedHelpDesk, telHref } from '../../domain/rounds/help-desk.js'
 import type { Phase } from '../../domain/rounds/phases.js'
 import { timeline } from '../../domain/rounds/timeline.js'
 import { language } from '../../languages.js'
@@ -58,13 +58,14 @@ export function roundChoices(options: readonly string[], chosen: string | undefi
   }))
 }
 
-/** The help desk as residents see it: a tel: link, and the languages spoken by their own names. */
+/** The help desk as residents see it: tel: and mailto: links built from the parsed number and address, and the languages spoken by their own names. */
 export function helpDeskView(stored: unknown) {
   const desk = storedHelpDesk(stored)
   if (!desk) return null
   return {
     ...desk,
     tel: telHref(desk.phone),
+    mailto: desk.email ? mailtoHref(desk.email) : null,
     languages: desk.languages.map((code) => ({ code, name: language(code).name })),
     hasLanguages: desk.languages.length > 0 || desk.otherLanguages !== '',
   }

@@ -1,27 +1,30 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { recordAudit } from '../../data/audit.js'
-import { recordFailedLogin, type Official } from '../../data/officials.js'
+import type { Official } from '../../data/officials.js'
 import { acceptStep, useRecoveryCode } from '../../data/second-factor.js'
 import { normaliseRecoveryCode } from '../../domain/access/recovery-codes.js'
 import { checkCode } from '../../domain/access/totp.js'
 import { sha256 } from '../../passwords.js'
-
-export const MAX_FAILED_LOGINS = 5
-export const LOCK_MINUTES = 15
+import { recordSignInFailure, signInThrottled } from '../../usecases/sign-in-throttle.js'
+import { isKnownDevice } from '../auth/known-device.js'
 
 export type Verified = { ok: true; via: 'totp' | 'recovery-code' } | { ok: false; messageKey: string }
 
 /**
  * Checks a code from the authenticator app or a recovery code for an enrolled official. Every
- * wrong, replayed or malformed code counts towards the same lockout as wrong passwords.
+ * wrong, replayed or malformed code counts towards the same growing delays as wrong passwords; the
+ * failure that starts the account's delay shows someone knows the password, and admins and the
+ * official hear of it.
  */
 export async function verifySecondFactor(
   app: FastifyInstance,
+  request: FastifyRequest,
   official: Official,
   input: { code?: string; recoveryCode?: string },
 ): Promise<Verified> {
-  if (official.lockedUntil !== null && official.lockedUntil > new Date()) {
-    await audit(app, official, 'locked')
+  const account = { lockedUntil: official.lockedUntil, knownDevice: isKnownDevice(app, request, official.id) }
+  if (await signInThrottled(app.db, request.ip, account)) {
+    await audit(app, official, 'throttled')
     return { ok: false, messageKey: 'secondFactor.locked' }
   }
   let reason: string
@@ -36,9 +39,19 @@ export async function verifySecondFactor(
     if (check.ok && (await acceptStep(app.db, official.id, check.step))) return { ok: true, via: 'totp' }
     reason = check.ok ? 'replayed' : check.reason
   }
-  const locked = await recordFailedLogin(app.db, official.id, MAX_FAILED_LOGINS, LOCK_MINUTES)
-  await audit(app, official, reason, locked)
-  if (locked) return { ok: false, messageKey: 'secondFactor.locked' }
+  const { accountThrottleStarted } = await recordSignInFailure(app.db, request.ip, official.id)
+  await audit(app, official, reason)
+  if (accountThrottleStarted) {
+    await app.securityEvent({
+      action: 'security.second-factor-lockout',
+      officialId: official.id,
+      actor: official.email,
+      object: `official:${official.id}`,
+      origin: request.ip,
+      details: { reason },
+    })
+    return { ok: false, messageKey: 'secondFactor.locked' }
+  }
   return {
     ok: false,
     messageKey:
@@ -50,11 +63,11 @@ export async function verifySecondFactor(
   }
 }
 
-function audit(app: FastifyInstance, official: Official, reason: string, nowLocked = false) {
+function audit(app: FastifyInstance, official: Official, reason: string) {
   return recordAudit(app.db, {
     officialId: official.id,
     actor: official.email,
-    action: nowLocked ? 'second-factor.failed.locked' : 'second-factor.failed',
+    action: 'second-factor.failed',
     object: `official:${official.id}`,
     details: { reason },
   })

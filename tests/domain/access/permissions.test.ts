@@ -143,6 +143,14 @@ t.test('language coaches translate public proposals and otherwise only read', as
     ['proposal.translate'],
   )
   t.same(phasesWhere(official('coach'), 'proposal.translate'), phasesWhere(RESIDENT, 'round.view'))
+  for (const role of ['coach', 'moderator'] as const) {
+    t.ok(can(official(role), 'proposal.translate', 'voting', { notPublic: false }), `${role}: a public text`)
+    t.notOk(
+      can(official(role), 'proposal.translate', 'voting', { notPublic: true }),
+      `${role}: never one the public does not read`,
+    )
+  }
+  t.ok(can(official('moderator'), 'comment.moderate', 'voting', { notPublic: true }), 'other actions do not look')
 })
 
 t.test('only those who answer submitters see their contact details', async (t) => {

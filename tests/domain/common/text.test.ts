@@ -18,3 +18,17 @@ t.test('a one-line field joins its lines with single spaces', async (t) => {
   t.equal(singleLine('  Buurtkas\nVOTES\r\n\r\nvoor  iedereen \u2028 nu '), 'Buurtkas VOTES voor  iedereen nu')
   t.equal(singleLine('Eén regel'), 'Eén regel')
 })
+
+t.test('direction controls are refused unless they close as pairs within the value', async (t) => {
+  for (const text of [
+    'Buurtkas \u202e2026-03-01',
+    'Buurtkas \u2067',
+    'titel\u202c',
+    'titel\u2069',
+    '\u202a\u2066a\u202c\u2069',
+    '\u2067a\u202c',
+  ])
+    t.ok(hasFormControl(text), JSON.stringify(text))
+  for (const text of ['\u202bمشروع\u202c', '\u2068Buurtkas\u2069 en \u2067كلمة\u2069', '\u2066\u202ba\u202c\u2069'])
+    t.notOk(hasFormControl(text), JSON.stringify(text))
+})

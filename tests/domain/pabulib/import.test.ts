@@ -113,7 +113,7 @@ t.test('a set of files is one round with a budget per file and one ballot per vo
         'greedy',
         texts,
       ),
-    { problem: 'mixed-vote-types' },
+    new ImportError('mixed-vote-types'),
     'files of different ballot types are not one election',
   )
 })

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { readHelpDeskForm, storedHelpDesk, telHref } from '../../../server/domain/rounds/help-desk.js'
+import { mailtoHref, readHelpDeskForm, storedHelpDesk, telHref } from '../../../server/domain/rounds/help-desk.js'
 
 t.test('phone numbers become tel: links; what is no phone number is refused', async (t) => {
   const table: [string, string | null][] = [
@@ -31,4 +31,25 @@ t.test('a stored desk that no longer reads is not shown rather than shown wrong'
   t.equal(storedHelpDesk(null), null)
   t.equal(storedHelpDesk({ phone: 'not a number' }), null)
   t.same(storedHelpDesk({ phone: '010 1234', languages: ['nl'] })?.languages, ['nl'])
+})
+
+t.test('a mailto: link is built from one bare address, never from headers or encoded line breaks', async (t) => {
+  t.equal(mailtoHref('hulp@wijkbudget.test'), 'mailto:hulp@wijkbudget.test')
+  t.equal(mailtoHref("o'brien+hulp@Gemeente.NL"), "mailto:o'brien%2Bhulp@gemeente.nl")
+  for (const bad of [
+    'hulp@wijkbudget.test?bcc=spy@evil.test',
+    'hulp@wijkbudget.test?bcc=spy%40evil.test&subject=x',
+    'hulp@wijkbudget.test%0D%0ABcc:spy@evil.test',
+    'hulp&x@wijkbudget.test',
+    'hulp@wijkbudget',
+    'hulp@-wijkbudget.test',
+    'hulp@@wijkbudget.test',
+    'hulp @wijkbudget.test',
+  ])
+    t.equal(mailtoHref(bad), null, bad)
+  t.equal(
+    storedHelpDesk({ phone: '010 1234', email: 'hulp@x.nl?bcc=spy@evil.test' }),
+    null,
+    'a desk stored before the rule is not shown with the link',
+  )
 })

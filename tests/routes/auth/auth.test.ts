@@ -75,13 +75,13 @@ t.test('a wrong e-mail and a wrong password get the same message and are audited
   t.equal(row!.failedAttempts, 1)
 })
 
-t.test('five failed attempts lock the account for 15 minutes, even for the right password', async (t) => {
+t.test('five failed attempts make the account wait, even for the right password', async (t) => {
   const locked = await createOfficial(db, 'moderator', 'locked@example.test')
   const v = new Visitor(app)
   await v.get('/login')
   for (let i = 0; i < 5; i++) await v.post('/login', { email: 'locked@example.test', password: `guess ${i}` })
   const [row] = await db.select().from(officials).where(eq(officials.id, locked.id))
-  t.ok(row!.lockedUntil && row!.lockedUntil.getTime() > Date.now() + 14 * 60_000, 'locked for about 15 minutes')
+  t.ok(row!.lockedUntil && row!.lockedUntil.getTime() > Date.now(), 'the account waits')
   const res = await v.post('/login', { email: 'locked@example.test', password: PASSWORD })
   t.equal(res.statusCode, 401)
   t.equal(loginError(res), FAILED, 'the same message: the lock is not revealed')

@@ -63,7 +63,7 @@ t.test('a code is accepted once: the same code in another login is refused and s
   t.same(entry?.details, { reason: 'replayed' })
 })
 
-t.test('wrong codes count towards the lockout: after five, even the right code is refused', async (t) => {
+t.test('wrong codes count towards the wait: after five, even the right code is refused', async (t) => {
   const me = await createOfficial(db, 'moderator', 'guesser@example.test')
   const { secret } = await enrol(db, me.id)
   const v = new Visitor(app)
@@ -74,7 +74,7 @@ t.test('wrong codes count towards the lockout: after five, even the right code i
   t.ok((await official('guesser')).lockedUntil! > new Date(), 'the account is locked')
   const right = await v.post('/login/code', { code: codeNow(secret) })
   t.equal(right.statusCode, 401)
-  t.match(right.body, 'geblokkeerd')
+  t.match(right.body, msg('secondFactor.locked'))
   t.equal((await official('guesser')).totpLastStep, null, 'no code was used up')
 })
 
@@ -125,8 +125,12 @@ t.test(
     t.equal(wrong.statusCode, 422)
     t.equal((await official('newphone')).totpEnabledAt, null, 'a wrong code turns nothing on')
 
+    const before = v.cookie('sid')
     const done = await v.post('/official/account/second-factor', { code: codeNow(secret) })
     t.equal(done.statusCode, 200)
+    t.not(v.cookie('sid'), before, 'the session gets a new id once the second factor is on')
+    const old = new Visitor(app)
+    t.equal((await old.get('/official', { cookie: `sid=${before}` })).statusCode, 303, 'the old id opens nothing')
     t.equal(done.headers['cache-control'], 'no-store')
     const shown = [...done.body.matchAll(/<li><code>([a-z0-9-]+)<\/code><\/li>/g)].map((m) => m[1]!)
     t.equal(shown.length, 10)

@@ -6,6 +6,7 @@ import { Visitor } from '../../helpers/client.js'
 import { demoRound } from '../../helpers/fixtures.js'
 import { createOfficial, PASSWORD, signIn } from '../../helpers/officials.js'
 import { codeNow, enrol } from '../../helpers/second-factor.js'
+import { html, msg } from '../../helpers/html.js'
 
 const { app, db, roundId } = await demoRound(t, { phase: 'closed', officials: [] })
 const hashOf = async (id: number) => (await db.select().from(officials).where(eq(officials.id, id)))[0]!.passwordHash!
@@ -20,7 +21,9 @@ t.test(
     const before = await hashOf(me.id)
     const table: [Record<string, string>, string, string][] = [
       [{ current: PASSWORD, password: 'te kort', repeat: 'te kort' }, 'password', 'minstens 12 tekens'],
-      [{ current: PASSWORD, password: 'Unbelievable', repeat: 'Unbelievable' }, 'password', '10.000 meest gebruikte'],
+      [{ current: PASSWORD, password: 'password1234', repeat: 'password1234' }, 'password', 'wordt veel gebruikt'],
+      [{ current: PASSWORD, password: 'qwerty123456', repeat: 'qwerty123456' }, 'password', 'wordt veel gebruikt'],
+      [{ current: PASSWORD, password: 'wijkbudget2026', repeat: 'wijkbudget2026' }, 'password', 'naam van Wijkbudget'],
       [
         { current: PASSWORD, password: 'paars fietsrek onder de brug', repeat: 'paars fietsrek onder de brig' },
         'repeat',
@@ -41,6 +44,24 @@ t.test(
     t.equal(await hashOf(me.id), before)
   },
 )
+
+t.test('a weak password is refused with its reason in the official’s language', async (t) => {
+  await createOfficial(db, 'moderator', 'english@example.test')
+  const v = new Visitor(app)
+  await signIn(v, 'english@example.test')
+  await v.get('/official/account/password?lang=en')
+  const res = await v.post('/official/account/password', {
+    current: PASSWORD,
+    password: 'welkom123456',
+    repeat: 'welkom123456',
+  })
+  t.equal(res.statusCode, 422)
+  const problems = ['common', 'words', 'weak', 'pattern'].map((key) => msg(`password.${key}`, {}, 'en'))
+  t.ok(
+    problems.some((text) => html(res).text('#password-error').includes(text)),
+    'an English reason',
+  )
+})
 
 t.test('changing the password keeps this session and ends every other one', async (t) => {
   const me = await createOfficial(db, 'moderator', 'change@example.test')

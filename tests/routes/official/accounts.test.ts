@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync'
 import t from 'tap'
-import { eq } from 'drizzle-orm'
-import { auditLog, invitations, officials } from '../../../db/schema.js'
+import { eq, sql } from 'drizzle-orm'
+import { auditLog, invitations, officials, sessions } from '../../../db/schema.js'
 import { changeAccount } from '../../../server/usecases/accounts.js'
 import { listAudit } from '../../../server/data/audit.js'
 import { testApp } from '../../helpers/app.js'
@@ -208,7 +208,9 @@ t.test("an admin resets another official's second factor: audited, their session
   const { secret } = await enrol(db, other.id)
   const theirs = new Visitor(app)
   await signIn(theirs, 'resetme@example.test', { code: codeNow(secret) })
-  const a = await signedIn(app, 'admin@example.test')
+  const resetter = await createOfficial(db, 'admin', 'resetter@example.test')
+  const own = await enrol(db, resetter.id)
+  const a = await signedIn(app, 'resetter@example.test', { code: codeNow(own.secret) })
   t.match((await a.get('/official/accounts')).body, `/official/accounts/${other.id}/reset-second-factor`)
   await a.post(`/official/accounts/${other.id}/reset-second-factor`, {})
   t.equal((await row('resetme@example.test')).totpEnabledAt, null)
@@ -218,7 +220,36 @@ t.test("an admin resets another official's second factor: audited, their session
     .from(auditLog)
     .where(eq(auditLog.object, `official:${other.id}`))
     .then((r) => r.filter((e) => e.action === 'second-factor.reset'))
-  t.equal(entry?.officialId, admin.id)
+  t.equal(entry?.officialId, resetter.id)
+})
+
+t.test("resetting another's second factor needs the admin's own, confirmed in the last minutes", async (t) => {
+  const other = await createOfficial(db, 'moderator', 'keepme@example.test')
+  await enrol(db, other.id)
+  const plain = await signedIn(app, 'admin@example.test')
+  await plain.get('/official/accounts')
+  const refused = await plain.post(`/official/accounts/${other.id}/reset-second-factor`, {})
+  t.equal(refused.statusCode, 409)
+  t.equal(html(refused).alert, msg('accounts.resetNeedsOwnFactor'))
+
+  const stale = await createOfficial(db, 'admin', 'stale-admin@example.test')
+  const own = await enrol(db, stale.id)
+  const a = await signedIn(app, 'stale-admin@example.test', { code: codeNow(own.secret) })
+  await a.get('/official/accounts')
+  // The code was confirmed an hour ago, as far as the session knows.
+  await db
+    .update(sessions)
+    .set({ data: sql`jsonb_set(${sessions.data}, '{verifiedAt}', to_jsonb(${Date.now() - 3_600_000}::bigint))` })
+    .where(eq(sessions.officialId, stale.id))
+  const asked = await a.post(`/official/accounts/${other.id}/reset-second-factor`, {})
+  t.equal(asked.statusCode, 303)
+  t.match(asked.headers.location, /^\/login\/code\?next=%2Fofficial%2Faccounts&reason=step-up/)
+  t.ok((await row('keepme@example.test')).totpEnabledAt, 'nothing was reset')
+  await a.get('/login/code')
+  await a.post('/login/code', { code: codeNow(own.secret, 1), next: '/official/accounts' })
+  await a.get('/official/accounts')
+  t.equal((await a.post(`/official/accounts/${other.id}/reset-second-factor`, {})).statusCode, 303)
+  t.equal((await row('keepme@example.test')).totpEnabledAt, null, 'with a fresh code it is done')
 })
 
 t.test('moderators and council members cannot manage accounts, review access or export the audit log', async (t) => {

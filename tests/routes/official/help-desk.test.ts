@@ -81,6 +81,11 @@ t.test('a help desk without a usable phone number is refused with the typed inpu
     ['', 'hulp@example.org'],
     ['bel ons', ''],
     ['010 123', 'geen-adres'],
+    ['010 123', 'hulp@wijkbudget.test?bcc=spy@evil.test&subject=hallo'],
+    ['010 123', 'hulp@wijkbudget.test?bcc=spy%40evil.test'],
+    ['010 123', 'hulp@wijkbudget.test%0D%0ABcc:spy@evil.test'],
+    ['010 123', 'hulp%0Abcc@wijkbudget.test'],
+    ['010 123', 'hulp@wijkbudget.test#x'],
   ]) {
     const res = await admin.post(`/official/rounds/${roundId}/help-desk`, {
       phone: phone!,

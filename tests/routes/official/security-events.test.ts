@@ -76,7 +76,7 @@ t.test('only officials allowed by the permission table see the security page; it
   const page = await adminVisitor.get('/official/security')
   t.equal(page.statusCode, 200)
   t.equal(page.headers['cache-control'], 'no-store')
-  t.match(page.body, 'Account geblokkeerd na te veel foute wachtwoorden')
+  t.match(page.body, msg('security.action.login.failed.locked'))
   t.match(page.body, msg('security.action.security.forbidden'))
   t.match(page.body, '10.86.7.1')
   t.ok(verifyChain(await listAudit(db)).ok, 'the events are part of the intact chain')

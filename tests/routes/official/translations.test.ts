@@ -182,3 +182,24 @@ t.test("turnout per language counts first ballots by the page's language, apart 
     /<span lang="pl">Polski<\/span><\/th><td>1<\/td>/,
   )
 })
+
+t.test(
+  'nobody translates a rejected or merged proposal: the server refuses what the list does not offer',
+  async (t) => {
+    const [rejected] = await db.select().from(proposals).where(eq(proposals.status, 'rejected'))
+    const coach = await signedIn('coach')
+    const list = await coach.get(`/official/rounds/${roundId}/translations`)
+    t.notMatch(list.body, `/official/proposals/${rejected!.id}/translate`, 'the list does not offer it')
+    t.equal((await coach.get(`/official/proposals/${rejected!.id}/translate`)).statusCode, 403)
+    await coach.get(`/official/proposals/${cafe.id}/translate`)
+    const posted = await coach.post(`/official/proposals/${rejected!.id}/translate`, {
+      lang: 'pl',
+      title: 'Przetłumaczony tytuł',
+      summary: 'Przetłumaczone podsumowanie.',
+      description: '',
+    })
+    t.equal(posted.statusCode, 403)
+    const stored = await db.select().from(proposalTranslations).where(eq(proposalTranslations.proposalId, rejected!.id))
+    t.same(stored, [], 'nothing is stored, so nothing goes public')
+  },
+)

@@ -123,6 +123,11 @@ t.test('before voting the page lists every decision with its reason and time, bu
   const approved = decision('NRD-1', 'approved')
   t.ok(approved, 'the approval is listed with a link to the proposal')
   t.equal(approved?.querySelector('a')?.text, 'Zonnepanelen school')
+  t.equal(
+    approved?.querySelector('a bdi')?.text,
+    'Zonnepanelen school',
+    'the title is isolated from the reference and time',
+  )
   t.match(approved?.querySelector('.muted')?.text, /\(NRD-1\) · 23 nov 2026, 11:00/, 'with its time in Amsterdam')
   const messages = (li: typeof approved) =>
     li?.querySelectorAll('.history__message').map((p) => p.text.replace(/\s+/g, ' ').trim())
