@@ -1,7 +1,9 @@
+import Fastify from 'fastify'
 import t from 'tap'
 import { corpusPlan, fuzz, logSink } from '../helpers/fuzz.js'
 import { ACTORS, fuzzWorld } from '../helpers/fuzz-world.js'
 import { PROBES } from '../helpers/fuzz-inputs.js'
+import { pathOf, routesOf } from '../helpers/fuzz-routes.js'
 
 const sink = logSink()
 const world = await fuzzWorld(t, { level: 'warn', to: sink.to })
@@ -22,3 +24,24 @@ t.test(
     )
   },
 )
+
+t.test('the routes are read from Fastify, and a route nobody said how to fill is reported', async (t) => {
+  const bare = Fastify()
+  for (const url of ['/official/account', '/official/accounts', '/new/:thing', '/new/:thing/part'])
+    bare.route({ method: ['GET', 'POST'], url, handler: () => '' })
+  await bare.ready()
+  t.teardown(() => bare.close())
+  const routes = routesOf(bare).map((r) => `${r.method} ${r.url}`)
+  t.same(routes.sort(), [
+    'GET /new/:thing',
+    'GET /new/:thing/part',
+    'GET /official/account',
+    'GET /official/accounts',
+    'POST /new/:thing',
+    'POST /new/:thing/part',
+    'POST /official/account',
+    'POST /official/accounts',
+  ])
+  t.equal(pathOf('/new/:thing', world.here), undefined, 'the fuzz test lists it as unknown and fails')
+  t.equal(pathOf('/official/accounts', world.here), '/official/accounts')
+})
