@@ -46,7 +46,18 @@ export const COMMON_FIELDS: Fields = {
 
 const FORM = 'application/x-www-form-urlencoded'
 const LONG = 100_000
-const NUMBERS = ['1e309', '-1', '99999999999999999999999', '1e3', 'NaN', '0x10', '-0', '1.5', 'Infinity'] as const
+const NUMBERS = [
+  '1e309',
+  '-1',
+  '99999999999999999999999',
+  '2147483648',
+  '1e3',
+  'NaN',
+  '0x10',
+  '-0',
+  '1.5',
+  'Infinity',
+] as const
 const CONTROLS = ['a\u0000b', 'a\u202Eb\u202C', '\u2066x\u2069', '\u200B', 'x\u0007', '\uFEFF', '\uD800'] as const
 const SEGMENTS = ['..%2F..%2Fofficial', '%2E%2E', '.', '%252F', 'a%5Cb', '%C0%AE', '%FF', '%E2%80%AE'] as const
 /** Texts for the corpus's "any text" probe; the long pass generates its own. */

@@ -158,7 +158,7 @@ export async function fuzz(world: World, log: string[], plan: Plan): Promise<Rep
       }
       const other = pathOf(route.url, world.other)!
       const oddPaths = route.url.includes(':')
-        ? [other, withSegment(route.url, '99999999999999999999'), withSegment(route.url, '1e3')].filter(
+        ? [other, ...['99999999999999999999', '2147483648', '1e3', '-1'].map((n) => withSegment(route.url, n))].filter(
             (p) => p !== path,
           )
         : []
