@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { comments } from '../db/schema.js'
+import { random } from './fixture.js'
 
 /** Sentences residents might write, in the six languages the platform speaks. */
 const SAYINGS: [lang: string, text: string][] = [
@@ -14,15 +15,6 @@ const SAYINGS: [lang: string, text: string][] = [
   ['nl', 'Goed idee! In onze straat staan al jaren lege daken waar zonnepanelen op kunnen.'],
   ['nl', 'Ik mis in het plan hoe oudere bewoners geholpen worden met de nieuwe kookplaat.'],
 ]
-/** A small deterministic random source, so every run seeds the same words. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 const LATIN = { consonants: 'bdfghjklmnprstvwz', vowels: 'aeiou' }
 const ARABIC = { consonants: 'بتثجحخدذرزسشصضطظعغفقكلمنهو', vowels: 'اوي' }
 /**

@@ -11,6 +11,16 @@ import { SECRETS } from './secrets.js'
 export const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 export { SECRETS }
 export const SLUG = 'wijkbudget-energie-bench'
+
+/** A small deterministic random source (mulberry32): the same numbers for the same seed on every machine. */
+export function random(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
+    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296
+  }
+}
 const EUR = 100
 
 type Track = typeof proposals.$inferInsert.track

@@ -7,6 +7,7 @@ function messageKey(error: FastifyError, status: number): string {
   if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') return 'errors.csrf'
   if (error.code === 'WB_CONTROL_CHARACTER') return 'errors.controlCharacter'
   if (status === 413) return 'errors.tooLarge'
+  if (status === 415) return 'errors.unsupportedMediaType'
   if (status === 429) return 'errors.tooMany'
   if (status === 403) return 'errors.forbidden'
   if (status === 404) return 'errors.notFound'

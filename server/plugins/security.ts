@@ -52,6 +52,8 @@ export default fp<{ sessionSecret: string; publicUrl: string }>(
     app.decorate('secureCookies', overHttps)
     await app.register(fastifyCookie, { secret: opts.sessionSecret })
     await app.register(fastifyFormbody)
+    // Every page posts an HTML form: no route reads JSON or plain text, so neither is ever parsed.
+    app.removeContentTypeParser(['application/json', 'text/plain'])
     // Helmet's middleware is made once here; @fastify/helmet made it again on every request (5 % of a page's CPU).
     const securityHeaders = helmet({
       contentSecurityPolicy: {

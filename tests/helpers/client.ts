@@ -41,6 +41,11 @@ export class Visitor {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
   }
 
+  /** The form token of the last page read, as a page's hidden `_csrf` field holds it. */
+  get formToken(): string {
+    return this.csrf
+  }
+
   cookie(name: string): string | undefined {
     return this.cookies.get(name)
   }

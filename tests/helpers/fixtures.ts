@@ -6,7 +6,7 @@ import type { Official } from '../../server/data/officials.js'
 import { listBallotProjects } from '../../server/data/ballots.js'
 import type { Phase } from '../../server/domain/rounds/phases.js'
 import { ROLES, type Role } from '../../server/domain/access/permissions.js'
-import { testApp, type Teardown } from './app.js'
+import { testApp, type Teardown, type TestAppOptions } from './app.js'
 import type { Visitor } from './client.js'
 import { createOfficials, signedIn } from './officials.js'
 import { createCodes, setPhase } from './voting.js'
@@ -22,6 +22,8 @@ export interface DemoRoundOptions<R extends Role> {
   group?: string | null
   /** The officials to create (`<role>@example.test`, with PASSWORD); all three roles unless told. */
   officials?: readonly R[]
+  /** Log level and destination, for a test that reads the log. */
+  log?: TestAppOptions['log']
 }
 
 export interface DemoRound<R extends Role> {
@@ -50,7 +52,7 @@ export async function demoRound<R extends Role = Role>(
   t: Teardown,
   options: DemoRoundOptions<R> = {},
 ): Promise<DemoRound<R>> {
-  const { app, db } = await testApp(t)
+  const { app, db } = await testApp(t, { log: options.log })
   await seedDemo(db)
   const roles: readonly Role[] = options.officials ?? ROLES
   const officials = (await createOfficials(db, roles)) as Record<R, Official>

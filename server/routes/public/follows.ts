@@ -6,6 +6,7 @@ import type { FollowSubject } from '../../data/follows.js'
 import { isolate } from '../../domain/common/bidi.js'
 import { sha256 } from '../../domain/common/digest.js'
 import { FOLLOW_THROTTLE, validateFollow, type FollowField } from '../../domain/conversation/follows.js'
+import { FORM_TYPE } from '../../plugins/input.js'
 import { hostCookie } from '../../plugins/security.js'
 import { theRound } from '../../plugins/auth.js'
 import { confirmFollowing, findFollowing, followByForm, stopFollowing } from '../../usecases/follows.js'
@@ -172,7 +173,7 @@ export default async function followsRoutes(fastify: FastifyInstance) {
   // The token in the path is the proof: a mail client's one-click request has no form token and no cookie.
   app.post(
     '/follow/:secret/unsubscribe',
-    { schema: { params: FollowPath }, config: { csrf: false } },
+    { schema: { params: FollowPath }, config: { csrf: false, bodyTypes: [FORM_TYPE, 'multipart/form-data'] } },
     async (request, reply) => {
       const found = await findFollowing(app.db, request.params.secret)
       if (!found || !(await stopFollowing(app.db, request.params.secret))) return unknown(request, reply)

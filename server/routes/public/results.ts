@@ -244,10 +244,24 @@ export default async function publicResultsRoutes(fastify: FastifyInstance) {
 
   /** A round of several budgets: each budget's own `.pb`, cut from the round's published file. */
   async function budgetFiles(round: Round, result: Result) {
-    if (!result.outcome.budgets) return null
     const [projects, names] = await Promise.all([listBallotProjects(app.db, round.id), listBudgets(app.db, round.id)])
     const all = budgetsOf(round, names)
-    const parts = result.outcome.budgets.map((b) => ({
+    const { outcome } = result
+    // A round of one budget is a set of one: the whole round, as it was counted.
+    const counted = outcome.budgets ?? [
+      {
+        id: '0',
+        amount: round.budgetCents,
+        received: 0,
+        spent: outcome.totalCost,
+        kept: round.budgetCents - outcome.totalCost,
+        moved: 0,
+        movedTo: null,
+        voters: result.ballotCount,
+        selected: outcome.selected,
+      },
+    ]
+    const parts = counted.map((b) => ({
       ...b,
       name: all.find((x) => String(x.id) === b.id)?.name ?? b.id,
       countedCents: b.amount + b.received,
@@ -261,7 +275,6 @@ export default async function publicResultsRoutes(fastify: FastifyInstance) {
   app.get('/rounds/:slug/budgets.json', { schema: { params: SlugPath }, ...view }, async (request, reply) => {
     const { round, result } = await published(request)
     const files = await budgetFiles(round, result)
-    if (!files) return reply.callNotFound()
     return download(reply, 'application/json; charset=utf-8', `${round.slug}-budgets.json`).send({
       round: round.slug,
       rule: result.rule,
@@ -288,7 +301,7 @@ export default async function publicResultsRoutes(fastify: FastifyInstance) {
     { schema: { params: BudgetFilePath }, ...view },
     async (request, reply) => {
       const { round, result } = await published(request)
-      const file = (await budgetFiles(round, result))?.find((f) => f.id === request.params.budget)
+      const file = (await budgetFiles(round, result)).find((f) => f.id === request.params.budget)
       if (!file) return reply.callNotFound()
       return download(reply, 'text/plain; charset=utf-8', `${round.slug}-budget-${file.id}.pb`).send(file.pb)
     },
