@@ -42,13 +42,32 @@ export async function openEmbedded(dataDir?: string, snapshot?: Blob): Promise<D
   }
 }
 
+/** The advisory lock instances take to migrate one at a time: any fixed number, the same everywhere. */
+export const MIGRATION_LOCK = 7_461_236_221
+
+/**
+ * Instances that start together on a new database would each create the same types and tables;
+ * under the lock the first migrates and the others find the work done. The lock is held on a
+ * connection of its own, so a pool of any size can migrate while it waits.
+ */
+async function migrateLocked(url: string, db: Parameters<typeof migratePostgres>[0]): Promise<void> {
+  const lock = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 })
+  try {
+    await lock`select pg_advisory_lock(${MIGRATION_LOCK})`
+    await migratePostgres(db, { migrationsFolder })
+  } finally {
+    // Ending the session releases the lock, also when the unlock is never reached.
+    await lock.end({ timeout: 5 })
+  }
+}
+
 export async function openServer(url: string, max = 10): Promise<Database> {
   const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 10 })
   const db = drizzlePostgres(client, { schema })
   return {
     db: db as unknown as Db,
     kind: 'server',
-    migrate: () => migratePostgres(db, { migrationsFolder }),
+    migrate: () => migrateLocked(url, db),
     close: () => client.end({ timeout: 5 }),
   }
 }
