@@ -44,5 +44,27 @@ export function databaseUnavailable(error: unknown): boolean {
   return false
 }
 
+/**
+ * The query went out on a pooled connection the server had already ended (a restart, a terminated
+ * backend, a network device that dropped it): the connection is gone from the pool now, and the
+ * same query on another connection may well succeed. A refused connect is not one of these.
+ */
+const STALE = new Set(['CONNECTION_CLOSED', 'ECONNRESET', 'EPIPE', '57P01', '57P02'])
+
+/** The driver's error, or drizzle's with the driver's as its cause, carries one of `codes`. */
+function codedAs(error: unknown, codes: ReadonlySet<string>): boolean {
+  return [error, (error as { cause?: unknown } | null)?.cause].some((e) => {
+    const value = (e as { code?: unknown } | null)?.code
+    return typeof value === 'string' && codes.has(value)
+  })
+}
+
+export const staleConnection = (error: unknown): boolean => codedAs(error, STALE)
+
+/** The server's own word that it ended the session: the statement it answered was not run. */
+const ENDED_BY_SERVER = new Set(['57P01', '57P02'])
+
+export const endedByServer = (error: unknown): boolean => codedAs(error, ENDED_BY_SERVER)
+
 /** Seconds a client is asked to wait before trying again while the database is away. */
 export const RETRY_AFTER_SECONDS = 60

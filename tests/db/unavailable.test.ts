@@ -1,5 +1,5 @@
 import t from 'tap'
-import { databaseUnavailable } from '../../db/unavailable.js'
+import { databaseUnavailable, endedByServer, staleConnection } from '../../db/unavailable.js'
 
 const coded = (code: string, cause?: unknown) => Object.assign(new Error(code, { cause }), { code })
 /** What drizzle throws: its own error, with the driver's as the cause. */
@@ -30,3 +30,19 @@ const cases: [string, unknown, boolean][] = [
 for (const [name, error, expected] of cases) {
   t.equal(databaseUnavailable(error), expected, name)
 }
+
+t.test('a connection the server had ended is worth a retry; a refused connect is not', async (t) => {
+  t.ok(staleConnection(drizzled(coded('CONNECTION_CLOSED'))))
+  t.ok(staleConnection(coded('ECONNRESET')))
+  t.ok(staleConnection(drizzled(coded('57P01'))))
+  t.notOk(staleConnection(drizzled(coded('ECONNREFUSED'))))
+  t.notOk(staleConnection(drizzled(coded('23505'))))
+  t.notOk(staleConnection(null))
+})
+
+t.test('only the server’s own "terminated" proves a write was not run', async (t) => {
+  t.ok(endedByServer(drizzled(coded('57P01'))))
+  t.ok(endedByServer(coded('57P02')))
+  t.notOk(endedByServer(drizzled(coded('CONNECTION_CLOSED'))), 'a closed socket may have carried the write')
+  t.notOk(endedByServer(drizzled(coded('ECONNRESET'))))
+})

@@ -37,8 +37,24 @@ export class DatabaseProxy {
       client.pipe(upstream).pipe(client)
     })
     this.server = server
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve))
-    this.port = (server.address() as { port: number }).port
+    for (;;) {
+      // Below the ephemeral range: while the proxy is down, a connect to a port in that range can be
+      // given that same port as its own and connect to itself, which hangs instead of being refused.
+      const port = this.port || 20_000 + Math.floor(Math.random() * 12_000)
+      const listening = await new Promise<boolean>((resolve) => {
+        const refused = () => resolve(false)
+        server.once('error', refused)
+        server.listen(port, '127.0.0.1', () => {
+          server.off('error', refused)
+          resolve(true)
+        })
+      })
+      if (listening) {
+        this.port = port
+        return
+      }
+      if (this.port) throw new Error(`the proxy cannot listen on ${port} again`)
+    }
   }
 
   async cut(): Promise<void> {

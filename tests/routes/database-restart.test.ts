@@ -1,5 +1,6 @@
 import t from 'tap'
 import { and, eq } from 'drizzle-orm'
+import postgres from 'postgres'
 import { openServer } from '../../db/client.js'
 import { ballots, votingCodes } from '../../db/schema.js'
 import { hashCode, normaliseCode } from '../../server/domain/voting/codes.js'
@@ -27,6 +28,47 @@ if (!process.env.DATABASE_URL) {
   const { app } = await testApp(t, { db: pool.db })
   const vote = `/rounds/${round.slug}/vote`
   const chosen = [String(byTitle('Energiecoaches').id), String(byTitle('Zonnepanelen').id)]
+
+  t.test(
+    'connections a restart ended between two requests fail neither the next page nor the next ballot',
+    async (t) => {
+      // The test's own connection to the same database, not through the proxy and not in the app's pool.
+      const admin = postgres(await databaseUrlOf(db), { max: 1, onnotice: () => {} })
+      t.teardown(() => admin.end())
+      const endOthers = async () => {
+        const ended = await admin`
+        select pg_terminate_backend(pid) as ended from pg_stat_activity
+        where datname = current_database() and pid <> pg_backend_pid()`
+        return ended.length
+      }
+      const code = nextCode()
+      const resident = new Visitor(app)
+      await resident.get(vote)
+      await resident.post(vote, { code })
+      // Every connection of the app's pool in use once, so each is there to be ended.
+      const pages = await Promise.all([1, 2, 3].map(() => app.inject(`/rounds/${round.slug}`)))
+      t.same(
+        pages.map((p) => p.statusCode),
+        [200, 200, 200],
+      )
+      t.equal((await resident.get(`${vote}/ballot`)).statusCode, 200)
+
+      t.ok((await endOthers()) >= 3, 'the server ended the pooled connections (57P01)')
+      const page = await resident.get(`/rounds/${round.slug}`)
+      t.equal(page.statusCode, 200, 'the next page is read on a fresh connection')
+
+      await Promise.all([1, 2, 3].map(() => app.inject(`/rounds/${round.slug}`)))
+      t.ok((await endOthers()) >= 3, 'and again, before the ballot')
+      const ballot = await resident.post(`${vote}/ballot`, { projects: chosen.slice(0, 1), intent: 'submit' })
+      t.equal(ballot.statusCode, 303, 'the ballot is stored')
+      const [stored] = await admin`
+      select b.project_ids from ballots b join voting_codes c on c.id = b.code_id where c.code_hash = ${hashCode(
+        TEST_CONFIG.codeKey,
+        normaliseCode(code)!,
+      )}`
+      t.same(stored?.project_ids, [Number(chosen[0])], 'once, with the choice made')
+    },
+  )
 
   t.test(
     'while the database is away: 503 with Retry-After, a translated page, not ready; then it recovers',
@@ -64,7 +106,12 @@ if (!process.env.DATABASE_URL) {
       t.equal(health.headers['retry-after'], '60')
 
       await proxy.restore()
-      t.equal((await app.inject('/healthz')).statusCode, 200, 'ready again once the database is back')
+      // The pool reconnects after its back-off (at most two seconds, db/client.ts).
+      const back = Date.now()
+      let ready = 0
+      while (ready !== 200 && Date.now() - back < 20_000) ready = (await app.inject('/healthz')).statusCode
+      t.equal(ready, 200, 'ready again once the database is back')
+      t.comment(`ready again ${Date.now() - back} ms after the database came back`)
       // The resident presses "send again": the kept fields, the same session and token.
       const fields = Object.fromEntries(
         ['_csrf', 'intent'].map((name) => [name, form.querySelector(`input[name=${name}]`)!.getAttribute('value')!]),
