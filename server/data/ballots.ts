@@ -1,5 +1,6 @@
 import { and, asc, count, eq, isNull, not, sql } from 'drizzle-orm'
 import { preparedPer, type Db } from '../../db/client.js'
+import { retriedOnStale } from '../../db/retry.js'
 import { ballots, languageTurnout, proposals, rounds, votingCodes } from '../../db/schema.js'
 import type { Channel } from '../domain/voting/turnout.js'
 import { appendAudit } from './audit.js'
@@ -93,11 +94,15 @@ export async function castBallot(
     receipt: string
   },
 ): Promise<{ receipt: string; replaced: boolean } | null> {
-  const [row] = await upsertBallot(db).execute({
-    ...ballot,
-    projectIds: `{${ballot.projectIds.join(',')}}`,
-    points: ballot.points ? `{${ballot.points.join(',')}}` : null,
-  })
+  // Safe to send again after a connection a restart ended: the ballot is keyed by its code, and a
+  // second run stores the same choice and keeps the first receipt.
+  const [row] = await retriedOnStale(() =>
+    upsertBallot(db).execute({
+      ...ballot,
+      projectIds: `{${ballot.projectIds.join(',')}}`,
+      points: ballot.points ? `{${ballot.points.join(',')}}` : null,
+    }),
+  )
   return row ?? null
 }
 

@@ -1,6 +1,8 @@
 import type { FastifyError } from 'fastify'
 import fp from 'fastify-plugin'
+import { databaseUnavailable } from '../../db/unavailable.js'
 import { redact } from '../domain/security/redact.js'
+import { renderUnavailable } from './unavailable.js'
 
 /** The message key a status gets; what went wrong inside a 5xx is never shown. */
 function messageKey(error: FastifyError, status: number): string {
@@ -18,6 +20,11 @@ function messageKey(error: FastifyError, status: number): string {
 export default fp(
   async (app) => {
     app.setErrorHandler(async (error: FastifyError, request, reply) => {
+      // Not a defect here: the database is restarting or away, and the visitor is told when to come back.
+      if (databaseUnavailable(error)) {
+        request.log.warn({ err: error }, 'database unavailable: asked to come back later')
+        return renderUnavailable(request, reply)
+      }
       const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500
       // The err serializer redacts (domain/redact.ts): no parameters of a failed query, no contact details.
       if (status >= 500) request.log.error({ err: error }, 'request failed')

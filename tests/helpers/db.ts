@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import postgres from 'postgres'
-import { openEmbedded, openServer, type Database } from '../../db/client.js'
+import { sql } from 'drizzle-orm'
+import { openEmbedded, openServer, type Database, type Db } from '../../db/client.js'
 import { fromRoot } from '../../server/paths.js'
 
 /**
@@ -70,4 +71,13 @@ function snapshotKey(): string {
     if (statSync(file).isFile()) hash.update(name).update(readFileSync(file))
   }
   return hash.digest('hex').slice(0, 16)
+}
+
+/** The URL of the database `db` is connected to on the server DATABASE_URL names. */
+export async function databaseUrlOf(db: Db): Promise<string> {
+  const url = new URL(process.env.DATABASE_URL!)
+  const rows: unknown = await db.execute(sql`select current_database() as name`)
+  const [current] = rows as { name: string }[]
+  url.pathname = `/${current!.name}`
+  return url.toString()
 }

@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { sql } from 'drizzle-orm'
+import { RETRY_AFTER_SECONDS } from '../../../db/unavailable.js'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { findProposalByToken, findPublicProposal, listPublicProposals } from '../../data/proposals.js'
 import { findRoundBySlug, listPublicRounds } from '../../data/rounds.js'
@@ -117,8 +118,12 @@ export default async function publicRoutes(fastify: FastifyInstance) {
       await app.db.execute(sql`select 1`)
       return { status: 'ok', database: 'ok' }
     } catch (error) {
-      request.log.error({ err: error }, 'health check: database unreachable')
-      return reply.code(503).send({ status: 'error', database: 'unreachable' })
+      // Not ready: a load balancer sends the visitor elsewhere, and a client is told when to ask again.
+      request.log.warn({ err: error }, 'health check: database unreachable')
+      return reply
+        .code(503)
+        .header('Retry-After', String(RETRY_AFTER_SECONDS))
+        .send({ status: 'error', database: 'unreachable' })
     }
   })
 

@@ -177,6 +177,7 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
       schema: { params: SlugPath, body: BallotForm },
       config: {
         action: 'ballot.cast',
+        keepOnUnavailable: true,
         // A tick sent by htmx cannot show a whole page in the ballot's place: it asks the browser to load it.
         refuse: (request: FastifyRequest, reply: FastifyReply) =>
           wantsFragment(request) ? reply.header('HX-Refresh', 'true').send() : refuseClosed(request, reply),
