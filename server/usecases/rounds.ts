@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.js'
 import { lockRound, saveRoundSettings, type Round } from '../data/rounds.js'
+import { listBudgets } from '../data/budgets.js'
 import { can, type Actor, type Role } from '../domain/access/permissions.js'
 import { isVotingLocked, phaseAt } from '../domain/rounds/phases.js'
 import {
@@ -46,7 +47,10 @@ export async function editRoundSettings(
       : readRoundForm(input.form)
     if ('errors' in result)
       return { kind: 'invalid', round, errors: result.errors, lockedRefused: result.lockedRefused }
-    await saveRoundSettings(tx, round, result.settings, input.official)
+    // A round split into budgets has their sum as its budget: the budgets page changes it, not this form.
+    const split = (await listBudgets(tx, round.id)).length > 0
+    const settings = split ? { ...result.settings, budgetCents: round.budgetCents } : result.settings
+    await saveRoundSettings(tx, round, settings, input.official)
     return { kind: 'saved', round }
   })
 }

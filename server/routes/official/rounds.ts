@@ -1,3 +1,4 @@
+import { listBudgets } from '../../data/budgets.js'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { createRound, type Round } from '../../data/rounds.js'
@@ -41,8 +42,9 @@ interface FormPage {
 export default async function roundsRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
 
-  function renderForm(request: FastifyRequest, reply: FastifyReply, page: FormPage) {
+  async function renderForm(request: FastifyRequest, reply: FastifyReply, page: FormPage) {
     const { round } = page
+    const split = round ? (await listBudgets(app.db, round.id)).length > 0 : false
     const locked = round ? isVotingLocked(round.phase) : false
     const title = round
       ? app.translate(request.lang, 'rounds.edit.title', { title: round.title })
@@ -55,6 +57,7 @@ export default async function roundsRoutes(fastify: FastifyInstance) {
       summary,
       action: round ? `/official/rounds/${round.id}` : '/official/rounds',
       locked,
+      split,
       rules: round && roundRulesView(round),
       ballotFormats: roundChoices(BALLOT_FORMATS, page.values.ballotFormat),
       tallyRules: roundChoices(TALLY_RULES, page.values.tallyRule),

@@ -6,6 +6,7 @@ import { demoRound } from '../../helpers/fixtures.js'
 import { html, msg } from '../../helpers/html.js'
 import { randomInt } from 'node:crypto'
 import { setPhase } from '../../helpers/voting.js'
+import { FORM } from '../../helpers/rounds.js'
 import { TEST_CONFIG } from '../../helpers/app.js'
 import { insertCodeBatch } from '../../../server/data/voting-codes.js'
 import { generateCode, hashCode, normaliseCode } from '../../../server/domain/voting/codes.js'
@@ -134,6 +135,24 @@ t.test('an admin splits the round into district budgets and a citywide one', asy
   t.equal(doc.get('#name-2').getAttribute('value'), 'Heel de wijk', 'the form shows what is stored')
   t.equal(doc.get('#leftover-0 option[selected]').getAttribute('value'), '2')
   t.ok(doc.has('#projects'), 'now the projects can be put in budgets')
+})
+
+t.test("the round's form keeps the budgets' sum as the round's budget", async (t) => {
+  const edit = html(await admin.get(`/official/rounds/${roundId}/edit`))
+  t.match(edit.text('#budget-hint'), msg('budgets.roundHint'), 'the form says where the budget is changed')
+  const [before] = await db.select().from(rounds).where(eq(rounds.id, roundId))
+  const res = await admin.post(`/official/rounds/${roundId}`, {
+    ...FORM,
+    title: before!.title,
+    budget: '1',
+    minSpendPercent: '0',
+    tallyRule: before!.tallyRule,
+    ballotFormat: before!.ballotFormat,
+  })
+  t.equal(res.statusCode, 303)
+  const [after] = await db.select().from(rounds).where(eq(rounds.id, roundId))
+  t.equal(after!.budgetCents, 11_500_000, 'still the sum of the budgets')
+  t.equal(after!.description, FORM.description, 'the rest of the form is saved')
 })
 
 t.test('the admin puts proposals in budgets, one by one and by track', async (t) => {
