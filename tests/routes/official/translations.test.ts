@@ -70,12 +70,12 @@ t.test("the ballot and the paper ballot show the resident's language where a tra
   await resident.post(`/rounds/${slug}/vote`, { code: nextCode() })
   const ballot = (await resident.get(`/rounds/${slug}/vote/ballot`)).body
   t.match(ballot, '<html lang="ar" dir="rtl">')
-  t.match(ballot, `<span class="project__title" lang="ar">مدربو الطاقة بلغتك</span>`)
-  t.match(ballot, `<span class="project__title" lang="nl">Energiecafé voor ouderen</span>`)
+  t.match(ballot, `<span class="project__title" lang="ar" dir="auto">مدربو الطاقة بلغتك</span>`)
+  t.match(ballot, `<span class="project__title" lang="nl" dir="auto">Energiecafé voor ouderen</span>`)
   const paper = (await new Visitor(app).get(`/rounds/${slug}/paper-ballot/tr`)).body
   t.match(
     paper,
-    '<strong lang="tr">Kendi dilinizde enerji koçları</strong> <span lang="nl">(Energiecoaches in je eigen taal)</span>',
+    '<strong lang="tr" dir="auto">Kendi dilinizde enerji koçları</strong> <span lang="nl">(Energiecoaches in je eigen taal)</span>',
   )
   t.ok(coaches)
 })

@@ -278,6 +278,6 @@ t.test('no address and no follow token reaches the log', async (t) => {
   t.notMatch(log, 'private.person')
   t.notMatch(log, 'broken address')
   t.notMatch(log, token)
-  t.match(log, '/follow/…/confirm')
+  t.match(log, '/follow/:secret/confirm')
   t.equal(tokenIn(log, 'confirm'), undefined)
 })
