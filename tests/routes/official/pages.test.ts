@@ -235,5 +235,8 @@ t.test('progress updates are posted under their project', async (t) => {
   })
   const doc = parseHtml((await admin.get(`/official/rounds/${roundId}/progress`)).body)
   t.equal(words(doc.querySelector(`#project-${coaches.id} h2`)), coaches.title)
-  t.equal(words(doc.querySelector(`#project-${coaches.id} .history li strong`)), msg('results.progress.status.in_progress'))
+  t.equal(
+    words(doc.querySelector(`#project-${coaches.id} .history li strong`)),
+    msg('results.progress.status.in_progress'),
+  )
 })

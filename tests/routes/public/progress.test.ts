@@ -10,7 +10,10 @@ import { postUpdate, publishedDemo } from '../../helpers/progress.js'
 const { app, db, round, roundId, funded, officials } = await publishedDemo(t)
 const [solar, second] = funded
 const admin = { id: officials.admin.id, email: officials.admin.email }
-await db.update(proposals).set({ kwhPerYear: 5000, co2KgPerYear: null, households: 40 }).where(eq(proposals.id, solar!.id))
+await db
+  .update(proposals)
+  .set({ kwhPerYear: 5000, co2KgPerYear: null, households: 40 })
+  .where(eq(proposals.id, solar!.id))
 await postUpdate(
   app,
   roundId,
@@ -75,7 +78,7 @@ t.test('the results page leads to it, and it is open data as JSON and CSV', asyn
   t.ok(results.has(`a[href="/rounds/${round.slug}/progress"]`))
   const json = await app.inject(`/rounds/${round.slug}/progress.json`)
   t.equal(json.statusCode, 200)
-  const data = json.json() as {
+  const data = json.json<{
     spent_cents: number
     projects: {
       project_id: number
@@ -85,7 +88,7 @@ t.test('the results page leads to it, and it is open data as JSON and CSV', asyn
       milestones: { late: boolean }[]
       cancel_reason: string | null
     }[]
-  }
+  }>()
   t.equal(data.spent_cents, 300_000)
   const solarData = data.projects.find((p) => p.project_id === solar!.id)!
   t.match(solarData, { status: 'in_progress', spent_cents: 300_000, reached: { kwh_per_year: 1200 } })
@@ -97,7 +100,7 @@ t.test('the results page leads to it, and it is open data as JSON and CSV', asyn
     t.equal(data.projects.find((p) => p.project_id === second.id)!.cancel_reason, 'De eigenaar trok zich terug.')
   const csv = await app.inject(`/rounds/${round.slug}/progress.csv`)
   t.equal(csv.statusCode, 200)
-  const rows = parseCsv(csv.body, { columns: true, bom: true }) as Record<string, string>[]
+  const rows = parseCsv<Record<string, string>>(csv.body, { columns: true, bom: true })
   t.equal(rows.length, funded.length)
   t.match(
     rows.find((r) => r.project_id === String(solar!.id)),

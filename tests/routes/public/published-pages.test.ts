@@ -86,10 +86,10 @@ t.test('a progress update posted after the page was first seen shows at once', a
     app,
     round.id,
     {
-    proposalId: projectId,
-    status: 'in_progress',
-    text: 'Aannemer gekozen',
-    on: '2027-01-10',
+      proposalId: projectId,
+      status: 'in_progress',
+      text: 'Aannemer gekozen',
+      on: '2027-01-10',
     },
     admin,
   )

@@ -286,10 +286,10 @@ t.test("progress on a funded project shows on the results page and on the projec
     app,
     roundId,
     {
-    proposalId: fundedId,
-    status: 'done',
-    text: 'De <coaches> zijn aan het werk.',
-    on: '2027-03-01',
+      proposalId: fundedId,
+      status: 'done',
+      text: 'De <coaches> zijn aan het werk.',
+      on: '2027-03-01',
     },
     { id: admin.id, email: 'admin@example.test' },
   )
