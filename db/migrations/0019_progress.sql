@@ -1,4 +1,5 @@
 ALTER TYPE "public"."progress_status" ADD VALUE 'cancelled';--> statement-breakpoint
+ALTER TYPE "public"."text_kind" ADD VALUE 'milestone';--> statement-breakpoint
 CREATE TABLE "milestones" (
 	"id" serial PRIMARY KEY NOT NULL,
 	"proposal_id" integer NOT NULL,

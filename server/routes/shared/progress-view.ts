@@ -29,6 +29,10 @@ export async function progressProjects(db: Db, funded: readonly ResultProject[],
     return {
       ...project,
       ...state,
+      milestones: state.milestones.map((m) => ({
+        ...m,
+        shown: show?.({ kind: 'milestone', subjectId: m.id }, m.title),
+      })),
       statusKey: `results.progress.status.${state.status}`,
       reasonShown:
         state.reason !== null && lastUpdate

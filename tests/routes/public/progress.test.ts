@@ -5,6 +5,7 @@ import { milestones, proposals, rounds } from '../../../db/schema.js'
 import { formatEuro } from '../../../server/formatters.js'
 import { Visitor } from '../../helpers/client.js'
 import { html, msg } from '../../helpers/html.js'
+import { signedIn } from '../../helpers/officials.js'
 import { postUpdate, publishedDemo } from '../../helpers/progress.js'
 
 const { app, db, round, roundId, funded, officials } = await publishedDemo(t)
@@ -126,3 +127,23 @@ t.test('a round without a published result has no progress page', async (t) => {
     t.ok(res.statusCode >= 400 && res.statusCode < 500, `${path}: ${res.statusCode}`)
   }
 })
+
+t.test(
+  'a coach translates a milestone from the needs list; Turkish readers see it, the original a tap away',
+  async (t) => {
+    const [roof] = await db.select().from(milestones).where(eq(milestones.title, 'Dak gekeurd'))
+    const path = `/official/rounds/${roundId}/texts/milestone-${roof!.id}/translate`
+    const coach = await signedIn(app, 'coach')
+    const list = html(await coach.get(`/official/rounds/${roundId}/translations`))
+    t.ok(list.has(`a[href="${path}?into=tr"]`), 'the milestone is on the needs-translation list')
+    await coach.get(`${path}?into=tr`)
+    const saved = await coach.post(path, { lang: 'tr', text: 'Çatı kontrol edildi' })
+    t.equal(saved.statusCode, 303)
+    const turkish = html(await new Visitor(app).get(`/rounds/${round.slug}/progress?lang=tr`))
+    const item = turkish.all(`#project-${solar!.id} ol.milestones li`)[1]!
+    t.equal(item.querySelector('span[lang=tr]')?.text, 'Çatı kontrol edildi')
+    t.match(item.querySelector('.text-origin p[lang=nl]')?.text, 'Dak gekeurd')
+    const dutch = html(await new Visitor(app).get(`/rounds/${round.slug}/progress`))
+    t.notMatch(dutch.text(), 'Çatı kontrol edildi', 'a Dutch reader reads the original')
+  },
+)
