@@ -441,10 +441,35 @@ export const progressUpdates = pgTable(
     status: progressStatusEnum('status').notNull(),
     text: text('text').notNull(),
     on: date('on').notNull(),
+    /** Money spent on the project so far as of this update; null when the update does not say. */
+    spentCents: bigint('spent_cents', { mode: 'number' }),
+    /** Energy figures reached so far, where the project reports them; null when the update does not say. */
+    kwhReached: integer('kwh_reached'),
+    co2Reached: integer('co2_kg_reached'),
+    householdsReached: integer('households_reached'),
     officialId: integer('official_id').references(() => officials.id),
     createdAt: createdAt(),
   },
   (t) => [index('progress_updates_proposal_idx').on(t.proposalId, t.on)],
+)
+
+/** A dated step of a funded project: planned, and reached when it was. */
+export const milestones = pgTable(
+  'milestones',
+  {
+    id: serial('id').primaryKey(),
+    proposalId: integer('proposal_id')
+      .notNull()
+      .references(() => proposals.id),
+    title: text('title').notNull(),
+    plannedOn: date('planned_on').notNull(),
+    doneOn: date('done_on'),
+    /** When officials were reminded that the planned day passed without news: once per milestone. */
+    remindedAt: timestamp('reminded_at', { withTimezone: true }),
+    officialId: integer('official_id').references(() => officials.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('milestones_proposal_idx').on(t.proposalId, t.plannedOn)],
 )
 
 export const commentKindEnum = pgEnum('comment_kind', COMMENT_KINDS)

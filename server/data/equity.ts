@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, isNotNull, lt, or, isNull } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { groupPopulations, officials, roundEquity, rounds, votingCodes } from '../../db/schema.js'
 import { DEFAULT_EQUITY, SUMMARY_ROLES, type EquitySettings } from '../domain/voting/equity.js'
+import type { Role } from '../domain/access/permissions.js'
 
 /** A round's equity settings (the defaults until an admin saves them) and its groups' populations. */
 export async function loadEquity(db: Db, roundId: number) {
@@ -74,11 +75,14 @@ export async function claimSummaryDay(tx: Db, roundId: number, day: string): Pro
   return claimed.length > 0
 }
 
-/** Active officials who go door to door or run the programme: the readers of the daily summary. */
-export function listSummaryReaders(db: Db) {
+/**
+ * Active officials of these roles; by default those who go door to door or run the programme,
+ * the readers of the daily summary.
+ */
+export function listSummaryReaders(db: Db, roles: readonly Role[] = SUMMARY_ROLES) {
   return db
     .select({ email: officials.email, name: officials.name })
     .from(officials)
-    .where(and(eq(officials.active, true), inArray(officials.role, SUMMARY_ROLES)))
+    .where(and(eq(officials.active, true), inArray(officials.role, [...roles])))
     .orderBy(asc(officials.id))
 }

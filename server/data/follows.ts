@@ -160,8 +160,10 @@ export async function findProposalFacts(tx: Db, id: number) {
       title: proposals.title,
       costCents: proposals.costCents,
       correctedCostCents: proposals.correctedCostCents,
+      roundSlug: rounds.slug,
     })
     .from(proposals)
+    .innerJoin(rounds, eq(rounds.id, proposals.roundId))
     .where(eq(proposals.id, id))
   return row
 }

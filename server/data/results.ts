@@ -1,6 +1,6 @@
 import { and, asc, eq, getTableColumns, isNull, sql } from 'drizzle-orm'
 import { integerArray, preparedPer, type Db } from '../../db/client.js'
-import { ballots, progressUpdates, proposals, results, tallyPreviews, votingCodes } from '../../db/schema.js'
+import { ballots, progressUpdates, results, tallyPreviews, votingCodes } from '../../db/schema.js'
 import { ballotsDigest } from '../domain/pabulib/export.js'
 import { tallyInputSha256, type BallotProjectForTally } from '../domain/tally/input.js'
 import type { TallyResult, TallyRule } from '../domain/tally/tally.js'
@@ -8,9 +8,8 @@ import type { BudgetPart } from '../domain/tally/types.js'
 import { budgetOf, budgetsOf } from '../domain/rounds/budgets.js'
 import { listBudgets } from './budgets.js'
 import { tallyInThread } from '../tally-thread.js'
-import { appendAudit } from './audit.js'
 import { OUTCOME_VERSION, readOutcome, StoredOutcomeError } from './result-outcome.js'
-import { bumpContentVersion, type Round } from './rounds.js'
+import type { Round } from './rounds.js'
 import { listBallotProjects } from './ballots.js'
 
 /** A published result with its outcome checked against the shape it was stored in. */
@@ -195,39 +194,6 @@ export async function findResult(db: Db, roundId: number): Promise<Result | unde
   return row && asResult(row)
 }
 
-export async function addProgressUpdate(
-  db: Db,
-  update: {
-    proposalId: number
-    status: ProgressUpdate['status']
-    text: string
-    on: string
-    official: { id: number; email: string }
-  },
-): Promise<void> {
-  await db.transaction(async (tx) => {
-    const [owner] = await tx
-      .select({ roundId: proposals.roundId })
-      .from(proposals)
-      .where(eq(proposals.id, update.proposalId))
-    if (owner) await bumpContentVersion(tx, owner.roundId)
-    await tx.insert(progressUpdates).values({
-      proposalId: update.proposalId,
-      status: update.status,
-      text: update.text,
-      on: update.on,
-      officialId: update.official.id,
-    })
-    await appendAudit(tx, {
-      officialId: update.official.id,
-      actor: update.official.email,
-      action: 'progress.post',
-      object: `proposal:${update.proposalId}`,
-      details: { status: update.status, on: update.on },
-    })
-  })
-}
-
 /** Progress updates of a round's projects, newest first per project. */
 const progressOf = preparedPer((db) =>
   db
@@ -242,12 +208,4 @@ const progressOf = preparedPer((db) =>
 export function listProgressUpdates(db: Db, proposalIds: readonly number[]): Promise<ProgressUpdate[]> {
   if (proposalIds.length === 0) return Promise.resolve([])
   return progressOf(db).execute({ ids: integerArray(proposalIds) })
-}
-
-export async function findProposalOfRound(db: Db, roundId: number, proposalId: number) {
-  const [row] = await db
-    .select({ id: proposals.id, title: proposals.title })
-    .from(proposals)
-    .where(and(eq(proposals.id, proposalId), eq(proposals.roundId, roundId)))
-  return row
 }

@@ -1,6 +1,14 @@
 import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm'
 import { preparedPer, type Db } from '../../db/client.js'
-import { comments, officials, progressUpdates, proposalEvents, proposals, textTranslations } from '../../db/schema.js'
+import {
+  comments,
+  milestones,
+  officials,
+  progressUpdates,
+  proposalEvents,
+  proposals,
+  textTranslations,
+} from '../../db/schema.js'
 import { TRANSLATED_COMMENTS, type TextRef } from '../domain/translations/texts.js'
 import type { Lang } from '../languages.js'
 import { appendAudit } from './audit.js'
@@ -91,6 +99,16 @@ export function roundProgress(db: Db, roundId: number) {
     .orderBy(asc(progressUpdates.on), asc(progressUpdates.id))
 }
 
+/** The milestones of a round's funded projects. */
+export function roundMilestones(db: Db, roundId: number) {
+  return db
+    .select({ id: milestones.id, proposalId: milestones.proposalId, title: milestones.title })
+    .from(milestones)
+    .innerJoin(proposals, eq(proposals.id, milestones.proposalId))
+    .where(eq(proposals.roundId, roundId))
+    .orderBy(asc(milestones.plannedOn), asc(milestones.id))
+}
+
 /** The comments and answers of a round that residents read or a moderator is about to read. */
 export function roundComments(db: Db, roundId: number) {
   return db
@@ -140,6 +158,14 @@ export async function findTextSubject(db: Db, roundId: number, ref: TextRef) {
       .innerJoin(proposals, eq(proposals.id, progressUpdates.proposalId))
       .where(and(eq(progressUpdates.id, ref.subjectId), eq(proposals.roundId, roundId)))
     return row ? { ...row, kind: 'progress' as const } : undefined
+  }
+  if (ref.kind === 'milestone') {
+    const [row] = await db
+      .select({ text: milestones.title, proposal: about })
+      .from(milestones)
+      .innerJoin(proposals, eq(proposals.id, milestones.proposalId))
+      .where(and(eq(milestones.id, ref.subjectId), eq(proposals.roundId, roundId)))
+    return row ? { ...row, kind: 'milestone' as const } : undefined
   }
   if (ref.kind === 'comment') {
     const [row] = await db

@@ -115,6 +115,21 @@ async function eventWords(tx: Db, mailer: MailWords, event: FollowEvent): Promis
       }),
     }
   }
+  if (event.kind === 'project-status') {
+    const proposal = await findProposalFacts(tx, event.proposalId)
+    if (!proposal) return undefined
+    const vars = { title: isolate(proposal.title), reference: isolateLtr(proposal.reference) }
+    return {
+      words: () => (t) => ({
+        subject: t('follows.mail.project.subject', vars),
+        lines: [
+          t(`follows.mail.project.${event.status}`, vars),
+          ...(event.status === 'cancelled' ? ['', event.text] : []),
+        ],
+        url: `${url}/rounds/${proposal.roundSlug}/progress#project-${proposal.id}`,
+      }),
+    }
+  }
   const comment = event.kind === 'proposal-decision' ? undefined : await findCommentFacts(tx, event.commentId)
   const proposalId = event.kind === 'proposal-decision' ? event.proposalId : comment?.proposalId
   const proposal = proposalId === undefined ? undefined : await findProposalFacts(tx, proposalId)

@@ -1,5 +1,6 @@
 import { isLang, type Lang } from '../../languages.js'
 import type { ModerationAction } from '../proposals/moderation.js'
+import type { ProgressStatus } from '../results/progress.js'
 
 /**
  * Following a proposal or a round by e-mail. An address is confirmed by a link before anything is
@@ -55,6 +56,7 @@ export type FollowEvent =
   | { kind: 'proposal-decision'; proposalId: number; action: ModerationAction }
   | { kind: 'voting-opened'; roundId: number }
   | { kind: 'results'; roundId: number }
+  | { kind: 'project-status'; proposalId: number; status: ProgressStatus; text: string }
 
 /**
  * Who hears an event, by what they follow. A follow of the whole round hears its milestones (voting
@@ -82,6 +84,7 @@ export function audience(event: FollowEvent, answeredBy?: 'resident' | 'submitte
     case 'comment-decision':
       return { comment: event.commentId }
     case 'proposal-decision':
+    case 'project-status':
       return { proposal: event.proposalId }
     case 'voting-opened':
     case 'results':

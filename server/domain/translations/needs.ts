@@ -66,6 +66,8 @@ interface RoundTexts {
   }[]
   decisions: readonly { id: number; proposalId: number; kind: string; message: string }[]
   progress: readonly { id: number; proposalId: number; text: string }[]
+  /** Funded projects' milestones: their titles are officials' words too. */
+  milestones?: readonly { id: number; proposalId: number; title: string }[]
   /** Published and waiting comments and answers, in the language their writer chose. */
   comments?: readonly { id: number; proposalId: number; lang: Lang; text: string }[]
   textTranslations: readonly { kind: string; subjectId: number; lang: string; sourceHash: string }[]
@@ -125,6 +127,8 @@ export function roundTexts(input: RoundTexts): TranslatableText[] {
     }
     for (const u of input.progress.filter((u) => u.proposalId === p.id))
       texts.push(officialText('progress', u.id, p.id, u.text, official))
+    for (const m of (input.milestones ?? []).filter((m) => m.proposalId === p.id))
+      texts.push(officialText('milestone', m.id, p.id, m.title, official))
     for (const c of (input.comments ?? []).filter((c) => c.proposalId === p.id && c.lang !== OFFICIAL_LANG))
       texts.push({
         what: 'comment',

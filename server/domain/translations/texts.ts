@@ -8,7 +8,7 @@ import { DEFAULT_LANG, isLang, type Lang } from '../../languages.js'
  * desk's hours, a progress update on a funded project; and the conversation on a proposal (a
  * resident's comment or question, an answer), in whatever language it was written.
  */
-export const TEXT_KINDS = ['decision', 'description', 'hours', 'progress', 'comment'] as const
+export const TEXT_KINDS = ['decision', 'description', 'hours', 'progress', 'comment', 'milestone'] as const
 export type TextKind = (typeof TEXT_KINDS)[number]
 
 /** Comments a coach translates: those residents read and those a moderator is about to read, never a rejected one. */
@@ -45,7 +45,7 @@ export function textSlug(ref: TextRef): string {
 /** Reads a text's name from an address; a round's own text belongs to `roundId`. */
 export function readTextSlug(slug: string, roundId: number): TextRef | null {
   if (slug === 'description' || slug === 'hours') return { kind: slug, subjectId: roundId }
-  const match = /^(decision|progress|comment)-([1-9]\d{0,8})$/.exec(slug)
+  const match = /^(decision|progress|comment|milestone)-([1-9]\d{0,8})$/.exec(slug)
   return match ? { kind: match[1] as TextKind, subjectId: Number(match[2]) } : null
 }
 

@@ -61,13 +61,19 @@ export const ModerationQuery = Type.Object({ done: Type.Optional(oneOf(MODERATIO
 export const ModerationPath = Type.Object({ id: Type.String(), action: oneOf(MODERATION_ACTIONS) })
 export const ModerationForm = form({ message: textField(2000), cost: textField(40), target: textField(12) })
 
-export const ResultsQuery = Type.Object({ done: textField(1) })
 export const ProgressForm = form({
   proposal: textField(12),
   status: textField(20),
   text: textField(2000),
   on: textField(10),
+  spent: textField(100),
+  kwh: textField(100),
+  co2: textField(100),
+  households: textField(100),
 })
+export const MilestoneForm = form({ proposal: textField(12), title: textField(1000), planned: textField(10) })
+export const MilestoneDoneForm = form({ done: textField(10) })
+export const MilestonePath = Type.Object({ id: IdPath.properties.id, milestone: Type.String({ maxLength: 12 }) })
 
 /** Saved once: the page says so. */
 export const SavedQuery = Type.Object({ saved: textField(1) })

@@ -52,7 +52,7 @@ async function findText(app: FastifyInstance, round: Round, slug: string) {
       back,
     }
   }
-  const kindKey = ref.kind === 'decision' ? `moderation.event.${subject.kind}` : 'translation.what.progress'
+  const kindKey = ref.kind === 'decision' ? `moderation.event.${subject.kind}` : `translation.what.${ref.kind}`
   return { ref, original: subject.text, kindKey, proposal, ...official }
 }
 

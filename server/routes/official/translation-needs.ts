@@ -4,6 +4,7 @@ import type { Round } from '../../data/rounds.js'
 import {
   roundComments,
   roundDecisions,
+  roundMilestones,
   roundProgress,
   roundProposalTexts,
   roundTextTranslations,
@@ -25,14 +26,16 @@ interface Shown {
 /** A round's public texts without a current translation into a language the round declares, with what to show of each. */
 export async function roundNeeds(db: Db, round: Round) {
   const desk = storedHelpDesk(round.helpDesk)
-  const [proposals, proposalTranslations, decisions, progress, comments, textTranslations] = await Promise.all([
-    roundProposalTexts(db, round.id),
-    roundProposalTranslations(db, round.id),
-    roundDecisions(db, round.id),
-    roundProgress(db, round.id),
-    roundComments(db, round.id),
-    roundTextTranslations(db, round.id),
-  ])
+  const [proposals, proposalTranslations, decisions, progress, milestones, comments, textTranslations] =
+    await Promise.all([
+      roundProposalTexts(db, round.id),
+      roundProposalTranslations(db, round.id),
+      roundDecisions(db, round.id),
+      roundProgress(db, round.id),
+      roundMilestones(db, round.id),
+      roundComments(db, round.id),
+      roundTextTranslations(db, round.id),
+    ])
   const needs = needsTranslation(
     roundTexts({
       round: {
@@ -45,6 +48,7 @@ export async function roundNeeds(db: Db, round: Round) {
       proposalTranslations,
       decisions,
       progress,
+      milestones,
       comments: comments.map((c) => ({ ...c, lang: writtenIn(c.lang) })),
       textTranslations,
     }),

@@ -18,6 +18,7 @@ import { progressView } from '../shared/proposal-view.js'
 import { officialTexts } from '../shared/official-texts.js'
 import { BudgetFilePath, LangQuery, SlugPath } from './schemas.js'
 import transparencyRoutes, { PUBLISHED_FRESH_MS } from './transparency.js'
+import progressRoutes from './progress.js'
 import { contentVersion } from '../shared/round-view.js'
 import { publishedGroups } from '../shared/published-groups.js'
 import { listBudgets } from '../../data/budgets.js'
@@ -313,4 +314,5 @@ export default async function publicResultsRoutes(fastify: FastifyInstance) {
   })
 
   await app.register(transparencyRoutes)
+  await app.register(progressRoutes)
 }

@@ -8,7 +8,7 @@ import { castBallot } from '../../../server/data/ballots.js'
 import { generateReceipt, hashCode, normaliseCode } from '../../../server/domain/voting/codes.js'
 import { TEST_CONFIG } from '../../helpers/app.js'
 import { demoRound } from '../../helpers/fixtures.js'
-import { errorSummary, pageTitle, parseHtml, words } from '../../helpers/html.js'
+import { errorSummary, msg, pageTitle, parseHtml, words } from '../../helpers/html.js'
 import { setPhase } from '../../helpers/voting.js'
 
 const {
@@ -194,7 +194,7 @@ t.test("the dashboard links to the import and shows each round's public address"
   t.ok(doc.querySelectorAll('td.amount').length > 0, 'amounts are kept on one line')
 })
 
-t.test('progress updates name their project', async (t) => {
+t.test('progress updates are posted under their project', async (t) => {
   await setPhase(db, roundId, 'voting')
   const coaches = byTitle('Energiecoaches')
   for (const code of codes.slice(1)) {
@@ -211,7 +211,7 @@ t.test('progress updates name their project', async (t) => {
   const admin = await as('admin')
   await admin.get(`/official/rounds/${roundId}/results`)
   t.equal((await admin.post(`/official/rounds/${roundId}/publish`, {})).statusCode, 303)
-  await admin.get(`/official/rounds/${roundId}/results`)
+  await admin.get(`/official/rounds/${roundId}/progress`)
   const bad = parseHtml(
     (
       await admin.post(`/official/rounds/${roundId}/progress`, {
@@ -233,6 +233,10 @@ t.test('progress updates name their project', async (t) => {
     text: 'Tien coaches opgeleid.',
     on: '2027-02-01',
   })
-  const doc = parseHtml((await admin.get(`/official/rounds/${roundId}/results`)).body)
-  t.equal(words(doc.querySelector('.history li strong')), coaches.title)
+  const doc = parseHtml((await admin.get(`/official/rounds/${roundId}/progress`)).body)
+  t.equal(words(doc.querySelector(`#project-${coaches.id} h2`)), coaches.title)
+  t.equal(
+    words(doc.querySelector(`#project-${coaches.id} .history li strong`)),
+    msg('results.progress.status.in_progress'),
+  )
 })

@@ -258,7 +258,7 @@ t.test(
     const funded = (stored!.outcome as TallyResult).selected.map(Number)
     const notFunded = projects.find((p) => !funded.includes(p.id))
     const moderator = await as('moderator')
-    await moderator.get(`/official/rounds/${roundId}/results`)
+    await moderator.get(`/official/rounds/${roundId}/progress`)
     const bad: [Record<string, string>, string, string][] = [
       [
         { proposal: String(notFunded?.id ?? 999999), status: 'planned', text: 'x', on: '2027-01-10' },
@@ -266,7 +266,7 @@ t.test(
         'results.progress.chooseProject',
       ],
       [
-        { proposal: String(funded[0]), status: 'cancelled', text: 'x', on: '2027-01-10' },
+        { proposal: String(funded[0]), status: 'paused', text: 'x', on: '2027-01-10' },
         'status',
         'results.progress.chooseStatus',
       ],
@@ -299,7 +299,8 @@ t.test(
     const update = (await db.select().from(progressUpdates).orderBy(progressUpdates.id)).at(-1)
     t.equal(update!.status, 'in_progress')
     t.equal(update!.proposalId, funded[0])
-    const page = html(await moderator.get(`/official/rounds/${roundId}/results?done=1`))
+    t.equal(ok.headers.location, `/official/rounds/${roundId}/progress?saved=1#project-${funded[0]}`)
+    const page = html(await moderator.get(`/official/rounds/${roundId}/progress?saved=1`))
     t.equal(page.text('[role=status]'), msg('results.progress.saved'))
     t.ok(
       page.texts('ul.history .history__message').includes('De eerste <b>tien</b> coaches zijn opgeleid.'),

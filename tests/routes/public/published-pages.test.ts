@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import t from 'tap'
-import { addProgressUpdate } from '../../../server/data/results.js'
+import { postUpdate } from '../../helpers/progress.js'
 import { publishResult } from '../../../server/usecases/results.js'
 import { castBallot } from '../../../server/data/ballots.js'
 import { findCode } from '../../../server/data/voting-codes.js'
@@ -82,13 +82,17 @@ t.test('a progress update posted after the page was first seen shows at once', a
   t.notMatch((await app.inject(url)).body, 'Aannemer gekozen')
   const funded = await db.query.results.findFirst()
   const projectId = Number((funded!.outcome as { selected: string[] }).selected[0])
-  await addProgressUpdate(db, {
-    proposalId: projectId,
-    status: 'in_progress',
-    text: 'Aannemer gekozen',
-    on: '2027-01-10',
-    official: admin,
-  })
+  await postUpdate(
+    app,
+    round.id,
+    {
+      proposalId: projectId,
+      status: 'in_progress',
+      text: 'Aannemer gekozen',
+      on: '2027-01-10',
+    },
+    admin,
+  )
   t.match((await app.inject(url)).body, 'Aannemer gekozen')
 })
 

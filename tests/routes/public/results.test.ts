@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm'
 import { parse as parseCsv } from 'csv-parse/sync'
 import { progressUpdates, results, rounds, votingCodes } from '../../../db/schema.js'
 import { translateText } from '../../../server/usecases/translations.js'
-import { addProgressUpdate } from '../../../server/data/results.js'
+import { postUpdate } from '../../helpers/progress.js'
 import { findCode } from '../../../server/data/voting-codes.js'
 import { castBallot } from '../../../server/data/ballots.js'
 import { parsePb, pbTallyInput } from '../../../server/domain/pabulib/read.js'
@@ -282,13 +282,17 @@ t.test(
 t.test("progress on a funded project shows on the results page and on the project's own page", async (t) => {
   const { outcome } = await stored()
   const fundedId = Number(outcome.selected[0])
-  await addProgressUpdate(db, {
-    proposalId: fundedId,
-    status: 'done',
-    text: 'De <coaches> zijn aan het werk.',
-    on: '2027-03-01',
-    official: { id: admin.id, email: 'admin@example.test' },
-  })
+  await postUpdate(
+    app,
+    roundId,
+    {
+      proposalId: fundedId,
+      status: 'done',
+      text: 'De <coaches> zijn aan het werk.',
+      on: '2027-03-01',
+    },
+    { id: admin.id, email: 'admin@example.test' },
+  )
   const update = html(await new Visitor(app).get(`/rounds/${slug}/results`)).get('ul.history > li')
   t.equal(update.querySelector('strong')?.text, msg('results.progress.status.done'))
   t.equal(update.querySelector('.muted')?.text, '1 maart 2027')
