@@ -89,6 +89,21 @@ if (session) {
       t.ok(stored, 'the result is stored')
       t.equal(stored!.ballotCount, 19, 'the revoked code does not count')
       t.same(await tableProblems(page), [], 'the published result splits no word at 360 px either')
+      // Following the funded projects to the end: an update and a milestone, posted as an official does.
+      await page.getByRole('link', { name: 'Gekozen projecten volgen' }).click()
+      await page.waitForURL(`**/official/rounds/${roundId}/progress`)
+      await page.getByLabel('Stand').selectOption('in_progress')
+      await page.getByLabel('Wat is er gebeurd?').fill('De aannemer is begonnen.')
+      await page.getByLabel('Datum', { exact: true }).fill('2027-02-01')
+      await page.getByLabel('Tot nu toe uitgegeven (euro, mag leeg blijven)').fill('1.500')
+      await page.getByRole('button', { name: 'Voortgang melden' }).click()
+      await page.waitForURL(`**/official/rounds/${roundId}/progress?saved=1*`)
+      await page.getByLabel('Mijlpaal', { exact: true }).fill('Dak gekeurd')
+      await page.getByLabel('Geplande datum').fill('2020-03-01')
+      await page.getByRole('button', { name: 'Mijlpaal toevoegen' }).click()
+      await page.waitForURL(`**/official/rounds/${roundId}/progress?saved=1*`)
+      await checkPage(t, page)
+      await page.goto(`/official/rounds/${roundId}/results`)
       await page.getByRole('link', { name: 'Bekijk de openbare uitslag' }).click()
       await page.waitForURL(`**/rounds/${slug}/results`)
       await page.context().close()
@@ -134,6 +149,18 @@ if (session) {
         'De 19 stemmen in de database zijn vandaag nog precies dezelfde',
       )
       t.match(await resident.getByRole('status').filter({ hasText: 'logboek' }).innerText(), 'Het logboek is nagekeken')
+      await checkPage(t, resident)
+
+      await resident.goto(`/rounds/${slug}/results`)
+      await resident.getByRole('link', { name: 'Wat gebeurt er met ons geld?' }).click()
+      await resident.waitForURL(`**/rounds/${slug}/progress`)
+      t.equal(await resident.locator('h1').innerText(), 'Wat gebeurt er met ons geld?')
+      t.equal(await resident.locator('section.progress-project').count(), funded.length, 'every funded project')
+      t.match(
+        await resident.locator('section.progress-project', { hasText: 'De aannemer is begonnen.' }).innerText(),
+        'Bezig',
+      )
+      t.match(await resident.locator('ol.milestones li', { hasText: 'Dak gekeurd' }).innerText(), 'te laat')
       await checkPage(t, resident)
 
       await resident.goto('/language/en?next=/rounds/' + slug + '/results')
