@@ -115,15 +115,7 @@ export function checkMilestoneDone(typed: { done: string }): { doneOn: string | 
   return isCalendarDay(typed.done) ? { doneOn: typed.done } : { errors: { done: 'chooseDate' } }
 }
 
-export interface UpdateFacts {
-  status: ProgressStatus
-  text: string
-  on: string
-  spentCents: number | null
-  kwhReached: number | null
-  co2Reached: number | null
-  householdsReached: number | null
-}
+export type UpdateFacts = Omit<ProgressUpdateInput, 'proposalId'>
 
 export interface MilestoneFacts {
   id: number

@@ -16,6 +16,7 @@ import { theOfficial, theRound } from '../../plugins/auth.js'
 import { addMilestone, postProgress, reachMilestone } from '../../usecases/progress.js'
 import { FormInput, readForm, summaryItems } from '../forms.js'
 import { amsterdamToday, progressProjects } from '../shared/progress-view.js'
+import { wrongPhase } from '../shared/wrong-phase.js'
 import { IdPath, MilestoneDoneForm, MilestoneForm, MilestonePath, ProgressForm, SavedQuery } from './schemas.js'
 
 const ERROR_KEYS: Record<
@@ -111,14 +112,7 @@ export default async function progressRoutes(fastify: FastifyInstance) {
     )
 
   /** Before publishing there is nothing funded to follow: a page that says which phase it needs. */
-  const refuse = (request: FastifyRequest, reply: FastifyReply) =>
-    reply.code(409).render('errors/error.hbs', {
-      title: app.translate(request.lang, 'results.notPublished'),
-      status: 409,
-      messageKey: 'results.notPublished',
-      helpKey: 'results.notPublishedHelp',
-    })
-  const action = { action: 'progress.post' as const, refuse }
+  const action = { action: 'progress.post' as const, refuse: wrongPhase(app, 'results.notPublished') }
 
   app.get(
     '/rounds/:id/progress',

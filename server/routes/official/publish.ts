@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { SOFTWARE_VERSION } from '../../assets.js'
 import { previewResults } from '../../data/results.js'
 import { ruleDifference } from '../../domain/results/compare.js'
@@ -7,6 +7,7 @@ import { TALLY_RULES } from '../../domain/tally/tally.js'
 import { theOfficial, theRound } from '../../plugins/auth.js'
 import { publishResult } from '../../usecases/results.js'
 import { IdPath } from './schemas.js'
+import { wrongPhase } from '../shared/wrong-phase.js'
 
 /**
  * Publishing cannot be taken back, so the preview's button leads to a page that says what will
@@ -18,13 +19,7 @@ export default async function publishRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const confirmPage = (request: FastifyRequest) => `/official/rounds/${theRound(request).id}/publish`
 
-  const notClosed = (request: FastifyRequest, reply: FastifyReply) =>
-    reply.code(409).render('errors/error.hbs', {
-      title: app.translate(request.lang, 'results.notClosed'),
-      status: 409,
-      messageKey: 'results.notClosed',
-      helpKey: 'results.notClosedHelp',
-    })
+  const notClosed = wrongPhase(app, 'results.notClosed')
   const publishing = {
     config: { action: 'results.publish' as const, refuse: notClosed },
     // A frozen result cannot be taken back: the second factor is asked again before the page, so the final step goes through.

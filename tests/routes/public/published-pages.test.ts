@@ -1,44 +1,16 @@
-import { randomInt } from 'node:crypto'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import t from 'tap'
-import { postUpdate } from '../../helpers/progress.js'
-import { publishResult } from '../../../server/usecases/results.js'
-import { castBallot } from '../../../server/data/ballots.js'
-import { findCode } from '../../../server/data/voting-codes.js'
-import { generateReceipt, hashCode, normaliseCode } from '../../../server/domain/voting/codes.js'
+import { postUpdate, publishedDemo } from '../../helpers/progress.js'
 import type { Db } from '../../../db/client.js'
-import { TEST_CONFIG, testApp } from '../../helpers/app.js'
-import { demoRound } from '../../helpers/fixtures.js'
-import { setPhase } from '../../helpers/voting.js'
+import { testApp } from '../../helpers/app.js'
 import { html } from '../../helpers/html.js'
 import { signedIn } from '../../helpers/officials.js'
-import { MAIL_WORDS } from '../../helpers/mail-words.js'
 
 const {
   db,
   round,
-  projects,
-  codes,
   officials: { admin },
-} = await demoRound(t, { phase: 'voting', codes: 12, officials: ['admin'] })
-for (const [i, code] of codes.entries()) {
-  const found = await findCode(db, round.id, hashCode(TEST_CONFIG.codeKey, normaliseCode(code)!))
-  await castBallot(db, {
-    roundId: round.id,
-    codeId: found!.id,
-    channel: 'online',
-    projectIds: [projects[i % 3]!.id],
-    receipt: generateReceipt(randomInt),
-  })
-}
-await setPhase(db, round.id, 'closed')
-await publishResult(db, {
-  roundId: round.id,
-  actor: { kind: 'official', id: admin.id, role: 'admin' },
-  official: admin,
-  softwareVersion: 'test',
-  mailer: MAIL_WORDS,
-})
+} = await publishedDemo(t)
 
 // Counts the queries the app builds with drizzle (prepared hot-path statements aside), so a test sees what a visit reads.
 let queries = 0
