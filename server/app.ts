@@ -6,6 +6,7 @@ import { DEMO_PRIVACY, type Config } from './config.js'
 import { loggedError, loggedPath } from './domain/security/redact.js'
 import authPlugin from './plugins/auth.js'
 import closerPlugin from './plugins/closer.js'
+import languageCountsPlugin from './plugins/language-counts.js'
 import equitySummaryPlugin from './plugins/equity-summary.js'
 import dbPlugin from './plugins/db.js'
 import errorsPlugin from './plugins/errors.js'
@@ -144,6 +145,7 @@ export async function buildApp(
   const contactRetentionDays = config.contactRetentionDays ?? 90
   await app.register(retentionPlugin, { contactRetentionDays })
   await app.register(closerPlugin)
+  await app.register(languageCountsPlugin)
   await app.register(equitySummaryPlugin)
   await app.register(securityEventsPlugin)
   await app.register(metricsPlugin, { token: config.metricsToken })
