@@ -55,7 +55,7 @@ export default async function turnoutRoutes(fastify: FastifyInstance) {
       ...figures,
       failedCodeAttempts: round.failedCodeAttempts,
       byLanguage: languageTurnoutRows(languages),
-        canEditPopulations: codeGroups.length > 0 && allowed(request, 'equity.edit'),
+      canEditPopulations: codeGroups.length > 0 && allowed(request, 'equity.edit'),
       populationForm: {
         groups: codeGroups.map((label, index) => ({
           label,
