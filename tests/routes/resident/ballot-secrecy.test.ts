@@ -136,6 +136,9 @@ t.test('closing rewrites the ballots without their order or times; the last coun
   t.same(castOrder, receipts, 'while voting, rows lie in the order they were cast')
   const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)
   await db.update(rounds).set({ votingUntil: yesterday }).where(eq(rounds.id, roundId))
+  const codeEntries = () =>
+    rows<{ key: string }>(db, sql`select key from rate_limits where key like ${`codefail:${roundId}:%`}`)
+  t.ok((await codeEntries()).length > 0, 'while voting, code entries are counted per browser and address')
   const beforeClose = BigInt(await lastXid())
   t.same(await closeDueRounds(db, new Date()), [roundId])
 
@@ -155,6 +158,7 @@ t.test('closing rewrites the ballots without their order or times; the last coun
     closed.map(() => null),
     'no ballot keeps a time',
   )
+  t.same(await codeEntries(), [], 'nor are the addresses codes were typed from kept')
 
   await app.languageCounts.flushClosed()
   const counts = await languageRows()
