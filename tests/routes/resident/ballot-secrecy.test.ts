@@ -14,8 +14,8 @@ const RARE = 'ar'
 
 const { app, db, round, roundId, byTitle, nextCode, signedIn } = await demoRound(t, {
   phase: 'voting',
-  codes: LANGUAGES.length,
-  officials: ['council'],
+  codes: LANGUAGES.length + 1,
+  officials: ['council', 'moderator'],
 })
 const cafe = byTitle('Energiecafé')
 
@@ -73,9 +73,22 @@ for (const lang of LANGUAGES) {
   receipts.push(/\/receipts\/([^?]+)/.exec(String(cast.headers.location))![1]!)
 }
 const rareReceipt = receipts[LANGUAGES.indexOf(RARE)]!
+// One paper ballot, typed in by a moderator: its audit entry says who and when.
+const moderator = await signedIn('moderator')
+await moderator.get(`/official/rounds/${roundId}/paper`)
+const paper = await moderator.post(`/official/rounds/${roundId}/paper`, {
+  code: nextCode(),
+  projects: [String(cafe.id)],
+})
+t.equal(paper.statusCode, 303)
+const paperReceipt = () => String(paper.headers.location).split('receipt=')[1]!
+const paperEntries = async () =>
+  (await rows<{ xmin: string }>(db, sql`select xmin::text as xmin from audit_log where action = 'ballot.paper'`)).map(
+    (r) => r.xmin,
+  )
 
 t.test('while voting, no language count is written in the transaction after a ballot, or near one', async (t) => {
-  const cast = await ballotRows()
+  const cast = (await ballotRows()).filter((b) => b.receipt !== paperReceipt())
   t.equal(cast.length, LANGUAGES.length)
   const counts = await languageRows()
   const rare = counts.find((c) => c.lang === RARE)
@@ -133,7 +146,12 @@ t.test('the public transparency page shows no per-language figures while voting 
 
 t.test('closing rewrites the ballots without their order or times; the last counts follow', async (t) => {
   const castOrder = (await ballotRows()).map((b) => b.receipt)
-  t.same(castOrder, receipts, 'while voting, rows lie in the order they were cast')
+  t.same(castOrder, [...receipts, paperReceipt()], 'while voting, rows lie in the order they were cast')
+  const [entry] = await paperEntries()
+  t.ok(
+    (await ballotRows()).some((b) => b.xmin === entry),
+    "while voting, a paper ballot shares its audit entry's transaction",
+  )
   const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)
   await db.update(rounds).set({ votingUntil: yesterday }).where(eq(rounds.id, roundId))
   const codeEntries = () =>
@@ -143,16 +161,20 @@ t.test('closing rewrites the ballots without their order or times; the last coun
   t.same(await closeDueRounds(db, new Date()), [roundId])
 
   const closed = await ballotRows()
-  t.equal(closed.length, LANGUAGES.length)
+  t.equal(closed.length, LANGUAGES.length + 1)
+  t.notOk(
+    closed.some((b) => b.xmin === entry),
+    "after closing no ballot shares a transaction with the official's paper entry",
+  )
   t.equal(new Set(closed.map((b) => b.xmin)).size, 1, 'every ballot carries the transaction id of the close')
   t.ok(BigInt(closed[0]!.xmin) > beforeClose)
   t.notSame(
     closed.map((b) => b.receipt),
-    receipts,
-    'rows no longer lie in the order they were cast (one chance in 12! that a shuffle keeps it)',
+    castOrder,
+    'rows no longer lie in the order they were cast (one chance in 13! that a shuffle keeps it)',
   )
   const byId = [...closed].sort((a, b) => a.id - b.id).map((b) => b.receipt)
-  t.notSame(byId, receipts, 'nor are their ids in that order')
+  t.notSame(byId, castOrder, 'nor are their ids in that order')
   t.same(
     closed.map((b) => b.updated_at),
     closed.map(() => null),
