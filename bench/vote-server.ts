@@ -9,7 +9,7 @@ import { parse as parseQuery } from 'node:querystring'
 import { Signer } from '@fastify/cookie'
 import Fastify, { type FastifyInstance } from 'fastify'
 import postgres from 'postgres'
-import { LANGUAGE_SHARDS } from '../server/data/ballots.js'
+import { LanguageSteps } from '../server/domain/voting/language-steps.js'
 import { checkBallot, type BallotRules } from '../server/domain/voting/ballot.js'
 import { generateReceipt } from '../server/domain/voting/codes.js'
 import { chosenIds } from '../server/routes/shared/ballot-view.js'
@@ -44,6 +44,7 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
   const sql = postgres(url!, { max: POOL, onnotice: () => {} })
   const signer = new Signer(SECRETS.sessionSecret)
   const server = Fastify({ logger: false, bodyLimit: 100 * 1024 })
+  const languageSteps = new LanguageSteps()
   server.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
     done(null, parseQuery(body as string)),
   )
@@ -89,18 +90,19 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
       const verdict = checkBallot(rules, projects, chosenIds(request.body?.projects))
       if (request.body?.intent !== 'submit' || !verdict.ok) return reply.code(422).send('not stored')
       const [cast] = await sql<{ receipt: string; replaced: boolean }[]>`
-      insert into ballots (round_id, code_id, channel, project_ids, receipt)
-      select c.round_id, c.id, ${'online'}::ballot_channel, ${`{${verdict.projectIds.join(',')}}`}::integer[], ${generateReceipt(randomInt)}
+      insert into ballots (round_id, code_id, channel, project_ids, receipt, updated_at)
+      select c.round_id, c.id, ${'online'}::ballot_channel, ${`{${verdict.projectIds.join(',')}}`}::integer[], ${generateReceipt(randomInt)}, now()
       from voting_codes c join rounds r on r.id = c.round_id
       where c.id = ${codeId!} and c.round_id = ${round.id} and c.revoked_at is null and r.phase = 'voting'
       on conflict (code_id) do update
         set project_ids = excluded.project_ids, channel = excluded.channel, updated_at = now()
       returning receipt, (xmax <> 0) as replaced`
       if (!cast) return reply.code(409).send('revoked')
-      // Turnout per language of the voting page, counted after the ballot commits, as the route does since issue 10.
-      if (!cast.replaced) {
-        await sql`insert into language_turnout (round_id, lang, shard, ballots) values (${round.id}, ${'nl'}, ${randomInt(LANGUAGE_SHARDS)}, 1)
-        on conflict (round_id, lang, shard) do update set ballots = language_turnout.ballots + 1`
+      // Turnout per language of the voting page, written once per LANGUAGE_STEP first ballots, as the route does since issue 23.
+      if (!cast.replaced && languageSteps.add(round.id, 'nl')) {
+        const step = languageSteps.take(round.id)!
+        await sql`insert into language_turnout (round_id, lang, ballots) values (${round.id}, ${'nl'}, ${step.get('nl')!})
+        on conflict (round_id, lang) do update set ballots = language_turnout.ballots + excluded.ballots`
       }
       reply.header('set-cookie', `ballot=; Max-Age=0; Path=/rounds/${round.slug}/vote; HttpOnly; SameSite=Lax`)
       return reply.redirect(`/receipts/${cast.receipt}?new=1`, 303)

@@ -364,16 +364,20 @@ export const ballots = pgTable(
     /** Points ballots: the points given to project_ids[k] are points[k]; null for the other formats. */
     points: integer('points').array(),
     receipt: text('receipt').notNull().unique(),
-    castAt: timestamp('cast_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * When the ballot was last cast or changed, for its receipt while voting is open. Emptied when
+     * voting closes (and the round's ballots are rewritten in random order): afterwards no ballot
+     * can be tied by its time to a code entry, a paper ballot's audit entry or a language count.
+     */
+    updatedAt: timestamp('updated_at', { withTimezone: true }),
   },
   (t) => [index('ballots_round_idx').on(t.roundId)],
 )
 
 /**
- * Online ballots per language of the voting page, counted when a code casts its first ballot.
- * Apart from the ballots on purpose: a ballot row never says its language, so a rare language
- * cannot point at one ballot. Several rows (shards) per language keep concurrent votes from queueing on one row.
+ * Online ballots per language of the voting page, counting a code's first ballot. Apart from the
+ * ballots on purpose, and written only in steps of many ballots (plugins/language-counts.ts), so
+ * neither a row nor its transaction id or time can point at one ballot's language.
  */
 export const languageTurnout = pgTable(
   'language_turnout',
@@ -382,10 +386,9 @@ export const languageTurnout = pgTable(
       .notNull()
       .references(() => rounds.id),
     lang: text('lang').notNull(),
-    shard: integer('shard').notNull(),
     ballots: integer('ballots').notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.roundId, t.lang, t.shard] })],
+  (t) => [primaryKey({ columns: [t.roundId, t.lang] })],
 )
 
 /** The official result, frozen at publication: what the results page, open data and the council read. */

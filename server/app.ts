@@ -7,6 +7,7 @@ import { loggedError, loggedPath } from './domain/security/redact.js'
 import authPlugin from './plugins/auth.js'
 import closerPlugin from './plugins/closer.js'
 import dailyMailsPlugin from './plugins/daily-mails.js'
+import languageCountsPlugin from './plugins/language-counts.js'
 import dbPlugin from './plugins/db.js'
 import errorsPlugin from './plugins/errors.js'
 import inputPlugin from './plugins/input.js'
@@ -144,6 +145,7 @@ export async function buildApp(
   const contactRetentionDays = config.contactRetentionDays ?? 90
   await app.register(retentionPlugin, { contactRetentionDays })
   await app.register(closerPlugin)
+  await app.register(languageCountsPlugin)
   await app.register(dailyMailsPlugin)
   await app.register(securityEventsPlugin)
   await app.register(metricsPlugin, { token: config.metricsToken })

@@ -1,7 +1,9 @@
-import { and, asc, count, eq, isNull, not, sql } from 'drizzle-orm'
+import { and, asc, count, eq, inArray, isNull, not, sql } from 'drizzle-orm'
 import { preparedPer, type Db } from '../../db/client.js'
 import { retriedOnStale } from '../../db/retry.js'
 import { ballots, languageTurnout, proposals, rounds, votingCodes } from '../../db/schema.js'
+import { isPastVoting, PHASES } from '../domain/rounds/phases.js'
+import type { LanguageCounts } from '../domain/voting/language-steps.js'
 import type { Channel } from '../domain/voting/turnout.js'
 import { appendAudit } from './audit.js'
 import { plannedEndPassed } from './planned-end.js'
@@ -47,7 +49,6 @@ const upsertBallot = preparedPer((db) =>
           projectIds: sql<number[]>`${sql.placeholder('projectIds')}::integer[]`.as('project_ids'),
           points: sql<number[] | null>`${sql.placeholder('points')}::integer[]`.as('points'),
           receipt: sql<string>`${sql.placeholder('receipt')}::text`.as('receipt'),
-          castAt: sql<Date>`now()`.as('cast_at'),
           updatedAt: sql<Date>`now()`.as('updated_at'),
         })
         .from(votingCodes)
@@ -106,32 +107,29 @@ export async function castBallot(
   return row ?? null
 }
 
-/** Rows per language and round that first ballots spread over, so concurrent voters rarely wait for each other. */
-export const LANGUAGE_SHARDS = 8
-
-const countLanguageStatement = preparedPer((db) =>
-  db
-    .insert(languageTurnout)
-    .values({
-      roundId: sql.placeholder('roundId'),
-      lang: sql.placeholder('lang'),
-      shard: sql.placeholder('shard'),
-      ballots: 1,
-    })
-    .onConflictDoUpdate({
-      target: [languageTurnout.roundId, languageTurnout.lang, languageTurnout.shard],
-      set: { ballots: sql`${languageTurnout.ballots} + 1` },
-    })
-    .prepare('count_language'),
-)
-
 /**
- * Counts a code's first ballot under the language of the page it was cast on. Runs after the ballot
- * is committed and apart from it: the ballot row never learns its language, and the count can never
- * hold back an acknowledged vote (after a crash between the two, one language count is one short).
+ * Adds a step of one round's language counts (domain/voting/language-steps.ts) in one statement,
+ * so every row it touches carries the same transaction id: that of many ballots, never one.
  */
-export async function countBallotLanguage(db: Db, roundId: number, lang: string, shard: number): Promise<void> {
-  await countLanguageStatement(db).execute({ roundId, lang, shard })
+export async function addLanguageCounts(db: Db, roundId: number, counts: LanguageCounts): Promise<void> {
+  if (counts.size === 0) return
+  await db
+    .insert(languageTurnout)
+    .values([...counts].map(([lang, n]) => ({ roundId, lang, ballots: n })))
+    .onConflictDoUpdate({
+      target: [languageTurnout.roundId, languageTurnout.lang],
+      set: { ballots: sql`${languageTurnout.ballots} + excluded.ballots` },
+    })
+}
+
+/** Of the given rounds, those whose voting has closed (their ballots were rewritten then, see rewriteBallotsForClosing). */
+export async function roundsPastVoting(db: Db, roundIds: readonly number[]): Promise<number[]> {
+  if (roundIds.length === 0) return []
+  const rows = await db
+    .select({ id: rounds.id })
+    .from(rounds)
+    .where(and(inArray(rounds.id, [...roundIds]), inArray(rounds.phase, PHASES.filter(isPastVoting))))
+  return rows.map((r) => r.id)
 }
 
 /** Online ballots per language of the voting page, largest first. */
@@ -142,6 +140,32 @@ export function turnoutByLanguage(db: Db, roundId: number) {
     .where(eq(languageTurnout.roundId, roundId))
     .groupBy(languageTurnout.lang)
     .orderBy(sql`2 desc`, languageTurnout.lang)
+}
+
+/**
+ * As voting closes, in its transaction: the round's ballots are written again in random order,
+ * with new ids and without their times, so rows, ids and transaction ids keep no trace of the order
+ * or the moment ballots came in, and neither a language count, a code entry nor a paper ballot's
+ * audit entry can be tied to a ballot by them, in this database or a dump of it. Done while the
+ * round still votes (the trigger freezes ballots after), under the lock closing takes (moveRound),
+ * and only if the round is still voting; false when it no longer is.
+ */
+export async function rewriteBallotsForClosing(tx: Db, roundId: number): Promise<boolean> {
+  await tx.execute(sql`lock table ${ballots} in share row exclusive mode`)
+  const [voting] = await tx
+    .select({ id: rounds.id })
+    .from(rounds)
+    .where(and(eq(rounds.id, roundId), eq(rounds.phase, 'voting')))
+    .for('update')
+  if (!voting) return false
+  await tx.execute(sql`create temporary table closing_ballots on commit drop as
+    select round_id, code_id, channel, project_ids, points, receipt, gen_random_uuid() as place
+    from ${ballots} where ${ballots.roundId} = ${roundId}`)
+  await tx.delete(ballots).where(eq(ballots.roundId, roundId))
+  await tx.execute(sql`insert into ${ballots} (round_id, code_id, channel, project_ids, points, receipt, updated_at)
+    select round_id, code_id, channel, project_ids, points, receipt, null from closing_ballots order by place`)
+  await tx.execute(sql`drop table closing_ballots`)
+  return true
 }
 
 /** What the code's ballot holds now (points only on a points ballot), or null when it has none: changing a vote starts from it. */
@@ -160,7 +184,6 @@ export async function currentChoice(
 export async function findReceipt(db: Db, receipt: string) {
   const [row] = await db
     .select({
-      castAt: ballots.castAt,
       updatedAt: ballots.updatedAt,
       channel: ballots.channel,
       revoked: sql<boolean>`${votingCodes.revokedAt} is not null`,

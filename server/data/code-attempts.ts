@@ -1,7 +1,7 @@
 import { inArray, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { rateLimits } from '../../db/schema.js'
-import type { AttemptCounts, attemptKeys } from '../domain/voting/code-guessing.js'
+import { attemptKeyPrefix, type AttemptCounts, type attemptKeys } from '../domain/voting/code-guessing.js'
 import { hitRateLimit, peekRateLimit } from './rate-limits.js'
 import { countFailedCodeAttempt } from './voting-codes.js'
 
@@ -44,4 +44,12 @@ export async function refundCodeAttempt(db: Db, keys: Keys): Promise<void> {
 export async function countWrongCode(db: Db, roundId: number, keys: Keys, windowMs: number): Promise<number> {
   const [{ count }] = await Promise.all([hitRateLimit(db, keys.round, windowMs), countFailedCodeAttempt(db, roundId)])
   return count
+}
+
+/**
+ * As voting closes: the round's code-entry counts go. They name the addresses and browsers codes
+ * were typed from and when their windows end, which nothing needs once no code can be entered.
+ */
+export async function forgetCodeAttempts(tx: Db, roundId: number): Promise<void> {
+  await tx.delete(rateLimits).where(sql`starts_with(${rateLimits.key}, ${attemptKeyPrefix(roundId)})`)
 }

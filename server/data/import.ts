@@ -82,9 +82,8 @@ export async function insertImportedBallots(
   created: { id: number },
   plan: ImportPlan,
   projectIds: readonly number[],
-  input: { official: { id: number }; now: Date },
+  official: { id: number },
 ): Promise<void> {
-  const { official, now } = input
   const [batch] = await tx
     .insert(codeBatches)
     .values({ roundId: created.id, groupLabel: 'import', count: plan.ballots.length, createdBy: official.id })
@@ -111,8 +110,6 @@ export async function insertImportedBallots(
         projectIds: chosen.map((index) => projectIds[index]!),
         points: plan.points?.[n * CHUNK + i] ?? null,
         receipt: receipts[n * CHUNK + i]!,
-        castAt: now,
-        updatedAt: now,
       })),
     )
   }

@@ -42,7 +42,7 @@ export async function importRound(
     const projectIds = await insertImportedProjects(tx, created, plan, now)
     await insertImportedBudgets(tx, created, plan, projectIds)
     await walkTo(tx, created.id, created.phase, 'voting', actor)
-    await insertImportedBallots(tx, created, plan, projectIds, { official, now })
+    await insertImportedBallots(tx, created, plan, projectIds, official)
     await walkTo(tx, created.id, 'voting', 'closed', actor)
     await appendAudit(tx, {
       officialId: official.id,

@@ -1,5 +1,7 @@
 import type { Db } from '../../db/client.js'
 import { appendAudit } from '../data/audit.js'
+import { rewriteBallotsForClosing } from '../data/ballots.js'
+import { forgetCodeAttempts } from '../data/code-attempts.js'
 import { listDueRounds } from '../data/closing.js'
 import { answerUnreviewed, findRound, moveRound, transitionFacts } from '../data/rounds.js'
 import { sealBallots } from '../data/seal.js'
@@ -17,12 +19,16 @@ import { tellFollowers, type MailWords } from './follows.js'
 
 /**
  * Every phase change, whoever makes it, once the transition table allowed it: written only if the
- * round is still where the asker saw it, and the counted ballots sealed in the audit chain as
- * voting closes. Call inside a transaction.
+ * round is still where the asker saw it, and the counted ballots sealed in the audit chain (and
+ * rewritten without their order and times, the code-entry counts deleted) as voting closes. Call inside a transaction.
  */
 export async function changePhase(tx: Db, id: number, from: Phase, to: Phase): Promise<boolean> {
+  if (to === 'closed' && !(await rewriteBallotsForClosing(tx, id))) return false
   if (!(await moveRound(tx, id, from, to))) return false
-  if (to === 'closed') await sealBallots(tx, id)
+  if (to === 'closed') {
+    await sealBallots(tx, id)
+    await forgetCodeAttempts(tx, id)
+  }
   return true
 }
 

@@ -34,12 +34,16 @@ function addressLimit(counts: AttemptCounts): number {
   return counts.round >= CODE_LIMITS.roundBurst ? CODE_LIMITS.perBrowser : CODE_LIMITS.perAddress
 }
 
+/** What every rate-limit key of a round's code entry starts with. */
+export const attemptKeyPrefix = (roundId: number) => `codefail:${roundId}:`
+
 /** Rate-limit keys; a missing browser id falls back to the address, with the strict limit. */
 export function attemptKeys(roundId: number, address: string, browserId: string | null) {
+  const prefix = attemptKeyPrefix(roundId)
   return {
-    browser: browserId ? `codefail:${roundId}:browser:${browserId}` : `codefail:${roundId}:bare:${address}`,
-    address: `codefail:${roundId}:address:${address}`,
-    round: `codefail:${roundId}:round`,
+    browser: browserId ? `${prefix}browser:${browserId}` : `${prefix}bare:${address}`,
+    address: `${prefix}address:${address}`,
+    round: `${prefix}round`,
   }
 }
 

@@ -15,7 +15,7 @@ import { verifyChain, type ChainVerdict } from '../../domain/security/audit-chai
 import { sealedHashes } from '../../domain/voting/seal.js'
 import { pbBallotsDigest } from '../../domain/pabulib/export.js'
 import { sha256 } from '../../domain/common/digest.js'
-import { isVotingLocked } from '../../domain/rounds/phases.js'
+import { isPastVoting, isVotingLocked } from '../../domain/rounds/phases.js'
 import { median, shareAtMost } from '../../domain/results/statistics.js'
 import { publicShares, turnoutFigures } from '../../domain/voting/turnout.js'
 import { publishedGroups } from '../shared/published-groups.js'
@@ -33,10 +33,11 @@ async function turnoutView(app: Pick<FastifyInstance, 'db'>, round: Round) {
   const counts = await turnout(app.db, round.id)
   const { total, showGroups } = turnoutFigures(counts)
   const published = await publishedGroups(app.db, round.id, counts)
+  // Live per-language figures would show a watcher the moment a rare language's ballot came in.
   const [revokedBallots, projects, languages] = await Promise.all([
     countRevokedBallots(app.db, round.id),
     listBallotProjects(app.db, round.id),
-    turnoutByLanguage(app.db, round.id),
+    isPastVoting(round.phase) ? turnoutByLanguage(app.db, round.id) : [],
   ])
   const leftOut = await ballotsLeftOut(
     app.db,
@@ -47,6 +48,7 @@ async function turnoutView(app: Pick<FastifyInstance, 'db'>, round: Round) {
     total: publicShares(total),
     ...published,
     byLanguage: languageTurnoutRows(languages),
+    languagesAfterClosing: !isPastVoting(round.phase),
     showGroups,
     revokedBallots,
     leftOut,

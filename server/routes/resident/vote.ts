@@ -2,7 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Round } from '../../data/rounds.js'
-import { countBallotLanguage, currentChoice, findReceipt, LANGUAGE_SHARDS } from '../../data/ballots.js'
+import { currentChoice, findReceipt } from '../../data/ballots.js'
 import { checkPointsBallot, type BallotError, type GivenPoints } from '../../domain/voting/ballot.js'
 import { timeLeft } from '../../domain/rounds/voting-period.js'
 import { isPastVoting, phaseAt } from '../../domain/rounds/phases.js'
@@ -248,7 +248,7 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
         })
       }
       reply.clearCookie(BALLOT_COOKIE, { path: votePath(round) })
-      if (!stored.replaced) await countBallotLanguage(app.db, round.id, request.lang, randomInt(LANGUAGE_SHARDS))
+      if (!stored.replaced) await app.languageCounts.count(round.id, request.lang)
       return reply.redirect(`/receipts/${stored.receipt}?new=1`, 303)
     },
   )

@@ -4,6 +4,7 @@ import { auditLog, languageTurnout, proposals, proposalTranslations } from '../.
 import { Visitor } from '../../helpers/client.js'
 import { demoRound } from '../../helpers/fixtures.js'
 import { html, msg } from '../../helpers/html.js'
+import { setPhase } from '../../helpers/voting.js'
 
 const { app, db, round, roundId, byTitle, nextCode, signedIn } = await demoRound(t, {
   phase: 'voting',
@@ -131,7 +132,6 @@ t.test(
 )
 
 t.test('a resident says which language they wrote in; it is stored with the proposal', async (t) => {
-  const { setPhase } = await import('../../helpers/voting.js')
   await setPhase(db, roundId, 'proposing')
   const resident = new Visitor(app)
   const form = await resident.get(`/rounds/${slug}/proposals/new?lang=tr`)
@@ -155,33 +155,40 @@ t.test('a resident says which language they wrote in; it is stored with the prop
   await setPhase(db, roundId, 'voting')
 })
 
-t.test("turnout per language counts first ballots by the page's language, apart from the ballots", async (t) => {
-  const vote = async (lang: string) => {
-    const resident = new Visitor(app)
-    await resident.get(`/rounds/${slug}/vote?lang=${lang}`)
-    await resident.post(`/rounds/${slug}/vote`, { code: nextCode() })
-    await resident.get(`/rounds/${slug}/vote/ballot`)
-    const res = await resident.post(`/rounds/${slug}/vote/ballot`, { projects: [String(cafe.id)], intent: 'submit' })
-    t.equal(res.statusCode, 303)
-    return resident
-  }
-  const turkish = await vote('tr')
-  await vote('tr')
-  await vote('pl')
-  // Changing a ballot does not count it again.
-  await turkish.get(`/rounds/${slug}/vote`)
-  const rows = await db.select().from(languageTurnout)
-  const sum = (lang: string) => rows.filter((r) => r.lang === lang).reduce((n, r) => n + r.ballots, 0)
-  t.equal(sum('tr'), 2)
-  t.equal(sum('pl'), 1)
-  const transparency = (await new Visitor(app).get(`/rounds/${slug}/transparency`)).body
-  t.match(transparency, /<th scope="row"><span lang="tr">Türkçe<\/span><\/th><td>2<\/td>/)
-  const council = await signedIn('council')
-  t.match(
-    (await council.get(`/official/rounds/${roundId}/turnout`)).body,
-    /<span lang="pl">Polski<\/span><\/th><td>1<\/td>/,
-  )
-})
+t.test(
+  "turnout per language counts first ballots by the page's language, apart from the ballots, written once voting closed",
+  async (t) => {
+    const vote = async (lang: string) => {
+      const resident = new Visitor(app)
+      await resident.get(`/rounds/${slug}/vote?lang=${lang}`)
+      await resident.post(`/rounds/${slug}/vote`, { code: nextCode() })
+      await resident.get(`/rounds/${slug}/vote/ballot`)
+      const res = await resident.post(`/rounds/${slug}/vote/ballot`, { projects: [String(cafe.id)], intent: 'submit' })
+      t.equal(res.statusCode, 303)
+      return resident
+    }
+    const turkish = await vote('tr')
+    await vote('tr')
+    await vote('pl')
+    // Changing a ballot does not count it again.
+    await turkish.get(`/rounds/${slug}/vote`)
+    t.same(await db.select().from(languageTurnout), [], 'fewer ballots than a step wait in the process while voting')
+    await setPhase(db, roundId, 'closed')
+    await app.languageCounts.flushClosed()
+    t.teardown(() => setPhase(db, roundId, 'voting'))
+    const rows = await db.select().from(languageTurnout)
+    const sum = (lang: string) => rows.filter((r) => r.lang === lang).reduce((n, r) => n + r.ballots, 0)
+    t.equal(sum('tr'), 2)
+    t.equal(sum('pl'), 1)
+    const transparency = (await new Visitor(app).get(`/rounds/${slug}/transparency`)).body
+    t.match(transparency, /<th scope="row"><span lang="tr">Türkçe<\/span><\/th><td>2<\/td>/)
+    const council = await signedIn('council')
+    t.match(
+      (await council.get(`/official/rounds/${roundId}/turnout`)).body,
+      /<span lang="pl">Polski<\/span><\/th><td>1<\/td>/,
+    )
+  },
+)
 
 t.test(
   'nobody translates a rejected or merged proposal: the server refuses what the list does not offer',
