@@ -130,7 +130,7 @@ export async function buildApp(
   app.decorate('publicUrl', config.publicUrl)
   app.decorate('checkPassword', passwordChecker(siteNames(config.privacy ?? DEMO_PRIVACY)))
   await app.register(securityPlugin, { sessionSecret: config.sessionSecret, publicUrl: config.publicUrl })
-  await app.register(sessionPlugin, { sessionSecret: config.sessionSecret, publicUrl: config.publicUrl })
+  await app.register(sessionPlugin, { publicUrl: config.publicUrl })
   await app.register(authPlugin, {
     sessionSecret: config.sessionSecret,
     officialMfa: config.officialMfa ?? 'optional',
