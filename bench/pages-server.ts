@@ -2,13 +2,18 @@
  * The bare server for bench/pages.ts (the app runs as app-server.js): Fastify with
  * postgres.js and @fastify/compress (the same brotli setting) rendering the same templates with the
  * same helpers, with no other plugin: no session, CSRF, security headers, language or logging.
- * Home, round, proposal and code entry run the route's queries per request. Results and
+ * Home, round, proposal and code entry run the route's queries per request. The code entry's form
+ * needs what any server must do for it, so the bare endpoint does it too: a new CSRF secret and
+ * token per visitor (as @fastify/csrf-protection makes them) in one signed cookie, and the help
+ * desk and closing time the page shows. Results and
  * transparency of a published round are frozen, so the bare endpoint, as the app, renders and
  * compresses them once (results again when the round's count of progress updates moves) and per
  * request reads the round by slug before sending those bytes. Tells its port over IPC; SIGTERM closes it cleanly.
  */
 import zlib from 'node:zlib'
+import { Signer } from '@fastify/cookie'
 import fastifyCompress from '@fastify/compress'
+import csrfTokens from '@fastify/csrf'
 import Fastify, { type FastifyInstance } from 'fastify'
 import postgres from 'postgres'
 import { openServer } from '../db/client.js'
@@ -24,6 +29,9 @@ import { resultsView } from '../server/routes/public/results.js'
 import { auditView, checks, frozenFigures } from '../server/routes/public/transparency.js'
 import { progressView, proposalKeys } from '../server/routes/shared/proposal-view.js'
 import { roundView } from '../server/routes/shared/round-view.js'
+import { localisedRoundTexts, officialTexts } from '../server/routes/shared/official-texts.js'
+import { timeLeft } from '../server/domain/rounds/voting-period.js'
+import { SECRETS } from './fixture.js'
 import { serveChild } from './http.js'
 import type { ShownComment } from '../server/data/comments.js'
 import { conversationView, readConversationQuery } from '../server/routes/public/conversation-views.js'
@@ -212,13 +220,29 @@ async function bare(): Promise<{ server: FastifyInstance; close(): Promise<unkno
       )
     },
   )
+  const csrf = csrfTokens()
+  const signer = new Signer(SECRETS.sessionSecret)
   server.get<{ Params: { slug: string } }>('/rounds/:slug/vote', async (request, reply) => {
     const round = await roundBySlug(request.params.slug)
     if (!round) return reply.code(404).send()
+    const secret = csrf.secretSync()
+    // Dutch is the texts' own language: officialTexts reads no translations for it (nor the app, for these requests).
+    const show = await officialTexts(undefined as never, round.id, 'nl')
     return reply
       .header('Cache-Control', 'no-store')
+      .header('Set-Cookie', `csrf=${encodeURIComponent(signer.sign(secret))}; Path=/; HttpOnly; SameSite=Lax`)
       .type('text/html; charset=utf-8')
-      .send(render('pages/resident/vote-code.hbs', { title: round.title, round, code: '' }))
+      .send(
+        render('pages/resident/vote-code.hbs', {
+          title: round.title,
+          round,
+          helpDesk: localisedRoundTexts(round, show).helpDesk,
+          code: '',
+          csrfToken: csrf.create(secret),
+          endsOn: round.votingUntil,
+          left: timeLeft(round.votingUntil, new Date()),
+        }),
+      )
   })
   // As the app keeps them: rendered and compressed once, made again (reading the progress updates) when the
   // round's content version moves, and sent as bytes.

@@ -68,6 +68,11 @@ export const officials = pgTable(
     /** The last accepted 30-second step: a code of that step or earlier is refused (no replay). */
     totpLastStep: integer('totp_last_step'),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+    /**
+     * Set when the official's sessions are ended (a password change, "end other sessions", a second-factor reset,
+     * a deactivation): a session started before it is worth nothing, even if a request in flight wrote it back.
+     */
+    sessionsValidAfter: timestamp('sessions_valid_after', { withTimezone: true }),
     invitedBy: integer('invited_by').references((): AnyPgColumn => officials.id),
     createdAt: createdAt(),
   },

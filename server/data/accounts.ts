@@ -5,7 +5,7 @@ import { auditLog, invitations, officials, sessions } from '../../db/schema.js'
 import type { AccountChange } from '../domain/access/accounts.js'
 import type { Role } from '../domain/access/permissions.js'
 import { appendAudit } from './audit.js'
-import type { Official } from './officials.js'
+import { stampSessionsEnded, type Official } from './officials.js'
 
 type Who = Pick<Official, 'id' | 'email'>
 
@@ -125,7 +125,10 @@ export async function writeAccountChange(
       .set({ active: change.kind === 'reactivate' })
       .where(eq(officials.id, target.id))
   }
-  if (change.kind === 'deactivate') await tx.delete(sessions).where(eq(sessions.officialId, target.id))
+  if (change.kind === 'deactivate') {
+    await stampSessionsEnded(tx, target.id, new Date())
+    await tx.delete(sessions).where(eq(sessions.officialId, target.id))
+  }
   if (change.kind === 'unlock') {
     await tx.update(officials).set({ failedAttempts: 0, lockedUntil: null }).where(eq(officials.id, target.id))
   }

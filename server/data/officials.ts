@@ -76,6 +76,11 @@ export async function recordLogin(
   })
 }
 
+/** From `at`, every session of the official started earlier is worth nothing (domain/access sessionEnded). */
+export async function stampSessionsEnded(db: Db, officialId: number, at: Date): Promise<void> {
+  await db.update(officials).set({ sessionsValidAfter: at }).where(eq(officials.id, officialId))
+}
+
 export async function changePassword(
   db: Db,
   official: Pick<Official, 'id' | 'email'>,

@@ -2,7 +2,7 @@ import { and, count, eq, isNull, lt, ne, or } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { officials, recoveryCodes, sessions } from '../../db/schema.js'
 import { appendAudit } from './audit.js'
-import type { Official } from './officials.js'
+import { stampSessionsEnded, type Official } from './officials.js'
 
 type Who = Pick<Official, 'id' | 'email'>
 
@@ -90,8 +90,9 @@ export async function unusedRecoveryCodes(db: Db, officialId: number): Promise<n
  * Switches the second factor off so it can be enrolled again: by an admin for someone else, or by
  * the official after a recovery code. Their other sessions end, since they were opened with the old one.
  */
-export async function resetSecondFactor(db: Db, actor: Who, target: Who, keepSid?: string): Promise<void> {
+export async function resetSecondFactor(db: Db, actor: Who, target: Who, at: Date, keepSid?: string): Promise<void> {
   await db.transaction(async (tx) => {
+    await stampSessionsEnded(tx, target.id, at)
     await tx
       .update(officials)
       .set({ totpSecret: null, totpEnabledAt: null, totpLastStep: null })

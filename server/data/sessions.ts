@@ -2,6 +2,7 @@ import { and, desc, eq, gt, lt, ne, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { sessions } from '../../db/schema.js'
 import { sha256 } from '../passwords.js'
+import { stampSessionsEnded } from './officials.js'
 
 export async function loadSession(db: Db, sid: string): Promise<unknown> {
   const [row] = await db.select().from(sessions).where(eq(sessions.sid, sid))
@@ -92,15 +93,15 @@ export async function endOfficialSession(db: Db, officialId: number, handle: str
   return true
 }
 
-/** Ends every session of an official (deactivation, second factor reset), or all but the one in use. */
-export async function endAllOfficialSessions(db: Db, officialId: number, exceptSid?: string): Promise<number> {
+/**
+ * Ends every session of an official but the one in use, which the caller renews to start at `at`.
+ * Stamped first: a row a request in flight writes back after the delete stays worth nothing.
+ */
+export async function endAllOfficialSessions(db: Db, officialId: number, at: Date, keepSid: string): Promise<number> {
+  await stampSessionsEnded(db, officialId, at)
   const ended = await db
     .delete(sessions)
-    .where(
-      exceptSid
-        ? and(eq(sessions.officialId, officialId), ne(sessions.sid, exceptSid))
-        : eq(sessions.officialId, officialId),
-    )
+    .where(and(eq(sessions.officialId, officialId), ne(sessions.sid, keepSid)))
     .returning({ sid: sessions.sid })
   return ended.length
 }

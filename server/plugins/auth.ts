@@ -17,7 +17,7 @@ import {
 } from '../domain/access/permissions.js'
 import { proposalIsTranslated } from '../domain/translations/texts.js'
 import { phaseAt } from '../domain/rounds/phases.js'
-import { officialGate, stepUpNeeded, type Gate } from '../domain/access/second-factor.js'
+import { officialGate, sessionEnded, stepUpNeeded, type Gate } from '../domain/access/second-factor.js'
 import { SecretBox } from '../secret-box.js'
 
 export interface SignedInOfficial {
@@ -35,6 +35,8 @@ declare module 'fastify' {
     /** Password accepted, code not yet: who is logging in, and since when (ms). */
     pendingOfficialId?: number
     pendingSince?: number
+    /** When the official signed in (ms), for their "sessions valid after" stamp. */
+    startedAt?: number
     /** When the second factor was last confirmed, and when the official last made a request (ms). */
     verifiedAt?: number
     seenAt?: number
@@ -212,6 +214,8 @@ export default fp<AuthOptions>(
       if (id === undefined) return
       const row = await findOfficial(app.db, id)
       if (!row || !row.active) return
+      // Ended elsewhere after it started: its row goes, and the browser goes on with an empty session (signed out).
+      if (sessionEnded(request.session.startedAt, row.sessionsValidAfter)) return request.session.regenerate()
       const now = Date.now()
       const enrolled = row.totpEnabledAt !== null
       request.official = { id: row.id, name: row.name, email: row.email, role: row.role, enrolled }

@@ -23,7 +23,7 @@ t.test('with an https PUBLIC_URL every cookie is Secure, even over plain http fr
   seen.push(...cookiesOf(await official.get('/login')))
   seen.push(...cookiesOf(await official.post('/login', { email: 'admin@example.test', password: PASSWORD })))
   const names = new Set(seen.map((c) => c.name))
-  for (const name of ['voter', 'ballot', 'lang', '__Host-csrf', '__Host-sid']) t.ok(names.has(name), `${name} was set`)
+  for (const name of ['ballot', 'lang', '__Host-csrf', '__Host-sid']) t.ok(names.has(name), `${name} was set`)
   for (const cookie of seen) t.equal(cookie.secure, true, `${cookie.name} is Secure`)
   for (const cookie of seen.filter((c) => c.name.startsWith('__Host-'))) {
     t.equal(cookie.path, '/', `${cookie.name} is for the whole site`)

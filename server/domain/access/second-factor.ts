@@ -28,3 +28,12 @@ export function stepUpNeeded(enrolled: boolean, verifiedAtMs: number | undefined
   if (!enrolled) return false
   return verifiedAtMs === undefined || nowMs - verifiedAtMs > STEP_UP_MINUTES * MINUTE
 }
+
+/**
+ * Whether a session has been ended by its official's "sessions valid after" stamp: one started
+ * before it (or that never said when it started) is over, even if a request in flight wrote its
+ * row back or carried it into a new id.
+ */
+export function sessionEnded(startedAtMs: number | undefined, validAfter: Date | null): boolean {
+  return validAfter !== null && (startedAtMs === undefined || startedAtMs < validAfter.getTime())
+}

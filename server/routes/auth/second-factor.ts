@@ -4,6 +4,7 @@ import { findOfficial, recordLogin } from '../../data/officials.js'
 import { unusedRecoveryCodes } from '../../data/second-factor.js'
 import { deleteExpiredSessions } from '../../data/sessions.js'
 import { safeRedirect } from '../../domain/security/redirect.js'
+import { sessionEnded } from '../../domain/access/second-factor.js'
 import { FormInput, readForm } from '../forms.js'
 import { verifySecondFactor } from '../shared/verify-code.js'
 import { CodeForm, CodeQuery } from './schemas.js'
@@ -17,6 +18,7 @@ const PENDING_MS = 10 * 60 * 1000
 export function startSession(request: FastifyRequest, officialId: number, verifiedAt: number | undefined) {
   const now = Date.now()
   request.session.officialId = officialId
+  request.session.startedAt = now
   request.session.verifiedAt = verifiedAt
   request.session.seenAt = now
   request.session.device = String(request.headers['user-agent'] ?? '').slice(0, 200)
@@ -36,7 +38,9 @@ export default async function secondFactorRoutes(fastify: FastifyInstance) {
         : undefined)
     if (id === undefined) return undefined
     const official = await findOfficial(app.db, id)
-    return official?.active && official.totpEnabledAt ? official : undefined
+    // A password accepted before the official's sessions were ended (say, by a password change) opens nothing.
+    const ended = !request.official && sessionEnded(pendingSince, official?.sessionsValidAfter ?? null)
+    return official?.active && official.totpEnabledAt && !ended ? official : undefined
   }
 
   const title = (request: FastifyRequest) => app.translate(request.lang, 'secondFactor.title')

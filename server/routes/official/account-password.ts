@@ -49,8 +49,10 @@ export default async function passwordRoutes(fastify: FastifyInstance) {
       if (Object.keys(errors).length > 0) return render(request, reply.code(422), errors)
 
       await changePassword(app.db, official, await hashPassword(password))
-      // Anyone who knew the old password is out; this browser stays signed in.
-      await endAllOfficialSessions(app.db, official.id, request.session.sessionId)
+      // Anyone who knew the old password is out; this browser stays signed in, as if it had started now.
+      const at = new Date()
+      await endAllOfficialSessions(app.db, official.id, at, request.session.sessionId)
+      request.session.startedAt = at.getTime()
       return reply.redirect('/official/account?done=password', 303)
     },
   )

@@ -68,7 +68,7 @@ export default async function enrolmentRoutes(fastify: FastifyInstance) {
       if (!(await confirmEnrolment(app.db, official, check.step, codes.map(sha256))))
         return reply.redirect('/official/account', 303)
       // The account is worth more from here: a session id anyone saw before enrolment opens nothing.
-      await request.session.regenerate(['officialId', 'seenAt', 'device'])
+      await request.session.regenerate(['officialId', 'startedAt', 'seenAt', 'device'])
       request.session.verifiedAt = Date.now()
       // Shown once, in this response only: only their hashes are stored.
       return reply.header('Cache-Control', 'no-store').render('pages/official/account/recovery-codes.hbs', {
@@ -104,7 +104,9 @@ export default async function enrolmentRoutes(fastify: FastifyInstance) {
             messageKey: result.messageKey,
           })
       }
-      await resetSecondFactor(app.db, official, official, request.session.sessionId)
+      const at = new Date()
+      await resetSecondFactor(app.db, official, official, at, request.session.sessionId)
+      request.session.startedAt = at.getTime()
       delete request.session.verifiedAt
       return reply.redirect('/official/account/second-factor', 303)
     },

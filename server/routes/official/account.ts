@@ -56,7 +56,9 @@ export default async function accountRoutes(fastify: FastifyInstance) {
 
   app.post('/account/sessions/end-others', { config: { action: 'account.own' } }, async (request, reply) => {
     const official = theOfficial(request)
-    const ended = await endAllOfficialSessions(app.db, official.id, request.session.sessionId)
+    const at = new Date()
+    const ended = await endAllOfficialSessions(app.db, official.id, at, request.session.sessionId)
+    request.session.startedAt = at.getTime()
     await recordAudit(app.db, {
       officialId: official.id,
       actor: official.email,

@@ -110,7 +110,7 @@ export default async function accountsRoutes(fastify: FastifyInstance) {
     const problem = accountChangeProblem(me.id, target, { kind: 'reset-second-factor' }, 1)
     if (problem) return problem
     if (!me.enrolled) return 'accounts.resetNeedsOwnFactor' as const
-    await resetSecondFactor(app.db, me, target)
+    await resetSecondFactor(app.db, me, target, new Date())
     return null
   }
 

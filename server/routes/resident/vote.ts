@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto'
+import { randomInt } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Round } from '../../data/rounds.js'
@@ -10,6 +10,8 @@ import { castOnlineBallot, checkChoice, codeBallot, type CodeBallot } from '../.
 import { generateReceipt, normaliseReceipt } from '../../domain/voting/codes.js'
 import { residentsMay, theRound } from '../../plugins/auth.js'
 import { wantsFragment } from '../../plugins/views.js'
+import { hostCookie } from '../../plugins/security.js'
+import { sha256 } from '../../passwords.js'
 import {
   ballotView,
   budgetBallotView,
@@ -26,8 +28,6 @@ import { checkCode } from './code-entry.js'
 import { BallotForm, CodeForm, CodeQuery, NewQuery, ReceiptPath, ReceiptQuery, SlugPath } from './schemas.js'
 
 const BALLOT_COOKIE = 'ballot'
-/** A random id per browser, so one person's wrong codes stop only that browser (domain/code-guessing.ts). */
-const BROWSER_COOKIE = 'voter'
 
 export default async function voteRoutes(fastify: FastifyInstance, opts: { codeKey: string }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
@@ -60,10 +60,15 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
     })
   }
 
+  /**
+   * One person's wrong codes stop only their browser (domain/code-guessing.ts). The browser is known by the
+   * signed CSRF cookie the code page sets anyway (hashed: the secret itself stays out of the rate-limit table),
+   * so the page costs one signed cookie, not two.
+   */
   function browserId(request: FastifyRequest): string | null {
-    const raw = request.cookies[BROWSER_COOKIE]
+    const raw = request.cookies[hostCookie('csrf', app.secureCookies)]
     const unsigned = raw ? request.unsignCookie(raw) : undefined
-    return unsigned?.valid && unsigned.value ? unsigned.value : null
+    return unsigned?.valid && unsigned.value ? sha256(`browser ${unsigned.value}`) : null
   }
 
   /** The code this browser entered for this round, from its signed cookie. */
@@ -97,20 +102,10 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
     },
     async (request, reply) => {
       const round = theRound(request)
-      const browser = browserId(request)
-      if (!browser) {
-        reply.setCookie(BROWSER_COOKIE, randomBytes(12).toString('base64url'), {
-          signed: true,
-          httpOnly: true,
-          sameSite: 'lax',
-          secure: app.secureCookies,
-          path: '/rounds',
-          maxAge: 30 * 24 * 60 * 60,
-        })
-      }
       const typed = request.query.code ?? ''
       // A scanned letter carries its code: a right one goes straight to the ballot, under the same limits as typing.
-      const checked = typed.trim() === '' ? null : await checkCode(app, opts.codeKey, request, round, typed, browser)
+      const checked =
+        typed.trim() === '' ? null : await checkCode(app, opts.codeKey, request, round, typed, browserId(request))
       if (checked && 'codeId' in checked) return admit(reply, round, checked.codeId)
       return reply.code(checked?.status ?? 200).render('pages/resident/vote-code.hbs', {
         ...(await page(request, 'vote.pageTitle.code', round, checked !== null)),

@@ -9,7 +9,7 @@ import {
 } from '../../../server/domain/access/accounts.js'
 import { passwordProblem } from '../../../server/domain/access/password-policy.js'
 import type { Role } from '../../../server/domain/access/permissions.js'
-import { officialGate, stepUpNeeded } from '../../../server/domain/access/second-factor.js'
+import { officialGate, sessionEnded, stepUpNeeded } from '../../../server/domain/access/second-factor.js'
 import { throttleDelayMs, throttleStarts } from '../../../server/domain/access/throttle.js'
 
 const now = new Date('2026-03-01T12:00:00Z')
@@ -130,3 +130,16 @@ t.test('an admin lifts a wait only where there are failures to forget, and never
   t.equal(accountChangeProblem(1, { ...target, failedAttempts: 0 }, { kind: 'unlock' }, 1), 'accounts.unchanged')
   t.equal(accountChangeProblem(2, { ...target, failedAttempts: 5 }, { kind: 'unlock' }, 1), 'accounts.self')
 })
+
+t.test(
+  'a session started before its official\'s "sessions valid after" stamp is ended; one started at or after it is not',
+  async (t) => {
+    t.equal(sessionEnded(undefined, null), false, 'no stamp: nothing ended')
+    t.equal(sessionEnded(hours(-1).getTime(), null), false)
+    t.equal(sessionEnded(hours(-1).getTime(), now), true)
+    t.equal(sessionEnded(now.getTime() - 1, now), true)
+    t.equal(sessionEnded(now.getTime(), now), false, 'the session that set the stamp starts at it')
+    t.equal(sessionEnded(hours(1).getTime(), now), false)
+    t.equal(sessionEnded(undefined, now), true, 'a session that never said when it started')
+  },
+)
