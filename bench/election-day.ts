@@ -1,0 +1,425 @@
+/**
+ * Election day, rehearsed under faults: a private PostgreSQL cluster, two app instances (compiled,
+ * started as `npm start` starts them) behind HAProxy, a real SMTP server, and a neighbourhood's day
+ * compressed into minutes. Mid-day one instance is killed with SIGKILL (and restarted), the mail
+ * server stops for a while, and PostgreSQL restarts. Afterwards the admin closes voting through the
+ * app and the script checks what residents were told against what was stored.
+ * `npm run bench:election-day` (14,000 residents) or `-- --small` (a few hundred, for CI).
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import http from 'node:http'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { eq, sql } from 'drizzle-orm'
+import { openServer, type Db } from '../db/client.js'
+import { ballots, officials, outbox, proposals, votingCodes } from '../db/schema.js'
+import { countedBallotsDigest } from '../server/data/ballots.js'
+import { loadRoundAudit } from '../server/data/transparency.js'
+import { insertCodeBatch } from '../server/data/voting-codes.js'
+import { verifyChain } from '../server/domain/security/audit-chain.js'
+import { generateCode, hashCode, normaliseCode } from '../server/domain/voting/codes.js'
+import { sealedHashes } from '../server/domain/voting/seal.js'
+import { hashPassword } from '../server/passwords.js'
+import { insertOfficial } from '../server/data/officials.js'
+import { mailServer } from '../tests/helpers/smtp.js'
+import { createCluster } from './election-day/cluster.js'
+import { checkBallots, checkMail, classifyErrors, type Window } from './election-day/check.js'
+import { printFigures } from './election-day/figures.js'
+import * as people from './election-day/residents.js'
+import { random, SECRETS, seedVotingRound, SLUG } from './fixture.js'
+import { freePort, productionFlags, waitUntilServing } from './http.js'
+
+const small = process.argv.includes('--small') || process.env.ELECTION_DAY === 'small'
+const SIZE = small
+  ? { residents: 600, concurrency: 10 }
+  : { residents: Number(process.env.ELECTION_DAY_RESIDENTS ?? 14_000), concurrency: 40 }
+/**
+ * The small version leaves the database restart out unless asked: postgres.js 3.4.9 can crash an
+ * instance when its server goes away (an unguarded write after close, porsager/postgres#1208), and
+ * CI must not fail on a known upstream fault half of the time. The full version always restarts it.
+ */
+const RESTART_DATABASE = !small || process.argv.includes('--db-restart')
+const TURNOUT = 0.3
+const PAPER = 0.08 // of the voters, at the community centre
+const BROWSING = 0.25 // of the residents who do not vote, who still read the round
+const FOLLOWING = 0.04 // of those readers, who follow a proposal by e-mail
+const TYPO = 0.15
+const CHANGE = 0.1
+const PASSWORD = 'election-day rehearsal password'
+const ROOT = fileURLToPath(new URL('../', import.meta.url))
+
+const cleanups: (() => unknown)[] = []
+/** Set once the rehearsal is over: an instance that exits then was stopped, not crashed. */
+let finished = false
+async function cleanUp() {
+  finished = true
+  for (const step of cleanups.splice(0).reverse()) {
+    try {
+      await step()
+    } catch (error) {
+      console.log(`  cleaning up: ${(error as Error).message}`)
+    }
+  }
+}
+// The cluster and the children go whatever happens: an interrupted rehearsal leaves nothing running.
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => void cleanUp().then(() => process.exit(130)))
+
+/** The error an instance gave as it shut itself down: its message and where it was thrown. */
+function crashCause(line: string): string {
+  try {
+    const { err } = JSON.parse(line) as { err?: { message?: string; stack?: string } }
+    const where = err?.stack?.split('\n').find((l) => l.trim().startsWith('at '))
+    return `${err?.message ?? '?'} ${where?.trim() ?? ''}`
+  } catch {
+    return line
+  }
+}
+
+let dayStarted = performance.now()
+const clock = () => performance.now() - dayStarted
+
+function log(line: string) {
+  console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`)
+}
+
+/** A child whose output is shown, prefixed, and which is killed at clean-up. */
+function child(
+  name: string,
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  onLine: (line: string) => void = () => {},
+): ChildProcess {
+  const proc = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  for (const stream of [proc.stdout, proc.stderr])
+    createInterface({ input: stream }).on('line', (line) => {
+      if (!line.trim()) return
+      console.log(`    [${name}] ${line}`)
+      onLine(line)
+    })
+  cleanups.push(() => proc.exitCode === null && proc.signalCode === null && proc.kill('SIGKILL'))
+  return proc
+}
+
+/** The outbox's mails: their recipients, how many wait to be sent, how many were given up. */
+async function outboxState(db: Db) {
+  const rows = await db.select({ to: outbox.toAddress, sentAt: outbox.sentAt, failedAt: outbox.failedAt }).from(outbox)
+  return {
+    queued: rows.map((r) => r.to),
+    waiting: rows.filter((r) => r.sentAt === null && r.failedAt === null).length,
+    givenUp: rows.filter((r) => r.failedAt !== null).length,
+  }
+}
+
+async function main(): Promise<boolean> {
+  log(
+    `election day${small ? ' (small)' : ''}: ${SIZE.residents.toLocaleString('en')} residents, ${TURNOUT * 100} % turnout`,
+  )
+  const cluster = createCluster(await freePort())
+  cleanups.push(() => cluster.remove())
+  const database = await openServer(cluster.url, 4)
+  cleanups.push(() => database.close())
+  await database.migrate()
+  const { db } = database
+
+  // The round, its letters (the script keeps the codes it would print), and the officials of the day.
+  const round = await seedVotingRound(db, 1)
+  const letterCodes = Array.from({ length: SIZE.residents }, () => generateCode((n) => Math.floor(Math.random() * n)))
+  const hashOf = (code: string) => hashCode(SECRETS.codeKey, normaliseCode(code)!)
+  const [bench] = await db.select().from(officials).where(eq(officials.role, 'admin'))
+  await insertCodeBatch(db, {
+    roundId: round.roundId,
+    groupLabel: '3024',
+    hashes: letterCodes.map(hashOf),
+    official: { id: bench!.id, email: bench!.email },
+  })
+  const passwordHash = await hashPassword(PASSWORD)
+  const staff = Object.fromEntries(
+    (['admin', 'moderator', 'coach'] as const).map((role) => [
+      role,
+      { email: `${role}@election.test`, password: PASSWORD },
+    ]),
+  )
+  for (const role of ['admin', 'moderator', 'coach'] as const)
+    await insertOfficial(db, { email: staff[role]!.email, name: `Election ${role}`, role, passwordHash })
+  const references = await db
+    .select({ id: proposals.id, reference: proposals.reference })
+    .from(proposals)
+    .where(eq(proposals.roundId, round.roundId))
+  const referenceOf = new Map(references.map((r) => [r.id, r.reference]))
+  await db.execute(sql`analyze`)
+
+  const smtp = await mailServer({ teardown: (fn) => cleanups.push(fn) })
+  const [front, ...appPorts] = await Promise.all([freePort(), freePort(), freePort()])
+  const base = `http://127.0.0.1:${front}`
+  const appEnv = (port: number): Record<string, string> => ({
+    DATABASE_URL: cluster.url,
+    SESSION_SECRET: SECRETS.sessionSecret,
+    CODE_KEY: SECRETS.codeKey,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    PUBLIC_URL: base,
+    TRUST_PROXY: 'loopback',
+    DEMO: 'off',
+    LOG_LEVEL: 'error',
+    OFFICIAL_MFA: 'optional',
+    SMTP_HOST: smtp.config.host,
+    SMTP_PORT: String(smtp.config.port),
+    SMTP_FROM: smtp.config.from,
+    MAIL_POLL_MS: '500',
+  })
+  // Supervised as systemd's Restart=always would: an instance that dies unplanned is started again a second later.
+  const crashes: string[] = []
+  const planned = new Set<ChildProcess>()
+  const startApp = (i: number): ChildProcess => {
+    let cause = ''
+    const proc = child(
+      `app${i + 1}`,
+      process.execPath,
+      [...productionFlags(), 'build/server/main.js'],
+      appEnv(appPorts[i]!),
+      (line) => {
+        if (line.includes('shutting down after an error')) cause = crashCause(line)
+      },
+    )
+    proc.once('exit', (code, signal) => {
+      if (finished || planned.has(proc)) return
+      crashes.push(
+        `app${i + 1} exited (${signal ?? code}) at ${(clock() / 1000).toFixed(1)} s: ${cause || 'no error logged'}`,
+      )
+      log(`  app${i + 1} crashed: ${cause}; restarting it`)
+      setTimeout(() => !finished && (apps[i] = startApp(i)), 1_000)
+    })
+    return proc
+  }
+  const apps = appPorts.map((_, i) => startApp(i))
+  await Promise.all(apps.map((app, i) => waitUntilServing(`http://127.0.0.1:${appPorts[i]}`, app)))
+  const haproxy = child('haproxy', 'haproxy', ['-db', '-f', 'bench/election-day/haproxy.cfg'], {
+    FRONT_PORT: String(front),
+    APP1_PORT: String(appPorts[0]),
+    APP2_PORT: String(appPorts[1]),
+  })
+  await waitUntilServing(base, haproxy)
+  log(`PostgreSQL at ${new URL(cluster.url).port}, app instances at ${appPorts.join(' and ')}, HAProxy at ${front}`)
+
+  const day: people.Day = {
+    base,
+    agent: new http.Agent({ keepAlive: true, maxSockets: SIZE.concurrency + 8 }),
+    samples: [],
+    started: (dayStarted = performance.now()),
+    slug: SLUG,
+    roundId: round.roundId,
+    projects: round.projects.map((p) => ({ ...p, reference: referenceOf.get(p.id)! })),
+    budgetCents: round.budgetCents,
+    acknowledged: [],
+    hashOf,
+    over: false,
+    random: random(23),
+  }
+  const now = clock
+
+  // Who does what: a letter each; three in ten vote, some of those on paper; some of the rest read.
+  const voters = letterCodes.slice(0, Math.round(SIZE.residents * TURNOUT))
+  const paperCodes = voters.slice(0, Math.round(voters.length * PAPER))
+  const online = voters.slice(paperCodes.length)
+  const readers = Math.round((SIZE.residents - voters.length) * BROWSING)
+  type Task = () => Promise<unknown>
+  const firsts: Task[] = online.map((code) => async () => {
+    const b = people.newBrowser(day)
+    await people.browse(day, b, 1 + Math.floor(day.random() * 2))
+    await people.vote(day, b, code, day.random() < TYPO)
+  })
+  const changes: Task[] = online
+    .filter(() => day.random() < CHANGE)
+    .map((code) => () => people.vote(day, people.newBrowser(day), code, false))
+  const reads: Task[] = Array.from({ length: readers }, (_, i) => async () => {
+    const b = people.newBrowser(day)
+    await people.browse(day, b, 1 + Math.floor(day.random() * 3))
+    if (day.random() < FOLLOWING) await people.follow(day, b, `resident${i}@election.test`)
+  })
+  const shuffle = (list: Task[]) => list.sort(() => day.random() - 0.5)
+  // A change of mind comes after the first vote: changes only join the second half of the day.
+  const everyone = shuffle([...firsts, ...reads])
+  const half = Math.floor(everyone.length / 2)
+  const queue = [...everyone.slice(0, half), ...shuffle([...everyone.slice(half), ...changes])]
+  const total = queue.length
+
+  // The faults, each once, when that share of the residents has had its turn.
+  let killWindow: Window | undefined
+  let databaseWindow: Window | undefined
+  let app1Back = Promise.resolve()
+  const faults: { at: number; name: string; run: () => Promise<void> }[] = [
+    {
+      at: 0.2,
+      name: 'SIGKILL app1',
+      run: async () => {
+        const killedAt = now()
+        const exited = new Promise((r) => apps[0]!.once('exit', r))
+        planned.add(apps[0]!)
+        apps[0]!.kill('SIGKILL')
+        await exited
+        // HAProxy takes the dead instance out within about a second; a request under way then may be cut.
+        killWindow = { from: killedAt, to: killedAt + 3_000 }
+        app1Back = (async () => {
+          await new Promise((r) => setTimeout(r, 1_000)) // systemd's RestartSec
+          apps[0] = startApp(0)
+          await waitUntilServing(`http://127.0.0.1:${appPorts[0]}`, apps[0])
+          log(`  app1 back ${((now() - killedAt) / 1000).toFixed(1)} s after the kill`)
+        })()
+      },
+    },
+    {
+      at: 0.35,
+      name: 'mail server stopped',
+      run: async () => {
+        await smtp.stop()
+        mailBack = new Promise((r) => setTimeout(r, small ? 5_000 : 20_000))
+          .then(() => smtp.start())
+          .then(() => log('  mail server back'))
+      },
+    },
+    {
+      at: 0.55,
+      name: RESTART_DATABASE
+        ? 'PostgreSQL restart'
+        : 'PostgreSQL restart left out (small version; --db-restart adds it)',
+      run: async () => {
+        if (!RESTART_DATABASE) return
+        // With both instances serving, so the restart's errors are told apart from the kill's.
+        await app1Back
+        const from = now()
+        await cluster.restart(small ? 2_000 : 5_000)
+        // Pooled connections are found dead on their next use: the window closes a moment after the server is back.
+        databaseWindow = { from, to: now() + 2_000 }
+        log(`  PostgreSQL restarted in ${((now() - from) / 1000).toFixed(1)} s`)
+      },
+    },
+  ]
+  let mailBack = Promise.resolve()
+  // One fault after the other; what runs on (a restart, the mail server's pause) goes on in the background.
+  let faulting = Promise.resolve()
+  let done = 0
+  const afterEach = () => {
+    done++
+    while (faults.length > 0 && done >= faults[0]!.at * total) {
+      const fault = faults.shift()!
+      log(`${fault.name} (${done} of ${total} residents had their turn)`)
+      faulting = faulting.then(fault.run)
+    }
+  }
+  log(
+    `the day begins: ${online.length} vote online (${changes.length} change their vote), ${paperCodes.length} on paper, ${readers} only read`,
+  )
+  const officialsAtWork = [
+    people.enterPaperBallots(day, staff.moderator!, paperCodes),
+    people.translate(day, staff.coach!),
+    people.watchTurnout(day, staff.admin!),
+  ] as const
+  const workers = Array.from({ length: SIZE.concurrency }, async () => {
+    for (let task = queue.shift(); task; task = queue.shift()) {
+      await task()
+      afterEach()
+    }
+  })
+  await Promise.all(workers)
+  const paperEntered = await officialsAtWork[0]
+  await faulting
+  await Promise.all([app1Back, mailBack])
+  const dayMs = now()
+  day.over = true
+  const translations = await officialsAtWork[1]
+  const turnoutLooks = await officialsAtWork[2]
+  log(`the day is over after ${(dayMs / 1000).toFixed(0)} s; closing voting`)
+  const closed = await people.closeVoting(day, staff.admin!)
+
+  // What was stored, read directly from the database.
+  const stored = await db
+    .select({
+      codeHash: votingCodes.codeHash,
+      receipt: ballots.receipt,
+      projectIds: ballots.projectIds,
+      channel: ballots.channel,
+    })
+    .from(ballots)
+    .innerJoin(votingCodes, eq(votingCodes.id, ballots.codeId))
+    .where(eq(ballots.roundId, round.roundId))
+  const verdict = checkBallots(day.acknowledged, stored)
+  const audit = await loadRoundAudit(db, round.roundId)
+  const chain = verifyChain(audit.chain)
+  const sealed = sealedHashes(audit.chain, round.roundId).ballots
+  const counted = await countedBallotsDigest(db, round.roundId)
+
+  // Every mail queued must reach the mail server, retries included, once it is back.
+  const until = Date.now() + 150_000
+  let box = await outboxState(db)
+  while (box.waiting > 0 && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 1_000))
+    box = await outboxState(db)
+  }
+  const { waiting, givenUp } = box
+  const mail = checkMail(
+    box.queued,
+    smtp.inbox.flatMap((m) => m.to),
+    givenUp,
+  )
+  const errors = classifyErrors(day.samples, databaseWindow, killWindow)
+  day.agent.destroy()
+
+  const checks: [string, boolean][] = [
+    [
+      `every acknowledged ballot stored once, as last acknowledged: ${verdict.codes - verdict.lost.length} of ${verdict.codes} codes (${verdict.duplicated.length} stored twice)`,
+      verdict.lost.length === 0 && verdict.duplicated.length === 0,
+    ],
+    [
+      `paper ballots entered by the official: ${paperEntered} of ${paperCodes.length}`,
+      paperEntered === paperCodes.length,
+    ],
+    [`voting closed through the app by the admin`, closed],
+    [`no instance crashed unplanned${crashes.map((c) => `\n      ${c}`).join('')}`, crashes.length === 0],
+    [`the audit chain verifies (${chain.count} entries)`, chain.ok],
+    [
+      `the seal at closing matches the stored ballots (${counted.ballots} ballots)`,
+      sealed !== undefined && sealed === counted.sha256,
+    ],
+    [
+      `no 5xx outside the database restart and the kill (${errors.outside}); inside the restart ${errors.inDatabaseWindow}, of them ${errors.unavailableWithRetryAfter} 503 with Retry-After`,
+      errors.outside === 0 && errors.inDatabaseWindow === errors.unavailableWithRetryAfter,
+    ],
+    [
+      `no mail lost: ${mail.delivered} of ${mail.queued} delivered, ${mail.givenUp} given up, ${waiting} still waiting, ${mail.duplicates} sent twice`,
+      mail.lost === 0 && mail.givenUp === 0 && waiting === 0,
+    ],
+  ]
+  printFigures(day.samples, dayMs, day.acknowledged.length, errors, {
+    translations,
+    turnoutLooks,
+    unacknowledged: verdict.unacknowledged,
+  })
+  for (const [what, ok] of checks) console.log(`  ${ok ? 'PASS' : 'FAIL'}: ${what}`)
+  const at = (ms: number | undefined) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)} s`)
+  if (errors.outside > 0)
+    console.log(
+      `  kill ${at(killWindow?.from)}–${at(killWindow?.to)}, restart ${at(databaseWindow?.from)}–${at(databaseWindow?.to)}; outside them:\n` +
+        errors.examples
+          .map((s) => `    ${at(s.at)} ${s.method} ${s.kind} ${s.status || 'no answer'} after ${Math.round(s.ms)} ms`)
+          .join('\n'),
+    )
+  for (const code of verdict.lost.slice(0, 5)) {
+    const told = day.acknowledged.filter((a) => a.codeHash === code)
+    const held = stored.filter((s) => s.codeHash === code)
+    console.log(`  lost: told ${JSON.stringify(told)}, stored ${JSON.stringify(held)}`)
+  }
+  return checks.every(([, ok]) => ok)
+}
+
+let ok = false
+try {
+  ok = await main()
+} catch (error) {
+  console.log(`FAIL: ${(error as Error).stack ?? String(error)}`)
+} finally {
+  await cleanUp()
+}
+console.log(ok ? '\nPASS: election day rehearsed' : '\nFAIL: see above')
+process.exit(ok ? 0 : 1)
