@@ -4,11 +4,13 @@
  * refuses to run as root.
  */
 import { execFileSync } from 'node:child_process'
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-const BIN = process.env.PG_BIN ?? `/usr/lib/postgresql/${process.env.PG_VERSION ?? '15'}/bin`
+const INSTALLED = '/usr/lib/postgresql'
+/** Debian's newest PostgreSQL, as .ci/run starts the newest cluster. */
+const BIN = `${INSTALLED}/${readdirSync(INSTALLED).sort((a, b) => Number(b) - Number(a))[0]}/bin`
 
 export interface Cluster {
   url: string
