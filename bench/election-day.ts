@@ -31,8 +31,8 @@ import { freePort, productionFlags, waitUntilServing } from './http.js'
 
 const small = process.argv.includes('--small') || process.env.ELECTION_DAY === 'small'
 const SIZE = small
-  ? { residents: 600, concurrency: 10 }
-  : { residents: Number(process.env.ELECTION_DAY_RESIDENTS ?? 14_000), concurrency: 40 }
+  ? { residents: 600, concurrency: 10, paperDesks: 1 }
+  : { residents: Number(process.env.ELECTION_DAY_RESIDENTS ?? 14_000), concurrency: 40, paperDesks: 3 }
 /**
  * The small version leaves the database restart out unless asked: postgres.js 3.4.9 can crash an
  * instance when its server goes away (an unguarded write after close, porsager/postgres#1208), and
@@ -104,10 +104,13 @@ function child(
 
 /** The outbox's mails: their recipients, how many wait to be sent, how many were given up. */
 async function outboxState(db: Db) {
-  const rows = await db.select({ to: outbox.toAddress, sentAt: outbox.sentAt, failedAt: outbox.failedAt }).from(outbox)
+  const rows = await db
+    .select({ to: outbox.toAddress, sentAt: outbox.sentAt, failedAt: outbox.failedAt, attempts: outbox.attempts })
+    .from(outbox)
   return {
     queued: rows.map((r) => r.to),
     waiting: rows.filter((r) => r.sentAt === null && r.failedAt === null).length,
+    retried: rows.filter((r) => r.attempts > 0).length,
     givenUp: rows.filter((r) => r.failedAt !== null).length,
   }
 }
@@ -135,14 +138,16 @@ async function main(): Promise<boolean> {
     official: { id: bench!.id, email: bench!.email },
   })
   const passwordHash = await hashPassword(PASSWORD)
-  const staff = Object.fromEntries(
-    (['admin', 'moderator', 'coach'] as const).map((role) => [
-      role,
-      { email: `${role}@election.test`, password: PASSWORD },
-    ]),
-  )
-  for (const role of ['admin', 'moderator', 'coach'] as const)
-    await insertOfficial(db, { email: staff[role]!.email, name: `Election ${role}`, role, passwordHash })
+  const official = (email: string) => ({ email, password: PASSWORD })
+  const staff = { admin: official('admin@election.test'), coach: official('coach@election.test') }
+  // The paper ballots of the community centres: one desk each, typed in side by side.
+  const desks = Array.from({ length: SIZE.paperDesks }, (_, i) => official(`desk${i + 1}@election.test`))
+  for (const [who, role] of [
+    [staff.admin, 'admin'],
+    [staff.coach, 'coach'],
+    ...desks.map((desk) => [desk, 'moderator'] as const),
+  ] as const)
+    await insertOfficial(db, { email: who.email, name: `Election ${role}`, role, passwordHash })
   const references = await db
     .select({ id: proposals.id, reference: proposals.reference })
     .from(proposals)
@@ -225,25 +230,23 @@ async function main(): Promise<boolean> {
   const online = voters.slice(paperCodes.length)
   const readers = Math.round((SIZE.residents - voters.length) * BROWSING)
   type Task = () => Promise<unknown>
+  const changers = new Set(online.filter(() => day.random() < CHANGE))
+  const queue: Task[] = []
   const firsts: Task[] = online.map((code) => async () => {
     const b = people.newBrowser(day)
     await people.browse(day, b, 1 + Math.floor(day.random() * 2))
-    await people.vote(day, b, code, day.random() < TYPO)
+    const voted = await people.vote(day, b, code, day.random() < TYPO)
+    // A change of mind comes later, from another browser: never beside the first vote, whose answer must come first.
+    const change = () => people.vote(day, people.newBrowser(day), code, false)
+    if (voted && changers.has(code)) queue.splice(Math.floor(day.random() * (queue.length + 1)), 0, change)
   })
-  const changes: Task[] = online
-    .filter(() => day.random() < CHANGE)
-    .map((code) => () => people.vote(day, people.newBrowser(day), code, false))
   const reads: Task[] = Array.from({ length: readers }, (_, i) => async () => {
     const b = people.newBrowser(day)
     await people.browse(day, b, 1 + Math.floor(day.random() * 3))
     if (day.random() < FOLLOWING) await people.follow(day, b, `resident${i}@election.test`)
   })
-  const shuffle = (list: Task[]) => list.sort(() => day.random() - 0.5)
-  // A change of mind comes after the first vote: changes only join the second half of the day.
-  const everyone = shuffle([...firsts, ...reads])
-  const half = Math.floor(everyone.length / 2)
-  const queue = [...everyone.slice(0, half), ...shuffle([...everyone.slice(half), ...changes])]
-  const total = queue.length
+  queue.push(...[...firsts, ...reads].sort(() => day.random() - 0.5))
+  const total = queue.length + changers.size
 
   // The faults, each once, when that share of the residents has had its turn.
   let killWindow: Window | undefined
@@ -309,13 +312,18 @@ async function main(): Promise<boolean> {
     }
   }
   log(
-    `the day begins: ${online.length} vote online (${changes.length} change their vote), ${paperCodes.length} on paper, ${readers} only read`,
+    `the day begins: ${online.length} vote online (${changers.size} change their vote), ${paperCodes.length} on paper, ${readers} only read`,
   )
-  const officialsAtWork = [
-    people.enterPaperBallots(day, staff.moderator!, paperCodes),
-    people.translate(day, staff.coach!),
-    people.watchTurnout(day, staff.admin!),
-  ] as const
+  const paperEntering = Promise.all(
+    desks.map((desk, i) =>
+      people.enterPaperBallots(
+        day,
+        desk,
+        paperCodes.filter((_, k) => k % desks.length === i),
+      ),
+    ),
+  )
+  const officialsAtWork = [people.translate(day, staff.coach), people.watchTurnout(day, staff.admin)] as const
   const workers = Array.from({ length: SIZE.concurrency }, async () => {
     for (let task = queue.shift(); task; task = queue.shift()) {
       await task()
@@ -323,15 +331,15 @@ async function main(): Promise<boolean> {
     }
   })
   await Promise.all(workers)
-  const paperEntered = await officialsAtWork[0]
+  const paperEntered = (await paperEntering).reduce((a, b) => a + b, 0)
   await faulting
   await Promise.all([app1Back, mailBack])
   const dayMs = now()
   day.over = true
-  const translations = await officialsAtWork[1]
-  const turnoutLooks = await officialsAtWork[2]
+  const translations = await officialsAtWork[0]
+  const turnoutLooks = await officialsAtWork[1]
   log(`the day is over after ${(dayMs / 1000).toFixed(0)} s; closing voting`)
-  const closed = await people.closeVoting(day, staff.admin!)
+  const closed = await people.closeVoting(day, staff.admin)
 
   // What was stored, read directly from the database.
   const stored = await db
@@ -357,7 +365,7 @@ async function main(): Promise<boolean> {
     await new Promise((r) => setTimeout(r, 1_000))
     box = await outboxState(db)
   }
-  const { waiting, givenUp } = box
+  const { waiting, givenUp, retried } = box
   const mail = checkMail(
     box.queued,
     smtp.inbox.flatMap((m) => m.to),
@@ -387,7 +395,7 @@ async function main(): Promise<boolean> {
       errors.outside === 0 && errors.inDatabaseWindow === errors.unavailableWithRetryAfter,
     ],
     [
-      `no mail lost: ${mail.delivered} of ${mail.queued} delivered, ${mail.givenUp} given up, ${waiting} still waiting, ${mail.duplicates} sent twice`,
+      `no mail lost: ${mail.delivered} of ${mail.queued} delivered (${retried} after a failed try), ${mail.givenUp} given up, ${waiting} still waiting, ${mail.duplicates} sent twice`,
       mail.lost === 0 && mail.givenUp === 0 && waiting === 0,
     ],
   ]
