@@ -27,8 +27,16 @@ export async function cleanUp(): Promise<void> {
   }
 }
 
+// Ctrl-C reaches this process more than once (from the terminal and relayed by npm and tsx): every
+// signal is taken, so a second one cannot end the process halfway through cleaning up.
+let interrupted = false
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => void cleanUp().then(() => process.exit(130)))
+  process.on(signal, () => {
+    if (interrupted) return
+    interrupted = true
+    console.log(`\n${signal}: stopping everything the rehearsal started`)
+    void cleanUp().then(() => process.exit(130))
+  })
 
 export function log(line: string): void {
   console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`)
