@@ -41,6 +41,12 @@ const ALL_PAGES: [name: string, path: string][] = [
 const PAGES = ALL_PAGES.filter(([name]) => ONLY === undefined || name.includes(ONLY))
 const HEADERS = { 'accept-encoding': 'br', 'accept-language': 'nl' }
 
+/** CPU time a process has used, in ms (user and system; /proc counts in ticks of 10 ms). */
+const cpuMs = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
+
 const kb = (pid: number, field: 'VmHWM' | 'VmRSS') =>
   Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1])
 
@@ -104,12 +110,16 @@ try {
       'bare p99 ms',
       'app KB br',
       'bare KB br',
+      'app CPU ms/req',
+      'bare CPU ms/req',
     ],
   ]
   let rssPeakDuringLoad = 0
   let allMet = true
   for (const [name, path] of PAGES) {
     const figures: Record<string, { rps: number; p50: number; p99: number; bytes: number }> = {}
+    // The processor time each request took, which waiting for a busy machine does not change as it changes req/s.
+    const cpu: Record<string, number> = {}
     // App and bare take turns twice and the better run of each counts: other work on a shared machine
     // slows one run, rarely both.
     for (let turn = 0; turn < TURNS; turn++) {
@@ -124,6 +134,7 @@ try {
                 rssPeakDuringLoad = Math.max(rssPeakDuringLoad, kb(servers.app.child.pid!, 'VmRSS'))
               }, 200)
             : undefined
+        const cpuBefore = cpuMs(servers[side].child.pid!)
         const result = await autocannon({
           url: `${base}${path}`,
           connections: CONNECTIONS,
@@ -131,6 +142,8 @@ try {
           headers: HEADERS,
         })
         clearInterval(sampler)
+        const perRequest = (cpuMs(servers[side].child.pid!) - cpuBefore) / result.requests.total
+        cpu[side] = Math.min(cpu[side] ?? Infinity, perRequest)
         if (result.non2xx || result.errors)
           throw new Error(`${side} ${path}: ${result.non2xx} answers not 2xx, ${result.errors} errors`)
         if (!figures[side] || result.requests.average > figures[side].rps)
@@ -156,6 +169,8 @@ try {
       String(bare.p99),
       (app.bytes / 1024).toFixed(1),
       (bare.bytes / 1024).toFixed(1),
+      cpu.app!.toFixed(3),
+      cpu.bare!.toFixed(3),
     ])
   }
   const peaks = { app: kb(servers.app.child.pid!, 'VmHWM') / 1024, bare: kb(servers.bare.child.pid!, 'VmHWM') / 1024 }

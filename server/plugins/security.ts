@@ -1,8 +1,11 @@
 import fastifyCookie from '@fastify/cookie'
+import csrfTokens from '@fastify/csrf'
 import fastifyCsrf from '@fastify/csrf-protection'
 import fastifyFormbody from '@fastify/formbody'
 import fastifyRateLimit, { type FastifyRateLimitStore } from '@fastify/rate-limit'
+import type { FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import helmet from 'helmet'
 import type { Db } from '../../db/client.js'
 import { hitRateLimit } from '../data/rate-limits.js'
@@ -37,10 +40,29 @@ declare module 'fastify' {
      */
     csrf?: false
   }
+  interface FastifyReply {
+    /** This visitor's CSRF token for a form that posts; sets the signed cookie with its secret on a first visit. */
+    csrfToken(): string
+  }
   interface FastifyInstance {
     /** True when PUBLIC_URL is https: every cookie is then Secure, whatever a proxy says about the request. */
     secureCookies: boolean
   }
+}
+
+/** The headers a Helmet middleware sets (none of ours depends on the request). */
+export function headersOf(
+  middleware: (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void,
+): [string, string | number | readonly string[]][] {
+  const headers = new Map<string, string | number | readonly string[]>()
+  const res = {
+    setHeader: (name: string, value: string | number | readonly string[]) => headers.set(name, value),
+    removeHeader: (name: string) => headers.delete(name),
+  }
+  middleware({} as IncomingMessage, res as unknown as ServerResponse, (error) => {
+    if (error) throw error instanceof Error ? error : new Error(String(error))
+  })
+  return [...headers]
 }
 
 /** A cookie named `__Host-…` is refused by browsers unless it is Secure, for the whole site, for this host only. */
@@ -70,12 +92,23 @@ export default fp<{ sessionSecret: string; publicUrl: string }>(
       },
       strictTransportSecurity: overHttps,
     })
-    app.addHook('onRequest', (request, reply, done) =>
-      securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)),
-    )
-    await app.register(fastifyCsrf, {
-      cookieKey: hostCookie('csrf', overHttps),
-      cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: overHttps },
+    // Helmet decides the headers; they are the same for every request, so they are asked of it once and set as they are.
+    const headers = headersOf(securityHeaders)
+    app.addHook('onRequest', (_request, reply, done) => {
+      for (const [name, value] of headers) reply.raw.setHeader(name, value)
+      done()
+    })
+    const csrfCookie = hostCookie('csrf', overHttps)
+    const csrfCookieOpts = { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: overHttps } as const
+    await app.register(fastifyCsrf, { cookieKey: csrfCookie, cookieOpts: csrfCookieOpts })
+    // The library's default tokens (as fastifyCsrf makes them above), so its check accepts what this makes.
+    const tokens = csrfTokens()
+    app.decorateReply('csrfToken', function (this: FastifyReply) {
+      if (this.request.cookies[csrfCookie] !== undefined) return this.generateCsrf()
+      // A first visit has no secret yet: the library would still check the absent cookie's signature (an HMAC of nothing).
+      const secret = tokens.secretSync()
+      this.setCookie(csrfCookie, secret, csrfCookieOpts)
+      return tokens.create(secret)
     })
     // Official pages and pages with contact details, a status token or a ballot never go into a shared or back-button cache.
     app.addHook('onSend', async (request, reply) => {

@@ -220,7 +220,7 @@ export default fp(
       const data = pageData(
         this,
         model,
-        lazyToken(() => this.generateCsrf()),
+        lazyToken(() => this.csrfToken()),
       )
       const html = fragment
         ? await this.viewAsync(options.fragment!, data)
