@@ -60,7 +60,7 @@ export function headersOf(
     removeHeader: (name: string) => headers.delete(name),
   }
   middleware({} as IncomingMessage, res as unknown as ServerResponse, (error) => {
-    if (error) throw error instanceof Error ? error : new Error(String(error))
+    if (error) throw new Error('Helmet refused its options', { cause: error })
   })
   return [...headers]
 }
