@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, isNull, lt, sql } from 'drizzle-orm'
 import { integerArray, type Db } from '../../db/client.js'
 import { milestones, progressUpdates, proposals, rounds } from '../../db/schema.js'
-import type { ProgressStatus, ProgressUpdateInput } from '../domain/results/progress.js'
+import type { LatestUpdate, ProgressStatus, ProgressUpdateInput } from '../domain/results/progress.js'
 import { appendAudit } from './audit.js'
 import { bumpContentVersion } from './rounds.js'
 
@@ -17,6 +17,21 @@ export async function lastStatus(tx: Db, proposalId: number): Promise<ProgressSt
     .orderBy(desc(progressUpdates.on), desc(progressUpdates.id))
     .limit(1)
   return row?.status
+}
+
+/** Each project's latest update (by its date, then the order of posting); a project without one is left out. */
+export async function latestUpdates(tx: Db, proposalIds: readonly number[]): Promise<Map<number, LatestUpdate>> {
+  if (proposalIds.length === 0) return new Map()
+  const rows = await tx
+    .selectDistinctOn([progressUpdates.proposalId], {
+      proposalId: progressUpdates.proposalId,
+      status: progressUpdates.status,
+      createdAt: progressUpdates.createdAt,
+    })
+    .from(progressUpdates)
+    .where(sql`${progressUpdates.proposalId} = any(${integerArray(proposalIds)}::integer[])`)
+    .orderBy(progressUpdates.proposalId, desc(progressUpdates.on), desc(progressUpdates.id))
+  return new Map(rows.map(({ proposalId, ...latest }) => [proposalId, latest]))
 }
 
 /** Stores an update with its audit entry; the round's kept pages move on in the same transaction. */

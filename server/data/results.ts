@@ -183,6 +183,15 @@ export async function publishedSummary(db: Db, roundId: number): Promise<ResultS
   return { ...rest, outcome: readOutcome(outcomeVersion, outcome) }
 }
 
+/** The projects a published round funded; none before publishing. */
+export async function fundedIds(db: Db, roundId: number): Promise<Set<number>> {
+  const [row] = await db
+    .select({ outcome: results.outcome, outcomeVersion: results.outcomeVersion })
+    .from(results)
+    .where(eq(results.roundId, roundId))
+  return new Set(row ? readOutcome(row.outcomeVersion, row.outcome).selected.map(Number) : [])
+}
+
 /** The published anonymised ballots file, read when it is needed and not kept. */
 export async function publishedBallotsPb(db: Db, roundId: number): Promise<string> {
   const [row] = await db.select({ ballotsPb: results.ballotsPb }).from(results).where(eq(results.roundId, roundId))

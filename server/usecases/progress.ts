@@ -36,6 +36,7 @@ export async function postProgress(
     if (before !== update.status)
       await tellFollowers(tx, mailer, {
         kind: 'project-status',
+        roundId,
         proposalId: update.proposalId,
         status: update.status,
         text: update.text,

@@ -89,8 +89,9 @@ const TABLE = {
   // proposals, decisions' messages, the round's description and help desk hours, progress updates.
   // Only what the public reads: a translation of a rejected or merged proposal would make it public again.
   'proposal.translate': { parties: ['moderator', 'coach'], phases: PUBLIC_PHASES, publicSubjectsOnly: true },
-  // Anyone may follow a round or a proposal by e-mail while there is news to come: up to the results.
-  'follow.start': { parties: ['resident'], phases: ['proposing', 'reviewing', 'voting', 'closed'] },
+  // Anyone may follow a round or a proposal by e-mail while there is news to come: up to the results, and after
+  // them the round and its funded projects (domain/conversation/follows.ts says which).
+  'follow.start': { parties: ['resident'], phases: ['proposing', 'reviewing', 'voting', 'closed', 'published'] },
   'progress.post': { parties: STAFF, phases: ['published'] },
   // The conversation on a proposal: residents (the submitter through their link among them) write
   // while minds can still change; officials answer until the result is out; after publishing it is read-only.

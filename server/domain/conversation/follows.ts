@@ -1,6 +1,7 @@
 import { isLang, type Lang } from '../../languages.js'
 import type { ModerationAction } from '../proposals/moderation.js'
 import type { ProgressStatus } from '../results/progress.js'
+import type { Phase } from '../rounds/phases.js'
 
 /**
  * Following a proposal or a round by e-mail. An address is confirmed by a link before anything is
@@ -56,11 +57,11 @@ export type FollowEvent =
   | { kind: 'proposal-decision'; proposalId: number; action: ModerationAction }
   | { kind: 'voting-opened'; roundId: number }
   | { kind: 'results'; roundId: number }
-  | { kind: 'project-status'; proposalId: number; status: ProgressStatus; text: string }
+  | { kind: 'project-status'; roundId: number; proposalId: number; status: ProgressStatus; text: string }
 
 /**
  * Who hears an event, by what they follow. A follow of the whole round hears its milestones (voting
- * opens, results), not every answer on every proposal; a proposal's followers hear those and its
+ * opens, results, a funded project's new status), not every answer on every proposal; a proposal's followers hear those and its
  * moderation decision, and answers from the municipality; a comment's own follow (the address its
  * writer gave) hears every answer to it and its own moderation decision.
  */
@@ -84,8 +85,10 @@ export function audience(event: FollowEvent, answeredBy?: 'resident' | 'submitte
     case 'comment-decision':
       return { comment: event.commentId }
     case 'proposal-decision':
-    case 'project-status':
       return { proposal: event.proposalId }
+    // What happened to the money is the round's news too.
+    case 'project-status':
+      return { round: event.roundId, proposal: event.proposalId }
     case 'voting-opened':
     case 'results':
       return { round: event.roundId, proposalsOf: event.roundId }
@@ -107,4 +110,12 @@ export function onePerAddress<
     if (!had || rank(follow) < rank(had)) chosen.set(key, follow)
   }
   return [...chosen.values()]
+}
+
+/**
+ * Whether there is news to follow: up to the results anything may be followed; after them, what
+ * happens to the money: a round that funded something, and each funded project.
+ */
+export function newsToFollow(phase: Phase, funded: boolean): boolean {
+  return phase !== 'published' || funded
 }

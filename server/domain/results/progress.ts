@@ -179,3 +179,22 @@ export function milestonesToRemind<M extends MilestoneFacts & { proposalId: numb
     return !last || last.on < m.plannedOn
   })
 }
+
+/** A funded project's latest update, as far as keeping its followers goes. */
+export interface LatestUpdate {
+  status: ProgressStatus
+  createdAt: Date
+}
+
+/**
+ * Whether a published round still has news for its followers past the contact retention time:
+ * some funded project has not been reported done or cancelled, or was so reported after `cutoff`
+ * (its followers keep the retention time from that report on, as others had it from the results).
+ * A round that funded nothing has no news to come.
+ */
+export function newsToCome(latest: readonly (LatestUpdate | undefined)[], cutoff: Date): boolean {
+  return latest.some(
+    (update) =>
+      update === undefined || (update.status !== 'done' && update.status !== 'cancelled') || update.createdAt > cutoff,
+  )
+}

@@ -1,5 +1,6 @@
 import { LANGUAGE_LIST, type Lang } from '../../languages.js'
 import type { FollowField } from '../../domain/conversation/follows.js'
+import type { Phase } from '../../domain/rounds/phases.js'
 
 export interface FollowForm {
   email: string
@@ -8,13 +9,18 @@ export interface FollowForm {
 
 interface Named {
   slug: string
+  phase: Phase
 }
 
-/** The partial's headings and intro for a round or a proposal. */
-const texts = (proposal: unknown) =>
-  proposal
-    ? { titleKey: 'follows.title.proposal', introKey: 'follows.intro.proposal' }
-    : { titleKey: 'follows.title.round', introKey: 'follows.intro.round' }
+/** The partial's headings and intro for a round or a proposal; after the results, what is left to hear is the money's story. */
+const texts = (round: Named, proposal: unknown) => {
+  const after = round.phase === 'published'
+  if (proposal)
+    return after
+      ? { titleKey: 'follows.title.project', introKey: 'follows.intro.project' }
+      : { titleKey: 'follows.title.proposal', introKey: 'follows.intro.proposal' }
+  return { titleKey: 'follows.title.round', introKey: after ? 'follows.intro.roundAfter' : 'follows.intro.round' }
+}
 
 /**
  * The follow partial on a page kept for every visitor (the round's, a proposal's): a link to the
@@ -22,7 +28,7 @@ const texts = (proposal: unknown) =>
  */
 export function followLink(round: Named, proposal: { reference: string } | null) {
   const href = proposal ? `/proposals/${proposal.reference}/follow` : `/rounds/${round.slug}/follow`
-  return { ...texts(proposal), href, form: null }
+  return { ...texts(round, proposal), href, form: null }
 }
 
 /** The follow partial with its form: the address typed, the language (the page's until chosen), each wrong field's message. */
@@ -38,7 +44,7 @@ export function followView(input: {
   const { values, errors } = input
   const chosen = values.lang || input.lang
   return {
-    ...texts(input.proposal),
+    ...texts(input.round, input.proposal),
     href: input.action,
     form: {
       action: input.action,

@@ -5,7 +5,8 @@ import { hitRateLimit } from '../../data/rate-limits.js'
 import type { FollowSubject } from '../../data/follows.js'
 import { isolate } from '../../domain/common/bidi.js'
 import { sha256 } from '../../domain/common/digest.js'
-import { FOLLOW_THROTTLE, validateFollow, type FollowField } from '../../domain/conversation/follows.js'
+import { FOLLOW_THROTTLE, newsToFollow, validateFollow, type FollowField } from '../../domain/conversation/follows.js'
+import { fundedIds } from '../../data/results.js'
 import { FORM_TYPE } from '../../plugins/input.js'
 import { hostCookie } from '../../plugins/security.js'
 import { theRound } from '../../plugins/auth.js'
@@ -74,6 +75,14 @@ export default async function followsRoutes(fastify: FastifyInstance) {
   }
   const following = { action: 'follow.start' as const, refuse }
 
+  /** After the results only the round and its funded projects have news; the others' follow pages say it is over. */
+  async function newsOnly(request: FastifyRequest, reply: FastifyReply) {
+    const { round, proposal } = subjectOf(request)
+    if (round.phase !== 'published') return
+    const funded = await fundedIds(app.db, round.id)
+    if (!newsToFollow(round.phase, proposal ? funded.has(proposal.id) : funded.size > 0)) return refuse(request, reply)
+  }
+
   async function throttled(request: FastifyRequest): Promise<boolean> {
     const { windowMs, perAddress, perBrowser } = FOLLOW_THROTTLE
     // The CSRF secret is the browser's own random cookie (a post without it never gets here); only its hash is kept.
@@ -125,9 +134,9 @@ export default async function followsRoutes(fastify: FastifyInstance) {
     ['/rounds/:slug/follow', SlugPath],
     ['/proposals/:reference/follow', ReferencePath],
   ] as const) {
-    const config = { schema: { params }, config: following }
+    const config = { schema: { params }, config: following, preHandler: newsOnly }
     app.get(path, config, (request, reply) => page(request, reply, EMPTY, {}, 200))
-    app.post(path, { schema: { params, body: FormInput }, config: following }, (request, reply) =>
+    app.post(path, { ...config, schema: { params, body: FormInput } }, (request, reply) =>
       subscribe(request, reply, request.body),
     )
     app.get(`${path}/sent`, config, sent)

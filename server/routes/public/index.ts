@@ -16,6 +16,8 @@ import { filterView, listView, readFilter } from './proposal-views.js'
 import paperBallotRoutes from './paper-ballot.js'
 import followsRoutes from './follows.js'
 import { followLink } from './follow-view.js'
+import { fundedIds } from '../../data/results.js'
+import { newsToFollow } from '../../domain/conversation/follows.js'
 import proposalsRoutes from './proposals.js'
 import publicResultsRoutes from './results.js'
 import { FilterQuery, LanguagePath, NextQuery, SlugPath } from './schemas.js'
@@ -88,7 +90,11 @@ export default async function publicRoutes(fastify: FastifyInstance) {
           canVote: allowed(request, 'ballot.cast'),
           canPrintBallot: allowed(request, 'ballot.print') && takesPaperBallots(round.ballotFormat),
           canSeeResults: allowed(request, 'results.view'),
-          follow: allowed(request, 'follow.start') ? followLink(round, null) : null,
+          follow:
+            allowed(request, 'follow.start') &&
+            newsToFollow(round.phase, round.phase === 'published' && (await fundedIds(app.db, round.id)).size > 0)
+              ? followLink(round, null)
+              : null,
           filter: filterView(filter),
           list: listView(
             await localised(app.db, await listPublicProposals(app.db, round.id, filter), request.lang),

@@ -3,10 +3,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { listProposalEvents } from '../../data/proposal-events.js'
 import { findProposalLink } from '../../data/proposals.js'
 import { submitProposal } from '../../usecases/proposals.js'
-import { listProgressUpdates } from '../../data/results.js'
+import { fundedIds, listProgressUpdates } from '../../data/results.js'
 import { hitRateLimit } from '../../data/rate-limits.js'
 import type { Round } from '../../data/rounds.js'
 import { PROPOSAL_THROTTLE, type ProposalErrors, type ProposalForm } from '../../domain/proposals/rules.js'
+import { newsToFollow } from '../../domain/conversation/follows.js'
 import { allowed, thePublicProposal, theRound } from '../../plugins/auth.js'
 import { localised } from '../shared/localise.js'
 import { contentVersion, roundView } from '../shared/round-view.js'
@@ -108,11 +109,12 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
         'pages/public/proposal-detail.hbs',
         // Read only when the kept page is out of date: a proposal with 300 comments costs no query per visit.
         async () => {
-          const [events, mergedInto, progress, conversation] = await Promise.all([
+          const [events, mergedInto, progress, conversation, funded] = await Promise.all([
             listProposalEvents(app.db, proposal.id),
             proposal.duplicateOfId === null ? undefined : findProposalLink(app.db, proposal.duplicateOfId),
             allowed(request, 'results.view') ? listProgressUpdates(app.db, [proposal.id]) : [],
             listConversation(app.db, proposal.id, page),
+            allowed(request, 'results.view') ? fundedIds(app.db, round.id) : new Set<number>(),
           ])
           const [[shown], show] = await Promise.all([
             localised(app.db, [proposal], request.lang),
@@ -143,7 +145,10 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
               ...u,
               shown: show({ kind: 'progress', subjectId: u.id }, u.text),
             })),
-            follow: allowed(request, 'follow.start') ? followLink(round, proposal) : null,
+            follow:
+              allowed(request, 'follow.start') && newsToFollow(round.phase, funded.has(proposal.id))
+                ? followLink(round, proposal)
+                : null,
           }
         },
       )

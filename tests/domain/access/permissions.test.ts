@@ -86,7 +86,7 @@ function expected(asker: Asker, action: Action, phase: Phase): boolean {
     case 'progress.post':
       return staff && phase === 'published'
     case 'follow.start':
-      return actor === 'resident' && ['proposing', 'reviewing', 'voting', 'closed'].includes(phase)
+      return actor === 'resident' && phase !== 'draft'
     case 'voting.close-due':
       return false
     case 'comment.write':

@@ -4,9 +4,11 @@ import {
   checkMilestoneDone,
   checkProgress,
   milestonesToRemind,
+  newsToCome,
   projectProgress,
   type UpdateFacts,
 } from '../../../server/domain/results/progress.js'
+import { audience, newsToFollow } from '../../../server/domain/conversation/follows.js'
 
 const funded = new Set(['7'])
 const typed = {
@@ -136,4 +138,38 @@ t.test('a reminder goes out once for a milestone past its day without news since
     milestonesToRemind([milestone], new Map([[7, { on: '2027-01-01', status: 'done' }]]), today),
   ]
   t.same(none, [[], [], [], [], [], []], 'news since, reached, reminded, not yet past, cancelled or done: nothing')
+})
+
+t.test('a published round keeps its followers while a funded project may still have news', async (t) => {
+  const cutoff = new Date('2027-01-01T00:00:00Z')
+  const before = new Date('2026-12-01T00:00:00Z')
+  const after = new Date('2027-02-01T00:00:00Z')
+  t.equal(newsToCome([], cutoff), false, 'nothing funded: no news')
+  t.equal(newsToCome([undefined], cutoff), true, 'funded, nothing reported yet')
+  t.equal(newsToCome([{ status: 'in_progress', createdAt: before }], cutoff), true, 'under way')
+  t.equal(newsToCome([{ status: 'planned', createdAt: before }], cutoff), true)
+  t.equal(newsToCome([{ status: 'done', createdAt: before }], cutoff), false, 'done before the cutoff')
+  t.equal(newsToCome([{ status: 'cancelled', createdAt: after }], cutoff), true, 'finished recently: kept a while')
+  t.equal(
+    newsToCome(
+      [
+        { status: 'done', createdAt: before },
+        { status: 'in_progress', createdAt: before },
+      ],
+      cutoff,
+    ),
+    true,
+    'one project still running keeps the round',
+  )
+})
+
+t.test('after the results only the money has news: a round that funded something, and a funded project', async (t) => {
+  for (const phase of ['proposing', 'reviewing', 'voting', 'closed'] as const) t.equal(newsToFollow(phase, false), true)
+  t.equal(newsToFollow('published', true), true)
+  t.equal(newsToFollow('published', false), false)
+  t.same(
+    audience({ kind: 'project-status', roundId: 3, proposalId: 9, status: 'done', text: '' }),
+    { round: 3, proposal: 9 },
+    "a project's new status is its round's news too",
+  )
 })

@@ -240,7 +240,7 @@ t.test('a follow of a proposal names it by its own reference; an unknown one is 
   t.same(await followsOf('x@example.net'), [])
 })
 
-t.test('once the results are published there is nothing left to follow', async (t) => {
+t.test('once the results are published, a round that funded nothing has nothing left to follow', async (t) => {
   const v = new Visitor(app)
   await v.get(followPath)
   await setPhase(db, roundId, 'published')

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { desc, eq, isNotNull } from 'drizzle-orm'
-import { auditLog, follows, proposals, results } from '../../../db/schema.js'
+import { auditLog, follows, progressUpdates, proposals, results } from '../../../db/schema.js'
+import { OUTCOME_VERSION } from '../../../server/data/result-outcome.js'
 import { deleteExpiredContacts } from '../../../server/data/retention.js'
 import { testApp } from '../../helpers/app.js'
 import { Visitor } from '../../helpers/client.js'
@@ -16,6 +17,14 @@ const [followed] = await db.select().from(proposals).limit(1)
 async function addFollow(email: string, values: { proposalId?: number; confirmedAt?: Date; createdAt: Date }) {
   await db.insert(follows).values({ roundId, lang: 'nl', email, token: email.padEnd(32, 'x').slice(0, 32), ...values })
 }
+/** A stored result that funded `ids`, in the shape the current version stores. */
+const outcome = (ids: number[]) => ({
+  rule: 'greedy',
+  selected: ids.map(String),
+  totalCost: 0,
+  projects: [],
+  ties: [],
+})
 const addresses = async () => (await db.select({ email: follows.email }).from(follows)).map((f) => f.email).sort()
 
 t.test('the privacy statement names the controller, contacts and retention from the configuration', async (t) => {
@@ -72,7 +81,8 @@ t.test(
     await db.insert(results).values({
       roundId,
       rule: 'greedy',
-      outcome: {},
+      outcome: outcome([]),
+      outcomeVersion: OUTCOME_VERSION,
       ballotsPb: '',
       ballotsSha256: '',
       ballotCount: 0,
@@ -154,4 +164,43 @@ t.test("the privacy statement says what happens to followers' and commenters' ad
     t.ok(text.includes(msg('privacy.what.follow', {}, lang)), `${lang}: what and why`)
     t.ok(text.includes(msg('privacy.howLong.follow', { count: 90 }, lang)), `${lang}: how long, and how to leave`)
   }
+})
+
+t.test(
+  'followers of the round and of its funded projects stay while there is news to come, until the set days after the last one is finished',
+  async (t) => {
+    await db.delete(follows)
+    const [funded, other] = await db.select().from(proposals).orderBy(proposals.id).limit(2)
+    const publishedAt = new Date('2026-02-01T10:00:00Z')
+    await db
+      .update(results)
+      .set({ outcome: outcome([funded!.id]), publishedAt })
+      .where(eq(results.roundId, roundId))
+    const at = (days: number) => new Date(publishedAt.getTime() + days * DAY)
+    await addFollow('round@example.net', { confirmedAt: publishedAt, createdAt: publishedAt })
+    await addFollow('funded@example.net', { proposalId: funded!.id, confirmedAt: publishedAt, createdAt: publishedAt })
+    await addFollow('other@example.net', { proposalId: other!.id, confirmedAt: publishedAt, createdAt: publishedAt })
+
+    t.equal((await deleteExpiredContacts(db, at(91), 90)) >= 1, true)
+    t.same(await addresses(), ['funded@example.net', 'round@example.net'], 'the unfunded proposal has no news to come')
+
+    const report = (status: 'in_progress' | 'done', days: number) =>
+      db
+        .insert(progressUpdates)
+        .values({ proposalId: funded!.id, status, text: status, on: '2026-06-01', createdAt: at(days) })
+    await report('in_progress', 120)
+    await deleteExpiredContacts(db, at(300), 90)
+    t.same(await addresses(), ['funded@example.net', 'round@example.net'], 'a project under way keeps its followers')
+
+    await report('done', 310)
+    t.equal(await deleteExpiredContacts(db, at(399), 90), 0, 'kept the set days after the project is done')
+    t.same(await addresses(), ['funded@example.net', 'round@example.net'])
+    t.equal(await deleteExpiredContacts(db, at(401), 90), 2, 'then gone')
+    t.same(await addresses(), [])
+  },
+)
+
+t.test('the privacy statement says how long followers of funded projects are kept', async (t) => {
+  const page = await new Visitor(app).get('/privacyverklaring')
+  t.match(page.body, 'tot 90 dagen nadat het laatste ervan klaar is of niet doorgaat')
 })

@@ -1,7 +1,8 @@
 import t from 'tap'
-import { eq } from 'drizzle-orm'
+import { and, eq, notInArray } from 'drizzle-orm'
 import { parse as parseCsv } from 'csv-parse/sync'
-import { milestones, proposals, rounds } from '../../../db/schema.js'
+import { follows, milestones, outbox, proposals, rounds } from '../../../db/schema.js'
+import { confirmFollow } from '../../../server/data/follows.js'
 import { formatEuro } from '../../../server/formatters.js'
 import { Visitor } from '../../helpers/client.js'
 import { html, msg } from '../../helpers/html.js'
@@ -145,5 +146,59 @@ t.test(
     t.match(item.querySelector('.text-origin p[lang=nl]')?.text, 'Dak gekeurd')
     const dutch = html(await new Visitor(app).get(`/rounds/${round.slug}/progress`))
     t.notMatch(dutch.text(), 'Çatı kontrol edildi', 'a Dutch reader reads the original')
+  },
+)
+
+t.test(
+  'after the results anyone follows what happens to the money: the round and each funded project, from the progress page',
+  async (t) => {
+    const v = new Visitor(app)
+    const progress = html(await v.get(`/rounds/${round.slug}/progress`))
+    t.ok(progress.has(`a[href="/rounds/${round.slug}/follow"]`), 'the round, beside the totals')
+    t.ok(progress.has(`#project-${solar!.id} a[href="/proposals/${solar!.reference}/follow"]`), 'each funded project')
+
+    const form = html(await v.get(`/proposals/${solar!.reference}/follow`))
+    t.equal(form.text('h2'), msg('follows.title.project'))
+    t.equal(
+      (await v.post(`/proposals/${solar!.reference}/follow`, { email: 'project@example.net', lang: 'nl' })).statusCode,
+      303,
+    )
+    await v.get(`/rounds/${round.slug}/follow`)
+    t.equal((await v.post(`/rounds/${round.slug}/follow`, { email: 'geld@example.net', lang: 'en' })).statusCode, 303)
+
+    const [unfunded] = await db
+      .select()
+      .from(proposals)
+      .where(
+        and(
+          eq(proposals.roundId, roundId),
+          notInArray(
+            proposals.id,
+            funded.map((p) => p.id),
+          ),
+        ),
+      )
+      .limit(1)
+    const refused = await v.get(`/proposals/${unfunded!.reference}/follow`)
+    t.equal(refused.statusCode, 409, 'a project that got no money has no news to come')
+    t.notOk(html(await v.get(`/proposals/${unfunded!.reference}`)).has('#follow'))
+    t.ok(html(await v.get(`/proposals/${solar!.reference}`)).has('#follow'), "a funded project's page offers it")
+
+    for (const address of ['project@example.net', 'geld@example.net']) {
+      const [follow] = await db.select().from(follows).where(eq(follows.email, address))
+      await confirmFollow(db, follow!.id, new Date())
+    }
+    await postUpdate(
+      app,
+      roundId,
+      { proposalId: solar!.id, status: 'done', text: 'Panelen liggen.', on: '2027-03-01' },
+      admin,
+    )
+    const told = await db.select().from(outbox).where(eq(outbox.purpose, 'follow-project-status'))
+    t.same(
+      told.map((m) => m.toAddress).sort(),
+      ['geld@example.net', 'project@example.net'],
+      "the round's followers hear it too",
+    )
   },
 )
