@@ -2,6 +2,23 @@
 // Everything works without them: the list, the location text and the lat/lng fields are the content.
 /* global L */
 const NETHERLANDS = [52.15, 5.3]
+const { leafletJs, leafletCss } = document.currentScript.dataset
+let loading = null
+
+// Leaflet comes when a map is drawn, not with the page: a map folded away in the form costs nothing until opened.
+function leaflet() {
+  loading ??= new Promise((resolve, reject) => {
+    const style = document.createElement('link')
+    style.rel = 'stylesheet'
+    style.href = leafletCss
+    const script = document.createElement('script')
+    script.src = leafletJs
+    script.addEventListener('load', resolve)
+    script.addEventListener('error', reject)
+    document.head.append(style, script)
+  })
+  return loading
+}
 
 function tiles(box, map) {
   const layer = L.tileLayer(box.dataset.tiles, {
@@ -33,17 +50,21 @@ function draw(box) {
 const pin = (options) => L.divIcon({ className: 'map-pin', iconSize: [22, 22], iconAnchor: [11, 22], ...options })
 
 // A marker that is a link to its proposal: focusable, named by the title, followed with Enter or a tap.
-const LinkIcon = L.Icon.extend({
-  createIcon() {
-    const link = document.createElement('a')
-    link.href = this.options.href
-    link.title = this.options.label
-    link.setAttribute('aria-label', this.options.label)
-    this._setIconStyles(link, 'icon')
-    return link
-  },
-  createShadow: () => null,
-})
+let LinkIcon = null
+function linkIcon(href, label) {
+  LinkIcon ??= L.Icon.extend({
+    createIcon() {
+      const link = document.createElement('a')
+      link.href = this.options.href
+      link.title = this.options.label
+      link.setAttribute('aria-label', this.options.label)
+      this._setIconStyles(link, 'icon')
+      return link
+    },
+    createShadow: () => null,
+  })
+  return new LinkIcon({ className: 'map-pin', iconSize: [22, 22], iconAnchor: [11, 22], href, label })
+}
 
 function showPoints(box) {
   const map = draw(box)
@@ -51,13 +72,7 @@ function showPoints(box) {
   const bounds = []
   for (const item of items) {
     const at = [Number(item.dataset.lat), Number(item.dataset.lng)]
-    const icon = new LinkIcon({
-      className: 'map-pin',
-      iconSize: [22, 22],
-      iconAnchor: [11, 22],
-      href: item.dataset.href,
-      label: item.dataset.title,
-    })
+    const icon = linkIcon(item.dataset.href, item.dataset.title)
     L.marker(at, { icon, keyboard: false }).addTo(map)
     bounds.push(at)
   }
@@ -168,7 +183,14 @@ function search(form, put) {
 const KINDS = { points: showPoints, show: showOne, pick }
 
 for (const box of document.querySelectorAll('[data-map]')) {
-  const start = () => KINDS[box.dataset.map]?.(box)
+  const start = () =>
+    leaflet().then(
+      () => KINDS[box.dataset.map]?.(box),
+      () => {
+        const message = box.querySelector('.map__message')
+        message.textContent = message.dataset.failed
+      },
+    )
   // A map in a folded part is drawn when it is opened: Leaflet needs to know its size.
   const folded = box.closest('details:not([open])')
   if (folded) folded.addEventListener('toggle', start, { once: true })

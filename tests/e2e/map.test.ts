@@ -66,6 +66,17 @@ if (session) {
     await page.context().close()
   })
 
+  t.test('the map view in Arabic, right to left, is as accessible', async (t) => {
+    const page = await session.newPage({ locale: 'ar' })
+    await page.route(`${TILE_HOST}/**`, (route) => route.abort())
+    await page.goto(`/rounds/${slug}?view=map`)
+    t.equal(await page.locator('html').getAttribute('dir'), 'rtl')
+    await page.locator('[data-map=points] .map__message').waitFor({ state: 'visible' })
+    t.equal(await page.locator('.leaflet-control-zoom-in').getAttribute('aria-label'), msg('map.zoomIn', {}, 'ar'))
+    await checkPage(t, page)
+    await page.context().close()
+  })
+
   t.test('without JavaScript the map view says so and lists every approved project', async (t) => {
     const page = await phoneWithoutScripts(session)
     await page.goto(`/rounds/${slug}?view=map`)
@@ -83,12 +94,15 @@ if (session) {
     const { page } = await phoneWithoutTiles()
     await page.route(`${GEOCODER}*`, (route) => route.abort())
     await page.goto(`/rounds/${slug}/proposals/new`)
+    const leafletScripts = page.locator('script[src*="/vendor/leaflet/"]')
+    t.equal(await leafletScripts.count(), 0, 'Leaflet is not fetched while the map is folded away')
     await page.locator('details.proposal-more summary').tap()
     const canvas = page.locator('[data-map=pick] .map__canvas')
     await canvas.waitFor({ state: 'visible' })
     const lat = page.getByLabel(/^Breedtegraad/)
     const lng = page.getByLabel(/^Lengtegraad/)
     t.equal(await lat.inputValue(), '')
+    t.equal(await leafletScripts.count(), 1, 'opening the part fetches it')
 
     await canvas.tap({ position: { x: 150, y: 120 } })
     const tapped = [Number(await lat.inputValue()), Number(await lng.inputValue())]
