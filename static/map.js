@@ -47,7 +47,7 @@ function draw(box) {
   return map
 }
 
-const pin = (options) => L.divIcon({ className: 'map-pin', iconSize: [22, 22], iconAnchor: [11, 22], ...options })
+const pin = (options) => L.divIcon({ className: 'map-pin', iconSize: [24, 24], iconAnchor: [12, 12], ...options })
 
 // A marker that is a link to its proposal: focusable, named by the title, followed with Enter or a tap.
 let LinkIcon = null
@@ -63,7 +63,7 @@ function linkIcon(href, label) {
     },
     createShadow: () => null,
   })
-  return new LinkIcon({ className: 'map-pin', iconSize: [22, 22], iconAnchor: [11, 22], href, label })
+  return new LinkIcon({ className: 'map-pin', iconSize: [24, 24], iconAnchor: [12, 12], href, label })
 }
 
 function showPoints(box) {

@@ -117,6 +117,10 @@ t.test(
     const page = html(await new Visitor(app).get(`/rounds/${SLUG}?view=map`))
     t.equal(page.get('.view-switch a[aria-current]').getAttribute('href'), `/rounds/${SLUG}?view=map#ideas`)
     t.equal(page.text('[data-map=points] .map__message'), msg('map.noScript'))
+    t.ok(
+      page.texts('main p').includes(msg('map.round.intro', { total: approved.length, placed: placed.length })),
+      'it says how many projects there are and how many are on the map',
+    )
     t.ok(page.get('[data-map=points] .map__canvas').hasAttribute('hidden'), 'no empty map box without script')
     const items = page.all('#map-points > li')
     t.same(
