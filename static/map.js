@@ -100,7 +100,8 @@ function pick(box) {
     if (marker) marker.setLatLng(at)
     else marker = L.marker(at, { icon: pin(), keyboard: false, interactive: false }).addTo(map)
     if (zoom) map.setView(at, zoom)
-    status.textContent = `${status.dataset.set} ${lat.value}, ${lng.value}`
+    // Isolated left to right, so an Arabic sentence keeps the pair in its order.
+    status.textContent = `${status.dataset.set} \u2066${lat.value}, ${lng.value}\u2069`
   }
   const typed = () => {
     const at = [Number(lat.value.replace(',', '.')), Number(lng.value.replace(',', '.'))]
