@@ -4,6 +4,7 @@ import {
   bigserial,
   boolean,
   date,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -197,6 +198,9 @@ export const proposals = pgTable(
     track: trackEnum('track').notNull(),
     themes: text('themes').array().notNull(),
     location: text('location').notNull().default(''),
+    /** Its point on the map (WGS84 degrees), both or neither (server/domain/proposals/place.ts); the location text stays the place in words. */
+    latitude: doublePrecision('latitude'),
+    longitude: doublePrecision('longitude'),
     kwhPerYear: integer('kwh_per_year'),
     co2KgPerYear: integer('co2_kg_per_year'),
     households: integer('households'),

@@ -2,7 +2,7 @@ import zlib from 'node:zlib'
 import fastifyCompress from '@fastify/compress'
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Db } from '../db/client.js'
-import { DEMO_PRIVACY, type Config } from './config.js'
+import { DEFAULT_MAP, DEMO_PRIVACY, type Config } from './config.js'
 import { loggedError, loggedPath } from './domain/security/redact.js'
 import authPlugin from './plugins/auth.js'
 import closerPlugin from './plugins/closer.js'
@@ -31,7 +31,14 @@ export type AppConfig = Pick<Config, 'sessionSecret' | 'codeKey' | 'publicUrl' |
   Partial<
     Pick<
       Config,
-      'smtp' | 'mailPollMs' | 'officialMfa' | 'idleMinutes' | 'contactRetentionDays' | 'privacy' | 'metricsToken'
+      | 'smtp'
+      | 'mailPollMs'
+      | 'officialMfa'
+      | 'idleMinutes'
+      | 'contactRetentionDays'
+      | 'privacy'
+      | 'metricsToken'
+      | 'map'
     >
   >
 
@@ -130,7 +137,8 @@ export async function buildApp(
   await app.register(dbPlugin, { db })
   app.decorate('publicUrl', config.publicUrl)
   app.decorate('checkPassword', passwordChecker(siteNames(config.privacy ?? DEMO_PRIVACY)))
-  await app.register(securityPlugin, { sessionSecret: config.sessionSecret, publicUrl: config.publicUrl })
+  const map = config.map ?? DEFAULT_MAP
+  await app.register(securityPlugin, { sessionSecret: config.sessionSecret, publicUrl: config.publicUrl, map })
   await app.register(sessionPlugin, { sessionSecret: config.sessionSecret, publicUrl: config.publicUrl })
   await app.register(authPlugin, {
     sessionSecret: config.sessionSecret,
@@ -138,7 +146,7 @@ export async function buildApp(
     idleMinutes: config.idleMinutes ?? 30,
   })
   await app.register(staticPlugin)
-  await app.register(viewsPlugin)
+  await app.register(viewsPlugin, { map })
   await app.register(errorsPlugin)
   await app.register(inputPlugin)
   await app.register(mailPlugin, { smtp: config.smtp, pollMs: config.mailPollMs ?? 5000 })

@@ -30,6 +30,23 @@ export interface Config {
   /** Days after a round's publication that submitters' e-mail and phone are deleted. */
   readonly contactRetentionDays: number
   readonly privacy: PrivacyConfig
+  readonly map: MapConfig
+}
+
+/** Where the map's pictures and the address search come from; the page's CSP allows exactly these. */
+export interface MapConfig {
+  /** A Leaflet tile template: https://…/{z}/{x}/{y}.png */
+  readonly tilesUrl: string
+  readonly attribution: string
+  /** Answers `?q=<address>` with PDOK Locatieserver's JSON (response.docs[].weergavenaam, centroide_ll). */
+  readonly geocoderUrl: string
+}
+
+/** The Dutch government's public base map and address search: no key, no cookies. */
+export const DEFAULT_MAP: MapConfig = {
+  tilesUrl: 'https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png',
+  attribution: 'Kaartgegevens © Kadaster',
+  geocoderUrl: 'https://api.pdok.nl/bzk/locatieserver/search/v3_1/free',
 }
 
 /** What the privacy statement (privacyverklaring) names; the rest of its text is in the locales. */
@@ -98,6 +115,30 @@ function privacy(env: Env): PrivacyConfig {
     controller: env.PRIVACY_CONTROLLER?.trim() || DEMO_PRIVACY.controller,
     contactEmail: env.PRIVACY_CONTACT?.trim() || DEMO_PRIVACY.contactEmail,
     officerEmail: env.PRIVACY_OFFICER?.trim() || DEMO_PRIVACY.officerEmail,
+  }
+}
+
+function webAddress(env: Env, name: string, fallback: string): string {
+  const raw = env[name]?.trim() || fallback
+  let url: URL
+  try {
+    url = new URL(raw.replaceAll(/[{}]/g, ''))
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL, got "${raw}"`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new ConfigError(`${name} must start with https://, got "${raw}"`)
+  return raw
+}
+
+function map(env: Env): MapConfig {
+  const tilesUrl = webAddress(env, 'MAP_TILES_URL', DEFAULT_MAP.tilesUrl)
+  if (!['{z}', '{x}', '{y}'].every((part) => tilesUrl.includes(part)))
+    throw new ConfigError(`MAP_TILES_URL must hold {z}, {x} and {y}, got "${tilesUrl}"`)
+  return {
+    tilesUrl,
+    attribution: env.MAP_ATTRIBUTION?.trim() || DEFAULT_MAP.attribution,
+    geocoderUrl: webAddress(env, 'GEOCODER_URL', DEFAULT_MAP.geocoderUrl),
   }
 }
 
@@ -225,6 +266,7 @@ export function loadConfig(env: Env = process.env): Config {
     idleMinutes: whole(env, 'OFFICIAL_IDLE_MINUTES', 30, 1, 24 * 60),
     contactRetentionDays: whole(env, 'CONTACT_RETENTION_DAYS', 90, 0, 3650),
     privacy: privacy(env),
+    map: map(env),
     metricsToken: metricsToken(env),
   })
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { ConfigError, loadConfig } from '../server/config.js'
+import { ConfigError, DEFAULT_MAP, loadConfig } from '../server/config.js'
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'wb-config-'))
 const SECRET = 's'.repeat(40)
@@ -43,6 +43,23 @@ t.test('with a database server it needs a shared session secret and has demo off
   t.equal(config.publicUrl, 'https://wijkbudget.example.nl')
 })
 
+t.test('the map comes from PDOK unless the municipality names its own tiles and address search', async (t) => {
+  t.same(loadConfig({ DATA_DIR: dataDir() }).map, DEFAULT_MAP)
+  t.same(
+    loadConfig({
+      DATA_DIR: dataDir(),
+      MAP_TILES_URL: ' https://{s}.tiles.example.nl/{z}/{x}/{y}.png ',
+      MAP_ATTRIBUTION: '© Gemeente',
+      GEOCODER_URL: 'https://geo.example.nl/search',
+    }).map,
+    {
+      tilesUrl: 'https://{s}.tiles.example.nl/{z}/{x}/{y}.png',
+      attribution: '© Gemeente',
+      geocoderUrl: 'https://geo.example.nl/search',
+    },
+  )
+})
+
 t.test('wrong settings are refused with a message naming the setting', async (t) => {
   const table: [Record<string, string>, RegExp][] = [
     [{ PORT: 'eighty' }, /^PORT must be a number/],
@@ -61,6 +78,10 @@ t.test('wrong settings are refused with a message naming the setting', async (t)
     [{ OFFICIAL_IDLE_MINUTES: '0' }, /^OFFICIAL_IDLE_MINUTES must be a whole number/],
     [{ METRICS_TOKEN: 'guessable' }, /^METRICS_TOKEN must be at least 32/],
     [{ MAIL_POLL_MS: '10' }, /^MAIL_POLL_MS must be a whole number from 100/],
+    [{ MAP_TILES_URL: 'tiles' }, /^MAP_TILES_URL is not a valid URL/],
+    [{ MAP_TILES_URL: 'ftp://tiles.example/{z}/{x}/{y}.png' }, /^MAP_TILES_URL must start with https:\/\//],
+    [{ MAP_TILES_URL: 'https://tiles.example/{z}/map.png' }, /^MAP_TILES_URL must hold \{z\}, \{x\} and \{y\}/],
+    [{ GEOCODER_URL: 'geocoder' }, /^GEOCODER_URL is not a valid URL/],
   ]
   for (const [env, message] of table) {
     t.throws(() => loadConfig({ DATA_DIR: dataDir(), ...env }), { message }, JSON.stringify(env))

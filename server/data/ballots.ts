@@ -21,6 +21,8 @@ const ballotProjects = preparedPer((db) =>
       kwhPerYear: proposals.kwhPerYear,
       co2KgPerYear: proposals.co2KgPerYear,
       households: proposals.households,
+      latitude: proposals.latitude,
+      longitude: proposals.longitude,
       lang: proposals.lang,
       budgetId: proposals.budgetId,
     })

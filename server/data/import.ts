@@ -60,6 +60,8 @@ export async function insertImportedProjects(
           summary: '',
           description: `Pabulib project_id ${p.pbId}`,
           costCents: p.costCents,
+          latitude: p.point?.latitude ?? null,
+          longitude: p.point?.longitude ?? null,
           track: 'social' as const,
           themes: ['other'],
           contactName: 'Pabulib',

@@ -8,6 +8,7 @@ import fp from 'fastify-plugin'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import helmet from 'helmet'
 import type { Db } from '../../db/client.js'
+import type { MapConfig } from '../config.js'
 import { hitRateLimit } from '../data/rate-limits.js'
 import { isPrivatePath } from '../domain/security/events.js'
 
@@ -65,10 +66,33 @@ export function headersOf(
   return [...headers]
 }
 
+const PLAIN_SEGMENT = /^[\w.~-]*$/
+
+/**
+ * What a CSP source needs to allow `url` (a tile template or the geocoder): its host (a `{s}`
+ * subdomain as `*.`) and the plain part of its path before the first placeholder, so the page may
+ * load the map's pictures and nothing else from that host. A path without placeholders is allowed
+ * exactly; a segment with other characters (EPSG:3857) ends the prefix.
+ */
+export function cspSource(url: string): string {
+  const parsed = new URL(url.replaceAll(/\{[^}]*\}/g, 'x-placeholder-x'))
+  const host = parsed.host.replace(/^[^.]*x-placeholder-x[^.]*\./, '*.')
+  const segments = parsed.pathname.split('/').slice(1)
+  const stop = segments.findIndex((segment) => segment.includes('x-placeholder-x') || !PLAIN_SEGMENT.test(segment))
+  const path =
+    stop < 0
+      ? parsed.pathname
+      : `/${segments
+          .slice(0, stop)
+          .map((segment) => `${segment}/`)
+          .join('')}`
+  return `${parsed.protocol}//${host}${path}`
+}
+
 /** A cookie named `__Host-…` is refused by browsers unless it is Secure, for the whole site, for this host only. */
 export const hostCookie = (name: string, overHttps: boolean) => (overHttps ? `__Host-${name}` : name)
 
-export default fp<{ sessionSecret: string; publicUrl: string }>(
+export default fp<{ sessionSecret: string; publicUrl: string; map: MapConfig }>(
   async (app, opts) => {
     const overHttps = opts.publicUrl.startsWith('https:')
     app.decorate('secureCookies', overHttps)
@@ -83,7 +107,8 @@ export default fp<{ sessionSecret: string; publicUrl: string }>(
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'"],
           styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
+          imgSrc: ["'self'", 'data:', cspSource(opts.map.tilesUrl)],
+          connectSrc: ["'self'", cspSource(opts.map.geocoderUrl)],
           formAction: ["'self'"],
           frameAncestors: ["'none'"],
           objectSrc: ["'none'"],

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { HTMX_PATH } from '../assets.js'
+import { HTMX_PATH, LEAFLET_CSS_PATH, LEAFLET_JS_PATH } from '../assets.js'
 import { encode, sendEncoded, type Encoded } from '../encoded.js'
 import { fromRoot } from '../paths.js'
 
@@ -32,7 +32,8 @@ async function load(file: URL): Promise<Asset> {
 }
 
 function send(asset: Asset, request: FastifyRequest, reply: FastifyReply) {
-  const versioned = (request.query as { v?: string }).v === asset.hash || request.url.startsWith(HTMX_PATH)
+  // Files under /vendor/ carry their package's version in the path.
+  const versioned = (request.query as { v?: string }).v === asset.hash || request.url.startsWith('/vendor/')
   reply
     .header('Cache-Control', versioned ? YEAR : HOUR)
     .header('Vary', 'Accept-Encoding')
@@ -44,8 +45,10 @@ export default fp(
   async (app) => {
     const staticDir = fromRoot('static/')
     const names = readdirSync(staticDir).filter((name) => !name.startsWith('.'))
-    const [htmx, ...files] = await Promise.all([
+    const [htmx, leafletJs, leafletCss, ...files] = await Promise.all([
       load(fromRoot('node_modules/htmx.org/dist/htmx.min.js')),
+      load(fromRoot('node_modules/leaflet/dist/leaflet.js')),
+      load(fromRoot('node_modules/leaflet/dist/leaflet.css')),
       ...names.map((name) => load(new URL(name, staticDir))),
     ])
     const assets = new Map(names.map((name, i) => [name, files[i]!]))
@@ -73,6 +76,8 @@ export default fp(
     // Browsers ask for /favicon.ico on pages that do not name an icon (a PDF, a JSON file): the same picture.
     app.get('/favicon.ico', async (_request, reply) => reply.redirect(app.assetUrl('favicon.svg'), 301))
     app.get(HTMX_PATH, { compress: false }, async (request, reply) => send(htmx, request, reply))
+    app.get(LEAFLET_JS_PATH, { compress: false }, async (request, reply) => send(leafletJs, request, reply))
+    app.get(LEAFLET_CSS_PATH, { compress: false }, async (request, reply) => send(leafletCss, request, reply))
   },
   { name: 'static' },
 )

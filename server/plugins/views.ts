@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs'
-import { HTMX_PATH } from '../assets.js'
+import { HTMX_PATH, LEAFLET_CSS_PATH, LEAFLET_JS_PATH } from '../assets.js'
+import type { MapConfig } from '../config.js'
 import { fileURLToPath } from 'node:url'
 import fastifyView from '@fastify/view'
 import type { FastifyReply, FastifyRequest } from 'fastify'
@@ -159,12 +160,19 @@ export function wantsFragment(request: FastifyRequest): boolean {
   return h['hx-request'] === 'true' && h['hx-boosted'] !== 'true' && h['hx-history-restore-request'] !== 'true'
 }
 
-export default fp(
-  async (app) => {
+export default fp<{ map: MapConfig }>(
+  async (app, opts) => {
     const { hbs, translate } = engine((lang, key) => app.log.warn({ lang, key }, 'translation key missing'))
     const cssPath = app.assetUrl('app.css')
     const errorSummaryPath = app.assetUrl('error-summary.js')
     const faviconPath = app.assetUrl('favicon.svg')
+    // What the partial map-assets puts in a page that shows a map; the others load none of it.
+    const mapAssets = {
+      ...opts.map,
+      leafletJs: LEAFLET_JS_PATH,
+      leafletCss: LEAFLET_CSS_PATH,
+      script: app.assetUrl('map.js'),
+    }
     await app.register(fastifyView, {
       engine: { handlebars: hbs },
       root: viewsDir,
@@ -194,6 +202,7 @@ export default fp(
         cssPath,
         errorSummaryPath,
         faviconPath,
+        mapAssets,
         // Without its `lang`, which would otherwise undo the choice the switch just made.
         nextPath: encodeURIComponent(withoutLang(request.url)),
         csrfToken,

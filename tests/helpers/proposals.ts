@@ -16,6 +16,8 @@ export const VALID = {
   track: 'social',
   themes: ['energy-poverty', 'green'],
   location: 'Schiedamseweg',
+  lat: '',
+  lng: '',
   kwhPerYear: '12.000',
   co2KgPerYear: '5000',
   households: '50',

@@ -1,6 +1,7 @@
 import { parsePb, scanPb, writePb, type PbElection } from './read.js'
 import type { TallyRule } from '../tally/tally.js'
 import { sha256 } from '../common/digest.js'
+import { degreesText } from '../proposals/place.js'
 import type { BallotProjectForTally, RoundForTally } from '../tally/input.js'
 import type { Pick } from '../voting/codes.js'
 
@@ -53,7 +54,13 @@ export function exportBallotsPb(
       id: String(p.id),
       cost: money(p.costCents),
       category: [],
-      fields: { name: p.title },
+      // Pabulib's own columns for a project's place; a project without a point leaves them empty.
+      fields: {
+        name: p.title,
+        ...(p.latitude != null && p.longitude != null
+          ? { latitude: degreesText(p.latitude), longitude: degreesText(p.longitude) }
+          : {}),
+      },
     })),
     votes: shuffled(
       ballots.map((_, v) => v),

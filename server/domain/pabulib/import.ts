@@ -3,6 +3,7 @@ import { TEXT_LIMITS as PROPOSAL_LIMITS } from '../proposals/rules.js'
 import { TEXT_LIMITS as ROUND_LIMITS, type RoundSettings } from '../rounds/settings.js'
 import type { TallyRule } from '../tally/tally.js'
 import { singleLine } from '../common/text.js'
+import { importedPoint, type Point } from '../proposals/place.js'
 
 /** The largest .pb text the import takes: Łódź 2020, with 51,472 voters, is 2.3 MB. */
 export const MAX_PB_CHARS = 5_000_000
@@ -12,6 +13,8 @@ export interface ImportProject {
   pbId: string
   title: string
   costCents: number
+  /** From Pabulib's latitude and longitude columns, when the file has a valid pair. */
+  point: Point | null
 }
 
 export interface ImportPlan {
@@ -106,6 +109,7 @@ export function importPlan(
       pbId: p.id,
       title: cut(p.fields['name'] || `Project ${p.id}`, PROPOSAL_LIMITS.title),
       costCents: cents(p.cost),
+      point: importedPoint(p.fields['latitude'], p.fields['longitude']),
     })),
     // parsePb has already refused votes for projects that are not in the file.
     ballots: given

@@ -1,6 +1,7 @@
 import { parseEuros } from '../common/money.js'
 import { readWholeNumber } from '../common/numbers.js'
 import { singleLine } from '../common/text.js'
+import { readPoint } from './place.js'
 
 export const TRACKS = ['financial-technical', 'social', 'spatial'] as const
 export type Track = (typeof TRACKS)[number]
@@ -52,6 +53,9 @@ export interface ProposalForm {
   track: string
   themes: string[]
   location: string
+  /** The point on the map, filled by the map (or typed); both empty when the resident sets none. */
+  lat: string
+  lng: string
   kwhPerYear: string
   co2KgPerYear: string
   households: string
@@ -75,6 +79,8 @@ export interface ProposalFields {
   track: Track
   themes: Theme[]
   location: string
+  latitude: number | null
+  longitude: number | null
   kwhPerYear: number | null
   co2KgPerYear: number | null
   households: number | null
@@ -134,6 +140,9 @@ export function validateProposal(
   if (themes.length === 0) errors.themes = 'themesRequired'
   else if (!themes.every(isTheme)) errors.themes = 'themesInvalid'
   const location = textOf('location', false)
+  const place = readPoint(form.lat, form.lng)
+  // One message for the pair, at the first of its two fields.
+  if ('error' in place) errors.lat = place.error
   const kwhPerYear = figure('kwhPerYear')
   const co2KgPerYear = figure('co2KgPerYear')
   const households = figure('households')
@@ -156,6 +165,8 @@ export function validateProposal(
       track: form.track as Track,
       themes: themes as Theme[],
       location,
+      latitude: 'point' in place && place.point ? place.point.latitude : null,
+      longitude: 'point' in place && place.point ? place.point.longitude : null,
       kwhPerYear,
       co2KgPerYear,
       households,

@@ -18,6 +18,9 @@ export interface BallotProjectForTally {
   id: number
   title: string
   costCents: number
+  /** Its point on the map, for the open data (not counted). */
+  latitude?: number | null
+  longitude?: number | null
 }
 
 /**

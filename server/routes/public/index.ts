@@ -2,7 +2,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { sql } from 'drizzle-orm'
 import { RETRY_AFTER_SECONDS } from '../../../db/unavailable.js'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { findProposalByToken, findPublicProposal, listPublicProposals } from '../../data/proposals.js'
+import {
+  findProposalByToken,
+  findPublicProposal,
+  listPublicProposals,
+  type ProposalFilter,
+} from '../../data/proposals.js'
 import { findRoundBySlug, listPublicRounds } from '../../data/rounds.js'
 import { RESIDENT } from '../../domain/access/permissions.js'
 import { isStatusToken } from '../../domain/proposals/rules.js'
@@ -13,6 +18,8 @@ import { allowed, decide, theRound } from '../../plugins/auth.js'
 import { contentVersion, roundView } from '../shared/round-view.js'
 import accessibilityRoutes from './accessibility.js'
 import { filterView, listView, readFilter } from './proposal-views.js'
+import { mapListView, readRoundView, ROUND_VIEWS, type RoundView } from '../shared/map-view.js'
+import type { Lang } from '../../languages.js'
 import paperBallotRoutes from './paper-ballot.js'
 import followsRoutes from './follows.js'
 import { followLink } from './follow-view.js'
@@ -66,6 +73,17 @@ export default async function publicRoutes(fastify: FastifyInstance) {
     }))
   })
 
+  /** The list of the round's ideas, or the map of its approved projects with the same projects as a list. */
+  async function proposalsView(roundId: number, filter: ProposalFilter, view: RoundView, lang: Lang) {
+    const switchTo = ROUND_VIEWS.map((name) => ({ name, key: `map.view.${name}`, current: name === view }))
+    if (view === 'map') {
+      const all = await localised(app.db, await listPublicProposals(app.db, roundId), lang)
+      return { views: switchTo, mapView: mapListView(all) }
+    }
+    const list = listView(await localised(app.db, await listPublicProposals(app.db, roundId, filter), lang), filter)
+    return { views: switchTo, list }
+  }
+
   app.get(
     '/rounds/:slug',
     {
@@ -75,6 +93,7 @@ export default async function publicRoutes(fastify: FastifyInstance) {
     async (request, reply) => {
       const round = theRound(request)
       const filter = readFilter(request.query)
+      const view = readRoundView(request.query.view)
       return reply.renderKept(
         `round:${round.id}`,
         [contentVersion(round)],
@@ -96,10 +115,7 @@ export default async function publicRoutes(fastify: FastifyInstance) {
               ? followLink(round, null)
               : null,
           filter: filterView(filter),
-          list: listView(
-            await localised(app.db, await listPublicProposals(app.db, round.id, filter), request.lang),
-            filter,
-          ),
+          ...(await proposalsView(round.id, filter, view, request.lang)),
           // The count sits outside the swapped list as a status region, so screen readers hear a filter's effect.
           oob: wantsFragment(request),
         }),

@@ -11,12 +11,21 @@ import {
   type ProposalFields,
   type ProposalForm,
 } from '../../domain/proposals/rules.js'
+import { degreesText } from '../../domain/proposals/place.js'
 import { isLang, LANGUAGE_LIST, type Lang } from '../../languages.js'
 import type { FormRead } from '../forms.js'
 import { FIELDS, PROPOSAL_TEXT_FIELDS, type ProposalBody } from './schemas.js'
 
 /** The optional part of the form, folded away in a <details> until it holds something. */
-const MORE: readonly ProposalField[] = ['location', 'kwhPerYear', 'co2KgPerYear', 'households', 'organisation']
+const MORE: readonly ProposalField[] = [
+  'location',
+  'lat',
+  'lng',
+  'kwhPerYear',
+  'co2KgPerYear',
+  'households',
+  'organisation',
+]
 
 export const EMPTY_FORM: ProposalForm = {
   title: '',
@@ -26,6 +35,8 @@ export const EMPTY_FORM: ProposalForm = {
   track: '',
   themes: [],
   location: '',
+  lat: '',
+  lng: '',
   kwhPerYear: '',
   co2KgPerYear: '',
   households: '',
@@ -73,6 +84,8 @@ export function formFromProposal(proposal: Proposal, lang: Lang): ProposalForm {
     track: proposal.track,
     themes: proposal.themes,
     location: proposal.location,
+    lat: proposal.latitude === null ? '' : degreesText(proposal.latitude),
+    lng: proposal.longitude === null ? '' : degreesText(proposal.longitude),
     kwhPerYear: figure(proposal.kwhPerYear),
     co2KgPerYear: figure(proposal.co2KgPerYear),
     households: figure(proposal.households),

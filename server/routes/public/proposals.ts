@@ -11,6 +11,7 @@ import { newsToFollow } from '../../domain/conversation/follows.js'
 import { allowed, thePublicProposal, theRound } from '../../plugins/auth.js'
 import { localised } from '../shared/localise.js'
 import { contentVersion, roundView } from '../shared/round-view.js'
+import { pointView } from '../shared/map-view.js'
 import { EMPTY_FORM, formView, readProposalForm, writtenLanguage } from './proposal-form.js'
 import proposalStatusRoutes from './proposal-status.js'
 import { figuresView, historyView, justificationShown } from './proposal-views.js'
@@ -133,6 +134,7 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
             round,
             mergedInto,
             figures: figuresView(proposal),
+            point: pointView(proposal),
             history: historyView(events, 'public', show),
             conversation: conversationView(conversation, page, {
               base: `/proposals/${proposal.reference}`,

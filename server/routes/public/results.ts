@@ -40,6 +40,9 @@ const CSV_COLUMNS = [
   'funded',
   'reason_kind',
   'reason',
+  // The project's point on the map (WGS84), empty when it has none.
+  'latitude',
+  'longitude',
 ] as const
 
 /** Everything on the results page that the frozen result decides; progress updates stay live. */
@@ -119,6 +122,8 @@ export default async function publicResultsRoutes(fastify: FastifyInstance) {
       funded: r.funded,
       reason_kind: reasonKind.get(String(r.id)) ?? '',
       reason: r.explanation.map((sentence) => app.translate(lang, sentence.key, sentence.vars)).join(' '),
+      latitude: r.latitude,
+      longitude: r.longitude,
     }))
   }
 

@@ -12,6 +12,8 @@ export const FIELDS = [
   'track',
   'themes',
   'location',
+  'lat',
+  'lng',
   'kwhPerYear',
   'co2KgPerYear',
   'households',
@@ -38,7 +40,7 @@ export const StatusQuery = Type.Object({ mailed: textField(10), order: textField
 export const MAILED_NOTICES = ['queued', 'wait'] as const
 
 /** Filters come from a select in the page; a value it does not offer (an old or edited link) means "all". */
-export const FilterQuery = Type.Object({ theme: textField(40), track: textField(40) })
+export const FilterQuery = Type.Object({ theme: textField(40), track: textField(40), view: textField(10) })
 
 /** A conversation's order and page; anything else (an old or edited link) reads as the first page, newest first. */
 export const ConversationQuery = Type.Object({ order: textField(10), page: textField(6) })

@@ -76,7 +76,7 @@ export function startPerVoter(result: TallyResult, lang: Lang): string | undefin
  * Every project with its votes (and points, on points ballots), funding and reason, funded ones
  * first in the order they were chosen, then by points or votes.
  */
-export function resultRows(result: TallyResult, projects: readonly ResultProject[], lang: Lang) {
+export function resultRows<P extends ResultProject>(result: TallyResult, projects: readonly P[], lang: Lang) {
   const byId = new Map(projects.map((p) => [String(p.id), p]))
   const order = new Map(result.selected.map((id, i) => [id, i]))
   return result.projects

@@ -192,3 +192,23 @@ t.test('a points round exports cumulative ballots; recounted from the file they 
   t.not(ballotsDigest([[11, 12]], [[1, 2]]), ballotsDigest([[11, 12]], [[2, 1]]), 'other points, another fingerprint')
   t.equal(ballotsDigest([[12, 11]]), ballotsDigest([[11, 12]]), 'ballots without points keep their fingerprint')
 })
+
+t.test(
+  "a project's point goes into Pabulib's latitude and longitude columns; one without leaves them empty",
+  async (t) => {
+    const placed = projects.map((p, i) => (i === 1 ? { ...p, latitude: 51.913612345, longitude: 4.4338 } : p))
+    const parsed = parsePb(exportBallotsPb(round, placed, ballots(10), 'greedy', randomInt))
+    t.same(
+      parsed.projects.map((p) => [p.id, p.fields['latitude'], p.fields['longitude']]),
+      [
+        ['11', '', ''],
+        ['12', '51.913612', '4.4338'],
+        ['13', '', ''],
+        ['14', '', ''],
+        ['15', '', ''],
+      ],
+    )
+    const none = parsePb(exportBallotsPb(round, projects, ballots(10), 'greedy', randomInt))
+    t.notOk('latitude' in none.projects[0]!.fields, 'a round without points has no such columns')
+  },
+)

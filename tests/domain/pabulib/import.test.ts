@@ -23,8 +23,8 @@ t.test(
       maxChoices: 2,
     })
     t.same(plan.projects, [
-      { pbId: '1', title: 'Speeltuin', costCents: 60_000 },
-      { pbId: '2', title: 'Bankjes', costCents: 40_000 },
+      { pbId: '1', title: 'Speeltuin', costCents: 60_000, point: null },
+      { pbId: '2', title: 'Bankjes', costCents: 40_000, point: null },
     ])
     t.same(plan.ballots, [[0, 1], [0, 1], []], 'a doubled choice counts once; an empty ballot is still a voter')
     t.equal(plan.voteType, 'approval')
@@ -115,5 +115,21 @@ t.test('a set of files is one round with a budget per file and one ballot per vo
       ),
     new ImportError('mixed-vote-types'),
     'files of different ballot types are not one election',
+  )
+})
+
+t.test("a project's latitude and longitude columns become its point; a broken pair is no point", async (t) => {
+  const plan = importPlan(
+    parsePb(
+      'META\nkey;value\nbudget;1000\nPROJECTS\nproject_id;cost;name;latitude;longitude\n' +
+        '1;600;Park;52.25235316252101;21.153318113096667\n2;400;Bankjes;;\n3;100;Kiosk;52.2;east\n' +
+        'VOTES\nvoter_id;vote\nv1;1,2\n',
+    ),
+    'greedy',
+    texts,
+  )
+  t.same(
+    plan.projects.map((p) => p.point),
+    [{ latitude: 52.252353, longitude: 21.153318 }, null, null],
   )
 })

@@ -22,6 +22,8 @@ const FORM: ProposalForm = {
   track: 'social',
   themes: ['green', 'energy-poverty', 'green'],
   location: '',
+  lat: '',
+  lng: '',
   kwhPerYear: '12.000',
   co2KgPerYear: '',
   households: '0',
@@ -48,6 +50,8 @@ t.test('a valid form becomes trimmed fields with cents, whole numbers and nulls 
       track: 'social',
       themes: ['green', 'energy-poverty'],
       location: '',
+      latitude: null,
+      longitude: null,
       kwhPerYear: 12_000,
       co2KgPerYear: null,
       households: 0,
@@ -177,6 +181,18 @@ t.test('the submitter must be reachable by a plausible e-mail or phone, and must
   t.same(errorsOf({ consent: false }), { consent: 'consentRequired' })
 })
 
+t.test(
+  'a point on the map is stored with the proposal; half a point or one abroad is refused at the latitude',
+  async (t) => {
+    const result = validateProposal({ ...FORM, lat: '51,9139', lng: ' 4.4567891 ' }, BUDGET)
+    t.match(result, { fields: { latitude: 51.9139, longitude: 4.456789 } })
+    t.same(errorsOf({ lat: '51.9', lng: '' }), { lat: 'pointHalf' })
+    t.same(errorsOf({ lat: '', lng: '4.4' }), { lat: 'pointHalf' })
+    t.same(errorsOf({ lat: '4.46', lng: '51.91' }), { lat: 'pointOutside' })
+    t.same(errorsOf({ lat: 'Rotterdam', lng: '4.4' }), { lat: 'pointInvalid' })
+  },
+)
+
 t.test('every problem is reported at once', async (t) => {
   const result = validateProposal(
     { ...FORM, title: '', cost: '0', track: 'x', themes: [], contactPhone: '', consent: false },
@@ -215,6 +231,9 @@ t.test('every error has a message in both languages', async (t) => {
     'emailInvalid',
     'phoneInvalid',
     'consentRequired',
+    'pointHalf',
+    'pointInvalid',
+    'pointOutside',
   ]
   for (const code of codes) {
     for (const lang of ['nl', 'en'] as const) t.ok(messages[lang][`proposals.error.${code}`], `${lang} ${code}`)

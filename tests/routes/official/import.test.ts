@@ -104,7 +104,8 @@ t.test(
     )
     t.match(
       imported.find((p) => p.description === 'Pabulib project_id 127'),
-      { title: 'Pojemniki na nakrętki Serce', costCents: 24_000_00 },
+      { title: 'Pojemniki na nakrętki Serce', costCents: 24_000_00, latitude: 52.252353, longitude: 21.153318 },
+      "the file's latitude and longitude are the project's point",
     )
     t.equal((await db.select({ n: count() }).from(ballots).where(eq(ballots.roundId, roundId)))[0]!.n, 1288)
     const codes = await db.select().from(votingCodes).where(eq(votingCodes.roundId, roundId))
