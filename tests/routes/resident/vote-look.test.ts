@@ -1,13 +1,18 @@
+import { randomInt } from 'node:crypto'
 import { Writable } from 'node:stream'
 import { brotliDecompressSync } from 'node:zlib'
 import t, { type Test } from 'tap'
 import { eq } from 'drizzle-orm'
-import { auditLog, ballots, proposals, rounds, sessions } from '../../../db/schema.js'
+import { auditLog, ballots, budgets, proposals, rounds, sessions } from '../../../db/schema.js'
 import { HTMX_PATH } from '../../../server/assets.js'
 import { Visitor } from '../../helpers/client.js'
 import { html, msg } from '../../helpers/html.js'
 import { demoRound } from '../../helpers/fixtures.js'
 import { setPhase } from '../../helpers/voting.js'
+import { createOfficial } from '../../helpers/officials.js'
+import { TEST_CONFIG } from '../../helpers/app.js'
+import { insertCodeBatch } from '../../../server/data/voting-codes.js'
+import { generateCode, hashCode, normaliseCode } from '../../../server/domain/voting/codes.js'
 import { formatEuro } from '../../../server/formatters.js'
 
 // Every log line the app writes, to show that no choice reaches one.
@@ -284,3 +289,53 @@ t.test('no log line holds a choice', async (t) => {
     t.notMatch(line, /ballot-draft|cookie|projects/i, 'no cookie, no form')
   }
 })
+
+t.test(
+  "in a round of several budgets, a draft holds only the code's own budgets, each shown in its section",
+  async (t) => {
+    await asSeeded(t)
+    const [north, south, city] = await db
+      .insert(budgets)
+      .values([
+        { roundId, name: 'Noord', amountCents: 3_000_000, district: 'Noord', position: 0 },
+        { roundId, name: 'Zuid', amountCents: 3_000_000, district: 'Zuid', position: 1 },
+        { roundId, name: 'Heel de wijk', amountCents: 6_000_000, district: null, position: 2 },
+      ])
+      .returning()
+    const put = (budgetId: number | null, ...ids: number[]) =>
+      Promise.all(ids.map((id) => db.update(proposals).set({ budgetId }).where(eq(proposals.id, id))))
+    await put(north!.id, coaches.id, cafe.id)
+    await put(south!.id, garden.id)
+    await put(city!.id, ...projects.filter((p) => ![coaches, cafe, garden].includes(p)).map((p) => p.id))
+    t.teardown(async () => {
+      await put(null, ...projects.map((p) => p.id))
+      await db.delete(budgets).where(eq(budgets.roundId, roundId))
+    })
+    const admin = await createOfficial(db, 'admin', 'look-admin@example.test')
+    const northCode = generateCode(randomInt)
+    await insertCodeBatch(db, {
+      roundId,
+      groupLabel: 'Noord',
+      district: 'Noord',
+      hashes: [hashCode(TEST_CONFIG.codeKey, normaliseCode(northCode)!)],
+      official: { id: admin.id, email: admin.email },
+    })
+    const { v, page } = await residentOnBallot(northCode)
+    t.notOk(html(page).has(`button[formaction="${lookPath(garden.id)}"]`), "South's project is not on a North ballot")
+
+    const refused = await v.post(lookPath(garden.id), { projects: [String(coaches.id)] })
+    t.equal(refused.statusCode, 404, "viewing South's project from a North ballot names nothing")
+    t.equal(v.cookie('ballot-draft'), undefined)
+
+    const look = await v.post(lookPath(solar.id), { projects: [coaches, garden, solar].map((p) => String(p.id)) })
+    t.equal(look.statusCode, 303)
+    const doc = html(await v.get(ballotPath))
+    t.same(
+      doc.checked('projects').sort(),
+      [coaches, solar].map((p) => String(p.id)).sort(),
+      'the smuggled one is dropped',
+    )
+    t.ok(doc.get(`section[aria-labelledby="budget-${north!.id}"] #project-${coaches.id}`).hasAttribute('checked'))
+    t.ok(doc.get(`section[aria-labelledby="budget-${city!.id}"] #project-${solar.id}`).hasAttribute('checked'))
+  },
+)
