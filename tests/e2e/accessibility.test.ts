@@ -151,8 +151,10 @@ if (session) {
         false,
         'not disabled: it stays in the tab order',
       )
-      // Tab from the project before it lands on it.
+      // Tab from the project before it, past that project's "view project" button, lands on it.
       await page.locator(`#project-${projects[projects.indexOf(heatScan) - 1]!.id}`).focus()
+      await page.keyboard.press('Tab')
+      t.match(await page.evaluate(() => document.activeElement?.className), 'project__look')
       await page.keyboard.press('Tab')
       t.equal(await focusedId(page), `project-${heatScan.id}`, 'Tab reaches the project that no longer fits')
       const description = await page.evaluate((id) => {

@@ -70,6 +70,7 @@ export const ROUTE_PARAMS: Record<string, Record<string, Fill>> = {
   '/rounds/:slug/follow/sent': { slug },
   '/rounds/:slug/vote': { slug },
   '/rounds/:slug/vote/ballot': { slug },
+  '/rounds/:slug/vote/look/:id': { slug, id: proposalId },
   '/receipts/:receipt': { receipt: (x) => x.receipt },
   '/language/:lang': { lang },
   '/proposals/:reference': { reference },

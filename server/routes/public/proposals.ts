@@ -19,7 +19,8 @@ import { officialTexts } from '../shared/official-texts.js'
 import { followLink } from './follow-view.js'
 import { FormInput, readForm } from '../forms.js'
 import { progressView, proposalKeys } from '../shared/proposal-view.js'
-import { ConversationQuery, ProposalBody, ReferencePath, SlugPath } from './schemas.js'
+import { ProposalBody, ProposalQuery, ReferencePath, SlugPath } from './schemas.js'
+import { ballotBack } from '../shared/ballot-view.js'
 import { listConversation } from '../../data/comments.js'
 import { conversationView, readConversationQuery } from './conversation-views.js'
 import conversationRoutes from './conversation.js'
@@ -98,7 +99,7 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
   app.get(
     '/proposals/:reference',
     {
-      schema: { params: ReferencePath, querystring: ConversationQuery },
+      schema: { params: ReferencePath, querystring: ProposalQuery },
       config: { action: 'round.view' },
     },
     async (request, reply) => {
@@ -132,6 +133,7 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
               justification: justificationShown(proposal, events, show),
             },
             round,
+            ballotBack: ballotBack(request, round, proposal, request.query.from),
             mergedInto,
             figures: figuresView(proposal),
             point: pointView(proposal),

@@ -44,6 +44,8 @@ export const FilterQuery = Type.Object({ theme: textField(40), track: textField(
 
 /** A conversation's order and page; anything else (an old or edited link) reads as the first page, newest first. */
 export const ConversationQuery = Type.Object({ order: textField(10), page: textField(6) })
+/** The proposal's page; `from=ballot` when "view project" on the ballot opened it (it carries no choice). */
+export const ProposalQuery = Type.Object({ ...ConversationQuery.properties, from: textField(10) })
 
 export const LanguagePath = Type.Object({ lang: oneOf(LANGUAGES) })
 /** An official prints a stack per language without changing their own: the path may name the ballot's language. */

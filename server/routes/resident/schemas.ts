@@ -12,6 +12,9 @@ export const BallotForm = form({
   intent: Type.Optional(oneOf(['check', 'submit'] as const)),
 })
 
+/** "View project" on the ballot names the project by its id; the route answers 404 for one not on the ballot. */
+export const LookPath = Type.Object({ slug: Type.String(), id: Type.String({ maxLength: 12 }) })
+
 export const ReceiptQuery = Type.Object({ receipt: textField(64) })
 export const ReceiptPath = Type.Object({ receipt: Type.String({ maxLength: 64 }) })
 export const NewQuery = Type.Object({ new: textField(1) })

@@ -25,13 +25,13 @@ import { helpDeskView } from '../shared/round-view.js'
 import { localisedRoundTexts, officialTexts } from '../shared/official-texts.js'
 import { FormInput, readForm } from '../forms.js'
 import { checkCode } from './code-entry.js'
-import { BallotForm, CodeForm, CodeQuery, NewQuery, ReceiptPath, ReceiptQuery, SlugPath } from './schemas.js'
-
-const BALLOT_COOKIE = 'ballot'
+import { forgetBallot, heldCode, heldDraft, holdCode, keepDraft, votePath } from './ballot-cookies.js'
+import { BallotForm, CodeForm, CodeQuery, LookPath, NewQuery, ReceiptPath, ReceiptQuery, SlugPath } from './schemas.js'
+import { keptChoices } from '../../domain/voting/draft.js'
+import { parseId } from '../schemas.js'
 
 export default async function voteRoutes(fastify: FastifyInstance, opts: { codeKey: string }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  const votePath = (round: Round) => `/rounds/${round.slug}/vote`
   /** Voting is open in the voting phase until its planned end; before and after, the page says which. */
   const refuseClosed = (request: FastifyRequest, reply: FastifyReply) => renderClosed(reply, theRound(request))
   const cast = { config: { action: 'ballot.cast' as const, refuse: refuseClosed } }
@@ -71,26 +71,9 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
     return unsigned?.valid && unsigned.value ? sha256(`browser ${unsigned.value}`) : null
   }
 
-  /** The code this browser entered for this round, from its signed cookie. */
-  function signedCodeId(request: FastifyRequest, round: Round): number | null {
-    const raw = request.cookies[BALLOT_COOKIE]
-    if (!raw) return null
-    const unsigned = request.unsignCookie(raw)
-    if (!unsigned.valid || !unsigned.value) return null
-    const [roundId, codeId] = unsigned.value.split('.').map(Number)
-    return roundId === round.id && Number.isInteger(codeId) ? codeId! : null
-  }
-
-  /** A right code: this browser holds it for the round for an hour, and goes to the ballot. */
+  /** A right code: this browser holds it for the round (ballot-cookies.ts), and goes to the ballot. */
   function admit(reply: FastifyReply, round: Round, codeId: number) {
-    reply.setCookie(BALLOT_COOKIE, `${round.id}.${codeId}`, {
-      signed: true,
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: app.secureCookies,
-      path: votePath(round),
-      maxAge: 60 * 60,
-    })
+    holdCode(reply, round, codeId)
     return reply.redirect(`${votePath(round)}/ballot`, 303)
   }
 
@@ -145,20 +128,23 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
 
   app.get('/rounds/:slug/vote/ballot', { schema: { params: SlugPath }, ...cast }, async (request, reply) => {
     const round = theRound(request)
-    const codeId = signedCodeId(request, round)
+    const codeId = heldCode(request, round)
     if (codeId === null) return reply.redirect(votePath(round), 303)
     const [onBallot, earlier] = await Promise.all([ballotOf(round, codeId), currentChoice(app.db, codeId)])
+    const draft = heldDraft(request, round, codeId)
     return reply.render(
       'pages/resident/vote-ballot.hbs',
       {
         ...(await page(request, 'vote.pageTitle.ballot', round)),
         votedBefore: earlier !== null,
-        // A returning voter changes what they chose, not an empty ballot; projects since taken off are left out.
+        notCast: draft !== null,
+        // Back from a project's page, the choices made before it; a returning voter changes what they chose,
+        // not an empty ballot. Projects since taken off are left out.
         ballot: await shownBallot(
           request,
           round,
           onBallot,
-          (earlier?.projectIds ?? []).map((id, k) => ({ id, points: earlier?.points?.[k] ?? 0 })),
+          draft ?? (earlier?.projectIds ?? []).map((id, k) => ({ id, points: earlier?.points?.[k] ?? 0 })),
         ),
         ...ends(round),
       },
@@ -181,16 +167,14 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
     async (request, reply) => {
       const round = theRound(request)
       const htmx = wantsFragment(request)
-      const codeId = signedCodeId(request, round)
+      const codeId = heldCode(request, round)
       if (codeId === null)
         return htmx ? reply.header('HX-Redirect', votePath(round)).send() : reply.redirect(votePath(round), 303)
 
       const onBallot = await ballotOf(round, codeId)
       const projects = onBallot.sections.flatMap((b) => b.projects)
       const points = round.ballotFormat === 'points'
-      const given = points
-        ? givenPoints(request.body.projects, request.body.points)
-        : chosenIds(request.body.projects).map((id) => ({ id, points: 1 }))
+      const given = sentChoices(round, request.body)
       const render = async (status: number, error?: BallotError, errorBudgetId?: number) =>
         reply.code(status).render(
           'pages/resident/vote-ballot.hbs',
@@ -235,20 +219,49 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
       if ('refused' in stored) {
         // The round closed or the code was revoked between showing the ballot and storing it.
         if (stored.refused === 'closed') return renderClosed(reply, stored.round)
-        reply.clearCookie(BALLOT_COOKIE, { path: votePath(round) })
+        forgetBallot(reply, round)
         return reply.code(409).render('pages/resident/vote-code.hbs', {
           ...(await page(request, 'vote.pageTitle.code', round, true)),
           code: '',
           errorKey: 'vote.codeRevoked',
         })
       }
-      reply.clearCookie(BALLOT_COOKIE, { path: votePath(round) })
+      forgetBallot(reply, round)
       if (!stored.replaced) await app.languageCounts.count(round.id, request.lang)
       return reply.redirect(`/receipts/${stored.receipt}?new=1`, 303)
     },
   )
 
+  /**
+   * "View project" on the ballot posts the whole form here: the choices so far are kept as a draft
+   * (ballot-cookies.ts), nothing is cast, and the project's public page opens with a way back to
+   * the ballot, which shows the draft ticked. The same without JavaScript.
+   */
+  app.post(
+    '/rounds/:slug/vote/look/:id',
+    { schema: { params: LookPath, body: BallotForm }, ...cast },
+    async (request, reply) => {
+      const round = theRound(request)
+      const codeId = heldCode(request, round)
+      if (codeId === null) return reply.redirect(votePath(round), 303)
+      const id = parseId(request.params.id)
+      const projects = (await ballotOf(round, codeId)).sections.flatMap((s) => s.projects)
+      const project = projects.find((p) => p.id === id)
+      // Not on this code's ballot (another round's, a district's it does not vote in, or none): no draft either.
+      if (!project) return reply.callNotFound()
+      const onBallot = projects.map((p) => p.id)
+      keepDraft(reply, round, codeId, keptChoices(sentChoices(round, request.body), onBallot))
+      return reply.redirect(`/proposals/${project.reference}?from=ballot`, 303)
+    },
+  )
+
   const ballotOf = (round: Round, codeId: number) => codeBallot(app.db, round, codeId)
+
+  /** The choices as the ballot form sent them; a tick is one point. */
+  const sentChoices = (round: Round, body: { projects?: string | string[]; points?: string | string[] }) =>
+    round.ballotFormat === 'points'
+      ? givenPoints(body.projects, body.points)
+      : chosenIds(body.projects).map((id) => ({ id, points: 1 }))
 
   /** The ballot's view for its format; votes for projects since taken off the ballot are left out. */
   async function shownBallot(

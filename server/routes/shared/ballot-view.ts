@@ -1,4 +1,6 @@
+import type { FastifyRequest } from 'fastify'
 import type { Round } from '../../data/rounds.js'
+import { allowed } from '../../plugins/auth.js'
 import type { Budget } from '../../domain/rounds/budgets.js'
 import {
   ballotMeter,
@@ -167,4 +169,14 @@ export function budgetBallotView(
     overLimit: views.some((v) => v.overLimit),
     blockedCount: views.reduce((sum, v) => sum + v.blockedCount, 0),
   }
+}
+
+/**
+ * A project's page opened with "view project" on the ballot (`from=ballot`), while voting is open:
+ * the way back to that project on the ballot, where the choices made wait as a draft.
+ */
+export function ballotBack(request: FastifyRequest, round: Round, proposal: { id: number }, from: string | undefined) {
+  return from === 'ballot' && allowed(request, 'ballot.cast')
+    ? `/rounds/${round.slug}/vote/ballot#project-${proposal.id}`
+    : null
 }
