@@ -16,6 +16,7 @@ import { filterView, listView, readFilter } from './proposal-views.js'
 import paperBallotRoutes from './paper-ballot.js'
 import followsRoutes from './follows.js'
 import { followLink } from './follow-view.js'
+import photoRoutes from './photos.js'
 import proposalsRoutes from './proposals.js'
 import publicResultsRoutes from './results.js'
 import { FilterQuery, LanguagePath, NextQuery, SlugPath } from './schemas.js'
@@ -132,4 +133,5 @@ export default async function publicRoutes(fastify: FastifyInstance) {
   await app.register(accessibilityRoutes)
   await app.register(paperBallotRoutes)
   await app.register(followsRoutes)
+  await app.register(photoRoutes)
 }
