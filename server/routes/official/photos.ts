@@ -28,17 +28,16 @@ export default async function officialPhotoRoutes(fastify: FastifyInstance) {
     const view = proposalPhotosView(photos, true, base)
     const room = roomFor(view.shown.length)
     const slots = photoSlotsView(shown.added, room, shown.added !== undefined)
-    const photoErrors = photoSummary(slots)
+    const photoLinks = photoSummary(slots)
     const summary = shown.removal
       ? [{ href: `reason-${shown.removal.photo}`, label: 'photos.moderation.reason', message: shown.removal.error }]
       : []
     const title = app.translate(request.lang, 'photos.moderation.title', { title: proposal.title })
     return reply.render('pages/official/proposal-photos.hbs', {
-      title:
-        summary.length + photoErrors.length > 0 ? app.translate(request.lang, 'form.errorTitle', { title }) : title,
+      title: summary.length + photoLinks.length > 0 ? app.translate(request.lang, 'form.errorTitle', { title }) : title,
       summary,
-      photoErrors,
-      hasErrors: summary.length + photoErrors.length > 0,
+      photoErrors: photoLinks,
+      hasErrors: summary.length + photoLinks.length > 0,
       savedKey: saved && `photos.moderation.saved.${saved}`,
       proposal,
       base,
