@@ -28,8 +28,11 @@ export function photoView(photo: Photo, base = '/photos') {
 
 /** A proposal's photos: those shown (when the public may see them) and the public reasons of those removed. */
 export function proposalPhotosView(photos: readonly Photo[], shown: boolean, base?: string) {
+  const live = photos.filter((p) => p.removedAt === null)
   return {
-    shown: shown ? photos.filter((p) => p.removedAt === null).map((p) => photoView(p, base)) : [],
+    shown: shown ? live.map((p) => photoView(p, base)) : [],
+    // Said to everyone, the submitter first: their photos arrived and wait for a moderator.
+    waiting: !shown && live.length > 0,
     removed: photos.filter((p) => p.removedAt !== null).map((p) => ({ reason: p.removedReason ?? '' })),
   }
 }

@@ -116,7 +116,9 @@ t.test('photos answer 404 until the proposal is approved, and again once it is r
   } = await sentWith({ photo1: jpeg }, { photoAlt1: 'Het dak' })
   const status = async () => (await new Visitor(app).get(urlOf(photo!))).statusCode
   t.equal(await status(), 404, 'submitted: not yet public')
-  t.notOk(html(await new Visitor(app).get(`/proposals/${row.reference}`)).has('ul.photos'), 'nor on its page')
+  const waiting = html(await new Visitor(app).get(`/proposals/${row.reference}`))
+  t.notOk(waiting.has('ul.photos'), 'nor on its page')
+  t.ok(waiting.texts('p.muted').includes(msg('photos.waiting')), 'which says they wait for a moderator')
   await setStatus(row.id, { status: 'needs_changes' })
   t.equal(await status(), 404, 'waiting for changes')
   await setStatus(row.id, { status: 'approved' })
