@@ -27,7 +27,7 @@ import { proposalPhotosView } from '../shared/photo-view.js'
 import { FORM_TYPE } from '../../plugins/input.js'
 import { encodePhotos, photoErrors, photoSlotsView, photoSummary, readPhotos, type PhotosRead } from '../photo-form.js'
 
-/** The form with photos posts as multipart; without JavaScript or photos a browser may still send a plain form. */
+/** The form posts as multipart, as it carries photos; a plain form without them is still read. */
 const WITH_PHOTOS = [FORM_TYPE, 'multipart/form-data'] as const
 
 export default async function proposalsRoutes(fastify: FastifyInstance) {
@@ -65,7 +65,7 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
       lang,
     )
     const slots = photoSlotsView(photos, MAX_PHOTOS, status >= 400)
-    const photoErrors = photoSummary(slots)
+    const photoLinks = photoSummary(slots)
     return reply.code(status).render('pages/public/proposal-new.hbs', {
       title: status >= 400 ? app.translate(lang, 'form.errorTitle', { title }) : title,
       tooMany: status === 429,
@@ -73,8 +73,8 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
       form: {
         ...formModel,
         photos: slots,
-        photoErrors,
-        hasErrors: formModel.hasErrors || photoErrors.length > 0,
+        photoErrors: photoLinks,
+        hasErrors: formModel.hasErrors || photoLinks.length > 0,
         // The photos sit in the folded part: it opens when they were chosen or hold a mistake.
         moreOpen: formModel.moreOpen || slots.some((s) => s.error || s.chooseAgain || s.alt !== ''),
       },
