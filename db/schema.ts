@@ -3,6 +3,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  customType,
   date,
   doublePrecision,
   index,
@@ -623,4 +624,55 @@ export const groupPopulations = pgTable(
     residents: integer('residents').notNull(),
   },
   (t) => [primaryKey({ columns: [t.roundId, t.groupLabel] })],
+)
+
+/** Bytes as PostgreSQL keeps them; PGlite hands back a Uint8Array, postgres.js a Buffer: both come out a Buffer. */
+const bytea = customType<{ data: Buffer; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => Buffer.from(value.buffer, value.byteOffset, value.byteLength),
+})
+
+/**
+ * A photo of a proposal, or of a progress update on a funded project (then both are set). Its bytes
+ * live in photo_variants, re-encoded; a removed photo keeps its row for the public reason and loses its bytes.
+ */
+export const photos = pgTable(
+  'photos',
+  {
+    id: serial('id').primaryKey(),
+    proposalId: integer('proposal_id')
+      .notNull()
+      .references(() => proposals.id),
+    progressUpdateId: integer('progress_update_id').references(() => progressUpdates.id),
+    alt: text('alt').notNull(),
+    /** Part of every address of the photo: a changed photo is a new address. */
+    hash: text('hash').notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    /** Null when the submitter added it with the proposal. */
+    officialId: integer('official_id').references(() => officials.id),
+    createdAt: createdAt(),
+    removedAt: timestamp('removed_at', { withTimezone: true }),
+    removedReason: text('removed_reason'),
+    removedBy: integer('removed_by').references(() => officials.id),
+  },
+  (t) => [
+    index('photos_proposal_idx').on(t.proposalId, t.id),
+    index('photos_progress_update_idx').on(t.progressUpdateId),
+  ],
+)
+
+/** One served size and format of a photo, with the hash its ETag is. */
+export const photoVariants = pgTable(
+  'photo_variants',
+  {
+    photoId: integer('photo_id')
+      .notNull()
+      .references(() => photos.id, { onDelete: 'cascade' }),
+    width: integer('width').notNull(),
+    format: text('format', { enum: ['webp', 'jpeg'] }).notNull(),
+    bytes: bytea('bytes').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.photoId, t.width, t.format] })],
 )

@@ -18,6 +18,7 @@ import securityEventsPlugin from './plugins/security-events.js'
 import securityPlugin from './plugins/security.js'
 import sessionPlugin from './plugins/session.js'
 import staticPlugin from './plugins/static.js'
+import uploadsPlugin from './plugins/uploads.js'
 import viewsPlugin from './plugins/views.js'
 import authRoutes from './routes/auth/index.js'
 import officialRoutes from './routes/official/index.js'
@@ -138,6 +139,8 @@ export async function buildApp(
   app.decorate('publicUrl', config.publicUrl)
   app.decorate('checkPassword', passwordChecker(siteNames(config.privacy ?? DEMO_PRIVACY)))
   const map = config.map ?? DEFAULT_MAP
+  // Before the security plugin: a multipart form's _csrf field must be in the body when the token is checked.
+  await app.register(uploadsPlugin)
   await app.register(securityPlugin, { sessionSecret: config.sessionSecret, publicUrl: config.publicUrl, map })
   await app.register(sessionPlugin, { sessionSecret: config.sessionSecret, publicUrl: config.publicUrl })
   await app.register(authPlugin, {

@@ -40,9 +40,12 @@ export async function insertProgressUpdate(
   roundId: number,
   update: ProgressUpdateInput,
   official: Official,
-): Promise<void> {
+): Promise<number> {
   await bumpContentVersion(tx, roundId)
-  await tx.insert(progressUpdates).values({ ...update, officialId: official.id })
+  const [row] = await tx
+    .insert(progressUpdates)
+    .values({ ...update, officialId: official.id })
+    .returning({ id: progressUpdates.id })
   await appendAudit(tx, {
     officialId: official.id,
     actor: official.email,
@@ -50,6 +53,7 @@ export async function insertProgressUpdate(
     object: `proposal:${update.proposalId}`,
     details: { status: update.status, on: update.on, spentCents: update.spentCents },
   })
+  return row!.id
 }
 
 /** The milestones of these projects, by planned day. */

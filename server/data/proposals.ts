@@ -4,6 +4,7 @@ import { preparedPer, type Db } from '../../db/client.js'
 import { proposals, rounds } from '../../db/schema.js'
 import { makeReference, type ProposalFields, type Theme, type Track } from '../domain/proposals/rules.js'
 import { addProposalEvent } from './proposal-events.js'
+import { insertPhotos, type NewPhoto } from './photos.js'
 import { bumpContentVersion, type Round } from './rounds.js'
 import type { Phase } from '../domain/rounds/phases.js'
 
@@ -106,7 +107,14 @@ const REFERENCE_TRIES = 5
  */
 export async function createProposal(
   db: Db,
-  input: { roundId: number; openIn: readonly Phase[]; lang: string; fields: ProposalFields; now: Date },
+  input: {
+    roundId: number
+    openIn: readonly Phase[]
+    lang: string
+    fields: ProposalFields
+    now: Date
+    photos?: readonly NewPhoto[]
+  },
   newReference: () => string = () => makeReference(randomInt),
 ): Promise<{ reference: string; statusToken: string } | null> {
   for (let attempt = 1; ; attempt++) {
@@ -130,6 +138,7 @@ export async function createProposal(
           })
           .returning({ id: proposals.id, reference: proposals.reference, statusToken: proposals.statusToken })
         await addProposalEvent(tx, { proposalId: row!.id, kind: 'submitted' })
+        await insertPhotos(tx, { roundId: round.id, proposalId: row!.id }, input.photos ?? [], null)
         return { reference: row!.reference, statusToken: row!.statusToken }
       })
     } catch (error) {

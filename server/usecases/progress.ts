@@ -1,6 +1,7 @@
 import type { Db } from '../../db/client.js'
 import { listSummaryReaders } from '../data/equity.js'
 import { enqueueMail } from '../data/outbox.js'
+import { insertPhotos, type NewPhoto } from '../data/photos.js'
 import {
   claimReminders,
   countMilestones,
@@ -21,7 +22,8 @@ type Official = { id: number; email: string }
 
 /**
  * An official reports on a funded project. When the update changes the project's status (or is
- * its first), the project's followers hear of it in the same transaction, through the outbox.
+ * its first), the project's followers hear of it in the same transaction, through the outbox. Its photos
+ * are stored with it.
  */
 export async function postProgress(
   db: Db,
@@ -29,10 +31,12 @@ export async function postProgress(
   roundId: number,
   update: ProgressUpdateInput,
   official: Official,
+  photos: readonly NewPhoto[] = [],
 ): Promise<void> {
   await db.transaction(async (tx) => {
     const before = await lastStatus(tx, update.proposalId)
-    await insertProgressUpdate(tx, roundId, update, official)
+    const id = await insertProgressUpdate(tx, roundId, update, official)
+    await insertPhotos(tx, { roundId, proposalId: update.proposalId, progressUpdateId: id }, photos, official)
     if (before !== update.status)
       await tellFollowers(tx, mailer, {
         kind: 'project-status',

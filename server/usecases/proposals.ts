@@ -1,3 +1,4 @@
+import type { NewPhoto } from '../data/photos.js'
 import type { Db } from '../../db/client.js'
 import { enqueueMail, type OutgoingMail } from '../data/outbox.js'
 import { createProposal, type Proposal } from '../data/proposals.js'
@@ -12,15 +13,23 @@ import type { ProposalFields } from '../domain/proposals/rules.js'
  */
 export function submitProposal(
   db: Db,
-  input: { round: Round; actor: Actor; lang: string; fields: ProposalFields; now: Date },
+  input: {
+    round: Round
+    actor: Actor
+    lang: string
+    fields: ProposalFields
+    now: Date
+    photos?: readonly NewPhoto[]
+  },
 ): Promise<{ reference: string; statusToken: string } | null> {
-  const { round, lang, fields, now } = input
+  const { round, lang, fields, now, photos } = input
   return createProposal(db, {
     roundId: round.id,
     openIn: phasesWhere(input.actor, 'proposal.submit'),
     lang,
     fields,
     now,
+    photos,
   })
 }
 

@@ -36,6 +36,11 @@ const statusToken: Fill = (x) => x.statusToken
 const reference: Fill = (x) => x.reference
 const lang: Fill = () => 'en'
 const published: Fill = (x) => x.publishedSlug
+const photoParams = {
+  photo: (x: Things) => String(x.photoId),
+  hash: (x: Things) => x.photoHash,
+  variant: () => '64.webp',
+}
 const changing = { official: (x: Things) => String(x.victimId) }
 
 /**
@@ -109,6 +114,10 @@ export const ROUTE_PARAMS: Record<string, Record<string, Fill>> = {
   '/official/proposals/:id': { id: proposalId },
   '/official/proposals/:id/translate': { id: proposalId },
   '/official/proposals/:id/:action': { id: proposalId, action: () => 'request-changes' },
+  '/photos/:photo/:hash/:variant': photoParams,
+  '/official/proposals/:id/photos': { id: proposalId },
+  '/official/proposals/:id/photos/:photo/remove': { id: proposalId, photo: photoParams.photo },
+  '/official/proposals/:id/photos/:photo/:hash/:variant': { id: proposalId, ...photoParams },
 }
 
 /** The route's path with every parameter replaced by `segment` as it is sent (already encoded, or not). */

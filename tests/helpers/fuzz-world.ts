@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import { eq, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { comments, proposals, rounds, sessions } from '../../db/schema.js'
+import { comments, photos, proposals, rounds, sessions } from '../../db/schema.js'
+import { insertPhotos } from '../../server/data/photos.js'
+import { encodeImage, type Encoded } from '../../server/images.js'
+import { smallPng } from './photos.js'
 import { inviteOfficial } from '../../server/data/accounts.js'
 import { insertFollow } from '../../server/data/follows.js'
 import { ROLES, type Role } from '../../server/domain/access/permissions.js'
@@ -31,6 +34,9 @@ export interface Things {
   receipt: string
   /** A round whose result is published (the other round, closed with no ballots and published). */
   publishedSlug: string
+  /** A public photo (of a project on the ballot) and its hash. */
+  photoId: number
+  photoHash: string
 }
 
 export interface World {
@@ -125,6 +131,13 @@ export async function fuzzWorld(t: Teardown, log: NonNullable<TestAppOptions['lo
   const admins = await signedIn(app, 'admin')
   if (!proposal || !comment || !receipt) throw new Error('the fuzz world lacks a proposal, a comment or a receipt')
 
+  const [photoId] = await insertPhotos(
+    db,
+    { roundId, proposalId: demo.projects[0]!.id },
+    [{ alt: 'Een dak', encoded: (await encodeImage(await smallPng(64, 48))) as Encoded }],
+    null,
+  )
+  const [photo] = await db.select().from(photos).where(eq(photos.id, photoId!))
   const here: Things = {
     slug: round.slug,
     roundId,
@@ -139,6 +152,8 @@ export async function fuzzWorld(t: Teardown, log: NonNullable<TestAppOptions['lo
     textRef: 'description',
     receipt,
     publishedSlug: 'andere-ronde',
+    photoId: photo!.id,
+    photoHash: photo!.hash,
   }
   const other = await otherRound(db, here)
   await publish(db, admins, other)

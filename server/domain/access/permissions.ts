@@ -93,6 +93,9 @@ const TABLE = {
   // them the round and its funded projects (domain/conversation/follows.ts says which).
   'follow.start': { parties: ['resident'], phases: ['proposing', 'reviewing', 'voting', 'closed', 'published'] },
   'progress.post': { parties: STAFF, phases: ['published'] },
+  // Coaches help residents at the community centre with their photos; a photo that should not be
+  // public (a face, an address) is taken down in every phase anyone can read the proposal in.
+  'photo.manage': { parties: ['admin', 'moderator', 'coach'], phases: PUBLIC_PHASES },
   // The conversation on a proposal: residents (the submitter through their link among them) write
   // while minds can still change; officials answer until the result is out; after publishing it is read-only.
   'comment.write': { parties: ['resident'], phases: ['proposing', 'reviewing', 'voting'] },

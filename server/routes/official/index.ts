@@ -18,6 +18,7 @@ import budgetRoutes from './budgets.js'
 import importRoutes from './import.js'
 import moderationRoutes from './moderation.js'
 import paperRoutes from './paper.js'
+import officialPhotoRoutes from './photos.js'
 import resultsRoutes from './results.js'
 import roundsRoutes from './rounds.js'
 import securityRoutes from './security.js'
@@ -88,6 +89,7 @@ export default async function officialRoutes(fastify: FastifyInstance, opts: { c
   await app.register(importRoutes)
   await app.register(roundsRoutes)
   await app.register(moderationRoutes)
+  await app.register(officialPhotoRoutes)
   await app.register(codesRoutes, { codeKey: opts.codeKey })
   await app.register(paperRoutes, { codeKey: opts.codeKey })
   await app.register(helpDeskRoutes)

@@ -27,6 +27,8 @@ import { decisionMail } from './notify.js'
 import { IdPath, ModerationForm, ModerationPath, ModerationQuery } from './schemas.js'
 import { commentTranslationsInto } from '../../data/text-translations.js'
 import { translationView } from './comments.js'
+import { listProposalPhotos } from '../../data/photos.js'
+import { proposalPhotosView } from '../shared/photo-view.js'
 
 type Typed = { message: string; cost: string; target: string }
 
@@ -152,11 +154,12 @@ export default async function moderationRoutes(fastify: FastifyInstance) {
     const actions = Object.fromEntries(
       MODERATION_ACTIONS.map((a) => [a, open && moderate(proposal.status, a) !== null]),
     )
-    const [events, targets, waiting, translations] = await Promise.all([
+    const [events, targets, waiting, translations, photos] = await Promise.all([
       listProposalEvents(app.db, proposal.id),
       listMergeTargets(app.db, proposal),
       form.done ? listWaiting(app.db) : [],
       listTranslations(app.db, proposal.id),
+      listProposalPhotos(app.db, proposal.id),
     ])
     const summary = summaryItems(form.errors ?? {}, summaryFields(form.action))
     const failed = summary.length > 0 || form.errors?.form !== undefined
@@ -172,6 +175,8 @@ export default async function moderationRoutes(fastify: FastifyInstance) {
         languageName: language(writtenIn(proposal.lang)).name,
       },
       translations: besideView(proposal, translations, request.lang),
+      // Moderators see the photos they are deciding on, before the public may.
+      photos: proposalPhotosView(photos, true, `/official/proposals/${proposal.id}/photos`),
       round: roundView(round),
       showContact: allowed(request, 'contact.view'),
       events: events.map((e) => ({ ...e, eventKey: `moderation.event.${e.kind}` })),

@@ -15,6 +15,9 @@ import {
 import { theOfficial, theRound } from '../../plugins/auth.js'
 import { addMilestone, postProgress, reachMilestone } from '../../usecases/progress.js'
 import { FormInput, readForm, summaryItems } from '../forms.js'
+import { MAX_PHOTOS } from '../../domain/photos/rules.js'
+import { FORM_TYPE } from '../../plugins/input.js'
+import { encodePhotos, photoErrors, photoSlotsView, photoSummary, readPhotos, type PhotosRead } from '../photo-form.js'
 import { amsterdamToday, progressProjects } from '../shared/progress-view.js'
 import { wrongPhase } from '../shared/wrong-phase.js'
 import { IdPath, MilestoneDoneForm, MilestoneForm, MilestonePath, ProgressForm, SavedQuery } from './schemas.js'
@@ -34,8 +37,11 @@ const ERROR_KEYS: Record<
   tooLong: 'results.progress.milestoneTooLong',
 }
 
+/** An update may carry photos: its form posts as multipart. */
+const WITH_PHOTOS = [FORM_TYPE, 'multipart/form-data'] as const
+
 type Shown = {
-  update?: { errors: Record<string, string>; values: ProgressTyped }
+  update?: { errors: Record<string, string>; values: ProgressTyped; photos?: PhotosRead }
   milestone?: { errors: Record<string, string>; values: { proposal: string; title: string; planned: string } }
   /** The milestone whose reached day was refused, with what was typed. */
   done?: { id: number; error: string; value: string }
@@ -77,11 +83,16 @@ export default async function progressRoutes(fastify: FastifyInstance) {
         message: shown.done.error,
         vars: undefined,
       })
+    const photoSlots = photoSlotsView(shown.update?.photos, MAX_PHOTOS, shown.update !== undefined)
+    const photoLinks = photoSummary(photoSlots)
     const title = app.translate(request.lang, 'results.progress.pageTitle')
     const chosen = shown.update?.values.proposal ?? shown.milestone?.values.proposal
     return reply.render('pages/official/progress.hbs', {
-      title: summary.length > 0 ? app.translate(request.lang, 'form.errorTitle', { title }) : title,
+      title: summary.length + photoLinks.length > 0 ? app.translate(request.lang, 'form.errorTitle', { title }) : title,
       summary,
+      photoSlots,
+      photoErrors: photoLinks,
+      hasErrors: summary.length + photoLinks.length > 0,
       saved,
       round,
       totals,
@@ -122,7 +133,7 @@ export default async function progressRoutes(fastify: FastifyInstance) {
 
   app.post(
     '/rounds/:id/progress',
-    { schema: { params: IdPath, body: FormInput }, config: action },
+    { schema: { params: IdPath, body: FormInput }, config: { ...action, bodyTypes: WITH_PHOTOS } },
     async (request, reply) => {
       const round = theRound(request)
       const read = readForm(ProgressForm, request.body)
@@ -130,9 +141,12 @@ export default async function progressRoutes(fastify: FastifyInstance) {
       const funded = await fundedProjects(round)
       const checked = checkProgress(values, new Set(funded.map((p) => String(p.id))))
       const errors = { ...('errors' in checked ? fieldErrors(checked.errors) : {}), ...(read.ok ? {} : read.errors) }
-      if (!('update' in checked) || Object.keys(errors).length > 0)
-        return render(request, reply.code(422), round, { update: { errors, values } })
-      await postProgress(app.db, app, round.id, checked.update, theOfficial(request))
+      const photos = await readPhotos(request, MAX_PHOTOS)
+      const refuse = () => render(request, reply.code(422), round, { update: { errors, values, photos } })
+      if (!('update' in checked) || Object.keys(errors).length > 0 || photoErrors(photos)) return refuse()
+      const encoded = await encodePhotos(photos)
+      if (!encoded) return refuse()
+      await postProgress(app.db, app, round.id, checked.update, theOfficial(request), encoded)
       return reply.redirect(`/official/rounds/${round.id}/progress?saved=1#project-${checked.update.proposalId}`, 303)
     },
   )

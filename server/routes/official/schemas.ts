@@ -131,3 +131,15 @@ export const OfficialPath = Type.Object({ official: officialId })
 export const AccountChangePath = Type.Object({ official: officialId, change: oneOf(ACCOUNT_CHANGES) })
 export const RoleForm = form({ role: textField(20) })
 export const ReviewQuery = Type.Object({ done: textField(1) })
+
+/** A photo's preview for officials, under its proposal: `/official/proposals/4/photos/12/<hash>/960.webp`. */
+export const OfficialPhotoPath = Type.Object({
+  id: Type.String(),
+  photo: Type.String({ maxLength: 12 }),
+  hash: Type.String({ maxLength: 64 }),
+  variant: Type.String({ maxLength: 16 }),
+})
+export const PhotoRemovePath = Type.Object({ id: Type.String(), photo: Type.String({ maxLength: 12 }) })
+export const RemovePhotoForm = form({ reason: textField(5000) })
+/** Which change the photos page confirms; anything else confirms nothing. */
+export const PhotosQuery = Type.Object({ saved: textField(10) })

@@ -31,7 +31,9 @@ export default async function followsRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const csrfCookie = hostCookie('csrf', app.secureCookies)
 
-  // RFC 8058's one-click request may come as multipart/form-data; its body says nothing the path does not.
+  // RFC 8058's one-click request may come as multipart/form-data; its body says nothing the path does not,
+  // so here it is not read at all (the photo forms' multipart reader stays outside this plugin).
+  app.removeContentTypeParser('multipart/form-data')
   app.addContentTypeParser('multipart/form-data', { parseAs: 'string', bodyLimit: 4096 }, (_request, _body, done) =>
     done(null, {}),
   )

@@ -25,6 +25,7 @@ import followsRoutes from './follows.js'
 import { followLink } from './follow-view.js'
 import { fundedIds } from '../../data/results.js'
 import { newsToFollow } from '../../domain/conversation/follows.js'
+import photoRoutes from './photos.js'
 import proposalsRoutes from './proposals.js'
 import publicResultsRoutes from './results.js'
 import { FilterQuery, LanguagePath, NextQuery, SlugPath } from './schemas.js'
@@ -154,4 +155,5 @@ export default async function publicRoutes(fastify: FastifyInstance) {
   await app.register(accessibilityRoutes)
   await app.register(paperBallotRoutes)
   await app.register(followsRoutes)
+  await app.register(photoRoutes)
 }

@@ -135,6 +135,7 @@ export function formView(
     })),
     themes: THEMES.map((value) => ({ value, checked: form.themes.includes(value), key: `theme.${value}` })),
     moreOpen: MORE.some((field) => form[field] !== '' || errors[field] !== undefined),
+    hasErrors: Object.keys(errors).length > 0,
     errorList: FIELDS.filter((field) => errors[field]).map((field) => ({
       href: anchor(field),
       label: `proposals.short.${field}`,

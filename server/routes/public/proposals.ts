@@ -24,6 +24,14 @@ import { ballotBack } from '../shared/ballot-view.js'
 import { listConversation } from '../../data/comments.js'
 import { conversationView, readConversationQuery } from './conversation-views.js'
 import conversationRoutes from './conversation.js'
+import { MAX_PHOTOS, photosArePublic } from '../../domain/photos/rules.js'
+import { listProposalPhotos } from '../../data/photos.js'
+import { proposalPhotosView } from '../shared/photo-view.js'
+import { FORM_TYPE } from '../../plugins/input.js'
+import { encodePhotos, photoErrors, photoSlotsView, photoSummary, readPhotos, type PhotosRead } from '../photo-form.js'
+
+/** The form posts as multipart, as it carries photos; a plain form without them is still read. */
+const WITH_PHOTOS = [FORM_TYPE, 'multipart/form-data'] as const
 
 export default async function proposalsRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
@@ -41,21 +49,38 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
     refuse: (request: FastifyRequest, reply: FastifyReply) => closed(reply, theRound(request)),
   }
 
-  function form(reply: FastifyReply, round: Round, values: ProposalForm, errors: ProposalErrors, status: number) {
+  function form(
+    reply: FastifyReply,
+    round: Round,
+    values: ProposalForm,
+    errors: ProposalErrors,
+    status: number,
+    photos?: PhotosRead,
+  ) {
     const lang = reply.request.lang
     const title = app.translate(lang, 'proposals.new.title')
+    const formModel = formView(
+      values,
+      errors,
+      round.budgetCents,
+      `/rounds/${round.slug}/proposals`,
+      'proposals.form.submit',
+      lang,
+    )
+    const slots = photoSlotsView(photos, MAX_PHOTOS, status >= 400)
+    const photoLinks = photoSummary(slots)
     return reply.code(status).render('pages/public/proposal-new.hbs', {
       title: status >= 400 ? app.translate(lang, 'form.errorTitle', { title }) : title,
       tooMany: status === 429,
       round,
-      form: formView(
-        values,
-        errors,
-        round.budgetCents,
-        `/rounds/${round.slug}/proposals`,
-        'proposals.form.submit',
-        lang,
-      ),
+      form: {
+        ...formModel,
+        photos: slots,
+        photoErrors: photoLinks,
+        hasErrors: formModel.hasErrors || photoLinks.length > 0,
+        // The photos sit in the folded part: it opens when they were chosen or hold a mistake.
+        moreOpen: formModel.moreOpen || slots.some((s) => s.error || s.chooseAgain || s.alt !== ''),
+      },
     })
   }
 
@@ -75,21 +100,25 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
     '/rounds/:slug/proposals',
     {
       schema: { params: SlugPath, body: FormInput },
-      config: submit,
+      config: { ...submit, bodyTypes: WITH_PHOTOS },
     },
     async (request, reply) => {
       const round = theRound(request)
       const { form: values, errors, fields } = readProposalForm(readForm(ProposalBody, request.body), round.budgetCents)
-      if (!fields) return form(reply, round, values, errors, 422)
+      const photos = await readPhotos(request, MAX_PHOTOS)
+      if (!fields || photoErrors(photos)) return form(reply, round, values, errors, 422, photos)
       // Only a complete proposal counts, so a community centre's typos use up nothing.
       const { count } = await hitRateLimit(app.db, `proposal:${request.ip}`, PROPOSAL_THROTTLE.windowMs)
-      if (count > PROPOSAL_THROTTLE.perAddress) return form(reply, round, values, {}, 429)
+      if (count > PROPOSAL_THROTTLE.perAddress) return form(reply, round, values, {}, 429, photos)
+      const encoded = await encodePhotos(photos)
+      if (!encoded) return form(reply, round, values, errors, 422, photos)
       const created = await submitProposal(app.db, {
         round,
         actor: request.actor,
         lang: writtenLanguage(values, request.lang),
         fields,
         now: new Date(),
+        photos: encoded,
       })
       if (!created) return closed(reply, round)
       return reply.redirect(`/status/${created.statusToken}`, 303)
@@ -111,12 +140,13 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
         'pages/public/proposal-detail.hbs',
         // Read only when the kept page is out of date: a proposal with 300 comments costs no query per visit.
         async () => {
-          const [events, mergedInto, progress, conversation, funded] = await Promise.all([
+          const [events, mergedInto, progress, conversation, funded, photos] = await Promise.all([
             listProposalEvents(app.db, proposal.id),
             proposal.duplicateOfId === null ? undefined : findProposalLink(app.db, proposal.duplicateOfId),
             allowed(request, 'results.view') ? listProgressUpdates(app.db, [proposal.id]) : [],
             listConversation(app.db, proposal.id, page),
             allowed(request, 'results.view') ? fundedIds(app.db, round.id) : new Set<number>(),
+            listProposalPhotos(app.db, proposal.id),
           ])
           const [[shown], show] = await Promise.all([
             localised(app.db, [proposal], request.lang),
@@ -137,6 +167,7 @@ export default async function proposalsRoutes(fastify: FastifyInstance) {
             mergedInto,
             figures: figuresView(proposal),
             point: pointView(proposal),
+            photos: proposalPhotosView(photos, photosArePublic(proposal)),
             history: historyView(events, 'public', show),
             conversation: conversationView(conversation, page, {
               base: `/proposals/${proposal.reference}`,

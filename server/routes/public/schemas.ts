@@ -70,3 +70,10 @@ export const ProposalBody = form({
 
 /** One budget's ballots file of a round of several budgets. */
 export const BudgetFilePath = Type.Object({ slug: Type.String(), budget: Type.String({ maxLength: 12 }) })
+
+/** A photo's address: `/photos/12/<hash>/960.webp`; checked in the route, a wrong one names nothing. */
+export const PhotoPath = Type.Object({
+  photo: Type.String({ maxLength: 12 }),
+  hash: Type.String({ maxLength: 64 }),
+  variant: Type.String({ maxLength: 16 }),
+})

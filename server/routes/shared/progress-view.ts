@@ -1,22 +1,28 @@
 import type { Db } from '../../../db/client.js'
+import { listUpdatePhotos } from '../../data/photos.js'
 import { listMilestones } from '../../data/progress.js'
 import { listProgressUpdates } from '../../data/results.js'
 import { projectProgress } from '../../domain/results/progress.js'
 import { summaryDay } from '../../domain/voting/equity.js'
 import type { ResultProject } from './result-view.js'
 import type { ShowText } from './official-texts.js'
+import { photoView } from './photo-view.js'
 
 /** Today's calendar day in Amsterdam: a milestone is late from the day after its planned day there. */
 export const amsterdamToday = (now = new Date()) => summaryDay(now).day
 
 /**
  * Each funded project as the progress pages show it: its status, spending against its cost, energy
- * planned beside reached, milestones (late ones marked) and its updates, oldest first; with the
+ * planned beside reached, milestones (late ones marked) and its updates with their photos, oldest first; with the
  * round's totals. `show` gives a coach's translation of an update where there is one.
  */
 export async function progressProjects(db: Db, funded: readonly ResultProject[], today: string, show?: ShowText) {
   const ids = funded.map((p) => p.id)
   const [updates, milestones] = await Promise.all([listProgressUpdates(db, ids), listMilestones(db, ids)])
+  const photos = await listUpdatePhotos(
+    db,
+    updates.map((u) => u.id),
+  )
   const projects = funded.map((project) => {
     const own = updates.filter((u) => u.proposalId === project.id)
     const state = projectProgress(
@@ -58,6 +64,7 @@ export async function progressProjects(db: Db, funded: readonly ResultProject[],
         ...u,
         statusKey: `results.progress.status.${u.status}`,
         shown: show?.({ kind: 'progress', subjectId: u.id }, u.text),
+        photos: photos.filter((p) => p.progressUpdateId === u.id).map((p) => photoView(p)),
       })),
     }
   })

@@ -85,6 +85,8 @@ function expected(asker: Asker, action: Action, phase: Phase): boolean {
       return (actor === 'moderator' || actor === 'coach') && phase !== 'draft'
     case 'progress.post':
       return staff && phase === 'published'
+    case 'photo.manage':
+      return (staff || actor === 'coach') && phase !== 'draft'
     case 'follow.start':
       return actor === 'resident' && phase !== 'draft'
     case 'voting.close-due':
@@ -136,11 +138,11 @@ t.test('a draft round is invisible to residents, and results to everyone until p
   for (const asker of ASKERS) t.same(phasesWhere(actorOf(asker), 'results.view'), ['published'], asker)
 })
 
-t.test('language coaches translate public proposals and otherwise only read', async (t) => {
+t.test('language coaches translate public proposals, help with photos and otherwise only read', async (t) => {
   const acting = ACTIONS.filter((a) => !isView(a) && a !== 'account.own')
   t.same(
     acting.filter((action) => canAtAll(official('coach'), action)),
-    ['proposal.translate'],
+    ['proposal.translate', 'photo.manage'],
   )
   t.same(phasesWhere(official('coach'), 'proposal.translate'), phasesWhere(RESIDENT, 'round.view'))
   for (const role of ['coach', 'moderator'] as const) {
