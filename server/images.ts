@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import sharp from 'sharp'
+import type { default as Sharp } from 'sharp'
 import {
   checkHeader,
   MAX_PIXELS,
@@ -25,6 +25,17 @@ export interface Encoded {
   variants: Variant[]
 }
 
+let loaded: Promise<typeof Sharp> | undefined
+/**
+ * sharp (libvips) is loaded at the first photo: an instance that never gets one does not hold its
+ * memory. Its operation cache is off: each upload is decoded once, and cached pixels would stay.
+ */
+const sharpLoaded = () =>
+  (loaded ??= import('sharp').then(({ default: sharp }) => {
+    sharp.cache(false)
+    return sharp
+  }))
+
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
 
 const QUALITY: Record<VariantFormat, number> = { webp: 72, jpeg: 78 }
@@ -32,6 +43,7 @@ const QUALITY: Record<VariantFormat, number> = { webp: 72, jpeg: 78 }
 /** Only the header is read: a 20,000 × 20,000 PNG is refused without decoding a pixel. */
 export async function inspectImage(bytes: Buffer): Promise<PhotoRefusal | null> {
   if (bytes.length > MAX_UPLOAD_BYTES) return 'tooLarge'
+  const sharp = await sharpLoaded()
   try {
     // The header alone, without sharp's pixel limit (which would call a bomb "not an image"): our rule says why.
     const header = await sharp(bytes, { limitInputPixels: false }).metadata()
@@ -49,6 +61,7 @@ export async function inspectImage(bytes: Buffer): Promise<PhotoRefusal | null> 
 export async function encodeImage(bytes: Buffer): Promise<Encoded | { refused: PhotoRefusal }> {
   const refused = await inspectImage(bytes)
   if (refused) return { refused }
+  const sharp = await sharpLoaded()
   try {
     // One decode, turned upright and capped at the widest variant; each variant starts from it.
     const { data, info } = await sharp(bytes, { limitInputPixels: MAX_PIXELS, failOn: 'error' })
