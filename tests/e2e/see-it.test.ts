@@ -85,6 +85,11 @@ if (session) {
       const chosen = await photo.evaluate((img: HTMLImageElement) => img.currentSrc)
       // 360 px at twice the density wants 720 pixels: the 960 wide WebP, not the 1,600 one nor the JPEG.
       t.match(chosen, /\/960\.webp$/, `a phone gets a size for its screen in the modern format: ${chosen}`)
+      const leaflet = page.locator('script[src*="/vendor/leaflet/"]')
+      t.equal(await leaflet.count(), 0, 'the map is folded: no map code until the reader asks')
+      await page.getByText('Bekijk de plek op de kaart').tap()
+      await page.locator('[data-map=show] .map__canvas').waitFor({ state: 'visible' })
+      t.equal(await leaflet.count(), 1, 'opened, it is fetched and drawn')
       const shown = page.locator('[data-lat]')
       t.equal(Number(await shown.getAttribute('data-lat')), point[0], 'its page shows the point')
       t.match(await page.locator('main').innerText(), 'Buurthuis De Horizon', 'and the place in words')

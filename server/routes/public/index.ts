@@ -117,6 +117,9 @@ export default async function publicRoutes(fastify: FastifyInstance) {
               : null,
           filter: filterView(filter),
           ...(await proposalsView(round.id, filter, view, request.lang)),
+          // The map view has nothing for htmx to do (the filters belong to the list), and Leaflet needs the room:
+          // without it the page stays under the 50 KB a resident page may weigh.
+          withoutHtmx: view === 'map',
           // The count sits outside the swapped list as a status region, so screen readers hear a filter's effect.
           oob: wantsFragment(request),
         }),
