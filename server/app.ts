@@ -4,7 +4,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import type { Db } from '../db/client.js'
 import { DEFAULT_MAP, DEMO_PRIVACY, type Config } from './config.js'
 import { loggedError, loggedPath } from './domain/security/redact.js'
-import authPlugin from './plugins/auth.js'
+import authPlugin, { signedInPlugin } from './plugins/auth.js'
 import closerPlugin from './plugins/closer.js'
 import dailyMailsPlugin from './plugins/daily-mails.js'
 import languageCountsPlugin from './plugins/language-counts.js'
@@ -142,7 +142,6 @@ export async function buildApp(
   // Before the security plugin: a multipart form's _csrf field must be in the body when the token is checked.
   await app.register(uploadsPlugin)
   await app.register(securityPlugin, { sessionSecret: config.sessionSecret, publicUrl: config.publicUrl, map })
-  await app.register(sessionPlugin, { sessionSecret: config.sessionSecret, publicUrl: config.publicUrl })
   await app.register(authPlugin, {
     sessionSecret: config.sessionSecret,
     officialMfa: config.officialMfa ?? 'optional',
@@ -161,10 +160,20 @@ export async function buildApp(
   await app.register(securityEventsPlugin)
   await app.register(metricsPlugin, { token: config.metricsToken })
 
-  await app.register(publicRoutes)
-  await app.register(privacyRoutes, { privacy: config.privacy ?? DEMO_PRIVACY, contactRetentionDays })
+  // A voter is known by the signed cookie of the code they entered, never by a session: the voting pages live
+  // outside the sessions' context, so a resident's request makes, signs and stores no session.
   await app.register(residentRoutes, { codeKey: config.codeKey })
-  await app.register(authRoutes)
-  await app.register(officialRoutes, { prefix: '/official', codeKey: config.codeKey })
+  // Everything else may meet a signed-in official (whose public pages show their menu).
+  await app.register(async (withSessions) => {
+    await withSessions.register(sessionPlugin, { sessionSecret: config.sessionSecret, publicUrl: config.publicUrl })
+    await withSessions.register(signedInPlugin, {
+      officialMfa: config.officialMfa ?? 'optional',
+      idleMinutes: config.idleMinutes ?? 30,
+    })
+    await withSessions.register(publicRoutes)
+    await withSessions.register(privacyRoutes, { privacy: config.privacy ?? DEMO_PRIVACY, contactRetentionDays })
+    await withSessions.register(authRoutes)
+    await withSessions.register(officialRoutes, { prefix: '/official', codeKey: config.codeKey })
+  })
   return app
 }

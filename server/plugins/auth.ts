@@ -206,10 +206,32 @@ export default fp<AuthOptions>(
     app.decorateRequest('publicProposal', null)
     app.decorateRequest('comment', null)
 
-    // The one place that decides who is signed in: a deactivated official's session is worth nothing.
+    // Who is signed in is decided where sessions exist (signedInPlugin below); elsewhere everyone is a resident.
+    app.addHook('onRequest', (request, _reply, done) => {
+      request.actor = RESIDENT
+      done()
+    })
+
+    app.decorate(
+      'requireFreshSecondFactor',
+      (returnTo: (request: FastifyRequest) => string) => async (request: FastifyRequest, reply: FastifyReply) => {
+        const official = request.official
+        if (!official || !stepUpNeeded(official.enrolled, request.session.verifiedAt, Date.now())) return
+        return reply.redirect(`/login/code?next=${encodeURIComponent(returnTo(request))}&reason=step-up`, 303)
+      },
+    )
+  },
+  { name: 'auth' },
+)
+
+/**
+ * The one place that decides who is signed in, registered with the sessions (app.ts): a
+ * deactivated official's session is worth nothing.
+ */
+export const signedInPlugin = fp<Pick<AuthOptions, 'officialMfa' | 'idleMinutes'>>(
+  async (app, opts) => {
     // Known before the body is read, so a guard on onRequest refuses a stranger's upload unread.
     app.addHook('onRequest', async (request: FastifyRequest) => {
-      request.actor = RESIDENT
       const id = request.session.officialId
       if (id === undefined) return
       const row = await findOfficial(app.db, id)
@@ -231,15 +253,6 @@ export default fp<AuthOptions>(
       // An idle session keeps its old time until a code is confirmed, or the next request would pass.
       if (request.officialGate !== 'verify') request.session.seenAt = now
     })
-
-    app.decorate(
-      'requireFreshSecondFactor',
-      (returnTo: (request: FastifyRequest) => string) => async (request: FastifyRequest, reply: FastifyReply) => {
-        const official = request.official
-        if (!official || !stepUpNeeded(official.enrolled, request.session.verifiedAt, Date.now())) return
-        return reply.redirect(`/login/code?next=${encodeURIComponent(returnTo(request))}&reason=step-up`, 303)
-      },
-    )
   },
-  { name: 'auth', dependencies: ['session'] },
+  { name: 'signed-in', dependencies: ['auth', 'session'] },
 )

@@ -3,7 +3,7 @@ import csrfTokens from '@fastify/csrf'
 import fastifyCsrf from '@fastify/csrf-protection'
 import fastifyFormbody from '@fastify/formbody'
 import fastifyRateLimit, { type FastifyRateLimitStore } from '@fastify/rate-limit'
-import type { FastifyReply } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import helmet from 'helmet'
@@ -89,6 +89,18 @@ export function cspSource(url: string): string {
   return `${parsed.protocol}//${host}${path}`
 }
 
+/** An onSend hook: every cookie the answer sets is marked Secure (a TLS-terminating proxy may say http). */
+export async function secureEveryCookie(_request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const cookies = reply.getHeader('set-cookie')
+  if (cookies === undefined) return
+  const secured = (Array.isArray(cookies) ? cookies : [String(cookies)]).map((c) =>
+    /;\s*secure\s*(;|$)/i.test(c) ? c : `${c}; Secure`,
+  )
+  // reply.header adds to set-cookie rather than replacing it.
+  reply.removeHeader('set-cookie')
+  reply.header('set-cookie', secured)
+}
+
 /** A cookie named `__Host-…` is refused by browsers unless it is Secure, for the whole site, for this host only. */
 export const hostCookie = (name: string, overHttps: boolean) => (overHttps ? `__Host-${name}` : name)
 
@@ -135,6 +147,9 @@ export default fp<{ sessionSecret: string; publicUrl: string; map: MapConfig }>(
       this.setCookie(csrfCookie, secret, csrfCookieOpts)
       return tokens.create(secret)
     })
+    // With an https PUBLIC_URL every cookie leaves Secure, whatever the proxy says. The sessions' context adds this
+    // hook again after its own (plugins/session.ts): pages without sessions get it here.
+    if (overHttps) app.addHook('onSend', secureEveryCookie)
     // Official pages and pages with contact details, a status token or a ballot never go into a shared or back-button cache.
     app.addHook('onSend', async (request, reply) => {
       if (isPrivatePath(request.url.split('?')[0]!)) reply.header('Cache-Control', 'no-store')

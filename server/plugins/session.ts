@@ -2,7 +2,7 @@ import fastifySession from '@fastify/session'
 import fp from 'fastify-plugin'
 import type { Db } from '../../db/client.js'
 import { deleteSession, loadSession, saveSession } from '../data/sessions.js'
-import { hostCookie } from './security.js'
+import { hostCookie, secureEveryCookie } from './security.js'
 
 declare module 'fastify' {
   interface Session {
@@ -51,19 +51,8 @@ export default fp<{ sessionSecret: string; publicUrl: string }>(
       // from a TLS-terminating proxy. The hook below marks every cookie Secure instead.
       cookie: { secure: false, httpOnly: true, sameSite: 'lax', maxAge: EIGHT_HOURS, path: '/' },
     })
-    // Runs after the cookie and session hooks: with an https PUBLIC_URL every cookie leaves Secure, whatever the proxy says.
-    if (overHttps) {
-      app.addHook('onSend', async (_request, reply) => {
-        const cookies = reply.getHeader('set-cookie')
-        if (cookies === undefined) return
-        const secured = (Array.isArray(cookies) ? cookies : [String(cookies)]).map((c) =>
-          /;\s*secure\s*(;|$)/i.test(c) ? c : `${c}; Secure`,
-        )
-        // reply.header adds to set-cookie rather than replacing it.
-        reply.removeHeader('set-cookie')
-        reply.header('set-cookie', secured)
-      })
-    }
+    // Runs after the session's own hook: with an https PUBLIC_URL its cookie leaves Secure too, whatever the proxy says.
+    if (overHttps) app.addHook('onSend', secureEveryCookie)
   },
   { name: 'session', dependencies: ['db', 'security'] },
 )
