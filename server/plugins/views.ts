@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { readdirSync } from 'node:fs'
 import { HTMX_PATH, LEAFLET_CSS_PATH, LEAFLET_JS_PATH } from '../assets.js'
 import type { MapConfig } from '../config.js'
@@ -9,7 +10,7 @@ import Handlebars from 'handlebars'
 import { formatDate, formatDateTime, formatEuro, formatNumber } from '../formatters.js'
 import { createTranslator, type Translate } from '../i18n.js'
 import { chooseLanguage, DEFAULT_LANG, isLang, language, LANGUAGE_LIST, type Lang } from '../languages.js'
-import { encode, sendEncoded, type Encoded } from '../encoded.js'
+import { encode, sendEncoded } from '../encoded.js'
 import { fromRoot } from '../paths.js'
 import { homeKey, officialMenu } from '../domain/access/menu.js'
 import { isolate } from '../domain/common/bidi.js'
@@ -37,6 +38,17 @@ declare module 'fastify' {
       page: string,
       model: () => Model | Promise<Model>,
       options?: { fragment?: string },
+    ): Promise<FastifyReply>
+    /**
+     * As renderKept, for a page whose only part that differs between visitors is its form's CSRF token:
+     * rendered once per language and address with a slot for the token, which each visitor's request
+     * fills in (making the token and its cookie only if the page has a form that posts).
+     */
+    renderKeptForm(
+      key: string,
+      inputs: readonly unknown[],
+      page: string,
+      model: () => Model | Promise<Model>,
     ): Promise<FastifyReply>
   }
 }
@@ -117,6 +129,14 @@ const NO_FORM = {
   toString(): string {
     throw new Error('a page kept for every visitor has a form that posts')
   },
+}
+
+/** Where a kept page's CSRF token goes: text no template or visitor writes (random per process). */
+const TOKEN_SLOT = {
+  toString: (
+    (slot: string) => () =>
+      slot
+  )(`csrf-slot-${randomBytes(12).toString('hex')}`),
 }
 
 /** A value Handlebars writes out by turning it into text: made then, once, and only if a template uses it. */
@@ -239,37 +259,56 @@ export default fp<{ map: MapConfig }>(
 
     // Whole pages that are the same for every visitor, rendered and compressed once per language and address;
     // the least recently asked go first when the store is full.
-    const kept = new Map<string, { inputs: readonly unknown[]; body: Promise<Encoded> }>()
+    const kept = new Map<string, { inputs: readonly unknown[]; body: Promise<unknown> }>()
     const sameInputs = (a: readonly unknown[], b: readonly unknown[]) =>
       a.length === b.length && a.every((value, i) => value === b[i])
-    app.decorateReply('renderKept', async function (this: FastifyReply, key, inputs, page, model, options = {}) {
-      const request = this.request
-      // A signed-in official sees their own menu, htmx asks for a fragment, and an address of any length would
-      // only fill the store: those are rendered as usual.
-      if (
-        request.official ||
-        request.url.length > MAX_KEPT_URL ||
-        (options.fragment !== undefined && wantsFragment(request))
-      ) {
-        return this.render(page, await model(), options)
-      }
-      const id = `${key}\u0000${request.lang}\u0000${request.url}`
+    /** A signed-in official sees their own menu, htmx asks for a fragment, and an address of any length would only fill the store. */
+    const keepable = (request: FastifyRequest, fragment?: string) =>
+      !request.official && request.url.length <= MAX_KEPT_URL && !(fragment !== undefined && wantsFragment(request))
+
+    /** The kept page for this key, language and address, made again when its inputs changed. */
+    function keptPage<T>(
+      reply: FastifyReply,
+      key: string,
+      inputs: readonly unknown[],
+      make: () => Promise<T>,
+    ): Promise<T> {
+      const id = `${key}\u0000${reply.request.lang}\u0000${reply.request.url}`
       let entry = kept.get(id)
       kept.delete(id)
       if (!entry || !sameInputs(entry.inputs, inputs)) {
-        const body = Promise.resolve(model())
-          .then((made) => this.viewAsync(page, pageData(this, made, NO_FORM), { layout: LAYOUT }))
-          .then((html) => encode(Buffer.from(html)))
-        const made = { inputs, body }
+        const made = { inputs, body: make() }
         entry = made
         // A failure is not kept (unless a newer page has taken its place): the next visitor tries again.
-        body.catch(() => kept.get(id) === made && kept.delete(id))
+        made.body.catch(() => kept.get(id) === made && kept.delete(id))
       }
       kept.set(id, entry)
       if (kept.size > MAX_KEPT_PAGES) kept.delete(kept.keys().next().value!)
-      const body = await entry.body
+      return entry.body as Promise<T>
+    }
+
+    app.decorateReply('renderKept', async function (this: FastifyReply, key, inputs, page, model, options = {}) {
+      if (!keepable(this.request, options.fragment)) return this.render(page, await model(), options)
+      const body = await keptPage(this, key, inputs, () =>
+        Promise.resolve(model())
+          .then((made) => this.viewAsync(page, pageData(this, made, NO_FORM), { layout: LAYOUT }))
+          .then((html) => encode(Buffer.from(html))),
+      )
       this.header('Vary', 'HX-Request, Accept-Encoding, Accept-Language, Cookie').type('text/html; charset=utf-8')
-      return sendEncoded(request, this, body)
+      return sendEncoded(this.request, this, body)
+    })
+
+    app.decorateReply('renderKeptForm', async function (this: FastifyReply, key, inputs, page, model) {
+      if (!keepable(this.request)) return this.render(page, await model())
+      // The page around its tokens: made once, then each visitor's token goes where the slot was.
+      const parts = await keptPage(this, `form\u0000${key}`, inputs, () =>
+        Promise.resolve(model())
+          .then((made) => this.viewAsync(page, pageData(this, made, TOKEN_SLOT), { layout: LAYOUT }))
+          .then((html) => html.split(TOKEN_SLOT.toString())),
+      )
+      const html = parts.length > 1 ? parts.join(this.csrfToken()) : parts[0]!
+      this.header('Vary', 'HX-Request, Accept-Language, Cookie')
+      return this.type('text/html; charset=utf-8').send(html)
     })
   },
   { name: 'views', dependencies: ['security', 'auth', 'static'] },

@@ -21,6 +21,7 @@ import {
   rulesOf,
 } from '../shared/ballot-view.js'
 import { localised } from '../shared/localise.js'
+import { contentVersion } from '../shared/round-view.js'
 import { helpDeskView } from '../shared/round-view.js'
 import { localisedRoundTexts, officialTexts } from '../shared/official-texts.js'
 import { FormInput, readForm } from '../forms.js'
@@ -90,10 +91,20 @@ export default async function voteRoutes(fastify: FastifyInstance, opts: { codeK
       const checked =
         typed.trim() === '' ? null : await checkCode(app, opts.codeKey, request, round, typed, browserId(request))
       if (checked && 'codeId' in checked) return admit(reply, round, checked.codeId)
-      return reply.code(checked?.status ?? 200).render('pages/resident/vote-code.hbs', {
-        ...(await page(request, 'vote.pageTitle.code', round, checked !== null)),
+      // The empty form is the same for everyone but its token: kept rendered until the round or the time left changes.
+      if (checked === null) {
+        const left = ends(round)
+        return reply.renderKeptForm(
+          `vote-code:${round.id}`,
+          [contentVersion(round), round.votingUntil, JSON.stringify(left.left)],
+          'pages/resident/vote-code.hbs',
+          async () => ({ ...(await page(request, 'vote.pageTitle.code', round)), code: '', ...left }),
+        )
+      }
+      return reply.code(checked.status).render('pages/resident/vote-code.hbs', {
+        ...(await page(request, 'vote.pageTitle.code', round, true)),
         code: typed,
-        errorKey: checked?.errorKey,
+        errorKey: checked.errorKey,
         ...ends(round),
       })
     },

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { sessions } from '../../../db/schema.js'
+import { sql } from 'drizzle-orm'
+import { rounds, sessions } from '../../../db/schema.js'
 import { Visitor } from '../../helpers/client.js'
 import { demoRound } from '../../helpers/fixtures.js'
 
@@ -39,4 +40,20 @@ t.test('a whole vote, from the code to the receipt, makes, signs and stores no s
   await step(await v.get(String(cast.headers.location)))
   t.notOk(set.includes('sid'), `cookies set: ${[...new Set(set)].join(', ')}`)
   t.same(await db.select().from(sessions), [], 'no session row')
+})
+
+t.test('the code page is kept rendered, each visitor with their own token that their own form posts', async (t) => {
+  const [a, b] = [new Visitor(app), new Visitor(app)]
+  const [pageA, pageB] = [await a.get(`/rounds/${round.slug}/vote`), await b.get(`/rounds/${round.slug}/vote`)]
+  const token = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)?.[1]
+  t.ok(token(pageA.body) && token(pageB.body) && token(pageA.body) !== token(pageB.body), 'two visitors, two tokens')
+  t.equal(pageA.body.replace(token(pageA.body)!, ''), pageB.body.replace(token(pageB.body)!, ''), 'the rest the same')
+  t.notMatch(pageA.body, /csrf-slot/, 'no slot left in the page')
+  const wrong = await b.post(`/rounds/${round.slug}/vote`, { code: 'XXXXX-XXXXX', _csrf: token(pageA.body)! })
+  t.equal(wrong.statusCode, 403, "another visitor's token does not post")
+  const own = await a.post(`/rounds/${round.slug}/vote`, { code: codes[1]! })
+  t.equal(own.statusCode, 303, 'their own does')
+
+  await db.update(rounds).set({ title: 'Een nieuwe naam', contentVersion: sql`${rounds.contentVersion} + 1` })
+  t.match((await new Visitor(app).get(`/rounds/${round.slug}/vote`)).body, 'Een nieuwe naam', 'a changed round shows')
 })
